@@ -1,0 +1,219 @@
+"""Convention status and VAT status of every receipt (income posting of fees).
+
+A *receipt* is a posting to an income account whose 2035 line is AA (the
+default for ``Income:``). Its **convention** status is the first hit of
+(DESIGN.md §3):
+
+1. posting metadata ``convention:``;
+2. posting metadata ``acte:`` (an NGAP code, ``DE`` or ``HN``);
+3. the income account's ``open`` metadata ``convention:``;
+4. transaction metadata ``convention:``;
+5. transaction metadata ``acte:``;
+6. otherwise an error, « recette non classée ».
+
+Its **VAT** status is the first ``tva:`` found on the posting, the account's
+``open`` or the transaction; otherwise the default of its convention status:
+``exoneree`` (art. 261-4-1° CGI) for conventionné and dépassement,
+``franchise`` (art. 293 B CGI) for non conventionné — ``collectee`` instead
+while ``vat-regime`` is ``reel``. ``Receipt.vat_is_default`` records that the
+VAT status was not written, so ``hn vat`` can show it apart.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.acts import ActError, act_status
+from beancount_hn.config import CONVENTION_STATUSES, normalize_word
+from beancount_hn.errors import error_type, source_of
+from beancount_hn.ledger import LedgerIndex
+
+ClassificationError = error_type("ClassificationError")
+
+CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE = CONVENTION_STATUSES
+EXONEREE, FRANCHISE, COLLECTEE = VAT_STATUSES = ("exoneree", "franchise", "collectee")
+
+_CONVENTION_ALIASES = {
+    **{status: status for status in CONVENTION_STATUSES},
+    "de": DEPASSEMENT,
+    "hn": NON_CONVENTIONNE,
+    "hors-nomenclature": NON_CONVENTIONNE,
+    "hors-convention": NON_CONVENTIONNE,
+    "non-conventionnel": NON_CONVENTIONNE,
+}
+_VAT_ALIASES = {
+    **{status: status for status in VAT_STATUSES},
+    "exonere": EXONEREE,
+    "exoneration": EXONEREE,
+    "293-b": FRANCHISE,
+    "collecte": COLLECTEE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One income posting of fees, classified.
+
+    ``amount`` is positive for money earned (the posting is a credit) and
+    negative for a refund or a credit note.
+    """
+
+    txn: data.Transaction
+    index: int
+    convention: str
+    vat: str
+    vat_is_default: bool
+    source: str  # where the convention status came from, e.g. "acte: RAB 8 (posting)"
+
+    @property
+    def posting(self) -> data.Posting:
+        return self.txn.postings[self.index]
+
+    @property
+    def account(self) -> str:
+        return self.posting.account
+
+    @property
+    def amount(self) -> Decimal:
+        return -self.posting.units.number
+
+    @property
+    def currency(self) -> str:
+        return self.posting.units.currency
+
+    @property
+    def date(self) -> datetime.date:
+        return self.txn.date
+
+
+class _Unclassified(Exception):
+    """Raised inside the resolution with the message for the user."""
+
+
+def _convention_value(value: Any, where: str) -> str:
+    status = _CONVENTION_ALIASES.get(normalize_word(str(value)))
+    if status is None:
+        raise _Unclassified(
+            f'unknown convention status "{value}" ({where}); '
+            f'use one of {", ".join(CONVENTION_STATUSES)}'
+        )
+    return status
+
+
+def _vat_value(value: Any, where: str) -> str:
+    status = _VAT_ALIASES.get(normalize_word(str(value)))
+    if status is None:
+        raise _Unclassified(
+            f'unknown VAT status "{value}" ({where}); use one of {", ".join(VAT_STATUSES)}'
+        )
+    return status
+
+
+def _act_value(value: Any, where: str, on: datetime.date, extra: frozenset[str]) -> str:
+    try:
+        return act_status(str(value), on, extra)
+    except ActError as exc:
+        raise _Unclassified(f"{exc} ({where})") from exc
+
+
+class Classifier:
+    """Resolves receipts against one ledger's accounts and configuration."""
+
+    def __init__(self, index: LedgerIndex) -> None:
+        self.index = index
+        self.extra_letters = frozenset(index.config.values("ngap-letter"))
+        self._account_convention: dict[str, str | None] = {}
+        self._account_vat: dict[str, str | None] = {}
+        self._receipt_account: dict[str, bool] = {}
+
+    def is_receipt_account(self, account: str) -> bool:
+        known = self._receipt_account.get(account)
+        if known is None:
+            known = self._receipt_account[account] = self.index.is_receipt_account(account)
+        return known
+
+    def _from_account(self, cache: dict[str, str | None], account: str, key: str, parse) -> str | None:
+        if account not in cache:
+            value = self.index.open_meta(account, key)
+            cache[account] = None if value is None else parse(value, f"{key} on the open of {account}")
+        return cache[account]
+
+    def _convention(self, txn: data.Transaction, posting: data.Posting) -> tuple[str, str]:
+        pmeta = posting.meta or {}
+        tmeta = txn.meta or {}
+        if "convention" in pmeta:
+            return _convention_value(pmeta["convention"], "posting convention:"), "convention: (posting)"
+        if "acte" in pmeta:
+            status = _act_value(pmeta["acte"], "posting acte:", txn.date, self.extra_letters)
+            return status, f"acte: {pmeta['acte']} (posting)"
+        status = self._from_account(self._account_convention, posting.account, "convention", _convention_value)
+        if status is not None:
+            return status, f"convention: (open {posting.account})"
+        if "convention" in tmeta:
+            return _convention_value(tmeta["convention"], "transaction convention:"), "convention: (transaction)"
+        if "acte" in tmeta:
+            status = _act_value(tmeta["acte"], "transaction acte:", txn.date, self.extra_letters)
+            return status, f"acte: {tmeta['acte']} (transaction)"
+        raise _Unclassified(
+            f"recette non classée / unclassified receipt on {posting.account}: add "
+            'acte: (e.g. "RAB 8", "DE", "HN") or convention: (conventionne, depassement, '
+            "non-conventionne) to the posting, the transaction, or the account's open"
+        )
+
+    def _vat(self, txn: data.Transaction, posting: data.Posting, convention: str) -> tuple[str, bool]:
+        pmeta = posting.meta or {}
+        if "tva" in pmeta:
+            return _vat_value(pmeta["tva"], "posting tva:"), False
+        status = self._from_account(self._account_vat, posting.account, "tva", _vat_value)
+        if status is not None:
+            return status, False
+        if "tva" in (txn.meta or {}):
+            return _vat_value(txn.meta["tva"], "transaction tva:"), False
+        if convention != NON_CONVENTIONNE:
+            return EXONEREE, True
+        regime = self.index.config.value("vat-regime", txn.date, "franchise")
+        return (COLLECTEE if regime == "reel" else FRANCHISE), True
+
+    def receipts(self, txn: data.Transaction) -> tuple[list[Receipt], list]:
+        """The receipts of one transaction and the errors of those it cannot classify."""
+        receipts: list[Receipt] = []
+        errors = []
+        for i, posting in enumerate(txn.postings):
+            if not self.is_receipt_account(posting.account):
+                continue
+            try:
+                convention, source = self._convention(txn, posting)
+                vat, is_default = self._vat(txn, posting, convention)
+            except _Unclassified as exc:
+                errors.append(ClassificationError(source_of(txn), str(exc), txn))
+                continue
+            receipts.append(Receipt(txn, i, convention, vat, is_default, source))
+        return receipts, errors
+
+
+def iter_receipts(
+    entries: Sequence[data.Directive], index: LedgerIndex
+) -> Iterator[tuple[data.Transaction, list[Receipt], list]]:
+    """Every transaction with receipt postings, with its receipts and errors."""
+    classifier = Classifier(index)
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            if any(classifier.is_receipt_account(p.account) for p in entry.postings):
+                receipts, errors = classifier.receipts(entry)
+                yield entry, receipts, errors
+
+
+def classify_entries(entries: Sequence[data.Directive], index: LedgerIndex) -> tuple[list[Receipt], list]:
+    """All receipts of a ledger, and the errors of those that cannot be classified."""
+    receipts: list[Receipt] = []
+    errors: list = []
+    for _, txn_receipts, txn_errors in iter_receipts(entries, index):
+        receipts.extend(txn_receipts)
+        errors.extend(txn_errors)
+    return receipts, errors

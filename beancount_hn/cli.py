@@ -1,0 +1,38 @@
+"""The ``hn`` command line: one sub-command per report, each a thin face over the core.
+
+Sub-commands are imported lazily (``COMMANDS``), so ``hn --help`` stays fast and
+one broken optional dependency never takes the whole tool down.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from beancount_hn import __version__
+
+#: name -> "module:attribute" of a click command.
+COMMANDS: dict[str, str] = {
+    "check": "beancount_hn.check_cli:check",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        return getattr(importlib.import_module(module_name), attribute)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(__version__, prog_name="hn")
+def main() -> None:
+    """beancount-hn: the books of a French health professional (BNC 2035) in Beancount."""

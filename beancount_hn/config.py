@@ -1,0 +1,302 @@
+"""Typed, dated configuration read from ``custom "hn-option"`` directives.
+
+Like Fava's ``fava-option``, every option is a ``custom`` directive::
+
+    2024-09-01 custom "hn-option" "vat-regime" "franchise"
+    2024-09-01 custom "hn-option" "treasury" Assets:Banque:Courant
+    2024-09-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
+
+An option dated later overrides an earlier one *from its date on*; asking for an
+option "on" a date returns the value in force that day. Three shapes exist:
+
+* single options (``vat-regime``): the latest value dated on or before the day;
+* repeatable options (``treasury``): every value declared on or before the day;
+* keyed options (``identity "siret" "…"``, ``invoice-series NAME PATTERN``): one
+  value per key, the latest per key.
+
+Unknown option names and malformed values are errors at their line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import account as account_lib
+from beancount.core import data
+
+from beancount_hn.errors import error_type, source_of
+
+ConfigError = error_type("ConfigError")
+
+OPTION_DIRECTIVE = "hn-option"
+
+
+class OptionValueError(ValueError):
+    """A malformed option value; the message says what was expected."""
+
+
+def normalize_word(text: str) -> str:
+    """Lower case, accents removed, spaces and underscores turned into hyphens.
+
+    ``"Non conventionné"`` and ``"non_conventionne"`` both become
+    ``"non-conventionne"``: users type accents, tags and keys never carry them.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "-".join(ascii_text.replace("_", " ").split())
+
+
+# --- value parsers: each takes the raw custom values after the option name ---------
+
+
+def _expect_count(values: list[Any], count: int, shape: str) -> None:
+    if len(values) != count:
+        raise OptionValueError(f"expected {shape}, got {len(values)} value(s)")
+
+
+def _string(values: list[Any], what: str = "a string") -> str:
+    _expect_count(values, 1, what)
+    if not isinstance(values[0], str) or not values[0].strip():
+        raise OptionValueError(f"expected {what}, got {values[0]!r}")
+    return values[0].strip()
+
+
+def _choice(choices: Iterable[str]) -> Callable[[list[Any]], str]:
+    allowed = tuple(choices)
+
+    def parse(values: list[Any]) -> str:
+        word = normalize_word(_string(values, "one of " + ", ".join(allowed)))
+        if word not in allowed:
+            raise OptionValueError(f"{values[0]!r} is not one of {', '.join(allowed)}")
+        return word
+
+    return parse
+
+
+def _date(values: list[Any]) -> datetime.date:
+    _expect_count(values, 1, "a date (YYYY-MM-DD, unquoted)")
+    if not isinstance(values[0], datetime.date):
+        raise OptionValueError(f"expected a date (YYYY-MM-DD, unquoted), got {values[0]!r}")
+    return values[0]
+
+
+def _account(values: list[Any]) -> str:
+    _expect_count(values, 1, "an account name (unquoted)")
+    value = values[0]
+    if not isinstance(value, str) or not account_lib.is_valid(value):
+        raise OptionValueError(f"expected an account name, got {value!r}")
+    return value
+
+
+def _bool(values: list[Any]) -> bool:
+    _expect_count(values, 1, "TRUE or FALSE")
+    if not isinstance(values[0], bool):
+        raise OptionValueError(f"expected TRUE or FALSE, got {values[0]!r}")
+    return values[0]
+
+
+def _share(values: list[Any]) -> Decimal:
+    _expect_count(values, 1, "a share between 0 and 1 (e.g. 0.8)")
+    value = values[0]
+    if not isinstance(value, Decimal) or isinstance(value, bool) or not 0 < value <= 1:
+        raise OptionValueError(f"expected a share between 0 and 1 (e.g. 0.8), got {value!r}")
+    return value
+
+
+def _keyed_string(keys: Iterable[str]) -> Callable[[list[Any]], tuple[str, str]]:
+    allowed = tuple(keys)
+
+    def parse(values: list[Any]) -> tuple[str, str]:
+        _expect_count(values, 2, "a key and a value")
+        key, value = values
+        if not isinstance(key, str) or normalize_word(key) not in allowed:
+            raise OptionValueError(f"unknown key {key!r}; known keys: {', '.join(allowed)}")
+        if isinstance(value, Decimal):  # an unquoted number such as a SIRET
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise OptionValueError(f"expected a quoted text value for {key!r}")
+        return normalize_word(key), value.strip()
+
+    return parse
+
+
+def _invoice_series(values: list[Any]) -> tuple[str, str]:
+    _expect_count(values, 2, 'a series name and a pattern, e.g. "F" "F-{year}-{seq:04d}"')
+    name, pattern = values
+    if not isinstance(name, str) or not name.strip():
+        raise OptionValueError(f"expected a series name, got {name!r}")
+    if not isinstance(pattern, str) or "{seq" not in pattern:
+        raise OptionValueError(f"expected a pattern containing {{seq:0Nd}}, got {pattern!r}")
+    return name.strip(), pattern
+
+
+@dataclass(frozen=True)
+class BaremeKm:
+    """The barème kilométrique option of one year: fiscal horsepower and distance."""
+
+    year: int
+    horsepower: int
+    kilometers: Decimal
+
+
+def _bareme_km(values: list[Any]) -> tuple[int, BaremeKm]:
+    _expect_count(values, 3, "a year, the fiscal horsepower (CV) and the kilometres, e.g. 2025 5 8200")
+    if not all(isinstance(v, Decimal) and not isinstance(v, bool) for v in values):
+        raise OptionValueError(f"expected three numbers YEAR CV KM, got {values!r}")
+    year, horsepower, kilometers = values
+    if year != int(year) or not 2000 <= year <= 2100:
+        raise OptionValueError(f"expected a year, got {year}")
+    if horsepower != int(horsepower) or horsepower < 1 or kilometers < 0:
+        raise OptionValueError("expected a whole number of CV >= 1 and a positive distance")
+    return int(year), BaremeKm(int(year), int(horsepower), kilometers)
+
+
+def _ngap_letter(values: list[Any]) -> str:
+    letter = _string(values, "an NGAP key letter such as \"XYZ\"").upper()
+    if not letter.isalpha():
+        raise OptionValueError(f"expected letters only, got {letter!r}")
+    return letter
+
+
+# --- the registry ------------------------------------------------------------------
+
+SINGLE, REPEATABLE, KEYED = "single", "repeatable", "keyed"
+
+CONVENTION_STATUSES = ("conventionne", "depassement", "non-conventionne")
+IDENTITY_KEYS = (
+    "nom",
+    "profession",
+    "adresse",
+    "code-postal",
+    "ville",
+    "telephone",
+    "email",
+    "siren",
+    "siret",
+    "rpps",
+    "adeli",
+    "conventionnement",
+    "logo",
+    "iban",
+)
+PROFESSIONS = ("masseur-kinesitherapeute", "infirmier", "orthophoniste", "sage-femme")
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One known option: its shape, its parser and a line of documentation."""
+
+    name: str
+    shape: str
+    parse: Callable[[list[Any]], Any]
+    doc: str
+
+
+OPTIONS: dict[str, OptionSpec] = {
+    spec.name: spec
+    for spec in (
+        OptionSpec("profession", SINGLE, _choice(PROFESSIONS), "the regulated profession"),
+        OptionSpec("practice-start", SINGLE, _date, "first day of the practice (293 B proration)"),
+        OptionSpec("vat-regime", SINGLE, _choice(("franchise", "reel")), "franchise (293 B) or reel"),
+        OptionSpec("treasury", REPEATABLE, _account, "a cash-basis account (bank, cash box)"),
+        OptionSpec("invoice-series", KEYED, _invoice_series, "NAME PATTERN of an invoice series"),
+        OptionSpec("identity", KEYED, _keyed_string(IDENTITY_KEYS), "KEY VALUE of the practitioner"),
+        OptionSpec(
+            "require-invoice",
+            REPEATABLE,
+            _choice(CONVENTION_STATUSES),
+            "receipts of this convention status must carry facture:",
+        ),
+        OptionSpec("warnings-as-errors", SINGLE, _bool, "turn hn warnings into errors"),
+        OptionSpec("vat-warning-share", SINGLE, _share, "share of the 293 B base threshold that warns"),
+        OptionSpec("bareme-km", KEYED, _bareme_km, "YEAR CV KM: barème kilométrique for a year"),
+        OptionSpec("ngap-letter", REPEATABLE, _ngap_letter, "an extra NGAP key letter (conventionne)"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class OptionValue:
+    """One parsed ``hn-option`` directive."""
+
+    date: datetime.date
+    value: Any
+    entry: data.Custom
+
+
+@dataclass
+class HnConfig:
+    """All ``hn-option`` values of a ledger, in date order, queryable by date."""
+
+    history: dict[str, list[OptionValue]] = field(default_factory=dict)
+
+    def _upto(self, name: str, on: datetime.date | None) -> list[OptionValue]:
+        if name not in OPTIONS:
+            raise KeyError(f"unknown hn option {name!r}")
+        values = self.history.get(name, [])
+        if on is None:
+            return values
+        cut = bisect.bisect_right([v.date for v in values], on)
+        return values[:cut]
+
+    def value(self, name: str, on: datetime.date | None = None, default: Any = None) -> Any:
+        """The single option ``name`` in force on ``on`` (the latest one when None)."""
+        values = self._upto(name, on)
+        return values[-1].value if values else default
+
+    def values(self, name: str, on: datetime.date | None = None) -> list[Any]:
+        """Every value of the repeatable option ``name`` declared up to ``on``, deduplicated."""
+        seen: dict[Any, None] = {}
+        for option in self._upto(name, on):
+            seen.setdefault(option.value, None)
+        return list(seen)
+
+    def keyed(self, name: str, on: datetime.date | None = None) -> dict[Any, Any]:
+        """The keyed option ``name`` up to ``on``: key -> latest value."""
+        return {key: value for key, value in (o.value for o in self._upto(name, on))}
+
+    def entries(self, name: str) -> list[OptionValue]:
+        """Every directive of option ``name``, in date order (for reports and checks)."""
+        return list(self._upto(name, None))
+
+    def changes(self, name: str) -> list[tuple[datetime.date, Any]]:
+        """The dates a single option takes a new value, with that value."""
+        return [(o.date, o.value) for o in self._upto(name, None)]
+
+
+def load_config(entries: Iterable[data.Directive]) -> tuple[HnConfig, list]:
+    """Read every ``hn-option`` directive; return the config and its errors."""
+    config = HnConfig()
+    errors = []
+    for entry in entries:
+        if not isinstance(entry, data.Custom) or entry.type != OPTION_DIRECTIVE:
+            continue
+        raw = [v.value for v in entry.values]
+        if not raw or not isinstance(raw[0], str):
+            errors.append(
+                ConfigError(source_of(entry), 'hn-option needs an option name, e.g. "vat-regime"', entry)
+            )
+            continue
+        name = normalize_word(raw[0])
+        spec = OPTIONS.get(name)
+        if spec is None:
+            known = ", ".join(sorted(OPTIONS))
+            errors.append(
+                ConfigError(source_of(entry), f'unknown hn-option "{raw[0]}"; known options: {known}', entry)
+            )
+            continue
+        try:
+            value = spec.parse(raw[1:])
+        except OptionValueError as exc:
+            errors.append(ConfigError(source_of(entry), f'hn-option "{name}": {exc}', entry))
+            continue
+        config.history.setdefault(name, []).append(OptionValue(entry.date, value, entry))
+    for values in config.history.values():
+        values.sort(key=lambda option: option.date)  # stable: file order within a day
+    return config, errors

@@ -1,0 +1,1 @@
+"""beangulp importers of beancount-hn (installed as ``beancount_hn.importers``)."""

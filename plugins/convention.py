@@ -1,0 +1,76 @@
+"""Tag every transaction with receipts by its convention status.
+
+Each receipt (income posting of fees) is classified as conventionné,
+dépassement or non conventionné (see ``beancount_hn.classify``), and its
+transaction gets the matching tags::
+
+    2025-03-04 * "Lot FSE" "Séances de la semaine"
+      acte: "RAB 8"
+      Assets:Creances:CPAM          176.80 EUR
+      Income:Honoraires:Conventionnes
+
+becomes the same transaction tagged ``#conventionne``; a transaction mixing
+an NGAP act and a DE gets ``#conventionne #depassement``.
+
+Errors, at the transaction's line: a receipt that cannot be classified, an
+unknown status or act code, and a hn tag written by hand that the postings
+contradict. Running the plugin twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.classify import CONVENTION_STATUSES, ClassificationError, iter_receipts
+from beancount_hn.errors import source_of
+from beancount_hn.ledger import LedgerIndex
+
+__plugins__ = ("convention",)
+
+HN_TAGS = frozenset(CONVENTION_STATUSES)
+
+
+def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
+    """Return the entries with hn tags added, and the classification errors."""
+    errors: list = []
+    replaced: dict[int, data.Transaction] = {}
+    for txn, receipts, txn_errors in iter_receipts(entries, index):
+        errors.extend(txn_errors)
+        resolved = {receipt.convention for receipt in receipts}
+        written = txn.tags & HN_TAGS
+        contradicted = written - resolved
+        if contradicted and not txn_errors:
+            tags = " ".join(f"#{t}" for t in sorted(contradicted))
+            found = ", ".join(sorted(resolved)) or "none"
+            errors.append(ClassificationError(
+                source_of(txn),
+                f"tag {tags} contradicts the receipts' status ({found}); "
+                "remove the tag or fix the acte:/convention: metadata",
+                txn,
+            ))
+        if not resolved <= txn.tags:
+            replaced[id(txn)] = txn._replace(tags=txn.tags | resolved)
+    # hn tags on a transaction without any receipt contradict "no receipt".
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.tags & HN_TAGS and id(entry) not in replaced:
+            if not any(index.is_receipt_account(p.account) for p in entry.postings):
+                tags = " ".join(f"#{t}" for t in sorted(entry.tags & HN_TAGS))
+                errors.append(ClassificationError(
+                    source_of(entry),
+                    f"tag {tags} on a transaction without any receipt (no income posting of "
+                    "fees); remove the tag — payments are classified through their invoice",
+                    entry,
+                ))
+    if replaced:
+        entries = [replaced.get(id(entry), entry) for entry in entries]
+    return entries, errors
+
+
+def convention(entries: list[data.Directive], options_map: dict[str, Any],
+               config_str: str | None = None) -> tuple[list[data.Directive], list]:
+    """Beancount plugin: add ``#conventionne``/``#depassement``/``#non-conventionne``."""
+    index = LedgerIndex.build(entries, options_map)
+    entries, errors = tag_receipts(entries, index)
+    return entries, index.config_errors + errors
