@@ -1,0 +1,335 @@
+"""Cash basis: every treasury movement attributed to what it settles.
+
+A BNC in déclaration contrôlée counts *recettes encaissées* and *dépenses
+payées* (art. 93 CGI): money that reached or left a treasury account
+(``hn-option "treasury"``) during the year. This module walks the ledger once,
+in date order, and splits each treasury movement into **settlements**:
+
+* an income or expense posting of the same transaction (cash style), directly;
+* the income/expense postings behind a receivable or payable it settles
+  (accrual style): invoices booked to ``Assets:Creances:*`` or
+  ``Liabilities:*`` become *open items*; a payment settles the items sharing
+  one of its ``^links`` first, then the oldest ones (FIFO); a partial payment
+  settles each posting behind the item pro rata;
+* a neutral bucket, named by its account, for everything that is neither
+  receipt nor expense: internal transfers, personal drawings and contributions
+  (``Equity:``), loan capital, deposits, fixed assets (their cost reaches the
+  2035 through the depreciation, line CH);
+* ``unexplained``: a payment to a receivable or payable account that exceeds
+  its open items — the 2035 reconciliation lists it so the ledger can be fixed.
+
+Item accounts are the non-treasury balance-sheet accounts that appear in at
+least one transaction without treasury (an invoice on credit, a payable…);
+other balance-sheet accounts (loans, deposits, fixed assets) are neutral.
+Expenses paid from personal funds (an expense against ``Equity:`` with no
+treasury posting) are settled on their date with ``funded_by_equity`` set.
+
+Amounts are *cash equivalents*: positive when money comes in (a receipt),
+negative when it goes out (an expense). Each treasury transaction's
+settlements add up, to the cent, to its treasury movement.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from beancount.core import data
+
+from beancount_hn.ledger import LedgerIndex
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+INCOME, EXPENSE, NEUTRAL, UNEXPLAINED = "income", "expense", "neutral", "unexplained"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What money is attributed to: a posting (income/expense) or a neutral account."""
+
+    bucket: str  # INCOME, EXPENSE, NEUTRAL or UNEXPLAINED
+    account: str
+    txn: data.Transaction | None = None  # the transaction holding the posting
+    index: int = -1  # the posting's index in txn.postings
+
+    def __hash__(self) -> int:  # transactions are unhashable (lists): identity is enough
+        return hash((self.bucket, self.account, id(self.txn), self.index))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Target)
+            and self.bucket == other.bucket
+            and self.account == other.account
+            and self.txn is other.txn
+            and self.index == other.index
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """A part of a treasury movement attributed to one target."""
+
+    date: datetime.date
+    txn: data.Transaction  # the transaction that moves the money
+    treasury_account: str  # main treasury (or Equity, if funded_by_equity) account
+    amount: Decimal  # cash equivalent: + in, - out
+    target: Target
+    funded_by_equity: bool = False
+
+    @property
+    def bucket(self) -> str:
+        return self.target.bucket
+
+    @property
+    def account(self) -> str:
+        return self.target.account
+
+    @property
+    def target_txn(self) -> data.Transaction | None:
+        return self.target.txn
+
+    @property
+    def target_index(self) -> int:
+        return self.target.index
+
+
+@dataclass(slots=True)
+class OpenItem:
+    """An unsettled receivable or payable: its balance and what it is made of."""
+
+    account: str
+    date: datetime.date
+    txn: data.Transaction
+    links: frozenset[str]
+    parts: dict[Target, Decimal]  # cash equivalents, summing to ``balance``
+
+    @property
+    def balance(self) -> Decimal:
+        return sum(self.parts.values(), ZERO)
+
+
+def _sign(number: Decimal) -> int:
+    return (number > 0) - (number < 0)
+
+
+def _split(parts: dict[Target, Decimal], total: Decimal) -> dict[Target, Decimal]:
+    """Scale ``parts`` so that they sum to ``total`` exactly (cents, largest remainder)."""
+    whole = sum(parts.values(), ZERO)
+    if whole == 0 or not parts:
+        return {}
+    scaled = {t: (v * total / whole) for t, v in parts.items()}
+    rounded = {t: v.quantize(CENT, ROUND_HALF_EVEN) for t, v in scaled.items()}
+    gap = total.quantize(CENT, ROUND_HALF_EVEN) - sum(rounded.values(), ZERO)
+    if gap:
+        largest = max(rounded, key=lambda t: abs(scaled[t]))
+        rounded[largest] += gap
+    return {t: v for t, v in rounded.items() if v}
+
+
+@dataclass
+class Cashbook:
+    """All settlements of a ledger, and the items still open at its end."""
+
+    settlements: list[Settlement] = field(default_factory=list)
+    items: dict[str, list[OpenItem]] = field(default_factory=dict)
+    _by_target_txn: dict[int, list[Settlement]] = field(default_factory=dict, repr=False)
+
+    # --- queries -------------------------------------------------------------------
+
+    def for_year(self, year: int) -> list[Settlement]:
+        """The settlements dated in calendar year ``year``."""
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return [s for s in self.settlements if start <= s.date <= end]
+
+    def for_target_txn(self, txn: data.Transaction) -> list[Settlement]:
+        """Every settlement of a posting of ``txn`` (an invoice, an expense…)."""
+        return self._by_target_txn.get(id(txn), [])
+
+    def settled(self, txn: data.Transaction, upto: datetime.date | None = None) -> Decimal:
+        """Money received (+) or paid (-) so far for the postings of ``txn``."""
+        return sum(
+            (s.amount for s in self.for_target_txn(txn) if upto is None or s.date <= upto), ZERO
+        )
+
+    def open_items(self, account: str | None = None) -> list[OpenItem]:
+        """Receivables and payables not (fully) settled at the end of the ledger."""
+        accounts = [account] if account else sorted(self.items)
+        return [i for a in accounts for i in self.items.get(a, []) if i.balance]
+
+    # --- construction ----------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entries: Sequence[data.Directive], index: LedgerIndex) -> Cashbook:
+        """Walk ``entries`` (sorted, as the loader returns them) once."""
+        builder = _Builder(index, entries)
+        for entry in entries:
+            if isinstance(entry, data.Transaction):
+                builder.transaction(entry)
+        book = cls(builder.settlements, builder.items_by_account())
+        for settlement in book.settlements:
+            if settlement.target.txn is not None:
+                book._by_target_txn.setdefault(id(settlement.target.txn), []).append(settlement)
+        return book
+
+
+class _Builder:
+    """The single pass behind ``Cashbook.build``."""
+
+    def __init__(self, index: LedgerIndex, entries: Sequence[data.Directive]) -> None:
+        self.index = index
+        self.settlements: list[Settlement] = []
+        # Treasury accounts, each from the date its option was declared.
+        self.treasury_from: dict[str, datetime.date] = {}
+        for option in index.config.entries("treasury"):
+            self.treasury_from.setdefault(option.value, option.date)
+        self.root: dict[str, str | None] = {}
+        self.items: dict[str, deque[OpenItem]] = defaultdict(deque)
+        self.by_link: dict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+        self.item_accounts = self._item_accounts(entries)
+
+    # --- account kinds ---------------------------------------------------------------
+
+    def _root(self, account: str) -> str | None:
+        root = self.root.get(account, "")
+        if root == "":
+            root = self.root[account] = self.index.root_type(account)
+        return root
+
+    def _is_treasury(self, account: str, on: datetime.date) -> bool:
+        start = self.treasury_from.get(account)
+        return start is not None and on >= start
+
+    def _is_pnl(self, account: str) -> bool:
+        return self._root(account) in ("income", "expenses")
+
+    def _item_accounts(self, entries: Iterable[data.Directive]) -> set[str]:
+        """Balance-sheet accounts used by at least one transaction without treasury."""
+        accounts: set[str] = set()
+        for entry in entries:
+            if not isinstance(entry, data.Transaction):
+                continue
+            if any(self._is_treasury(p.account, entry.date) for p in entry.postings):
+                continue
+            for posting in entry.postings:
+                if self._root(posting.account) in ("assets", "liabilities"):
+                    accounts.add(posting.account)
+        return accounts
+
+    def items_by_account(self) -> dict[str, list[OpenItem]]:
+        return {account: list(items) for account, items in self.items.items()}
+
+    # --- open items ------------------------------------------------------------------
+
+    def _consume(self, account: str, amount: Decimal, links: frozenset[str]) -> tuple[dict[Target, Decimal], Decimal]:
+        """Settle up to ``amount`` (posting sign) of items of opposite sign on ``account``.
+
+        Returns the consumed parts (cash equivalents, summing to ``-amount``
+        for what could be settled) and the remainder that found no item.
+        """
+        consumed: dict[Target, Decimal] = defaultdict(Decimal)
+        remaining = amount
+        queue = self.items.get(account)
+        if not queue:
+            return {}, remaining
+        linked = [i for link in sorted(links) for i in self.by_link.get((account, link), ())]
+        for item in itertools.chain(linked, queue):
+            if not remaining:
+                break
+            balance = item.balance
+            if not balance or _sign(balance) == _sign(remaining):
+                continue
+            take = min(abs(remaining), abs(balance))
+            portion = _split(item.parts, take * _sign(balance))
+            for target, value in portion.items():
+                consumed[target] += value
+                item.parts[target] -= value
+            item.parts = {t: v for t, v in item.parts.items() if v}
+            remaining += take * _sign(balance)
+        while queue and not queue[0].balance:
+            queue.popleft()
+        return dict(consumed), remaining
+
+    def _create(self, txn: data.Transaction, account: str, parts: dict[Target, Decimal]) -> None:
+        if not parts:
+            return
+        item = OpenItem(account, txn.date, txn, txn.links or frozenset(), dict(parts))
+        self.items[account].append(item)
+        for link in item.links:
+            self.by_link[(account, link)].append(item)
+
+    # --- one transaction ---------------------------------------------------------------
+
+    def transaction(self, txn: data.Transaction) -> None:
+        treasury = [p for p in txn.postings if self._is_treasury(p.account, txn.date)]
+        funded_by_equity = False
+        if not treasury:
+            has_pnl = any(self._is_pnl(p.account) for p in txn.postings)
+            equity = [p for p in txn.postings if self._root(p.account) == "equity"]
+            if has_pnl and equity:
+                treasury, funded_by_equity = equity, True  # paid from personal funds
+        sources: dict[Target, Decimal] = defaultdict(Decimal)  # cash equivalents
+        creating: list[tuple[str, Decimal]] = []
+        treasury_ids = {id(p) for p in treasury}
+        for i, posting in enumerate(txn.postings):
+            if id(posting) in treasury_ids:
+                continue
+            account, amount = posting.account, posting.units.number
+            root = self._root(account)
+            if root == "income":
+                sources[Target(INCOME, account, txn, i)] -= amount
+            elif root == "expenses":
+                sources[Target(EXPENSE, account, txn, i)] -= amount
+            elif account in self.item_accounts:
+                consumed, remainder = self._consume(account, amount, txn.links or frozenset())
+                for target, value in consumed.items():
+                    sources[target] += value
+                if remainder:
+                    creating.append((account, remainder))
+            else:
+                sources[Target(NEUTRAL, account)] -= amount
+
+        cash = sum((p.units.number for p in treasury), ZERO)
+        if treasury:
+            self._treasury(txn, treasury, cash, sources, creating, funded_by_equity)
+        else:
+            self._no_treasury(txn, sources, creating)
+
+    def _treasury(self, txn, treasury, cash, sources, creating, funded_by_equity) -> None:
+        pnl = {t: v for t, v in sources.items() if t.bucket in (INCOME, EXPENSE) and t.txn is txn}
+        pnl_total = sum(pnl.values(), ZERO)
+        for account, remainder in creating:
+            # Part of this transaction's own fees left on credit (a partial payment
+            # at invoicing): the rest becomes an open item; otherwise unexplained.
+            if pnl and pnl_total and _sign(remainder) == _sign(pnl_total) and abs(remainder) <= abs(pnl_total):
+                share = _split(pnl, remainder)
+                for target, value in share.items():
+                    sources[target] -= value
+                self._create(txn, account, share)
+            else:
+                sources[Target(UNEXPLAINED, account)] -= remainder
+        main = max(treasury, key=lambda p: abs(p.units.number)).account
+        for target, value in sources.items():
+            if value:
+                self.settlements.append(Settlement(txn.date, txn, main, value, target, funded_by_equity))
+        # Internal transfers between treasury accounts net to zero and leave no settlement.
+
+    def _no_treasury(self, txn, sources, creating) -> None:
+        if not creating:
+            return  # e.g. a credit note netted against its open invoice, a write-off
+        total = sum((r for _, r in creating), ZERO)
+        source_parts = {t: v for t, v in sources.items() if v}
+        if source_parts and sum(source_parts.values(), ZERO):
+            for account, remainder in creating:
+                self._create(txn, account, _split(source_parts, remainder))
+            return
+        # Balance-sheet only (a fixed asset bought on credit): each new item is made
+        # of the other items' accounts, so paying it later lands in a neutral bucket.
+        for account, remainder in creating:
+            others = {Target(NEUTRAL, a): -r for a, r in creating if a != account}
+            if others and total - remainder:
+                self._create(txn, account, _split(others, remainder))

@@ -1,0 +1,44 @@
+"""Shared test helpers: load a small inline ledger the way bean-check does."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+import pytest
+from beancount import loader
+
+os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+
+HEADER = """
+option "operating_currency" "EUR"
+2024-01-01 custom "hn-option" "treasury" Assets:Banque
+2024-01-01 custom "hn-option" "treasury" Assets:Caisse
+"""
+
+
+def load(text: str, *, header: bool = True, plugin: str | None = "beancount_hn.plugins.all"):
+    """Load an inline ledger (dedented); returns (entries, errors, options_map).
+
+    The default header declares the treasury accounts; ``plugin`` is prepended
+    as a ``plugin`` line when given. The ledger's first line is line 1 of the
+    text passed in, after the prepended lines (use ``line_of`` to find lines).
+    """
+    body = textwrap.dedent(text)
+    prefix = (f'plugin "{plugin}"\n' if plugin else "") + (HEADER if header else "")
+    return loader.load_string(prefix + body)
+
+
+def line_of(text: str, needle: str, *, header: bool = True, plugin: str | None = "beancount_hn.plugins.all") -> int:
+    """The line number, in the string ``load`` parses, of the first line containing ``needle``."""
+    body = textwrap.dedent(text)
+    prefix = (f'plugin "{plugin}"\n' if plugin else "") + (HEADER if header else "")
+    for number, line in enumerate((prefix + body).splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in ledger")
+
+
+@pytest.fixture
+def example_path() -> str:
+    return os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")
