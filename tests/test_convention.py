@@ -1,0 +1,281 @@
+"""Receipt classification and the convention plugin (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import datetime
+import textwrap
+from decimal import Decimal
+
+import pytest
+from beancount.core import data
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beancount_hn.acts import ActError, act_status, key_letters
+from beancount_hn.classify import ClassificationError, classify_entries
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.plugins import convention as convention_plugin
+from tests.conftest import line_of, load
+
+ACCOUNTS = """
+2024-01-01 open Assets:Banque
+2024-01-01 open Assets:Creances:CPAM
+2024-01-01 open Income:Honoraires
+2024-01-01 open Income:Honoraires:Depassements
+  convention: "dépassement"
+2024-01-01 open Income:Honoraires:HN
+  convention: "Non conventionné"
+2024-01-01 open Income:Honoraires:Bilans
+  convention: "non-conventionne"
+  tva: "exoneree"
+2024-01-01 open Income:Interets
+  ligne-2035: "AE"
+"""
+
+
+def run(text: str):
+    ledger = ACCOUNTS + textwrap.dedent(text)
+    entries, errors, options = load(ledger)
+    txns = [e for e in entries if isinstance(e, data.Transaction)]
+    return txns, errors, ledger
+
+
+def hn_tags(txn: data.Transaction) -> set[str]:
+    return set(txn.tags) & {"conventionne", "depassement", "non-conventionne"}
+
+
+# --- NGAP codes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code, day, status", [
+    ("RAB 8", "2025-03-04", "conventionne"),
+    ("AMK 8.1", "2025-03-04", "conventionne"),
+    ("amk 8,1", "2025-03-04", "conventionne"),
+    ("DRA 7.5 + IFD", "2025-03-04", "conventionne"),
+    ("IK 12", "2025-03-04", "conventionne"),
+    ("TMK 8", "2024-02-22", "conventionne"),
+    ("AMS 7.5", "2024-02-21", "conventionne"),
+    ("DE", "2025-03-04", "depassement"),
+    ("HN", "2025-03-04", "non-conventionne"),
+])
+def test_act_codes_resolve(code, day, status):
+    assert act_status(code, datetime.date.fromisoformat(day)) == status
+
+
+@pytest.mark.parametrize("code, day, message", [
+    ("AMS 7.5", "2024-02-22", "not in force on 2024-02-22"),
+    ("RAB 8", "2024-02-21", "not in force on 2024-02-21"),
+    ("XYZ 3", "2025-01-01", 'unknown NGAP key letter "XYZ"'),
+    ("RAB 8 + DE", "2025-01-01", "mixes statuses"),
+    ("8 RAB", "2025-01-01", "not a key letter"),
+    ("RAB 8 +", "2025-01-01", "empty or malformed"),
+])
+def test_bad_act_codes(code, day, message):
+    with pytest.raises(ActError, match=message):
+        act_status(code, datetime.date.fromisoformat(day))
+
+
+def test_ngap_table_carries_sources_and_dates():
+    letters = key_letters()
+    assert letters["AMS"].valid_to == datetime.date(2024, 2, 21)
+    assert letters["RAB"].valid_from == datetime.date(2024, 2, 22)
+    assert letters["RAB"].unit_value == Decimal("2.21")
+    assert all(letter.source for letter in letters.values())
+
+
+# --- resolution order ----------------------------------------------------------------
+
+
+def test_each_resolution_rule():
+    txns, errors, _ = run("""
+    2025-03-01 * "1: posting convention beats posting acte"
+      acte: "HN"
+      Assets:Banque    10 EUR
+      Income:Honoraires  -10 EUR
+        convention: "depassement"
+        acte: "RAB 8"
+    2025-03-02 * "2: posting acte beats the account"
+      Assets:Banque    10 EUR
+      Income:Honoraires:HN  -10 EUR
+        acte: "DE"
+    2025-03-03 * "3: the account beats the transaction"
+      acte: "AMK 8.1"
+      Assets:Banque    10 EUR
+      Income:Honoraires:Depassements  -10 EUR
+    2025-03-04 * "4: transaction convention beats transaction acte"
+      convention: "non-conventionne"
+      acte: "RAB 8"
+      Assets:Banque    10 EUR
+      Income:Honoraires  -10 EUR
+    2025-03-05 * "5: transaction acte"
+      acte: "RAB 8"
+      Assets:Banque    10 EUR
+      Income:Honoraires  -10 EUR
+    """)
+    assert errors == []
+    assert [hn_tags(t) for t in txns] == [
+        {"depassement"}, {"depassement"}, {"depassement"}, {"non-conventionne"}, {"conventionne"},
+    ]
+
+
+def test_vat_status_defaults_and_overrides():
+    entries, errors, options = load(ACCOUNTS + textwrap.dedent("""
+    2025-03-01 * "Séance" #x
+      acte: "RAB 8"
+      Assets:Banque    10 EUR
+      Income:Honoraires  -10 EUR
+    2025-03-02 * "Pilates"
+      Assets:Banque    10 EUR
+      Income:Honoraires:HN  -10 EUR
+    2025-03-03 * "Bilan prévention des chutes"
+      Assets:Banque    10 EUR
+      Income:Honoraires:Bilans  -10 EUR
+    2025-03-04 * "Massage, TVA posting"
+      tva: "exoneree"
+      Assets:Banque    10 EUR
+      Income:Honoraires:HN  -10 EUR
+        tva: "collectée"
+    2025-03-05 * "Massage, TVA transaction"
+      tva: "exonérée"
+      Assets:Banque    10 EUR
+      Income:Honoraires:HN  -10 EUR
+    2026-01-01 custom "hn-option" "vat-regime" "reel"
+    2026-01-02 * "Pilates after the switch"
+      Assets:Banque    10 EUR
+      Income:Honoraires:HN  -10 EUR
+    """))
+    assert errors == []
+    receipts, errors = classify_entries(entries, LedgerIndex.build(entries, options))
+    assert [(r.vat, r.vat_is_default) for r in receipts] == [
+        ("exoneree", True), ("franchise", True), ("exoneree", False),
+        ("collectee", False), ("exoneree", False), ("collectee", True),
+    ]
+
+
+def test_only_fee_accounts_are_receipts():
+    txns, errors, _ = run("""
+    2025-12-31 * "Intérêts du livret"
+      Assets:Banque    3.12 EUR
+      Income:Interets  -3.12 EUR
+    """)
+    assert errors == [] and hn_tags(txns[0]) == set()
+
+
+def test_mixed_transaction_gets_every_tag():
+    txns, errors, _ = run("""
+    2025-03-05 * "M. Roux" "Séance à domicile à 20 h + DE"
+      Assets:Banque    29.68 EUR
+      Income:Honoraires  -17.68 EUR
+        acte: "RAB 8"
+      Income:Honoraires:Depassements  -12.00 EUR
+    """)
+    assert errors == [] and hn_tags(txns[0]) == {"conventionne", "depassement"}
+
+
+# --- errors at the transaction's line --------------------------------------------------
+
+ERRORS = """
+2025-03-01 * "unclassified"
+  Assets:Banque    10 EUR
+  Income:Honoraires  -10 EUR
+2025-03-02 * "unknown status"
+  convention: "secteur 2"
+  Assets:Banque    10 EUR
+  Income:Honoraires  -10 EUR
+2025-03-03 * "unknown act"
+  Assets:Banque    10 EUR
+  Income:Honoraires  -10 EUR
+    acte: "ZZZ 4"
+2025-03-04 * "contradicting tag" #depassement
+  acte: "HN"
+  Assets:Banque    10 EUR
+  Income:Honoraires  -10 EUR
+2025-03-05 * "tag without receipt" #conventionne
+  Assets:Banque    10 EUR
+  Assets:Creances:CPAM  -10 EUR
+2025-03-06 * "unknown vat"
+  acte: "HN"
+  tva: "zero"
+  Assets:Banque    10 EUR
+  Income:Honoraires  -10 EUR
+"""
+
+
+def test_errors_name_the_transaction_line_and_what_to_do():
+    txns, errors, ledger = run(ERRORS)
+    assert all(isinstance(e, ClassificationError) for e in errors)
+    got = [(e.source["lineno"], e.message) for e in errors]
+    expected = [
+        ('"unclassified"', "recette non classée / unclassified receipt on Income:Honoraires: add acte:"),
+        ('"unknown status"', 'unknown convention status "secteur 2" (transaction convention:); use one of'),
+        ('"unknown act"', 'unknown NGAP key letter "ZZZ" in acte "ZZZ 4"'),
+        ('"contradicting tag"', "tag #depassement contradicts the receipts' status (non-conventionne)"),
+        ('"unknown vat"', 'unknown VAT status "zero"'),
+        ('"tag without receipt"', "tag #conventionne on a transaction without any receipt"),
+    ]
+    for needle, message in expected:
+        lineno = line_of(ledger, needle)
+        assert any(line == lineno and message in text for line, text in got), (needle, got)
+    assert len(errors) == len(expected)
+    assert all(e.source["filename"] == "<string>" for e in errors)
+
+
+def test_bean_check_prints_no_traceback_on_bad_ledgers(tmp_path):
+    from click.testing import CliRunner
+
+    from beancount_hn.cli import main
+
+    path = tmp_path / "bad.beancount"
+    path.write_text('plugin "beancount_hn.plugins.all"\n' + ACCOUNTS + ERRORS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"{path}:" in result.output and "recette non classée" in result.output
+
+
+# --- idempotence ---------------------------------------------------------------------------
+
+
+def test_running_the_plugin_twice_adds_nothing():
+    entries, errors, options = load(ACCOUNTS + textwrap.dedent("""
+    2025-03-05 * "mixed"
+      Assets:Banque    29.68 EUR
+      Income:Honoraires  -17.68 EUR
+        acte: "RAB 8"
+      Income:Honoraires:Depassements  -12.00 EUR
+    """))
+    assert errors == []
+    again, errors = convention_plugin.convention(entries, options)
+    assert errors == [] and again == entries
+
+
+# --- property: exactly one status or exactly one error per receipt -----------------------
+
+SOURCES = st.sampled_from([
+    None, ("convention", "conventionne"), ("convention", "dépassement"), ("convention", "hn"),
+    ("convention", "bogus"), ("acte", "RAB 8"), ("acte", "DE"), ("acte", "HN"), ("acte", "QQQ 1"),
+    ("acte", "AMS 7.5"),
+])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(SOURCES, SOURCES, st.sampled_from(["Income:Honoraires", "Income:Honoraires:HN"])),
+                min_size=1, max_size=6), SOURCES)
+def test_every_receipt_gets_exactly_one_status_or_one_error(postings, txn_source):
+    lines = ['2025-03-01 * "random"']
+    if txn_source:
+        lines.append(f'  {txn_source[0]}: "{txn_source[1]}"')
+    for n, (first, second, account) in enumerate(postings):
+        lines.append(f"  {account}  -{n + 1} EUR")
+        for source in (first, second):
+            if source and f"    {source[0]}:" not in "\n".join(lines[-2:]):
+                lines.append(f'    {source[0]}: "{source[1]}"')
+    lines.append("  Assets:Banque")
+    entries, errors, options = load(ACCOUNTS + "\n".join(lines) + "\n")
+    index = LedgerIndex.build(entries, options)
+    receipts, classification_errors = classify_entries(entries, index)
+    assert len(receipts) + len(classification_errors) == len(postings)
+    assert len({(r.index) for r in receipts}) == len(receipts)
+    assert all(r.convention in ("conventionne", "depassement", "non-conventionne") for r in receipts)
+    [txn] = [e for e in entries if isinstance(e, data.Transaction)]
+    assert hn_tags(txn) == {r.convention for r in receipts}
