@@ -9,7 +9,8 @@ in date order, and splits each treasury movement into **settlements**:
 * the income/expense postings behind a receivable or payable it settles
   (accrual style): invoices booked to ``Assets:Creances:*`` or
   ``Liabilities:*`` become *open items*; a payment settles the items sharing
-  one of its ``^links`` first, then the oldest ones (FIFO); a partial payment
+  one of its ``^links`` first, then the oldest unlinked ones (FIFO), then the
+  oldest linked ones; a partial payment
   settles each posting behind the item pro rata;
 * a neutral bucket, named by its account, for everything that is neither
   receipt nor expense: internal transfers, personal drawings and contributions
@@ -188,7 +189,9 @@ class _Builder:
         for option in index.config.entries("treasury"):
             self.treasury_from.setdefault(option.value, option.date)
         self.root: dict[str, str | None] = {}
-        self.items: dict[str, deque[OpenItem]] = defaultdict(deque)
+        self.all_items: dict[str, list[OpenItem]] = defaultdict(list)
+        self.unlinked: dict[str, deque[OpenItem]] = defaultdict(deque)
+        self.linked: dict[str, deque[OpenItem]] = defaultdict(deque)
         self.by_link: dict[tuple[str, str], list[OpenItem]] = defaultdict(list)
         self.item_accounts = self._item_accounts(entries)
 
@@ -221,23 +224,27 @@ class _Builder:
         return accounts
 
     def items_by_account(self) -> dict[str, list[OpenItem]]:
-        return {account: list(items) for account, items in self.items.items()}
+        """Every item created, by account (settled ones have a zero balance)."""
+        return dict(self.all_items)
 
     # --- open items ------------------------------------------------------------------
 
     def _consume(self, account: str, amount: Decimal, links: frozenset[str]) -> tuple[dict[Target, Decimal], Decimal]:
         """Settle up to ``amount`` (posting sign) of items of opposite sign on ``account``.
 
-        Returns the consumed parts (cash equivalents, summing to ``-amount``
-        for what could be settled) and the remainder that found no item.
+        Order: the items sharing a link with the payment, then the unlinked items
+        (oldest first), then the other linked items (oldest first) — so a grouped
+        remittance without link never eats an invoice awaiting its own linked payment
+        while unlinked items are open. Returns the consumed parts (cash equivalents)
+        and the remainder that found no item.
         """
         consumed: dict[Target, Decimal] = defaultdict(Decimal)
         remaining = amount
-        queue = self.items.get(account)
-        if not queue:
+        unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
+        if not unlinked and not linked_queue:
             return {}, remaining
-        linked = [i for link in sorted(links) for i in self.by_link.get((account, link), ())]
-        for item in itertools.chain(linked, queue):
+        matching = [i for link in sorted(links) for i in self.by_link.get((account, link), ())]
+        for item in itertools.chain(matching, unlinked or (), linked_queue or ()):
             if not remaining:
                 break
             balance = item.balance
@@ -250,15 +257,17 @@ class _Builder:
                 item.parts[target] -= value
             item.parts = {t: v for t, v in item.parts.items() if v}
             remaining += take * _sign(balance)
-        while queue and not queue[0].balance:
-            queue.popleft()
+        for queue in (unlinked, linked_queue):
+            while queue and not queue[0].balance:
+                queue.popleft()
         return dict(consumed), remaining
 
     def _create(self, txn: data.Transaction, account: str, parts: dict[Target, Decimal]) -> None:
         if not parts:
             return
         item = OpenItem(account, txn.date, txn, txn.links or frozenset(), dict(parts))
-        self.items[account].append(item)
+        self.all_items[account].append(item)
+        (self.linked if item.links else self.unlinked)[account].append(item)
         for link in item.links:
             self.by_link[(account, link)].append(item)
 

@@ -120,6 +120,28 @@ def test_grouped_cpam_transfer_settles_several_lots_fifo():
     assert item.txn is lot2 and item.balance == Decimal("29.12")
 
 
+def test_unlinked_remittance_leaves_invoices_awaiting_their_linked_payment():
+    cashbook, entries = book("""
+    2025-01-06 * "A" "Coaching" ^F-1
+      Assets:Creances:Patients   200.00 EUR
+      Income:HN                 -200.00 EUR
+    2025-01-07 * "Lot" "Part patient"
+      acte: "RAB 8"
+      Assets:Creances:Patients    7.07 EUR
+      Income:Honoraires          -7.07 EUR
+    2025-01-08 * "Remise CB"
+      Assets:Banque               7.07 EUR
+      Assets:Creances:Patients   -7.07 EUR
+    2025-01-09 * "A" "Virement" ^F-1
+      Assets:Banque             200.00 EUR
+      Assets:Creances:Patients -200.00 EUR
+    """)
+    coaching, lot = [e for e in entries if isinstance(e, data.Transaction)][:2]
+    assert cashbook.settled(coaching, upto=datetime.date(2025, 1, 8)) == 0
+    assert cashbook.settled(lot) == Decimal("7.07")
+    assert cashbook.settled(coaching) == Decimal("200.00")
+
+
 def test_linked_payment_settles_its_own_invoice_first():
     cashbook, entries = book("""
     2025-01-06 * "A" "Facture" ^F-1
@@ -144,6 +166,7 @@ def test_payable_loan_drawings_transfers_and_fixed_assets():
       Liabilities:Emprunt      -6000.00 EUR
     2025-01-03 * "Vendeur" "Table de traitement"
       Assets:Immobilisations    2400.00 EUR
+        amortissement: "lineaire 5"
       Assets:Banque            -2400.00 EUR
     2025-01-31 * "Cabinet comptable" "Facture"
       Expenses:Comptable        1200.00 EUR
