@@ -235,15 +235,21 @@ class HnConfig:
     """All ``hn-option`` values of a ledger, in date order, queryable by date."""
 
     history: dict[str, list[OptionValue]] = field(default_factory=dict)
+    # Dates of each option's history, for bisection (plugins ask per transaction).
+    _dates: dict[str, list[datetime.date]] = field(default_factory=dict, repr=False)
 
     def _upto(self, name: str, on: datetime.date | None) -> list[OptionValue]:
         if name not in OPTIONS:
             raise KeyError(f"unknown hn option {name!r}")
         values = self.history.get(name, [])
-        if on is None:
+        if on is None or not values:
             return values
-        cut = bisect.bisect_right([v.date for v in values], on)
-        return values[:cut]
+        dates = self._dates.get(name)
+        if dates is None or len(dates) != len(values):
+            dates = self._dates[name] = [v.date for v in values]
+        if on >= dates[-1]:
+            return values
+        return values[: bisect.bisect_right(dates, on)]
 
     def value(self, name: str, on: datetime.date | None = None, default: Any = None) -> Any:
         """The single option ``name`` in force on ``on`` (the latest one when None)."""

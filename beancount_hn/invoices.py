@@ -1,0 +1,516 @@
+"""Invoices (notes d'honoraires), credit notes (avoirs) and voided numbers of a ledger.
+
+Every transaction with ``facture:`` metadata is an invoice, dated on the
+transaction date or on ``date-facture:``; with ``avoir-de:`` as well it is a
+credit note of the invoice it names. Numbers belong to the series declared by
+``custom "hn-option" "invoice-series"`` (``beancount_hn.series``); a number
+voided outside the ledger is declared with
+``custom "hn-facture-annulee" NUMBER REASON``.
+
+Amounts: ``Invoice.amount`` is the sum of the transaction's income postings
+with the sign flipped, so it is **positive for an invoice** (fees earned) and
+**negative for a credit note** (fees taken back). ``Invoice.credited()`` is
+the positive total of the credit notes applied to an invoice.
+
+:func:`build_invoice_book` reads everything in one pass plus a sort;
+:func:`check_invoices` returns the numbering and invoice-rule errors (used by
+the ``invoice_numbering`` plugin, the ``hn invoices`` report and Fava alike).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence as Seq
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
+from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.quotes import Quote, read_quotes
+from beancount_hn.series import NumberRef, SeriesPattern, SeriesSet, read_series
+
+InvoiceError = error_type("InvoiceError")
+
+INVOICE_KEY = "facture"
+CREDIT_KEY = "avoir-de"
+DATE_KEY = "date-facture"
+QUOTE_KEY = "devis"
+SIREN_KEY = "client-siren"
+VOID_DIRECTIVE = "hn-facture-annulee"
+
+#: Fees (with a dépassement or HN acts) from which prior written information is due.
+QUOTE_THRESHOLD = Decimal("70")
+#: Amount from which a note d'honoraires is due (arrêté n° 83-50/A).
+NOTE_THRESHOLD = Decimal("25")
+QUOTE_CURRENCY = "EUR"
+_MAX_LISTED = 10  # missing numbers named in one gap message
+
+
+@dataclass(eq=False, slots=True)
+class Invoice:
+    """One numbered document: an invoice, or a credit note when ``credit_of`` is set."""
+
+    number: str  # canonical spelling (the written text, stripped, if no series fits)
+    written: str  # the facture: value as written
+    date: datetime.date
+    txn: data.Transaction
+    amount: Decimal  # positive for an invoice, negative for a credit note
+    currency: str | None
+    receipts: list[Receipt]
+    ref: NumberRef | None
+    credit_of: str | None = None  # avoir-de:, canonical
+    devis: str | None = None
+    client_siren: str | None = None
+    credit_notes: list[Invoice] = field(default_factory=list)  # applied to this invoice, date order
+
+    @property
+    def series(self) -> str | None:
+        return self.ref.series if self.ref else None
+
+    @property
+    def seq(self) -> int | None:
+        return self.ref.seq if self.ref else None
+
+    @property
+    def year(self) -> int:
+        """The year of the number's sequence (the invoice date's year without ``{year}``)."""
+        return self.ref.year if self.ref and self.ref.year is not None else self.date.year
+
+    @property
+    def payee(self) -> str | None:
+        return self.txn.payee
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.credit_of is not None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.txn.meta
+
+    def credited(self, upto: datetime.date | None = None) -> Decimal:
+        """Positive total of the credit notes applied to this invoice up to ``upto``."""
+        return -sum((c.amount for c in self.credit_notes if upto is None or c.date <= upto), Decimal(0))
+
+    def net_amount(self, upto: datetime.date | None = None) -> Decimal:
+        """The amount left after the credit notes dated up to ``upto``."""
+        return self.amount - self.credited(upto)
+
+
+@dataclass(eq=False, slots=True)
+class VoidedNumber:
+    """A number declared voided by ``custom "hn-facture-annulee" NUMBER REASON``."""
+
+    number: str
+    date: datetime.date
+    reason: str
+    ref: NumberRef | None
+    entry: data.Custom
+
+    @property
+    def series(self) -> str | None:
+        return self.ref.series if self.ref else None
+
+    @property
+    def seq(self) -> int | None:
+        return self.ref.seq if self.ref else None
+
+    @property
+    def year(self) -> int:
+        return self.ref.year if self.ref and self.ref.year is not None else self.date.year
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.entry.meta
+
+
+Member = Invoice | VoidedNumber
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Missing sequence numbers ``start``..``end`` (inclusive), just before ``after``."""
+
+    start: int
+    end: int
+    after: Member
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start + 1
+
+
+@dataclass(eq=False)
+class Sequence:
+    """The numbers of one series pattern (and one year, when the pattern has ``{year}``)."""
+
+    pattern: SeriesPattern
+    year: int | None
+    members: list[Member] = field(default_factory=list)  # by sequence number
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def series(self) -> str:
+        return self.pattern.name
+
+    def number(self, seq: int) -> str:
+        return self.pattern.format(seq, self.year)
+
+    def describe_gap(self, gap: Gap) -> str:
+        """The missing numbers of ``gap``, listed (abridged when long)."""
+        if gap.size <= _MAX_LISTED:
+            return ", ".join(self.number(seq) for seq in range(gap.start, gap.end + 1))
+        return (", ".join(self.number(seq) for seq in range(gap.start, gap.start + 3))
+                + f", … {self.number(gap.end)} ({gap.size} numbers)")
+
+
+@dataclass
+class InvoiceBook:
+    """Every invoice, credit note, voided number, series and quote of a ledger."""
+
+    index: LedgerIndex
+    series: SeriesSet
+    invoices: list[Invoice]  # invoices and credit notes, by (date, file, line)
+    by_number: dict[str, Invoice]  # canonical number -> its first holder
+    duplicates: list[tuple[Invoice, Invoice]]  # (later holder, first holder)
+    voided: list[VoidedNumber]
+    voided_by_number: dict[str, VoidedNumber]
+    sequences: list[Sequence]
+    quotes: dict[str, Quote]
+    unbilled: list[tuple[data.Transaction, list[Receipt]]]  # receipts without facture: (require-invoice)
+    errors: list  # problems found while reading (malformed values, unknown series…)
+
+    @property
+    def credit_notes(self) -> list[Invoice]:
+        return [inv for inv in self.invoices if inv.is_credit_note]
+
+
+def _order(item: Member) -> tuple:
+    meta = item.meta or {}
+    return (item.date, str(meta.get("filename", "")), meta.get("lineno", 0))
+
+
+class _Reader:
+    """Reads the invoice metadata of transactions and the voided-number directives."""
+
+    def __init__(self, index: LedgerIndex, series: SeriesSet, errors: list) -> None:
+        self.index = index
+        self.series = series
+        self.errors = errors
+        self.classifier = Classifier(index)
+        self._income: dict[str, bool] = {}
+
+    def error(self, entry: data.Directive, message: str) -> None:
+        self.errors.append(InvoiceError(source_of(entry), message, entry))
+
+    def is_income(self, account: str) -> bool:
+        known = self._income.get(account)
+        if known is None:
+            known = self._income[account] = self.index.root_type(account) == "income"
+        return known
+
+    def number(self, entry: data.Directive, written: str, on: datetime.date | None,
+               what: str) -> tuple[str, NumberRef | None]:
+        """The canonical number and series of ``written``; reports what does not fit."""
+        text = written.strip()
+        ref, problem = self.series.match(text, on)
+        if problem:
+            self.error(entry, f'{what} "{written}" {problem}')
+        if ref is None:
+            return text, None
+        canonical = ref.canonical
+        if written != canonical:
+            self.error(entry, f'{what} "{written}" is not written as its series {ref.series} writes it '
+                              f'({ref.pattern.pattern!r}: stray spaces, case or zero padding); '
+                              f'write "{canonical}"')
+        if on is not None and ref.year is not None and ref.year != on.year and not problem:
+            self.error(entry, f"{what} {canonical} carries the year {ref.year} but is dated {on}; "
+                              f"series {ref.series} restarts each year: number it in the {on.year} "
+                              f"sequence or correct the date ({DATE_KEY}: or the transaction date)")
+        return canonical, ref
+
+    def invoice(self, txn: data.Transaction) -> Invoice | None:
+        meta = txn.meta
+        written = meta.get(INVOICE_KEY)
+        if written is None:
+            self.error(txn, f'{CREDIT_KEY}: without {INVOICE_KEY}: — a credit note (avoir) carries its '
+                            f'own number: add {INVOICE_KEY}: "AV-…" in the credit-note series')
+            return None
+        if not isinstance(written, str) or not written.strip():
+            self.error(txn, f"{INVOICE_KEY}: {written!r} is not an invoice number; write it quoted, "
+                            'e.g. facture: "F-2025-0001"')
+            return None
+        date = meta.get(DATE_KEY, txn.date)
+        if not isinstance(date, datetime.date):
+            self.error(txn, f"{DATE_KEY}: {date!r} is not a date; write it unquoted, e.g. {txn.date}")
+            date = txn.date
+        number, ref = self.number(txn, written, date, "invoice number")
+        amount, currencies = Decimal(0), set()
+        for posting in txn.postings:
+            if self.is_income(posting.account) and posting.units is not None:
+                amount -= posting.units.number
+                currencies.add(posting.units.currency)
+        if not currencies:
+            self.error(txn, f"{INVOICE_KEY}: {number} is on a transaction with no income posting; an "
+                            "invoice records the fees it bills (an Income: posting) — for a payment, "
+                            f"remove {INVOICE_KEY}: and link it to the invoice with ^{number}")
+        elif len(currencies) > 1:
+            self.error(txn, f"invoice {number} mixes currencies ({', '.join(sorted(currencies))}); "
+                            "bill in one currency")
+        receipts, _ = self.classifier.receipts(txn)  # the convention plugin reports their errors
+        invoice = Invoice(number, written, date, txn, amount,
+                          min(currencies) if currencies else None, receipts, ref)
+        credit_of = meta.get(CREDIT_KEY)
+        if credit_of is not None:
+            if isinstance(credit_of, str) and credit_of.strip():
+                invoice.credit_of = self.series.canonical(credit_of)
+            else:
+                self.error(txn, f"{CREDIT_KEY}: {credit_of!r} is not an invoice number; write the "
+                                'number of the invoice it credits, quoted, e.g. avoir-de: "F-2025-0042"')
+        devis = meta.get(QUOTE_KEY)
+        if devis is not None:
+            if isinstance(devis, str) and devis.strip():
+                invoice.devis = devis.strip()
+            else:
+                self.error(txn, f'{QUOTE_KEY}: {devis!r} is not a quote number; write it quoted, '
+                                'e.g. devis: "D-2025-0001"')
+        siren = meta.get(SIREN_KEY)
+        if siren is not None:
+            digits = str(siren).replace(" ", "")
+            if len(digits) == 9 and digits.isdigit():
+                invoice.client_siren = digits
+            else:
+                self.error(txn, f"{SIREN_KEY}: {siren!r} is not a SIREN; write the client's 9 digits, "
+                                'quoted, e.g. client-siren: "123456789"')
+        return invoice
+
+    def voided(self, entry: data.Custom) -> VoidedNumber | None:
+        values = [v.value for v in entry.values]
+        example = f'e.g. custom "{VOID_DIRECTIVE}" "F-2025-0051" "erreur de saisie, note détruite"'
+        if len(values) != 2 or not all(isinstance(v, str) and v.strip() for v in values):
+            self.error(entry, f"{VOID_DIRECTIVE} needs the voided number and the reason, both quoted ({example})")
+            return None
+        number, ref = self.number(entry, values[0], None, "voided number")
+        return VoidedNumber(number, entry.date, values[1].strip(), ref, entry)
+
+
+def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> InvoiceBook:
+    """Read every invoice, credit note, voided number, series and quote (one pass plus a sort)."""
+    series, errors = read_series(index.config)
+    quotes, quote_errors = read_quotes(entries)
+    errors.extend(quote_errors)
+    reader = _Reader(index, series, errors)
+    need_unbilled = bool(index.config.entries("require-invoice"))
+    invoices: list[Invoice] = []
+    voided: list[VoidedNumber] = []
+    unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            meta = entry.meta or {}
+            if INVOICE_KEY in meta or CREDIT_KEY in meta:
+                invoice = reader.invoice(entry)
+                if invoice is not None:
+                    invoices.append(invoice)
+            elif need_unbilled and any(reader.classifier.is_receipt_account(p.account)
+                                       for p in entry.postings):
+                receipts, _ = reader.classifier.receipts(entry)
+                if receipts:
+                    unbilled.append((entry, receipts))
+        elif isinstance(entry, data.Custom) and entry.type == VOID_DIRECTIVE:
+            number = reader.voided(entry)
+            if number is not None:
+                voided.append(number)
+
+    invoices.sort(key=_order)
+    by_number: dict[str, Invoice] = {}
+    duplicates: list[tuple[Invoice, Invoice]] = []
+    for invoice in invoices:
+        first = by_number.setdefault(invoice.number, invoice)
+        if first is not invoice:
+            duplicates.append((invoice, first))
+    for invoice in invoices:
+        target = by_number.get(invoice.credit_of) if invoice.credit_of else None
+        if (target is not None and not target.is_credit_note and by_number[invoice.number] is invoice
+                and invoice.amount < 0 and invoice.currency == target.currency):
+            target.credit_notes.append(invoice)  # only well-formed notes: credited() stays meaningful
+
+    voided.sort(key=_order)
+    voided_by_number: dict[str, VoidedNumber] = {}
+    for number in voided:
+        first = voided_by_number.setdefault(number.number, number)
+        if first is not number:
+            reader.error(number.entry, f"number {number.number} is already declared voided at "
+                                       f"{where(first.entry.meta)}; remove this repeated declaration")
+
+    members: list[Member] = [inv for inv in by_number.values() if inv.ref is not None]
+    members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
+    sequences = _sequences(members)
+    return InvoiceBook(index, series, invoices, by_number, duplicates, voided, voided_by_number,
+                       sequences, quotes, unbilled, errors)
+
+
+def _sequences(members: list[Member]) -> list[Sequence]:
+    """Group numbers by series pattern and year, sort them, find the gaps."""
+    groups: dict[tuple[int, int | None], Sequence] = {}
+    for member in members:
+        ref = member.ref
+        assert ref is not None
+        key = (id(ref.pattern), ref.year)
+        sequence = groups.get(key)
+        if sequence is None:
+            sequence = groups[key] = Sequence(ref.pattern, ref.year)
+        sequence.members.append(member)
+    for sequence in groups.values():
+        sequence.members.sort(key=lambda m: (m.seq, _order(m)))
+        expected = sequence.pattern.start_of(sequence.year)
+        for member in sequence.members:
+            seq = member.seq
+            assert seq is not None
+            if seq > expected:
+                sequence.gaps.append(Gap(expected, seq - 1, member))
+            expected = max(expected, seq + 1)
+    return sorted(groups.values(), key=lambda s: (s.series, s.year or 0, s.pattern.valid_from))
+
+
+# --- checks ----------------------------------------------------------------------------
+
+
+def _error(item: Member, message: str) -> Any:
+    entry = item.txn if isinstance(item, Invoice) else item.entry
+    return InvoiceError(source_of(entry), message, entry)
+
+
+def numbering_errors(book: InvoiceBook) -> list:
+    """Duplicates, voided numbers in use, gaps and dates out of order."""
+    errors = []
+    for later, first in book.duplicates:
+        errors.append(_error(later, f"invoice number {later.number} is already used at "
+                                    f"{where(first.meta)}; a number is unique for all time: "
+                                    "give this document the next free number of its series"))
+    for number, voided in book.voided_by_number.items():
+        holder = book.by_number.get(number)
+        if holder is not None:
+            errors.append(_error(holder, f"invoice number {number} is declared voided "
+                                         f'("{voided.reason}", {where(voided.meta)}) but this '
+                                         "transaction uses it; remove the hn-facture-annulee "
+                                         "or give this invoice another number"))
+    for sequence in book.sequences:
+        for gap in sequence.gaps:
+            errors.append(_error(gap.after, (
+                f"gap in invoice series {sequence.series} before {sequence.number(gap.after.seq)}: "
+                f"{sequence.describe_gap(gap)} missing; book the missing invoice(s), or declare "
+                f'each number voided outside the ledger with custom "{VOID_DIRECTIVE}" '
+                f'"{sequence.number(gap.start)}" "motif"')))
+        previous: Invoice | None = None
+        for member in sequence.members:
+            if not isinstance(member, Invoice):
+                continue
+            if previous is not None and member.date < previous.date:
+                errors.append(_error(member, (
+                    f"invoice {member.number} is dated {member.date}, earlier than the lower number "
+                    f"{previous.number} dated {previous.date} ({where(previous.meta)}); numbers follow "
+                    f"the dates: correct the date ({DATE_KEY}: or the transaction date) or the number")))
+            previous = member
+    return errors
+
+
+def credit_note_errors(book: InvoiceBook) -> list:
+    """Credit notes naming an unknown invoice, or taking back more than remains of it."""
+    errors = []
+    for note in book.invoices:
+        if not note.is_credit_note or book.by_number.get(note.number) is not note:
+            continue
+        target = book.by_number.get(note.credit_of or "")
+        if target is None:
+            hint = " (that number is declared voided)" if note.credit_of in book.voided_by_number else ""
+            errors.append(_error(note, f'credit note {note.number}: {CREDIT_KEY}: "{note.credit_of}" '
+                                       f"names no invoice of the ledger{hint}; write the number of "
+                                       "the invoice this avoir credits"))
+        elif target.is_credit_note:
+            errors.append(_error(note, f"credit note {note.number} credits {target.number}, itself a "
+                                       "credit note; name the original invoice"))
+        elif note.amount >= 0:
+            errors.append(_error(note, f"credit note {note.number} does not take fees back (its income "
+                                       "postings total a credit); an avoir debits the income account, "
+                                       "e.g. Income:Honoraires:HN 20.00 EUR"))
+        elif note.currency != target.currency:
+            errors.append(_error(note, f"credit note {note.number} is in {note.currency} but invoice "
+                                       f"{target.number} is in {target.currency}; use the invoice's currency"))
+        elif note.date < target.date:
+            errors.append(_error(note, f"credit note {note.number} is dated {note.date}, before invoice "
+                                       f"{target.number} ({target.date}, {where(target.meta)}); "
+                                       "an avoir follows the invoice it credits"))
+    for invoice in book.by_number.values():
+        credited = Decimal(0)
+        for note in invoice.credit_notes:
+            taken = -note.amount
+            if credited + taken > invoice.amount:
+                errors.append(_error(note, (
+                    f"credit note {note.number} ({taken:.2f} {note.currency}) exceeds what remains of "
+                    f"invoice {invoice.number}: {invoice.amount:.2f} invoiced, {credited:.2f} already "
+                    f"credited, {invoice.amount - credited:.2f} remaining; lower the avoir")))
+                continue  # report each excessive note on its own
+            credited += taken
+    return errors
+
+
+def quote_errors(book: InvoiceBook) -> list:
+    """``devis:`` required from 70 EUR of fees with a dépassement or HN acts, and naming a prior quote."""
+    errors = []
+    for invoice in book.by_number.values():
+        if invoice.is_credit_note:
+            continue
+        statuses = {r.convention for r in invoice.receipts}
+        fees = sum((r.amount for r in invoice.receipts if r.currency == QUOTE_CURRENCY), Decimal(0))
+        if invoice.devis is None:
+            if statuses & {DEPASSEMENT, NON_CONVENTIONNE} and fees >= QUOTE_THRESHOLD:
+                kinds = " and ".join(k for k, s in (("a dépassement", DEPASSEMENT),
+                                                     ("HN acts", NON_CONVENTIONNE)) if s in statuses)
+                errors.append(_error(invoice, (
+                    f"invoice {invoice.number} bills {fees:.2f} {QUOTE_CURRENCY} of fees including {kinds} "
+                    f"(≥ {QUOTE_THRESHOLD} EUR): prior written information is required; add "
+                    f'{QUOTE_KEY}: "D-…" naming a custom "hn-devis" given before the care')))
+            continue
+        quote = book.quotes.get(invoice.devis)
+        if quote is None:
+            errors.append(_error(invoice, f'invoice {invoice.number}: {QUOTE_KEY}: "{invoice.devis}" names '
+                                          'no quote of the ledger; declare it with custom "hn-devis" '
+                                          f'"{invoice.devis}" CLIENT AMOUNT, dated when it was given'))
+        elif quote.date > invoice.date:
+            errors.append(_error(invoice, f"invoice {invoice.number} ({invoice.date}) names quote "
+                                          f"{quote.number} dated {quote.date} ({where(quote.entry.meta)}), "
+                                          "after the invoice; the quote comes before the care: "
+                                          "correct one of the dates"))
+    return errors
+
+
+def require_invoice_errors(book: InvoiceBook) -> list:
+    """Receipts of a status listed by ``hn-option "require-invoice"`` that carry no ``facture:``."""
+    errors = []
+    config = book.index.config
+    for txn, receipts in book.unbilled:
+        required = config.values("require-invoice", txn.date)
+        if not required:
+            continue
+        totals: dict[str, Decimal] = {}
+        for receipt in receipts:
+            if receipt.convention in required and receipt.currency == QUOTE_CURRENCY:
+                totals[receipt.convention] = totals.get(receipt.convention, Decimal(0)) + receipt.amount
+        due = {status: total for status, total in totals.items() if total >= NOTE_THRESHOLD}
+        if due:
+            listed = ", ".join(f"{status} {total:.2f} EUR" for status, total in sorted(due.items()))
+            errors.append(InvoiceError(source_of(txn), (
+                f"receipt without {INVOICE_KEY}: ({listed}); hn-option require-invoice makes a "
+                f"numbered note d'honoraires mandatory for these receipts from {NOTE_THRESHOLD} EUR: "
+                f'add {INVOICE_KEY}: "…" with the next number of its series'), txn))
+    return errors
+
+
+def check_invoices(book: InvoiceBook) -> list:
+    """Every invoice error of the ledger: reading, numbering, credit notes, quotes, required notes."""
+    return (book.errors + numbering_errors(book) + credit_note_errors(book)
+            + quote_errors(book) + require_invoice_errors(book))

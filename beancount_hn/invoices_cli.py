@@ -1,0 +1,162 @@
+"""``hn invoices LEDGER [--year Y] [--format table|csv|json]``: numbering and lettrage view.
+
+Per series and year: first and last number, count, total, gaps, voided
+numbers, credit notes; then the invoices not fully paid on the report date
+(31 December of ``--year``, today without it) with their age in days.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from beancount_hn.cashbook import Cashbook
+from beancount_hn.invoice_report import InvoiceReport, SeriesSummary, UnpaidInvoice, invoice_report
+from beancount_hn.invoices import build_invoice_book
+from beancount_hn.loading import load_ledger
+
+BOM = "\ufeff"
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _totals(totals: dict[str, Decimal]) -> str:
+    return " + ".join(f"{_amount(v)} {c}" for c, v in sorted(totals.items())) or "0.00"
+
+
+def _series_json(row: SeriesSummary) -> dict[str, Any]:
+    return {
+        "series": row.series,
+        "pattern": row.pattern,
+        "year": row.year,
+        "first": row.first,
+        "last": row.last,
+        "count": row.count,
+        "totals": {c: _amount(v) for c, v in sorted(row.totals.items())},
+        "gaps": row.gaps,
+        "missing": row.missing,
+        "voided": [{"number": v.number, "date": v.date.isoformat(), "reason": v.reason} for v in row.voided],
+        "credit_notes": [{"number": n.number, "date": n.date.isoformat(), "invoice": n.credit_of,
+                          "amount": _amount(n.amount)} for n in row.credit_notes],
+    }
+
+
+def _unpaid_json(item: UnpaidInvoice) -> dict[str, Any]:
+    invoice = item.invoice
+    return {
+        "number": invoice.number,
+        "date": invoice.date.isoformat(),
+        "payee": invoice.payee,
+        "currency": item.currency,
+        "amount": _amount(item.amount),
+        "credited": _amount(item.credited),
+        "paid": _amount(item.paid),
+        "remaining": _amount(item.remaining),
+        "age_days": item.age_days,
+    }
+
+
+def render_json(report: InvoiceReport) -> str:
+    return json.dumps({
+        "as_of": report.as_of.isoformat(),
+        "year": report.year,
+        "series": [_series_json(row) for row in report.series],
+        "unpaid": [_unpaid_json(item) for item in report.unpaid],
+    }, ensure_ascii=False, indent=2)
+
+
+def _fr(value: Decimal) -> str:
+    """A decimal with a comma, for French spreadsheets."""
+    return _amount(value).replace(".", ",")
+
+
+def render_csv(report: InvoiceReport) -> str:
+    """Two blocks (series, then unpaid invoices) separated by an empty line; ``;``, decimal comma, BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["serie", "annee", "modele", "premier", "dernier", "nombre", "total", "devise",
+                     "trous", "numeros_annules", "avoirs"])
+    for row in report.series:
+        for currency, total in sorted(row.totals.items()) or [("", Decimal(0))]:
+            writer.writerow([row.series, row.year, row.pattern, row.first or "", row.last or "", row.count,
+                             _fr(total), currency, " ; ".join(row.gaps),
+                             " ".join(v.number for v in row.voided),
+                             " ".join(n.number for n in row.credit_notes)])
+    writer.writerow([])
+    writer.writerow(["numero", "date", "client", "montant", "avoirs", "encaisse", "reste_du", "devise",
+                     "age_jours"])
+    for item in report.unpaid:
+        writer.writerow([item.invoice.number, item.invoice.date.isoformat(), item.invoice.payee or "",
+                         _fr(item.amount), _fr(item.credited), _fr(item.paid), _fr(item.remaining),
+                         item.currency or "", item.age_days])
+    return BOM + out.getvalue()
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+def render_table(report: InvoiceReport) -> str:
+    period = f"year {report.year}" if report.year is not None else "all years"
+    lines = [f"Invoice series — {period}"]
+    if not report.series:
+        lines.append("  (no numbered invoice)")
+    else:
+        rows = [[r.series, str(r.year), r.pattern, r.first or "", r.last or "", str(r.count),
+                 _totals(r.totals), str(r.missing), str(len(r.voided)), str(len(r.credit_notes))]
+                for r in report.series]
+        lines += _table(["Series", "Year", "Pattern", "First", "Last", "Count", "Total", "Missing",
+                         "Voided", "Credit notes"], rows, {5, 6, 7, 8, 9})
+        for r in report.series:
+            details = [f"  gap: {gap}" for gap in r.gaps]
+            details += [f"  voided: {v.number} ({v.date}, {v.reason})" for v in r.voided]
+            details += [f"  credit note: {n.number} ({n.date}) on {n.credit_of}: {_amount(n.amount)} "
+                        f"{n.currency}" for n in r.credit_notes]
+            if details:
+                lines += ["", f"{r.series} {r.year}:"] + details
+    lines += ["", f"Invoices not fully paid on {report.as_of}"]
+    if not report.unpaid:
+        lines.append("  (none)")
+        return "\n".join(lines)
+    rows = [[u.invoice.number, u.invoice.date.isoformat(), u.invoice.payee or "", _amount(u.amount),
+             _amount(u.credited), _amount(u.paid), _amount(u.remaining), u.currency or "", str(u.age_days)]
+            for u in report.unpaid]
+    lines += _table(["Number", "Date", "Client", "Amount", "Credited", "Paid", "Remaining", "Cur.",
+                     "Age (days)"], rows, {3, 4, 5, 6, 8})
+    totals: dict[str, Decimal] = {}
+    for item in report.unpaid:
+        totals[item.currency or ""] = totals.get(item.currency or "", Decimal(0)) + item.remaining
+    lines.append(f"Total remaining: {_totals(totals)} ({len(report.unpaid)} invoice(s))")
+    return "\n".join(lines)
+
+
+RENDERERS = {"table": render_table, "csv": render_csv, "json": render_json}
+
+
+@click.command()
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--year", type=click.IntRange(1900, 2999), default=None,
+              help="Series of that year; unpaid invoices as of its 31 December (default: every year, today).")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="table", show_default=True)
+def invoices(ledger: str, year: int | None, fmt: str) -> None:
+    """Invoice numbering per series (gaps, voided numbers, credit notes) and unpaid invoices."""
+    loaded = load_ledger(ledger)
+    book = build_invoice_book(loaded.entries, loaded.index)
+    cashbook = Cashbook.build(loaded.entries, loaded.index)
+    as_of = datetime.date(year, 12, 31) if year is not None else datetime.date.today()
+    report = invoice_report(book, cashbook, as_of, year)
+    click.echo(RENDERERS[fmt](report), nl=fmt != "csv")

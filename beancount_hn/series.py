@@ -1,0 +1,274 @@
+"""Invoice number series declared by ``custom "hn-option" "invoice-series" NAME PATTERN``.
+
+A pattern is literal text with two fields: ``{seq}`` (or ``{seq:0Nd}``, the
+sequence number zero-padded to N digits), mandatory and once, and ``{year}``
+(four digits), optional and at most once. With ``{year}`` the sequence
+restarts at 1 every year::
+
+    2025-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
+    2025-01-01 custom "hn-option" "invoice-series" "AV" "AV-{year}-{seq:03d}"
+
+Redeclaring a series:
+
+* the same name twice **on the same day** is an error (the first one is kept);
+* the same name **from a later date with another pattern** is a change of
+  numbering: the new pattern is in force from that date and starts its own
+  sequence (at 1, like a new series); numbers dated before keep the old one;
+* the same name from a later date with the **same** pattern changes nothing;
+* two names with the same pattern are an error (a number could not tell its series).
+
+``premier-numero:`` metadata on the declaration (e.g. ``"F-2025-0042"``) starts
+that pattern's sequence there instead of at 1, for books that begin in the
+middle of a sequence kept by another tool.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import string
+from dataclasses import dataclass, field
+
+from beancount.core import data
+
+from beancount_hn.config import HnConfig
+from beancount_hn.errors import error_type, source_of, where
+
+SeriesError = error_type("SeriesError")
+
+FIRST_NUMBER_KEY = "premier-numero"
+_SEQ_SPEC = re.compile(r"^(?:0?([1-9]\d?))?d?$")  # "", "d", "04d", "4d"
+_YEAR_SPECS = ("", "d", "04d", "4d")
+
+
+class PatternError(ValueError):
+    """A malformed series pattern; the message says what to write."""
+
+
+def compile_pattern(pattern: str) -> tuple[re.Pattern[str], bool]:
+    """The regular expression matching the numbers of ``pattern``, and whether it has ``{year}``.
+
+    The expression is case-insensitive and accepts any number of digits for
+    ``{seq}``: a number written in lower case or without its zero padding is
+    still recognised, then reported against its canonical spelling.
+    """
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise PatternError("the pattern is empty")
+    if pattern != pattern.strip():
+        raise PatternError(f"pattern {pattern!r} has leading or trailing spaces")
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise PatternError(f"pattern {pattern!r}: {exc}; write literal braces as {{{{ and }}}}") from exc
+    regex = []
+    seen: set[str] = set()
+    for literal, name, spec, conversion in parts:
+        regex.append(re.escape(literal))
+        if name is None:
+            continue
+        if name not in ("seq", "year"):
+            raise PatternError(f"pattern {pattern!r}: unknown field {{{name}}}; only {{year}} and {{seq:0Nd}} exist")
+        if name in seen:
+            raise PatternError(f"pattern {pattern!r}: {{{name}}} appears twice")
+        if conversion:
+            raise PatternError(f"pattern {pattern!r}: conversion !{conversion} is not allowed")
+        seen.add(name)
+        if name == "seq":
+            if not _SEQ_SPEC.match(spec or ""):
+                raise PatternError(f"pattern {pattern!r}: {{seq:{spec}}} is not a zero-padded width "
+                                   "such as {seq:04d}")
+            regex.append(r"(?P<seq>\d+)")
+        else:
+            if (spec or "") not in _YEAR_SPECS:
+                raise PatternError(f"pattern {pattern!r}: write the year as {{year}}, not {{year:{spec}}}")
+            regex.append(r"(?P<year>\d{4})")
+    if "seq" not in seen:
+        raise PatternError(f"pattern {pattern!r} has no {{seq}} field; e.g. \"F-{{year}}-{{seq:04d}}\"")
+    return re.compile("".join(regex), re.IGNORECASE), "year" in seen
+
+
+@dataclass(frozen=True, eq=False)
+class SeriesPattern:
+    """One pattern of a series, in force from ``valid_from`` until ``valid_to`` (excluded)."""
+
+    name: str
+    pattern: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    has_year: bool
+    regex: re.Pattern[str]
+    entry: data.Custom
+    first_seq: int = 1
+    first_year: int | None = None  # the year premier-numero applies to
+
+    def format(self, seq: int, year: int | None = None) -> str:
+        """The number ``seq`` (of ``year``) as the pattern writes it."""
+        return self.pattern.format(seq=seq, year=year)
+
+    def parse(self, text: str) -> tuple[int | None, int] | None:
+        """``(year, seq)`` of a number of this pattern (any case, any padding), or None."""
+        match = self.regex.fullmatch(text)
+        if match is None:
+            return None
+        year = int(match.group("year")) if self.has_year else None
+        return year, int(match.group("seq"))
+
+    def in_force(self, on: datetime.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+
+    def start_of(self, year: int | None) -> int:
+        """The first sequence number of this pattern's sequence of ``year``."""
+        return self.first_seq if year == self.first_year else 1
+
+    def period(self) -> str:
+        return f"from {self.valid_from}" + (f" until {self.valid_to}" if self.valid_to else "")
+
+
+@dataclass
+class Series:
+    """A named series and its patterns in date order."""
+
+    name: str
+    patterns: list[SeriesPattern] = field(default_factory=list)
+
+    def pattern_on(self, on: datetime.date) -> SeriesPattern | None:
+        for pattern in self.patterns:
+            if pattern.in_force(on):
+                return pattern
+        return None
+
+
+@dataclass(frozen=True)
+class NumberRef:
+    """A number recognised as belonging to a series pattern."""
+
+    pattern: SeriesPattern
+    year: int | None
+    seq: int
+
+    @property
+    def series(self) -> str:
+        return self.pattern.name
+
+    @property
+    def canonical(self) -> str:
+        return self.pattern.format(self.seq, self.year)
+
+
+class SeriesSet:
+    """Every declared series, and the matching of written numbers to them."""
+
+    def __init__(self, series: dict[str, Series]) -> None:
+        self.series = series
+        self.patterns = [p for s in series.values() for p in s.patterns]
+
+    def describe(self) -> str:
+        """``F: F-{year}-{seq:04d}, AV: …`` for messages."""
+        return ", ".join(f"{p.name}: {p.pattern}" for p in self.patterns) or "none declared"
+
+    def candidates(self, text: str) -> list[NumberRef]:
+        found = []
+        for pattern in self.patterns:
+            parsed = pattern.parse(text)
+            if parsed is not None:
+                found.append(NumberRef(pattern, parsed[0], parsed[1]))
+        return found
+
+    def canonical(self, text: str) -> str:
+        """The canonical spelling of a written number (stripped text if no series matches)."""
+        text = text.strip()
+        found = self.candidates(text)
+        return found[0].canonical if found else text
+
+    def match(self, text: str, on: datetime.date | None) -> tuple[NumberRef | None, str | None]:
+        """The series pattern of number ``text`` dated ``on``, and a problem to report if any.
+
+        A number that only fits a pattern not in force on ``on`` is still
+        returned (so the sequence checks see it) with the problem; ``on=None``
+        (a voided number, declared whenever) accepts any pattern.
+        """
+        found = self.candidates(text)
+        if not found:
+            return None, (f"matches no declared invoice series ({self.describe()}); correct the number "
+                          'or declare its series: custom "hn-option" "invoice-series" NAME PATTERN')
+        current = found if on is None else [ref for ref in found if ref.pattern.in_force(on)]
+        ref = current[0] if current else found[-1]
+        if ref.seq < 1:
+            return None, "has sequence number 0; sequences start at 1"
+        if not current:
+            return ref, (f"fits series {ref.series} pattern {ref.pattern.pattern!r}, in force "
+                         f"{ref.pattern.period()} (declared at {where(ref.pattern.entry.meta)}), not on {on}; "
+                         "number it in the pattern in force that day or correct the declaration's date")
+        names = sorted({other.series for other in current})
+        if len(names) > 1:
+            return ref, (f"fits several series ({' and '.join(names)}); give the series patterns "
+                         "distinct prefixes so each number names one series")
+        return ref, None
+
+
+def read_series(config: HnConfig) -> tuple[SeriesSet, list]:
+    """Build the series from the ``invoice-series`` options; errors at the declarations' lines."""
+    errors: list = []
+    declared: dict[str, list[tuple[datetime.date, str, re.Pattern[str], bool, data.Custom]]] = {}
+    pattern_owner: dict[str, tuple[str, data.Custom]] = {}
+    for option in config.entries("invoice-series"):
+        name, pattern = option.value
+        entry = option.entry
+        try:
+            regex, has_year = compile_pattern(pattern)
+        except PatternError as exc:
+            errors.append(SeriesError(source_of(entry), f'invoice-series "{name}": {exc}', entry))
+            continue
+        versions = declared.get(name, [])
+        same_day = [v for v in versions if v[0] == option.date]
+        if same_day:
+            errors.append(SeriesError(
+                source_of(entry),
+                f'invoice series "{name}" is declared twice on {option.date} (first at '
+                f"{where(same_day[0][4].meta)}); keep one declaration — to change the pattern, "
+                "declare it again from the date the new numbering starts",
+                entry,
+            ))
+            continue
+        owner = pattern_owner.get(pattern)
+        if owner is not None and owner[0] != name:
+            errors.append(SeriesError(
+                source_of(entry),
+                f'invoice series "{name}" has the same pattern {pattern!r} as series "{owner[0]}" '
+                f"({where(owner[1].meta)}); each series needs its own prefix",
+                entry,
+            ))
+            continue
+        pattern_owner[pattern] = (name, entry)
+        if versions and versions[-1][1] == pattern:
+            continue  # a repeated declaration of the pattern in force changes nothing
+        declared.setdefault(name, versions).append((option.date, pattern, regex, has_year, entry))
+    series: dict[str, Series] = {}
+    for name, versions in declared.items():
+        bounds = [v[0] for v in versions[1:]] + [None]
+        result = series[name] = Series(name)
+        for (valid_from, pattern, regex, has_year, entry), valid_to in zip(versions, bounds, strict=True):
+            version = SeriesPattern(name, pattern, valid_from, valid_to, has_year, regex, entry)
+            version, error = _with_first_number(version)
+            if error:
+                errors.append(error)
+            result.patterns.append(version)
+    return SeriesSet(series), errors
+
+
+def _with_first_number(version: SeriesPattern) -> tuple[SeriesPattern, object | None]:
+    """Apply ``premier-numero:`` of the declaration, if any."""
+    entry = version.entry
+    first = (entry.meta or {}).get(FIRST_NUMBER_KEY)
+    if first is None:
+        return version, None
+    parsed = version.parse(first.strip()) if isinstance(first, str) else None
+    if parsed is None or version.format(parsed[1], parsed[0]) != first.strip() or parsed[1] < 1:
+        return version, SeriesError(
+            source_of(entry),
+            f"{FIRST_NUMBER_KEY}: {first!r} is not a number of pattern {version.pattern!r}; "
+            f"write it as the pattern does, e.g. {version.format(1, version.valid_from.year)!r}",
+            entry,
+        )
+    return SeriesPattern(version.name, version.pattern, version.valid_from, version.valid_to,
+                         version.has_year, version.regex, entry, parsed[1], parsed[0]), None

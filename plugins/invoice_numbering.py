@@ -1,0 +1,44 @@
+"""Check the numbering of invoices (notes d'honoraires) and credit notes, and the invoice rules.
+
+Load it alone or through ``beancount_hn.plugins.all``::
+
+    plugin "beancount_hn.plugins.invoice_numbering"
+
+    2025-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
+    2025-01-01 custom "hn-option" "invoice-series" "AV" "AV-{year}-{seq:03d}"
+
+    2025-03-04 * "Mme Dupont" "Pilates individuel, 1 h" ^F-2025-0042
+      facture: "F-2025-0042"
+      acte: "HN"
+      Assets:Creances:Patients    60.00 EUR
+      Income:Honoraires:HN
+
+Errors, each at the offending entry's file and line (see ``beancount_hn.invoices``):
+a number matching no declared series or not written as its series writes it;
+a duplicate number (on the later one, naming the first); a gap (on the number
+after it, naming the missing ones); a higher number dated before a lower one;
+a voided number that is used; a credit note (``avoir-de:``) naming an unknown
+invoice or exceeding what remains of it; ``facture:`` without an income
+posting; a missing or unknown ``devis:`` on an invoice of 70 EUR or more with a
+dépassement or HN acts; and, with ``hn-option "require-invoice"``, a receipt
+of that status without ``facture:``. Entries are returned unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.invoices import build_invoice_book, check_invoices
+from beancount_hn.ledger import LedgerIndex
+
+__plugins__ = ("invoice_numbering",)
+
+
+def invoice_numbering(entries: list[data.Directive], options_map: dict[str, Any],
+                      config_str: str | None = None) -> tuple[list[data.Directive], list]:
+    """Beancount plugin: invoice numbering and invoice rules (validation only)."""
+    index = LedgerIndex.build(entries, options_map)
+    book = build_invoice_book(entries, index)
+    return entries, index.config_errors + check_invoices(book)

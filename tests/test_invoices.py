@@ -1,0 +1,382 @@
+"""Invoice numbering and invoice rules (issue 4, DESIGN.md §4): one small ledger per rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from beancount_hn.invoices import build_invoice_book, check_invoices
+from beancount_hn.ledger import LedgerIndex
+from tests.conftest import line_of, load
+from tests.invoice_helpers import ACCOUNTS, check, only_error, txn, txn_line
+
+VALID = ACCOUNTS + """\
+2025-02-20 custom "hn-devis" "D-2025-0001" "Mme Dupont" 80.00 EUR
+  acte: "HN"
+  description: "Pilates individuel, 1 h"
+  validite: 2025-03-31
+
+2025-03-04 * "Mme Dupont" "Pilates individuel, 1 h" ^F-2025-0001
+  facture: "F-2025-0001"
+  devis: "D-2025-0001"
+  client-siren: "123 456 789"
+  Assets:Creances:Patients    80.00 EUR
+  Income:Honoraires:HN       -80.00 EUR
+
+2025-03-05 * "M. Petit" "Massage sportif"
+  facture: "F-2025-0002"
+  Assets:Caisse               45.00 EUR
+  Income:Honoraires:HN
+
+2025-03-10 * "Mme Dupont" "Avoir sur F-2025-0001 (séance écourtée)" ^F-2025-0001
+  facture: "AV-2025-001"
+  avoir-de: "F-2025-0001"
+  Assets:Creances:Patients   -20.00 EUR
+  Income:Honoraires:HN        20.00 EUR
+
+2025-03-12 custom "hn-facture-annulee" "F-2025-0003" "note détruite, erreur de client"
+
+2025-03-15 * "Mme Roux" "Bilan postural" ^F-2025-0004
+  facture: "F-2025-0004"
+  date-facture: 2025-03-14
+  Assets:Creances:Patients    60.00 EUR
+  Income:Honoraires:HN
+
+2025-03-20 * "Mme Dupont" "Règlement F-2025-0001" ^F-2025-0001
+  Assets:Banque               60.00 EUR
+  Assets:Creances:Patients   -60.00 EUR
+"""
+
+
+def book_of(ledger: str):
+    entries, errors, options = load(ledger)
+    return build_invoice_book(entries, LedgerIndex.build(entries, options)), errors
+
+
+def test_valid_ledger_is_clean():
+    assert check(VALID) == []
+
+
+def test_model_fields():
+    book, _ = book_of(VALID)
+    assert check_invoices(book) == []
+    assert [i.number for i in book.invoices] == ["F-2025-0001", "F-2025-0002", "AV-2025-001", "F-2025-0004"]
+    first = book.by_number["F-2025-0001"]
+    assert (first.series, first.seq, first.year, first.amount, first.currency) == \
+        ("F", 1, 2025, Decimal("80.00"), "EUR")
+    assert first.payee == "Mme Dupont" and first.devis == "D-2025-0001" and first.client_siren == "123456789"
+    assert [r.convention for r in first.receipts] == ["non-conventionne"]
+    assert [n.number for n in first.credit_notes] == ["AV-2025-001"]
+    assert first.credited() == Decimal("20.00") and first.net_amount() == Decimal("60.00")
+    note = book.by_number["AV-2025-001"]
+    assert note.is_credit_note and note.amount == Decimal("-20.00") and note.credit_of == "F-2025-0001"
+    assert [n.number for n in book.credit_notes] == ["AV-2025-001"]
+    assert str(book.by_number["F-2025-0004"].date) == "2025-03-14"  # date-facture wins
+    assert [v.number for v in book.voided] == ["F-2025-0003"]
+    assert book.voided[0].reason == "note détruite, erreur de client"
+    assert set(book.series.series) == {"F", "AV"}
+    assert book.quotes["D-2025-0001"].amount.number == Decimal("80.00")
+    [f_2025] = [s for s in book.sequences if s.series == "F"]
+    assert [m.number for m in f_2025.members] == ["F-2025-0001", "F-2025-0002", "F-2025-0003", "F-2025-0004"]
+    assert f_2025.gaps == []
+
+
+def test_plugin_runs_alone():
+    plugin = "beancount_hn.plugins.invoice_numbering"
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "F-2025-0003")
+    error = only_error(check(ledger, plugin=plugin))
+    assert error.source["lineno"] == line_of(ledger, 'facture: "F-2025-0003"', plugin=plugin) - 1
+    assert "F-2025-0002 missing" in error.message
+
+
+# --- numbering ---------------------------------------------------------------------
+
+
+def test_number_of_no_series():
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "G-2025-0002")
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "G-2025-0002")
+    assert 'invoice number "G-2025-0002" matches no declared invoice series' in error.message
+    assert "F: F-{year}-{seq:04d}" in error.message and "invoice-series" in error.message
+
+
+def test_duplicate_number_reported_on_the_second():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "F-2025-0002")
+              + txn("2025-03-03", "F-2025-0002", payee="M. Autre"))
+    error = only_error(check(ledger))
+    second = line_of(ledger, 'M. Autre')
+    assert error.source["lineno"] == second
+    assert f"F-2025-0002 is already used at <string>:{txn_line(ledger, 'F-2025-0002')}" in error.message
+
+
+def test_gap_names_missing_numbers_on_the_invoice_after():
+    ledger = ACCOUNTS + "".join(txn(f"2025-03-0{i}", f"F-2025-000{i}") for i in (1, 2, 5, 6))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "F-2025-0005")
+    assert "gap in invoice series F before F-2025-0005: F-2025-0003, F-2025-0004 missing" in error.message
+    assert 'custom "hn-facture-annulee" "F-2025-0003"' in error.message
+
+
+def test_first_number_of_a_year_is_one():
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0002")
+    error = only_error(check(ledger))
+    assert "F-2025-0001 missing" in error.message
+
+
+def test_long_gap_is_abridged():
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "F-2025-9042")
+    error = only_error(check(ledger))
+    assert "F-2025-0002, F-2025-0003, F-2025-0004, … F-2025-9041 (9040 numbers) missing" in error.message
+
+
+def test_voided_number_fills_the_gap():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-03", "F-2025-0003")
+              + '2025-05-02 custom "hn-facture-annulee" "F-2025-0002" "saisie en double"\n')
+    assert check(ledger) == []
+
+
+def test_sequences_restart_each_year():
+    ledger = (ACCOUNTS + txn("2025-12-30", "F-2025-0001") + txn("2025-12-31", "F-2025-0002")
+              + txn("2026-01-02", "F-2026-0001"))
+    assert check(ledger) == []
+
+
+def test_series_without_year_is_continuous_across_years():
+    ledger = (ACCOUNTS + '2025-01-01 custom "hn-option" "invoice-series" "N" "N{seq:05d}"\n'
+              + txn("2025-12-30", "N00001") + txn("2026-01-02", "N00002") + txn("2026-01-03", "N00004"))
+    error = only_error(check(ledger))
+    assert "N00003 missing" in error.message and error.source["lineno"] == txn_line(ledger, "N00004")
+
+
+def test_higher_number_with_earlier_date():
+    ledger = (ACCOUNTS + txn("2025-03-10", "F-2025-0001") + txn("2025-03-05", "F-2025-0002")
+              + txn("2025-03-11", "F-2025-0003"))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "F-2025-0002")
+    assert (f"invoice F-2025-0002 is dated 2025-03-05, earlier than the lower number F-2025-0001 dated "
+            f"2025-03-10 (<string>:{txn_line(ledger, 'F-2025-0001')})") in error.message
+
+
+def test_one_misdated_invoice_gives_one_error():
+    # F-0002 typed in December: only F-0003, right after it, is out of order.
+    ledger = ACCOUNTS + "".join(txn(d, f"F-2025-000{i}") for i, d in
+                                ((1, "2025-03-01"), (2, "2025-12-03"), (3, "2025-03-04"), (4, "2025-03-05")))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "F-2025-0003")
+
+
+def test_date_facture_sets_the_invoice_date():
+    ledger = (ACCOUNTS + txn("2025-03-05", "F-2025-0001")
+              + txn("2025-03-20", "F-2025-0002", meta=(("date-facture", "2025-03-01"),)))
+    error = only_error(check(ledger))
+    assert "F-2025-0002 is dated 2025-03-01" in error.message
+
+
+def test_bad_date_facture():
+    ledger = ACCOUNTS + txn("2025-03-05", "F-2025-0001", meta=(("date-facture", '"hier"'),))
+    error = only_error(check(ledger))
+    assert "date-facture: 'hier' is not a date" in error.message
+
+
+def test_number_year_must_match_the_date():
+    ledger = ACCOUNTS + txn("2025-01-03", "F-2024-0001")
+    errors = check(ledger)
+    error = only_error([e for e in errors if "carries the year" in e.message])
+    assert error.source["lineno"] == txn_line(ledger, "F-2024-0001")
+    assert "F-2024-0001 carries the year 2024 but is dated 2025-01-03" in error.message
+
+
+def test_voided_number_that_is_used():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001")
+              + '2025-03-02 custom "hn-facture-annulee" "F-2025-0002" "erreur"\n'
+              + txn("2025-03-03", "F-2025-0002"))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "F-2025-0002")
+    voided_line = line_of(ledger, "hn-facture-annulee")
+    assert f'F-2025-0002 is declared voided ("erreur", <string>:{voided_line})' in error.message
+
+
+@pytest.mark.parametrize("written", ["f-2025-0002", " F-2025-0002", "F-2025-0002 ", "F-2025-2"])
+def test_number_written_loosely_is_one_error(written):
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", written)
+              + txn("2025-03-03", "F-2025-0003"))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, written)
+    assert f'invoice number "{written}" is not written as its series F writes it' in error.message
+    assert 'write "F-2025-0002"' in error.message
+
+
+def test_number_zero():
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0000")
+    error = only_error(check(ledger))
+    assert "sequence number 0; sequences start at 1" in error.message
+
+
+def test_facture_must_be_a_quoted_number():
+    ledger = ACCOUNTS + "2025-03-01 * \"X\" \"Y\"\n  facture: 42\n  Assets:Banque  50 EUR\n  Income:Honoraires:HN\n"
+    error = only_error(check(ledger))
+    assert "facture: Decimal('42') is not an invoice number" in error.message
+    assert error.source["lineno"] == line_of(ledger, "facture: 42") - 1
+
+
+def test_facture_without_income_posting():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001")
+              + txn("2025-03-02", "F-2025-0002", debit="Assets:Banque", account="Assets:Creances:Patients"))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "F-2025-0002")
+    assert "facture: F-2025-0002 is on a transaction with no income posting" in error.message
+    assert "^F-2025-0002" in error.message
+
+
+def test_invoice_dated_before_its_series():
+    ledger = ACCOUNTS + txn("2024-12-30", "F-2024-0001")
+    error = only_error(check(ledger))
+    assert "in force from 2025-01-01" in error.message and "not on 2024-12-30" in error.message
+
+
+def test_client_siren_must_have_nine_digits():
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001", meta=(("client-siren", '"1234"'),))
+    error = only_error(check(ledger))
+    assert "client-siren: '1234' is not a SIREN" in error.message
+
+
+# --- credit notes ----------------------------------------------------------------------
+
+
+def credit(date: str, number: str, of: str, amount: str = "20.00") -> str:
+    return (f'{date} * "Mme Martin" "Avoir"\n  facture: "{number}"\n  avoir-de: "{of}"\n'
+            f"  Assets:Banque  -{amount} EUR\n  Income:Honoraires:HN  {amount} EUR\n")
+
+
+def test_credit_note_of_unknown_invoice():
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + credit("2025-03-02", "AV-2025-001", "F-2025-0099")
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "AV-2025-001")
+    assert 'credit note AV-2025-001: avoir-de: "F-2025-0099" names no invoice of the ledger' in error.message
+
+
+def test_credit_notes_exceeding_the_invoice():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001", amount="50.00")
+              + credit("2025-03-02", "AV-2025-001", "F-2025-0001", "30.00")
+              + credit("2025-03-03", "AV-2025-002", "F-2025-0001", "30.00"))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == txn_line(ledger, "AV-2025-002")
+    assert ("credit note AV-2025-002 (30.00 EUR) exceeds what remains of invoice F-2025-0001: "
+            "50.00 invoiced, 30.00 already credited, 20.00 remaining") in error.message
+
+
+def test_credit_note_for_the_whole_invoice_is_fine():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001", amount="50.00")
+              + credit("2025-03-02", "AV-2025-001", "F-2025-0001", "50.00"))
+    assert check(ledger) == []
+
+
+def test_credit_note_needs_its_own_number():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001")
+              + '2025-03-02 * "X" "Avoir"\n  avoir-de: "F-2025-0001"\n'
+                "  Assets:Banque  -10 EUR\n  Income:Honoraires:HN  10 EUR\n")
+    error = only_error(check(ledger))
+    assert "avoir-de: without facture:" in error.message
+    assert error.source["lineno"] == line_of(ledger, 'avoir-de: "F-2025-0001"') - 1
+
+
+def test_credit_note_that_adds_fees():
+    ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001")
+              + txn("2025-03-02", "AV-2025-001", meta=(("avoir-de", '"F-2025-0001"'),)))
+    error = only_error(check(ledger))
+    assert "credit note AV-2025-001 does not take fees back" in error.message
+
+
+def test_credit_note_before_its_invoice():
+    ledger = (ACCOUNTS + credit("2025-03-01", "AV-2025-001", "F-2025-0001")
+              + txn("2025-03-02", "F-2025-0001"))
+    error = only_error(check(ledger))
+    assert "credit note AV-2025-001 is dated 2025-03-01, before invoice F-2025-0001" in error.message
+
+
+# --- quotes (devis) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("amount, account, needed", [
+    ("80.00", "Income:Honoraires:HN", True),
+    ("70.00", "Income:Honoraires:HN", True),
+    ("69.99", "Income:Honoraires:HN", False),
+    ("80.00", "Income:Honoraires:Conventionnes", False),
+    ("80.00", "Income:Honoraires:Depassements", True),
+])
+def test_devis_required_from_70_eur(amount, account, needed):
+    ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001", amount=amount, account=account)
+    errors = check(ledger)
+    if not needed:
+        assert errors == []
+        return
+    error = only_error(errors)
+    assert error.source["lineno"] == txn_line(ledger, "F-2025-0001")
+    assert f"invoice F-2025-0001 bills {amount} EUR of fees including" in error.message
+    assert "prior written information is required" in error.message and 'devis: "D-…"' in error.message
+
+
+def test_devis_counts_every_fee_of_an_invoice_with_a_depassement():
+    ledger = ACCOUNTS + """\
+2025-03-01 * "M. Martin" "Séance au domicile, DE"
+  facture: "F-2025-0001"
+  Assets:Banque                      75.00 EUR
+  Income:Honoraires:Conventionnes   -60.00 EUR
+  Income:Honoraires:Depassements    -15.00 EUR
+"""
+    error = only_error(check(ledger))
+    assert "bills 75.00 EUR of fees including a dépassement" in error.message
+
+
+def test_devis_unknown_or_later():
+    ledger = (ACCOUNTS + '2025-03-05 custom "hn-devis" "D-2025-0002" "Mme Martin" 80.00 EUR\n'
+              + txn("2025-03-01", "F-2025-0001", amount="80.00", meta=(("devis", '"D-2025-0009"'),))
+              + txn("2025-03-02", "F-2025-0002", amount="80.00", meta=(("devis", '"D-2025-0002"'),)))
+    first, second = sorted(check(ledger), key=lambda e: e.source["lineno"])
+    assert first.source["lineno"] == txn_line(ledger, "F-2025-0001")
+    assert 'devis: "D-2025-0009" names no quote of the ledger' in first.message
+    assert second.source["lineno"] == txn_line(ledger, "F-2025-0002")
+    assert "names quote D-2025-0002 dated 2025-03-05" in second.message and "after the invoice" in second.message
+
+
+def test_malformed_quotes():
+    ledger = (ACCOUNTS + '2025-03-01 custom "hn-devis" "D-1" "Mme Martin"\n'
+              '2025-03-01 custom "hn-devis" "D-2" "Mme Martin" 80.00 EUR\n  validite: "demain"\n'
+              '2025-03-01 custom "hn-devis" "D-3" "Mme Martin" 80.00 EUR\n'
+              '2025-03-02 custom "hn-devis" "D-3" "M. Autre" 80.00 EUR\n')
+    errors = sorted(check(ledger), key=lambda e: e.source["lineno"])
+    assert [e.source["lineno"] for e in errors] == [
+        line_of(ledger, '"D-1"'), line_of(ledger, '"D-2"'), line_of(ledger, '"M. Autre"')]
+    assert "needs a number, a client and an amount" in errors[0].message
+    assert "validite: must be a date" in errors[1].message
+    assert "quote number D-3 is already used" in errors[2].message
+
+
+# --- require-invoice -------------------------------------------------------------------
+
+
+REQUIRE = ACCOUNTS + '2025-01-01 custom "hn-option" "require-invoice" "non-conventionne"\n'
+
+
+def test_require_invoice_on_non_conventionne_receipts():
+    ledger = (REQUIRE + txn("2025-03-01", None, amount="30.00", payee="Sans facture")
+              + txn("2025-03-02", None, amount="24.99", payee="Petit montant")
+              + txn("2025-03-03", None, amount="60.00", account="Income:Honoraires:Conventionnes",
+                    payee="Conventionne")
+              + txn("2025-03-04", "F-2025-0001", amount="30.00"))
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == line_of(ledger, "Sans facture")
+    assert "receipt without facture: (non-conventionne 30.00 EUR)" in error.message
+    assert "from 25 EUR" in error.message
+
+
+def test_require_invoice_applies_from_its_date():
+    ledger = (ACCOUNTS + '2025-06-01 custom "hn-option" "require-invoice" "non-conventionne"\n'
+              + txn("2025-03-01", None, amount="30.00"))
+    assert check(ledger) == []
+
+
+def test_debours_are_not_receipts():
+    ledger = REQUIRE + txn("2025-03-01", None, amount="30.00", account="Income:Debours")
+    assert check(ledger) == []
