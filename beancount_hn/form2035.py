@@ -1,0 +1,482 @@
+"""The 2035-A and 2035-B of a year, computed from the cash book.
+
+One function, :func:`compute_2035`, gives every figure; ``hn 2035``, the
+exports and Fava only format its result.
+
+* **Cash lines.** Each settlement of the year (``cashbook``: money that reached
+  or left a treasury account, attributed to the income and expense postings it
+  settles) goes to the line of its account (``ligne-2035:`` on the open, else
+  the default table, see ``mapping``). Credit lines (AA, AE, AF…) add money
+  received, debit lines (AB, AC, BA…BP…) add money paid. ``neutre`` accounts
+  and the neutral buckets of the cash book (transfers, ``Equity:``, loan
+  capital, fixed assets) and ``non-deductible`` accounts are listed in the
+  reconciliation, on no line.
+* **Line CC, divers à réintégrer.** A mixed-use expense is deducted *in full*
+  on its line and its private share is added back on CC (the method of the
+  2035 notice for "quote-part privée"; it keeps the line equal to the invoices):
+  ``part-privee: 0.3`` on the posting or on the account's open. The same key
+  ``part-non-deductible:`` adds back a non-deductible share of an expense booked
+  on a deductible line — CSG non déductible and CRDS paid with the deductible
+  CSG, for instance. Accounts may also be mapped to CC directly.
+* **Computed lines.** CH, the dotation aux amortissements, from the registre
+  (``assets``); CB/CK, the year's net short-term gain or loss on disposals;
+  line 23 receives the barème kilométrique when the year has the option, and
+  the vehicle costs it covers become non-deductible (``vehicle``).
+* **Totals** as printed on the form: AD = AA − AB − AC, AG = AD + AE + AF,
+  BR = sum of lines 8 to 32, CA/CF = excédent/insuffisance, CE = CA + CB + CC + CD,
+  CN = CF + CG + CH + CK + CL + CM, CP/CR = bénéfice/déficit. From 2025 revenue,
+  cadre 8: revenu brut social = CE − CN + BK + BV + (CS, AW, CU, CI, DG, DH, CO,
+  CJ) + DE − DB (notice 2035-NOT-SD 2026 renvoi (26) as fr-rules §1.3 reports
+  it, **uncertain**), DD if positive, DC if negative.
+* **Whole euros.** The form takes whole euros: :attr:`Form2035.euros` rounds
+  each entered box (half up) and recomputes the totals from the rounded boxes,
+  as the accountant will; :attr:`Form2035.values` keeps the cents.
+* **Social split (PAMC)** of the receipts settled in the year, by the
+  convention status of the invoice they settle: DSCS total, DSAV conventionné,
+  DSAW dépassements, DSAU = DSAV / DSCS in % (fr-rules §1.4, uncertain labels).
+* **Reconciliation**: the year's treasury movement, computed from the treasury
+  postings, must equal receipts − expenses ± neutral buckets ± non-deductible
+  payments, to the cent, with nothing unexplained and no unmapped account.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn import lines2035
+from beancount_hn.assets import Registre, build_registre
+from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
+from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.lines2035 import NEUTRAL as NEUTRAL_LINE
+from beancount_hn.lines2035 import NON_DEDUCTIBLE, SHARE_KEYS, Line2035, parse_share
+from beancount_hn.vehicle import Forfait, covered_by_forfait, forfait, validate_bareme
+
+Form2035Error = error_type("Form2035Error")
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+EURO = Decimal(1)
+
+#: Kinds of contributions behind a line.
+CASH, SHARE, BAREME, DOTATION, DISPOSAL = "cash", "share", "bareme", "dotation", "disposal"
+#: The exonérations of line 43 that enter the revenu brut social (fr-rules §1.3).
+RBS_EXONERATIONS = ("CS", "AW", "CU", "CI", "DG", "DH", "CO", "CJ")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One amount behind a line, with where it comes from."""
+
+    code: str  # the line it is booked on ("BF", "17", "BT", "CC"…)
+    amount: Decimal  # in the line's direction: + increases the line
+    kind: str  # CASH, SHARE, BAREME, DOTATION or DISPOSAL
+    date: datetime.date
+    account: str
+    description: str
+    meta: dict[str, Any] | None  # the posting (or directive) behind it
+    paid_by: dict[str, Any] | None = None  # the treasury transaction, when another one
+
+
+@dataclass
+class Social:
+    """The PAMC split of the year's receipts (2042-C-PRO volet social)."""
+
+    total: Decimal = ZERO  # DSCS
+    conventionne: Decimal = ZERO  # DSAV
+    depassement: Decimal = ZERO  # DSAW
+    non_conventionne: Decimal = ZERO
+    unclassified: Decimal = ZERO
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """DSAU: conventionné receipts as a percentage of all receipts."""
+        if not self.total:
+            return None
+        return (self.conventionne * 100 / self.total).quantize(CENT, ROUND_HALF_UP)
+
+    def boxes(self) -> dict[str, Decimal | None]:
+        return {"DSCS": self.total, "DSAV": self.conventionne, "DSAW": self.depassement,
+                "DSAU": self.ratio}
+
+
+@dataclass
+class Reconciliation:
+    """Treasury movement of the year against what the lines and buckets explain."""
+
+    treasury: Decimal = ZERO  # from the treasury postings themselves
+    receipts: Decimal = ZERO  # cash to credit lines
+    expenses: Decimal = ZERO  # cash to debit lines (positive: money paid)
+    neutral: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    non_deductible: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    personal_funds: Decimal = ZERO  # expenses paid from personal money (no treasury)
+    unexplained: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    unmapped: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    @property
+    def explained(self) -> Decimal:
+        return (self.receipts - self.expenses + sum(self.neutral.values(), ZERO)
+                + sum(self.non_deductible.values(), ZERO) + self.personal_funds
+                + sum(self.unexplained.values(), ZERO) + sum(self.unmapped.values(), ZERO))
+
+    @property
+    def difference(self) -> Decimal:
+        return self.treasury - self.explained
+
+    @property
+    def closed(self) -> bool:
+        """True when every euro lands in one line or one declared bucket."""
+        return (self.difference == 0 and not any(self.unexplained.values())
+                and not any(self.unmapped.values()))
+
+
+@dataclass
+class Form2035:
+    """Every line of a year's 2035-A/2035-B, and how each was obtained."""
+
+    year: int
+    values: dict[str, Decimal]  # every code, in cents
+    euros: dict[str, Decimal]  # every code, whole euros, totals of the rounded boxes
+    contributions: list[Contribution]
+    social: Social
+    reconciliation: Reconciliation
+    registre: Registre
+    forfait: Forfait | None
+    long_term: Decimal  # net long-term result of the year's disposals (outside the result)
+    errors: list
+    hints: list
+    unmapped_errors: list = field(default_factory=list)  # also in ``errors``
+
+    def lines(self) -> list[Line2035]:
+        """The lines of this year's form, in form order."""
+        return [row for row in lines2035.lines() if row.applies_to(self.year)]
+
+    def explain(self, code: str) -> list[Contribution]:
+        """The contributions behind ``code``, sub-lines and "dont" boxes included.
+
+        For a total, the contributions of every line it is made of.
+        """
+        code = code.strip().upper()
+        wanted = set(_components(code)) if code in _TOTAL_PARTS else {code}
+        return [c for c in self.contributions
+                if wanted & set(lines2035.chain(c.code))]
+
+    def formula(self, code: str) -> str | None:
+        """How a total is made, e.g. ``"AA − AB − AC"`` (None for other lines)."""
+        return _FORMULAS.get(code.strip().upper())
+
+
+# --- totals ---------------------------------------------------------------------------
+
+_DEPENSES_BOXES = tuple(
+    row.code for row in lines2035.lines()
+    if row.section == "depenses" and row.parent is None and row.kind != lines2035.TOTAL
+)
+_FORMULAS = {
+    "AD": "AA − AB − AC",
+    "AG": "AD + AE + AF",
+    "BR": " + ".join(_DEPENSES_BOXES),
+    "CA": "AG − BR if positive",
+    "CF": "BR − AG if positive",
+    "CE": "CA + CB + CC + CD",
+    "CN": "CF + CG + CH + CK + CL + CM",
+    "CP": "CE − CN if positive",
+    "CR": "CN − CE if positive",
+    "DD": "CE − CN + BK + BV + " + " + ".join(RBS_EXONERATIONS) + " + DE − DB, if positive",
+    "DC": "the same, if negative (absolute value)",
+}
+_TOTAL_PARTS = {
+    "AD": ("AA", "AB", "AC"),
+    "AG": ("AA", "AB", "AC", "AE", "AF"),
+    "BR": _DEPENSES_BOXES,
+    "CA": ("AA", "AB", "AC", "AE", "AF", *_DEPENSES_BOXES),
+    "CF": ("AA", "AB", "AC", "AE", "AF", *_DEPENSES_BOXES),
+}
+_TOTAL_PARTS["CE"] = (*_TOTAL_PARTS["CA"], "CB", "CC", "CD")
+_TOTAL_PARTS["CN"] = (*_TOTAL_PARTS["CF"], "CG", "CH", "CK", "CL", "CM")
+_TOTAL_PARTS["CP"] = _TOTAL_PARTS["CR"] = tuple(dict.fromkeys(_TOTAL_PARTS["CE"] + _TOTAL_PARTS["CN"]))
+_TOTAL_PARTS["DD"] = _TOTAL_PARTS["DC"] = (*_TOTAL_PARTS["CP"], "BK", "BV", *RBS_EXONERATIONS,
+                                          "DE", "DB")
+
+
+def _components(code: str) -> tuple[str, ...]:
+    return _TOTAL_PARTS.get(code, (code,))
+
+
+def totals(boxes: dict[str, Decimal], year: int) -> dict[str, Decimal]:
+    """Every line from the entered boxes (inputs, donts, computed): adds the totals."""
+    v = defaultdict(Decimal, boxes)
+    v["AD"] = v["AA"] - v["AB"] - v["AC"]
+    v["AG"] = v["AD"] + v["AE"] + v["AF"]
+    v["BR"] = sum((v[code] for code in _DEPENSES_BOXES), ZERO)
+    v["CA"] = max(v["AG"] - v["BR"], ZERO)
+    v["CF"] = max(v["BR"] - v["AG"], ZERO)
+    v["CE"] = v["CA"] + v["CB"] + v["CC"] + v["CD"]
+    v["CN"] = v["CF"] + v["CG"] + v["CH"] + v["CK"] + v["CL"] + v["CM"]
+    v["CP"] = max(v["CE"] - v["CN"], ZERO)
+    v["CR"] = max(v["CN"] - v["CE"], ZERO)
+    if lines2035.line("DD").applies_to(year):
+        rbs = (v["CE"] - v["CN"] + v["BK"] + v["BV"] + sum((v[c] for c in RBS_EXONERATIONS), ZERO)
+               + v["DE"] - v["DB"])
+        v["DD"] = max(rbs, ZERO)
+        v["DC"] = max(-rbs, ZERO)
+    return {row.code: v[row.code] for row in lines2035.lines() if row.applies_to(year)}
+
+
+def _roll_up(direct: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Each line's own amounts plus those of the sub-lines and "dont" boxes inside it."""
+    rolled: dict[str, Decimal] = defaultdict(Decimal)
+    for code, amount in direct.items():
+        for outer in lines2035.chain(code):
+            rolled[outer] += amount
+    return rolled
+
+
+def _round_euros(amount: Decimal) -> Decimal:
+    return amount.quantize(EURO, rounding=ROUND_HALF_UP)
+
+
+# --- the computation --------------------------------------------------------------------
+
+
+def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
+                 cashbook: Cashbook | None = None, registre: Registre | None = None) -> Form2035:
+    """The 2035 of ``year`` (a calendar year, cash basis) from a loaded ledger."""
+    cashbook = cashbook or Cashbook.build(entries, index)
+    registre = registre or build_registre(entries, index)
+    builder = _FormBuilder(index, year)
+    for settlement in cashbook.for_year(year):
+        builder.settlement(settlement)
+    builder.reconciliation.treasury = treasury_movement(entries, index, year)
+    year_forfait = forfait(index, year)
+    if year_forfait is not None:
+        builder.add(Contribution(
+            "23", year_forfait.amount, BAREME, datetime.date(year, 12, 31), "",
+            f"barème kilométrique {year}: {year_forfait.option.horsepower} CV, {year_forfait.formula}",
+            source_of(year_forfait.entry)))
+    builder.assets(registre, year_forfait is not None)
+    errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
+              + builder.errors)
+    direct: dict[str, Decimal] = defaultdict(Decimal)
+    for contribution in builder.contributions:
+        direct[contribution.code] += contribution.amount
+    boxes = _roll_up(direct)
+    values = totals(boxes, year)
+    rounded = {code: _round_euros(amount) for code, amount in boxes.items()}
+    euros = totals(rounded, year)
+    return Form2035(
+        year=year,
+        values=values,
+        euros=euros,
+        contributions=builder.contributions,
+        social=builder.social,
+        reconciliation=builder.reconciliation,
+        registre=registre,
+        forfait=year_forfait,
+        long_term=registre.long_term_net(year),
+        errors=errors,
+        hints=list(registre.hints),
+        unmapped_errors=builder.unmapped_errors,
+    )
+
+
+def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex, year: int) -> Decimal:
+    """Net money in (+) or out (−) of the treasury accounts during ``year``.
+
+    Read from the treasury postings themselves, independently of the cash
+    book, so the reconciliation checks the attribution.
+    """
+    start = {}
+    for option in index.config.entries("treasury"):
+        start.setdefault(option.value, option.date)
+    total = ZERO
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.date.year == year:
+            for posting in entry.postings:
+                since = start.get(posting.account)
+                if since is not None and entry.date >= since and posting.units is not None:
+                    total += posting.units.number
+    return total
+
+
+class _FormBuilder:
+    """Accumulates the contributions, the social split and the reconciliation."""
+
+    def __init__(self, index: LedgerIndex, year: int) -> None:
+        self.index = index
+        self.year = year
+        self.contributions: list[Contribution] = []
+        self.social = Social()
+        self.reconciliation = Reconciliation()
+        self.errors: list = []
+        self.unmapped_errors: list = []
+        self._unmapped_seen: set[str] = set()
+        self._classifier = Classifier(index)
+        self._receipts: dict[int, tuple[dict[int, Receipt], list]] = {}
+
+    def add(self, contribution: Contribution) -> None:
+        self.contributions.append(contribution)
+
+    # one settlement of the year
+    def settlement(self, settlement: Settlement) -> None:
+        amount = settlement.amount
+        if settlement.funded_by_equity:
+            self.reconciliation.personal_funds -= amount  # money the practitioner put in
+        bucket = settlement.bucket
+        if bucket == NEUTRAL:
+            self.reconciliation.neutral[settlement.account] += amount
+            return
+        if bucket == UNEXPLAINED:
+            self.reconciliation.unexplained[settlement.account] += amount
+            self.errors.append(Form2035Error(
+                source_of(settlement.txn),
+                f"{amount} EUR on {settlement.account} settles nothing open on that account "
+                "(no invoice or bill left to pay): book the invoice, or link the payment to it "
+                "with its ^number",
+                settlement.txn))
+            return
+        if bucket not in (INCOME, EXPENSE):
+            self.reconciliation.unexplained[f"{bucket}:{settlement.account}"] += amount
+            return
+        self._posting(settlement)
+
+    def _posting(self, settlement: Settlement) -> None:
+        account = settlement.account
+        amount = settlement.amount
+        target_txn = settlement.target_txn
+        posting = target_txn.postings[settlement.target_index] if target_txn else None
+        line = lines2035.account_line(self.index, account)
+        if line is None:
+            self.reconciliation.unmapped[account] += amount
+            self._unmapped(account, settlement, posting)
+            return
+        if line == NEUTRAL_LINE:
+            self.reconciliation.neutral[account] += amount
+            return
+        if line == NON_DEDUCTIBLE:
+            self.reconciliation.non_deductible[account] += amount
+            return
+        if covered_by_forfait(self.index, line, account, posting, self.year):
+            self.reconciliation.non_deductible[f"{account} (couvert par le barème kilométrique)"] += amount
+            return
+        row = lines2035.line(line)
+        signed = amount if row.sign == "credit" else -amount
+        if row.sign == "credit":
+            self.reconciliation.receipts += amount
+        else:
+            self.reconciliation.expenses -= amount
+        meta = _meta_of(posting, target_txn)
+        paid_by = settlement.txn.meta if settlement.txn is not target_txn else None
+        description = _describe(target_txn or settlement.txn)
+        self.add(Contribution(line, signed, CASH, settlement.date, account, description, meta, paid_by))
+        if row.sign == "debit":
+            self._share(line, signed, settlement, account, posting, meta, paid_by)
+        if line == "AA" and self.index.root_type(account) == "income":
+            self._social(settlement, amount)
+
+    def _share(self, line: str, signed: Decimal, settlement: Settlement, account: str,
+               posting: data.Posting | None, meta: dict | None, paid_by: dict | None) -> None:
+        for key in SHARE_KEYS:
+            raw = posting.meta.get(key) if posting is not None and posting.meta and key in posting.meta \
+                else self.index.open_meta(account, key)
+            if raw is None:
+                continue
+            share = parse_share(raw)
+            if share is None:
+                self.errors.append(Form2035Error(
+                    meta or source_of(settlement.txn),
+                    f"{key}: {raw!r} is not a share between 0 and 1; write e.g. {key}: 0.3",
+                    settlement.txn))
+                continue
+            if share:
+                amount = (signed * share).quantize(CENT, ROUND_HALF_UP)
+                label = "part privée" if key == "part-privee" else "part non déductible"
+                self.add(Contribution(
+                    "CC", amount, SHARE, settlement.date, account,
+                    f"{label} {_percent(share)} % de {signed} ({line})", meta, paid_by))
+
+    def _social(self, settlement: Settlement, amount: Decimal) -> None:
+        txn = settlement.target_txn
+        if txn is None:
+            return
+        known = self._receipts.get(id(txn))
+        if known is None:
+            receipts, errors = self._classifier.receipts(txn)
+            known = self._receipts[id(txn)] = ({r.index: r for r in receipts}, errors)
+        receipt = known[0].get(settlement.target_index)
+        social = self.social
+        social.total += amount
+        if receipt is None:
+            social.unclassified += amount
+        elif receipt.convention == CONVENTIONNE:
+            social.conventionne += amount
+        elif receipt.convention == DEPASSEMENT:
+            social.depassement += amount
+        elif receipt.convention == NON_CONVENTIONNE:
+            social.non_conventionne += amount
+
+    def _unmapped(self, account: str, settlement: Settlement, posting: data.Posting | None) -> None:
+        if account in self._unmapped_seen:
+            return
+        self._unmapped_seen.add(account)
+        meta = _meta_of(posting, settlement.target_txn) or source_of(settlement.txn)
+        raw = self.index.line_of(account)
+        why = (f'its ligne-2035 value "{raw}" is not valid' if raw is not None
+               else "it has no ligne-2035 and no default line matches its name")
+        error = Form2035Error(
+            meta,
+            f"{account} is not mapped to a 2035 line ({why}); it is used in {self.year}, first at "
+            f"{where(meta)}: add ligne-2035: \"…\" (a box code, a sub-line \"17\"…\"30\", "
+            f"\"{NON_DEDUCTIBLE}\" or \"{NEUTRAL_LINE}\") to its open directive",
+            settlement.target_txn or settlement.txn)
+        self.errors.append(error)
+        self.unmapped_errors.append(error)
+
+    # fixed assets: dotation (CH, dont BE) and disposals (CB/CK)
+    def assets(self, registre: Registre, bareme_year: bool) -> None:
+        year = self.year
+        for asset, row in registre.dotations(year):
+            if not row.dotation:
+                continue
+            if asset.vehicle and bareme_year:
+                continue  # depreciation of the car is covered by the barème kilométrique
+            code = "BE" if asset.intangible else "CH"
+            self.add(Contribution(
+                code, row.dotation, DOTATION, datetime.date(year, 12, 31), asset.account,
+                f"dotation {year}: {asset.designation} ({asset.plan}, coût {asset.cost})",
+                asset.meta))
+        net = registre.short_term_net(year)
+        for asset, result in registre.disposals(year):
+            if not result.short_term:
+                continue
+            code = "CB" if net > 0 else "CK"
+            signed = result.short_term if code == "CB" else -result.short_term
+            self.add(Contribution(
+                code, signed, DISPOSAL, result.date, asset.account,
+                f"cession {asset.designation}: prix {result.price} − VNC {result.net_book_value} "
+                f"= {result.result} (court terme {result.short_term})",
+                source_of(asset.disposal.txn)))
+
+
+def _meta_of(posting: data.Posting | None, txn: data.Transaction | None) -> dict[str, Any] | None:
+    if posting is not None and posting.meta and "filename" in posting.meta:
+        return {"filename": posting.meta["filename"], "lineno": posting.meta.get("lineno", 0)}
+    return source_of(txn) if txn is not None else None
+
+
+def _percent(share: Decimal) -> str:
+    text = f"{share * 100:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _describe(txn: data.Transaction) -> str:
+    parts = [p for p in (txn.payee, txn.narration) if p]
+    return " — ".join(parts)
