@@ -10,7 +10,8 @@ in date order, and splits each treasury movement into **settlements**:
   (accrual style): invoices booked to ``Assets:Creances:*`` or
   ``Liabilities:*`` become *open items*; a payment settles the items sharing
   one of its ``^links`` first, then the oldest unlinked ones (FIFO), then the
-  oldest linked ones; a partial payment
+  oldest linked ones (a payment posting may name its invoice or FSE lot with
+  ``reglement-de:`` or ``lot:``, as the importers write); a partial payment
   settles each posting behind the item pro rata;
 * a neutral bucket, named by its account, for everything that is neither
   receipt nor expense: internal transfers, personal drawings and contributions
@@ -106,12 +107,36 @@ class OpenItem:
     account: str
     date: datetime.date
     txn: data.Transaction
-    links: frozenset[str]
+    links: frozenset[str]  # links, ``facture:`` and ``lot:`` numbers payments may name
     parts: dict[Target, Decimal]  # cash equivalents, summing to ``balance``
 
     @property
     def balance(self) -> Decimal:
         return sum(self.parts.values(), ZERO)
+
+
+# Metadata naming what a transaction is (invoice number, FSE lot) and what a
+# payment posting settles (written by the importers when they match a transfer).
+INVOICE_KEYS = ("facture", "lot")
+SETTLES_KEYS = ("reglement-de", "lot")
+
+
+def _item_keys(txn: data.Transaction) -> frozenset[str]:
+    """What payments may name to settle an item: its links, invoice and lot numbers."""
+    meta = txn.meta or {}
+    numbers = {str(meta[key]) for key in INVOICE_KEYS if meta.get(key) is not None}
+    return frozenset(txn.links or ()) | numbers
+
+
+def _settled_keys(txn: data.Transaction, posting: data.Posting) -> frozenset[str]:
+    """The items a posting names: its own ``reglement-de:``/``lot:``, else the
+    transaction's links and ``avoir-de:``."""
+    pmeta = posting.meta or {}
+    for key in SETTLES_KEYS:
+        if pmeta.get(key) is not None:
+            return frozenset({str(pmeta[key])})
+    credited = (txn.meta or {}).get("avoir-de")
+    return frozenset(txn.links or ()) | ({str(credited)} if credited is not None else set())
 
 
 def _sign(number: Decimal) -> int:
@@ -265,7 +290,7 @@ class _Builder:
     def _create(self, txn: data.Transaction, account: str, parts: dict[Target, Decimal]) -> None:
         if not parts:
             return
-        item = OpenItem(account, txn.date, txn, txn.links or frozenset(), dict(parts))
+        item = OpenItem(account, txn.date, txn, _item_keys(txn), dict(parts))
         self.all_items[account].append(item)
         (self.linked if item.links else self.unlinked)[account].append(item)
         for link in item.links:
@@ -294,7 +319,7 @@ class _Builder:
             elif root == "expenses":
                 sources[Target(EXPENSE, account, txn, i)] -= amount
             elif account in self.item_accounts:
-                consumed, remainder = self._consume(account, amount, txn.links or frozenset())
+                consumed, remainder = self._consume(account, amount, _settled_keys(txn, posting))
                 for target, value in consumed.items():
                     sources[target] += value
                 if remainder:

@@ -15,6 +15,14 @@ from beancount_hn import __version__
 #: name -> "module:attribute" of a click command.
 COMMANDS: dict[str, str] = {
     "check": "beancount_hn.check_cli:check",
+    "extract": "beancount_hn.extract_cli:extract",
+    "invoices": "beancount_hn.invoices_cli:invoices",
+    "2035": "beancount_hn.form2035_cli:form2035",
+    "vat": "beancount_hn.vat_cli:vat",
+    "export": "beancount_hn.export_cli:export",
+    "note": "beancount_hn.notes_cli:note",
+    "devis": "beancount_hn.notes_cli:devis",
+    "notes": "beancount_hn.notes_cli:notes",
 }
 
 

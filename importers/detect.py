@@ -1,0 +1,100 @@
+"""Tell what a file is — OFX, camt.05x, or a CSV of a known layout — and build its importer.
+
+Used by ``hn extract`` for users without an ``import.py``: OFX and camt are
+recognised by their first bytes, a CSV by its header row (the layout that
+names the most columns wins; a tie is an error asking for ``--preset``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import beangulp
+
+from beancount_hn.importers.bank_csv import BankCSVImporter
+from beancount_hn.importers.camt import CamtImporter, camt_kind
+from beancount_hn.importers.categorize import Categorizer
+from beancount_hn.importers.journal import JournalImporter
+from beancount_hn.importers.layouts import BANK, Layout, presets
+from beancount_hn.importers.ofx import OFXImporter, looks_like_ofx
+from beancount_hn.importers.table import find_header
+from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
+
+OFX, CAMT, CSV_BANK, CSV_JOURNAL = "ofx", "camt", "csv", "journal"
+
+
+@dataclass(frozen=True)
+class Detected:
+    """What a file is: its kind and, for a CSV, its layout."""
+
+    path: str
+    kind: str
+    layout: Layout | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == CAMT:
+            return "camt.05x"
+        return self.layout.name if self.layout else self.kind
+
+    @property
+    def needs_account(self) -> bool:
+        return self.kind != CSV_JOURNAL
+
+
+def detect(path: str, layouts: Mapping[str, Layout] | None = None) -> Detected:
+    """The kind of ``path`` among OFX, camt and the CSV ``layouts`` (default: the presets).
+
+    Raises:
+      ImportFileError: unreadable file, XML that is not camt, a CSV whose
+        header matches no layout, or matches two equally well.
+    """
+    raw = read_bytes(path)
+    head = raw[:8192]
+    if looks_like_ofx(head.lstrip(b"\xef\xbb\xbf")):
+        return Detected(path, OFX)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<"):
+        if camt_kind(head) is not None:
+            return Detected(path, CAMT)
+        raise ImportFileError(path, "XML file that is neither OFX nor ISO 20022 camt.052/053/054")
+    table = dict(presets() if layouts is None else layouts)
+    candidates = [layout for layout in table.values()]
+    encodings = {layout.encoding for layout in candidates}
+    headers = []
+    for encoding in sorted(encodings):
+        text, _ = decode(raw, path, encoding)
+        headers.extend(find_header(text, [l for l in candidates if l.encoding == encoding]))
+    if not headers:
+        first = next((line for line in decode(raw, path)[0].splitlines() if line.strip()), "")
+        raise ImportFileError(
+            path, f"no known layout: the first lines (e.g. {first[:80]!r}) have no header of the "
+                  f"presets {', '.join(sorted(table))}; describe your layout in a TOML file and "
+                  "pass it with --preset FILE.toml (README, « Ajouter sa banque »)")
+    headers.sort(key=lambda h: -h.score)
+    best = headers[0]
+    ties = [h.layout.name for h in headers if h.score == best.score]
+    if len(ties) > 1:
+        raise ImportFileError(path, f"the header on line {best.line} fits the layouts "
+                                    f"{', '.join(ties)} equally: choose one with --preset", best.line)
+    kind = CSV_BANK if best.layout.kind == BANK else CSV_JOURNAL
+    return Detected(path, kind, best.layout)
+
+
+def importer_for(detected: Detected, account: str | None, *, account_id: str | None = None,
+                 categorizer: Categorizer | None = None) -> beangulp.Importer:
+    """The importer of a detected file (``account`` is required but for a journal)."""
+    if detected.kind == CSV_JOURNAL:
+        assert detected.layout is not None
+        return JournalImporter(detected.layout)
+    if account is None:
+        raise ImportFileError(detected.path, "a bank statement needs --account, e.g. "
+                                             "--account Assets:Banque:Courant")
+    options = {"account_id": account_id, "categorizer": categorizer}
+    if detected.kind == OFX:
+        return OFXImporter(account, **options)
+    if detected.kind == CAMT:
+        return CamtImporter(account, **options)
+    assert detected.layout is not None
+    return BankCSVImporter(account, detected.layout, **options)

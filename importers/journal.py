@@ -1,0 +1,241 @@
+"""The practice software's invoice journal (factures et FSE émises) as invoice transactions.
+
+Each row — date, invoice or FSE number, patient, NGAP acts, amount, parts AMO
+/ AMC / patient, caisse, mutuelle, optional dépassement and devis — becomes::
+
+    2025-03-04 * "MARTIN Paul" "FSE RAB 8 + IFD" ^FSE-000123
+      facture: "FSE-000123"
+      acte: "RAB 8 + IFD"
+      import-id: "journal:FSE-000123"
+      Assets:Creances:CPAM               12.00 EUR
+        payeur: "CPAM 69"
+      Assets:Creances:Mutuelles           8.00 EUR
+        payeur: "Harmonie Mutuelle"
+      Income:Honoraires:Conventionnes   -20.00 EUR
+
+so the numbering, convention and 2035 plugins see an invoice, and bank
+transfers of the CPAM or a mutuelle can settle it (:mod:`.categorize`). Acts
+of one status go to one income account (NGAP codes: conventionné, ``DE``:
+dépassement, ``HN``: non conventionné); NGAP acts with a ``DE`` are split, the
+dépassement amount coming from the ``Dépassement`` column or the DE
+coefficient (``"RAB 8 + DE 10"``). The column names are a layout
+(``[journal.logiciel-metier]`` in ``presets.toml`` is the documented
+default), the accounts a :class:`JournalAccounts`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import beangulp
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_hn.acts import ActError, act_status, parse_acts
+from beancount_hn.config import load_config
+from beancount_hn.importers.amounts import CENT, AmountError, parse_amount, parse_date
+from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
+from beancount_hn.importers.layouts import JOURNAL, Layout, LayoutError, preset
+from beancount_hn.importers.table import Header, Row, find_header, read_table
+from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
+
+DEFAULT_LAYOUT = "logiciel-metier"
+_ACT_SEPARATORS = re.compile(r"\s*[+,;/]\s*")
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class JournalAccounts:
+    """Where the journal's invoices go (the DESIGN's default account names)."""
+
+    amo: str = "Assets:Creances:CPAM"
+    amc: str = "Assets:Creances:Mutuelles"
+    patient: str = "Assets:Creances:Patients"
+    conventionne: str = "Income:Honoraires:Conventionnes"
+    depassement: str = "Income:Honoraires:Depassements"
+    non_conventionne: str = "Income:Honoraires:HN"
+
+    def income(self, status: str) -> str:
+        return {"conventionne": self.conventionne, "depassement": self.depassement,
+                "non-conventionne": self.non_conventionne}[status]
+
+
+class JournalImporter(beangulp.Importer):
+    """Invoices and FSE of the practice software's CSV journal."""
+
+    scheme = "journal"
+
+    def __init__(self, layout: Layout | str = DEFAULT_LAYOUT, *,
+                 accounts: JournalAccounts | None = None, number_format: str = "{number}",
+                 archive_account: str = "Assets:Creances", currency: str = "EUR",
+                 flag: str = "*", extra_letters: Iterable[str] = ()) -> None:
+        layout = preset(layout) if isinstance(layout, str) else layout
+        if layout.kind != JOURNAL:
+            raise LayoutError(f"layout {layout.name!r} is a {layout.kind} layout, not a journal one")
+        self.layout = layout
+        self.accounts = accounts or JournalAccounts()
+        self.number_format = number_format
+        self.archive_account = archive_account
+        self.currency = currency
+        self.flag = flag
+        self.extra_letters = frozenset(letter.upper() for letter in extra_letters)
+
+    @property
+    def name(self) -> str:
+        return f"beancount_hn.journal.{self.layout.name}"
+
+    def identify(self, filepath: str) -> bool:
+        if not filepath.lower().endswith((".csv", ".txt")):
+            return False
+        try:
+            with open(filepath, "rb") as handle:
+                raw = handle.read(16 * 1024)
+        except OSError:
+            return False
+        try:
+            text, _ = decode(raw, filepath, self.layout.encoding)
+        except ImportFileError:
+            text = "" if b"\x00" in raw else raw.decode("utf-8", "ignore")
+        return bool(find_header(text, [self.layout]))
+
+    def account(self, filepath: str) -> str:
+        return self.archive_account
+
+    def date(self, filepath: str) -> datetime.date | None:
+        dates = [e.date for e in self.extract(filepath, [])]
+        return max(dates) if dates else None
+
+    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
+        mark_duplicates(entries, existing)
+
+    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+        text, _ = decode(read_bytes(filepath), filepath, self.layout.encoding)
+        headers = find_header(text, [self.layout])
+        if not headers:
+            names = ", ".join("/".join(v) for v in self.layout.columns.values())
+            raise ImportFileError(filepath, f"no header row of journal layout {self.layout.name!r} "
+                                            f"in the first lines (expected columns: {names})")
+        table = read_table(filepath, text, headers[0])
+        for line, _ in table.trailer:
+            raise ImportFileError(filepath, "row shorter than the header: truncated or malformed",
+                                  line)
+        letters = self.extra_letters | self._ledger_letters(existing)
+        entries: list[data.Directive] = []
+        seen: dict[str, int] = {}
+        for row in table.rows:
+            txn = self._invoice(filepath, table.header, row, letters)
+            number = txn.meta["facture"]
+            if number in seen:
+                raise ImportFileError(filepath, f"invoice {number} appears twice (first on line "
+                                                f"{seen[number]})", row.line)
+            seen[number] = row.line
+            entries.append(txn)
+        if not entries:
+            raise ImportFileError(filepath, f"no invoice under the header (line {table.header.line})")
+        return entries
+
+    @staticmethod
+    def _ledger_letters(existing: data.Entries | None) -> frozenset[str]:
+        if not existing:
+            return frozenset()
+        config, _ = load_config(existing)
+        return frozenset(config.values("ngap-letter"))
+
+    def _money(self, path: str, row: Row, header: Header, role: str) -> Decimal:
+        text = row.get(header, role)
+        if not text:
+            return ZERO
+        try:
+            value = parse_amount(text, self.layout.decimal)
+        except AmountError as exc:
+            raise ImportFileError(path, f"column {role}: {exc}", row.line) from exc
+        if value < 0:
+            raise ImportFileError(path, f"negative {role} {text!r}: credit notes (avoirs) are "
+                                        "booked by hand with avoir-de:", row.line)
+        return value
+
+    def _invoice(self, path: str, header: Header, row: Row,
+                 letters: frozenset[str]) -> data.Transaction:
+        try:
+            date = parse_date(row.get(header, "date"), self.layout.date_formats)
+        except AmountError as exc:
+            raise ImportFileError(path, str(exc), row.line) from exc
+        raw_number = row.get(header, "number")
+        if not raw_number:
+            raise ImportFileError(path, "invoice without a number", row.line)
+        number = self.number_format.format(number=raw_number, year=date.year)
+        amount = self._money(path, row, header, "amount")
+        if amount <= 0:
+            raise ImportFileError(path, f"invoice {number} has no positive amount", row.line)
+        parts = {role: self._money(path, row, header, role) for role in ("amo", "amc", "patient-part")}
+        if not any(parts.values()):
+            parts["patient-part"] = amount  # no tiers payant: the patient owes everything
+        if sum(parts.values()) != amount:
+            raise ImportFileError(
+                path, f"invoice {number}: parts AMO {parts['amo']} + AMC {parts['amc']} + patient "
+                      f"{parts['patient-part']} = {sum(parts.values())}, not the amount {amount}",
+                row.line)
+        income = self._income(path, row, header, number, date, amount, letters)
+        postings = []
+        for role, account, payer_role in (("amo", self.accounts.amo, "payer-amo"),
+                                          ("amc", self.accounts.amc, "payer-amc"),
+                                          ("patient-part", self.accounts.patient, None)):
+            if parts[role]:
+                payer = row.get(header, payer_role) if payer_role else ""
+                postings.append(data.Posting(account, Amount(parts[role], self.currency), None, None,
+                                             None, {"payeur": payer} if payer else None))
+        acts_text = " + ".join(code for code, _ in income)
+        meta = data.new_metadata(path, row.line)
+        meta["facture"] = number
+        if len(income) == 1:
+            meta["acte"] = income[0][0]
+        if devis := row.get(header, "devis"):
+            meta["devis"] = devis
+        meta[IMPORT_ID] = f"{self.scheme}:{number}"
+        for code, (status, value) in income:
+            posting_meta = {"acte": code} if len(income) > 1 else None
+            postings.append(data.Posting(self.accounts.income(status), Amount(-value, self.currency),
+                                         None, None, None, posting_meta))
+        kind = "FSE" if parts["amo"] or parts["amc"] else "Note d'honoraires"
+        return data.Transaction(meta, date, self.flag, row.get(header, "patient") or None,
+                                f"{kind} {acts_text}", data.EMPTY_SET, frozenset({number}), postings)
+
+    def _income(self, path: str, row: Row, header: Header, number: str, date: datetime.date,
+                amount: Decimal, letters: frozenset[str]) -> list[tuple[str, tuple[str, Decimal]]]:
+        """``[(acts text, (status, amount))]``, one item per convention status."""
+        text = row.get(header, "acts")
+        codes = [c for c in _ACT_SEPARATORS.split(text) if c]
+        if not codes:
+            raise ImportFileError(path, f"invoice {number} has no act code (NGAP, DE or HN)", row.line)
+        groups: dict[str, list[str]] = {}
+        de_amount: Decimal | None = None
+        for code in codes:
+            code = " ".join(code.split())
+            try:
+                status = act_status(code, date, letters)
+                act = parse_acts(code, letters)[0]
+            except ActError as exc:
+                raise ImportFileError(path, f"invoice {number}: {exc}", row.line) from exc
+            if status == "depassement":
+                if act.coefficient is not None:
+                    de_amount = act.coefficient.quantize(CENT)
+                code = "DE"
+            groups.setdefault(status, []).append(code)
+        if len(groups) == 1:
+            status, group = next(iter(groups.items()))
+            return [(" + ".join(group), (status, amount))]
+        if set(groups) != {"conventionne", "depassement"}:
+            raise ImportFileError(path, f"invoice {number} mixes HN with other acts: export them "
+                                        "as separate invoices", row.line)
+        column = self._money(path, row, header, "depassement")
+        de_amount = column or de_amount
+        if not de_amount or de_amount >= amount:
+            raise ImportFileError(path, f"invoice {number}: NGAP acts with a DE need the dépassement "
+                                        "amount (column Dépassement, or « DE 10 »), below the total",
+                                  row.line)
+        return [(" + ".join(groups["conventionne"]), ("conventionne", amount - de_amount)),
+                ("DE", ("depassement", de_amount))]

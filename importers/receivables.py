@@ -1,0 +1,62 @@
+"""Open receivables per invoice: what the CPAM, a mutuelle or a patient still owes.
+
+A thin view of :mod:`beancount_hn.cashbook`, the one place where payments are
+matched to what they settle (links, ``reglement-de:``/``lot:`` posting
+metadata, then oldest first): the importers look for combinations of these
+items when a grouped transfer arrives.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_hn.cashbook import INVOICE_KEYS, Cashbook
+from beancount_hn.ledger import LedgerIndex
+
+INVOICE_KEY, LOT_KEY = INVOICE_KEYS
+SETTLES_KEY = "reglement-de"
+PAYER_KEY = "payeur"
+
+
+@dataclass
+class OpenItem:
+    """The part of one invoice a receivable account still holds."""
+
+    invoice: str  # the invoice number, or the lot number when kind is "lot"
+    account: str
+    date: datetime.date
+    amount: Decimal  # still open
+    currency: str
+    payer: str
+    txn: data.Transaction | None
+    kind: str = INVOICE_KEY
+
+
+def _describe(item, currency: str) -> OpenItem | None:
+    """An importer's view of a cashbook item: its number, kind and payer."""
+    meta = item.txn.meta or {}
+    kind = INVOICE_KEY if meta.get(INVOICE_KEY) is not None else LOT_KEY
+    number = meta.get(kind)
+    if number is None or meta.get("avoir-de"):
+        return None
+    payer = next((str((p.meta or {}).get(PAYER_KEY, "")) for p in item.txn.postings
+                  if p.account == item.account), "")
+    return OpenItem(str(number), item.account, item.date, item.balance, currency, payer,
+                    item.txn, kind)
+
+
+def open_items(entries: Iterable[data.Directive], accounts: Iterable[str]) -> list[OpenItem]:
+    """The invoice and FSE-lot parts still open on ``accounts``, in date order."""
+    entries = list(entries)
+    wanted = frozenset(accounts)
+    cashbook = Cashbook.build(entries, LedgerIndex.build(entries, None))
+    currency = {p.account: p.units.currency for e in entries if isinstance(e, data.Transaction)
+                for p in e.postings if p.account in wanted and p.units is not None}
+    items = (_describe(i, currency.get(i.account, "EUR")) for a in sorted(wanted)
+             for i in cashbook.open_items(a) if i.balance > 0)
+    return sorted((i for i in items if i is not None), key=lambda i: (i.date, i.invoice))

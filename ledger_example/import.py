@@ -1,0 +1,41 @@
+"""Import configuration of the example practice, for beangulp and Fava.
+
+Import a month (from the repository root)::
+
+    python ledger_example/import.py extract ledger_example/documents -e ledger_example/main.beancount
+
+Entries already in the ledger are printed commented out (« ; duplicate of … »);
+the rest is ready to paste, the lines marked ``!`` and ``a-verifier:`` first.
+Fava uses the same file through ``custom "fava-option" "import-config" "import.py"``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import beangulp
+
+from beancount_hn.importers.bank_csv import BankCSVImporter
+from beancount_hn.importers.camt import CamtImporter
+from beancount_hn.importers.categorize import load_rules
+from beancount_hn.importers.journal import JournalImporter
+from beancount_hn.importers.ofx import OFXImporter
+
+HERE = Path(__file__).resolve().parent
+RULES = load_rules(str(HERE / "regles-import.toml"))
+
+CONFIG = [
+    # Compte courant : export CSV de la banque, OFX (« Money ») ou camt.053.
+    BankCSVImporter("Assets:Banque:Courant", "banque-traditionnelle",
+                    account_id="00012345678", categorizer=RULES),
+    OFXImporter("Assets:Banque:Courant", account_id="00012345678", categorizer=RULES),
+    CamtImporter("Assets:Banque:Courant", account_id="FR7618206000420001234567858",
+                 categorizer=RULES),
+    # Journal des factures et FSE du logiciel métier.
+    JournalImporter("logiciel-metier"),
+]
+
+HOOKS: list = []
+
+if __name__ == "__main__":
+    beangulp.Ingest(CONFIG, HOOKS)()

@@ -1,0 +1,131 @@
+"""``hn extract``: recognition, dedup against a ledger, one-line errors, all-or-nothing output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from beancount_hn.cli import main
+
+DATA = Path(__file__).parent / "data" / "importers"
+EXAMPLE = Path(__file__).parent.parent / "ledger_example"
+ACCOUNT = "Assets:Banque:Courant"
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["extract", *args])
+
+
+def test_recognises_each_kind() -> None:
+    files = [str(DATA / n) for n in ("banque-traditionnelle.csv", "credit-mutuel.csv", "qonto.csv",
+                                     "shine.csv", "banque-en-ligne.csv", "releve.ofx",
+                                     "releve.camt053.xml", "avis.camt054.xml", "journal.csv")]
+    result = _run(*files, "--account", ACCOUNT)
+    assert result.exit_code == 0, result.output
+    for label in ("(banque-traditionnelle ->", "(credit-mutuel ->", "(qonto ->", "(shine ->",
+                  "(banque-en-ligne ->", "(ofx ->", "(camt.05x ->", "(logiciel-metier ->"):
+        assert label in result.output
+    # The journal comes first: the CPAM transfers of the statements can settle its FSE.
+    assert result.output.index("journal.csv") < result.output.index("banque-traditionnelle.csv")
+
+
+def test_journal_then_transfer_in_one_run(tmp_path: Path) -> None:
+    statement = tmp_path / "releve.csv"
+    statement.write_text("Date;Libellé;Montant\n07/03/2025;VIR CPAM 69 PAIEMENT;22,72\n", encoding="utf-8")
+    result = _run(str(statement), str(DATA / "journal.csv"), "--account", ACCOUNT)
+    assert result.exit_code == 0, result.output
+    assert "^FSE-000123 ^FSE-000124" in result.output
+
+
+def test_existing_ledger_makes_it_idempotent(tmp_path: Path) -> None:
+    output = tmp_path / "import.beancount"
+    first = _run(str(DATA / "releve.ofx"), "--account", ACCOUNT, "--output", str(output))
+    assert first.exit_code == 0, first.output
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text('2025-01-01 open Assets:Banque:Courant EUR\n2025-01-01 open Assets:Creances:CPAM EUR\n'
+                      'include "import.beancount"\n', encoding="utf-8")
+    second = _run(str(DATA / "releve.ofx"), "--account", ACCOUNT, "--existing", str(ledger))
+    assert second.exit_code == 0, second.output
+    assert "0 new, 5 already in the ledger" in second.output
+    assert "import-id" not in second.output
+
+
+def test_one_line_error_and_nothing_written(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Date;Libellé;Montant\n03/03/2025;X;12,0O\n", encoding="utf-8")
+    output = tmp_path / "out.beancount"
+    output.write_text("previous content\n", encoding="utf-8")
+    result = _run(str(DATA / "releve.ofx"), str(bad), "--account", ACCOUNT, "--output", str(output))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {bad}:2: amount '12,0O' is not a number written like 1 234,56"
+    assert "Traceback" not in result.output
+    assert output.read_text(encoding="utf-8") == "previous content\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".hn-extract")] == []
+
+
+def test_unknown_layout_and_unsafe_xml(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Jour|Texte|Somme\n", encoding="utf-8")
+    result = _run(str(odd), "--account", ACCOUNT)
+    assert result.exit_code == 1 and "no known layout" in result.output
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY a "aaaa">]>\n'
+                    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"/>\n')
+    result = _run(str(bomb), "--account", ACCOUNT)
+    assert result.exit_code == 1 and f"{bomb}:2: unsafe XML" in result.output
+
+
+def test_bank_file_needs_an_account() -> None:
+    result = _run(str(DATA / "releve.ofx"))
+    assert result.exit_code == 1 and "needs --account" in result.output
+
+
+def test_account_id_from_the_ledger(tmp_path: Path) -> None:
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text('2025-01-01 open Assets:Banque:Courant EUR\n  compte: "99887766554"\n',
+                      encoding="utf-8")
+    result = _run(str(DATA / "releve.ofx"), "--account", ACCOUNT, "--existing", str(ledger))
+    assert result.exit_code == 1
+    assert "statement of account 00012345678" in result.output
+    assert "compte: on" in result.output
+
+
+def test_user_layout_file(tmp_path: Path) -> None:
+    layout = tmp_path / "ma-banque.toml"
+    layout.write_text('[bank.ma-banque]\ndelimiter = "|"\n[bank.ma-banque.columns]\n'
+                      'date = "Jour"\nnarration = "Texte"\namount = "Somme"\n', encoding="utf-8")
+    statement = tmp_path / "releve.csv"
+    statement.write_text("Jour|Texte|Somme\n03/03/2025|CAFE|-2,00\n", encoding="utf-8")
+    result = _run(str(statement), "--account", ACCOUNT, "--preset", str(layout))
+    assert result.exit_code == 0, result.output
+    assert "Assets:Banque:Courant  -2.00 EUR" in result.output
+    result = _run(str(statement), "--account", ACCOUNT, "--preset", "nope")
+    assert result.exit_code == 1 and "unknown preset 'nope'" in result.output
+
+
+def test_example_documents_add_nothing() -> None:
+    """Done-when of issue 7: every sample imports cleanly, and adds nothing to the example."""
+    documents = sorted(str(p) for p in (EXAMPLE / "documents").iterdir()
+                       if p.suffix in (".csv", ".ofx", ".xml"))
+    assert len(documents) >= 4
+    result = _run(*documents, "--account", ACCOUNT, "--existing", str(EXAMPLE / "main.beancount"),
+                  "--rules", str(EXAMPLE / "regles-import.toml"))
+    assert result.exit_code == 0, result.output
+    assert result.output.count(" 0 new, ") == 2 * len(documents)  # stdout comment + stderr summary
+    assert "\n20" not in result.output  # no entry printed
+
+
+def test_example_import_py_uses_the_same_importers() -> None:
+    import runpy
+    config = runpy.run_path(str(EXAMPLE / "import.py"))["CONFIG"]
+    documents = [p for p in (EXAMPLE / "documents").iterdir() if p.suffix in (".csv", ".ofx", ".xml")]
+    for document in documents:
+        owners = [imp for imp in config if imp.identify(str(document))]
+        assert len(owners) == 1, (document.name, owners)
