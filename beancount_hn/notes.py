@@ -1,0 +1,563 @@
+"""The documents handed over — notes d'honoraires, avoirs, devis — built from the ledger.
+
+One model (:class:`Document`) feeds every renderer (HTML, PDF, Factur-X XML), so
+a number, an amount or a mention is computed once. Invoices and credit notes
+come from :mod:`beancount_hn.invoices`, quotes from :mod:`beancount_hn.quotes`,
+money received from :mod:`beancount_hn.cashbook`; this module only arranges
+them and decides which mentions apply (fr-rules §4):
+
+* « TVA non applicable, art. 293 B du CGI » when a line is under the franchise;
+* « Exonération de TVA, art. 261-4-1° du CGI » when a line is exempt care;
+* VAT lines (rate, base, tax) when a line is ``collectee``;
+* « Acte non remboursable par l'Assurance Maladie » on HN acts, and the
+  dépassement notice on DE;
+* the practitioner's name with « EI », SIRET, RPPS or ADELI, the number, the
+  dates of issue and of the care, the place, the client, each act with its
+  nature, duration and amount, the totals, what was paid and what remains.
+
+Ledger metadata read here (all optional; on the posting or the transaction):
+``description:`` (nature of the act, else the narration), ``duree:``
+(``"1 h"`` or minutes), ``quantite:``, ``date-soin:`` (date of the care when
+it differs from the transaction's), ``lieu:`` (place of the care, default the
+practice), ``taux-tva:`` (VAT rate in %, default 20, when ``collectee``),
+``echeance:`` (due date of a company invoice). Company clients:
+``client-siren:`` (required), ``client-adresse:`` (required), ``client-tva:``
+(intra-EU VAT number), ``client-pays:`` (ISO country code, default FR);
+``client-type: "entreprise"`` marks a company client whose SIREN is still to
+be written (an error, not a silent patient note).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from beancount.core import data
+
+from beancount_hn import frtypo
+from beancount_hn.acts import ActError, act_status, parse_acts
+from beancount_hn.cashbook import Cashbook
+from beancount_hn.classify import (COLLECTEE, DEPASSEMENT, EXONEREE, FRANCHISE, NON_CONVENTIONNE,
+                                   _Unclassified, _vat_value)
+from beancount_hn.config import normalize_word
+from beancount_hn.errors import where
+from beancount_hn.identity import Identity, IdentityError, require_identity, siren_problem
+from beancount_hn.invoices import Invoice, InvoiceBook
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.quotes import Quote
+
+NOTE, AVOIR, DEVIS = "note", "avoir", "devis"
+TITLES = {NOTE: "Note d'honoraires", AVOIR: "Avoir", DEVIS: "Devis"}
+
+MENTION_FRANCHISE = "TVA non applicable, art. 293 B du CGI"
+MENTION_EXONEREE = "Exonération de TVA, art. 261-4-1° du CGI"
+MENTION_HN = "Acte non remboursable par l'Assurance Maladie"
+MENTION_DE = "Dépassement d'honoraires (DE) non remboursable par l'Assurance Maladie"
+#: Company invoices (art. L441-9 C. com.), with their EN 16931 note subject codes.
+MENTIONS_B2B = (
+    ("AAB", "Pas d'escompte pour paiement anticipé."),
+    ("PMD", "En cas de retard de paiement, pénalités au taux de trois fois le taux d'intérêt légal "
+            "(art. L441-10 du Code de commerce)."),
+    ("PMT", "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € "
+            "(art. D441-5 du Code de commerce)."),
+)
+MENTION_DEVIS_HN = ("Le patient reconnaît avoir été informé, avant les soins, du montant des honoraires "
+                    "et de leur non-remboursement par l'Assurance Maladie.")
+
+#: The exemption relied on, per VAT status: (EN 16931 category, VATEX code, text).
+VAT_EXEMPTIONS = {
+    FRANCHISE: ("E", "VATEX-FR-FRANCHISE", MENTION_FRANCHISE),
+    EXONEREE: ("E", "VATEX-FR-CGI261-4", MENTION_EXONEREE),
+}
+DEFAULT_VAT_RATE = Decimal("20")
+COMPANY_TYPES = ("entreprise", "societe", "association", "collectivite", "administration")
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+class DocumentError(ValueError):
+    """A document that cannot be made as the law wants it; the message says what to fix."""
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class DocLine:
+    """One act (or item) of a document. Amounts are before VAT and positive on every kind."""
+
+    service_date: datetime.date
+    designation: str
+    code: str | None
+    convention: str | None
+    vat: str  # exoneree, franchise, collectee
+    duration: str | None
+    quantity: Decimal
+    amount: Decimal
+    vat_rate: Decimal = ZERO
+
+    @property
+    def unit_price(self) -> Decimal:
+        return cents(self.amount / self.quantity) if self.quantity else self.amount
+
+    @property
+    def is_hn(self) -> bool:
+        return self.convention == NON_CONVENTIONNE
+
+    @property
+    def notices(self) -> list[str]:
+        """What the line itself must say (non-reimbursement)."""
+        if self.convention == NON_CONVENTIONNE:
+            return [MENTION_HN]
+        if self.convention == DEPASSEMENT:
+            return [MENTION_DE]
+        return []
+
+
+@dataclass(frozen=True)
+class Client:
+    """The patient or company the document is made out to."""
+
+    name: str
+    address: str | None = None
+    siren: str | None = None
+    vat_number: str | None = None
+    country: str = "FR"
+    is_company: bool = False
+
+    @property
+    def address_lines(self) -> list[str]:
+        if not self.address:
+            return []
+        return [part.strip() for part in re.split(r"\n|,", self.address) if part.strip()]
+
+    @property
+    def postcode_city(self) -> tuple[str | None, str | None]:
+        """``("69007", "Lyon")`` from the last address line, when it reads that way."""
+        lines = self.address_lines
+        if lines:
+            match = re.fullmatch(r"(\d{5}|2[AB]\d{3})\s+(.+)", lines[-1])
+            if match:
+                return match.group(1), match.group(2)
+        return None, None
+
+    @property
+    def street_lines(self) -> list[str]:
+        lines = self.address_lines
+        return lines[:-1] if self.postcode_city[0] else lines
+
+
+@dataclass(frozen=True)
+class VatGroup:
+    """One VAT breakdown line: a status (and rate) with its base and tax."""
+
+    vat: str
+    rate: Decimal
+    base: Decimal
+    tax: Decimal
+
+    @property
+    def category(self) -> str:
+        return VAT_EXEMPTIONS[self.vat][0] if self.vat in VAT_EXEMPTIONS else "S"
+
+    @property
+    def exemption_code(self) -> str | None:
+        return VAT_EXEMPTIONS[self.vat][1] if self.vat in VAT_EXEMPTIONS else None
+
+    @property
+    def exemption_text(self) -> str | None:
+        return VAT_EXEMPTIONS[self.vat][2] if self.vat in VAT_EXEMPTIONS else None
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """Another document named by this one (the invoice of an avoir, a quote, a credit note)."""
+
+    number: str
+    date: datetime.date
+    amount: Decimal = ZERO
+
+
+@dataclass
+class Document:
+    """Everything a note d'honoraires, an avoir or a devis prints."""
+
+    kind: str
+    number: str
+    issue_date: datetime.date
+    seller: Identity
+    client: Client
+    lines: list[DocLine]
+    currency: str
+    source: str  # file:line of the ledger entry
+    place: str | None = None
+    credits: DocRef | None = None  # the invoice an avoir credits
+    quote: DocRef | None = None  # the devis an invoice follows
+    credit_notes: list[DocRef] = field(default_factory=list)  # avoirs applied to an invoice
+    paid: Decimal | None = None  # money received, VAT included (None: not tracked, e.g. a devis)
+    paid_at_issue: Decimal | None = None  # money received up to the date of issue (Factur-X prepaid)
+    due_date: datetime.date | None = None
+    valid_until: datetime.date | None = None  # a devis's validity
+    narration: str | None = None
+
+    # --- derived figures -----------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.kind]
+
+    @property
+    def is_company(self) -> bool:
+        return self.client.is_company
+
+    @property
+    def facturx(self) -> bool:
+        """Company invoices and their credit notes get the Factur-X XML."""
+        return self.client.is_company and self.kind in (NOTE, AVOIR)
+
+    @property
+    def service_dates(self) -> list[datetime.date]:
+        return sorted({line.service_date for line in self.lines})
+
+    @property
+    def shows_service_dates(self) -> bool:
+        """The date of the care is printed when it differs from the date of issue."""
+        return self.service_dates != [self.issue_date]
+
+    @property
+    def total_ht(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def vat_groups(self) -> list[VatGroup]:
+        groups: dict[tuple[str, Decimal], Decimal] = {}
+        for line in self.lines:
+            key = (line.vat, line.vat_rate)
+            groups[key] = groups.get(key, ZERO) + line.amount
+        order = {FRANCHISE: 0, EXONEREE: 1, COLLECTEE: 2}
+        return [VatGroup(vat, rate, base, cents(base * rate / 100))
+                for (vat, rate), base in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))]
+
+    @property
+    def total_vat(self) -> Decimal:
+        return sum((group.tax for group in self.vat_groups), ZERO)
+
+    @property
+    def total_ttc(self) -> Decimal:
+        return self.total_ht + self.total_vat
+
+    @property
+    def has_vat(self) -> bool:
+        return any(line.vat == COLLECTEE for line in self.lines)
+
+    @property
+    def credited(self) -> Decimal:
+        return sum((ref.amount for ref in self.credit_notes), ZERO)
+
+    @property
+    def net_due(self) -> Decimal:
+        """Total VAT included, less the credit notes applied."""
+        return self.total_ttc - self.credited
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.paid is None else self.net_due - self.paid
+
+    @property
+    def mentions(self) -> list[str]:
+        """The legal mentions that apply, in print order."""
+        statuses = {line.vat for line in self.lines}
+        conventions = {line.convention for line in self.lines}
+        found = []
+        if FRANCHISE in statuses:
+            found.append(MENTION_FRANCHISE)
+        if EXONEREE in statuses:
+            found.append(MENTION_EXONEREE)
+        if NON_CONVENTIONNE in conventions:
+            found.append(MENTION_HN)
+        if DEPASSEMENT in conventions:
+            found.append(MENTION_DE)
+        if self.kind == DEVIS and conventions & {NON_CONVENTIONNE, DEPASSEMENT}:
+            found.append(MENTION_DEVIS_HN)
+        if self.is_company and self.kind == NOTE:
+            found.extend(text for _, text in MENTIONS_B2B)
+        return found
+
+
+# --- building from the ledger ------------------------------------------------------------
+
+
+def _meta(posting: data.Posting | None, txn_meta: dict, key: str, single: bool = True):
+    """A posting's metadata, else the transaction's (only when it speaks for every line)."""
+    if posting is not None and posting.meta and key in posting.meta:
+        return posting.meta[key]
+    return txn_meta.get(key) if single else None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _duration(value: object) -> str | None:
+    return frtypo.duration(value) if value is not None and str(value).strip() else None
+
+
+def _act_label(code: str | None) -> str | None:
+    """The NGAP table's label of an act code (``"HN"`` -> its wording), for lines without a description."""
+    if not code:
+        return None
+    try:
+        acts = parse_acts(code)
+    except ActError:
+        return None
+    return " + ".join(act.letter.label.split(" — ")[0] for act in acts)
+
+
+def _quantity(value: object, where_: str) -> Decimal:
+    if value is None:
+        return Decimal(1)
+    try:
+        quantity = Decimal(str(value).replace(",", "."))
+    except ArithmeticError as exc:
+        raise DocumentError(f"{where_}: quantite: {value!r} is not a number; write e.g. quantite: 4") from exc
+    if quantity <= 0:
+        raise DocumentError(f"{where_}: quantite: must be positive, got {value}")
+    return quantity
+
+
+def _rate(value: object, where_: str) -> Decimal:
+    if value is None:
+        return DEFAULT_VAT_RATE
+    try:
+        rate = Decimal(str(value).replace(",", ".").rstrip("% "))
+    except ArithmeticError as exc:
+        raise DocumentError(f"{where_}: taux-tva: {value!r} is not a rate; write e.g. taux-tva: 20") from exc
+    if not 0 < rate < 100:
+        raise DocumentError(f"{where_}: taux-tva: {value} is not a VAT rate in % (e.g. 20, 10, 5.5)")
+    return rate
+
+
+def _client(txn: data.Transaction, number: str) -> Client:
+    meta = txn.meta or {}
+    here = where(meta)
+    name = _text(txn.payee)
+    if name is None:
+        raise DocumentError(f"{here}: invoice {number} has no payee; write the patient's or client's "
+                            'name as the transaction\'s payee, e.g. 2025-03-04 * "Mme Dupont" "…"')
+    siren = _text(meta.get("client-siren"))
+    kind = normalize_word(str(meta.get("client-type", "")))
+    vat_number = _text(meta.get("client-tva"))
+    is_company = siren is not None or kind in COMPANY_TYPES or vat_number is not None
+    address = _text(meta.get("client-adresse"))
+    if is_company:
+        if siren is None:
+            raise DocumentError(f"{here}: invoice {number} is made out to a company ({name}) without its "
+                                'SIREN; add client-siren: "123456789" (the 9 digits on its Kbis or '
+                                "avis de situation INSEE): company invoices carry both SIREN")
+        siren = siren.replace(" ", "")
+        problem = siren_problem(siren)
+        if problem:
+            raise DocumentError(f"{here}: invoice {number}: client-siren: {problem}")
+        if address is None:
+            raise DocumentError(f"{here}: invoice {number} is made out to a company ({name}) without its "
+                                'address; add client-adresse: "5 avenue Jean Jaurès, 69007 Lyon"')
+    country = (_text(meta.get("client-pays")) or "FR").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise DocumentError(f"{here}: client-pays: {country!r} is not a two-letter country code (e.g. FR)")
+    return Client(name, address, siren, vat_number, country, is_company)
+
+
+def _identity(book: InvoiceBook, on: datetime.date, purpose: str) -> Identity:
+    try:
+        return require_identity(book.index.config, on, purpose=purpose)
+    except IdentityError as exc:
+        raise DocumentError(str(exc)) from exc
+
+
+def _check_vat_postings(index: LedgerIndex, txn: data.Transaction, lines: list[DocLine], sign: int,
+                        number: str) -> None:
+    """The VAT booked on the transaction (a ``…:TVA…`` liability) must equal the VAT printed."""
+    booked = [p for p in txn.postings if index.root_type(p.account) == "liabilities"
+              and any(part.upper().startswith("TVA") for part in p.account.split(":")[1:])]
+    if not booked:
+        return
+    computed = sum((cents(line.amount * line.vat_rate / 100) for line in lines), ZERO)
+    total = sign * -sum((p.units.number for p in booked), ZERO)
+    if abs(total - computed) > CENT:
+        raise DocumentError(f"{where(txn.meta)}: invoice {number} books {total} of VAT but its lines at "
+                            f"their rates (taux-tva:) give {computed}; correct the VAT posting or the rate")
+
+
+def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocLine]:
+    """One line per income posting of the invoice, in posting order."""
+    txn = invoice.txn
+    tmeta = txn.meta or {}
+    here = where(tmeta)
+    receipts = {r.index: r for r in invoice.receipts}
+    income = [(i, p) for i, p in enumerate(txn.postings)
+              if i in receipts or index.root_type(p.account) == "income"]
+    single = len(income) == 1
+    receipt_vats = {r.vat for r in invoice.receipts}
+    lines = []
+    for i, posting in income:
+        receipt = receipts.get(i)
+        code = _text(_meta(posting, tmeta, "acte"))
+        if receipt is not None:
+            convention, vat = receipt.convention, receipt.vat
+        else:
+            convention = None
+            raw = _meta(posting, tmeta, "tva")
+            if raw is not None:
+                try:
+                    vat = _vat_value(raw, "tva:")
+                except _Unclassified as exc:
+                    raise DocumentError(f"{here}: invoice {invoice.number}: {exc}") from exc
+            elif len(receipt_vats) == 1:
+                vat = next(iter(receipt_vats))
+            else:
+                raise DocumentError(f"{here}: invoice {invoice.number}: the posting to {posting.account} "
+                                    'has no VAT status; add tva: "exoneree", "franchise" or "collectee" to it')
+        designation = (_text(_meta(posting, tmeta, "description", single))
+                       or (_text(txn.narration) if single else None)
+                       or _act_label(code) or _text(txn.narration) or posting.account.split(":")[-1])
+        service = _meta(posting, tmeta, "date-soin")
+        if service is None:
+            service = txn.date
+        if not isinstance(service, datetime.date):
+            raise DocumentError(f"{here}: date-soin: {service!r} is not a date; write it unquoted, e.g. {txn.date}")
+        rate = _rate(_meta(posting, tmeta, "taux-tva"), here) if vat == COLLECTEE else ZERO
+        amount = sign * -posting.units.number
+        lines.append(DocLine(service, designation, code, convention, vat,
+                             _duration(_meta(posting, tmeta, "duree")),
+                             _quantity(_meta(posting, tmeta, "quantite", single), here), amount, rate))
+    _check_vat_postings(index, txn, lines, sign, invoice.number)
+    return lines
+
+
+def _scale_to_ttc(paid_ht: Decimal, total_ht: Decimal, total_ttc: Decimal) -> Decimal:
+    """The cashbook counts fees before VAT; a document shows money VAT included."""
+    if total_ht == total_ttc or not total_ht:
+        return paid_ht
+    return total_ttc if paid_ht == total_ht else cents(paid_ht * total_ttc / total_ht)
+
+
+def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | None = None) -> Document:
+    """The note d'honoraires (or the avoir) of ``invoice``.
+
+    ``cashbook`` (of the same entries) gives what was paid and what remains;
+    without it the document leaves paid/remaining out.
+    """
+    txn = invoice.txn
+    here = where(txn.meta)
+    if invoice.currency is None:
+        raise DocumentError(f"{here}: invoice {invoice.number} has no income posting to print")
+    kind = AVOIR if invoice.is_credit_note else NOTE
+    sign = -1 if kind == AVOIR else 1
+    seller = _identity(book, invoice.date, f"{TITLES[kind]} {invoice.number}")
+    client = _client(txn, invoice.number)
+    lines = _invoice_lines(book.index, invoice, sign)
+    tmeta = txn.meta or {}
+    place = _text(tmeta.get("lieu"))
+    document = Document(kind, invoice.number, invoice.date, seller, client, lines, invoice.currency,
+                        here, place=place, narration=_text(txn.narration))
+    if kind == AVOIR:
+        target = book.by_number.get(invoice.credit_of or "")
+        if target is None or target.is_credit_note:
+            raise DocumentError(f"{here}: credit note {invoice.number} names no invoice of the ledger "
+                                f'(avoir-de: "{invoice.credit_of}"); write the number of the invoice it credits')
+        document.credits = DocRef(target.number, target.date, target.amount)
+    else:
+        if invoice.devis:
+            quote = book.quotes.get(invoice.devis)
+            if quote is None:
+                raise DocumentError(f'{here}: invoice {invoice.number}: devis: "{invoice.devis}" names no '
+                                    'quote of the ledger; declare it with custom "hn-devis"')
+            if quote.date > invoice.date:
+                raise DocumentError(f"{here}: invoice {invoice.number} names quote {quote.number} dated "
+                                    f"{quote.date}, after the invoice; correct one of the dates")
+            document.quote = DocRef(quote.number, quote.date, quote.amount.number)
+        document.credit_notes = [DocRef(c.number, c.date, -c.amount) for c in invoice.credit_notes]
+        if cashbook is not None:
+            paid_ht = cashbook.settled(txn) + sum((cashbook.settled(c.txn) for c in invoice.credit_notes), ZERO)
+            document.paid = _scale_to_ttc(paid_ht, document.total_ht, document.total_ttc)
+            at_issue = cashbook.settled(txn, upto=invoice.date)
+            document.paid_at_issue = _scale_to_ttc(at_issue, document.total_ht, document.total_ttc)
+        due = tmeta.get("echeance")
+        if due is not None and not isinstance(due, datetime.date):
+            raise DocumentError(f"{here}: echeance: {due!r} is not a date; write it unquoted, e.g. {invoice.date}")
+        document.due_date = due if due is not None else (invoice.date if client.is_company else None)
+    if document.facturx:
+        exemptions = {line.vat for line in lines if line.vat in VAT_EXEMPTIONS}
+        if len(exemptions) > 1:
+            raise DocumentError(f"{here}: company invoice {invoice.number} mixes franchise (293 B) and "
+                                "exempt care (261-4-1°) lines; an e-invoice has one exemption reason: "
+                                "invoice them separately")
+    return document
+
+
+def quote_document(book: InvoiceBook, quote: Quote) -> Document:
+    """The devis of an ``hn-devis`` entry: one line, its validity, a signature block."""
+    meta = quote.entry.meta or {}
+    here = where(meta)
+    seller = _identity(book, quote.date, f"devis {quote.number}")
+    convention = None
+    if quote.acte:
+        try:
+            convention = act_status(quote.acte, quote.date, frozenset(book.index.config.values("ngap-letter")))
+        except ActError as exc:
+            raise DocumentError(f"{here}: devis {quote.number}: {exc}") from exc
+    raw = meta.get("tva")
+    if raw is not None:
+        try:
+            vat = _vat_value(raw, "tva:")
+        except _Unclassified as exc:
+            raise DocumentError(f"{here}: devis {quote.number}: {exc}") from exc
+    elif convention in (None, NON_CONVENTIONNE):
+        regime = book.index.config.value("vat-regime", quote.date, "franchise")
+        vat = COLLECTEE if regime == "reel" else FRANCHISE
+    else:
+        vat = EXONEREE
+    rate = _rate(meta.get("taux-tva"), here) if vat == COLLECTEE else ZERO
+    designation = quote.description or _act_label(quote.acte) or "Soins"
+    line = DocLine(quote.date, designation, quote.acte, convention, vat, _duration(meta.get("duree")),
+                   _quantity(meta.get("quantite"), here), quote.amount.number, rate)
+    client = Client(quote.client, _text(meta.get("client-adresse")))
+    return Document(DEVIS, quote.number, quote.date, seller, client, [line], quote.amount.currency, here,
+                    place=_text(meta.get("lieu")), valid_until=quote.validite)
+
+
+def find_invoice(book: InvoiceBook, number: str) -> Invoice:
+    """The invoice or credit note numbered ``number`` (any spelling its series accepts)."""
+    canonical = book.series.canonical(number)
+    invoice = book.by_number.get(number.strip()) or book.by_number.get(canonical)
+    if invoice is None:
+        voided = book.voided_by_number.get(canonical)
+        if voided is not None:
+            raise DocumentError(f"{where(voided.meta)}: number {canonical} is declared voided "
+                                f'("{voided.reason}"); it has no document')
+        raise DocumentError(_unknown("invoice", number, list(book.by_number)))
+    return invoice
+
+
+def find_quote(book: InvoiceBook, number: str) -> Quote:
+    quote = book.quotes.get(number.strip())
+    if quote is None:
+        raise DocumentError(_unknown("quote (custom \"hn-devis\")", number, list(book.quotes)))
+    return quote
+
+
+def _unknown(what: str, number: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(number.strip(), known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else (
+        f"; the ledger has {len(known)} ({', '.join(sorted(known)[:3])}{', …' if len(known) > 3 else ''})"
+        if known else "; the ledger has none")
+    return f"no {what} numbered {number!r} in the ledger{hint}"

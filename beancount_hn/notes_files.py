@@ -1,0 +1,128 @@
+"""Documents as files: one note, one devis, or the archive of a year — never half-written.
+
+A single file is written to a temporary name beside its target, then renamed
+(``os.replace``). The archive of a year is made in a temporary directory beside
+the target, then renamed into place; an existing archive is swapped out only
+once the new one is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from beancount.core import data
+
+from beancount_hn.cashbook import Cashbook
+from beancount_hn.facturx_cii import embed_facturx
+from beancount_hn.frtypo import date
+from beancount_hn.invoices import InvoiceBook, build_invoice_book
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.notes import Document, invoice_document
+from beancount_hn.notes_html import IndexRow, render_html, render_index
+from beancount_hn.notes_pdf import render_pdf
+
+FORMATS = ("pdf", "html")
+
+
+def render(doc: Document, fmt: str) -> bytes:
+    """The file content of ``doc``: PDF (Factur-X for company invoices) or HTML."""
+    if fmt == "html":
+        return render_html(doc).encode("utf-8")
+    if fmt != "pdf":
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    pdf = render_pdf(doc)
+    return embed_facturx(pdf, doc) if doc.facturx else pdf
+
+
+def filename(doc: Document, fmt: str) -> str:
+    """``F-2025-0042.pdf``: the number, with anything unsafe in a file name replaced."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", doc.number).strip("._") or "document"
+    return f"{safe}.{fmt}"
+
+
+def write_atomic(path: str, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file renamed into place."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".hn-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def write_document(doc: Document, out_dir: str, fmt: str) -> str:
+    """Render ``doc`` into ``out_dir`` (created if needed); returns the file's path."""
+    content = render(doc, fmt)  # rendered first: an error leaves nothing behind
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, filename(doc, fmt))
+    write_atomic(path, content)
+    return path
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What ``write_year`` wrote."""
+
+    path: str
+    documents: list[Document]
+
+
+def year_documents(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
+                   book: InvoiceBook | None = None) -> list[Document]:
+    """The note or avoir of every invoice number dated in ``year``, in date order."""
+    book = book or build_invoice_book(entries, index)
+    cashbook = Cashbook.build(entries, index)
+    return [invoice_document(book, invoice, cashbook) for invoice in book.invoices
+            if invoice.date.year == year and book.by_number.get(invoice.number) is invoice]
+
+
+def write_year(documents: Sequence[Document], out_dir: str, fmt: str, title: str) -> Archive:
+    """Write every document and an ``index.html`` into ``out_dir``, atomically as a whole."""
+    target = os.path.abspath(out_dir)
+    if os.path.exists(target) and not os.path.isdir(target):
+        raise FileExistsError(f"{out_dir} exists and is not a directory")
+    parent = os.path.dirname(target)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}-", dir=parent)
+    old = None
+    try:
+        rows = []
+        for doc in documents:
+            name = filename(doc, fmt)
+            with open(os.path.join(staging, name), "wb") as stream:
+                stream.write(render(doc, fmt))
+            rows.append(IndexRow(doc, name))
+        with open(os.path.join(staging, "index.html"), "w", encoding="utf-8") as stream:
+            stream.write(render_index(title, rows))
+        if os.path.exists(target):
+            old = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}-old-", dir=parent)
+            os.rmdir(old)
+            os.replace(target, old)
+        try:
+            os.replace(staging, target)
+        except BaseException:
+            if old:
+                os.replace(old, target)  # put the previous archive back
+                old = None
+            raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+    return Archive(target, list(documents))
+
+
+def archive_title(year: int, documents: Sequence[Document]) -> str:
+    seller = documents[0].seller.display_name if documents else ""
+    span = f" — du {date(documents[0].issue_date)} au {date(documents[-1].issue_date)}" if documents else ""
+    return f"Notes d'honoraires {year}" + (f" — {seller}" if seller else "") + span
