@@ -92,34 +92,42 @@ class Receipt:
         return self.txn.date
 
 
-class _Unclassified(Exception):
-    """Raised inside the resolution with the message for the user."""
+class StatusError(ValueError):
+    """A receipt that cannot be classified; the message is for the user."""
 
 
-def _convention_value(value: Any, where: str) -> str:
+def parse_convention_status(value: Any, where: str) -> str:
     status = _CONVENTION_ALIASES.get(normalize_word(str(value)))
     if status is None:
-        raise _Unclassified(
+        raise StatusError(
             f'unknown convention status "{value}" ({where}); '
             f'use one of {", ".join(CONVENTION_STATUSES)}'
         )
     return status
 
 
-def _vat_value(value: Any, where: str) -> str:
+def parse_vat_status(value: Any, where: str) -> str:
     status = _VAT_ALIASES.get(normalize_word(str(value)))
     if status is None:
-        raise _Unclassified(
+        raise StatusError(
             f'unknown VAT status "{value}" ({where}); use one of {", ".join(VAT_STATUSES)}'
         )
     return status
+
+
+def default_vat_status(convention: str | None, index: LedgerIndex, on: datetime.date) -> str:
+    """The VAT status of a receipt without ``tva:``: exempt care, else 293 B or VAT."""
+    if convention in (CONVENTIONNE, DEPASSEMENT):
+        return EXONEREE
+    regime = index.config.value("vat-regime", on, "franchise")
+    return COLLECTEE if regime == "reel" else FRANCHISE
 
 
 def _act_value(value: Any, where: str, on: datetime.date, extra: frozenset[str]) -> str:
     try:
         return act_status(str(value), on, extra)
     except ActError as exc:
-        raise _Unclassified(f"{exc} ({where})") from exc
+        raise StatusError(f"{exc} ({where})") from exc
 
 
 class Classifier:
@@ -148,19 +156,19 @@ class Classifier:
         pmeta = posting.meta or {}
         tmeta = txn.meta or {}
         if "convention" in pmeta:
-            return _convention_value(pmeta["convention"], "posting convention:"), "convention: (posting)"
+            return parse_convention_status(pmeta["convention"], "posting convention:"), "convention: (posting)"
         if "acte" in pmeta:
             status = _act_value(pmeta["acte"], "posting acte:", txn.date, self.extra_letters)
             return status, f"acte: {pmeta['acte']} (posting)"
-        status = self._from_account(self._account_convention, posting.account, "convention", _convention_value)
+        status = self._from_account(self._account_convention, posting.account, "convention", parse_convention_status)
         if status is not None:
             return status, f"convention: (open {posting.account})"
         if "convention" in tmeta:
-            return _convention_value(tmeta["convention"], "transaction convention:"), "convention: (transaction)"
+            return parse_convention_status(tmeta["convention"], "transaction convention:"), "convention: (transaction)"
         if "acte" in tmeta:
             status = _act_value(tmeta["acte"], "transaction acte:", txn.date, self.extra_letters)
             return status, f"acte: {tmeta['acte']} (transaction)"
-        raise _Unclassified(
+        raise StatusError(
             f"recette non classée / unclassified receipt on {posting.account}: add "
             'acte: (e.g. "RAB 8", "DE", "HN") or convention: (conventionne, depassement, '
             "non-conventionne) to the posting, the transaction, or the account's open"
@@ -169,16 +177,13 @@ class Classifier:
     def _vat(self, txn: data.Transaction, posting: data.Posting, convention: str) -> tuple[str, bool]:
         pmeta = posting.meta or {}
         if "tva" in pmeta:
-            return _vat_value(pmeta["tva"], "posting tva:"), False
-        status = self._from_account(self._account_vat, posting.account, "tva", _vat_value)
+            return parse_vat_status(pmeta["tva"], "posting tva:"), False
+        status = self._from_account(self._account_vat, posting.account, "tva", parse_vat_status)
         if status is not None:
             return status, False
         if "tva" in (txn.meta or {}):
-            return _vat_value(txn.meta["tva"], "transaction tva:"), False
-        if convention != NON_CONVENTIONNE:
-            return EXONEREE, True
-        regime = self.index.config.value("vat-regime", txn.date, "franchise")
-        return (COLLECTEE if regime == "reel" else FRANCHISE), True
+            return parse_vat_status(txn.meta["tva"], "transaction tva:"), False
+        return default_vat_status(convention, self.index, txn.date), True
 
     def receipts(self, txn: data.Transaction) -> tuple[list[Receipt], list]:
         """The receipts of one transaction and the errors of those it cannot classify."""
@@ -190,7 +195,7 @@ class Classifier:
             try:
                 convention, source = self._convention(txn, posting)
                 vat, is_default = self._vat(txn, posting, convention)
-            except _Unclassified as exc:
+            except StatusError as exc:
                 errors.append(ClassificationError(source_of(txn), str(exc), txn))
                 continue
             receipts.append(Receipt(txn, i, convention, vat, is_default, source))

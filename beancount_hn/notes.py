@@ -42,7 +42,7 @@ from beancount_hn import frtypo
 from beancount_hn.acts import ActError, act_status, parse_acts
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.classify import (COLLECTEE, DEPASSEMENT, EXONEREE, FRANCHISE, NON_CONVENTIONNE,
-                                   _Unclassified, _vat_value)
+                                   StatusError, default_vat_status, parse_vat_status)
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import where
 from beancount_hn.identity import Identity, IdentityError, require_identity, siren_problem
@@ -418,8 +418,8 @@ def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocL
             raw = _meta(posting, tmeta, "tva")
             if raw is not None:
                 try:
-                    vat = _vat_value(raw, "tva:")
-                except _Unclassified as exc:
+                    vat = parse_vat_status(raw, "tva:")
+                except StatusError as exc:
                     raise DocumentError(f"{here}: invoice {invoice.number}: {exc}") from exc
             elif len(receipt_vats) == 1:
                 vat = next(iter(receipt_vats))
@@ -518,14 +518,11 @@ def quote_document(book: InvoiceBook, quote: Quote) -> Document:
     raw = meta.get("tva")
     if raw is not None:
         try:
-            vat = _vat_value(raw, "tva:")
-        except _Unclassified as exc:
+            vat = parse_vat_status(raw, "tva:")
+        except StatusError as exc:
             raise DocumentError(f"{here}: devis {quote.number}: {exc}") from exc
-    elif convention in (None, NON_CONVENTIONNE):
-        regime = book.index.config.value("vat-regime", quote.date, "franchise")
-        vat = COLLECTEE if regime == "reel" else FRANCHISE
     else:
-        vat = EXONEREE
+        vat = default_vat_status(convention, book.index, quote.date)
     rate = _rate(meta.get("taux-tva"), here) if vat == COLLECTEE else ZERO
     designation = quote.description or _act_label(quote.acte) or "Soins"
     line = DocLine(quote.date, designation, quote.acte, convention, vat, _duration(meta.get("duree")),
