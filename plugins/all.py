@@ -14,11 +14,15 @@ from beancount.core import data
 
 from beancount_hn.errors import dedupe
 from beancount_hn.plugins.convention import convention
+from beancount_hn.plugins.identity import identity
+from beancount_hn.plugins.invoice_numbering import invoice_numbering
+from beancount_hn.plugins.lines2035 import lines2035
+from beancount_hn.plugins.vat_franchise import vat_franchise
 
 __plugins__ = ("run_all",)
 
 #: The plugin functions, in the order they run (tags first: later ones read them).
-CHAIN = (convention,)
+CHAIN = (convention, invoice_numbering, vat_franchise, lines2035, identity)
 
 
 def run_all(entries: list[data.Directive], options_map: dict[str, Any],

@@ -230,7 +230,7 @@ def test_settlements_close_every_treasury_movement(operations):
     day = datetime.date(2025, 1, 1)
     for n, (kind, amount, patient) in enumerate(operations):
         day += datetime.timedelta(days=n % 3)
-        account = f"Assets:Creances:Patients"
+        account = "Assets:Creances:Patients"
         link = f" ^P{patient}"
         if kind == "invoice":
             lines.append(f'{day} * "P{patient}" "Facture"{link}\n  {account}  {amount} EUR\n  Income:HN  -{amount} EUR\n')
