@@ -1,0 +1,11 @@
+"""Files for the accountant: FEC, livre-journal, registre, the year-end bundle.
+
+Every module here only *formats* figures computed by the core (``cashbook``,
+``form2035``, ``assets``, ``invoices``, ``vat``); nothing is recomputed.
+"""
+
+from __future__ import annotations
+
+
+class ExportError(ValueError):
+    """Input the exports cannot handle; the message says where and what to do."""

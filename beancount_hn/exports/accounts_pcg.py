@@ -1,0 +1,187 @@
+"""Ledger accounts → plan comptable général (PCG) numbers, for the FEC.
+
+The FEC names accounts by number (``CompteNum``, three leading digits of the
+PCG). Resolution, first hit wins:
+
+1. ``compte:`` metadata on the account's ``open`` (``compte: "7061"``), with an
+   optional ``compte-libelle:`` for the label;
+2. the default table ``data/pcg_accounts.csv``, first matching row in file order:
+
+   * treasury accounts (``hn-option "treasury"``): caisse ``531``, any other ``512``;
+     when several treasury accounts share a default number they get a suffix
+     in account-name order (``5121``, ``5122``…) so each keeps its own balance;
+   * ``Income:``/``Expenses:``: by their 2035 line (``lines2035.account_line``:
+     ``ligne-2035:`` or the default line table), refined by name where one line
+     covers two PCG accounts (BN: bank fees ``627``, interest ``661``);
+     ``non-deductible`` accounts go to ``1081`` (personal: no 2035 line takes
+     them, as the 2035 does), ``neutre`` ones to ``4711``;
+   * balance-sheet accounts by name (``Assets:Creances`` ``411``,
+     ``Liabilities:Emprunt`` ``164``, ``Assets:Immobilisations`` ``2xx``,
+     ``Equity:`` ``108``…).
+
+An account the FEC needs that matches nothing is an error naming the account
+and its ``open`` line: add ``compte:`` there.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+
+from beancount_hn import lines2035
+from beancount_hn.errors import where
+from beancount_hn.exports import ExportError
+from beancount_hn.ledger import LedgerIndex
+
+NUMBER_KEY = "compte"
+LABEL_KEY = "compte-libelle"
+TREASURY = "treasury"
+
+_NUMBER_RE = re.compile(r"^\d{3}[0-9A-Z]*$")
+
+
+@dataclass(frozen=True)
+class PcgRule:
+    """One row of the default table."""
+
+    root: str  # treasury, income, expenses, assets, liabilities, equity
+    line: str  # a 2035 value for income/expenses rows, "" for any
+    pattern: re.Pattern[str] | None  # on the account name without its root
+    number: str
+    label: str
+    note: str
+
+    def matches(self, root: str, line: str | None, rest: str) -> bool:
+        if self.root != root:
+            return False
+        if self.line and self.line != line:
+            return False
+        return self.pattern is None or self.pattern.search(rest) is not None
+
+
+@functools.cache
+def default_rules() -> tuple[PcgRule, ...]:
+    """The default table, in file order."""
+    text = resources.files("beancount_hn").joinpath("data/pcg_accounts.csv").read_text("utf-8")
+    return tuple(
+        PcgRule(row["root"], row["line"],
+                re.compile(row["pattern"], re.IGNORECASE) if row["pattern"] else None,
+                row["compte"], row["libelle"], row["note"])
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+@dataclass(frozen=True)
+class AccountNumber:
+    """The PCG number and label of one ledger account, and why."""
+
+    account: str
+    number: str
+    label: str
+    source: str  # "compte: on the open" or "default table: <note>"
+
+
+def _written_number(value: object) -> str:
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == int(value) else str(value)
+    return str(value).strip().upper()
+
+
+class ChartOfAccounts:
+    """Resolves ledger accounts to PCG numbers for one ledger."""
+
+    def __init__(self, index: LedgerIndex) -> None:
+        self.index = index
+        self._treasury = set(index.treasury_accounts())
+        self._cache: dict[str, AccountNumber | None] = {}
+        self._suffixes = self._treasury_suffixes()
+
+    def _rest(self, account: str) -> str:
+        return account.split(":", 1)[1] if ":" in account else ""
+
+    def _default(self, account: str) -> tuple[PcgRule | None, str | None]:
+        if account in self._treasury:
+            root = TREASURY
+            rest = account
+            line = None
+        else:
+            root = self.index.root_type(account) or ""
+            rest = self._rest(account)
+            line = lines2035.account_line(self.index, account) if root in ("income", "expenses") else None
+            if root in ("income", "expenses") and line is None:
+                return None, "it has no valid 2035 line (ligne-2035: or the default line table)"
+        for rule in default_rules():
+            if rule.matches(root, line, rest):
+                return rule, None
+        return None, "no row of the default table matches its name"
+
+    def _treasury_suffixes(self) -> dict[str, str]:
+        """Distinct numbers for treasury accounts that share a default number."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for account in sorted(self._treasury):
+            if self.index.open_meta(account, NUMBER_KEY) is None:
+                rule, _ = self._default(account)
+                if rule is not None:
+                    groups[rule.number].append(account)
+        return {account: f"{number}{i}"
+                for number, accounts in groups.items() if len(accounts) > 1
+                for i, account in enumerate(accounts, start=1)}
+
+    def lookup(self, account: str) -> AccountNumber | None:
+        """The number of ``account``, or None (see :meth:`resolve` for the error)."""
+        if account in self._cache:
+            return self._cache[account]
+        result = self._lookup(account)
+        self._cache[account] = result
+        return result
+
+    def _lookup(self, account: str) -> AccountNumber | None:
+        written = self.index.open_meta(account, NUMBER_KEY)
+        if written is not None:
+            number = _written_number(written)
+            if not _NUMBER_RE.match(number):
+                return None
+            label = self.index.open_meta(account, LABEL_KEY) or account
+            return AccountNumber(account, number, str(label).strip(), f"{NUMBER_KEY}: on the open")
+        rule, _ = self._default(account)
+        if rule is None:
+            return None
+        number = self._suffixes.get(account, rule.number)
+        label = rule.label
+        if account in self._suffixes:
+            label = f"{rule.label} {account.rsplit(':', 1)[-1]}"
+        return AccountNumber(account, number, label, f"default table: {rule.note}")
+
+    def _problem(self, account: str) -> str:
+        written = self.index.open_meta(account, NUMBER_KEY)
+        opened = self.index.opens.get(account)
+        at = where(opened.meta) if opened is not None else "<no open directive>"
+        if written is not None:
+            return (f"{at}: {account}: compte: {written!r} is not a PCG number (three digits, "
+                    f"then digits or letters, e.g. \"6132\")")
+        _, why = self._default(account)
+        return (f"{at}: {account} has no PCG account number ({why}); add "
+                f"compte: \"<number>\" to its open directive")
+
+    def resolve(self, accounts: Iterable[str]) -> dict[str, AccountNumber]:
+        """Numbers for every account in ``accounts``, or one :class:`ExportError` listing each failure.
+
+        Labels are made consistent per number (an FEC gives one label per
+        ``CompteNum``): the label of the first account, in name order, wins.
+        """
+        wanted = sorted(set(accounts))
+        problems = [self._problem(a) for a in wanted if self.lookup(a) is None]
+        if problems:
+            raise ExportError("accounts without a PCG number for the FEC:\n  " + "\n  ".join(problems))
+        result = {a: self.lookup(a) for a in wanted}
+        labels: dict[str, str] = {}
+        for account in wanted:
+            labels.setdefault(result[account].number, result[account].label)
+        return {a: AccountNumber(a, n.number, labels[n.number], n.source)
+                for a, n in result.items() if n is not None}

@@ -1,0 +1,283 @@
+"""The year-end bundle for the accountant (``hn export``).
+
+One directory with everything the accountant or the AGA asks for, each file
+made by the module that owns its figures (nothing is recomputed here):
+
+* ``2035-<year>.{txt,csv,json,html}`` and ``2035-<year>-detail.txt`` (the
+  postings behind each line) — ``form2035`` and its renderers;
+* ``<SIREN>FEC<year>1231.txt`` — ``exports.fec``;
+* ``livre-journal-<year>.{csv,html}`` — ``exports.livre_journal``;
+* ``registre-immobilisations-<year>.{csv,html}`` — ``exports.registre``
+  over ``assets``;
+* ``factures-<year>.{txt,csv,json}`` — ``invoice_report`` (numbering per
+  series, invoices unpaid on 31 December);
+* ``tva-<year>.{txt,json}`` — ``vat.analyze`` (293 B franchise);
+* ``LISEZMOI.txt`` (what each file is, how it was made, what to check) and
+  ``SHA256SUMS`` (``sha256sum -c SHA256SUMS``).
+
+Writing is atomic: the files go to a temporary directory next to the target,
+renamed at the end; an existing target is replaced only with ``force``; on
+any error nothing is left behind. With ``pseudonymise`` the entries are
+rewritten first (``exports.pseudonymise``), so every file uses the same
+pseudonyms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_hn import __version__, lines2035
+from beancount_hn import form2035_render as render2035
+from beancount_hn.assets import build_registre
+from beancount_hn.cashbook import Cashbook
+from beancount_hn.errors import where
+from beancount_hn.exports import ExportError
+from beancount_hn.exports import livre_journal, registre
+from beancount_hn.exports.fec import DEFAULT_CHARSET, build_fec, render_fec
+from beancount_hn.exports.pseudonymise import Pseudonymiser
+from beancount_hn.form2035 import compute_2035
+from beancount_hn.identity import read_identity
+from beancount_hn.invoice_report import invoice_report
+from beancount_hn.invoices import build_invoice_book
+from beancount_hn.invoices_cli import render_csv as invoices_csv
+from beancount_hn.invoices_cli import render_json as invoices_json
+from beancount_hn.invoices_cli import render_table as invoices_table
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.vat import analyze
+from beancount_hn.vat_cli import render_year as vat_text
+
+BOM = "\ufeff"
+CHECKSUMS = "SHA256SUMS"
+README = "LISEZMOI.txt"
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    name: str
+    content: bytes
+    description: str
+
+
+@dataclass
+class Bundle:
+    """The files of a bundle, in the order LISEZMOI lists them, and the warnings met."""
+
+    year: int
+    files: list[BundleFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, name: str, content: str | bytes, description: str) -> None:
+        raw = content.encode("utf-8") if isinstance(content, str) else content
+        self.files.append(BundleFile(name, raw, description))
+
+    def names(self) -> list[str]:
+        return [f.name for f in self.files]
+
+
+def _utf8_text(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
+                 pseudonymise: bool = False, charset: str = DEFAULT_CHARSET, separator: str = "tab",
+                 ledger_errors: int = 0, ledger_name: str = "") -> Bundle:
+    """Every file of the bundle of ``year``, in memory (see :func:`write_bundle`)."""
+    pseudonymiser = None
+    if pseudonymise:
+        pseudonymiser = Pseudonymiser.from_entries(entries, index)
+        entries = pseudonymiser.entries(entries)
+    cashbook = Cashbook.build(entries, index)
+    assets = build_registre(entries, index)
+    bundle = Bundle(year)
+
+    # The FEC first: its errors (SIREN, account numbers, empty year) stop everything.
+    fec = build_fec(entries, index, year, cashbook=cashbook)
+    rendered = render_fec(fec, charset=charset, separator=separator)
+    bundle.warnings.extend(f"FEC: {w}" for w in rendered.warnings)
+
+    form = compute_2035(entries, index, year, cashbook=cashbook, registre=assets)
+    if form.reconciliation.unmapped:
+        unmapped = [e for e in form.errors if "is not mapped to a 2035 line" in e.message]
+        raise ExportError("accounts without 2035 line used in the year:\n"
+                          + "\n".join(f"{where(e.source)}: {e.message}" for e in unmapped))
+    if not form.reconciliation.closed:
+        bundle.warnings.append(f"2035: the {year} treasury reconciliation does not close "
+                               f"(écart {render2035.cents(form.reconciliation.difference)} EUR); "
+                               f"run hn 2035 --year {year} to see why")
+    bundle.warnings.extend(f"2035: {where(e.source)}: {e.message}" for e in form.errors)
+
+    name = f"2035-{year}"
+    bundle.add(f"{name}.txt", _utf8_text(render2035.to_table(form)),
+               "la 2035-A et la 2035-B ligne par ligne (euros entiers), le volet social PAMC et le "
+               "rapprochement de trésorerie")
+    bundle.add(f"{name}.csv", BOM + render2035.to_csv(form), "les mêmes lignes pour un tableur (« ; », virgule décimale)")
+    bundle.add(f"{name}.json", _utf8_text(render2035.to_json(form)), "les mêmes chiffres au centime, en JSON")
+    bundle.add(f"{name}.html", render2035.to_html(form), "les mêmes lignes, à imprimer")
+    # Top-level boxes only: a box's listing already shows its sub-lines and "dont" boxes.
+    detail = [render2035.explain_text(form, row.code) for row in form.lines()
+              if row.kind != lines2035.TOTAL and row.parent is None and form.values[row.code]]
+    bundle.add(f"{name}-detail.txt", "".join(detail) or "(aucune ligne non nulle)\n",
+               "pour chaque ligne non nulle, les écritures qui la composent (fichier:ligne du grand livre)")
+
+    bundle.add(rendered.filename, rendered.content,
+               f"le fichier des écritures comptables (art. A47 A-1 LPF, BNC recettes-dépenses : 22 "
+               f"champs), {fec.entry_count} écritures, {len(fec.lines)} lignes, "
+               f"{'tabulation' if separator == 'tab' else 'barre verticale'}, {rendered.charset}")
+
+    journal = livre_journal.build_livre_journal(entries, index, year, cashbook=cashbook)
+    bundle.add(f"livre-journal-{year}.csv", livre_journal.render_csv(journal),
+               "le livre-journal des recettes et dépenses, pour un tableur")
+    bundle.add(f"livre-journal-{year}.html", livre_journal.render_html(journal),
+               "le livre-journal, à imprimer, avec les totaux par ligne de la 2035")
+
+    view = registre.build_registre_view(entries, index, year, registre=assets)
+    bundle.add(f"registre-immobilisations-{year}.csv", registre.render_csv(view),
+               "le registre des immobilisations et amortissements, pour un tableur")
+    bundle.add(f"registre-immobilisations-{year}.html", registre.render_html(view),
+               "le registre des immobilisations, à imprimer")
+
+    book = build_invoice_book(entries, index)
+    report = invoice_report(book, cashbook, datetime.date(year, 12, 31), year)
+    bundle.add(f"factures-{year}.txt", _utf8_text(invoices_table(report)),
+               "la numérotation des factures par série (trous, numéros annulés, avoirs) et les "
+               "factures impayées au 31 décembre")
+    bundle.add(f"factures-{year}.csv", invoices_csv(report), "le même rapport pour un tableur")
+    bundle.add(f"factures-{year}.json", _utf8_text(invoices_json(report)), "le même rapport en JSON")
+
+    last = max((e.date for e in entries if isinstance(e, data.Transaction)), default=None)
+    as_of = min(last, datetime.date(year, 12, 31)) if last else None
+    analysis = analyze(entries, index, cashbook=cashbook, as_of=as_of)
+    vat_year = analysis.years.get(year)
+    if vat_year is not None:
+        bundle.add(f"tva-{year}.txt",
+                   _utf8_text("Franchise en base de TVA (art. 293 B CGI)\n\n" + "\n".join(vat_text(vat_year))),
+                   "la franchise en base de TVA : chiffre d'affaires compté, seuils, statut")
+        bundle.add(f"tva-{year}.json", _utf8_text(json.dumps(vat_year.to_json(), ensure_ascii=False, indent=2)),
+                   "la même analyse en JSON")
+    else:
+        bundle.add(f"tva-{year}.txt", f"Franchise en base de TVA (art. 293 B CGI)\n\nAucune recette en {year}.\n",
+                   "la franchise en base de TVA")
+
+    bundle.add(README, _readme(bundle, index, form, fec, rendered.charset, separator, pseudonymiser,
+                               ledger_errors, ledger_name), "ce fichier")
+    sums = "".join(f"{hashlib.sha256(f.content).hexdigest()}  {f.name}\n" for f in bundle.files)
+    bundle.add(CHECKSUMS, sums, "les empreintes SHA-256 de chaque fichier (sha256sum -c SHA256SUMS)")
+    return bundle
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separator: str,
+            pseudonymiser: Pseudonymiser | None, ledger_errors: int, ledger_name: str) -> str:
+    year = bundle.year
+    identity = read_identity(index.config)
+    who = identity.display_name if identity.nom else "(nom non déclaré)"
+    lines = [
+        f"Dossier {year} — {who}",
+        f"SIREN {fec.siren}" + (f" · SIRET {identity.siret}" if identity.siret else ""),
+        "",
+        f"Bénéfices non commerciaux, déclaration contrôlée, exercice du 01/01/{year} au 31/12/{year},",
+        "comptabilité de trésorerie (recettes encaissées, dépenses payées ; case AK de la 2035-A).",
+        f"Produit par beancount-hn {__version__}" + (f" à partir de {os.path.basename(ledger_name)}" if ledger_name else "") + ".",
+        "",
+        "Fichiers",
+        "--------",
+    ]
+    width = max(len(f.name) for f in bundle.files + [BundleFile(README, b"", ""), BundleFile(CHECKSUMS, b"", "")])
+    lines += [f"{f.name:<{width}}  {f.description}" for f in bundle.files]
+    lines += [f"{README:<{width}}  ce fichier",
+              f"{CHECKSUMS:<{width}}  les empreintes SHA-256 de chaque fichier (sha256sum -c {CHECKSUMS})",
+              "",
+              "Chiffres clés de la 2035 (euros)",
+              "--------------------------------"]
+    for code in ("AG", "BR", "CH", "CP", "CR"):
+        row = lines2035.line(code)
+        lines.append(f"{code}  {row.label:<50} {_amount(form.values[code]):>14}")
+    rec = form.reconciliation
+    lines += [f"Rapprochement de trésorerie : {'équilibré' if rec.closed else 'NON ÉQUILIBRÉ'} "
+              f"(mouvement {_amount(rec.treasury)}, écart {_amount(rec.difference)})",
+              "",
+              "Le FEC",
+              "------",
+              f"Format BNC recettes-dépenses de l'art. A47 A-1 LPF : les 18 champs standard puis DateRglt, "
+              f"ModeRglt, NatOp, IdClient ; séparateur {'tabulation' if separator == 'tab' else '« | »'} ; "
+              f"jeu de caractères {charset} ; fin de ligne CR LF ; montants à virgule décimale.",
+              "Une écriture par mouvement de trésorerie : la ligne du compte de trésorerie (512 banque, "
+              "531 caisse) et une ligne par compte auquel l'argent est imputé — honoraires (706) et charges "
+              "(6xx) des factures réglées, y compris au travers des créances (pro rata des paiements "
+              "partiels), ou compte neutre (108 exploitant, 164 emprunts, 2xx immobilisations…).",
+              "Les soldes de trésorerie au 1er janvier forment l'écriture AN (contrepartie 110). Les dépenses "
+              "payées sur fonds personnels sont au journal OD (contrepartie 108).",
+              "Les comptes 6 et 7 du FEC totalisent la part encaissée/payée de chaque ligne de la 2035 ; "
+              "les dotations (CH), le barème kilométrique et les parts privées (CC) sont des ajustements "
+              "de la 2035 sans mouvement de trésorerie.",
+              "Numéros de compte : métadonnée compte: du compte, sinon la table par défaut de beancount-hn "
+              "(data/pcg_accounts.csv, documentée dans le README)."]
+    if pseudonymiser is not None:
+        lines += ["", "Pseudonymisation", "----------------",
+                  f"Les noms des patients sont remplacés par des pseudonymes stables (« Patient 0001 »…) : "
+                  f"{len(pseudonymiser.names)} patient(s). Les organismes et entreprises sont nommés. "
+                  "La table de correspondance n'est pas jointe : elle reste chez le praticien."]
+    notes = list(bundle.warnings)
+    if ledger_errors:
+        notes.insert(0, f"le grand livre a {ledger_errors} erreur(s) (bean-check les détaille)")
+    lines += ["", "À vérifier", "----------"]
+    lines += [f"- {note}" for note in notes] if notes else ["- rien à signaler"]
+    return "\n".join(lines) + "\n"
+
+
+def write_bundle(bundle: Bundle, out: str, *, force: bool = False) -> str:
+    """Write the files to directory ``out`` atomically; return its absolute path.
+
+    The target is created complete or not at all: files are written to a
+    temporary directory in the same parent, then renamed. An existing ``out``
+    is replaced only with ``force`` (renamed aside, then removed). The
+    directory is private (mode 0700, as ``mkdtemp`` makes it): it holds
+    health data.
+    """
+    target = os.path.abspath(out)
+    if os.path.exists(target):
+        if not os.path.isdir(target):
+            raise ExportError(f"{out} exists and is not a directory; choose another --out")
+        if not force:
+            raise ExportError(f"{out} already exists; use --force to replace it, or choose another --out")
+    parent = os.path.dirname(target)
+    os.makedirs(parent, exist_ok=True)
+    base = os.path.basename(target)
+    temp = tempfile.mkdtemp(prefix=f".{base}.", suffix=".tmp", dir=parent)
+    try:
+        for item in bundle.files:
+            path = os.path.join(temp, item.name)
+            with open(path, "wb") as handle:
+                handle.write(item.content)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if os.path.exists(target):
+            aside = tempfile.mkdtemp(prefix=f".{base}.", suffix=".old", dir=parent)
+            os.rmdir(aside)
+            os.rename(target, aside)
+            try:
+                os.rename(temp, target)
+            except OSError:
+                os.rename(aside, target)  # put the previous bundle back
+                raise
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.rename(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return target
+

@@ -1,0 +1,319 @@
+"""The FEC (fichier des écritures comptables) of a BNC kept on a cash basis.
+
+Format of art. A47 A-1 LPF, II (BNC "recettes-dépenses", fr-rules §6): the 18
+standard fields then ``DateRglt``, ``ModeRglt``, ``NatOp``, ``IdClient``; a
+header line; one line per posting; tab separator (``|`` as an option); CR LF
+line ends; dates ``AAAAMMJJ``; amounts with a decimal comma, no thousands
+separator, ``Debit`` and ``Credit`` both written (``0,00`` on the other side);
+ISO 8859-15 by default (UTF-8 on request), named ``<SIREN>FEC<AAAAMMJJ>.txt``
+after the closing date (31 December: a BNC's year is the calendar year).
+
+**Entries** come from the cash book (``cashbook``), in date order, numbered
+1, 2, 3…:
+
+* ``AN`` (à-nouveaux) on 1 January when the treasury accounts have opening
+  balances: each treasury account against ``110`` (report à nouveau);
+* one entry per treasury transaction of the year: one line per treasury
+  posting, then one line per account the money is attributed to — the income
+  and expense accounts of the invoices and bills it settles (through
+  receivables and ``^links``, pro rata for partial payments), or a neutral
+  account (transfers, ``Equity:``, loan capital, fixed assets). The cash book
+  guarantees that the attributed amounts add up to the treasury movement, so
+  every entry balances, and the ``6``/``7`` accounts of the year add up to the
+  cash lines of the 2035 (``form2035``) by construction;
+* an ``OD`` entry for an expense paid from personal funds (``108`` credited).
+
+Fiscal adjustments that move no money — depreciation (CH), the barème
+kilométrique, the private shares added back on CC — are on the 2035, not in a
+cash-basis FEC.
+
+Per line: ``PieceRef`` is the invoice number (``facture:``) of what the line
+settles, else ``piece:``/``facture:``/the first link of the transaction, else
+``<journal><year>-<number>``; ``PieceDate`` the invoice date; ``DateRglt`` the
+date money moved; ``ModeRglt`` the mode of payment (``movements``); ``NatOp``
+the nature (``Recette AA``, ``Dépense BF``…); ``IdClient`` the client of a
+receipt (``client-siren:``, else the payee).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_hn import lines2035
+from beancount_hn.cashbook import INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.errors import where
+from beancount_hn.exports import ExportError
+from beancount_hn.exports.accounts_pcg import AccountNumber, ChartOfAccounts
+from beancount_hn.exports.charset import Transliterator
+from beancount_hn.exports.movements import (
+    CashEntry,
+    cash_entries,
+    client_of,
+    invoice_of,
+    label_of,
+    merged_settlements,
+    opening_balances,
+    piece_of,
+)
+from beancount_hn.identity import read_identity, siren_problem, siret_problem
+from beancount_hn.ledger import LedgerIndex
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+FIELDS = (
+    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
+    "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
+    "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
+    "DateRglt", "ModeRglt", "NatOp", "IdClient",
+)
+SEPARATORS = {"tab": "\t", "pipe": "|"}
+DEFAULT_CHARSET = "iso8859-15"
+
+OPENING_NUMBER = "110"
+OPENING_LABEL = "Report à nouveau (soldes de trésorerie au 1er janvier)"
+PERSONAL_FUNDS_NUMBER = "108"
+
+
+@dataclass(frozen=True)
+class FecLine:
+    """One line of the FEC, before formatting (amounts positive, one side only)."""
+
+    journal_code: str
+    journal_lib: str
+    number: int
+    date: datetime.date
+    account: str  # the ledger account ("" for the opening counterpart)
+    compte_num: str
+    compte_lib: str
+    piece_ref: str
+    piece_date: datetime.date
+    label: str
+    debit: Decimal
+    credit: Decimal
+    payment_date: datetime.date
+    mode: str
+    nature: str
+    client: str = ""
+
+    @property
+    def signed(self) -> Decimal:
+        """Debit − credit."""
+        return self.debit - self.credit
+
+
+def _date(day: datetime.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def format_amount(amount: Decimal) -> str:
+    """``Decimal("1234.5")`` -> ``"1234,50"`` (no thousands separator)."""
+    return f"{amount:.2f}".replace(".", ",")
+
+
+@dataclass
+class Fec:
+    """The FEC of one year: its lines and the practitioner's SIREN."""
+
+    year: int
+    siren: str
+    lines: list[FecLine] = field(default_factory=list)
+
+    @property
+    def closing(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+    @property
+    def filename(self) -> str:
+        return fec_filename(self.siren, self.closing)
+
+    @property
+    def entry_count(self) -> int:
+        return len({line.number for line in self.lines})
+
+    def totals(self) -> tuple[Decimal, Decimal]:
+        """Total debit and total credit of the file."""
+        return (sum((ln.debit for ln in self.lines), ZERO), sum((ln.credit for ln in self.lines), ZERO))
+
+    def balance_by_account(self) -> dict[str, Decimal]:
+        """Debit − credit per ledger account (the opening counterpart under ``""``)."""
+        result: dict[str, Decimal] = {}
+        for line in self.lines:
+            result[line.account] = result.get(line.account, ZERO) + line.signed
+        return result
+
+    def rows(self) -> list[list[str]]:
+        """The 22 text fields of each line, unformatted for the character set."""
+        return [[
+            ln.journal_code, ln.journal_lib, str(ln.number), _date(ln.date), ln.compte_num,
+            ln.compte_lib, "", "", ln.piece_ref, _date(ln.piece_date), ln.label,
+            format_amount(ln.debit), format_amount(ln.credit), "", "", _date(ln.date), "", "",
+            _date(ln.payment_date), ln.mode, ln.nature, ln.client,
+        ] for ln in self.lines]
+
+
+@dataclass
+class RenderedFec:
+    """The bytes of a FEC file and the warnings of its character set."""
+
+    filename: str
+    content: bytes
+    charset: str
+    warnings: list[str]
+
+
+def fec_filename(siren: str, closing: datetime.date) -> str:
+    """``<SIREN>FEC<AAAAMMJJ>.txt``."""
+    return f"{siren}FEC{_date(closing)}.txt"
+
+
+def practice_siren(index: LedgerIndex) -> str:
+    """The SIREN of the ``identity`` option (or the first 9 digits of the SIRET), checked."""
+    identity = read_identity(index.config)
+    siren = identity.siren
+    if not siren:
+        raise ExportError(
+            "the FEC file is named after the practice's SIREN, and the ledger has none; add\n"
+            '  2025-01-01 custom "hn-option" "identity" "siren" "123456789"\n'
+            '(or "siret" with the 14 digits) with your number from the avis de situation INSEE')
+    key = "siren" if identity.values.get("siren") else "siret"
+    problem = siren_problem(siren) if key == "siren" else siret_problem(identity.values["siret"])
+    if problem:
+        raise ExportError(f"{identity.location(key)}: {problem}")
+    return siren
+
+
+def entry_ref(txn: data.Transaction, journal: str, number: int) -> str:
+    """The piece reference of a treasury transaction (``<journal><year>-<number>`` if none is written)."""
+    return piece_of(txn) or f"{journal}{txn.date.year}-{number:05d}"
+
+
+def _nature(index: LedgerIndex, settlement: Settlement) -> str:
+    bucket = settlement.bucket
+    if bucket == NEUTRAL:
+        return "Hors 2035 (neutre)"
+    if bucket == UNEXPLAINED:
+        return "Non rapproché"
+    line = lines2035.account_line(index, settlement.account)
+    if line == lines2035.NON_DEDUCTIBLE:
+        return "Non déductible"
+    if line == lines2035.NEUTRAL or line is None:
+        return "Hors 2035 (neutre)"
+    return f"{'Recette' if bucket == INCOME else 'Dépense'} {line}"
+
+
+def _sides(amount: Decimal) -> tuple[Decimal, Decimal]:
+    return (amount, ZERO) if amount > 0 else (ZERO, -amount)
+
+
+def _check_cents(amount: Decimal, txn: data.Transaction | None) -> Decimal:
+    if amount != amount.quantize(CENT):
+        raise ExportError(f"{where(txn.meta if txn else None)}: amount {amount} has more than two "
+                          "decimals; the FEC is kept in cents (round the posting)")
+    return amount
+
+
+def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
+              cashbook: Cashbook | None = None, siren: str | None = None,
+              chart: ChartOfAccounts | None = None) -> Fec:
+    """The FEC of ``year``: every treasury movement of the year, attributed by the cash book."""
+    siren = siren or practice_siren(index)
+    cashbook = cashbook or Cashbook.build(entries, index)
+    chart = chart or ChartOfAccounts(index)
+    moves = cash_entries(entries, index, cashbook, year)
+    opening = opening_balances(entries, index, year)
+    if not moves:
+        raise ExportError(f"no treasury movement in {year}: nothing to export (check --year; "
+                          "the treasury accounts are declared with hn-option \"treasury\")")
+    used = set(opening)
+    for move in moves:
+        used.update(account for account, _ in move.treasury if not move.funded_by_equity)
+        used.update(s.account for s in move.settlements)
+    numbers = chart.resolve(used)
+    fec = Fec(year, siren)
+    number = 0
+    if opening:
+        number += 1
+        day = datetime.date(year, 1, 1)
+        total = ZERO
+        for account, amount in opening.items():
+            _check_cents(amount, None)
+            debit, credit = _sides(amount)
+            total += amount
+            n = numbers[account]
+            fec.lines.append(FecLine("AN", "À-nouveaux", number, day, account, n.number, n.label,
+                                     f"AN{year}", day, f"Solde d'ouverture {account}", debit, credit,
+                                     day, "À-nouveau", "À-nouveau"))
+        if total:
+            debit, credit = _sides(-total)
+            fec.lines.append(FecLine("AN", "À-nouveaux", number, day, "", OPENING_NUMBER, OPENING_LABEL,
+                                     f"AN{year}", day, "Soldes d'ouverture de trésorerie", debit,
+                                     credit, day, "À-nouveau", "À-nouveau"))
+    for move in moves:
+        number += 1
+        fec.lines.extend(_entry_lines(move, number, numbers, index))
+    return fec
+
+
+def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber],
+                 index: LedgerIndex) -> list[FecLine]:
+    txn = move.txn
+    ref = entry_ref(txn, move.journal.code, number)
+    label = label_of(txn) or "Mouvement de trésorerie"
+    base = FecLine(move.journal.code, move.journal.label, number, txn.date, "", "", "", ref,
+                   txn.date, label, ZERO, ZERO, txn.date, move.mode_label, "")
+    lines: list[FecLine] = []
+    for account, amount in move.treasury:
+        if not amount:
+            continue
+        debit, credit = _sides(_check_cents(amount, txn))
+        if move.funded_by_equity:
+            compte, lib, nature = PERSONAL_FUNDS_NUMBER, "Compte de l'exploitant", "Apport personnel"
+        else:
+            compte, lib = numbers[account].number, numbers[account].label
+            nature = "Virement interne" if not move.settlements else "Trésorerie"
+        lines.append(replace(base, account=account, compte_num=compte, compte_lib=lib,
+                             debit=debit, credit=credit, nature=nature))
+    for settlement, amount in merged_settlements(move.settlements):
+        n = numbers[settlement.account]
+        debit, credit = _sides(-_check_cents(amount, txn))
+        target = settlement.target_txn
+        invoice = invoice_of(target) if target is not txn else None
+        piece_ref, piece_date = invoice if invoice else (ref, txn.date)
+        lines.append(replace(
+            base, account=settlement.account, compte_num=n.number, compte_lib=n.label,
+            piece_ref=piece_ref, piece_date=piece_date,
+            label=(label_of(target) or label) if target is not None else label,
+            debit=debit, credit=credit, nature=_nature(index, settlement),
+            client=client_of(settlement, txn) if settlement.bucket == INCOME else ""))
+    return lines
+
+
+def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "tab") -> RenderedFec:
+    """The file's bytes: header, one record per line, CR LF, ``charset``.
+
+    Characters the charset cannot carry are transliterated and counted in the
+    warnings; UTF-8 itself is a warning (the text names ISO 8859-15).
+    """
+    sep = SEPARATORS.get(separator, separator)
+    if sep not in SEPARATORS.values():
+        raise ExportError(f"separator {separator!r}: the FEC allows tab or pipe")
+    try:
+        translit = Transliterator(charset)
+    except ValueError as exc:
+        raise ExportError(f"{exc}; use iso-8859-15 (default) or utf-8") from exc
+    records = [sep.join(FIELDS)]
+    for row in fec.rows():
+        records.append(sep.join(translit.field(value, sep) for value in row))
+    text = "\r\n".join(records) + "\r\n"
+    content = text.encode(translit.charset)
+    warnings = translit.summary()
+    if translit.charset == "utf-8":
+        warnings.insert(0, "FEC written in UTF-8: art. A47 A-1 LPF names ASCII, ISO 8859-15 or "
+                           "EBCDIC; check that the recipient accepts UTF-8 (default: iso-8859-15)")
+    return RenderedFec(fec.filename, content, translit.charset, warnings)

@@ -1,0 +1,301 @@
+"""The year's treasury transactions, as the FEC and the livre-journal list them.
+
+One :class:`CashEntry` per transaction that moves money on a treasury account
+during the year (or pays an expense from personal funds): its treasury
+postings, the cash-book settlements it is split into (``cashbook``), its
+journal and its mode of payment. The settlements of one entry add up to its
+treasury movement (a cash-book invariant), so an FEC entry made of the two is
+balanced by construction.
+
+**Journal** (FEC ``JournalCode``): ``journal:`` on the treasury posting, the
+transaction or the treasury account's ``open`` (with ``journal-libelle:`` for
+its label), else ``CA`` for a cash box (``Caisse``/``Cash``/``Especes`` in its
+name) and ``BQ`` for any other treasury account; ``OD`` for expenses paid from
+personal funds; ``AN`` for the opening balances.
+
+**Mode of payment** (FEC ``ModeRglt``): ``mode-reglement:`` on the treasury
+posting or the transaction; else a bank label word in the narration or payee
+(``CB``/``CARTE`` → carte, ``CHQ``/``CHEQUE`` → chèque, ``PRLV`` → prélèvement,
+``VIR`` → virement, ``ESPECES`` → espèces); else ``mode-reglement:`` on the
+treasury account's ``open``; else espèces for a cash box, virement otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_hn.cashbook import Cashbook, Settlement
+from beancount_hn.config import normalize_word
+from beancount_hn.errors import where
+from beancount_hn.exports import ExportError
+from beancount_hn.ledger import LedgerIndex
+
+ZERO = Decimal(0)
+MODE_KEY = "mode-reglement"
+JOURNAL_KEY = "journal"
+JOURNAL_LABEL_KEY = "journal-libelle"
+
+#: Canonical modes of payment and their printed labels.
+MODES = {
+    "virement": "Virement",
+    "cheque": "Chèque",
+    "carte": "Carte bancaire",
+    "especes": "Espèces",
+    "prelevement": "Prélèvement",
+    "tip": "TIP",
+    "lettre-change": "Lettre de change",
+    "compensation": "Compensation",
+    "fonds-personnels": "Fonds personnels",
+}
+_MODE_ALIASES = {
+    **{key: key for key in MODES},
+    "vir": "virement", "virt": "virement", "transfer": "virement", "sepa": "virement",
+    "chq": "cheque", "check": "cheque", "cheques": "cheque",
+    "cb": "carte", "carte-bancaire": "carte", "card": "carte", "tpe": "carte",
+    "espece": "especes", "liquide": "especes", "cash": "especes", "numeraire": "especes",
+    "prlv": "prelevement", "direct-debit": "prelevement", "prelevement-sepa": "prelevement",
+    "apport": "fonds-personnels", "personnel": "fonds-personnels",
+}
+# Words bank statements put in the label; checked on the accent-free upper-case text.
+_MODE_WORDS = (
+    (re.compile(r"\b(PRLV|PRELEVEMENT|PRELEV|SEPA DD)\b"), "prelevement"),
+    (re.compile(r"\b(CB|CARTE|PAIEMENT CARTE|FACTURE CARTE|TPE)\b"), "carte"),
+    (re.compile(r"\b(CHQ|CHEQUE|CHEQUES|REMISE CHQ)\b"), "cheque"),
+    (re.compile(r"\b(ESPECES|RETRAIT DAB|RETRAIT)\b"), "especes"),
+    (re.compile(r"\b(VIR|VIREMENT|VIRT|VIR SEPA)\b"), "virement"),
+)
+_CASH_BOX = re.compile(r"(^|:)(Caisse|Cash|Especes)(:|$)", re.IGNORECASE)
+
+JOURNALS = {
+    "BQ": "Banque",
+    "CA": "Caisse",
+    "OD": "Opérations diverses",
+    "AN": "À-nouveaux",
+}
+
+
+@dataclass(frozen=True)
+class Journal:
+    code: str
+    label: str
+
+
+@dataclass
+class CashEntry:
+    """One treasury transaction of the year and what it settles."""
+
+    txn: data.Transaction
+    journal: Journal
+    mode: str  # canonical key of MODES
+    treasury: list[tuple[str, Decimal]]  # (account, amount) per treasury posting, in order
+    settlements: list[Settlement] = field(default_factory=list)
+    funded_by_equity: bool = False
+
+    @property
+    def date(self) -> datetime.date:
+        return self.txn.date
+
+    @property
+    def mode_label(self) -> str:
+        return MODES[self.mode]
+
+
+def _upper_ascii(text: str) -> str:
+    return normalize_word(text).replace("-", " ").upper()
+
+
+def parse_mode(value: object) -> str | None:
+    """The canonical mode of a ``mode-reglement:`` value, or None."""
+    return _MODE_ALIASES.get(normalize_word(str(value)))
+
+
+class _Resolver:
+    """Journal and mode of payment of treasury transactions, for one ledger."""
+
+    def __init__(self, index: LedgerIndex) -> None:
+        self.index = index
+
+    def _checked_mode(self, value: object, meta: dict | None) -> str:
+        mode = parse_mode(value)
+        if mode is None:
+            raise ExportError(
+                f"{where(meta)}: {MODE_KEY}: {value!r} is not a known mode of payment; "
+                f"write one of {', '.join(MODES)}")
+        return mode
+
+    def mode(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> str:
+        for posting in postings:
+            if posting.meta and MODE_KEY in posting.meta:
+                return self._checked_mode(posting.meta[MODE_KEY], posting.meta)
+        if txn.meta and MODE_KEY in txn.meta:
+            return self._checked_mode(txn.meta[MODE_KEY], txn.meta)
+        text = _upper_ascii(" ".join(t for t in (txn.payee, txn.narration) if t))
+        for pattern, mode in _MODE_WORDS:
+            if pattern.search(text):
+                return mode
+        written = self.index.open_meta(main, MODE_KEY)
+        if written is not None:
+            opened = self.index.opens.get(main)
+            return self._checked_mode(written, opened.meta if opened else None)
+        return "especes" if _CASH_BOX.search(main) else "virement"
+
+    def journal(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> Journal:
+        code = None
+        for posting in postings:
+            if posting.meta and JOURNAL_KEY in posting.meta:
+                code = posting.meta[JOURNAL_KEY]
+                break
+        if code is None and txn.meta and JOURNAL_KEY in txn.meta:
+            code = txn.meta[JOURNAL_KEY]
+        if code is None:
+            code = self.index.open_meta(main, JOURNAL_KEY)
+        if code is None:
+            code = "CA" if _CASH_BOX.search(main) else "BQ"
+        code = str(code).strip().upper()
+        if not re.fullmatch(r"[A-Z0-9]{1,10}", code):
+            raise ExportError(f"{where(txn.meta)}: journal {code!r} must be 1 to 10 letters or digits "
+                              "(e.g. BQ, CA, BQ2)")
+        label = self.index.open_meta(main, JOURNAL_LABEL_KEY) or JOURNALS.get(code) or main
+        return Journal(code, str(label))
+
+
+def is_treasury(account: str, on: datetime.date, starts: dict[str, datetime.date]) -> bool:
+    """True when ``account`` counts as treasury on ``on`` (its option is declared by then)."""
+    since = starts.get(account)
+    return since is not None and on >= since
+
+
+def treasury_starts(index: LedgerIndex) -> dict[str, datetime.date]:
+    """Each treasury account and the date its option was declared (as ``cashbook`` reads it)."""
+    starts: dict[str, datetime.date] = {}
+    for option in index.config.entries("treasury"):
+        starts.setdefault(option.value, option.date)
+    return starts
+
+
+def _check_currency(posting: data.Posting, txn: data.Transaction, currency: str) -> None:
+    if posting.units is None or posting.units.currency != currency:
+        meta = posting.meta if posting.meta and "filename" in posting.meta else txn.meta
+        raise ExportError(f"{where(meta)}: {posting.account}: the FEC is kept in {currency}; "
+                          f"this posting is in {posting.units.currency if posting.units else '?'} "
+                          "(book the amount in euros, with the foreign amount as a price)")
+
+
+def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook: Cashbook,
+                 year: int, currency: str = "EUR") -> list[CashEntry]:
+    """Every treasury transaction of ``year`` in ledger (date) order, with its settlements."""
+    starts = treasury_starts(index)
+    resolver = _Resolver(index)
+    by_txn: dict[int, list[Settlement]] = defaultdict(list)
+    for settlement in cashbook.for_year(year):
+        by_txn[id(settlement.txn)].append(settlement)
+    result: list[CashEntry] = []
+    for entry in entries:
+        if not isinstance(entry, data.Transaction) or entry.date.year != year:
+            continue
+        settlements = by_txn.get(id(entry), [])
+        funded = any(s.funded_by_equity for s in settlements)
+        if funded:
+            postings = [p for p in entry.postings if index.root_type(p.account) == "equity"]
+        else:
+            postings = [p for p in entry.postings if is_treasury(p.account, entry.date, starts)]
+        if not postings:
+            continue
+        for posting in postings:
+            _check_currency(posting, entry, currency)
+        main = max(postings, key=lambda p: abs(p.units.number)).account
+        if funded:
+            journal = Journal("OD", JOURNALS["OD"])
+            mode = "fonds-personnels"
+        else:
+            journal = resolver.journal(entry, postings, main)
+            mode = resolver.mode(entry, postings, main)
+        treasury = [(p.account, p.units.number) for p in postings]
+        moved = sum((amount for _, amount in treasury), ZERO)
+        settled = sum((s.amount for s in settlements), ZERO)
+        if moved != settled:  # the cash book guarantees it; never write an unbalanced entry
+            raise ExportError(f"{where(entry.meta)}: treasury movement {moved} differs from what the "
+                              f"cash book attributes ({settled}); please report this ledger")
+        result.append(CashEntry(entry, journal, mode, treasury, settlements, funded))
+    return result
+
+
+def opening_balances(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
+                     currency: str = "EUR") -> dict[str, Decimal]:
+    """The balance of each treasury account on 1 January of ``year`` (non-zero only)."""
+    treasury = set(index.treasury_accounts())
+    start = datetime.date(year, 1, 1)
+    balances: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        if entry.date >= start:
+            break
+        for posting in entry.postings:
+            if posting.account in treasury and posting.units is not None:
+                _check_currency(posting, entry, currency)
+                balances[posting.account] += posting.units.number
+    return {account: amount for account, amount in sorted(balances.items()) if amount}
+
+
+# --- what a line says about its transactions --------------------------------------
+
+PIECE_KEY = "piece"
+INVOICE_KEY = "facture"
+INVOICE_DATE_KEY = "date-facture"
+CLIENT_SIREN_KEY = "client-siren"
+
+
+def label_of(txn: data.Transaction | None) -> str:
+    """``"payee - narration"`` (either may be missing)."""
+    if txn is None:
+        return ""
+    return " - ".join(part.strip() for part in (txn.payee, txn.narration) if part and part.strip())
+
+
+def invoice_of(txn: data.Transaction | None) -> tuple[str, datetime.date] | None:
+    """The invoice number (``facture:``) and date (``date-facture:`` or the transaction's) of ``txn``."""
+    if txn is None or not txn.meta or not txn.meta.get(INVOICE_KEY):
+        return None
+    day = txn.meta.get(INVOICE_DATE_KEY)
+    return str(txn.meta[INVOICE_KEY]).strip(), day if isinstance(day, datetime.date) else txn.date
+
+
+def piece_of(txn: data.Transaction) -> str | None:
+    """The piece reference written on ``txn``: ``piece:``, ``facture:``, else its first link."""
+    meta = txn.meta or {}
+    for key in (PIECE_KEY, INVOICE_KEY):
+        if meta.get(key):
+            return str(meta[key]).strip()
+    return sorted(txn.links)[0] if txn.links else None
+
+
+def merged_settlements(settlements: list[Settlement]) -> list[tuple[Settlement, Decimal]]:
+    """Settlements of one entry merged by (bucket, account, settled transaction), in order."""
+    merged: dict[tuple, list] = {}
+    for settlement in settlements:
+        key = (settlement.bucket, settlement.account, id(settlement.target_txn))
+        if key in merged:
+            merged[key][1] += settlement.amount
+        else:
+            merged[key] = [settlement, settlement.amount]
+    return [(s, amount) for s, amount in merged.values() if amount]
+
+
+def client_of(settlement: Settlement, txn: data.Transaction) -> str:
+    """Who paid a receipt: ``client-siren:``, else the payee of the invoice or the payment."""
+    for candidate in (settlement.target_txn, txn):
+        if candidate is None:
+            continue
+        if candidate.meta and candidate.meta.get(CLIENT_SIREN_KEY):
+            return str(candidate.meta[CLIENT_SIREN_KEY]).strip()
+        if candidate.payee and candidate.payee.strip():
+            return candidate.payee.strip()
+    return ""

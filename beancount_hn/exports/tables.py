@@ -1,0 +1,116 @@
+"""CSV for French spreadsheets and printable HTML pages, shared by the exports.
+
+CSV: ``;`` separator, decimal comma without thousands separator (so the
+spreadsheet reads numbers), dates ``JJ/MM/AAAA``, UTF-8 with a BOM (so Excel
+detects the encoding), CR LF. HTML: one self-contained page (inline CSS, A4
+landscape when printed), every value escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import html
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from beancount_hn import frtypo
+from beancount_hn.identity import Identity
+
+BOM = "\ufeff"
+
+
+def csv_amount(value: Decimal | None) -> str:
+    """``Decimal("-1234.5")`` -> ``"-1234,50"``; None -> ``""``."""
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def csv_date(value: datetime.date | None) -> str:
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+def csv_text(rows: Iterable[Sequence[str]]) -> str:
+    """The CSV text of ``rows`` (first row: the header), BOM first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        writer.writerow(row)
+    return BOM + buffer.getvalue()
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def html_amount(value: Decimal | None) -> str:
+    return "" if value is None else esc(frtypo.number(value))
+
+
+def html_date(value: datetime.date | None) -> str:
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+_CSS = """
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9pt; color: #111; margin: 1.5em; }
+h1 { font-size: 14pt; margin: 0 0 .2em 0; }
+h2 { font-size: 11pt; margin: 1.2em 0 .4em 0; }
+.who { margin: 0 0 1em 0; color: #333; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1em; }
+th, td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; }
+th { background: #eee; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
+tr.total td { font-weight: bold; background: #f6f6f6; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+.note { color: #444; font-size: 8pt; }
+"""
+
+
+def identity_lines(identity: Identity | None) -> list[str]:
+    """The practitioner as a page header shows it (only what the ledger declares)."""
+    if identity is None or not identity.values:
+        return []
+    lines = []
+    if identity.nom:
+        lines.append(identity.display_name + (f" — {identity.profession}" if identity.profession else ""))
+    lines.extend(identity.address_lines)
+    numbers = [f"{label} {value}" for label, value in
+               (("SIRET", identity.siret), ("SIREN", None if identity.siret else identity.siren),
+                ("RPPS", identity.rpps), ("ADELI", identity.adeli)) if value]
+    if numbers:
+        lines.append(" · ".join(numbers))
+    return lines
+
+
+def html_page(title: str, identity: Identity | None, body: str) -> str:
+    """A complete printable page."""
+    who = "<br>".join(esc(line) for line in identity_lines(identity))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{esc(title)}</h1>\n"
+        + (f"<p class=\"who\">{who}</p>\n" if who else "")
+        + body
+        + "</body>\n</html>\n"
+    )
+
+
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int],
+               total: Sequence[str] | None = None) -> str:
+    """A table; cells are already escaped; ``numeric`` column indexes are right-aligned."""
+    def cls(i: int) -> str:
+        return ' class="n"' if i in numeric else ""
+
+    out = ["<table>\n<thead><tr>"]
+    out.extend(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
+    out.append("</tr></thead>\n<tbody>\n")
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>\n")
+    if total is not None:
+        out.append('<tr class="total">' + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(total))
+                   + "</tr>\n")
+    out.append("</tbody>\n</table>\n")
+    return "".join(out)

@@ -1,0 +1,346 @@
+"""The FEC of a BNC on a cash basis: format, balance, totals = 2035, round trip, bad input."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import textwrap
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from beancount_hn import lines2035
+from beancount_hn.exports import ExportError
+from beancount_hn.exports.fec import build_fec, render_fec
+from beancount_hn.form2035 import compute_2035
+from tests.conftest import line_of
+from tests.exports_ledger import (
+    ACCOUNTS,
+    IDENTITY,
+    SMALL,
+    TRANSACTIONS,
+    golden,
+    ledger_balance,
+    load_small,
+    settled_by_account,
+)
+from tests.fec_checker import check_fec, read_fec
+
+
+
+def write(tmp_path, rendered) -> str:
+    path = os.path.join(tmp_path, rendered.filename)
+    with open(path, "wb") as handle:
+        handle.write(rendered.content)
+    return path
+
+
+def parse_amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
+def by_number(records) -> dict[str, Decimal]:
+    """Debit − credit per CompteNum, read back from the file."""
+    result: dict[str, Decimal] = defaultdict(Decimal)
+    for r in records:
+        result[r["CompteNum"]] += parse_amount(r["Debit"]) - parse_amount(r["Credit"])
+    return dict(result)
+
+
+# --- the small ledger ---------------------------------------------------------------
+
+
+def test_small_ledger_fec_passes_the_independent_checker_and_matches_its_golden_file(tmp_path):
+    entries, index = load_small()
+    rendered = render_fec(build_fec(entries, index, 2025))
+    assert rendered.filename == "732829320FEC20251231.txt"
+    path = write(tmp_path, rendered)
+    assert check_fec(path, 2025) == []
+    golden("small-fec-2025.txt", rendered.content)
+
+
+def test_fec_header_fields_and_the_invoice_paid_in_january():
+    entries, index = load_small()
+    rendered = render_fec(build_fec(entries, index, 2025))
+    text = rendered.content.decode("iso8859-15")
+    lines = text.split("\r\n")
+    assert lines[0].split("\t")[18:] == ["DateRglt", "ModeRglt", "NatOp", "IdClient"]
+    record = next(dict(zip(lines[0].split("\t"), ln.split("\t"), strict=True))
+                  for ln in lines[1:] if "Rééducation du dos" in ln)
+    # Paid on 6 January 2025 by cheque; the piece is the December 2024 invoice.
+    assert (record["EcritureDate"], record["PieceRef"], record["PieceDate"]) == ("20250106", "F-2024-0001", "20241220")
+    assert (record["CompteNum"], record["Credit"], record["ModeRglt"], record["NatOp"]) == \
+        ("706", "60,00", "Chèque", "Recette AA")
+    assert record["IdClient"] == "Mme Hélène Dupont"
+
+
+def test_partial_payment_and_credit_note_only_the_cash_of_the_year():
+    entries, index = load_small()
+    fec = build_fec(entries, index, 2025)
+    nowak = [ln for ln in fec.lines if ln.piece_ref == "F-2025-0001" and ln.compte_num == "706"]
+    # Invoice 60, credit note 10, 30 paid in April 2025 (the last 20 in January 2026).
+    assert [(ln.date, ln.credit) for ln in nowak] == [(datetime.date(2025, 4, 2), Decimal("30.00"))]
+
+
+def test_fec_totals_equal_the_2035_cash_lines():
+    entries, index = load_small()
+    _, records, _ = read_fec_text(render_fec(build_fec(entries, index, 2025)).content)
+    # Hand-written chart of the small ledger: PCG number -> 2035 line.
+    line_of_number = {"706": "AA", "6132": "BF", "616": "22", "626": "27", "661": "BN", "627": "BN"}
+    fec_lines: dict[str, Decimal] = defaultdict(Decimal)
+    for r in records:
+        code = line_of_number.get(r["CompteNum"])
+        if code is None:
+            assert r["CompteNum"][0] not in "67", f"unexpected P&L account {r['CompteNum']}"
+            continue
+        amount = parse_amount(r["Credit"]) - parse_amount(r["Debit"])
+        for outer in lines2035.chain(code):
+            fec_lines[outer] += amount if lines2035.line(code).sign == "credit" else -amount
+    form = compute_2035(entries, index, 2025)
+    for row in form.lines():
+        if row.section in ("recettes", "depenses") and row.kind != lines2035.TOTAL:
+            assert fec_lines.get(row.code, Decimal(0)) == form.values[row.code], row.code
+    assert fec_lines["AA"] == form.values["AG"] == Decimal("480.00")
+    expenses = sum((v for k, v in fec_lines.items() if lines2035.line(k).parent is None
+                    and lines2035.line(k).section == "depenses"), Decimal(0))
+    assert expenses == form.values["BR"] == Decimal("925.30")
+
+
+def read_fec_text(content: bytes):
+    text = content.decode("iso8859-15")
+    lines = text.rstrip("\r\n").split("\r\n")
+    header = lines[0].split("\t")
+    return header, [dict(zip(header, ln.split("\t"), strict=True)) for ln in lines[1:]], "\t"
+
+
+def test_round_trip_rebuilds_the_years_trial_balance(tmp_path):
+    entries, index = load_small()
+    path = write(tmp_path, render_fec(build_fec(entries, index, 2025)))
+    _, records, _ = read_fec(path)
+    balances = by_number(records)
+    end = datetime.date(2025, 12, 31)
+    # Treasury: opening balance (AN) + the year's movements = the ledger's balance on 31 December.
+    assert balances["512"] == ledger_balance(entries, "Assets:Banque", end) == Decimal("-1404.00")
+    assert balances["531"] == ledger_balance(entries, "Assets:Caisse", end) == Decimal("40.00")
+    # Income, expenses and neutral accounts: what the cash book attributes in 2025.
+    settled = settled_by_account(entries, index, 2025)
+    assert balances["706"] == -settled["Income:Honoraires"] - settled["Income:HN"] == Decimal("-480.00")
+    assert balances["6132"] == -settled["Expenses:Loyer"] == Decimal("650.00")
+    assert balances["164"] == -settled["Liabilities:Emprunt"] == Decimal("287.60")
+    assert balances["2154"] == Decimal("1800.00")
+    # Personal money: 400 drawn, 18.90 put in to pay supplies.
+    assert balances["108"] == Decimal("381.10")
+    assert balances["110"] == Decimal("-1550.00")
+    assert sum(balances.values()) == 0
+
+
+def test_transliteration_is_counted_and_utf8_is_a_warning(tmp_path):
+    entries, index = load_small()
+    fec = build_fec(entries, index, 2025)
+    latin9 = render_fec(fec)
+    assert latin9.warnings == ["3 character(s) outside iso8859-15 transliterated: 'Ł'×3"]
+    assert b"Mme Lucja Nowak" in latin9.content
+    assert "É".encode("iso8859-15") in latin9.content  # é, è, É, € are in ISO 8859-15: kept
+    utf8 = render_fec(fec, charset="utf-8")
+    assert "Łucja".encode() in utf8.content
+    assert len(utf8.warnings) == 1 and "UTF-8" in utf8.warnings[0]
+    path = os.path.join(tmp_path, utf8.filename)
+    with open(path, "wb") as handle:
+        handle.write(utf8.content)
+    assert check_fec(path, 2025, charset="utf-8") == []
+    assert check_fec(path, 2025) != []  # read as ISO 8859-15, the UTF-8 bytes are caught
+
+
+def test_pipe_separator_cleans_pipes_inside_values(tmp_path):
+    entries, index = load_small()
+    rendered = render_fec(build_fec(entries, index, 2025), separator="pipe")
+    assert "separator or line-break" in rendered.warnings[-1]
+    path = write(tmp_path, rendered)
+    assert check_fec(path, 2025) == []
+    _, records, sep = read_fec(path)
+    assert sep == "|"
+    assert any(r["EcritureLib"] == "MACSF - Assurance RCP   2025" for r in records)
+
+
+def test_checker_catches_broken_files(tmp_path):
+    entries, index = load_small()
+    rendered = render_fec(build_fec(entries, index, 2025))
+    text = rendered.content.decode("iso8859-15")
+    lines = text.split("\r\n")
+    broken = {
+        "unbalanced": text.replace("\t650,00\t0,00\t", "\t650,01\t0,00\t", 1),
+        "dot decimal": text.replace("\t650,00\t", "\t650.00\t", 1),
+        "gap in numbering": "\r\n".join(ln for ln in lines if "\t3\t20250205\t" not in ln),
+        "outside year": text.replace("\t20251231\t", "\t20260101\t"),
+        "21 fields": "\r\n".join(lines[:2] + [lines[2].rsplit("\t", 1)[0]] + lines[3:]),
+    }
+    for name, content in broken.items():
+        path = os.path.join(tmp_path, rendered.filename)
+        with open(path, "wb") as handle:
+            handle.write(content.encode("iso8859-15"))
+        assert check_fec(path, 2025), name
+    path = os.path.join(tmp_path, "FEC2025.txt")
+    with open(path, "wb") as handle:
+        handle.write(rendered.content)
+    assert any("file name" in p for p in check_fec(path, 2025))
+
+
+# --- metadata ------------------------------------------------------------------------
+
+
+def test_compte_journal_and_mode_metadata_win():
+    text = IDENTITY + ACCOUNTS.replace(
+        "2024-01-01 open Expenses:Loyer\n",
+        '2024-01-01 open Expenses:Loyer\n  compte: "613200"\n  compte-libelle: "Loyer du cabinet"\n').replace(
+        "2024-01-01 open Assets:Caisse\n", '2024-01-01 open Assets:Caisse\n  journal: "CAI"\n') + """
+2025-03-01 * "SCI Les Lilas" "Loyer mars"
+  mode-reglement: "chèque"
+  Assets:Banque   -650.00 EUR
+  Expenses:Loyer   650.00 EUR
+2025-03-02 * "M. Durand" "Séance"
+  Assets:Caisse    40.00 EUR
+  Income:HN       -40.00 EUR
+"""
+    entries, index = load_small(text)
+    fec = build_fec(entries, index, 2025)
+    rent = [ln for ln in fec.lines if ln.account == "Expenses:Loyer"]
+    assert [(ln.compte_num, ln.compte_lib, ln.mode, ln.journal_code) for ln in rent] == \
+        [("613200", "Loyer du cabinet", "Chèque", "BQ")]
+    assert {ln.journal_code for ln in fec.lines if ln.date == datetime.date(2025, 3, 2)} == {"CAI"}
+
+
+def test_several_bank_accounts_get_distinct_numbers():
+    text = IDENTITY + ACCOUNTS + """
+2024-01-01 custom "hn-option" "treasury" Assets:Livret
+2024-01-01 open Assets:Livret
+2025-03-01 * "Placement"
+  Assets:Banque   -100.00 EUR
+  Assets:Livret    100.00 EUR
+"""
+    entries, index = load_small(text)
+    fec = build_fec(entries, index, 2025)
+    assert {ln.account: ln.compte_num for ln in fec.lines if ln.account} == \
+        {"Assets:Banque": "5121", "Assets:Livret": "5122"}
+
+
+# --- bad input -------------------------------------------------------------------------
+
+
+def test_missing_siren_names_the_option_to_add():
+    entries, index = load_small(ACCOUNTS + TRANSACTIONS.split("2024-12-20")[0]
+                                + '2025-03-01 * "x"\n  Assets:Banque  -1.00 EUR\n  Expenses:Loyer  1.00 EUR\n')
+    with pytest.raises(ExportError, match='custom "hn-option" "identity" "siren"'):
+        build_fec(entries, index, 2025)
+
+
+def test_invalid_siren_points_to_its_line():
+    text = SMALL.replace('"siren" "732829320"', '"siren" "732829321"')
+    entries, index = load_small(text, check=False)
+    with pytest.raises(ExportError) as error:
+        build_fec(entries, index, 2025)
+    assert f"<string>:{line_of(text, '732829321')}:" in str(error.value)
+    assert "Luhn" in str(error.value)
+
+
+def test_a_year_without_movement_is_an_error():
+    entries, index = load_small()
+    with pytest.raises(ExportError, match="no treasury movement in 2023"):
+        build_fec(entries, index, 2023)
+
+
+def test_account_without_number_is_named_with_its_open_line():
+    text = SMALL + """
+2024-01-01 open Assets:Divers
+2025-07-01 * "Avance"
+  Assets:Banque   -50.00 EUR
+  Assets:Divers    50.00 EUR
+"""
+    entries, index = load_small(text)
+    with pytest.raises(ExportError) as error:
+        build_fec(entries, index, 2025)
+    message = str(error.value)
+    assert f"<string>:{line_of(text, 'open Assets:Divers')}: Assets:Divers has no PCG account number" in message
+    assert 'compte: "<number>"' in message
+
+
+def test_malformed_compte_and_unknown_mode_are_errors_at_their_line():
+    text = SMALL.replace("2024-01-01 open Expenses:Loyer\n", '2024-01-01 open Expenses:Loyer\n  compte: "LOYER"\n')
+    entries, index = load_small(text)
+    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'open Expenses:Loyer')}: .*not a PCG number"):
+        build_fec(entries, index, 2025)
+    text = SMALL.replace('mode-reglement: "especes"', 'mode-reglement: "bitcoin"')
+    entries, index = load_small(text)
+    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'Massage, 3 séances')}: mode-reglement: 'bitcoin'"):
+        build_fec(entries, index, 2025)
+
+
+def test_foreign_currency_treasury_posting_is_refused():
+    text = SMALL + """
+2024-01-01 commodity CHF
+2025-08-01 * "Séminaire Genève"
+  Assets:Banque   -100.00 CHF
+  Expenses:Fournitures   100.00 CHF
+"""
+    entries, index = load_small(text)
+    with pytest.raises(ExportError, match="kept in EUR"):
+        build_fec(entries, index, 2025)
+
+
+# --- any ledger ---------------------------------------------------------------------------
+
+_KINDS = ("cash", "invoice", "expense", "drawing", "transfer", "loan")
+
+
+@st.composite
+def ledgers(draw) -> str:
+    """Random treasury movements of 2025 (and a few of 2024/2026)."""
+    lines = []
+    links = 0
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(_KINDS))
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=draw(st.integers(-40, 400)))
+        cents = draw(st.integers(1, 500_00))
+        amount = f"{Decimal(cents) / 100:.2f}"
+        if kind == "cash":
+            lines.append(f'{day} * "Patient" "Séance"\n  Assets:Caisse  {amount} EUR\n  Income:HN  -{amount} EUR\n')
+        elif kind == "invoice":
+            links += 1
+            paid = f"{Decimal(draw(st.integers(1, cents))) / 100:.2f}"
+            later = day + datetime.timedelta(days=draw(st.integers(0, 90)))
+            lines.append(f'{day} * "Patient" "Facture" ^L{links}\n  Assets:Creances:Patients  {amount} EUR\n'
+                         f'  Income:Honoraires  -{amount} EUR\n')
+            lines.append(f'{later} * "Patient" "Paiement" ^L{links}\n  Assets:Banque  {paid} EUR\n'
+                         f'  Assets:Creances:Patients  -{paid} EUR\n')
+        elif kind == "expense":
+            lines.append(f'{day} * "Fournisseur" "Achat"\n  Assets:Banque  -{amount} EUR\n'
+                         f'  Expenses:Fournitures  {amount} EUR\n')
+        elif kind == "drawing":
+            lines.append(f'{day} * "Prélèvement"\n  Assets:Banque  -{amount} EUR\n  Equity:Exploitant  {amount} EUR\n')
+        elif kind == "transfer":
+            lines.append(f'{day} * "Dépôt"\n  Assets:Banque  {amount} EUR\n  Assets:Caisse  -{amount} EUR\n')
+        else:
+            interest = f"{Decimal(cents) / 1000:.2f}"
+            lines.append(f'{day} * "Banque" "Échéance"\n  Assets:Banque  -{amount} EUR\n'
+                         f'  Expenses:Interets  {interest} EUR\n  Liabilities:Emprunt\n')
+    return IDENTITY + ACCOUNTS + "\n".join(sorted(lines))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=ledgers())
+def test_any_ledger_gives_a_valid_fec_whose_pnl_accounts_match_the_cash_book(tmp_path, text):
+    entries, index = load_small(textwrap.dedent(text))
+    try:
+        fec = build_fec(entries, index, 2025)
+    except ExportError as exc:
+        assert "no treasury movement in 2025" in str(exc)
+        return
+    path = write(tmp_path, render_fec(fec))
+    assert check_fec(path, 2025) == []
+    balances = by_number(read_fec(path)[1])
+    settled = settled_by_account(entries, index, 2025)
+    assert balances.get("706", 0) == -settled.get("Income:Honoraires", 0) - settled.get("Income:HN", 0)
+    assert balances.get("626", 0) == -settled.get("Expenses:Fournitures", 0)
+    assert balances.get("512", 0) == ledger_balance(entries, "Assets:Banque", datetime.date(2025, 12, 31))
