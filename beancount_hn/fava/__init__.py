@@ -1,0 +1,209 @@
+"""Fava extension "Cabinet": the practice's year at a glance, on the same figures as ``hn``.
+
+Enable it with one line in the ledger::
+
+    2024-09-01 custom "fava-extension" "beancount_hn.fava"
+
+The sidebar then has a "Cabinet" page for the year of Fava's time filter
+(default: the latest year with receipts) with:
+
+* the receipts received, split conventionné / dépassements / non conventionné,
+  with their shares, a monthly chart and the previous year beside;
+* the 293 B VAT franchise as a gauge: counted turnover against the warning,
+  base and majoré thresholds, crossing dates, projection, status;
+* the invoice numbering per series (last number, gaps, duplicates, voided
+  numbers, credit notes) and the invoices unpaid on 31 December, with age;
+* the 2035-A and 2035-B line by line, each amount a link to Fava's journal
+  filtered to the entries behind it, the treasury reconciliation and the
+  social split; downloads of the 2035 (CSV/JSON), FEC, livre-journal, registre
+  and the whole ``hn export`` bundle (zip, optionally pseudonymised);
+* the errors of the beancount-hn plugins, each linked to its line.
+
+Fava's account and advanced (tag, payee…) filters narrow the receipts and the
+unpaid invoices; the 2035, the VAT and the numbering always cover the whole
+ledger (a partial 2035 means nothing). Figures are computed once per ledger
+load (``after_load_file`` drops them) by the same core functions as the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from flask import Response, request, url_for
+from fava.context import g
+from fava.core.filters import FilterError
+from fava.ext import FavaExtensionBase, extension_endpoint
+
+from beancount_hn.fava import downloads as _downloads
+from beancount_hn.fava.figures import LedgerFigures
+from beancount_hn.fava.view import Page, build_page
+from beancount_hn.form2035_render import to_json_dict
+from beancount_hn.invoices_cli import render_json
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fava.core import FavaLedger
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2999
+
+
+class _FavaUrls:
+    """Links to Fava's own pages, keeping its conversion/interval parameters."""
+
+    def __init__(self, extension: str) -> None:
+        self.extension = extension
+
+    def journal(self, filter_text: str) -> str:
+        # No time or account filter: an invoice of December settled in January counts in January.
+        return url_for("report", report_name="journal", filter=filter_text, time=None, account=None)
+
+    def source(self, filename: str, lineno: int) -> str | None:
+        if g.ledger.fava_options.use_external_editor:
+            return f"beancount://{filename}?lineno={lineno}"
+        return url_for("report", report_name="editor", file_path=filename, line=str(lineno))
+
+    def year(self, year: int) -> str:
+        return url_for("extension_report", extension_name=self.extension, time=str(year))
+
+    def download(self, endpoint: str, year: int) -> str:
+        # flask.url_for cannot take a route variable called "endpoint": append it to the page's URL.
+        page = url_for("extension_report", extension_name=self.extension, time=None, account=None,
+                       filter=None)
+        return f"{page}{endpoint}?{urlencode({'year': year})}"
+
+
+class Cabinet(FavaExtensionBase):
+    """The "Cabinet" report page of beancount-hn."""
+
+    report_title = "Cabinet"
+
+    def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._lock = threading.Lock()
+        self._figures: LedgerFigures | None = None
+
+    def after_load_file(self) -> None:
+        with self._lock:
+            self._figures = None
+
+    @property
+    def figures(self) -> LedgerFigures:
+        """The figures of the current ledger load (built on first use)."""
+        with self._lock:
+            if self._figures is None:
+                self._figures = LedgerFigures(
+                    self.ledger.all_entries, self.ledger.options,
+                    ledger_errors=len(self.ledger.load_errors), ledger_name=self.ledger.beancount_file_path)
+            return self._figures
+
+    # --- Fava's filters ----------------------------------------------------------------------
+
+    def _year_and_notices(self) -> tuple[int, list[str]]:
+        figures = self.figures
+        try:
+            date_range = g.filtered.date_range
+        except FilterError:
+            date_range = None
+        if date_range is None:
+            return figures.default_year(), []
+        first, last = date_range.begin.year, date_range.end_inclusive.year
+        if first == last:
+            return first, []
+        return last, [f"Le filtre de dates couvre {first}–{last} : la page montre l'exercice {last} "
+                      "(choisissez une année dans le filtre de dates pour une autre)."]
+
+    def _kept(self) -> tuple[frozenset[int] | None, list[str]]:
+        """Ids of the entries Fava's account and advanced filters keep (None: no such filter)."""
+        account = request.args.get("account", "")
+        advanced = request.args.get("filter", "")
+        if not account and not advanced.strip():
+            return None, []
+        try:
+            filtered = self.ledger.get_filtered(account=account, filter=advanced, time="")
+        except FilterError as exc:
+            return None, [f"Filtre ignoré : {exc}"]
+        return frozenset(id(e) for e in filtered.entries), [
+            "Filtre actif : les recettes par statut et les factures impayées ne portent que sur les "
+            "écritures retenues par le filtre (la recette ou son règlement). La 2035, la TVA et la "
+            "numérotation portent toujours sur tout le livre."]
+
+    def _requested_year(self) -> int:
+        raw = request.args.get("year", "")
+        if raw.isdigit() and _MIN_YEAR <= int(raw) <= _MAX_YEAR:
+            return int(raw)
+        return self._year_and_notices()[0]
+
+    # --- the page ----------------------------------------------------------------------------
+
+    def page(self) -> Page:
+        """Everything the template shows, for the current request's filters."""
+        year, notices = self._year_and_notices()
+        kept, filter_notices = self._kept()
+        urls = _FavaUrls(self.name)
+        offered = [(_downloads.DOWNLOADS[name][0], urls.download(name, year))
+                   for name in _downloads.available()]
+        return build_page(self.figures, year, urls, notices=notices + filter_notices, kept=kept,
+                          errors=self.ledger.errors, downloads=offered)
+
+    # --- downloads ---------------------------------------------------------------------------
+
+    def _download(self, name: str) -> Response | tuple[str, int]:
+        label, make, _ = _downloads.DOWNLOADS[name]
+        if name not in _downloads.available():
+            return f"{label}: not available in this installation of beancount-hn", 404
+        try:
+            made = make(self.figures, self._requested_year())
+        except _downloads.DownloadError as exc:
+            return f"{label}: {exc}", 400
+        return Response(made.content, mimetype=made.mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'})
+
+    @extension_endpoint
+    def form2035_csv(self) -> Response | tuple[str, int]:
+        """The 2035 of ``?year=`` as ``hn 2035 --format csv`` writes it."""
+        return self._download("form2035_csv")
+
+    @extension_endpoint
+    def form2035_json(self) -> Response | tuple[str, int]:
+        """The 2035 of ``?year=`` as ``hn 2035 --format json`` writes it."""
+        return self._download("form2035_json")
+
+    @extension_endpoint
+    def fec(self) -> Response | tuple[str, int]:
+        """The FEC of ``?year=``."""
+        return self._download("fec")
+
+    @extension_endpoint
+    def livre_journal(self) -> Response | tuple[str, int]:
+        """The livre-journal des recettes et dépenses of ``?year=`` (CSV)."""
+        return self._download("livre_journal")
+
+    @extension_endpoint
+    def registre(self) -> Response | tuple[str, int]:
+        """The registre des immobilisations of ``?year=`` (CSV)."""
+        return self._download("registre")
+
+    @extension_endpoint
+    def bundle(self) -> Response | tuple[str, int]:
+        """The ``hn export`` bundle of ``?year=`` as a zip."""
+        return self._download("bundle")
+
+    @extension_endpoint
+    def bundle_pseudonymise(self) -> Response | tuple[str, int]:
+        """The same with patients pseudonymised (``hn export --pseudonymise``)."""
+        return self._download("bundle_pseudonymise")
+
+    @extension_endpoint
+    def figures_json(self) -> dict[str, Any]:
+        """The year's figures as the CLI prints them: ``hn 2035``, ``hn vat``, ``hn invoices`` (JSON)."""
+        year = self._requested_year()
+        figures = self.figures
+        vat = figures.vat.years.get(year)
+        return {
+            "year": year,
+            "2035": to_json_dict(figures.form(year)),
+            "vat": vat.to_json() if vat is not None else None,
+            "invoices": json.loads(render_json(figures.invoices(year))),
+        }

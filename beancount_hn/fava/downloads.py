@@ -1,0 +1,141 @@
+"""The files the Cabinet page offers, made by the same renderers as the ``hn`` commands.
+
+* the 2035 figures: ``hn 2035 --format csv`` (UTF-8 with BOM, ``;``, decimal
+  comma) and ``--format json``;
+* for the accountant, when ``beancount_hn.exports`` is installed: the FEC
+  (``exports.fec``), the livre-journal des recettes et dépenses and the
+  registre des immobilisations (CSV), and the whole ``hn export`` bundle
+  (``exports.bundle``) as a zip, with or without pseudonymised patients.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from beancount_hn import form2035_render
+from beancount_hn.fava.figures import LedgerFigures
+
+CSV = "text/csv; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to send: its name, type and bytes."""
+
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+class DownloadError(ValueError):
+    """The file cannot be made from this ledger; the message says why and what to do."""
+
+
+def _module(name: str) -> object | None:
+    """An optional module of beancount-hn (None when this installation lacks it)."""
+    try:
+        if importlib.util.find_spec(name) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return importlib.import_module(name)
+
+
+def _export_error() -> type[Exception]:
+    module = _module("beancount_hn.exports")
+    return getattr(module, "ExportError", ValueError) if module else ValueError
+
+
+def form2035_csv(figures: LedgerFigures, year: int) -> Download:
+    text = "\ufeff" + form2035_render.to_csv(figures.form(year))
+    return Download(f"2035-{year}.csv", CSV, text.encode("utf-8"))
+
+
+def form2035_json(figures: LedgerFigures, year: int) -> Download:
+    text = form2035_render.to_json(figures.form(year)) + "\n"
+    return Download(f"2035-{year}.json", "application/json", text.encode("utf-8"))
+
+
+def fec(figures: LedgerFigures, year: int) -> Download:
+    module = _module("beancount_hn.exports.fec")
+    if module is None:
+        raise DownloadError("this installation of beancount-hn has no FEC export")
+    try:
+        built = module.build_fec(figures.entries, figures.index, year, cashbook=figures.cashbook)
+        rendered = module.render_fec(built)
+    except _export_error() as exc:
+        raise DownloadError(str(exc)) from exc
+    return Download(rendered.filename, f"text/plain; charset={rendered.charset}", rendered.content)
+
+
+def livre_journal(figures: LedgerFigures, year: int) -> Download:
+    module = _module("beancount_hn.exports.livre_journal")
+    if module is None:
+        raise DownloadError("this installation of beancount-hn has no livre-journal export")
+    try:
+        book = module.build_livre_journal(figures.entries, figures.index, year, cashbook=figures.cashbook)
+        text = module.render_csv(book)
+    except _export_error() as exc:
+        raise DownloadError(str(exc)) from exc
+    return Download(f"livre-journal-{year}.csv", CSV, text.encode("utf-8"))
+
+
+def registre(figures: LedgerFigures, year: int) -> Download:
+    module = _module("beancount_hn.exports.registre")
+    if module is None:
+        raise DownloadError("this installation of beancount-hn has no registre export")
+    try:
+        view = module.build_registre_view(figures.entries, figures.index, year, registre=figures.registre)
+        text = module.render_csv(view)
+    except _export_error() as exc:
+        raise DownloadError(str(exc)) from exc
+    return Download(f"registre-immobilisations-{year}.csv", CSV, text.encode("utf-8"))
+
+
+def _bundle(figures: LedgerFigures, year: int, *, pseudonymise: bool) -> Download:
+    module = _module("beancount_hn.exports.bundle")
+    if module is None:
+        raise DownloadError("this installation of beancount-hn has no export bundle")
+    try:
+        built = module.build_bundle(figures.entries, figures.index, year, pseudonymise=pseudonymise,
+                                    ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name)
+    except _export_error() as exc:
+        raise DownloadError(str(exc)) from exc
+    folder = f"export-{year}" + ("-pseudonymise" if pseudonymise else "")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in built.files:
+            archive.writestr(f"{folder}/{item.name}", item.content)
+    return Download(f"{folder}.zip", "application/zip", buffer.getvalue())
+
+
+def bundle(figures: LedgerFigures, year: int) -> Download:
+    """``hn export --year`` as a zip."""
+    return _bundle(figures, year, pseudonymise=False)
+
+
+def bundle_pseudonymise(figures: LedgerFigures, year: int) -> Download:
+    """``hn export --year --pseudonymise`` as a zip: patients' names replaced in every file."""
+    return _bundle(figures, year, pseudonymise=True)
+
+
+#: endpoint name -> (label on the page, maker, module it needs or None).
+DOWNLOADS: dict[str, tuple[str, Callable[[LedgerFigures, int], Download], str | None]] = {
+    "form2035_csv": ("2035 (CSV)", form2035_csv, None),
+    "form2035_json": ("2035 (JSON)", form2035_json, None),
+    "fec": ("FEC", fec, "beancount_hn.exports.fec"),
+    "livre_journal": ("Livre-journal (CSV)", livre_journal, "beancount_hn.exports.livre_journal"),
+    "registre": ("Registre des immobilisations (CSV)", registre, "beancount_hn.exports.registre"),
+    "bundle": ("Dossier pour l'expert-comptable (zip)", bundle, "beancount_hn.exports.bundle"),
+    "bundle_pseudonymise": ("Dossier pseudonymisé (zip)", bundle_pseudonymise, "beancount_hn.exports.bundle"),
+}
+
+
+def available() -> list[str]:
+    """The endpoints whose module this installation has."""
+    return [name for name, (_, _, needs) in DOWNLOADS.items() if needs is None or _module(needs) is not None]

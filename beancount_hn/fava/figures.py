@@ -1,0 +1,147 @@
+"""The core figures of one loaded ledger, computed once and kept until the next load.
+
+Nothing is computed here: every figure comes from the same functions the
+``hn`` commands call (``cashbook``, ``form2035``, ``vat``, ``invoices``,
+``invoice_report``); this class only builds each of them once per ledger load
+(the cash book is shared), per year when they depend on the year.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from beancount.core import data
+
+from beancount_hn.assets import Registre, build_registre
+from beancount_hn.cashbook import Cashbook
+from beancount_hn.classify import Classifier
+from beancount_hn.fava.journal import EntryLocator, JournalFilter
+from beancount_hn.fava.split import ConventionSplit, ReceiptStatuses, convention_split
+from beancount_hn.form2035 import Form2035, compute_2035
+from beancount_hn.invoice_report import InvoiceReport, invoice_report
+from beancount_hn.invoices import InvoiceBook, build_invoice_book
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.vat import VatAnalysis, analyze
+
+T = TypeVar("T")
+
+
+class LedgerFigures:
+    """Lazily computed, cached figures of one ledger load (thread-safe)."""
+
+    def __init__(self, entries: Sequence[data.Directive], options_map: dict[str, Any], *,
+                 ledger_errors: int = 0, ledger_name: str = "") -> None:
+        self.entries = entries
+        self.options_map = options_map
+        self.ledger_errors = ledger_errors  # for the export bundle's LISEZMOI
+        self.ledger_name = ledger_name
+        self.index = LedgerIndex.build(entries, options_map)
+        self._lock = threading.RLock()
+        self._memo: dict[tuple, Any] = {}
+
+    def _cached(self, key: tuple, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
+
+    # --- whole-ledger figures -----------------------------------------------------------
+
+    @property
+    def cashbook(self) -> Cashbook:
+        return self._cached(("cashbook",), lambda: Cashbook.build(self.entries, self.index))
+
+    @property
+    def registre(self) -> Registre:
+        return self._cached(("registre",), lambda: build_registre(self.entries, self.index))
+
+    @property
+    def invoice_book(self) -> InvoiceBook:
+        return self._cached(("invoices",), lambda: build_invoice_book(self.entries, self.index))
+
+    @property
+    def vat(self) -> VatAnalysis:
+        """``hn vat``'s analysis: projections from the ledger's last transaction."""
+        return self._cached(("vat",), lambda: analyze(self.entries, self.index, cashbook=self.cashbook))
+
+    @property
+    def locator(self) -> EntryLocator:
+        return self._cached(("locator",), lambda: EntryLocator(self.entries))
+
+    @property
+    def statuses(self) -> ReceiptStatuses:
+        return self._cached(("statuses",), lambda: ReceiptStatuses(self.index))
+
+    @property
+    def receipt_years(self) -> list[int]:
+        """Years with at least one receipt (income posting of fees), by transaction date."""
+        def compute() -> list[int]:
+            classifier = Classifier(self.index)
+            return sorted({e.date.year for e in self.entries if isinstance(e, data.Transaction)
+                           and any(classifier.is_receipt_account(p.account) for p in e.postings)})
+        return self._cached(("receipt_years",), compute)
+
+    @property
+    def years(self) -> list[int]:
+        """Every calendar year from the first to the last transaction."""
+        def compute() -> list[int]:
+            dates = [e.date.year for e in self.entries if isinstance(e, data.Transaction)]
+            return list(range(min(dates), max(dates) + 1)) if dates else []
+        return self._cached(("years",), compute)
+
+    def default_year(self) -> int:
+        """The latest year with receipts (else with transactions, else this year)."""
+        if self.receipt_years:
+            return self.receipt_years[-1]
+        if self.years:
+            return self.years[-1]
+        return datetime.date.today().year
+
+    # --- per-year figures ----------------------------------------------------------------
+
+    def form(self, year: int) -> Form2035:
+        """``hn 2035 --year``'s form."""
+        return self._cached(("form", year), lambda: compute_2035(
+            self.entries, self.index, year, cashbook=self.cashbook, registre=self.registre))
+
+    def split(self, year: int) -> ConventionSplit:
+        """The year's receipts by month and convention status (every settlement)."""
+        return self._cached(("split", year), lambda: convention_split(
+            self.cashbook, self.index, year, statuses=self.statuses))
+
+    def filtered_split(self, year: int, kept: frozenset[int]) -> ConventionSplit:
+        """The same, for the settlements whose money or invoice is among the ``kept`` entry ids."""
+        return convention_split(
+            self.cashbook, self.index, year, statuses=self.statuses,
+            keep=lambda s: id(s.txn) in kept or id(s.target_txn) in kept)
+
+    def invoices(self, year: int) -> InvoiceReport:
+        """``hn invoices --year``'s report: series of the year, unpaid on 31 December."""
+        return self._cached(("invoice_report", year), lambda: invoice_report(
+            self.invoice_book, self.cashbook, datetime.date(year, 12, 31), year))
+
+    def line_filters(self, year: int) -> dict[str, JournalFilter]:
+        """For each line of the year's 2035 with postings behind it, the journal filter listing them."""
+        def compute() -> dict[str, JournalFilter]:
+            form = self.form(year)
+            locator = self.locator
+            filters: dict[str, JournalFilter] = {}
+            for row in form.lines():
+                contributions = form.explain(row.code)
+                wanted = [locator.entry_at(c.meta) for c in contributions]
+                found = [entry for entry in wanted if entry is not None]
+                journal = locator.filter_for(found, accounts={c.account for c in contributions}, year=year)
+                if journal is not None:
+                    exact = journal.exact and len(found) == len(wanted)
+                    filters[row.code] = JournalFilter(journal.filter, journal.count, exact)
+            return filters
+        return self._cached(("line_filters", year), compute)
+
+    def invoice_filter(self, txn: data.Transaction, number: str) -> JournalFilter | None:
+        """The journal of one invoice: its ``^link`` (payments included) if it has one, else its entry."""
+        if number in (txn.links or ()):
+            return JournalFilter(f"^{number}", 1, True)
+        return self.locator.filter_for([txn])

@@ -1,0 +1,86 @@
+"""The Cabinet page lists the beancount-hn errors with links to their lines, and only those."""
+
+from __future__ import annotations
+
+import textwrap
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.fava_support import fava_app, ledger_of, page_figures, slug_of
+
+LEDGER = """\
+option "title" "Cabinet test"
+option "operating_currency" "EUR"
+plugin "beancount_hn.plugins.all"
+
+2025-01-01 custom "fava-extension" "beancount_hn.fava"
+2025-01-01 custom "hn-option" "treasury" Assets:Banque
+2025-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
+
+2025-01-01 open Assets:Banque
+2025-01-01 open Equity:Exploitant
+2025-01-01 open Income:Honoraires:HN
+  convention: "non-conventionne"
+  tva: "exoneree"
+2025-01-01 open Income:Honoraires:Conventionnes
+
+2025-02-03 * "Mme A" "Séance de Pilates" ^F-2025-0001
+  facture: "F-2025-0001"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+
+2025-03-04 * "M. B" "Séance de Pilates" ^F-2025-0003
+  facture: "F-2025-0003"
+  Assets:Banque                 40.00 EUR
+  Income:Honoraires:HN
+
+2025-03-10 * "CPAM" "Virement sans acte"
+  Assets:Banque                 30.00 EUR
+  Income:Honoraires:Conventionnes
+
+2025-04-01 balance Assets:Banque  1.00 EUR
+"""
+
+
+def line_of(needle: str) -> int:
+    return next(n for n, line in enumerate(LEDGER.splitlines(), 1) if needle in line)
+
+
+def test_hn_errors_are_listed_with_editor_links(tmp_path):
+    path = tmp_path / "cabinet.beancount"
+    path.write_text(textwrap.dedent(LEDGER), encoding="utf-8")
+    app = fava_app(str(path))
+    ledger = ledger_of(app)
+    kinds = sorted(type(e).__name__ for e in ledger.errors)
+    assert "BalanceError" in kinds and "InvoiceError" in kinds and "ClassificationError" in kinds
+
+    response = app.test_client().get(f"/{slug_of(app)}/extension/Cabinet/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    start = html.index('id="hn-erreurs"')
+    section = html[start:html.index("</section>", start)]
+    page = page_figures(section)
+    assert "Erreurs des plugins beancount-hn (2)" in section
+    assert "gap in invoice series F before F-2025-0003" in section
+    assert "recette non classée" in section
+    assert "Balance failed" not in section  # Beancount's own errors stay on Fava's errors page
+
+    editor = {}
+    for href in page.hrefs:
+        url = urlsplit(href)
+        if unquote(url.path).endswith("/editor/"):
+            query = parse_qs(url.query)
+            editor[int(query["line"][0])] = query["file_path"][0]
+    assert editor == {line_of('"F-2025-0003"') - 1: str(path), line_of('"Virement sans acte"'): str(path)}
+
+
+def test_a_ledger_without_receipts_still_renders(tmp_path):
+    path = tmp_path / "vide.beancount"
+    path.write_text('option "title" "Vide"\n2025-01-01 custom "fava-extension" "beancount_hn.fava"\n'
+                    "2025-01-01 open Assets:Banque\n", encoding="utf-8")
+    app = fava_app(str(path))
+    response = app.test_client().get(f"/{slug_of(app)}/extension/Cabinet/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "indisponible" not in html
+    assert "Aucune recette en" in html
+    assert "Aucune erreur" in html

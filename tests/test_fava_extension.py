@@ -1,0 +1,222 @@
+"""The Fava extension "Cabinet" on the example ledger: page, figures = the CLI's JSON, links, downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from beancount.core import data
+
+from beancount_hn.fava import Cabinet
+from beancount_hn.form2035 import compute_2035
+from beancount_hn.ledger import LedgerIndex
+from tests.fava_support import EXAMPLE, cli_bytes, cli_json, fava_app, ledger_of, page_figures, slug_of
+
+
+@pytest.fixture(scope="module")
+def app():
+    return fava_app(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def base(app) -> str:
+    return f"/{slug_of(app)}/extension/Cabinet/"
+
+
+def get_page(client, base: str, **params: str):
+    response = client.get(base, query_string=params)
+    assert response.status_code == 200, response.data[:2000]
+    html = response.get_data(as_text=True)
+    return html, page_figures(html)
+
+
+def test_the_ledger_line_enables_the_extension(app):
+    ledger = ledger_of(app)
+    details = ledger.extensions.extension_details
+    assert [(d.name, d.report_title) for d in details] == [("Cabinet", "Cabinet")]
+    assert isinstance(ledger.extensions.get_extension("Cabinet"), Cabinet)
+    assert not ledger.errors
+
+
+def test_default_year_is_the_latest_year_with_receipts(client, base):
+    # 2026 only holds January payments of 2025 invoices: no receipt posting, so 2025.
+    html, page = get_page(client, base)
+    assert "Cabinet — exercice 2025" in html
+    assert page.values["2035.lines.AA"] == cli_json("2035", EXAMPLE, "--year", "2025")["lines"]["AA"]
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_2035_lines_social_split_and_reconciliation_equal_the_cli(client, base, year):
+    _, page = get_page(client, base, time=str(year))
+    cli = cli_json("2035", EXAMPLE, "--year", str(year))
+    for code, value in cli["lines"].items():
+        assert page.values[f"2035.lines.{code}"] == value, code
+        assert page.attrs[f"2035.lines.{code}"]["data-euros"] == str(cli["euros"][code]), code
+    for code in ("DSCS", "DSAV", "DSAW", "non_conventionne"):
+        assert page.values[f"2035.social.{code}"] == cli["social"][code]
+    assert page.values["2035.social.DSAU"] == (cli["social"]["DSAU"] or "")
+    rec = cli["reconciliation"]
+    for key in ("treasury", "receipts", "expenses", "difference"):
+        assert page.values[f"2035.reconciliation.{key}"] == rec[key]
+    for group in ("neutral", "non_deductible"):
+        for account, value in rec[group].items():
+            assert page.values[f"2035.reconciliation.{group}.{account}"] == value
+    assert rec["closed"]
+
+
+def test_receipts_by_status_are_the_social_split_with_the_previous_year(client, base):
+    _, page = get_page(client, base, time="2025")
+    current = cli_json("2035", EXAMPLE, "--year", "2025")["social"]
+    previous = cli_json("2035", EXAMPLE, "--year", "2024")["social"]
+    for prefix, social in (("split", current), ("split.previous", previous)):
+        assert page.values[f"{prefix}.conventionne"] == social["DSAV"]
+        assert page.values[f"{prefix}.depassement"] == social["DSAW"]
+        assert page.values[f"{prefix}.non-conventionne"] == social["non_conventionne"]
+        assert page.values[f"{prefix}.total"] == social["DSCS"]
+    assert current["DSAV"] != previous["DSAV"]  # the two columns are different years
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_vat_gauge_figures_equal_the_cli(client, base, year):
+    html, page = get_page(client, base, time=str(year))
+    (cli,) = [y for y in cli_json("vat", EXAMPLE) if y["year"] == year]
+    for key in ("counted_turnover", "taxable_by_default", "exempt_receipts", "warning_threshold",
+                "base_threshold", "majore_threshold", "status"):
+        assert page.values[f"vat.{key}"] == cli[key], key
+    for key in ("projected_base_crossing", "projected_majore_crossing"):
+        assert page.values[f"vat.{key}"] == (cli[key] or ""), key
+    assert page.values["vat.next_year.franchise"] == json.dumps(cli["next_year"]["franchise"])
+    assert 'class="hn-gauge"' in html
+    if cli["warning_crossing_date"]:
+        assert "franchi le" in html
+
+
+def test_invoice_numbering_and_unpaid_equal_the_cli(client, base):
+    _, page = get_page(client, base, time="2025")
+    cli = cli_json("invoices", EXAMPLE, "--year", "2025")
+    assert cli["series"], "the example has numbered invoices"
+    for row in cli["series"]:
+        key = f"invoices.series.{row['series']}.{row['year']}"
+        assert page.values[f"{key}.last"] == row["last"]
+        assert page.values[f"{key}.count"] == str(row["count"])
+        assert page.values[f"{key}.missing"] == str(row["missing"])
+    shown = {k.split(".")[2] for k in page.values if k.startswith("invoices.unpaid.")}
+    assert shown == {item["number"] for item in cli["unpaid"]}
+    for item in cli["unpaid"]:
+        assert page.values[f"invoices.unpaid.{item['number']}.remaining"] == item["remaining"]
+        assert page.values[f"invoices.unpaid.{item['number']}.age_days"] == str(item["age_days"])
+
+
+def _expected_locations(ledger, year: int, code: str) -> set[tuple[str, int]]:
+    """File and line of the entries behind a line: the transaction of each posting explained."""
+    entries = ledger.all_entries
+    form = compute_2035(entries, LedgerIndex.build(entries, ledger.options), year)
+    owner: dict[tuple[str, int], tuple[str, int]] = {}
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.meta and "filename" in posting.meta:
+                    owner[(posting.meta["filename"], posting.meta["lineno"])] = (
+                        entry.meta["filename"], entry.meta["lineno"])
+    # A contribution points at a posting, or at a directive's own line (barème option, disposal).
+    return {owner.get(location, location)
+            for location in ((c.meta["filename"], c.meta["lineno"]) for c in form.explain(code))}
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_each_line_links_to_the_journal_of_exactly_its_entries(app, client, base, year):
+    _, page = get_page(client, base, time=str(year))
+    ledger = ledger_of(app)
+    cli = cli_json("2035", EXAMPLE, "--year", str(year))
+    linked = 0
+    for code, value in cli["lines"].items():
+        href = page.links.get(f"2035.lines.{code}")
+        if value == "0.00":
+            assert href is None, f"{code} is nil and must not link"
+            continue
+        assert href is not None, f"{code} ({value}) has no journal link"
+        url = urlsplit(href)
+        assert unquote(url.path) == f"/{slug_of(app)}/journal/"
+        query = parse_qs(url.query)
+        assert "time" not in query and "account" not in query
+        (filter_text,) = query["filter"]
+        response = client.get(f"/{slug_of(app)}/api/journal", query_string={"filter": filter_text})
+        assert response.status_code == 200, response.data[:500]
+        shown = [(e["meta"]["filename"], e["meta"]["lineno"]) for e in response.json["data"]]
+        assert len(shown) == len(set(shown)), f"{code}: an entry shown twice or a stray entry"
+        assert set(shown) == _expected_locations(ledger, year, code), code
+        linked += 1
+    assert linked >= 20
+
+
+def test_time_filter_chooses_the_year(client, base):
+    html, _ = get_page(client, base, time="2024-10")
+    assert "Cabinet — exercice 2024" in html
+    html, _ = get_page(client, base, time="2024 - 2025")
+    assert "Cabinet — exercice 2025" in html
+    assert "Le filtre de dates couvre 2024–2025" in html
+
+
+def test_tag_and_account_filters_narrow_receipts_and_unpaid_invoices(client, base):
+    cli = cli_json("2035", EXAMPLE, "--year", "2025")
+    html, page = get_page(client, base, time="2025", filter="#non-conventionne")
+    assert "Filtre actif" in html
+    assert page.values["split.conventionne"] == "0.00"
+    assert page.values["split.non-conventionne"] == cli["social"]["non_conventionne"]
+    assert page.values["2035.lines.AA"] == cli["lines"]["AA"]  # the form never follows a filter
+    assert "invoices.unpaid.F-2025-0052.remaining" in page.values  # an HN invoice
+
+    html, page = get_page(client, base, time="2025", account="Income:Honoraires:Conventionnes")
+    assert page.values["split.non-conventionne"] == "0.00"
+    assert page.values["split.conventionne"] == cli["social"]["DSAV"]
+    assert not any(k.startswith("invoices.unpaid.") for k in page.values)
+
+
+def test_downloads_are_the_cli_files(client, base):
+    html, page = get_page(client, base, time="2025")
+    for endpoint in ("form2035_csv", "form2035_json", "fec", "livre_journal", "registre", "bundle",
+                     "bundle_pseudonymise"):
+        assert f"{base}{endpoint}?year=2025" in {unquote(h) for h in page.hrefs}, endpoint
+    csv = client.get(f"{base}form2035_csv", query_string={"year": "2025"})
+    assert csv.status_code == 200
+    assert csv.headers["Content-Disposition"] == 'attachment; filename="2035-2025.csv"'
+    assert csv.data == cli_bytes("2035", EXAMPLE, "--year", "2025", "--format", "csv")
+    data = client.get(f"{base}form2035_json", query_string={"year": "2024"})
+    assert data.json == cli_json("2035", EXAMPLE, "--year", "2024")
+    fec = client.get(f"{base}fec", query_string={"year": "2025"})
+    assert fec.status_code == 200
+    assert fec.headers["Content-Disposition"] == 'attachment; filename="935919142FEC20251231.txt"'
+    assert fec.data.startswith(b"JournalCode\tJournalLib\tEcritureNum")
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(f"{base}bundle", query_string={"year": "2025"}).data))
+    assert "export-2025/SHA256SUMS" in bundle.namelist()
+    assert json.loads(bundle.read("export-2025/2035-2025.json")) == cli_json("2035", EXAMPLE, "--year", "2025")
+    missing = client.get(f"{base}fec", query_string={"year": "1999"})
+    assert missing.status_code == 400
+    assert b"no treasury movement in 1999" in missing.data
+
+
+def test_figures_endpoint_is_the_cli_json(client, base):
+    data = client.get(f"{base}figures_json", query_string={"year": "2025"}).json
+    assert data["2035"] == cli_json("2035", EXAMPLE, "--year", "2025")
+    assert data["invoices"] == cli_json("invoices", EXAMPLE, "--year", "2025")
+    assert [data["vat"]] == [y for y in cli_json("vat", EXAMPLE) if y["year"] == 2025]
+
+
+def test_figures_are_cached_until_the_ledger_is_reloaded(app, client, base):
+    get_page(client, base)
+    ledger = ledger_of(app)
+    extension = ledger.extensions.get_extension("Cabinet")
+    first = extension.figures
+    assert extension.figures is first
+    assert first.form(2025) is first.form(2025)
+    ledger.load_file()
+    assert extension.figures is not first
+    get_page(client, base)
