@@ -1,0 +1,547 @@
+"""The VAT franchise (art. 293 B CGI) of a ledger: turnover, crossings, status, projection.
+
+One function, :func:`analyze`, computes everything the plugin
+(``beancount_hn.plugins.vat_franchise``), ``hn vat`` and Fava show:
+
+* **Counted turnover** of each calendar year: the money received that year
+  (cash basis: :class:`beancount_hn.cashbook.Cashbook` settlements, an invoice
+  counts when and as far as it is paid, net of credit notes) for receipts whose
+  VAT status is ``franchise`` or ``collectee``. Exempt receipts (``exoneree``,
+  art. 261-4-1° CGI) are totalled beside it, and the part counted as taxable
+  only *by default* (non-conventionné receipts without ``tva:``) is shown, so
+  therapeutic HN care can be marked ``tva: "exoneree"``.
+* **Thresholds** (``beancount_hn.vat_rules``): the majoré threshold of year N
+  applies to N's turnover; the base threshold that N's turnover must not pass
+  to keep the franchise in N+1 is the one of row N+1 (row N, flagged
+  provisional, while N+1 is not in the table). Prorated for the first year.
+* **Crossings**, in date order: the warning share of the base threshold
+  (``vat-warning-share``, default 0.8), the base threshold, the majoré
+  threshold; the date VAT becomes due; the **status** of each year and a
+  **projection** (at the year's pace so far, the day each threshold would be
+  crossed).
+* **Errors**, at the transaction to fix: the receipt whose payment crosses the
+  majoré threshold; every later ``franchise`` receipt of that period; every
+  ``franchise`` receipt of a year whose franchise was lost by the previous
+  years' turnover; a ``franchise`` receipt under ``vat-regime "reel"``; a year
+  missing from the thresholds table. Warnings are :class:`~beancount_hn.alerts.Alert`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.alerts import WARNING, Alert
+from beancount_hn.cashbook import INCOME, Cashbook, Settlement
+from beancount_hn.classify import COLLECTEE, FRANCHISE, NON_CONVENTIONNE, Classifier, Receipt
+from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.vat_rules import (
+    CENT,
+    MONTH_START,
+    Decision,
+    Thresholds,
+    UnknownYearError,
+    decide_franchise,
+    eur,
+    french_date,
+    prorata,
+    prorata_note,
+    prorate,
+    threshold_table,
+)
+
+VatError = error_type("VatError")
+
+TAXABLE = (FRANCHISE, COLLECTEE)
+ZERO = Decimal(0)
+DEFAULT_WARNING_SHARE = Decimal("0.8")
+
+# Statuses (``YearVat.status``); "VAT due since <date>" is built with the date.
+STATUS_FRANCHISE = "franchise"
+STATUS_LOST_NEXT_YEAR = "franchise lost next year"
+STATUS_TOLERANCE = "franchise (base threshold passed, kept next year by the two-year tolerance)"
+STATUS_REEL = "reel"
+STATUS_UNKNOWN = "unknown thresholds: update beancount-hn"
+STATUS_BEFORE_TABLE = "not checked: before the thresholds table"
+
+ACTION = ('tva: "collectee" sur la recette, ou custom "hn-option" "vat-regime" "reel" '
+          "à partir de cette date")
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """The settlement that took a year's counted turnover past a threshold."""
+
+    date: datetime.date
+    threshold: Decimal
+    cumulative: Decimal  # the counted turnover right after it
+    settlement: Settlement
+    receipt: Receipt
+
+
+@dataclass
+class YearVat:
+    """Everything about the 293 B franchise in one calendar year."""
+
+    year: int
+    thresholds: Thresholds | None  # the table's row for the year (None: not in the table)
+    prorata: Fraction = Fraction(1)
+    majore_threshold: Decimal | None = None
+    base_threshold: Decimal | None = None  # what this year's turnover must not pass (next year's franchise)
+    base_threshold_year: int | None = None  # the row it comes from
+    warning_share: Decimal = DEFAULT_WARNING_SHARE
+    warning_threshold: Decimal | None = None
+    counted_turnover: Decimal = ZERO
+    taxable_by_default: Decimal = ZERO  # counted only because non-conventionné receipts default to franchise
+    exempt_receipts: Decimal = ZERO
+    hn_exempt: Decimal = ZERO  # non-conventionné receipts marked exoneree
+    regime: str = "franchise"  # vat-regime on 1 January
+    regime_changes: list[tuple[datetime.date, str]] = field(default_factory=list)
+    franchise_at_start: Decision | None = None
+    next_year: Decision | None = None  # the franchise of year+1, from this year's turnover so far
+    warning_crossing: Crossing | None = None
+    base_crossing: Crossing | None = None
+    majore_crossing: Crossing | None = None
+    vat_due_from: datetime.date | None = None
+    as_of: datetime.date | None = None
+    projected_base_crossing: datetime.date | None = None
+    projected_majore_crossing: datetime.date | None = None
+    status: str = STATUS_FRANCHISE
+    alerts: list[Alert] = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def base_threshold_provisional(self) -> bool:
+        return self.base_threshold_year is not None and self.base_threshold_year != self.year + 1
+
+    def to_json(self) -> dict[str, Any]:
+        """Amounts as strings, dates ISO or null."""
+
+        def amount(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value:.2f}"
+
+        def day(value: datetime.date | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        def crossing(value: Crossing | None) -> str | None:
+            return None if value is None else value.date.isoformat()
+
+        def decision(value: Decision | None) -> dict[str, Any] | None:
+            if value is None:
+                return None
+            return {"year": value.year, "franchise": value.franchise, "reason": value.reason,
+                    "provisional": value.provisional}
+
+        rules = self.thresholds.rules.name if self.thresholds else None
+        return {
+            "year": self.year,
+            "rules": rules,
+            "regime": self.regime,
+            "regime_changes": [{"date": d.isoformat(), "vat_regime": v} for d, v in self.regime_changes],
+            "counted_turnover": amount(self.counted_turnover),
+            "taxable_by_default": amount(self.taxable_by_default),
+            "exempt_receipts": amount(self.exempt_receipts),
+            "hn_exempt": amount(self.hn_exempt),
+            "prorata": None if self.prorata == 1 else f"{self.prorata.numerator}/{self.prorata.denominator}",
+            "base_threshold": amount(self.base_threshold),
+            "base_threshold_year": self.base_threshold_year,
+            "base_threshold_provisional": self.base_threshold_provisional,
+            "majore_threshold": amount(self.majore_threshold),
+            "warning_share": str(self.warning_share),
+            "warning_threshold": amount(self.warning_threshold),
+            "status": self.status,
+            "franchise_at_start": decision(self.franchise_at_start),
+            "next_year": decision(self.next_year),
+            "warning_crossing_date": crossing(self.warning_crossing),
+            "base_crossing_date": crossing(self.base_crossing),
+            "crossing_date": crossing(self.majore_crossing),
+            "vat_due_from": day(self.vat_due_from),
+            "as_of": day(self.as_of),
+            "projected_base_crossing": day(self.projected_base_crossing),
+            "projected_majore_crossing": day(self.projected_majore_crossing),
+            "alerts": [{"date": a.date.isoformat(), "level": a.level, "code": a.code,
+                        "message": a.message} for a in self.alerts],
+            "errors": [{"where": where(e.source), "message": e.message} for e in self.errors],
+        }
+
+
+@dataclass
+class VatAnalysis:
+    """The franchise of every year of a ledger, its errors and warnings."""
+
+    years: dict[int, YearVat]
+    errors: list
+    alerts: list[Alert]
+
+
+# --- the single pass over receipts and settlements ---------------------------------------
+
+
+@dataclass
+class _Sums:
+    """Per-year accumulators filled from the settlements."""
+
+    counted: Decimal = ZERO
+    by_default: Decimal = ZERO
+    exempt: Decimal = ZERO
+    hn_exempt: Decimal = ZERO
+    events: list[tuple[Settlement, Receipt]] = field(default_factory=list)  # taxable, in date order
+
+
+def _is_taxable_by_default(receipt: Receipt) -> bool:
+    return receipt.vat_is_default and receipt.convention == NON_CONVENTIONNE
+
+
+def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
+            cashbook: Cashbook | None = None, as_of: datetime.date | None = None,
+            with_exempt: bool = True) -> VatAnalysis:
+    """The 293 B franchise of the ledger ``entries`` (sorted, as the loader returns them).
+
+    ``as_of`` is the day projections start from; by default the last
+    transaction's date. ``cashbook`` may be passed when already built.
+    ``with_exempt=False`` skips the totals of exempt receipts, which only
+    reports show (the plugin runs on every bean-check and needs none of them).
+    """
+    config = index.config
+    classifier = Classifier(index)
+    receipt_txns: list[tuple[data.Transaction, list[Receipt]]] = []
+    order: dict[int, int] = {}  # id(transaction) -> rank in the ledger, to replay cash in order
+    last_date: datetime.date | None = None
+    first_year: int | None = None  # the books start with the first account opened
+    is_receipt: dict[str, bool] = {}
+    # Runs on every bean-check: one pass, type checks and a per-account cache.
+    for rank, entry in enumerate(entries):
+        if type(entry) is not data.Transaction:
+            if first_year is None and type(entry) is data.Open:
+                first_year = entry.date.year
+            continue
+        order[id(entry)] = rank
+        last_date = entry.date
+        for posting in entry.postings:
+            known = is_receipt.get(posting.account)
+            if known is None:
+                known = is_receipt[posting.account] = classifier.is_receipt_account(posting.account)
+            if known:
+                break
+        else:
+            continue
+        txn_receipts, _ = classifier.receipts(entry)  # the convention plugin reports these errors
+        if txn_receipts:
+            receipt_txns.append((entry, txn_receipts))
+
+    # Only the settlements of receipts are visited, through the cashbook's index by target.
+    taxable = [(t, rs) for t, rs in receipt_txns if any(r.vat in TAXABLE for r in rs)]
+    sums: dict[int, _Sums] = defaultdict(_Sums)
+    if taxable or (with_exempt and receipt_txns):
+        if cashbook is None:
+            cashbook = Cashbook.build(entries, index)
+        events: list[tuple[int, int, int, Settlement, Receipt]] = []
+        for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
+            by_index = {r.index: r for r in txn_receipts}
+            for settlement in cashbook.for_target_txn(txn):
+                receipt = by_index.get(settlement.target.index)
+                if receipt is None or settlement.target.bucket != INCOME:
+                    continue
+                if receipt.vat in TAXABLE:
+                    rank = (order[id(settlement.txn)], order[id(txn)], receipt.index)
+                    events.append((*rank, settlement, receipt))
+                else:
+                    year = sums[settlement.date.year]
+                    year.exempt += settlement.amount
+                    if receipt.convention == NON_CONVENTIONNE:
+                        year.hn_exempt += settlement.amount
+        events.sort(key=lambda event: event[:3])  # the order money came in, as the ledger says
+        for *_, settlement, receipt in events:
+            year = sums[settlement.date.year]
+            year.counted += settlement.amount
+            year.events.append((settlement, receipt))
+            if _is_taxable_by_default(receipt):
+                year.by_default += settlement.amount
+
+    start = config.value("practice-start")
+    years = set(sums) | {txn.date.year for txn, _ in receipt_txns}
+    if start is not None and years:
+        years.add(start.year)
+    if not years:
+        return VatAnalysis({}, [], [])
+    span = range(min(years), max(years) + 1)
+    known = range(min(span.start, first_year or span.start), span.stop)  # years the books cover
+    turnover = {year: sums[year].counted if year in sums else ZERO for year in known}
+    as_of = as_of or last_date or datetime.date(max(years), 12, 31)
+
+    analysis = VatAnalysis({}, [], [])
+    first_receipt = _first_taxable_by_year(receipt_txns, sums)
+    for year in span:
+        report = _year(year, sums.get(year) or _Sums(), turnover, start, as_of, index)
+        if report.thresholds is None and year in first_receipt:
+            entry, unknown = first_receipt[year], UnknownYearError(year)
+            if unknown.before_table:
+                report.alerts.append(Alert(entry.date, WARNING, f"vat-unchecked-{year}", str(unknown), entry))
+            else:
+                report.errors.append(VatError(source_of(entry), str(unknown), entry))
+        analysis.years[year] = report
+    _receipt_errors(analysis, receipt_txns, index)
+    for report in analysis.years.values():
+        analysis.errors.extend(report.errors)
+        analysis.alerts.extend(report.alerts)
+    return analysis
+
+
+def _first_taxable_by_year(receipt_txns: list[tuple[data.Transaction, list[Receipt]]],
+                           sums: dict[int, _Sums]) -> dict[int, data.Transaction]:
+    """The first transaction of each year with a taxable receipt or taxable cash."""
+    first: dict[int, data.Transaction] = {}
+    for txn, txn_receipts in receipt_txns:
+        if any(r.vat in TAXABLE for r in txn_receipts):
+            first.setdefault(txn.date.year, txn)
+    for year, year_sums in sums.items():
+        if year_sums.events:
+            settlement = year_sums.events[0][0]
+            if year not in first or settlement.date < first[year].date:
+                first[year] = settlement.txn
+    return first
+
+
+# --- one year ------------------------------------------------------------------------------
+
+
+def _year(year: int, sums: _Sums, turnover: dict[int, Decimal], start: datetime.date | None,
+          as_of: datetime.date, index: LedgerIndex) -> YearVat:
+    config = index.config
+    table = threshold_table()
+    report = YearVat(year, table.get(year))
+    report.counted_turnover = sums.counted
+    report.taxable_by_default = sums.by_default
+    report.exempt_receipts = sums.exempt
+    report.hn_exempt = sums.hn_exempt
+    first_day, last_day = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    report.regime = config.value("vat-regime", first_day, "franchise")
+    regime = report.regime
+    for day, value in config.changes("vat-regime"):
+        if first_day < day <= last_day and value != regime:
+            report.regime_changes.append((day, value))
+        if day <= last_day:
+            regime = value
+    report.as_of = min(max(as_of, first_day), last_day)
+    if report.thresholds is None:
+        report.status = STATUS_BEFORE_TABLE if year < min(table) else STATUS_UNKNOWN
+        return report
+    row = report.thresholds
+    share = report.prorata = prorata(year, start)
+    report.majore_threshold = prorate(row.majore, share)
+    base_row = table.get(year + 1, row)
+    report.base_threshold = prorate(base_row.base, share)
+    report.base_threshold_year = base_row.year
+    report.warning_share = config.value("vat-warning-share", last_day, DEFAULT_WARNING_SHARE)
+    report.warning_threshold = (report.base_threshold * report.warning_share).quantize(CENT, ROUND_DOWN)
+    report.franchise_at_start = decide_franchise(year, row, turnover, start)
+    report.next_year = decide_franchise(year + 1, base_row, turnover, start,
+                                        provisional=base_row.year != year + 1)
+
+    cumulative = ZERO
+    limits = (("warning_crossing", report.warning_threshold), ("base_crossing", report.base_threshold),
+              ("majore_crossing", report.majore_threshold))
+    for settlement, receipt in sums.events:
+        cumulative += settlement.amount
+        for name, limit in limits:
+            if getattr(report, name) is None and cumulative > limit:
+                setattr(report, name, Crossing(settlement.date, limit, cumulative, settlement, receipt))
+
+    if not report.franchise_at_start.franchise:
+        report.vat_due_from = first_day
+    elif report.majore_crossing is not None:
+        report.vat_due_from = row.rules.vat_due_date(report.majore_crossing.date)
+    report.status = _status(report)
+    _project(report, start)
+    _alerts(report, index)
+    _crossing_error(report, index)
+    return report
+
+
+def _status(report: YearVat) -> str:
+    if report.regime == "reel" and not report.regime_changes:
+        return STATUS_REEL
+    if report.vat_due_from is not None:
+        return f"VAT due since {report.vat_due_from.isoformat()}"
+    assert report.next_year is not None and report.base_threshold is not None
+    if not report.next_year.franchise:
+        return STATUS_LOST_NEXT_YEAR
+    if report.counted_turnover > report.base_threshold:
+        return STATUS_TOLERANCE
+    return STATUS_FRANCHISE
+
+
+def _project(report: YearVat, start: datetime.date | None) -> None:
+    """At the pace of the year so far, the day each threshold would be crossed (None: not this year)."""
+    assert report.as_of is not None
+    last_day = datetime.date(report.year, 12, 31)
+    period_start = datetime.date(report.year, 1, 1)
+    if start is not None and start.year == report.year:
+        period_start = start
+    elapsed = (report.as_of - period_start).days + 1
+    for crossing, threshold, name in (
+        (report.base_crossing, report.base_threshold, "projected_base_crossing"),
+        (report.majore_crossing, report.majore_threshold, "projected_majore_crossing"),
+    ):
+        if crossing is not None:
+            setattr(report, name, crossing.date)
+            continue
+        if threshold is None or elapsed <= 0 or report.counted_turnover <= 0:
+            continue
+        pace = report.counted_turnover / elapsed  # per day
+        days = int((threshold - report.counted_turnover) / pace) + 1
+        if days <= (last_day - report.as_of).days:  # never build a date far past the year
+            setattr(report, name, report.as_of + datetime.timedelta(days=days))
+
+
+def _parenthesized(note: str) -> str:
+    return f" ({note.removeprefix(', ')})" if note else ""
+
+
+def _regime_on(index: LedgerIndex, day: datetime.date) -> str:
+    return index.config.value("vat-regime", day, "franchise")
+
+
+def _alerts(report: YearVat, index: LedgerIndex) -> None:
+    """Warnings of a year still under the franchise: the warning share, the base threshold."""
+    assert report.franchise_at_start is not None and report.next_year is not None
+    if not report.franchise_at_start.franchise:
+        return  # the year is already lost: its errors say what to do
+    year, next_year = report.year, report.year + 1
+    provisional = (f" (barème {next_year} absent de la table: seuil {report.base_threshold_year} "
+                   "utilisé à titre indicatif)") if report.base_threshold_provisional else ""
+    base_label = (f"seuil de base de {eur(report.base_threshold)} (franchise {next_year}"
+                  f"{prorata_note(report.prorata)}){provisional}")
+    crossing = report.warning_crossing
+    if crossing is not None and _regime_on(index, crossing.date) == "franchise":
+        percent = f"{float(report.warning_share * 100):g} %"
+        report.alerts.append(Alert(
+            crossing.date, WARNING, f"vat-share-{year}",
+            f"Franchise TVA 293 B: le chiffre d'affaires {year} soumis à la franchise atteint "
+            f"{eur(crossing.cumulative)} le {crossing.date.isoformat()}, plus de {percent} du "
+            f"{base_label}. {_beyond_base(report)} Vérifiez que les soins "
+            'HN thérapeutiques sont marqués tva: "exoneree" ("hn vat" montre ce qui est compté '
+            "imposable par défaut) / taxable turnover passed "
+            f"{percent} of the base threshold",
+            crossing.settlement.txn,
+        ))
+    crossing = report.base_crossing
+    if crossing is not None and _regime_on(index, crossing.date) == "franchise":
+        if _tolerance_next(report):
+            outcome = (f"la franchise {next_year} n'est maintenue que par la tolérance de deux ans "
+                       f"(si le CA {year} reste sous le seuil majoré {next_year}); deux années de "
+                       "suite au-dessus du seuil de base, elle est perdue / base threshold passed: "
+                       "franchise kept "
+                       f"in {next_year} by the two-year tolerance only")
+        else:
+            outcome = (f"franchise perdue au 1er janvier {next_year}: facturez avec TVA à partir "
+                       f"du {next_year}-01-01 (custom \"hn-option\" \"vat-regime\" \"reel\" daté "
+                       f"du {next_year}-01-01) / base threshold passed: invoice with VAT from "
+                       f"{next_year}-01-01")
+        report.alerts.append(Alert(
+            crossing.date, WARNING, f"vat-base-{year}",
+            f"Franchise TVA 293 B: le chiffre d'affaires {year} soumis à la franchise atteint "
+            f"{eur(crossing.cumulative)} le {crossing.date.isoformat()} et dépasse le "
+            f"{base_label}: {outcome}",
+            crossing.settlement.txn,
+        ))
+
+
+def _beyond_base(report: YearVat) -> str:
+    """What passing the base threshold would mean for next year, under next year's rules."""
+    assert report.next_year is not None
+    if report.next_year.thresholds.rules.two_year_tolerance:
+        return (f"Au-delà du seuil de base, la franchise {report.year + 1} ne tient plus qu'à la "
+                "tolérance de deux ans.")
+    return f"Au-delà du seuil de base, la franchise est perdue au 1er janvier {report.year + 1}."
+
+
+def _tolerance_next(report: YearVat) -> bool:
+    """Would next year's franchise survive this year's base crossing by the two-year tolerance?"""
+    assert report.next_year is not None
+    return report.next_year.thresholds.rules.two_year_tolerance and report.next_year.franchise
+
+
+def _crossing_error(report: YearVat, index: LedgerIndex) -> None:
+    """Error at the receipt whose payment takes the turnover past the majoré threshold."""
+    crossing = report.majore_crossing
+    assert report.franchise_at_start is not None
+    if crossing is None or not report.franchise_at_start.franchise:
+        return
+    if crossing.receipt.vat != FRANCHISE or _regime_on(index, crossing.date) != "franchise":
+        return  # already invoiced with VAT
+    assert report.vat_due_from is not None and report.thresholds is not None
+    due = report.vat_due_from
+    if report.thresholds.rules.vat_due_from == MONTH_START:
+        when = (f"à compter du {french_date(due)} (1er jour du mois du dépassement, règles "
+                "d'avant 2025): émettez des factures rectificatives pour ce mois")
+    else:
+        when = "à compter de la date du dépassement"
+    txn = crossing.receipt.txn
+    paid = "" if crossing.settlement.txn is txn else (
+        f" (règlement du {crossing.date.isoformat()}, {where(source_of(crossing.settlement.txn))})")
+    report.errors.append(VatError(
+        source_of(txn),
+        f"Franchise TVA 293 B perdue le {crossing.date.isoformat()}: cette recette porte le "
+        f"chiffre d'affaires {report.year} soumis à la franchise à {eur(crossing.cumulative)}"
+        f"{paid}, au-delà du seuil majoré de {eur(report.majore_threshold)}"
+        f"{_parenthesized(prorata_note(report.prorata))}. La TVA est due {when}: facturez avec "
+        f"TVA à partir du {due.isoformat()} ({ACTION}) / VAT franchise lost: invoice with VAT from {due.isoformat()}",
+        txn,
+    ))
+
+
+# --- receipts booked under a franchise they no longer have -------------------------------
+
+
+def _receipt_errors(analysis: VatAnalysis,
+                    receipt_txns: list[tuple[data.Transaction, list[Receipt]]],
+                    index: LedgerIndex) -> None:
+    """Errors at ``franchise`` receipts dated when VAT is due, or under ``vat-regime "reel"``."""
+    flagged = {id(e.entry) for r in analysis.years.values() for e in r.errors}  # the crossing receipts
+    for txn, txn_receipts in receipt_txns:
+        # Credit notes keep the status of the invoice they reverse: only earnings are checked.
+        billed = sum((r.amount for r in txn_receipts if r.vat == FRANCHISE and r.amount > 0), ZERO)
+        if not billed:
+            continue
+        report = analysis.years.get(txn.date.year)
+        if _regime_on(index, txn.date) == "reel":
+            since = max(d for d, v in index.config.changes("vat-regime") if d <= txn.date and v == "reel")
+            target = report.errors if report else analysis.errors
+            target.append(VatError(
+                source_of(txn),
+                f'Recette de {eur(billed)} marquée tva: "franchise" alors que le régime de TVA est '
+                f'"reel" depuis le {since.isoformat()} (hn-option vat-regime): facturez-la avec TVA '
+                '(tva: "collectee", ou retirez tva:) ou corrigez la date du vat-regime / a '
+                'franchise receipt under vat-regime "reel": invoice it with VAT',
+                txn,
+            ))
+            continue
+        if report is None or report.vat_due_from is None or txn.date < report.vat_due_from:
+            continue
+        if id(txn) in flagged:
+            continue
+        assert report.franchise_at_start is not None
+        due = report.vat_due_from.isoformat()
+        if not report.franchise_at_start.franchise:
+            why = (f"franchise TVA 293 B perdue au 1er janvier {report.year}: "
+                   f"{report.franchise_at_start.reason}")
+        else:
+            assert report.majore_crossing is not None
+            why = (f"franchise TVA 293 B perdue depuis le {due}: seuil majoré de "
+                   f"{eur(report.majore_threshold)} dépassé le {report.majore_crossing.date.isoformat()}")
+        report.errors.append(VatError(
+            source_of(txn),
+            f"Recette de {eur(billed)} facturée en franchise le {txn.date.isoformat()}, or {why}. "
+            f"Facturez avec TVA à partir du {due} ({ACTION}) / VAT franchise lost: "
+            f"invoice with VAT from {due}",
+            txn,
+        ))

@@ -1,0 +1,121 @@
+"""``hn vat LEDGER [--year Y] [--format table|json]``: the 293 B franchise, year by year.
+
+For each year: the counted turnover (franchise + collectée receipts, cash
+basis), the exempt receipts beside it and what was counted as taxable only by
+default, the thresholds (prorated on the first year), whether the franchise
+applied on 1 January and why, the crossings, the status, the projection, and
+the warnings and errors of the year. A thin face over ``beancount_hn.vat.analyze``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import click
+
+from beancount_hn.loading import load_ledger
+from beancount_hn.vat import Crossing, Decision, YearVat, analyze
+from beancount_hn.vat_rules import UnknownYearError, eur
+
+
+def _yes_no(decision: Decision | None) -> str:
+    if decision is None:
+        return "—"
+    answer = "oui" if decision.franchise else "NON"
+    provisional = (f" (provisoire: barème {decision.year} absent de la table)"
+                   if decision.provisional else "")
+    return f"{answer} — {decision.reason}{provisional}"
+
+
+def _crossed(crossing: Crossing | None) -> str:
+    return f"franchi le {crossing.date.isoformat()}" if crossing else "non franchi"
+
+
+def _day(value: datetime.date | None) -> str:
+    return value.isoformat() if value else "— (pas cette année à ce rythme)"
+
+
+def _amount(value) -> str:
+    return "—" if value is None else eur(value)
+
+
+def render_year(report: YearVat) -> list[str]:
+    """The lines of one year's explanation."""
+    rules = report.thresholds.rules.name if report.thresholds else "?"
+    lines = [f"{report.year} · règles {rules} · vat-regime au 1er janvier: {report.regime}"]
+
+    def text(label: str, value: str) -> None:
+        lines.append(f"  {label}: {value}")
+
+    def amount(label: str, value, note: str = "") -> None:
+        lines.append(f"  {label:<46} {_amount(value):>14}" + (f"   {note}" if note else ""))
+
+    for day, regime in report.regime_changes:
+        text("vat-regime", f"« {regime} » à partir du {day.isoformat()}")
+    text("Statut", report.status)
+    amount("CA compté (franchise + collectée, encaissé)", report.counted_turnover)
+    amount("  dont imposable par défaut (HN sans tva:)", report.taxable_by_default,
+           'des soins thérapeutiques? marquez-les tva: "exoneree"' if report.taxable_by_default else "")
+    amount("Recettes exonérées à côté (art. 261-4-1°)", report.exempt_receipts)
+    amount('  dont HN marquées tva: "exoneree"', report.hn_exempt)
+    if report.thresholds is None:
+        lines.append(f"  Seuils inconnus pour cette année: {UnknownYearError(report.year)}")
+    else:
+        if report.prorata != 1:
+            text("Première année", f"seuils proratisés {report.prorata.numerator}/"
+                 f"{report.prorata.denominator} jours (arrondis au centime inférieur)")
+        percent = f"{float(report.warning_share * 100):g} %"
+        base_label = f"Seuil de base (franchise {report.year + 1})"
+        if report.base_threshold_provisional:
+            base_label = f"Seuil de base (barème {report.base_threshold_year}, indicatif)"
+        text(f"Franchise au 1er janvier {report.year}", _yes_no(report.franchise_at_start))
+        amount(f"Seuil d'alerte ({percent} du seuil de base)", report.warning_threshold,
+               _crossed(report.warning_crossing))
+        amount(base_label, report.base_threshold, _crossed(report.base_crossing))
+        amount(f"Seuil majoré {report.year}", report.majore_threshold, _crossed(report.majore_crossing))
+        if report.vat_due_from:
+            text("TVA due à partir du", report.vat_due_from.isoformat())
+        text(f"Franchise en {report.year + 1} (CA {report.year} à ce jour)", _yes_no(report.next_year))
+        as_of = report.as_of.isoformat() if report.as_of else "?"
+        text(f"Projection au rythme de l'année (au {as_of})",
+             f"seuil de base {_day(report.projected_base_crossing)}; "
+             f"seuil majoré {_day(report.projected_majore_crossing)}")
+        text("Règles", report.thresholds.rules.summary)
+        text("Source des seuils", report.thresholds.source)
+    for alert in report.alerts:
+        lines.append(f"  ! {alert.level} {alert.date.isoformat()} [{alert.code}] {alert.message}")
+    for error in report.errors:
+        source = error.source or {}
+        lines.append(f"  ✗ erreur {source.get('filename')}:{source.get('lineno')}: {error.message}")
+    return lines
+
+
+@click.command()
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, help="Only this calendar year.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Project from this day (default: the ledger's last transaction).")
+def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None) -> None:
+    """The VAT franchise (art. 293 B CGI) of LEDGER: turnover, thresholds, status, projection."""
+    loaded = load_ledger(ledger)
+    analysis = analyze(loaded.entries, loaded.index, as_of=as_of.date() if as_of else None)
+    years = sorted(analysis.years)
+    if year is not None:
+        if year not in analysis.years:
+            covered = f"{years[0]}–{years[-1]}" if years else "none"
+            raise click.ClickException(f"{ledger}: no receipts in {year} (years with receipts: {covered})")
+        years = [year]
+    if fmt == "json":
+        click.echo(json.dumps([analysis.years[y].to_json() for y in years], ensure_ascii=False, indent=2))
+        return
+    if not years:
+        click.echo(f"{ledger}: no receipts, nothing to count for the 293 B franchise")
+        return
+    click.echo(f"Franchise en base de TVA (art. 293 B CGI) — {ledger}")
+    for y in years:
+        click.echo("")
+        for line in render_year(analysis.years[y]):
+            click.echo(line)

@@ -1,0 +1,52 @@
+"""Watch the VAT franchise (art. 293 B CGI) on every ``bean-check``.
+
+Counts, per calendar year and on a cash basis, the receipts whose VAT status
+is ``franchise`` or ``collectee`` (see ``beancount_hn.vat``), and:
+
+* **errors** (``bean-check`` fails), at the transaction to fix: the receipt
+  whose payment takes the year past the majoré threshold; every later
+  ``franchise`` receipt of that period; every ``franchise`` receipt of a year
+  whose franchise was lost by the previous years' turnover; a ``franchise``
+  receipt under ``vat-regime "reel"``; a year missing from the thresholds
+  table (update beancount-hn);
+* **warnings** (``bean-check`` passes), when the year's turnover passes the
+  ``vat-warning-share`` of the base threshold (default 0.8) and the base
+  threshold itself, as entries Fava shows in its journal::
+
+    2025-10-14 custom "hn-alert" "warning" "vat-share-2025" "Franchise TVA 293 B: …"
+
+  With ``custom "hn-option" "warnings-as-errors" TRUE`` they are errors too.
+
+Example — the December invoice paid in January counts in January's year::
+
+    2025-12-15 * "Mme Durand" "Coaching, forfait décembre" ^F-2025-0031
+      facture: "F-2025-0031"
+      acte: "HN"
+      Assets:Creances:Patients   120.00 EUR
+      Income:Honoraires:HN      -120.00 EUR
+
+    2026-01-08 * "Mme Durand" "Règlement F-2025-0031" ^F-2025-0031
+      Assets:Banque:Courant      120.00 EUR
+      Assets:Creances:Patients  -120.00 EUR
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.alerts import publish
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.vat import analyze
+
+__plugins__ = ("vat_franchise",)
+
+
+def vat_franchise(entries: list[data.Directive], options_map: dict[str, Any],
+                  config_str: str | None = None) -> tuple[list[data.Directive], list]:
+    """Beancount plugin: 293 B errors, and warnings as ``custom "hn-alert"`` entries."""
+    index = LedgerIndex.build(entries, options_map)
+    analysis = analyze(entries, index, with_exempt=False)  # exempt totals are for reports
+    entries, warning_errors = publish(entries, analysis.alerts, index.config)
+    return entries, index.config_errors + analysis.errors + warning_errors

@@ -1,0 +1,79 @@
+"""``hn vat``: the 293 B report, as a table and as JSON, on small ledgers and on the example."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+
+from click.testing import CliRunner
+
+from beancount_hn.cli import main
+from tests.test_vat import hn, ledger
+
+JSON_KEYS = {"year", "counted_turnover", "base_threshold", "majore_threshold", "status", "crossing_date",
+             "projected_base_crossing", "projected_majore_crossing"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["vat", *args])
+
+
+def write(tmp_path, text: str) -> str:
+    path = tmp_path / "main.beancount"
+    path.write_text('plugin "beancount_hn.plugins.all"\n' + text, encoding="utf-8")
+    return str(path)
+
+
+def test_json_per_year_with_amounts_as_strings_and_iso_dates(tmp_path):
+    path = write(tmp_path, ledger(hn("2024-06-01", "1000.00", "A") + hn("2025-03-01", "41000.00", "B")
+                                  + hn("2025-11-20", "250.01", "C")))
+    result = run(path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    years = json.loads(result.stdout)
+    assert [y["year"] for y in years] == [2024, 2025]
+    assert all(JSON_KEYS <= set(y) for y in years)
+    y2025 = years[1]
+    assert (y2025["counted_turnover"], y2025["majore_threshold"], y2025["base_threshold"]) == (
+        "41250.01", "41250.00", "37500.00")
+    assert (y2025["status"], y2025["crossing_date"]) == ("VAT due since 2025-11-20", "2025-11-20")
+    assert y2025["projected_majore_crossing"] == "2025-11-20"
+    assert years[0]["status"] == "franchise" and years[0]["crossing_date"] is None
+    assert len(y2025["errors"]) == 1 and "invoice with VAT from 2025-11-20" in y2025["errors"][0]["message"]
+
+
+def test_table_explains_the_year_and_its_warnings(tmp_path):
+    path = write(tmp_path, ledger(hn("2025-03-01", "30000.01", "A")))
+    result = run(path, "--year", "2025")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "2025 · règles depuis-2025" in out and "Statut: franchise" in out
+    assert "30 000,01 €" in out and "37 500,00 €" in out and "41 250,00 €" in out
+    assert "Franchise au 1er janvier 2025: oui" in out
+    assert "[vat-share-2025]" in out and "franchi le 2025-03-01" in out
+    assert "Projection" in out
+
+
+def test_an_unknown_year_is_a_clear_message_not_a_traceback(tmp_path):
+    path = write(tmp_path, ledger(hn("2025-03-01", "100.00", "A")))
+    result = run(path, "--year", "2019")
+    assert result.exit_code == 1
+    assert "no receipts in 2019" in result.output and "Traceback" not in result.output
+    result = run(str(tmp_path / "missing.beancount"))
+    assert result.exit_code == 1 and "no such ledger file" in result.output
+
+
+def test_the_example_ledger_warns_in_2025_without_any_vat_error(example_path):
+    result = run(example_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    years = {y["year"]: y for y in json.loads(result.stdout)}
+    assert set(years) >= {2024, 2025, 2026}
+    assert all(JSON_KEYS <= set(y) and y["status"] for y in years.values())
+    y2025 = years[2025]
+    assert Decimal("31000") <= Decimal(y2025["counted_turnover"]) <= Decimal("36000")
+    assert [a["code"] for a in y2025["alerts"]] == ["vat-share-2025"]
+    assert all(not y["errors"] for y in years.values())
+    assert years[2024]["prorata"] == "121/366"  # practice started 2024-09-02
+    table = run(example_path)
+    assert table.exit_code == 0 and all(f"\n{year} · règles" in table.stdout for year in years)
+    assert os.path.basename(example_path) in table.stdout
