@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import inspect
 import io
-import os
-import tempfile
 
 import click
 from beancount.core import data
 from beancount.parser import printer
 
+from beancount_hn import atomic
 from beancount_hn.importers.categorize import Categorizer, RuleError, load_rules
 from beancount_hn.importers.detect import CSV_JOURNAL, detect, importer_for
 from beancount_hn.importers.layouts import LayoutError, load_layout_file, preset, presets
@@ -50,19 +49,6 @@ def _account_id(ledger: LoadedLedger | None, account: str | None,
             meta = entry.meta if entry is not None else {}
             return str(value), f"{key}: on {meta.get('filename')}:{meta.get('lineno')}"
     return None, ""
-
-
-def _write_atomic(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".hn-extract-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
 
 
 def run_extract(files: tuple[str, ...], account: str | None, ledger: LoadedLedger | None,
@@ -139,7 +125,7 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
                                    f"{type(exc).__name__}: {exc}") from exc
     if output:
         try:
-            _write_atomic(output, text)
+            atomic.write_text(output, text, "utf-8", prefix=".hn-extract-")
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from exc
     else:

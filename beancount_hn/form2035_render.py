@@ -211,23 +211,20 @@ def _reconciliation_text(form: Form2035, width: int) -> list[str]:
     def line(label: str, amount: Decimal) -> None:
         out.append(f"  {label:<{width}} {cents(amount):>14}")
 
+    def by_account(prefix: str, amounts: dict[str, Decimal]) -> None:
+        for account, amount in sorted(amounts.items()):
+            if amount:
+                line(f"{prefix}: {account}", amount)
+
     line("Mouvement net des comptes de trésorerie", rec.treasury)
     line("+ recettes encaissées (lignes créditrices)", rec.receipts)
     line("− dépenses payées (lignes débitrices)", rec.expenses)
-    for account, amount in sorted(rec.neutral.items()):
-        if amount:
-            line(f"± neutre: {account}", amount)
-    for account, amount in sorted(rec.non_deductible.items()):
-        if amount:
-            line(f"± non déductible: {account}", amount)
+    by_account("± neutre", rec.neutral)
+    by_account("± non déductible", rec.non_deductible)
     if rec.personal_funds:
         line("+ dépenses payées sur fonds personnels (apport)", rec.personal_funds)
-    for account, amount in sorted(rec.unexplained.items()):
-        if amount:
-            line(f"! inexpliqué: {account}", amount)
-    for account, amount in sorted(rec.unmapped.items()):
-        if amount:
-            line(f"! compte sans ligne 2035: {account}", amount)
+    by_account("! inexpliqué", rec.unexplained)
+    by_account("! compte sans ligne 2035", rec.unmapped)
     line("Écart", rec.difference)
     out.append("  " + (
         "OK: every euro lands in one line or one declared bucket (rapprochement équilibré)"

@@ -50,8 +50,29 @@ QUOTE_CURRENCY = "EUR"
 _MAX_LISTED = 10  # missing numbers named in one gap message
 
 
+class _Numbered:
+    """The parts of a document's number, for :class:`Invoice` and :class:`VoidedNumber`."""
+
+    __slots__ = ()
+    ref: NumberRef | None
+    date: datetime.date
+
+    @property
+    def series(self) -> str | None:
+        return self.ref.series if self.ref else None
+
+    @property
+    def seq(self) -> int | None:
+        return self.ref.seq if self.ref else None
+
+    @property
+    def year(self) -> int:
+        """The year of the number's sequence (the document date's year without ``{year}``)."""
+        return self.ref.year if self.ref and self.ref.year is not None else self.date.year
+
+
 @dataclass(eq=False, slots=True)
-class Invoice:
+class Invoice(_Numbered):
     """One numbered document: an invoice, or a credit note when ``credit_of`` is set."""
 
     number: str  # canonical spelling (the written text, stripped, if no series fits)
@@ -66,19 +87,6 @@ class Invoice:
     devis: str | None = None
     client_siren: str | None = None
     credit_notes: list[Invoice] = field(default_factory=list)  # applied to this invoice, date order
-
-    @property
-    def series(self) -> str | None:
-        return self.ref.series if self.ref else None
-
-    @property
-    def seq(self) -> int | None:
-        return self.ref.seq if self.ref else None
-
-    @property
-    def year(self) -> int:
-        """The year of the number's sequence (the invoice date's year without ``{year}``)."""
-        return self.ref.year if self.ref and self.ref.year is not None else self.date.year
 
     @property
     def payee(self) -> str | None:
@@ -102,7 +110,7 @@ class Invoice:
 
 
 @dataclass(eq=False, slots=True)
-class VoidedNumber:
+class VoidedNumber(_Numbered):
     """A number declared voided by ``custom "hn-facture-annulee" NUMBER REASON``."""
 
     number: str
@@ -110,18 +118,6 @@ class VoidedNumber:
     reason: str
     ref: NumberRef | None
     entry: data.Custom
-
-    @property
-    def series(self) -> str | None:
-        return self.ref.series if self.ref else None
-
-    @property
-    def seq(self) -> int | None:
-        return self.ref.seq if self.ref else None
-
-    @property
-    def year(self) -> int:
-        return self.ref.year if self.ref and self.ref.year is not None else self.date.year
 
     @property
     def meta(self) -> dict[str, Any]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.errors import where
-from beancount_hn.invoices import build_invoice_book
+from beancount_hn.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.loading import LoadedLedger, load_ledger
-from beancount_hn.notes import DocumentError, find_invoice, find_quote, invoice_document, quote_document
+from beancount_hn.notes import Document, DocumentError, find_invoice, find_quote, invoice_document, quote_document
 from beancount_hn.notes_files import FORMATS, archive_title, write_document, write_year, year_documents
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
@@ -25,48 +27,59 @@ def _refuse_if_broken(loaded: LoadedLedger, entry_meta: dict, what: str) -> None
                                    f"before issuing it:\n{listed}")
 
 
-@click.command()
-@click.argument("number")
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="directory the file is written to")
-@_FORMAT
-def note(number: str, ledger: str, out_dir: str, fmt: str) -> None:
-    """Render the note d'honoraires (or avoir) NUMBER of LEDGER."""
+def _one_document_command(func: Callable) -> click.Command:
+    """``hn note`` / ``hn devis``: NUMBER LEDGER [--out DIR] [--format pdf|html]."""
+    for decorate in reversed((
+            click.command(),
+            click.argument("number"),
+            click.argument("ledger", type=click.Path(dir_okay=False)),
+            click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
+                         help="directory the file is written to"),
+            _FORMAT)):
+        func = decorate(func)
+    return func
+
+
+def _write_one(ledger: str, out_dir: str, fmt: str,
+               document: Callable[[LoadedLedger, InvoiceBook], Document]) -> tuple[Document, str]:
+    """Load LEDGER, make the document ``document`` picks and write it into OUT_DIR.
+
+    Returns the document and its path; any error is one ``click`` line.
+    """
     loaded = load_ledger(ledger)
     book = build_invoice_book(loaded.entries, loaded.index)
     try:
-        invoice = find_invoice(book, number)
-        _refuse_if_broken(loaded, invoice.txn.meta, f"invoice {invoice.number}")
-        doc = invoice_document(book, invoice, Cashbook.build(loaded.entries, loaded.index))
+        doc = document(loaded, book)
         path = write_document(doc, out_dir, fmt)
     except DocumentError as exc:
         raise click.ClickException(f"{ledger}: {exc}") from exc
     except OSError as exc:
         raise click.ClickException(f"cannot write into {out_dir}: {exc}") from exc
+    return doc, path
+
+
+@_one_document_command
+def note(number: str, ledger: str, out_dir: str, fmt: str) -> None:
+    """Render the note d'honoraires (or avoir) NUMBER of LEDGER."""
+    def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
+        invoice = find_invoice(book, number)
+        _refuse_if_broken(loaded, invoice.txn.meta, f"invoice {invoice.number}")
+        return invoice_document(book, invoice, Cashbook.build(loaded.entries, loaded.index))
+
+    doc, path = _write_one(ledger, out_dir, fmt, document)
     kind = " (Factur-X)" if doc.facturx and fmt == "pdf" else ""
     click.echo(f"{doc.title} {doc.number}{kind}: {path}")
 
 
-@click.command()
-@click.argument("number")
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="directory the file is written to")
-@_FORMAT
+@_one_document_command
 def devis(number: str, ledger: str, out_dir: str, fmt: str) -> None:
     """Render the quote (custom "hn-devis") NUMBER of LEDGER, with its signature block."""
-    loaded = load_ledger(ledger)
-    book = build_invoice_book(loaded.entries, loaded.index)
-    try:
+    def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
         quote = find_quote(book, number)
         _refuse_if_broken(loaded, quote.entry.meta, f"quote {quote.number}")
-        doc = quote_document(book, quote)
-        path = write_document(doc, out_dir, fmt)
-    except DocumentError as exc:
-        raise click.ClickException(f"{ledger}: {exc}") from exc
-    except OSError as exc:
-        raise click.ClickException(f"cannot write into {out_dir}: {exc}") from exc
+        return quote_document(book, quote)
+
+    doc, path = _write_one(ledger, out_dir, fmt, document)
     click.echo(f"{doc.title} {doc.number}: {path}")
 
 

@@ -3,20 +3,19 @@
 A single file is written to a temporary name beside its target, then renamed
 (``os.replace``). The archive of a year is made in a temporary directory beside
 the target, then renamed into place; an existing archive is swapped out only
-once the new one is complete.
+once the new one is complete (both by :mod:`beancount_hn.atomic`).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from beancount.core import data
 
+from beancount_hn import atomic
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.facturx_cii import embed_facturx
 from beancount_hn.frtypo import date
@@ -45,26 +44,12 @@ def filename(doc: Document, fmt: str) -> str:
     return f"{safe}.{fmt}"
 
 
-def write_atomic(path: str, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file renamed into place."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".hn-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def write_document(doc: Document, out_dir: str, fmt: str) -> str:
     """Render ``doc`` into ``out_dir`` (created if needed); returns the file's path."""
     content = render(doc, fmt)  # rendered first: an error leaves nothing behind
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, filename(doc, fmt))
-    write_atomic(path, content)
+    atomic.write_bytes(path, content)
     return path
 
 
@@ -88,13 +73,8 @@ def year_documents(entries: Sequence[data.Directive], index: LedgerIndex, year: 
 def write_year(documents: Sequence[Document], out_dir: str, fmt: str, title: str) -> Archive:
     """Write every document and an ``index.html`` into ``out_dir``, atomically as a whole."""
     target = os.path.abspath(out_dir)
-    if os.path.exists(target) and not os.path.isdir(target):
-        raise FileExistsError(f"{out_dir} exists and is not a directory")
-    parent = os.path.dirname(target)
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}-", dir=parent)
-    old = None
-    try:
+    # Private (0700) as the archive always was: the notes name patients.
+    with atomic.replace_directory(out_dir, overwrite=True, private=True) as staging:
         rows = []
         for doc in documents:
             name = filename(doc, fmt)
@@ -103,22 +83,6 @@ def write_year(documents: Sequence[Document], out_dir: str, fmt: str, title: str
             rows.append(IndexRow(doc, name))
         with open(os.path.join(staging, "index.html"), "w", encoding="utf-8") as stream:
             stream.write(render_index(title, rows))
-        if os.path.exists(target):
-            old = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}-old-", dir=parent)
-            os.rmdir(old)
-            os.replace(target, old)
-        try:
-            os.replace(staging, target)
-        except BaseException:
-            if old:
-                os.replace(old, target)  # put the previous archive back
-                old = None
-            raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
     return Archive(target, list(documents))
 
 

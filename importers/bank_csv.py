@@ -28,15 +28,13 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_hn.importers.amounts import AmountError, parse_amount, parse_date
-from beancount_hn.importers.base import HnImporter
+from beancount_hn.importers.base import HnImporter, file_head, head_text, read_layout_table
 from beancount_hn.importers.dedup import IdMaker
 from beancount_hn.importers.layouts import BANK, Layout, LayoutError, preset, presets
-from beancount_hn.importers.table import Header, Row, Table, find_header, read_table
-from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
+from beancount_hn.importers.table import Header, Row, Table, find_header
+from beancount_hn.importers.textfile import ImportFileError
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-#: identify() reads no more than this to find a header.
-SNIFF_BYTES = 16 * 1024
 
 
 class BankCSVImporter(HnImporter):
@@ -57,18 +55,10 @@ class BankCSVImporter(HnImporter):
     # -- beangulp API ------------------------------------------------------------------
 
     def identify(self, filepath: str) -> bool:
-        if not filepath.lower().endswith(CSV_SUFFIXES):
+        raw = file_head(filepath, CSV_SUFFIXES)
+        if raw is None:
             return False
-        try:
-            with open(filepath, "rb") as handle:
-                raw = handle.read(SNIFF_BYTES)
-        except OSError:
-            return False
-        try:
-            text, _ = decode(raw, filepath, self.layout.encoding)
-        except ImportFileError:
-            # The sample may end inside a character: extract() will judge the whole file.
-            text = "" if b"\x00" in raw else raw.decode("utf-8", "ignore")
+        text = head_text(raw, filepath, self.layout.encoding)
         headers = find_header(text, [self.layout])
         if not headers:
             return False
@@ -85,28 +75,15 @@ class BankCSVImporter(HnImporter):
         others = [l for n, l in table.items() if n != self.layout.name and l.kind == BANK]
         return any(h.score > score for h in find_header(text, others))
 
-    def date(self, filepath: str) -> datetime.date | None:
-        dates = [e.date for e in self.read_entries(filepath) if isinstance(e, data.Transaction)]
-        return max(dates) if dates else None
-
     def filename(self, filepath: str) -> str | None:
         return f"{self.layout.name}.{os.path.basename(filepath)}"
-
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        return self.finish(self.read_entries(filepath), existing)
 
     # -- reading ---------------------------------------------------------------------
 
     def read_table(self, filepath: str) -> Table:
         """The file's table, or an error naming the file (and line)."""
-        text, _ = decode(read_bytes(filepath), filepath, self.layout.encoding)
-        headers = find_header(text, [self.layout])
-        if not headers:
-            names = ", ".join("/".join(v) for v in self.layout.columns.values())
-            raise ImportFileError(filepath, f"no header row of layout {self.layout.name!r} in the "
-                                            f"first lines (expected columns: {names})")
-        table = read_table(filepath, text, headers[0])
-        number = self._account_number(text, headers[0], table)
+        text, table = read_layout_table(filepath, self.layout)
+        number = self._account_number(text, table.header, table)
         self.check_account(filepath, number)
         return table
 

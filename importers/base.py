@@ -4,7 +4,11 @@
   a file of another account is not identified, and extracting it is an error;
 * categorisation of the imported lines (:mod:`.categorize`);
 * deduplication by stable id, invoice number and amount/date
-  (:mod:`.dedup`), used by beangulp, Fava and ``hn extract`` alike.
+  (:mod:`.dedup`), used by beangulp, Fava and ``hn extract`` alike;
+* ``date()`` and ``extract()`` over the subclass's ``read_entries()``.
+
+The module functions serve the invoice-journal importer as well: the first
+bytes ``identify()`` looks at, and the table of a CSV layout.
 """
 
 from __future__ import annotations
@@ -19,7 +23,50 @@ from beancount.core.amount import Amount
 
 from beancount_hn.importers.categorize import Categorizer
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
-from beancount_hn.importers.textfile import ImportFileError
+from beancount_hn.importers.layouts import Layout
+from beancount_hn.importers.table import Table, find_header, read_table
+from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
+
+#: identify() reads no more than this of a file by default.
+SNIFF_BYTES = 16 * 1024
+
+
+def file_head(filepath: str, suffixes: tuple[str, ...], size: int = SNIFF_BYTES) -> bytes | None:
+    """The first ``size`` bytes of a file named ``*<suffix>`` (any case), for ``identify()``.
+
+    None for another name or a file that cannot be read: not this importer's.
+    """
+    if not filepath.lower().endswith(suffixes):
+        return None
+    try:
+        with open(filepath, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return None
+
+
+def head_text(raw: bytes, filepath: str, encoding: str) -> str:
+    """The text of a file's first bytes, in which ``identify()`` looks for a header."""
+    try:
+        text, _ = decode(raw, filepath, encoding)
+    except ImportFileError:
+        # The sample may end inside a character: extract() will judge the whole file.
+        text = "" if b"\x00" in raw else raw.decode("utf-8", "ignore")
+    return text
+
+
+def read_layout_table(filepath: str, layout: Layout, what: str = "layout") -> tuple[str, Table]:
+    """The file's text and its table of ``layout``, or an error naming the file (and line).
+
+    ``what`` names the layout in the error: ``"layout"``, ``"journal layout"``.
+    """
+    text, _ = decode(read_bytes(filepath), filepath, layout.encoding)
+    headers = find_header(text, [layout])
+    if not headers:
+        names = ", ".join("/".join(v) for v in layout.columns.values())
+        raise ImportFileError(filepath, f"no header row of {what} {layout.name!r} in the first lines "
+                                        f"(expected columns: {names})")
+    return text, read_table(filepath, text, headers[0])
 
 
 def account_key(text: str) -> str:
@@ -71,6 +118,17 @@ class HnImporter(beangulp.Importer):
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         mark_duplicates(entries, existing, self.importer_account, self.window_days)
+
+    def date(self, filepath: str) -> datetime.date | None:
+        dates = [e.date for e in self.read_entries(filepath) if isinstance(e, data.Transaction)]
+        return max(dates) if dates else None
+
+    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+        return self.finish(self.read_entries(filepath), existing)
+
+    def read_entries(self, filepath: str) -> list[data.Directive]:
+        """Transactions and balances of the file, not yet categorised."""
+        raise NotImplementedError
 
     # -- helpers for subclasses -------------------------------------------------------
 

@@ -22,7 +22,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from lxml import etree
 
-from beancount_hn.importers.base import HnImporter
+from beancount_hn.importers.base import HnImporter, file_head
 from beancount_hn.importers.dedup import IdMaker
 from beancount_hn.importers.textfile import ImportFileError, read_bytes
 from beancount_hn.importers.xmlsafe import parse_xml
@@ -74,24 +74,11 @@ class CamtImporter(HnImporter):
         self.kinds = kinds
 
     def identify(self, filepath: str) -> bool:
-        if not filepath.lower().endswith(XML_SUFFIXES):
-            return False
-        try:
-            with open(filepath, "rb") as handle:
-                head = handle.read(8192)
-        except OSError:
-            return False
-        if camt_kind(head) not in self.kinds:
+        head = file_head(filepath, XML_SUFFIXES, 8192)
+        if head is None or camt_kind(head) not in self.kinds:
             return False
         ibans = re.findall(rb"<(?:\w+:)?IBAN>\s*([A-Z0-9 ]+?)\s*</", head)
         return not ibans or any(self.is_own_account(i.decode("ascii")) for i in ibans)
-
-    def date(self, filepath: str) -> datetime.date | None:
-        dates = [e.date for e in self.read_entries(filepath) if isinstance(e, data.Transaction)]
-        return max(dates) if dates else None
-
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        return self.finish(self.read_entries(filepath), existing)
 
     def read_entries(self, filepath: str) -> list[data.Directive]:
         """Transactions and balances of the file, not yet categorised."""

@@ -38,10 +38,11 @@ from beancount.core.amount import Amount
 from beancount_hn.acts import ActError, act_status, parse_acts
 from beancount_hn.config import load_config
 from beancount_hn.importers.amounts import CENT, AmountError, parse_amount, parse_date
+from beancount_hn.importers.base import file_head, head_text, read_layout_table
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
 from beancount_hn.importers.layouts import JOURNAL, Layout, LayoutError, preset
-from beancount_hn.importers.table import Header, Row, find_header, read_table
-from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
+from beancount_hn.importers.table import Header, Row, find_header
+from beancount_hn.importers.textfile import ImportFileError
 
 DEFAULT_LAYOUT = "logiciel-metier"
 _ACT_SEPARATORS = re.compile(r"\s*[+,;/]\s*")
@@ -89,18 +90,10 @@ class JournalImporter(beangulp.Importer):
         return f"beancount_hn.journal.{self.layout.name}"
 
     def identify(self, filepath: str) -> bool:
-        if not filepath.lower().endswith((".csv", ".txt")):
+        raw = file_head(filepath, (".csv", ".txt"))
+        if raw is None:
             return False
-        try:
-            with open(filepath, "rb") as handle:
-                raw = handle.read(16 * 1024)
-        except OSError:
-            return False
-        try:
-            text, _ = decode(raw, filepath, self.layout.encoding)
-        except ImportFileError:
-            text = "" if b"\x00" in raw else raw.decode("utf-8", "ignore")
-        return bool(find_header(text, [self.layout]))
+        return bool(find_header(head_text(raw, filepath, self.layout.encoding), [self.layout]))
 
     def account(self, filepath: str) -> str:
         return self.archive_account
@@ -113,13 +106,7 @@ class JournalImporter(beangulp.Importer):
         mark_duplicates(entries, existing)
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        text, _ = decode(read_bytes(filepath), filepath, self.layout.encoding)
-        headers = find_header(text, [self.layout])
-        if not headers:
-            names = ", ".join("/".join(v) for v in self.layout.columns.values())
-            raise ImportFileError(filepath, f"no header row of journal layout {self.layout.name!r} "
-                                            f"in the first lines (expected columns: {names})")
-        table = read_table(filepath, text, headers[0])
+        _, table = read_layout_table(filepath, self.layout, "journal layout")
         for line, _ in table.trailer:
             raise ImportFileError(filepath, "row shorter than the header: truncated or malformed",
                                   line)

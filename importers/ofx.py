@@ -18,7 +18,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from ofxtools.Parser import OFXTree
 
-from beancount_hn.importers.base import HnImporter, same_account
+from beancount_hn.importers.base import HnImporter, file_head, same_account
 from beancount_hn.importers.textfile import ImportFileError, read_bytes
 from beancount_hn.importers.xmlsafe import reject_markup_declarations
 
@@ -41,24 +41,11 @@ class OFXImporter(HnImporter):
     _raw_dates: dict[tuple[str, str], datetime.date] = {}
 
     def identify(self, filepath: str) -> bool:
-        if not filepath.lower().endswith(OFX_SUFFIXES):
-            return False
-        try:
-            with open(filepath, "rb") as handle:
-                head = handle.read(4096)
-        except OSError:
-            return False
-        if not looks_like_ofx(head):
+        head = file_head(filepath, OFX_SUFFIXES, 4096)
+        if head is None or not looks_like_ofx(head):
             return False
         found = re.search(rb"<ACCTID>\s*([^<\s]+)", head)
         return self.is_own_account(found.group(1).decode("ascii", "replace") if found else None)
-
-    def date(self, filepath: str) -> datetime.date | None:
-        dates = [e.date for e in self.read_entries(filepath) if isinstance(e, data.Transaction)]
-        return max(dates) if dates else None
-
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        return self.finish(self.read_entries(filepath), existing)
 
     def _statements(self, filepath: str) -> list[Any]:
         raw = read_bytes(filepath)

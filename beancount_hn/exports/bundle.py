@@ -28,15 +28,13 @@ import datetime
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn import __version__, lines2035
+from beancount_hn import __version__, atomic, lines2035
 from beancount_hn import form2035_render as render2035
 from beancount_hn.assets import build_registre
 from beancount_hn.cashbook import Cashbook
@@ -242,42 +240,22 @@ def write_bundle(bundle: Bundle, out: str, *, force: bool = False) -> str:
     """Write the files to directory ``out`` atomically; return its absolute path.
 
     The target is created complete or not at all: files are written to a
-    temporary directory in the same parent, then renamed. An existing ``out``
-    is replaced only with ``force`` (renamed aside, then removed). The
-    directory is private (mode 0700, as ``mkdtemp`` makes it): it holds
-    health data.
+    temporary directory in the same parent, then renamed
+    (:func:`beancount_hn.atomic.replace_directory`). An existing ``out`` is
+    replaced only with ``force`` (renamed aside, then removed). The directory
+    is private (mode 0700): it holds health data.
     """
-    target = os.path.abspath(out)
-    if os.path.exists(target):
-        if not os.path.isdir(target):
-            raise ExportError(f"{out} exists and is not a directory; choose another --out")
-        if not force:
-            raise ExportError(f"{out} already exists; use --force to replace it, or choose another --out")
-    parent = os.path.dirname(target)
-    os.makedirs(parent, exist_ok=True)
-    base = os.path.basename(target)
-    temp = tempfile.mkdtemp(prefix=f".{base}.", suffix=".tmp", dir=parent)
     try:
-        for item in bundle.files:
-            path = os.path.join(temp, item.name)
-            with open(path, "wb") as handle:
-                handle.write(item.content)
-                handle.flush()
-                os.fsync(handle.fileno())
-        if os.path.exists(target):
-            aside = tempfile.mkdtemp(prefix=f".{base}.", suffix=".old", dir=parent)
-            os.rmdir(aside)
-            os.rename(target, aside)
-            try:
-                os.rename(temp, target)
-            except OSError:
-                os.rename(aside, target)  # put the previous bundle back
-                raise
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            os.rename(temp, target)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    return target
+        with atomic.replace_directory(out, overwrite=force, private=True) as temp:
+            for item in bundle.files:
+                path = os.path.join(temp, item.name)
+                with open(path, "wb") as handle:
+                    handle.write(item.content)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+    except atomic.TargetNotADirectory as exc:
+        raise ExportError(f"{out} exists and is not a directory; choose another --out") from exc
+    except atomic.TargetExists as exc:
+        raise ExportError(f"{out} already exists; use --force to replace it, or choose another --out") from exc
+    return os.path.abspath(out)
 

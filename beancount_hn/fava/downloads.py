@@ -16,11 +16,14 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from beancount_hn import form2035_render
 from beancount_hn.fava.figures import LedgerFigures
 
 CSV = "text/csv; charset=utf-8"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,51 +64,42 @@ def form2035_json(figures: LedgerFigures, year: int) -> Download:
     return Download(f"2035-{year}.json", "application/json", text.encode("utf-8"))
 
 
-def fec(figures: LedgerFigures, year: int) -> Download:
-    module = _module("beancount_hn.exports.fec")
+def _export(name: str, missing: str, make: Callable[[Any], T]) -> T:
+    """``make(module)`` with the export module ``beancount_hn.exports.<name>``.
+
+    A missing module or an export error (bad input) is a :class:`DownloadError`.
+    """
+    module = _module(f"beancount_hn.exports.{name}")
     if module is None:
-        raise DownloadError("this installation of beancount-hn has no FEC export")
+        raise DownloadError(f"this installation of beancount-hn has no {missing}")
     try:
-        built = module.build_fec(figures.entries, figures.index, year, cashbook=figures.cashbook)
-        rendered = module.render_fec(built)
+        return make(module)
     except _export_error() as exc:
         raise DownloadError(str(exc)) from exc
+
+
+def fec(figures: LedgerFigures, year: int) -> Download:
+    rendered = _export("fec", "FEC export", lambda module: module.render_fec(
+        module.build_fec(figures.entries, figures.index, year, cashbook=figures.cashbook)))
     return Download(rendered.filename, f"text/plain; charset={rendered.charset}", rendered.content)
 
 
 def livre_journal(figures: LedgerFigures, year: int) -> Download:
-    module = _module("beancount_hn.exports.livre_journal")
-    if module is None:
-        raise DownloadError("this installation of beancount-hn has no livre-journal export")
-    try:
-        book = module.build_livre_journal(figures.entries, figures.index, year, cashbook=figures.cashbook)
-        text = module.render_csv(book)
-    except _export_error() as exc:
-        raise DownloadError(str(exc)) from exc
+    text = _export("livre_journal", "livre-journal export", lambda module: module.render_csv(
+        module.build_livre_journal(figures.entries, figures.index, year, cashbook=figures.cashbook)))
     return Download(f"livre-journal-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def registre(figures: LedgerFigures, year: int) -> Download:
-    module = _module("beancount_hn.exports.registre")
-    if module is None:
-        raise DownloadError("this installation of beancount-hn has no registre export")
-    try:
-        view = module.build_registre_view(figures.entries, figures.index, year, registre=figures.registre)
-        text = module.render_csv(view)
-    except _export_error() as exc:
-        raise DownloadError(str(exc)) from exc
+    text = _export("registre", "registre export", lambda module: module.render_csv(
+        module.build_registre_view(figures.entries, figures.index, year, registre=figures.registre)))
     return Download(f"registre-immobilisations-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def _bundle(figures: LedgerFigures, year: int, *, pseudonymise: bool) -> Download:
-    module = _module("beancount_hn.exports.bundle")
-    if module is None:
-        raise DownloadError("this installation of beancount-hn has no export bundle")
-    try:
-        built = module.build_bundle(figures.entries, figures.index, year, pseudonymise=pseudonymise,
-                                    ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name)
-    except _export_error() as exc:
-        raise DownloadError(str(exc)) from exc
+    built = _export("bundle", "export bundle", lambda module: module.build_bundle(
+        figures.entries, figures.index, year, pseudonymise=pseudonymise,
+        ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name))
     folder = f"export-{year}" + ("-pseudonymise" if pseudonymise else "")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
