@@ -312,11 +312,15 @@ def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Reg
     """Read every purchase and disposal of fixed assets, in date order."""
     registre = Registre()
     live: dict[str, list[Asset]] = {}  # account -> assets not yet disposed of
+    asset_accounts: dict[str, bool] = {}  # is_asset_account, once per account
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
         for i, posting in enumerate(entry.postings):
-            if posting.units is None or not is_asset_account(index, posting.account):
+            is_asset = asset_accounts.get(posting.account)
+            if is_asset is None:
+                is_asset = asset_accounts[posting.account] = is_asset_account(index, posting.account)
+            if posting.units is None or not is_asset:
                 continue
             number = posting.units.number
             is_disposal = number < 0 or (number == 0 and posting.meta and "cession" in posting.meta)

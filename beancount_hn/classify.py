@@ -29,7 +29,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.acts import ActError, act_status
+from beancount_hn.acts import ActError, act_status, parse_acts
 from beancount_hn.config import CONVENTION_STATUSES, normalize_word
 from beancount_hn.errors import error_type, source_of
 from beancount_hn.ledger import LedgerIndex
@@ -130,6 +130,18 @@ def _act_value(value: Any, where: str, on: datetime.date, extra: frozenset[str])
         raise StatusError(f"{exc} ({where})") from exc
 
 
+def _act_window(text: str, extra: frozenset[str]) -> tuple[datetime.date, datetime.date | None, str | None]:
+    """The dates an ``acte:`` value is valid on, and its single status (None: ask act_status)."""
+    try:
+        acts = parse_acts(text, extra)
+    except ActError:
+        return datetime.date.max, None, None
+    statuses = {act.letter.status for act in acts}
+    ends = [act.letter.valid_to for act in acts if act.letter.valid_to]
+    start = max(act.letter.valid_from for act in acts)
+    return start, min(ends) if ends else None, statuses.pop() if len(statuses) == 1 else None
+
+
 class Classifier:
     """Resolves receipts against one ledger's accounts and configuration."""
 
@@ -139,12 +151,26 @@ class Classifier:
         self._account_convention: dict[str, str | None] = {}
         self._account_vat: dict[str, str | None] = {}
         self._receipt_account: dict[str, bool] = {}
+        # acte: text -> (first day, last day, status): a FSE lot repeats a few codes
+        # thousands of times; act_status (and its message) only outside the window.
+        self._act_windows: dict[str, tuple[datetime.date, datetime.date | None, str | None]] = {}
+        self._act_sources: dict[Any, str] = {}
 
     def is_receipt_account(self, account: str) -> bool:
         known = self._receipt_account.get(account)
         if known is None:
             known = self._receipt_account[account] = self.index.is_receipt_account(account)
         return known
+
+    def _act(self, value: Any, where: str, on: datetime.date) -> str:
+        text = str(value)
+        window = self._act_windows.get(text)
+        if window is None:
+            window = self._act_windows[text] = _act_window(text, self.extra_letters)
+        start, end, status = window
+        if status is not None and start <= on and (end is None or on <= end):
+            return status
+        return _act_value(value, where, on, self.extra_letters)
 
     def _from_account(self, cache: dict[str, str | None], account: str, key: str, parse) -> str | None:
         if account not in cache:
@@ -158,7 +184,7 @@ class Classifier:
         if "convention" in pmeta:
             return parse_convention_status(pmeta["convention"], "posting convention:"), "convention: (posting)"
         if "acte" in pmeta:
-            status = _act_value(pmeta["acte"], "posting acte:", txn.date, self.extra_letters)
+            status = self._act(pmeta["acte"], "posting acte:", txn.date)
             return status, f"acte: {pmeta['acte']} (posting)"
         status = self._from_account(self._account_convention, posting.account, "convention", parse_convention_status)
         if status is not None:
@@ -166,7 +192,7 @@ class Classifier:
         if "convention" in tmeta:
             return parse_convention_status(tmeta["convention"], "transaction convention:"), "convention: (transaction)"
         if "acte" in tmeta:
-            status = _act_value(tmeta["acte"], "transaction acte:", txn.date, self.extra_letters)
+            status = self._act(tmeta["acte"], "transaction acte:", txn.date)
             return status, f"acte: {tmeta['acte']} (transaction)"
         raise StatusError(
             f"recette non classée / unclassified receipt on {posting.account}: add "
@@ -189,12 +215,29 @@ class Classifier:
         """The receipts of one transaction and the errors of those it cannot classify."""
         receipts: list[Receipt] = []
         errors = []
+        known = self._receipt_account
+        txn_vat = "tva" in (txn.meta or {})
         for i, posting in enumerate(txn.postings):
-            if not self.is_receipt_account(posting.account):
+            is_receipt = known.get(posting.account)
+            if is_receipt is None:
+                is_receipt = self.is_receipt_account(posting.account)
+            if not is_receipt:
                 continue
+            pmeta = posting.meta
             try:
-                convention, source = self._convention(txn, posting)
-                vat, is_default = self._vat(txn, posting, convention)
+                if (pmeta and "acte" in pmeta and "convention" not in pmeta and "tva" not in pmeta
+                        and not txn_vat and self._account_vat.get(posting.account, "") is None):
+                    # A FSE line, thousands a year: the same resolution as _convention and
+                    # _vat (posting acte:, no tva: anywhere), without their lookups.
+                    acte = pmeta["acte"]
+                    convention = self._act(acte, "posting acte:", txn.date)
+                    source = self._act_sources.get(acte)
+                    if source is None:  # one string per code: receipts of a ledger share them
+                        source = self._act_sources[acte] = f"acte: {acte} (posting)"
+                    vat, is_default = default_vat_status(convention, self.index, txn.date), True
+                else:
+                    convention, source = self._convention(txn, posting)
+                    vat, is_default = self._vat(txn, posting, convention)
             except StatusError as exc:
                 errors.append(ClassificationError(source_of(txn), str(exc), txn))
                 continue

@@ -250,7 +250,8 @@ def _round_euros(amount: Decimal) -> Decimal:
 def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
                  cashbook: Cashbook | None = None, registre: Registre | None = None) -> Form2035:
     """The 2035 of ``year`` (a calendar year, cash basis) from a loaded ledger."""
-    cashbook = cashbook or Cashbook.build(entries, index)
+    # Only the year's settlements are read: the other years may be aggregated (same figures).
+    cashbook = cashbook or Cashbook.build_for_year(entries, index, year)
     registre = registre or build_registre(entries, index)
     builder = _FormBuilder(index, year)
     for settlement in cashbook.for_year(year):

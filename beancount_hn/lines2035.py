@@ -141,7 +141,13 @@ def normalize_value(value: Any) -> str | None:
         if value != int(value):
             return None
         value = str(int(value))
-    text = str(value).strip()
+    return _normalize_text(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_text(value: str) -> str | None:
+    """``normalize_value`` of a text: called for every settlement of a year, so cached."""
+    text = value.strip()
     special = _SPECIAL_ALIASES.get(normalize_word(text))
     if special is not None:
         return special

@@ -242,7 +242,11 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     sums: dict[int, _Sums] = defaultdict(_Sums)
     if taxable or (with_exempt and receipt_txns):
         if cashbook is None:
-            cashbook = Cashbook.build(entries, index)
+            # Without exempt totals only the taxable transactions' settlements are read:
+            # the others may be aggregated (exact for these, several times cheaper).
+            detailed = None if with_exempt else {id(txn) for txn, _ in taxable}
+            cashbook = Cashbook.build(entries, index, detail=None if detailed is None
+                                      else lambda txn: id(txn) in detailed)
         events: list[tuple[int, int, int, Settlement, Receipt]] = []
         for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
             by_index = {r.index: r for r in txn_receipts}

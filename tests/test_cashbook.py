@@ -255,3 +255,23 @@ def test_settlements_close_every_treasury_movement(operations):
     invoiced = sum((a for k, a, _ in operations if k in ("invoice", "cash")), Decimal(0))
     received = sum((s.amount for s in cashbook.settlements if s.bucket == INCOME), Decimal(0))
     assert received <= invoiced
+
+
+def test_vat_collected_on_a_receivable_is_not_a_receipt():
+    cashbook, _ = book("""
+    2025-01-01 open Liabilities:TVA
+    2025-03-04 * "Entreprise" "Atelier, TVA 20 %" ^F-9
+      Assets:Creances:Patients   120.00 EUR
+      Income:HN                 -100.00 EUR
+      Liabilities:TVA            -20.00 EUR
+    2025-03-20 * "Entreprise" "Règlement" ^F-9
+      Assets:Banque              120.00 EUR
+      Assets:Creances:Patients  -120.00 EUR
+    2025-04-30 * "SIE" "TVA de mars"
+      Liabilities:TVA             20.00 EUR
+      Assets:Banque              -20.00 EUR
+    """)
+    assert totals(cashbook) == {(INCOME, "Income:HN"): Decimal("100.00"),
+                                (NEUTRAL, "Liabilities:TVA"): Decimal("0.00")}
+    assert [(s.date.month, s.account, s.amount) for s in cashbook.settlements if s.bucket == NEUTRAL] == [
+        (3, "Liabilities:TVA", Decimal("20.00")), (4, "Liabilities:TVA", Decimal("-20.00"))]
