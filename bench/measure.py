@@ -1,0 +1,224 @@
+"""One measurement, in a fresh process: load a ledger, time it, report the peak memory.
+
+``bench/run.py`` starts this script once per repeat so every load starts cold
+(no warm caches, no garbage from the previous load) and its peak RSS is its
+own. It prints one JSON object on stdout::
+
+    python bench/measure.py load LEDGER [--plugins]    # (a): loader.load_file [then the hn chain alone]
+    python bench/measure.py reports LEDGER --year 2025 # (b) + hn 2035 and hn invoices on the loaded entries
+    python bench/measure.py fava LEDGER                # Fava's load and the hn extension page renders
+
+Each figure is given twice: ``*_s`` is wall-clock time (``time.perf_counter``),
+``*_cpu`` the process's CPU time (``time.process_time``), which other processes
+on a shared machine disturb much less; ``rss_kb`` is the peak resident set size
+right after the load, before any report runs: ``VmHWM`` of ``/proc/self/status``
+on Linux (``getrusage``'s ``ru_maxrss`` elsewhere, which Linux carries over
+from the parent process across ``fork``/``exec`` and so cannot be used there). Beancount's pickle cache is
+disabled (``BEANCOUNT_DISABLE_LOAD_CACHE=1``) so it never hides the parsing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+
+SKIPPED = "skipped"
+
+
+class Clock:
+    """Wall-clock and CPU time of one call."""
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+
+    def __call__(self, function: Callable[[], Any]) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = function()
+        self.wall, self.cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return result
+
+    def record(self, result: dict[str, Any], name: str) -> None:
+        result[f"{name}_s"], result[f"{name}_cpu"] = self.wall, self.cpu
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident set size in kilobytes, since it started."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def _optional(module: str) -> Any:
+    """Import ``module``, or return None when it is not written yet."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            return None
+        raise
+
+
+def load(path: str, plugins: bool = False) -> dict[str, Any]:
+    """Time ``loader.load_file`` (plugins as the file declares them).
+
+    With ``plugins``, then time ``beancount_hn.plugins.all`` alone on the loaded
+    entries, in the same process: the plugins' own cost, seconds after the load
+    it is compared with (a steadier ratio than two loads on a busy machine).
+    """
+    from beancount import loader
+
+    clock = Clock()
+    entries, errors, options_map = clock(lambda: loader.load_file(path))
+    result = {"rss_kb": peak_rss_kb()}
+    clock.record(result, "load")
+    if plugins:
+        from beancount_hn.plugins.all import run_all
+
+        clock(lambda: run_all(entries, options_map))
+        clock.record(result, "chain")
+    return {**result, **_summary(entries, errors)}
+
+
+def _summary(entries: list, errors: list) -> dict[str, Any]:
+    return {"entries": len(entries), "errors": len(errors),
+            "first_errors": [f"{e.source.get('filename')}:{e.source.get('lineno')}: {e.message}"
+                             for e in errors[:5] if e.source]}
+
+
+def reports(path: str, year: int) -> dict[str, Any]:
+    """The load, then the ``hn 2035`` and ``hn invoices`` computations on the loaded entries."""
+    from beancount import loader
+
+    from beancount_hn.ledger import LedgerIndex
+
+    clock = Clock()
+    entries, errors, options_map = clock(lambda: loader.load_file(path))
+    result: dict[str, Any] = {"rss_kb": peak_rss_kb(),
+                              **_summary(entries, errors)}
+    clock.record(result, "load")
+    # What loading.load_ledger adds to the loader for every hn command.
+    index = clock(lambda: LedgerIndex.build(entries, options_map))
+    clock.record(result, "index")
+
+    form2035 = _optional("beancount_hn.form2035")
+    if form2035 is None:
+        result["form2035"] = f"{SKIPPED}: beancount_hn.form2035 not installed yet"
+    else:
+        form = clock(lambda: form2035.compute_2035(entries, index, year))
+        clock.record(result, "form2035")
+        result["form2035_closed"] = bool(form.reconciliation.closed)
+        result["form2035_errors"] = len(form.errors)
+
+    invoices = _optional("beancount_hn.invoices")
+    report_module = _optional("beancount_hn.invoice_report")
+    if invoices is None or report_module is None:
+        result["invoices"] = f"{SKIPPED}: beancount_hn.invoices / invoice_report not installed yet"
+    else:
+        from beancount_hn.cashbook import Cashbook
+
+        as_of = datetime.date(year, 12, 31)
+
+        def invoice_report() -> Any:
+            # The same calls as beancount_hn.invoices_cli.invoices, minus the printing.
+            book = invoices.build_invoice_book(entries, index)
+            numbered = {id(invoice.txn) for invoice in book.invoices}
+            cashbook = Cashbook.build(entries, index, detail=lambda txn: id(txn) in numbered)
+            return book, report_module.invoice_report(book, cashbook, as_of, year)
+
+        book, report = clock(invoice_report)
+        clock.record(result, "invoices")
+        result["invoices_count"] = len(book.invoices)
+        result["invoices_unpaid"] = len(report.unpaid)
+    return result
+
+
+FAVA_MODULE = "beancount_hn.fava"
+FAVA_RENDERS = 5
+
+
+def fava(path: str) -> dict[str, Any]:
+    """Fava's own load of ``path`` with the hn extension, then its report page, rendered repeatedly.
+
+    ``path`` is a ledger without the ``fava-extension`` directive: a sibling
+    file that includes it and declares the extension is written next to it.
+    """
+    if _optional(FAVA_MODULE) is None:
+        return {"fava": f"{SKIPPED}: {FAVA_MODULE} not installed yet"}
+    if _optional("fava.application") is None:
+        return {"fava": f"{SKIPPED}: fava not installed"}
+    from fava.application import create_app
+
+    directory, name = os.path.split(os.path.abspath(path))
+    wrapper = os.path.join(directory, f".fava-{name}")
+    with open(wrapper, "w", encoding="utf-8") as handle:
+        handle.write(f'include "{name}"\n1970-01-01 custom "fava-extension" "{FAVA_MODULE}"\n')
+    try:
+        load_s, app = _timed(lambda: create_app([wrapper], load=True))
+        app.testing = True
+        client = app.test_client()
+        ledgers = app.config["LEDGERS"]
+        slug, ledger = next(iter(ledgers.items()))
+        result: dict[str, Any] = {"fava_load_s": load_s}
+        details = [d for d in ledger.extensions.extension_details if d.report_title]
+        if not details:
+            return {**result, "fava": f"{SKIPPED}: {FAVA_MODULE} has no report page (report_title)"}
+        pages: dict[str, Any] = {}
+        for detail in details:
+            url = f"/{slug}/extension/{detail.name}/"
+            times = []
+            status = None
+            for _ in range(FAVA_RENDERS):
+                seconds, response = _timed(lambda url=url: client.get(url))
+                status = response.status_code
+                times.append(seconds)
+            pages[detail.name] = {"url": url, "status": status, "render_s": times}
+        result["fava_pages"] = pages
+        return result
+    finally:
+        os.unlink(wrapper)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="One benchmark measurement (used by bench/run.py).")
+    parser.add_argument("what", choices=("load", "reports", "fava"))
+    parser.add_argument("ledger")
+    parser.add_argument("--year", type=int, default=None)
+    parser.add_argument("--plugins", action="store_true", help="load: also time the hn plugin chain alone")
+    args = parser.parse_args(argv)
+    if args.what == "load":
+        result = load(args.ledger, args.plugins)
+    elif args.what == "fava":
+        result = fava(args.ledger)
+    else:
+        if args.year is None:
+            parser.error("reports needs --year")
+        result = reports(args.ledger, args.year)
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

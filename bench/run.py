@@ -1,0 +1,393 @@
+"""Benchmarks of beancount-hn against plain Beancount, in one run.
+
+    python bench/run.py                  # the full run (about 10 minutes on 2 cores, 3 GB of memory)
+    python bench/run.py --quick          # a smoke run: 2 years, scales 1-2-4, headline scale 2
+
+On ledgers from ``bench/generate.py`` (the same text loaded with and without
+``plugin "beancount_hn.plugins.all"``), each measurement in a fresh process
+(``bench/measure.py``), repeated, reported as min / median:
+
+(a) ``loader.load_file`` without the hn plugins;
+(b) the same with ``beancount_hn.plugins.all``;
+(c) ``hn 2035 --year Y``: its own load (b) + ``LedgerIndex.build`` + ``compute_2035``;
+(d) ``hn invoices --year Y``: its own load (b) + index + invoice book, cash book and report;
+(e) each importer's rows per second (``bench/bench_importers.py``, when written);
+(f) the Fava extension page: Fava's load, then the page rendered several times.
+
+Then the ratios b/a and c/a on the headline ledger (scale 10: over 100 000
+transactions and 1 000 000 postings), the linearity of every figure at scales
+1, 2 and 4 (doubling the ledger should at most double each figure), the peak
+RSS of (b) against (a), and a last line ``plugins_overhead_ratio=<b/a>``.
+Each figure is timed in wall-clock and CPU seconds; the ratios use the
+minimum CPU time of the repeats, the measurement least disturbed by other
+processes on a shared machine (wall-clock ratios are printed too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+GENERATE = os.path.join(HERE, "generate.py")
+MEASURE = os.path.join(HERE, "measure.py")
+IMPORTERS_BENCH = os.path.join(HERE, "bench_importers.py")
+EXAMPLE = os.path.join(ROOT, "ledger_example", "main.beancount")
+
+#: Targets of issue 10.
+TARGET_OVERHEAD, AIM_OVERHEAD = 1.10, 1.05
+TARGET_2035, TARGET_RSS, TARGET_DOUBLING = 1.2, 1.2, 2.0
+
+
+# --- measurements --------------------------------------------------------------------------------
+
+
+def child(*args: str, timeout: float = 1800) -> dict[str, Any]:
+    """Run ``bench/measure.py`` in a fresh interpreter and return its JSON."""
+    env = {**os.environ, "BEANCOUNT_DISABLE_LOAD_CACHE": "1"}
+    proc = subprocess.run([sys.executable, MEASURE, *args], capture_output=True, text=True, env=env,
+                          timeout=timeout, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench/measure.py {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Series:
+    """Repeated timings of one figure: wall-clock and CPU seconds."""
+
+    values: list[float] = field(default_factory=list)  # wall clock
+    cpu: list[float] = field(default_factory=list)
+
+    def add(self, wall: float, cpu: float) -> None:
+        self.values.append(wall)
+        self.cpu.append(cpu)
+
+    @property
+    def min(self) -> float:
+        """The least disturbed CPU time: what the ratios use."""
+        return min(self.cpu)
+
+    @property
+    def wall_min(self) -> float:
+        return min(self.values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def __str__(self) -> str:
+        return f"{self.wall_min:8.2f} s  {self.median:8.2f} s  {self.min:8.2f} s"
+
+
+@dataclass
+class Ledger:
+    """A generated (or example) ledger and its measurements."""
+
+    label: str
+    plain: str
+    with_plugins: str
+    transactions: int | None = None
+    postings: int | None = None
+    a: Series = field(default_factory=Series)  # plain load
+    b: Series = field(default_factory=Series)  # load with plugins
+    chain: Series = field(default_factory=Series)  # the plugin chain alone, in the (a) process
+    c: Series = field(default_factory=Series)  # hn 2035: load (b) + index + compute
+    c_compute: Series = field(default_factory=Series)
+    d: Series = field(default_factory=Series)  # hn invoices: load (b) + index + compute
+    d_compute: Series = field(default_factory=Series)
+    rss_a: list[int] = field(default_factory=list)
+    rss_b: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def measure(self, repeats: int, year: int) -> None:
+        for _ in range(repeats):  # interleaved, so a load peak of the machine hits both
+            plain = child("load", self.plain, "--plugins")
+            self._check(plain, "without plugins")
+            self.a.add(plain["load_s"], plain["load_cpu"])
+            self.chain.add(plain["chain_s"], plain["chain_cpu"])
+            self.rss_a.append(plain["rss_kb"])
+            full = child("reports", self.with_plugins, "--year", str(year))
+            self._check(full, "with plugins")
+            self.b.add(full["load_s"], full["load_cpu"])
+            self.rss_b.append(full["rss_kb"])
+            for name, total, compute in (("form2035", self.c, self.c_compute),
+                                         ("invoices", self.d, self.d_compute)):
+                if f"{name}_s" not in full:
+                    self._note(full[name])
+                    continue
+                compute.add(full[f"{name}_s"], full[f"{name}_cpu"])
+                total.add(*(full[f"load{k}"] + full[f"index{k}"] + full[f"{name}{k}"] for k in ("_s", "_cpu")))
+            if full.get("form2035_closed") is False:
+                self._note(f"hn 2035 --year {year}: the reconciliation does not close")
+
+    def _check(self, result: dict[str, Any], what: str) -> None:
+        if result["errors"]:
+            shown = "; ".join(result.get("first_errors", []))
+            self._note(f"{result['errors']} error(s) loading {what}: {shown}")
+
+    def _note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    @property
+    def b_over_a(self) -> float:
+        return self.b.min / self.a.min
+
+    @property
+    def b_over_a_wall(self) -> float:
+        return self.b.wall_min / self.a.wall_min
+
+    @property
+    def c_over_a(self) -> float | None:
+        return self.c.min / self.a.min if self.c.values else None
+
+    @property
+    def rss_ratio(self) -> float:
+        return min(self.rss_b) / min(self.rss_a)
+
+
+# --- machine and environment ---------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    import beancount
+
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    return {"nproc": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
+            "beancount": beancount.__version__, "system": f"{platform.system()} {platform.release()}",
+            "loadavg": load}
+
+
+# --- the example ledger: the same text with and without its plugin line ---------------------------
+
+
+def example_pair(tmp: str) -> tuple[str, str] | None:
+    """The example's main file twice (plugin lines kept / commented out), includes made absolute."""
+    if not os.path.isfile(EXAMPLE):
+        return None
+    directory = os.path.dirname(EXAMPLE)
+    with open(EXAMPLE, encoding="utf-8") as handle:
+        text = handle.read()
+    absolute = re.sub(r'^(\s*include\s+")([^"]+)(")',
+                      lambda m: m.group(1) + os.path.join(directory, m.group(2)) + m.group(3),
+                      text, flags=re.MULTILINE)
+    plain = re.sub(r'^(\s*plugin\s+")', r";\1", absolute, flags=re.MULTILINE)
+    paths = (os.path.join(tmp, "example-plain.beancount"), os.path.join(tmp, "example-hn.beancount"))
+    for path, body in zip(paths, (plain, absolute), strict=True):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(body)
+    return paths
+
+
+def generated(out: str, args: argparse.Namespace, scale: int) -> Ledger:
+    """Run bench/generate.py in its own process (the parent stays small: the children's
+    memory is what is measured)."""
+    proc = subprocess.run([sys.executable, GENERATE, "--out", out, "--years", str(args.years),
+                           "--start-year", str(args.start_year), "--scale", str(scale),
+                           "--seed", str(args.seed)], capture_output=True, text=True, cwd=ROOT)
+    match = re.search(r"(\d+) transactions, (\d+) postings", proc.stdout)
+    if proc.returncode != 0 or match is None:
+        raise RuntimeError(f"bench/generate.py failed:\n{proc.stderr[-3000:]}")
+    return Ledger(f"scale {scale}", os.path.join(out, "plain.beancount"), os.path.join(out, "hn.beancount"),
+                  int(match.group(1)), int(match.group(2)))
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def print_ledger(ledger: Ledger, year: int) -> None:
+    volume = (f"{ledger.transactions} transactions, {ledger.postings} postings"
+              if ledger.transactions is not None else "")
+    print(f"\n== {ledger.label} {volume}")
+    print(f"   {'figure':<46}{'wall min':>10}  {'median':>10}  {'CPU min':>10}")
+    rows = [("(a) load, no hn plugins", ledger.a), ("(b) load with beancount_hn.plugins.all", ledger.b),
+            ("    the plugin chain alone, after (a)", ledger.chain)]
+    if ledger.c.values:
+        rows += [(f"(c) hn 2035 --year {year} (load + compute)", ledger.c),
+                 ("    of which compute_2035 on loaded entries", ledger.c_compute)]
+    if ledger.d.values:
+        rows += [(f"(d) hn invoices --year {year} (load + compute)", ledger.d),
+                 ("    of which invoice book + cash book + report", ledger.d_compute)]
+    for label, series in rows:
+        print(f"   {label:<46}{series}")
+    print(f"   b/a = {ledger.b_over_a:.3f} (wall {ledger.b_over_a_wall:.3f}; in one process "
+          f"1 + chain/a = {1 + ledger.chain.min / ledger.a.min:.3f})   c/a = {fmt_ratio(ledger.c_over_a)}   "
+          f"peak RSS a = {min(ledger.rss_a) / 1024:.0f} MiB, b = {min(ledger.rss_b) / 1024:.0f} MiB, "
+          f"b/a = {ledger.rss_ratio:.3f}")
+    for note in ledger.notes:
+        print(f"   note: {note}")
+
+
+def print_linearity(points: list[Ledger]) -> tuple[bool, bool]:
+    """Time ratios between consecutive scales (each doubling the ledger).
+
+    Returns whether every figure doubles at most, and whether every figure of
+    beancount-hn's own (plugins b - a, the two computations) does.
+    """
+    print("\n== Linearity: each figure's min CPU time at scale 2K divided by scale K (target <= 2.0)")
+    names = [("a", "(a) plain load", False), ("b", "(b) with plugins", False),
+             ("chain", "    plugin chain alone", True), ("c_compute", "(c) compute_2035", True),
+             ("d_compute", "(d) invoices report", True)]
+    every = own = True
+    print("   " + f"{'figure':<24}" + "".join(f"{p.label:>16}" for p in points) + "   doubling ratios")
+    for attr, label, is_own in names:
+        series = [getattr(p, attr) for p in points]
+        if not all(s.values for s in series):
+            continue
+        mins = [s.min for s in series]
+        ratios = [b / a for a, b in zip(mins, mins[1:], strict=False) if a > 0]
+        doubles = all(r <= TARGET_DOUBLING for r in ratios)
+        every &= doubles
+        own &= doubles or not is_own
+        print("   " + f"{label:<24}" + "".join(f"{m:>14.2f} s" for m in mins) + "   "
+              + ", ".join(f"{r:.2f}" for r in ratios))
+    return every, own
+
+
+def run_importers(timeout: float) -> None:
+    print("\n== (e) Importers, rows per second")
+    if not os.path.isfile(IMPORTERS_BENCH):
+        print("   skipped: bench/bench_importers.py not written yet")
+        return
+    proc = subprocess.run([sys.executable, IMPORTERS_BENCH], capture_output=True, text=True, cwd=ROOT,
+                          timeout=timeout, env={**os.environ, "BEANCOUNT_DISABLE_LOAD_CACHE": "1"})
+    for line in proc.stdout.splitlines():
+        print(f"   {line}")
+    if proc.returncode != 0:
+        print(f"   bench/bench_importers.py failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
+
+
+def run_fava(ledger: Ledger) -> None:
+    print(f"\n== (f) Fava extension page, on {ledger.label} ({ledger.transactions} transactions)")
+    result = child("fava", ledger.with_plugins)
+    if "fava" in result:
+        print(f"   {result['fava']}")
+        return
+    print(f"   Fava load (its own, plugins included): {result['fava_load_s']:.2f} s")
+    for name, page in result["fava_pages"].items():
+        times = page["render_s"]
+        print(f"   {page['url']} (HTTP {page['status']}): first render {times[0]:.3f} s, "
+              f"then min {min(times[1:] or times):.3f} s, median {statistics.median(times[1:] or times):.3f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--years", type=int, default=10, help="years of the generated ledgers (default 10)")
+    parser.add_argument("--start-year", type=int, default=2017)
+    parser.add_argument("--scales", default="1,2,4", help="linearity scales (default 1,2,4)")
+    parser.add_argument("--headline-scale", type=int, default=10,
+                        help="scale of the ledger b/a is judged on (default 10: > 100 000 transactions)")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of each figure (default 3)")
+    parser.add_argument("--headline-repeats", type=int, default=2,
+                        help="repeats on the headline ledger (default 2: each takes minutes)")
+    parser.add_argument("--year", type=int, default=None, help="year of hn 2035 / hn invoices (default: "
+                        "the last generated year)")
+    parser.add_argument("--seed", type=int, default=2035)
+    parser.add_argument("--out", default=None, help="where to write the ledgers (default: a temp dir, removed)")
+    parser.add_argument("--quick", action="store_true", help="2 years, headline scale 2, 2 repeats")
+    parser.add_argument("--no-example", action="store_true", help="skip the example ledger")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.years, args.headline_scale, args.repeats, args.headline_repeats = 2, 2, 2, 2
+    scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
+    year = args.year or args.start_year + args.years - 1
+    if min(scales) < 1 or args.headline_scale < 1 or args.repeats < 1:
+        parser.error("scales and repeats must be at least 1")
+    started = time.perf_counter()
+
+    info = machine()
+    print(f"beancount-hn benchmarks, {datetime.datetime.now():%Y-%m-%d %H:%M}")
+    print(f"machine: {info['nproc']} CPU ({info['cpu']}), {info['system']}, Python {info['python']}, "
+          f"beancount {info['beancount']}, load average {info['loadavg']}")
+    print(f"repeats: {args.repeats} (min / median), Beancount's pickle cache disabled")
+
+    tmp = args.out or tempfile.mkdtemp(prefix="hn-bench-")
+    try:
+        if not args.no_example:
+            pair = example_pair(tmp)
+            if pair is None:
+                print("\n== ledger_example/main.beancount\n   skipped: the example ledger is not there")
+            else:
+                example = Ledger("ledger_example/main.beancount", *pair)
+                example.measure(max(args.repeats, 3), 2025)
+                print_ledger(example, 2025)
+
+        ledgers: dict[int, Ledger] = {}
+        for scale in sorted({*scales, args.headline_scale}):
+            t0 = time.perf_counter()
+            ledgers[scale] = generated(os.path.join(tmp, f"scale-{scale}"), args, scale)
+            print(f"\ngenerated scale {scale}: {ledgers[scale].transactions} transactions, "
+                  f"{ledgers[scale].postings} postings ({args.years} years from {args.start_year}) "
+                  f"in {time.perf_counter() - t0:.1f} s")
+        for scale, ledger in ledgers.items():
+            repeats = args.repeats if scale in scales else args.headline_repeats
+            ledger.measure(repeats, year)
+            print_ledger(ledger, year)
+            sys.stdout.flush()
+
+        points = [ledgers[s] for s in scales]
+        linear, linear_own = print_linearity(points) if len(points) > 1 else (True, True)
+        run_importers(timeout=600)
+        run_fava(ledgers[min(scales)])
+
+        head = ledgers[args.headline_scale]
+        print(f"\n== Targets (headline: scale {args.headline_scale}, {head.transactions} transactions, "
+              f"{head.postings} postings)")
+        overhead = head.b_over_a
+        print(f"   plugins overhead b/a = {overhead:.3f}  (target <= {TARGET_OVERHEAD}, aim {AIM_OVERHEAD}): "
+              f"{verdict(overhead <= TARGET_OVERHEAD)}; in one process 1 + chain/a = "
+              f"{1 + head.chain.min / head.a.min:.3f}")
+        c_over_a = head.c_over_a
+        if c_over_a is None:
+            print("   hn 2035 c/a: skipped (beancount_hn.form2035 not installed yet)")
+        else:
+            print(f"   hn 2035 c/a = {c_over_a:.3f}  (target <= {TARGET_2035}): {verdict(c_over_a <= TARGET_2035)}")
+        print(f"   linear scaling (doubling <= {TARGET_DOUBLING}x): every figure {verdict(linear)}; "
+              f"beancount-hn's own costs {verdict(linear_own)}")
+        print(f"   peak RSS b/a = {head.rss_ratio:.3f}  (target <= {TARGET_RSS}): "
+              f"{verdict(head.rss_ratio <= TARGET_RSS)}")
+        print(f"   total run time {time.perf_counter() - started:.0f} s")
+        print(f"plugins_overhead_ratio={overhead:.3f}")
+    finally:
+        if args.out is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
