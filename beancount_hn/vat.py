@@ -40,7 +40,8 @@ from beancount.core import data
 
 from beancount_hn.alerts import WARNING, Alert
 from beancount_hn.cashbook import INCOME, Cashbook, Settlement
-from beancount_hn.classify import COLLECTEE, FRANCHISE, NON_CONVENTIONNE, Classifier, Receipt
+from beancount_hn.classify import (COLLECTEE, CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, Classifier,
+                                   Receipt)
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vat_rules import (
@@ -200,6 +201,31 @@ def _is_taxable_by_default(receipt: Receipt) -> bool:
     return receipt.vat_is_default and receipt.convention == NON_CONVENTIONNE
 
 
+_HN_TAGS = frozenset(CONVENTION_STATUSES)
+
+
+def _may_be_taxable(txn: data.Transaction, index: LedgerIndex, account_vat: dict[str, bool]) -> bool:
+    """False only when the convention plugin's tags prove every receipt exempt.
+
+    Conventionné and dépassement receipts are exempt unless a ``tva:`` says
+    otherwise (on the posting, the transaction or the account's ``open``), so a
+    transaction tagged with those statuses alone and without any ``tva:`` needs
+    no classification in the plugin (most of a ledger: the FSE lots).
+    """
+    tags = txn.tags & _HN_TAGS
+    if not tags or NON_CONVENTIONNE in tags or "tva" in (txn.meta or {}):
+        return True
+    for posting in txn.postings:
+        if posting.meta and "tva" in posting.meta:
+            return True
+        has_vat = account_vat.get(posting.account)
+        if has_vat is None:
+            has_vat = account_vat[posting.account] = index.open_meta(posting.account, "tva") is not None
+        if has_vat:
+            return True
+    return False
+
+
 def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             cashbook: Cashbook | None = None, as_of: datetime.date | None = None,
             with_exempt: bool = True) -> VatAnalysis:
@@ -217,6 +243,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     last_date: datetime.date | None = None
     first_year: int | None = None  # the books start with the first account opened
     is_receipt: dict[str, bool] = {}
+    account_vat: dict[str, bool] = {}
     # Runs on every bean-check: one pass, type checks and a per-account cache.
     for rank, entry in enumerate(entries):
         if type(entry) is not data.Transaction:
@@ -232,6 +259,8 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             if known:
                 break
         else:
+            continue
+        if not with_exempt and not _may_be_taxable(entry, index, account_vat):
             continue
         txn_receipts, _ = classifier.receipts(entry)  # the convention plugin reports these errors
         if txn_receipts:

@@ -404,3 +404,21 @@ def test_a_tiny_pace_projects_nothing_instead_of_overflowing_dates():
     assert errors == []
     year = result.years[2025]
     assert (year.projected_base_crossing, year.projected_majore_crossing) == (None, None)
+
+
+def test_plugin_path_skips_only_provably_exempt_transactions(example_path):
+    """The plugin's shortcut (tags prove a transaction exempt) changes no figure."""
+    from beancount import loader
+
+    from beancount_hn.vat import analyze
+
+    entries, errors, options = loader.load_file(example_path)
+    assert not errors
+    index = LedgerIndex.build(entries, options)
+    full = analyze(entries, index, with_exempt=True)
+    fast = analyze(entries, index, with_exempt=False)
+    assert {y: v.counted_turnover for y, v in fast.years.items()} == \
+        {y: v.counted_turnover for y, v in full.years.items()}
+    assert [(a.date, a.code) for a in fast.alerts] == [(a.date, a.code) for a in full.alerts]
+    assert [(e.source["lineno"], e.message) for e in fast.errors] == \
+        [(e.source["lineno"], e.message) for e in full.errors]
