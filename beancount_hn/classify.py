@@ -173,10 +173,12 @@ class Classifier:
         return _act_value(value, where, on, self.extra_letters)
 
     def _from_account(self, cache: dict[str, str | None], account: str, key: str, parse) -> str | None:
-        if account not in cache:
+        try:
+            return cache[account]
+        except KeyError:
             value = self.index.open_meta(account, key)
-            cache[account] = None if value is None else parse(value, f"{key} on the open of {account}")
-        return cache[account]
+            status = cache[account] = None if value is None else parse(value, f"{key} on the open of {account}")
+            return status
 
     def _convention(self, txn: data.Transaction, posting: data.Posting) -> tuple[str, str]:
         pmeta = posting.meta or {}
@@ -184,8 +186,11 @@ class Classifier:
         if "convention" in pmeta:
             return parse_convention_status(pmeta["convention"], "posting convention:"), "convention: (posting)"
         if "acte" in pmeta:
-            status = self._act(pmeta["acte"], "posting acte:", txn.date)
-            return status, f"acte: {pmeta['acte']} (posting)"
+            acte = pmeta["acte"]
+            source = self._act_sources.get(acte)
+            if source is None:  # one string per code: the receipts of a ledger share them
+                source = self._act_sources[acte] = f"acte: {acte} (posting)"
+            return self._act(acte, "posting acte:", txn.date), source
         status = self._from_account(self._account_convention, posting.account, "convention", parse_convention_status)
         if status is not None:
             return status, f"convention: (open {posting.account})"
@@ -216,28 +221,15 @@ class Classifier:
         receipts: list[Receipt] = []
         errors = []
         known = self._receipt_account
-        txn_vat = "tva" in (txn.meta or {})
         for i, posting in enumerate(txn.postings):
             is_receipt = known.get(posting.account)
             if is_receipt is None:
                 is_receipt = self.is_receipt_account(posting.account)
             if not is_receipt:
                 continue
-            pmeta = posting.meta
             try:
-                if (pmeta and "acte" in pmeta and "convention" not in pmeta and "tva" not in pmeta
-                        and not txn_vat and self._account_vat.get(posting.account, "") is None):
-                    # A FSE line, thousands a year: the same resolution as _convention and
-                    # _vat (posting acte:, no tva: anywhere), without their lookups.
-                    acte = pmeta["acte"]
-                    convention = self._act(acte, "posting acte:", txn.date)
-                    source = self._act_sources.get(acte)
-                    if source is None:  # one string per code: receipts of a ledger share them
-                        source = self._act_sources[acte] = f"acte: {acte} (posting)"
-                    vat, is_default = default_vat_status(convention, self.index, txn.date), True
-                else:
-                    convention, source = self._convention(txn, posting)
-                    vat, is_default = self._vat(txn, posting, convention)
+                convention, source = self._convention(txn, posting)
+                vat, is_default = self._vat(txn, posting, convention)
             except StatusError as exc:
                 errors.append(ClassificationError(source_of(txn), str(exc), txn))
                 continue
