@@ -2,8 +2,8 @@
 
     plugin "beancount_hn.plugins.all"
 
-The chain is :data:`CHAIN`; each plugin reports the configuration errors it
-reads, so repeated errors are removed.
+The chain is :data:`CHAIN`: the steps of each plugin module, run on one ledger
+index (built once, its option errors reported once).
 """
 
 from __future__ import annotations
@@ -13,23 +13,26 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.errors import dedupe
-from beancount_hn.plugins.convention import convention
-from beancount_hn.plugins.identity import identity
-from beancount_hn.plugins.invoice_numbering import invoice_numbering
-from beancount_hn.plugins.lines2035 import lines2035
-from beancount_hn.plugins.vat_franchise import vat_franchise
+from beancount_hn.ledger import LedgerIndex
+from beancount_hn.plugins.convention import tag_receipts
+from beancount_hn.plugins.identity import identity_step
+from beancount_hn.plugins.invoice_numbering import invoices_step
+from beancount_hn.plugins.lines2035 import lines2035_step
+from beancount_hn.plugins.vat_franchise import vat_step
 
 __plugins__ = ("run_all",)
 
-#: The plugin functions, in the order they run (tags first: later ones read them).
-CHAIN = (convention, invoice_numbering, vat_franchise, lines2035, identity)
+#: The plugin steps, in the order they run (tags first: later ones read them). None
+#: of them adds or changes options or ``open`` directives, so one index serves all.
+CHAIN = (tag_receipts, invoices_step, vat_step, lines2035_step, identity_step)
 
 
 def run_all(entries: list[data.Directive], options_map: dict[str, Any],
             config_str: str | None = None) -> tuple[list[data.Directive], list]:
     """Beancount plugin: every beancount-hn plugin in :data:`CHAIN` order."""
-    errors: list = []
-    for plugin in CHAIN:
-        entries, plugin_errors = plugin(entries, options_map)
-        errors.extend(plugin_errors)
+    index = LedgerIndex.build(entries, options_map)
+    errors: list = list(index.config_errors)
+    for step in CHAIN:
+        entries, step_errors = step(entries, index)
+        errors.extend(step_errors)
     return entries, dedupe(errors)

@@ -26,6 +26,7 @@ from beancount.core import data
 from beancount_hn.classify import CONVENTION_STATUSES, ClassificationError, iter_receipts
 from beancount_hn.errors import source_of
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.plugins import run_step
 
 __plugins__ = ("convention",)
 
@@ -71,6 +72,4 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
 def convention(entries: list[data.Directive], options_map: dict[str, Any],
                config_str: str | None = None) -> tuple[list[data.Directive], list]:
     """Beancount plugin: add ``#conventionne``/``#depassement``/``#non-conventionne``."""
-    index = LedgerIndex.build(entries, options_map)
-    entries, errors = tag_receipts(entries, index)
-    return entries, index.config_errors + errors
+    return run_step(tag_receipts, entries, options_map)

@@ -22,12 +22,17 @@ from beancount.core import data
 
 from beancount_hn.identity import check_identity
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.plugins import run_step
 
 __plugins__ = ("identity",)
+
+
+def identity_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
+    """Malformed identity values (validation only)."""
+    return entries, check_identity(index)
 
 
 def identity(entries: list[data.Directive], options_map: dict[str, Any],
              config_str: str | None = None) -> tuple[list[data.Directive], list]:
     """Beancount plugin: malformed identity values (validation only)."""
-    index = LedgerIndex.build(entries, options_map)
-    return entries, index.config_errors + check_identity(index)
+    return run_step(identity_step, entries, options_map)

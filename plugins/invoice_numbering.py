@@ -32,13 +32,17 @@ from beancount.core import data
 
 from beancount_hn.invoices import build_invoice_book, check_invoices
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.plugins import run_step
 
 __plugins__ = ("invoice_numbering",)
+
+
+def invoices_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
+    """Invoice numbering and invoice rules (validation only)."""
+    return entries, check_invoices(build_invoice_book(entries, index))
 
 
 def invoice_numbering(entries: list[data.Directive], options_map: dict[str, Any],
                       config_str: str | None = None) -> tuple[list[data.Directive], list]:
     """Beancount plugin: invoice numbering and invoice rules (validation only)."""
-    index = LedgerIndex.build(entries, options_map)
-    book = build_invoice_book(entries, index)
-    return entries, index.config_errors + check_invoices(book)
+    return run_step(invoices_step, entries, options_map)

@@ -31,17 +31,22 @@ from beancount.core import data
 from beancount_hn.assets import build_registre
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.lines2035 import validate_line_values
+from beancount_hn.plugins import run_step
 from beancount_hn.vehicle import validate_bareme
 
 __plugins__ = ("lines2035",)
 
 
-def lines2035(entries: list[data.Directive], options_map: dict[str, Any],
-              config_str: str | None = None) -> tuple[list[data.Directive], list]:
-    """Beancount plugin: validate the data the 2035 is computed from."""
-    index = LedgerIndex.build(entries, options_map)
+def lines2035_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
+    """Validate the data the 2035 is computed from."""
     registre = build_registre(entries, index)
     errors = validate_line_values(index) + validate_bareme(index) + registre.errors
     if index.config.value("warnings-as-errors", None, False):
         errors += registre.hints
-    return entries, index.config_errors + errors
+    return entries, errors
+
+
+def lines2035(entries: list[data.Directive], options_map: dict[str, Any],
+              config_str: str | None = None) -> tuple[list[data.Directive], list]:
+    """Beancount plugin: validate the data the 2035 is computed from."""
+    return run_step(lines2035_step, entries, options_map)

@@ -38,15 +38,20 @@ from beancount.core import data
 
 from beancount_hn.alerts import publish
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.plugins import run_step
 from beancount_hn.vat import analyze
 
 __plugins__ = ("vat_franchise",)
 
 
+def vat_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
+    """293 B errors, and warnings as ``custom "hn-alert"`` entries."""
+    analysis = analyze(entries, index, with_exempt=False)  # exempt totals are for reports
+    entries, warning_errors = publish(entries, analysis.alerts, index.config)
+    return entries, analysis.errors + warning_errors
+
+
 def vat_franchise(entries: list[data.Directive], options_map: dict[str, Any],
                   config_str: str | None = None) -> tuple[list[data.Directive], list]:
     """Beancount plugin: 293 B errors, and warnings as ``custom "hn-alert"`` entries."""
-    index = LedgerIndex.build(entries, options_map)
-    analysis = analyze(entries, index, with_exempt=False)  # exempt totals are for reports
-    entries, warning_errors = publish(entries, analysis.alerts, index.config)
-    return entries, index.config_errors + analysis.errors + warning_errors
+    return run_step(vat_step, entries, options_map)
