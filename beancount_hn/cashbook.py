@@ -47,9 +47,11 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import NamedTuple
 
 from beancount.core import data
 
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 
 CENT = Decimal("0.01")
@@ -59,40 +61,36 @@ INCOME, EXPENSE, NEUTRAL, UNEXPLAINED = "income", "expense", "neutral", "unexpla
 #: The income and expense postings of a transaction outside ``Cashbook.build(detail=...)``, as one target.
 AGGREGATE = "aggregate"
 _PNL = (INCOME, EXPENSE, AGGREGATE)
+_PNL_ROOTS = ("income", "expenses")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Target:
-    """What money is attributed to: a posting (income/expense) or a neutral account."""
+    """What money is attributed to: a posting (income/expense) or a neutral account.
 
-    bucket: str  # INCOME, EXPENSE, NEUTRAL or UNEXPLAINED
-    account: str
-    txn: data.Transaction | None = None  # the transaction holding the posting
-    index: int = -1  # the posting's index in txn.postings
-    # Transactions are unhashable (lists): identity is enough. Computed once, as
-    # targets are dictionary keys in every split of the cash book.
-    _hash: int = field(default=0, init=False, repr=False, compare=False)
+    Targets are compared by identity (C-speed dictionary keys: a walk handles
+    millions of them): a walk makes one per posting and one per neutral,
+    unexplained or aggregate bucket (``_Builder`` interns those). To compare
+    targets of two cash books, compare their :attr:`key`.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.bucket, self.account, id(self.txn), self.index)))
+    __slots__ = ("bucket", "account", "txn", "index")
 
-    def __hash__(self) -> int:
-        return self._hash
+    def __init__(self, bucket: str, account: str, txn: data.Transaction | None = None, index: int = -1) -> None:
+        self.bucket = bucket  # INCOME, EXPENSE, NEUTRAL, UNEXPLAINED or AGGREGATE
+        self.account = account
+        self.txn = txn  # the transaction holding the posting
+        self.index = index  # the posting's index in txn.postings
 
-    def __eq__(self, other: object) -> bool:
-        return self is other or (
-            isinstance(other, Target)
-            and self._hash == other._hash
-            and self.bucket == other.bucket
-            and self.account == other.account
-            and self.txn is other.txn
-            and self.index == other.index
-        )
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        return self.bucket, self.account, id(self.txn), self.index
+
+    def __repr__(self) -> str:
+        return f"Target({self.bucket!r}, {self.account!r}, index={self.index})"
 
 
-@dataclass(frozen=True, slots=True)
-class Settlement:
-    """A part of a treasury movement attributed to one target."""
+class Settlement(NamedTuple):
+    """A part of a treasury movement attributed to one target (a tuple: cheap to make by the million)."""
 
     date: datetime.date
     txn: data.Transaction  # the transaction that moves the money
@@ -163,6 +161,10 @@ def _sign(number: Decimal) -> int:
 
 def _split(parts: dict[Target, Decimal], total: Decimal) -> dict[Target, Decimal]:
     """Scale ``parts`` so that they sum to ``total`` exactly (cents, largest remainder)."""
+    if len(parts) == 1:  # an item of one posting or one aggregate: it takes the whole amount
+        for target, value in parts.items():
+            rounded = total.quantize(CENT, ROUND_HALF_EVEN)
+            return {target: rounded} if value and rounded else {}
     if not parts:
         return {}
     whole = sum(parts.values(), ZERO)
@@ -219,6 +221,7 @@ class Cashbook:
     # --- construction ----------------------------------------------------------------
 
     @classmethod
+    @gc_paused()
     def build(cls, entries: Sequence[data.Directive], index: LedgerIndex, *,
               detail: Callable[[data.Transaction], bool] | None = None) -> Cashbook:
         """Walk ``entries`` (sorted, as the loader returns them) once.
@@ -242,26 +245,80 @@ class Cashbook:
         return cls._walk(entries, index, None)
 
     @classmethod
-    def _walk(cls, entries: Sequence[data.Directive], index: LedgerIndex,
-              detail: Callable[[data.Transaction], bool] | None) -> Cashbook:
-        builder = _Builder(index, entries, detail)
-        for entry in entries:
-            if isinstance(entry, data.Transaction):
-                builder.transaction(entry)
-        return cls(builder.settlements, builder.items_by_account(), _zero_touches=builder.zero_touches)
+    @gc_paused()
+    def build_for(cls, entries: Sequence[data.Directive], index: LedgerIndex,
+                  txns: Iterable[data.Transaction]) -> Cashbook:
+        """A cash book whose settlements of the postings of ``txns`` are exactly the full walk's.
+
+        Only what can bring money to them is walked: ``txns`` themselves and the
+        transactions touching the item accounts their items can reach (their own,
+        and those a transaction without treasury moves items to or from). Other
+        item accounts count as neutral and other postings are aggregated, so read
+        nothing from it but the settlements of ``txns``. The VAT plugin needs its
+        taxable receipts only, and a ledger keeps those away from the FSE lots.
+        """
+        chosen = {id(txn) for txn in txns}
+        try:
+            return cls._walk(entries, index, lambda txn: id(txn) in chosen, chosen)
+        except _NeedsDetail:
+            return cls._walk(entries, index, None, chosen)
 
     @classmethod
+    def _walk(cls, entries: Sequence[data.Directive], index: LedgerIndex,
+              detail: Callable[[data.Transaction], bool] | None, focus: set[int] | None = None) -> Cashbook:
+        transactions = _transactions(entries)
+        builder = _Builder(index, transactions, detail, focus)
+        if builder.walked is not None:
+            transactions = [transactions[position] for position in builder.walked]
+        for txn in transactions:
+            builder.transaction(txn)
+        return builder.cashbook()
+
+    @classmethod
+    @gc_paused()
     def build_for_year(cls, entries: Sequence[data.Directive], index: LedgerIndex, year: int) -> Cashbook:
         """A cash book whose ``for_year(year)`` is exactly the full walk's (values and order).
 
-        A first cheap walk (every transaction aggregated) finds the transactions
-        that money reaches during ``year``; the second keeps those in detail.
-        Settlements of other years may be aggregates.
+        Money can reach an earlier transaction during ``year`` only through the
+        items open on 1 January. So a first walk, every transaction aggregated,
+        stops there and names the transactions behind those items; a second walk
+        resumes from the state of 1 January of the first of their years, keeps
+        them and the year's own transactions in detail, and stops at 31
+        December. Only the settlements of ``year`` are complete; its items are
+        those open on the second walk's start or created since.
         """
-        first = cls.build(entries, index, detail=lambda txn: False)
-        reached = {id(s.target.txn) for s in first.for_year(year) if s.target.txn is not None}
-        reached.update(id(txn) for day, txn in first._zero_touches if day.year == year)
-        return cls.build(entries, index, detail=lambda txn: id(txn) in reached)
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        transactions = _transactions(entries)
+        try:
+            first = _Builder(index, transactions, lambda txn: False)
+            first.recording = False
+            snapshots: dict[int, tuple[int, _State]] = {}
+            position = len(transactions)
+            for rank, txn in enumerate(transactions):
+                if txn.date >= start:
+                    position = rank
+                    break
+                if txn.date.year not in snapshots:
+                    snapshots[txn.date.year] = (rank, first.state())
+                first.transaction(txn)
+            reached = {id(target.txn): target.txn for item in first.open_items()
+                       for target in item.parts if target.bucket == AGGREGATE}
+            resume = min((txn.date.year for txn in reached.values()), default=year)
+            position, state = snapshots.get(resume) or (position, first.state())
+            second = _Builder(index, transactions, lambda txn: txn.date >= start or id(txn) in reached,
+                              item_accounts=first.item_accounts)
+            second.restore(state)
+            for txn in transactions[position:]:
+                if txn.date > end:
+                    break
+                second.transaction(txn)
+            return second.cashbook()
+        except _NeedsDetail:
+            return cls._walk(entries, index, None)
+
+
+def _transactions(entries: Sequence[data.Directive]) -> list[data.Transaction]:
+    return [entry for entry in entries if type(entry) is data.Transaction]
 
 
 class _Roots(dict):
@@ -280,11 +337,20 @@ class _NeedsDetail(Exception):
     """A pro-rata split would mix an aggregate with another target: walk in full."""
 
 
+@dataclass
+class _State:
+    """The open items of a walk at one moment, in queue order (copies: a walk mutates them)."""
+
+    unlinked: dict[str, list[OpenItem]]
+    linked: dict[str, list[OpenItem]]
+
+
 class _Builder:
     """The single pass behind ``Cashbook.build``."""
 
-    def __init__(self, index: LedgerIndex, entries: Sequence[data.Directive],
-                 detail: Callable[[data.Transaction], bool] | None = None) -> None:
+    def __init__(self, index: LedgerIndex, transactions: Sequence[data.Transaction],
+                 detail: Callable[[data.Transaction], bool] | None = None,
+                 focus: set[int] | None = None, item_accounts: set[str] | None = None) -> None:
         self.index = index
         self.detail = detail
         self.settlements: list[Settlement] = []
@@ -302,52 +368,110 @@ class _Builder:
         # every open item) does not walk the queue at all.
         self.open_count: dict[tuple[str, int], int] = defaultdict(int)
         self.zero_touches: list[tuple[datetime.date, data.Transaction]] = []
-        self.item_accounts = self._item_accounts(entries)
+        self.buckets: dict[tuple[str, str], Target] = {}
+        self._keys: tuple[data.Transaction | None, frozenset[str]] = (None, frozenset())  # of the last item made
+        self.walked: list[int] | None = None
+        self.recording = True  # False: keep the open items only (a walk to a later start)  # with focus: the positions of the transactions to walk
+        if item_accounts is None:
+            item_accounts = self._scan(transactions, focus)
+        self.item_accounts = item_accounts
+
+    def cashbook(self) -> Cashbook:
+        return Cashbook(self.settlements, dict(self.all_items), _zero_touches=self.zero_touches)
 
     # --- account kinds ---------------------------------------------------------------
 
-    def _root(self, account: str) -> str | None:
-        return self.root[account]
+    def _scan(self, transactions: Sequence[data.Transaction], focus: set[int] | None) -> set[str]:
+        """The item accounts: balance-sheet accounts used by a transaction without treasury.
 
-    def _is_treasury(self, account: str, on: datetime.date) -> bool:
-        start = self.treasury_from.get(account)
-        return start is not None and on >= start
-
-    def _is_pnl(self, account: str) -> bool:
-        return self._root(account) in ("income", "expenses")
-
-    def _item_accounts(self, entries: Iterable[data.Directive]) -> set[str]:
-        """Balance-sheet accounts used by at least one transaction without treasury."""
-        accounts: set[str] = set()
+        With ``focus`` (transaction ids), only those the focused transactions'
+        items can reach: their own, and from any of them the other item accounts
+        of a transaction without treasury (it moves items between them); and
+        ``walked``, the focused transactions and those touching these accounts.
+        """
         roots, treasury_from = self.root, self.treasury_from
-        for entry in entries:
-            if not isinstance(entry, data.Transaction):
+        # A ledger repeats a few sets of accounts (every FSE lot has the same): their
+        # treasury and balance-sheet accounts, computed once per set.
+        kinds: dict[frozenset[str], tuple[tuple[str, ...], frozenset[str]]] = {}
+        accounts: set[str] = set()
+        moves: dict[str, set[str]] = defaultdict(set)  # item account -> those its items move to/from
+        start: set[str] = set()
+        touching: dict[str, list[int]] = defaultdict(list)
+        focused: list[int] = []
+        for position, txn in enumerate(transactions):
+            used = frozenset([p.account for p in txn.postings])
+            kind = kinds.get(used)
+            if kind is None:
+                kind = kinds[used] = (tuple(a for a in used if a in treasury_from),
+                                      frozenset(a for a in used if roots[a] in ("assets", "liabilities")))
+            treasury, balance_sheet = kind
+            if focus is not None:
+                for account in balance_sheet:
+                    touching[account].append(position)
+                if id(txn) in focus:
+                    focused.append(position)
+                    start |= balance_sheet
+            if treasury and any(txn.date >= treasury_from[a] for a in treasury):
                 continue
-            day = entry.date
-            if any((start := treasury_from.get(p.account)) is not None and day >= start
-                   for p in entry.postings):
-                continue
-            for posting in entry.postings:
-                if roots[posting.account] in ("assets", "liabilities"):
-                    accounts.add(posting.account)
-        return accounts
-
-    def items_by_account(self) -> dict[str, list[OpenItem]]:
-        """Every item created, by account (settled ones have a zero balance)."""
-        return dict(self.all_items)
+            accounts |= balance_sheet
+            if focus is not None and len(balance_sheet) > 1:
+                for account in balance_sheet:
+                    moves[account] |= balance_sheet
+        if focus is None:
+            return accounts
+        reached, todo = set(), [a for a in start if a in accounts]
+        while todo:
+            account = todo.pop()
+            if account not in reached:
+                reached.add(account)
+                todo.extend(moves.get(account, ()))
+        self.walked = sorted(set(focused).union(*(touching[a] for a in reached)))
+        return reached
 
     # --- open items ------------------------------------------------------------------
 
-    def _consume(self, account: str, amount: Decimal, links: frozenset[str]) -> tuple[dict[Target, Decimal], Decimal]:
+    def open_items(self) -> list[OpenItem]:
+        return [item for queues in (self.unlinked, self.linked) for queue in queues.values()
+                for item in queue if item.balance]
+
+    def state(self) -> _State:
+        """A copy of the open items, to resume a walk from (``restore``)."""
+        def copy(queues: dict[str, deque[OpenItem]]) -> dict[str, list[OpenItem]]:
+            return {account: [OpenItem(i.account, i.date, i.txn, i.links, dict(i.parts)) for i in queue if i.balance]
+                    for account, queue in queues.items()}
+        return _State(copy(self.unlinked), copy(self.linked))
+
+    def restore(self, state: _State) -> None:
+        """Start from ``state`` (copied again: one state may be restored twice)."""
+        for queues, saved in ((self.unlinked, state.unlinked), (self.linked, state.linked)):
+            for items in saved.values():
+                for saved_item in items:
+                    item = OpenItem(saved_item.account, saved_item.date, saved_item.txn, saved_item.links,
+                                    dict(saved_item.parts))
+                    queues[item.account].append(item)
+                    self.all_items[item.account].append(item)
+                    self.open_count[(item.account, _sign(item.balance))] += 1
+                    for link in item.links:
+                        self.by_link[(item.account, link)].append(item)
+
+    def _bucket(self, bucket: str, account: str) -> Target:
+        """The one neutral or unexplained target of ``account`` (targets compare by identity)."""
+        target = self.buckets.get((bucket, account))
+        if target is None:
+            target = self.buckets[(bucket, account)] = Target(bucket, account)
+        return target
+
+    def _consume(self, account: str, amount: Decimal, txn: data.Transaction,
+                 posting: data.Posting) -> tuple[dict[Target, Decimal], Decimal]:
         """Settle up to ``amount`` (posting sign) of items of opposite sign on ``account``.
 
         Order: the items sharing a link with the payment, then the unlinked items
         (oldest first), then the other linked items (oldest first) — so a grouped
         remittance without link never eats an invoice awaiting its own linked payment
         while unlinked items are open. Returns the consumed parts (cash equivalents)
-        and the remainder that found no item.
+        and the remainder that found no item (an invoice, usually: nothing of
+        opposite sign is open, and the payment's keys are never read).
         """
-        consumed: dict[Target, Decimal] = defaultdict(Decimal)
         remaining = amount
         unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
         if not unlinked and not linked_queue:
@@ -356,6 +480,8 @@ class _Builder:
         counts = self.open_count
         if not counts[settleable]:
             return {}, remaining
+        consumed: dict[Target, Decimal] = defaultdict(Decimal)
+        links = _settled_keys(txn, posting)
         matching = [i for link in sorted(links) for i in self.by_link.get((account, link), ())]
         for item in itertools.chain(matching, unlinked or (), linked_queue or ()):
             if not remaining or not counts[settleable]:
@@ -398,7 +524,10 @@ class _Builder:
     def _create(self, txn: data.Transaction, account: str, parts: dict[Target, Decimal]) -> None:
         if not parts:
             return
-        item = OpenItem(account, txn.date, txn, _item_keys(txn), dict(parts))
+        keys = self._keys
+        if keys[0] is not txn:  # a transaction often opens several items (CPAM, mutuelle, patient)
+            keys = self._keys = (txn, _item_keys(txn))
+        item = OpenItem(account, txn.date, txn, keys[1], dict(parts))
         self.open_count[(account, _sign(item.balance))] += 1
         self.all_items[account].append(item)
         (self.linked if item.links else self.unlinked)[account].append(item)
@@ -408,56 +537,54 @@ class _Builder:
     # --- one transaction ---------------------------------------------------------------
 
     def transaction(self, txn: data.Transaction) -> None:
-        roots, treasury_from, day = self.root, self.treasury_from, txn.date
-        treasury = [p for p in txn.postings
-                    if (start := treasury_from.get(p.account)) is not None and day >= start]
+        roots, treasury_from, day, postings = self.root, self.treasury_from, txn.date, txn.postings
+        treasury = [p for p in postings if (start := treasury_from.get(p.account)) is not None and day >= start]
         funded_by_equity = False
         if not treasury:
-            has_pnl = any(roots[p.account] in ("income", "expenses") for p in txn.postings)
-            equity = [p for p in txn.postings if roots[p.account] == "equity"]
-            if has_pnl and equity:
+            equity = [p for p in postings if roots[p.account] == "equity"]
+            if equity and any(roots[p.account] in _PNL_ROOTS for p in postings):
                 treasury, funded_by_equity = equity, True  # paid from personal funds
-        sources: dict[Target, Decimal] = defaultdict(Decimal)  # cash equivalents
+        sources: dict[Target, Decimal] = {}  # cash equivalents
         detailed = self.detail is None or self.detail(txn)
         aggregate: Target | None = None
         aggregated = ZERO
         creating: list[tuple[str, Decimal]] = []
-        treasury_ids = {id(p) for p in treasury}
-        for i, posting in enumerate(txn.postings):
-            if id(posting) in treasury_ids:
+        skipped = {id(p) for p in treasury}
+        item_accounts = self.item_accounts
+        for i, posting in enumerate(postings):
+            if id(posting) in skipped:
                 continue
             account, amount = posting.account, posting.units.number
             root = roots[account]
-            if not detailed and (root == "income" or root == "expenses"):
-                if aggregate is None:  # its place among the sources, its sum below
-                    aggregate = Target(AGGREGATE, AGGREGATE, txn)
-                    sources[aggregate] = ZERO
-                aggregated -= amount
-            elif root == "income":
-                sources[Target(INCOME, account, txn, i)] -= amount
-            elif root == "expenses":
-                sources[Target(EXPENSE, account, txn, i)] -= amount
-            elif account in self.item_accounts:
-                consumed, remainder = self._consume(account, amount, _settled_keys(txn, posting))
+            if root == "income" or root == "expenses":
+                if not detailed:
+                    if aggregate is None:  # its place among the sources, its sum below
+                        aggregate = Target(AGGREGATE, AGGREGATE, txn)
+                        sources[aggregate] = ZERO
+                    aggregated -= amount
+                else:
+                    sources[Target(INCOME if root == "income" else EXPENSE, account, txn, i)] = -amount
+            elif account in item_accounts:
+                consumed, remainder = self._consume(account, amount, txn, posting)
                 if sources:
                     for target, value in consumed.items():
-                        sources[target] += value
-                else:  # the usual payment: nothing else yet (a copy keeps the keys' hashes)
+                        sources[target] = sources.get(target, ZERO) + value
+                else:  # the usual payment: nothing else yet
                     sources.update(consumed)
                 if remainder:
                     creating.append((account, remainder))
             else:
-                sources[Target(NEUTRAL, account)] -= amount
+                neutral = self._bucket(NEUTRAL, account)
+                sources[neutral] = sources.get(neutral, ZERO) - amount
         if aggregate is not None:
             sources[aggregate] = aggregated
 
-        cash = sum((p.units.number for p in treasury), ZERO)
         if treasury:
-            self._treasury(txn, treasury, cash, sources, creating, funded_by_equity)
+            self._treasury(txn, treasury, sources, creating, funded_by_equity)
         else:
             self._no_treasury(txn, sources, creating)
 
-    def _treasury(self, txn, treasury, cash, sources, creating, funded_by_equity) -> None:
+    def _treasury(self, txn, treasury, sources, creating, funded_by_equity) -> None:
         if creating:
             pnl = {t: v for t, v in sources.items() if t.bucket in _PNL and t.txn is txn}
             pnl_total = sum(pnl.values(), ZERO)
@@ -470,7 +597,10 @@ class _Builder:
                     sources[target] -= value
                 self._create(txn, account, share)
             else:
-                sources[Target(UNEXPLAINED, account)] -= remainder
+                unexplained = self._bucket(UNEXPLAINED, account)
+                sources[unexplained] = sources.get(unexplained, ZERO) - remainder
+        if not self.recording:
+            return
         main = max(treasury, key=lambda p: abs(p.units.number)).account
         for target, value in sources.items():
             if value:
@@ -492,7 +622,7 @@ class _Builder:
             main = [(a, r) for a, r in creating if _sign(r) == _sign(whole)]
             for account, remainder in creating:
                 if _sign(remainder) != _sign(whole) and main:
-                    side = Target(NEUTRAL, account)
+                    side = self._bucket(NEUTRAL, account)
                     self._create(txn, account, {side: remainder})
                     source_parts[side] = source_parts.get(side, ZERO) - remainder
             for account, remainder in main or creating:
@@ -501,6 +631,6 @@ class _Builder:
         # Balance-sheet only (a fixed asset bought on credit): each new item is made
         # of the other items' accounts, so paying it later lands in a neutral bucket.
         for account, remainder in creating:
-            others = {Target(NEUTRAL, a): -r for a, r in creating if a != account}
+            others = {self._bucket(NEUTRAL, a): -r for a, r in creating if a != account}
             if others and total - remainder:
                 self._create(txn, account, _split(others, remainder))

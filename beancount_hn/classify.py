@@ -25,7 +25,7 @@ import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -38,6 +38,8 @@ ClassificationError = error_type("ClassificationError")
 
 CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE = CONVENTION_STATUSES
 EXONEREE, FRANCHISE, COLLECTEE = VAT_STATUSES = ("exoneree", "franchise", "collectee")
+TAXABLE = (FRANCHISE, COLLECTEE)  # the receipts the 293 B franchise counts
+_NO_META: dict[str, Any] = {}
 
 _CONVENTION_ALIASES = {
     **{status: status for status in CONVENTION_STATUSES},
@@ -56,9 +58,8 @@ _VAT_ALIASES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    """One income posting of fees, classified.
+class Receipt(NamedTuple):
+    """One income posting of fees, classified (a tuple: a ledger has one per act).
 
     ``amount`` is positive for money earned (the posting is a credit) and
     negative for a refund or a credit note.
@@ -154,7 +155,8 @@ class Classifier:
         # acte: text -> (first day, last day, status): a FSE lot repeats a few codes
         # thousands of times; act_status (and its message) only outside the window.
         self._act_windows: dict[str, tuple[datetime.date, datetime.date | None, str | None]] = {}
-        self._act_sources: dict[Any, str] = {}
+        # posting acte: value -> (its window, its source string)
+        self._posting_acts: dict[Any, tuple[tuple[datetime.date, datetime.date | None, str | None], str]] = {}
 
     def is_receipt_account(self, account: str) -> bool:
         known = self._receipt_account.get(account)
@@ -162,12 +164,15 @@ class Classifier:
             known = self._receipt_account[account] = self.index.is_receipt_account(account)
         return known
 
-    def _act(self, value: Any, where: str, on: datetime.date) -> str:
+    def _window(self, value: Any) -> tuple[datetime.date, datetime.date | None, str | None]:
         text = str(value)
         window = self._act_windows.get(text)
         if window is None:
             window = self._act_windows[text] = _act_window(text, self.extra_letters)
-        start, end, status = window
+        return window
+
+    def _act(self, value: Any, where: str, on: datetime.date) -> str:
+        start, end, status = self._window(value)
         if status is not None and start <= on and (end is None or on <= end):
             return status
         return _act_value(value, where, on, self.extra_letters)
@@ -180,41 +185,55 @@ class Classifier:
             status = cache[account] = None if value is None else parse(value, f"{key} on the open of {account}")
             return status
 
-    def _convention(self, txn: data.Transaction, posting: data.Posting) -> tuple[str, str]:
-        pmeta = posting.meta or {}
-        tmeta = txn.meta or {}
-        if "convention" in pmeta:
-            return parse_convention_status(pmeta["convention"], "posting convention:"), "convention: (posting)"
-        if "acte" in pmeta:
-            acte = pmeta["acte"]
-            source = self._act_sources.get(acte)
-            if source is None:  # one string per code: the receipts of a ledger share them
-                source = self._act_sources[acte] = f"acte: {acte} (posting)"
-            return self._act(acte, "posting acte:", txn.date), source
-        status = self._from_account(self._account_convention, posting.account, "convention", parse_convention_status)
-        if status is not None:
-            return status, f"convention: (open {posting.account})"
-        if "convention" in tmeta:
-            return parse_convention_status(tmeta["convention"], "transaction convention:"), "convention: (transaction)"
-        if "acte" in tmeta:
-            status = self._act(tmeta["acte"], "transaction acte:", txn.date)
-            return status, f"acte: {tmeta['acte']} (transaction)"
-        raise StatusError(
-            f"recette non classée / unclassified receipt on {posting.account}: add "
-            'acte: (e.g. "RAB 8", "DE", "HN") or convention: (conventionne, depassement, '
-            "non-conventionne) to the posting, the transaction, or the account's open"
-        )
+    def _receipt(self, txn: data.Transaction, i: int, posting: data.Posting) -> Receipt:
+        """Classify one receipt posting by the first-hit rules of the module docstring.
 
-    def _vat(self, txn: data.Transaction, posting: data.Posting, convention: str) -> tuple[str, bool]:
-        pmeta = posting.meta or {}
+        Runs once per act of the ledger (every bean-check), hence one function and
+        per-account caches: the usual FSE line (posting ``acte:``, no ``tva:``)
+        costs a few dictionary lookups.
+        """
+        pmeta = posting.meta or _NO_META
+        tmeta = txn.meta or _NO_META
+        account = posting.account
+        # Convention status: posting, account's open, transaction.
+        if "convention" in pmeta:
+            convention, source = parse_convention_status(pmeta["convention"], "posting convention:"), \
+                "convention: (posting)"
+        elif "acte" in pmeta:
+            acte = pmeta["acte"]
+            known = self._posting_acts.get(acte)
+            if known is None:  # one string per code: the receipts of a ledger share them
+                known = self._posting_acts[acte] = (self._window(acte), f"acte: {acte} (posting)")
+            (start, end, convention), source = known
+            if convention is None or txn.date < start or (end is not None and txn.date > end):
+                convention = _act_value(acte, "posting acte:", txn.date, self.extra_letters)
+        elif (convention := self._from_account(self._account_convention, account, "convention",
+                                               parse_convention_status)) is not None:
+            source = f"convention: (open {account})"
+        elif "convention" in tmeta:
+            convention, source = parse_convention_status(tmeta["convention"], "transaction convention:"), \
+                "convention: (transaction)"
+        elif "acte" in tmeta:
+            convention = self._act(tmeta["acte"], "transaction acte:", txn.date)
+            source = f"acte: {tmeta['acte']} (transaction)"
+        else:
+            raise StatusError(
+                f"recette non classée / unclassified receipt on {account}: add "
+                'acte: (e.g. "RAB 8", "DE", "HN") or convention: (conventionne, depassement, '
+                "non-conventionne) to the posting, the transaction, or the account's open"
+            )
+        # VAT status: posting, account's open, transaction, else the convention's default.
         if "tva" in pmeta:
-            return parse_vat_status(pmeta["tva"], "posting tva:"), False
-        status = self._from_account(self._account_vat, posting.account, "tva", parse_vat_status)
-        if status is not None:
-            return status, False
-        if "tva" in (txn.meta or {}):
-            return parse_vat_status(txn.meta["tva"], "transaction tva:"), False
-        return default_vat_status(convention, self.index, txn.date), True
+            vat, is_default = parse_vat_status(pmeta["tva"], "posting tva:"), False
+        elif (vat := self._from_account(self._account_vat, account, "tva", parse_vat_status)) is not None:
+            is_default = False
+        elif "tva" in tmeta:
+            vat, is_default = parse_vat_status(tmeta["tva"], "transaction tva:"), False
+        elif convention in (CONVENTIONNE, DEPASSEMENT):  # most receipts: no configuration lookup
+            vat, is_default = EXONEREE, True
+        else:
+            vat, is_default = default_vat_status(convention, self.index, txn.date), True
+        return Receipt(txn, i, convention, vat, is_default, source)
 
     def receipts(self, txn: data.Transaction) -> tuple[list[Receipt], list]:
         """The receipts of one transaction and the errors of those it cannot classify."""
@@ -225,15 +244,11 @@ class Classifier:
             is_receipt = known.get(posting.account)
             if is_receipt is None:
                 is_receipt = self.is_receipt_account(posting.account)
-            if not is_receipt:
-                continue
-            try:
-                convention, source = self._convention(txn, posting)
-                vat, is_default = self._vat(txn, posting, convention)
-            except StatusError as exc:
-                errors.append(ClassificationError(source_of(txn), str(exc), txn))
-                continue
-            receipts.append(Receipt(txn, i, convention, vat, is_default, source))
+            if is_receipt:
+                try:
+                    receipts.append(self._receipt(txn, i, posting))
+                except StatusError as exc:
+                    errors.append(ClassificationError(source_of(txn), str(exc), txn))
         return receipts, errors
 
 
@@ -243,10 +258,32 @@ def iter_receipts(
     """Every transaction with receipt postings, with its receipts and errors."""
     classifier = Classifier(index)
     for entry in entries:
-        if isinstance(entry, data.Transaction):
-            if any(classifier.is_receipt_account(p.account) for p in entry.postings):
-                receipts, errors = classifier.receipts(entry)
+        if type(entry) is data.Transaction:
+            receipts, errors = classifier.receipts(entry)
+            if receipts or errors:
                 yield entry, receipts, errors
+
+
+@dataclass
+class TaxableReceipts:
+    """The receipts of ``entries`` a VAT computation needs, from a classification already made.
+
+    The plugin chain's convention step classifies every receipt; it leaves the
+    transactions with a taxable receipt (``franchise`` or ``collectee``) here so
+    the VAT step does not classify the ledger again. Valid for that very list of
+    entries only (:meth:`of`).
+    """
+
+    entries: list[data.Directive]
+    by_txn: dict[int, tuple[data.Transaction, list[Receipt]]]  # id(transaction) -> it, its receipts
+
+    def of(self, entries: Sequence[data.Directive]) -> dict[int, tuple[data.Transaction, list[Receipt]]] | None:
+        return self.by_txn if entries is self.entries else None
+
+    def receipts(self, txn: data.Transaction) -> list[Receipt]:
+        """The receipts of ``txn`` (pointing to it: the step may have tagged a copy)."""
+        receipts = self.by_txn[id(txn)][1]
+        return receipts if receipts[0].txn is txn else [r._replace(txn=txn) for r in receipts]
 
 
 def classify_entries(entries: Sequence[data.Directive], index: LedgerIndex) -> tuple[list[Receipt], list]:

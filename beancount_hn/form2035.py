@@ -55,6 +55,7 @@ from beancount_hn.assets import Registre, build_registre
 from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement
 from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.lines2035 import NEUTRAL as NEUTRAL_LINE
 from beancount_hn.lines2035 import NON_DEDUCTIBLE, SHARE_KEYS, Line2035, parse_share
@@ -72,9 +73,9 @@ CASH, SHARE, BAREME, DOTATION, DISPOSAL = "cash", "share", "bareme", "dotation",
 RBS_EXONERATIONS = ("CS", "AW", "CU", "CI", "DG", "DH", "CO", "CJ")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Contribution:
-    """One amount behind a line, with where it comes from."""
+    """One amount behind a line, with where it comes from (tens of thousands a year: not frozen, which is slower to make)."""
 
     code: str  # the line it is booked on ("BF", "17", "BT", "CC"…)
     amount: Decimal  # in the line's direction: + increases the line
@@ -247,6 +248,7 @@ def _round_euros(amount: Decimal) -> Decimal:
 # --- the computation --------------------------------------------------------------------
 
 
+@gc_paused()
 def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
                  cashbook: Cashbook | None = None, registre: Registre | None = None) -> Form2035:
     """The 2035 of ``year`` (a calendar year, cash basis) from a loaded ledger."""
@@ -322,6 +324,9 @@ class _FormBuilder:
         self._unmapped_seen: set[str] = set()
         self._classifier = Classifier(index)
         self._receipts: dict[int, tuple[dict[int, Receipt], list]] = {}
+        # Per account, per transaction: what every settlement of the year would look up again.
+        self._accounts: dict[str, tuple[str | None, lines2035.Line2035 | None, bool]] = {}
+        self._descriptions: dict[int, str] = {}
 
     def add(self, contribution: Contribution) -> None:
         self.contributions.append(contribution)
@@ -354,7 +359,12 @@ class _FormBuilder:
         amount = settlement.amount
         target_txn = settlement.target_txn
         posting = target_txn.postings[settlement.target_index] if target_txn else None
-        line = lines2035.account_line(self.index, account)
+        known = self._accounts.get(account)
+        if known is None:
+            line = lines2035.account_line(self.index, account)
+            row = lines2035.line(line) if line in lines2035.by_code() else None
+            known = self._accounts[account] = (line, row, self.index.root_type(account) == "income")
+        line, row, is_income = known
         if line is None:
             self.reconciliation.unmapped[account] += amount
             self._unmapped(account, settlement, posting)
@@ -368,7 +378,6 @@ class _FormBuilder:
         if covered_by_forfait(self.index, line, account, posting, self.year):
             self.reconciliation.non_deductible[f"{account} (couvert par le barème kilométrique)"] += amount
             return
-        row = lines2035.line(line)
         signed = amount if row.sign == "credit" else -amount
         if row.sign == "credit":
             self.reconciliation.receipts += amount
@@ -376,11 +385,14 @@ class _FormBuilder:
             self.reconciliation.expenses -= amount
         meta = _meta_of(posting, target_txn)
         paid_by = settlement.txn.meta if settlement.txn is not target_txn else None
-        description = _describe(target_txn or settlement.txn)
+        described = target_txn or settlement.txn
+        description = self._descriptions.get(id(described))
+        if description is None:
+            description = self._descriptions[id(described)] = _describe(described)
         self.add(Contribution(line, signed, CASH, settlement.date, account, description, meta, paid_by))
         if row.sign == "debit":
             self._share(line, signed, settlement, account, posting, meta, paid_by)
-        if line == "AA" and self.index.root_type(account) == "income":
+        if line == "AA" and is_income:
             self._social(settlement, amount)
 
     def _share(self, line: str, signed: Decimal, settlement: Settlement, account: str,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beancount_hn.cashbook import Cashbook
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.invoices import Invoice, InvoiceBook, VoidedNumber
 
 CENT = Decimal("0.01")
@@ -112,6 +113,7 @@ def unpaid_invoices(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date)
     return unpaid
 
 
+@gc_paused()
 def invoice_report(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date,
                    year: int | None = None) -> InvoiceReport:
     """The series rows (of ``year``, or every year) and the unpaid invoices on ``as_of``."""

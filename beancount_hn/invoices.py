@@ -29,6 +29,7 @@ from beancount.core import data
 
 from beancount_hn.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.quotes import Quote, read_quotes
 from beancount_hn.series import NumberRef, SeriesPattern, SeriesSet, read_series
@@ -294,6 +295,7 @@ class _Reader:
         return VoidedNumber(number, entry.date, values[1].strip(), ref, entry)
 
 
+@gc_paused()
 def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> InvoiceBook:
     """Read every invoice, credit note, voided number, series and quote (one pass plus a sort)."""
     series, errors = read_series(index.config)

@@ -156,9 +156,8 @@ def invoices(ledger: str, year: int | None, fmt: str) -> None:
     """Invoice numbering per series (gaps, voided numbers, credit notes) and unpaid invoices."""
     loaded = load_ledger(ledger)
     book = build_invoice_book(loaded.entries, loaded.index)
-    # Only what invoices and credit notes received is read: the rest may be aggregated.
-    numbered = {id(invoice.txn) for invoice in book.invoices}
-    cashbook = Cashbook.build(loaded.entries, loaded.index, detail=lambda txn: id(txn) in numbered)
+    # Only what invoices and credit notes received is read: only their accounts are walked.
+    cashbook = Cashbook.build_for(loaded.entries, loaded.index, [invoice.txn for invoice in book.invoices])
     as_of = datetime.date(year, 12, 31) if year is not None else datetime.date.today()
     report = invoice_report(book, cashbook, as_of, year)
     click.echo(RENDERERS[fmt](report), nl=fmt != "csv")

@@ -33,6 +33,9 @@ class LedgerIndex:
     root_names: dict[str, str]  # "income" -> "Income" (or "Recettes" with name_income)
     _root_of: dict[str, str] = field(default_factory=dict, repr=False)
     _lines: dict[str, str | None] = field(default_factory=dict, repr=False)
+    # What the plugin chain's convention step leaves for the steps after it
+    # (``beancount_hn.classify.TaxableReceipts``): one classification per chain.
+    taxable_receipts: Any = field(default=None, repr=False)
 
     @classmethod
     def build(cls, entries: Sequence[data.Directive], options_map: dict[str, Any] | None) -> LedgerIndex:

@@ -40,9 +40,9 @@ from beancount.core import data
 
 from beancount_hn.alerts import WARNING, Alert
 from beancount_hn.cashbook import INCOME, Cashbook, Settlement
-from beancount_hn.classify import (COLLECTEE, CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, Classifier,
-                                   Receipt)
+from beancount_hn.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vat_rules import (
     CENT,
@@ -61,7 +61,6 @@ from beancount_hn.vat_rules import (
 
 VatError = error_type("VatError")
 
-TAXABLE = (FRANCHISE, COLLECTEE)
 ZERO = Decimal(0)
 DEFAULT_WARNING_SHARE = Decimal("0.8")
 
@@ -226,6 +225,7 @@ def _may_be_taxable(txn: data.Transaction, index: LedgerIndex, account_vat: dict
     return False
 
 
+@gc_paused()
 def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             cashbook: Cashbook | None = None, as_of: datetime.date | None = None,
             with_exempt: bool = True) -> VatAnalysis:
@@ -244,6 +244,9 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     first_year: int | None = None  # the books start with the first account opened
     is_receipt: dict[str, bool] = {}
     account_vat: dict[str, bool] = {}
+    # In the plugin chain the convention step has classified every receipt already.
+    shared = index.taxable_receipts
+    classified = None if with_exempt or shared is None else shared.of(entries)
     # Runs on every bean-check: one pass, type checks and a per-account cache.
     for rank, entry in enumerate(entries):
         if type(entry) is not data.Transaction:
@@ -252,6 +255,10 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             continue
         order[id(entry)] = rank
         last_date = entry.date
+        if classified is not None:
+            if id(entry) in classified and classified[id(entry)][0] is entry:
+                receipt_txns.append((entry, shared.receipts(entry)))
+            continue
         for posting in entry.postings:
             known = is_receipt.get(posting.account)
             if known is None:
@@ -272,10 +279,9 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     if taxable or (with_exempt and receipt_txns):
         if cashbook is None:
             # Without exempt totals only the taxable transactions' settlements are read:
-            # the others may be aggregated (exact for these, several times cheaper).
-            detailed = None if with_exempt else {id(txn) for txn, _ in taxable}
-            cashbook = Cashbook.build(entries, index, detail=None if detailed is None
-                                      else lambda txn: id(txn) in detailed)
+            # only their accounts need walking (exact for these, many times cheaper).
+            cashbook = (Cashbook.build(entries, index) if with_exempt
+                        else Cashbook.build_for(entries, index, [txn for txn, _ in taxable]))
         events: list[tuple[int, int, int, Settlement, Receipt]] = []
         for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
             by_index = {r.index: r for r in txn_receipts}

@@ -143,8 +143,7 @@ def reports(path: str, year: int) -> dict[str, Any]:
         def invoice_report() -> Any:
             # The same calls as beancount_hn.invoices_cli.invoices, minus the printing.
             book = invoices.build_invoice_book(entries, index)
-            numbered = {id(invoice.txn) for invoice in book.invoices}
-            cashbook = Cashbook.build(entries, index, detail=lambda txn: id(txn) in numbered)
+            cashbook = Cashbook.build_for(entries, index, [invoice.txn for invoice in book.invoices])
             return book, report_module.invoice_report(book, cashbook, as_of, year)
 
         book, report = clock(invoice_report)

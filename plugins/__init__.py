@@ -16,11 +16,13 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 
 Step = Callable[[list[data.Directive], LedgerIndex], tuple[list[data.Directive], list]]
 
 
+@gc_paused()
 def run_step(step: Step, entries: list[data.Directive],
              options_map: dict[str, Any]) -> tuple[list[data.Directive], list]:
     """Run one step as a Beancount plugin: index the ledger, report its option errors too."""

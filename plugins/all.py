@@ -13,6 +13,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.errors import dedupe
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.plugins.convention import tag_receipts
 from beancount_hn.plugins.identity import identity_step
@@ -27,6 +28,7 @@ __plugins__ = ("run_all",)
 CHAIN = (tag_receipts, invoices_step, vat_step, lines2035_step, identity_step)
 
 
+@gc_paused()
 def run_all(entries: list[data.Directive], options_map: dict[str, Any],
             config_str: str | None = None) -> tuple[list[data.Directive], list]:
     """Beancount plugin: every beancount-hn plugin in :data:`CHAIN` order."""

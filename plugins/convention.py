@@ -23,7 +23,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.classify import CONVENTION_STATUSES, ClassificationError, iter_receipts
+from beancount_hn.classify import CONVENTION_STATUSES, TAXABLE, ClassificationError, TaxableReceipts, iter_receipts
 from beancount_hn.errors import source_of
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
@@ -37,7 +37,10 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     """Return the entries with hn tags added, and the classification errors."""
     errors: list = []
     replaced: dict[int, data.Transaction] = {}
+    taxable: list[tuple[data.Transaction, list]] = []
     for txn, receipts, txn_errors in iter_receipts(entries, index):
+        if any(receipt.vat in TAXABLE for receipt in receipts):
+            taxable.append((txn, receipts))
         errors.extend(txn_errors)
         resolved = {receipt.convention for receipt in receipts}
         written = txn.tags & HN_TAGS
@@ -66,6 +69,8 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                 ))
     if replaced:
         entries = [replaced.get(id(entry), entry) for entry in entries]
+    kept = [(replaced.get(id(txn), txn), receipts) for txn, receipts in taxable]
+    index.taxable_receipts = TaxableReceipts(entries, {id(txn): (txn, receipts) for txn, receipts in kept})
     return entries, errors
 
 
