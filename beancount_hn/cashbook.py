@@ -36,7 +36,12 @@ postings of the others are settled as one ``AGGREGATE`` target per
 transaction. Settlements of the selected transactions are the same, to the
 cent, as in the full walk, and an aggregate receives exactly what its postings
 receive together; the walk is many times cheaper on a ledger of
-many-line FSE lots (the VAT franchise only needs its taxable receipts).
+many-line FSE lots. Two cheaper walks build on it, each exact for what its
+caller reads: ``Cashbook.build_for(entries, index, txns)`` walks only the
+accounts that can bring money to ``txns`` (the VAT plugin's taxable receipts,
+``hn invoices``' numbered documents), and ``Cashbook.build_for_year`` resumes
+from the open items of an earlier 1 January and stops at the year's end
+(``hn 2035``).
 """
 
 from __future__ import annotations
@@ -282,8 +287,8 @@ class Cashbook:
         Money can reach an earlier transaction during ``year`` only through the
         items open on 1 January. So a first walk, every transaction aggregated,
         stops there and names the transactions behind those items; a second walk
-        resumes from the state of 1 January of the first of their years, keeps
-        them and the year's own transactions in detail, and stops at 31
+        resumes from the state on the first day of the first of their months,
+        keeps them and the year's own transactions in detail, and stops at 31
         December. Only the settlements of ``year`` are complete; its items are
         those open on the second walk's start or created since.
         """
@@ -292,19 +297,22 @@ class Cashbook:
         try:
             first = _Builder(index, transactions, lambda txn: False)
             first.recording = False
-            snapshots: dict[int, tuple[int, _State]] = {}
+            snapshots: dict[tuple[int, int], tuple[int, _State]] = {}  # (year, month) -> position, state
             position = len(transactions)
-            for rank, txn in enumerate(transactions):
+            items = first.item_accounts
+            for rank, (txn, balance_sheet) in enumerate(zip(transactions, first.balance_sheet_of, strict=True)):
                 if txn.date >= start:
                     position = rank
                     break
-                if txn.date.year not in snapshots:
-                    snapshots[txn.date.year] = (rank, first.state())
-                first.transaction(txn)
+                month = txn.date.year, txn.date.month
+                if month not in snapshots:
+                    snapshots[month] = (rank, first.state())
+                if not items.isdisjoint(balance_sheet):  # the others change no open item
+                    first.transaction(txn)
             reached = {id(target.txn): target.txn for item in first.open_items()
                        for target in item.parts if target.bucket == AGGREGATE}
-            resume = min((txn.date.year for txn in reached.values()), default=year)
-            position, state = snapshots.get(resume) or (position, first.state())
+            resume = min(((txn.date.year, txn.date.month) for txn in reached.values()), default=None)
+            position, state = snapshots[resume] if resume else (position, first.state())
             second = _Builder(index, transactions, lambda txn: txn.date >= start or id(txn) in reached,
                               item_accounts=first.item_accounts)
             second.restore(state)
@@ -371,6 +379,7 @@ class _Builder:
         self.buckets: dict[tuple[str, str], Target] = {}
         self._keys: tuple[data.Transaction | None, frozenset[str]] = (None, frozenset())  # of the last item made
         self.walked: list[int] | None = None
+        self.balance_sheet_of: list[frozenset[str]] = []  # by position: each transaction's balance-sheet accounts
         self.recording = True  # False: keep the open items only (a walk to a later start)  # with focus: the positions of the transactions to walk
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
@@ -398,6 +407,7 @@ class _Builder:
         start: set[str] = set()
         touching: dict[str, list[int]] = defaultdict(list)
         focused: list[int] = []
+        self.balance_sheet_of = balance_sheet_of = []
         for position, txn in enumerate(transactions):
             used = frozenset([p.account for p in txn.postings])
             kind = kinds.get(used)
@@ -405,6 +415,7 @@ class _Builder:
                 kind = kinds[used] = (tuple(a for a in used if a in treasury_from),
                                       frozenset(a for a in used if roots[a] in ("assets", "liabilities")))
             treasury, balance_sheet = kind
+            balance_sheet_of.append(balance_sheet)
             if focus is not None:
                 for account in balance_sheet:
                     touching[account].append(position)

@@ -59,7 +59,7 @@ from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.lines2035 import NEUTRAL as NEUTRAL_LINE
 from beancount_hn.lines2035 import NON_DEDUCTIBLE, SHARE_KEYS, Line2035, parse_share
-from beancount_hn.vehicle import Forfait, covered_by_forfait, forfait, validate_bareme
+from beancount_hn.vehicle import VEHICLE_LINE, Forfait, covered_by_forfait, forfait, validate_bareme
 
 Form2035Error = error_type("Form2035Error")
 
@@ -375,7 +375,7 @@ class _FormBuilder:
         if line == NON_DEDUCTIBLE:
             self.reconciliation.non_deductible[account] += amount
             return
-        if covered_by_forfait(self.index, line, account, posting, self.year):
+        if line == VEHICLE_LINE and covered_by_forfait(self.index, line, account, posting, self.year):
             self.reconciliation.non_deductible[f"{account} (couvert par le barème kilométrique)"] += amount
             return
         signed = amount if row.sign == "credit" else -amount
@@ -480,8 +480,9 @@ class _FormBuilder:
 
 
 def _meta_of(posting: data.Posting | None, txn: data.Transaction | None) -> dict[str, Any] | None:
+    """Where a contribution comes from: its posting's metadata (read for filename and lineno)."""
     if posting is not None and posting.meta and "filename" in posting.meta:
-        return {"filename": posting.meta["filename"], "lineno": posting.meta.get("lineno", 0)}
+        return posting.meta
     return source_of(txn) if txn is not None else None
 
 
