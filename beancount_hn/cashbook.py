@@ -130,10 +130,10 @@ class OpenItem:
     txn: data.Transaction
     links: frozenset[str]  # links, ``facture:`` and ``lot:`` numbers payments may name
     parts: dict[Target, Decimal]  # cash equivalents, summing to ``balance``
+    balance: Decimal = ZERO  # kept with ``parts`` by the walk: payments read it item after item
 
-    @property
-    def balance(self) -> Decimal:
-        return sum(self.parts.values(), ZERO)
+    def __post_init__(self) -> None:
+        self.balance = sum(self.parts.values(), ZERO)
 
 
 # Metadata naming what a transaction is (invoice number, FSE lot) and what a
@@ -504,12 +504,13 @@ class _Builder:
             if take == abs(balance):
                 # The whole item: its parts are already cents (every item is made by
                 # _split), so _split(parts, balance) would return them unchanged.
-                portion, item.parts = item.parts, {}
+                portion, item.parts, item.balance = item.parts, {}, ZERO
                 counts[settleable] -= 1
             else:
                 portion = self._split(item.parts, take * _sign(balance))
                 item.parts = {t: left for t, v in item.parts.items()
                               if (left := v - portion[t] if t in portion else v)}
+                item.balance = sum(item.parts.values(), ZERO)
             if consumed:
                 for target, value in portion.items():
                     consumed[target] += value
@@ -623,16 +624,16 @@ class _Builder:
     def _no_treasury(self, txn, sources, creating) -> None:
         if not creating:
             return  # e.g. a credit note netted against its open invoice, a write-off
-        total = sum((r for _, r in creating), ZERO)
         source_parts = {t: v for t, v in sources.items() if v}
         whole = sum(source_parts.values(), ZERO)
         if source_parts and whole:
             # An item running against the fees (VAT collected on a receivable, VAT
             # deductible on a payable) is no part of them: it becomes its own neutral
             # item, and the main items carry it beside the fees.
-            main = [(a, r) for a, r in creating if _sign(r) == _sign(whole)]
-            for account, remainder in creating:
-                if _sign(remainder) != _sign(whole) and main:
+            sign = _sign(whole)
+            main = [(a, r) for a, r in creating if _sign(r) == sign]
+            for account, remainder in creating if len(main) < len(creating) else ():
+                if _sign(remainder) != sign and main:
                     side = self._bucket(NEUTRAL, account)
                     self._create(txn, account, {side: remainder})
                     source_parts[side] = source_parts.get(side, ZERO) - remainder
@@ -641,6 +642,7 @@ class _Builder:
             return
         # Balance-sheet only (a fixed asset bought on credit): each new item is made
         # of the other items' accounts, so paying it later lands in a neutral bucket.
+        total = sum((r for _, r in creating), ZERO)
         for account, remainder in creating:
             others = {self._bucket(NEUTRAL, a): -r for a, r in creating if a != account}
             if others and total - remainder:

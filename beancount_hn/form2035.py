@@ -52,7 +52,7 @@ from beancount.core import data
 
 from beancount_hn import lines2035
 from beancount_hn.assets import Registre, build_registre
-from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target
 from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
@@ -336,7 +336,11 @@ class _FormBuilder:
         amount = settlement.amount
         if settlement.funded_by_equity:
             self.reconciliation.personal_funds -= amount  # money the practitioner put in
-        bucket = settlement.bucket
+        target = settlement.target
+        bucket = target.bucket
+        if bucket == INCOME or bucket == EXPENSE:  # most settlements: a posting of fees or costs
+            self._posting(settlement, target)
+            return
         if bucket == NEUTRAL:
             self.reconciliation.neutral[settlement.account] += amount
             return
@@ -349,16 +353,13 @@ class _FormBuilder:
                 "with its ^number",
                 settlement.txn))
             return
-        if bucket not in (INCOME, EXPENSE):
-            self.reconciliation.unexplained[f"{bucket}:{settlement.account}"] += amount
-            return
-        self._posting(settlement)
+        self.reconciliation.unexplained[f"{bucket}:{settlement.account}"] += amount
 
-    def _posting(self, settlement: Settlement) -> None:
-        account = settlement.account
+    def _posting(self, settlement: Settlement, target: Target) -> None:
+        account = target.account
         amount = settlement.amount
-        target_txn = settlement.target_txn
-        posting = target_txn.postings[settlement.target_index] if target_txn else None
+        target_txn = target.txn
+        posting = target_txn.postings[target.index] if target_txn else None
         known = self._accounts.get(account)
         if known is None:
             line = lines2035.account_line(self.index, account)
@@ -393,7 +394,7 @@ class _FormBuilder:
         if row.sign == "debit":
             self._share(line, signed, settlement, account, posting, meta, paid_by)
         if line == "AA" and is_income:
-            self._social(settlement, amount)
+            self._social(target, amount)
 
     def _share(self, line: str, signed: Decimal, settlement: Settlement, account: str,
                posting: data.Posting | None, meta: dict | None, paid_by: dict | None) -> None:
@@ -416,15 +417,15 @@ class _FormBuilder:
                     "CC", amount, SHARE, settlement.date, account,
                     f"{label} {_percent(share)} % de {signed} ({line})", meta, paid_by))
 
-    def _social(self, settlement: Settlement, amount: Decimal) -> None:
-        txn = settlement.target_txn
+    def _social(self, target: Target, amount: Decimal) -> None:
+        txn = target.txn
         if txn is None:
             return
         known = self._receipts.get(id(txn))
         if known is None:
             receipts, errors = self._classifier.receipts(txn)
             known = self._receipts[id(txn)] = ({r.index: r for r in receipts}, errors)
-        receipt = known[0].get(settlement.target_index)
+        receipt = known[0].get(target.index)
         social = self.social
         social.total += amount
         if receipt is None:

@@ -1,9 +1,12 @@
-"""``Cashbook.build(detail=...)``: the cheap walk gives the full walk's figures, to the cent.
+"""The cheap walks give the full walk's figures, to the cent.
 
-The transactions a caller details keep exactly the settlements of the full
-walk; the others are settled as one aggregate per transaction whose totals
-still match; a split that would round an aggregate together with another
-target makes the build walk the ledger in full.
+``Cashbook.build(detail=...)``: the transactions a caller details keep exactly
+the settlements of the full walk; the others are settled as one aggregate per
+transaction whose totals still match; a split that would round an aggregate
+together with another target makes the build walk the ledger in full.
+``Cashbook.build_for(txns)``: the settlements of ``txns`` are the full walk's,
+though only the accounts that can bring them money are walked.
+``Cashbook.build_for_year(year)``: the year's settlements are the full walk's.
 """
 
 from __future__ import annotations
@@ -150,7 +153,8 @@ def ledgers(draw) -> tuple[str, list[bool]]:
     day = datetime.date(2024, 1, 2)
     open_links: list[str] = []
     for n in range(draw(st.integers(3, 18))):
-        day += datetime.timedelta(days=draw(st.integers(0, 6)))
+        # Mostly days apart, sometimes months: items stay open across 1 January.
+        day += datetime.timedelta(days=draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 40, 150])))
         kind = draw(st.sampled_from(["invoice", "invoice", "cash", "expense", "payment", "payment"]))
         if kind == "invoice":
             link = f"F-{n}"
@@ -209,6 +213,82 @@ def test_build_for_year_gives_the_full_walks_year(case: tuple[str, list[bool]]) 
     for year in {s.date.year for s in full.settlements} or {2024}:
         cheap = Cashbook.build_for_year(entries, index, year)
         assert [_key(s) for s in cheap.for_year(year)] == [_key(s) for s in full.for_year(year)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers())
+def test_build_for_gives_the_full_walks_settlements_of_its_transactions(case: tuple[str, list[bool]]) -> None:
+    text, choices = case
+    entries, index = _book(text)
+    transactions = [e for e in entries if isinstance(e, data.Transaction)]
+    chosen = [t for t, keep in zip(transactions, choices, strict=False) if keep]
+    ids = {id(t) for t in chosen}
+    full = Cashbook.build(entries, index)
+    cheap = Cashbook.build_for(entries, index, chosen)
+
+    def of_chosen(cashbook: Cashbook) -> list[tuple]:
+        return sorted((_key(s) for s in cashbook.settlements if id(s.target.txn) in ids), key=repr)
+
+    assert of_chosen(cheap) == of_chosen(full)
+
+
+def test_build_for_follows_items_moved_to_another_account_and_skips_the_others() -> None:
+    entries, index = _book(ACCOUNTS + """
+2024-01-01 open Assets:Creances:Mutuelles
+
+2024-02-01 * "Lot FSE" "Séances"
+  Assets:Creances:CPAM          96.00 EUR
+  Income:Honoraires:Conventionnes  -96.00 EUR
+    acte: "AMS 7.5"
+
+2024-02-02 * "M. Roy" "Bilan postural" ^F-1
+  Assets:Creances:Patients      80.00 EUR
+  Income:Honoraires:HN         -80.00 EUR
+    acte: "HN"
+
+2024-02-10 * "M. Roy" "Pris en charge par sa mutuelle" ^F-1
+  Assets:Creances:Patients     -80.00 EUR
+  Assets:Creances:Mutuelles     80.00 EUR
+
+2024-02-20 * "CPAM" "Virement"
+  Assets:Banque                 96.00 EUR
+  Assets:Creances:CPAM         -96.00 EUR
+
+2024-03-05 * "Mutuelle" "Virement" ^F-1
+  Assets:Banque                 80.00 EUR
+  Assets:Creances:Mutuelles    -80.00 EUR
+""")
+    invoice = next(e for e in entries if isinstance(e, data.Transaction) and e.payee == "M. Roy")
+    cashbook = Cashbook.build_for(entries, index, [invoice])
+    assert [(s.date, s.amount) for s in cashbook.for_target_txn(invoice)] == [
+        (datetime.date(2024, 3, 5), Decimal("80.00"))]
+    # The CPAM account holds nothing of the invoice: its transfer is not walked.
+    assert {s.txn.payee for s in cashbook.settlements} == {"Mutuelle"}
+
+
+def test_build_for_year_resumes_before_an_item_left_open_for_years() -> None:
+    entries, index = _book(ACCOUNTS + """
+2024-03-01 * "M. Roy" "Bilan postural" ^F-1
+  Assets:Creances:Patients      80.00 EUR
+  Income:Honoraires:HN         -50.00 EUR
+    acte: "HN"
+  Income:Honoraires:Conventionnes  -30.00 EUR
+    acte: "AMS 7.5"
+
+2025-06-01 * "Patient" "Séance"
+  Assets:Banque                 20.00 EUR
+  Income:Honoraires:HN         -20.00 EUR
+    acte: "HN"
+
+2026-02-01 * "M. Roy" "Règlement"
+  Assets:Banque                 40.00 EUR
+  Assets:Creances:Patients     -40.00 EUR
+""")
+    full = Cashbook.build(entries, index)
+    cheap = Cashbook.build_for_year(entries, index, 2026)
+    assert [_key(s) for s in cheap.for_year(2026)] == [_key(s) for s in full.for_year(2026)]
+    assert sorted((s.account, s.amount) for s in cheap.for_year(2026)) == [
+        ("Income:Honoraires:Conventionnes", Decimal("15.00")), ("Income:Honoraires:HN", Decimal("25.00"))]
 
 
 def test_build_for_year_sees_postings_that_net_to_zero() -> None:

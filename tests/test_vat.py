@@ -406,6 +406,24 @@ def test_a_tiny_pace_projects_nothing_instead_of_overflowing_dates():
     assert (year.projected_base_crossing, year.projected_majore_crossing) == (None, None)
 
 
+def test_the_chain_reuses_the_convention_steps_classification_and_finds_the_same():
+    # plugins.all: the VAT step reads the taxable receipts the convention step left on
+    # the index; the VAT plugin alone classifies them itself.
+    text = ledger(
+        hn("2025-03-01", "30000.00", "A")
+        + hn("2025-11-20", "11300.00", "Crossing")
+        + hn("2025-12-02", "45.00", "Later")
+        + '\n2025-12-03 * "Lot FSE" "Séances"\n  Assets:Banque  96.00 EUR\n  Income:Honoraires:Conventionnes\n'
+    )
+    chain_entries, chain_errors, _ = load(text)
+    alone_entries, alone_errors, _ = conf_load(text, header=False, plugin="beancount_hn.plugins.vat_franchise")
+    found = [(e.source["lineno"], e.message) for e in vat_errors(chain_errors)]
+    assert len(found) == 2
+    assert found == [(e.source["lineno"], e.message) for e in vat_errors(alone_errors)]
+    assert [(a.date, a.values[1].value) for a in alerts(chain_entries)] == \
+        [(a.date, a.values[1].value) for a in alerts(alone_entries)]
+
+
 def test_plugin_path_skips_only_provably_exempt_transactions(example_path):
     """The plugin's shortcut (tags prove a transaction exempt) changes no figure."""
     from beancount import loader
