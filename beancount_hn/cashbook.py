@@ -402,10 +402,8 @@ class _Builder:
         # A ledger repeats a few sets of accounts (every FSE lot has the same): their
         # treasury and balance-sheet accounts, computed once per set.
         kinds: dict[frozenset[str], tuple[tuple[str, ...], frozenset[str]]] = {}
-        accounts: set[str] = set()
-        moves: dict[str, set[str]] = defaultdict(set)  # item account -> those its items move to/from
+        without_treasury: set[frozenset[str]] = set()  # balance-sheet accounts of those transactions
         start: set[str] = set()
-        touching: dict[str, list[int]] = defaultdict(list)
         focused: list[int] = []
         self.balance_sheet_of = balance_sheet_of = []
         for position, txn in enumerate(transactions):
@@ -416,27 +414,26 @@ class _Builder:
                                       frozenset(a for a in used if roots[a] in ("assets", "liabilities")))
             treasury, balance_sheet = kind
             balance_sheet_of.append(balance_sheet)
-            if focus is not None:
-                for account in balance_sheet:
-                    touching[account].append(position)
-                if id(txn) in focus:
-                    focused.append(position)
-                    start |= balance_sheet
-            if treasury and any(txn.date >= treasury_from[a] for a in treasury):
-                continue
-            accounts |= balance_sheet
-            if focus is not None and len(balance_sheet) > 1:
-                for account in balance_sheet:
-                    moves[account] |= balance_sheet
+            if focus is not None and id(txn) in focus:
+                focused.append(position)
+                start |= balance_sheet
+            if not treasury or not any(txn.date >= treasury_from[a] for a in treasury):
+                without_treasury.add(balance_sheet)
+        accounts: set[str] = set().union(*without_treasury)
         if focus is None:
             return accounts
+        moves: dict[str, set[str]] = defaultdict(set)  # item account -> those its items move to/from
+        for balance_sheet in without_treasury:
+            for account in balance_sheet:
+                moves[account] |= balance_sheet
         reached, todo = set(), [a for a in start if a in accounts]
         while todo:
             account = todo.pop()
             if account not in reached:
                 reached.add(account)
                 todo.extend(moves.get(account, ()))
-        self.walked = sorted(set(focused).union(*(touching[a] for a in reached)))
+        touches = {bs: not reached.isdisjoint(bs) for bs in set(balance_sheet_of)}
+        self.walked = sorted({*focused, *(p for p, bs in enumerate(balance_sheet_of) if touches[bs])})
         return reached
 
     # --- open items ------------------------------------------------------------------

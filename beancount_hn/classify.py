@@ -40,6 +40,8 @@ CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE = CONVENTION_STATUSES
 EXONEREE, FRANCHISE, COLLECTEE = VAT_STATUSES = ("exoneree", "franchise", "collectee")
 TAXABLE = (FRANCHISE, COLLECTEE)  # the receipts the 293 B franchise counts
 _NO_META: dict[str, Any] = {}
+_UNREAD: Any = object()  # an account whose open was not read yet
+_new_tuple = tuple.__new__
 
 _CONVENTION_ALIASES = {
     **{status: status for status in CONVENTION_STATUSES},
@@ -223,17 +225,22 @@ class Classifier:
                 "non-conventionne) to the posting, the transaction, or the account's open"
             )
         # VAT status: posting, account's open, transaction, else the convention's default.
+        is_default = False
         if "tva" in pmeta:
-            vat, is_default = parse_vat_status(pmeta["tva"], "posting tva:"), False
-        elif (vat := self._from_account(self._account_vat, account, "tva", parse_vat_status)) is not None:
-            is_default = False
-        elif "tva" in tmeta:
-            vat, is_default = parse_vat_status(tmeta["tva"], "transaction tva:"), False
-        elif convention in (CONVENTIONNE, DEPASSEMENT):  # most receipts: no configuration lookup
-            vat, is_default = EXONEREE, True
+            vat = parse_vat_status(pmeta["tva"], "posting tva:")
         else:
-            vat, is_default = default_vat_status(convention, self.index, txn.date), True
-        return Receipt(txn, i, convention, vat, is_default, source)
+            vat = self._account_vat.get(account, _UNREAD)
+            if vat is _UNREAD:
+                vat = self._from_account(self._account_vat, account, "tva", parse_vat_status)
+            if vat is None:
+                if "tva" in tmeta:
+                    vat = parse_vat_status(tmeta["tva"], "transaction tva:")
+                else:
+                    is_default = True
+                    vat = (EXONEREE if convention in (CONVENTIONNE, DEPASSEMENT)  # no configuration lookup
+                           else default_vat_status(convention, self.index, txn.date))
+        # tuple.__new__ skips NamedTuple's Python-level __new__: one Receipt per act of the ledger.
+        return _new_tuple(Receipt, (txn, i, convention, vat, is_default, source))
 
     def receipts(self, txn: data.Transaction) -> tuple[list[Receipt], list]:
         """The receipts of one transaction and the errors of those it cannot classify."""

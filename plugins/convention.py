@@ -31,6 +31,7 @@ from beancount_hn.plugins import run_step
 __plugins__ = ("convention",)
 
 HN_TAGS = frozenset(CONVENTION_STATUSES)
+_TAXABLE = frozenset(TAXABLE)
 
 
 def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
@@ -39,7 +40,7 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     replaced: dict[int, data.Transaction] = {}
     taxable: list[tuple[data.Transaction, list]] = []
     for txn, receipts, txn_errors in iter_receipts(entries, index):
-        if any(receipt.vat in TAXABLE for receipt in receipts):
+        if not _TAXABLE.isdisjoint({receipt.vat for receipt in receipts}):
             taxable.append((txn, receipts))
         errors.extend(txn_errors)
         resolved = {receipt.convention for receipt in receipts}
