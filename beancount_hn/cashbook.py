@@ -273,10 +273,10 @@ class Cashbook:
               detail: Callable[[data.Transaction], bool] | None, focus: set[int] | None = None) -> Cashbook:
         transactions = _transactions(entries)
         builder = _Builder(index, transactions, detail, focus)
-        if builder.walked is not None:
-            transactions = [transactions[position] for position in builder.walked]
-        for txn in transactions:
-            builder.transaction(txn)
+        kinds = builder.kind_of
+        positions = range(len(transactions)) if builder.walked is None else builder.walked
+        for position in positions:
+            builder.transaction(transactions[position], kinds[position])
         return builder.cashbook()
 
     @classmethod
@@ -300,15 +300,15 @@ class Cashbook:
             snapshots: dict[tuple[int, int], tuple[int, _State]] = {}  # (year, month) -> position, state
             position = len(transactions)
             items = first.item_accounts
-            for rank, (txn, balance_sheet) in enumerate(zip(transactions, first.balance_sheet_of, strict=True)):
+            for rank, (txn, kind) in enumerate(zip(transactions, first.kind_of, strict=True)):
                 if txn.date >= start:
                     position = rank
                     break
                 month = txn.date.year, txn.date.month
                 if month not in snapshots:
                     snapshots[month] = (rank, first.state())
-                if not items.isdisjoint(balance_sheet):  # the others change no open item
-                    first.transaction(txn)
+                if not items.isdisjoint(kind.balance_sheet):  # the others change no open item
+                    first.transaction(txn, kind)
             reached = {id(target.txn): target.txn for item in first.open_items()
                        for target in item.parts if target.bucket == AGGREGATE}
             resume = min(((txn.date.year, txn.date.month) for txn in reached.values()), default=None)
@@ -316,10 +316,10 @@ class Cashbook:
             second = _Builder(index, transactions, lambda txn: txn.date >= start or id(txn) in reached,
                               item_accounts=first.item_accounts)
             second.restore(state)
-            for txn in transactions[position:]:
+            for txn, kind in zip(transactions[position:], first.kind_of[position:], strict=True):
                 if txn.date > end:
                     break
-                second.transaction(txn)
+                second.transaction(txn, kind)
             return second.cashbook()
         except _NeedsDetail:
             return cls._walk(entries, index, None)
@@ -353,6 +353,14 @@ class _State:
     linked: dict[str, list[OpenItem]]
 
 
+class _Kind(NamedTuple):
+    """What a transaction's accounts are, shared by the transactions using the same set."""
+
+    treasury: tuple[str, ...]  # its treasury accounts (each from its option's date)
+    balance_sheet: frozenset[str]  # its asset and liability accounts
+    equity_funded: bool  # it may be paid from personal funds: an Equity and an income/expense account
+
+
 class _Builder:
     """The single pass behind ``Cashbook.build``."""
 
@@ -378,9 +386,10 @@ class _Builder:
         self.zero_touches: list[tuple[datetime.date, data.Transaction]] = []
         self.buckets: dict[tuple[str, str], Target] = {}
         self._keys: tuple[data.Transaction | None, frozenset[str]] = (None, frozenset())  # of the last item made
-        self.walked: list[int] | None = None
-        self.balance_sheet_of: list[frozenset[str]] = []  # by position: each transaction's balance-sheet accounts
-        self.recording = True  # False: keep the open items only (a walk to a later start)  # with focus: the positions of the transactions to walk
+        self.walked: list[int] | None = None  # with focus: the positions of the transactions to walk
+        self.kind_of: list[_Kind] = []  # by position: what each transaction's accounts are
+        self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts
+        self.recording = True  # False: keep the open items only (a walk to a later start)
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
         self.item_accounts = item_accounts
@@ -398,27 +407,19 @@ class _Builder:
         of a transaction without treasury (it moves items between them); and
         ``walked``, the focused transactions and those touching these accounts.
         """
-        roots, treasury_from = self.root, self.treasury_from
-        # A ledger repeats a few sets of accounts (every FSE lot has the same): their
-        # treasury and balance-sheet accounts, computed once per set.
-        kinds: dict[frozenset[str], tuple[tuple[str, ...], frozenset[str]]] = {}
         without_treasury: set[frozenset[str]] = set()  # balance-sheet accounts of those transactions
         start: set[str] = set()
         focused: list[int] = []
-        self.balance_sheet_of = balance_sheet_of = []
+        self.kind_of = kind_of = []
+        kind_of_accounts, treasury_from = self._kind, self.treasury_from
         for position, txn in enumerate(transactions):
-            used = frozenset([p.account for p in txn.postings])
-            kind = kinds.get(used)
-            if kind is None:
-                kind = kinds[used] = (tuple(a for a in used if a in treasury_from),
-                                      frozenset(a for a in used if roots[a] in ("assets", "liabilities")))
-            treasury, balance_sheet = kind
-            balance_sheet_of.append(balance_sheet)
+            kind = kind_of_accounts(txn)
+            kind_of.append(kind)
             if focus is not None and id(txn) in focus:
                 focused.append(position)
-                start |= balance_sheet
-            if not treasury or not any(txn.date >= treasury_from[a] for a in treasury):
-                without_treasury.add(balance_sheet)
+                start |= kind.balance_sheet
+            if not kind.treasury or not any(txn.date >= treasury_from[a] for a in kind.treasury):
+                without_treasury.add(kind.balance_sheet)
         accounts: set[str] = set().union(*without_treasury)
         if focus is None:
             return accounts
@@ -432,9 +433,22 @@ class _Builder:
             if account not in reached:
                 reached.add(account)
                 todo.extend(moves.get(account, ()))
-        touches = {bs: not reached.isdisjoint(bs) for bs in set(balance_sheet_of)}
-        self.walked = sorted({*focused, *(p for p, bs in enumerate(balance_sheet_of) if touches[bs])})
+        touches = {kind: not reached.isdisjoint(kind.balance_sheet) for kind in set(kind_of)}
+        self.walked = sorted({*focused, *(p for p, kind in enumerate(kind_of) if touches[kind])})
         return reached
+
+    def _kind(self, txn: data.Transaction) -> _Kind:
+        """What the accounts of ``txn`` are. A ledger repeats a few sets of accounts
+        (every FSE lot has the same): each set is sorted out once."""
+        used = frozenset([p.account for p in txn.postings])
+        kind = self.kinds.get(used)
+        if kind is None:
+            roots = [self.root[a] for a in used]
+            kind = self.kinds[used] = _Kind(
+                tuple(a for a in used if a in self.treasury_from),
+                frozenset(a for a, root in zip(used, roots, strict=True) if root in ("assets", "liabilities")),
+                "equity" in roots and any(root in _PNL_ROOTS for root in roots))
+        return kind
 
     # --- open items ------------------------------------------------------------------
 
@@ -545,14 +559,14 @@ class _Builder:
 
     # --- one transaction ---------------------------------------------------------------
 
-    def transaction(self, txn: data.Transaction) -> None:
+    def transaction(self, txn: data.Transaction, kind: _Kind | None = None) -> None:
         roots, treasury_from, day, postings = self.root, self.treasury_from, txn.date, txn.postings
-        treasury = [p for p in postings if (start := treasury_from.get(p.account)) is not None and day >= start]
+        kind = kind or self._kind(txn)
+        treasury = [p for p in postings if p.account in kind.treasury and day >= treasury_from[p.account]] \
+            if kind.treasury else []
         funded_by_equity = False
-        if not treasury:
-            equity = [p for p in postings if roots[p.account] == "equity"]
-            if equity and any(roots[p.account] in _PNL_ROOTS for p in postings):
-                treasury, funded_by_equity = equity, True  # paid from personal funds
+        if not treasury and kind.equity_funded:
+            treasury, funded_by_equity = [p for p in postings if roots[p.account] == "equity"], True
         sources: dict[Target, Decimal] = {}  # cash equivalents
         detailed = self.detail is None or self.detail(txn)
         aggregate: Target | None = None
@@ -561,7 +575,7 @@ class _Builder:
         skipped = {id(p) for p in treasury}
         item_accounts = self.item_accounts
         for i, posting in enumerate(postings):
-            if id(posting) in skipped:
+            if skipped and id(posting) in skipped:
                 continue
             account, amount = posting.account, posting.units.number
             root = roots[account]

@@ -379,10 +379,12 @@ class _FormBuilder:
         if line == VEHICLE_LINE and covered_by_forfait(self.index, line, account, posting, self.year):
             self.reconciliation.non_deductible[f"{account} (couvert par le barème kilométrique)"] += amount
             return
-        signed = amount if row.sign == "credit" else -amount
-        if row.sign == "credit":
+        credit = row.sign == "credit"
+        if credit:
+            signed = amount
             self.reconciliation.receipts += amount
         else:
+            signed = -amount
             self.reconciliation.expenses -= amount
         meta = _meta_of(posting, target_txn)
         paid_by = settlement.txn.meta if settlement.txn is not target_txn else None
@@ -390,8 +392,9 @@ class _FormBuilder:
         description = self._descriptions.get(id(described))
         if description is None:
             description = self._descriptions[id(described)] = _describe(described)
-        self.add(Contribution(line, signed, CASH, settlement.date, account, description, meta, paid_by))
-        if row.sign == "debit":
+        self.contributions.append(
+            Contribution(line, signed, CASH, settlement.date, account, description, meta, paid_by))
+        if not credit:
             self._share(line, signed, settlement, account, posting, meta, paid_by)
         if line == "AA" and is_income:
             self._social(target, amount)
