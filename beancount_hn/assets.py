@@ -313,14 +313,21 @@ def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Reg
     registre = Registre()
     live: dict[str, list[Asset]] = {}  # account -> assets not yet disposed of
     asset_accounts: dict[str, bool] = {}  # is_asset_account, once per account
+
+    def is_asset(account: str) -> bool:
+        known = asset_accounts.get(account)
+        if known is None:
+            known = asset_accounts[account] = is_asset_account(index, account)
+        return known
+
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
+        if type(entry) is not data.Transaction:
+            continue
+        # Most transactions touch no fixed asset: a quick look at the cache first.
+        if not any(asset_accounts.get(p.account) is not False and is_asset(p.account) for p in entry.postings):
             continue
         for i, posting in enumerate(entry.postings):
-            is_asset = asset_accounts.get(posting.account)
-            if is_asset is None:
-                is_asset = asset_accounts[posting.account] = is_asset_account(index, posting.account)
-            if posting.units is None or not is_asset:
+            if posting.units is None or not is_asset(posting.account):
                 continue
             number = posting.units.number
             is_disposal = number < 0 or (number == 0 and posting.meta and "cession" in posting.meta)

@@ -358,6 +358,7 @@ class _Kind(NamedTuple):
 
     treasury: tuple[str, ...]  # its treasury accounts (each from its option's date)
     balance_sheet: frozenset[str]  # its asset and liability accounts
+    pnl: frozenset[str]  # its income and expense accounts
     equity_funded: bool  # it may be paid from personal funds: an Equity and an income/expense account
 
 
@@ -443,11 +444,12 @@ class _Builder:
         used = frozenset([p.account for p in txn.postings])
         kind = self.kinds.get(used)
         if kind is None:
-            roots = [self.root[a] for a in used]
+            roots = dict(zip(used, (self.root[a] for a in used), strict=True))
+            pnl = frozenset(a for a, root in roots.items() if root in _PNL_ROOTS)
             kind = self.kinds[used] = _Kind(
                 tuple(a for a in used if a in self.treasury_from),
-                frozenset(a for a, root in zip(used, roots, strict=True) if root in ("assets", "liabilities")),
-                "equity" in roots and any(root in _PNL_ROOTS for root in roots))
+                frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
+                pnl, bool(pnl) and "equity" in roots.values())
         return kind
 
     # --- open items ------------------------------------------------------------------
@@ -550,9 +552,10 @@ class _Builder:
         keys = self._keys
         if keys[0] is not txn:  # a transaction often opens several items (CPAM, mutuelle, patient)
             keys = self._keys = (txn, _item_keys(txn))
-        item = OpenItem(account, txn.date, txn, keys[1], dict(parts))
+        item = OpenItem(account, txn.date, txn, keys[1], parts)  # parts: a fresh dict from the caller
         self.open_count[(account, _sign(item.balance))] += 1
-        self.all_items[account].append(item)
+        if self.recording:
+            self.all_items[account].append(item)
         (self.linked if item.links else self.unlinked)[account].append(item)
         for link in item.links:
             self.by_link[(account, link)].append(item)
@@ -573,21 +576,23 @@ class _Builder:
         aggregated = ZERO
         creating: list[tuple[str, Decimal]] = []
         skipped = {id(p) for p in treasury}
-        item_accounts = self.item_accounts
+        item_accounts, pnl = self.item_accounts, kind.pnl
         for i, posting in enumerate(postings):
             if skipped and id(posting) in skipped:
                 continue
-            account, amount = posting.account, posting.units.number
-            root = roots[account]
-            if root == "income" or root == "expenses":
+            account = posting.account
+            if account in pnl:
                 if not detailed:
                     if aggregate is None:  # its place among the sources, its sum below
                         aggregate = Target(AGGREGATE, AGGREGATE, txn)
                         sources[aggregate] = ZERO
-                    aggregated -= amount
+                    aggregated -= posting.units.number
                 else:
-                    sources[Target(INCOME if root == "income" else EXPENSE, account, txn, i)] = -amount
-            elif account in item_accounts:
+                    bucket = INCOME if roots[account] == "income" else EXPENSE
+                    sources[Target(bucket, account, txn, i)] = -posting.units.number
+                continue
+            amount = posting.units.number
+            if account in item_accounts:
                 consumed, remainder = self._consume(account, amount, txn, posting)
                 if sources:
                     for target, value in consumed.items():
