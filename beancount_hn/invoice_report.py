@@ -14,12 +14,16 @@ negative money received), all dated up to the report date.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from beancount.core import data
 
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.invoices import Invoice, InvoiceBook, VoidedNumber
+from beancount_hn.ledger import LedgerIndex
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -111,6 +115,12 @@ def unpaid_invoices(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date)
                                         (as_of - invoice.date).days))
     unpaid.sort(key=lambda u: (u.invoice.date, u.invoice.number))
     return unpaid
+
+
+def documents_cashbook(entries: Sequence[data.Directive], index: LedgerIndex, book: InvoiceBook) -> Cashbook:
+    """The cash book of the numbered documents: only what invoices and credit notes received
+    is read, so only the accounts that can pay them are walked (``Cashbook.build_for``)."""
+    return Cashbook.build_for(entries, index, [invoice.txn for invoice in book.invoices])
 
 
 @gc_paused()

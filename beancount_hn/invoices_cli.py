@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.invoice_report import InvoiceReport, SeriesSummary, UnpaidInvoice, invoice_report
+from beancount_hn.invoice_report import (InvoiceReport, SeriesSummary, UnpaidInvoice, documents_cashbook,
+                                         invoice_report)
 from beancount_hn.invoices import build_invoice_book
 from beancount_hn.loading import load_ledger
 
@@ -156,8 +156,7 @@ def invoices(ledger: str, year: int | None, fmt: str) -> None:
     """Invoice numbering per series (gaps, voided numbers, credit notes) and unpaid invoices."""
     loaded = load_ledger(ledger)
     book = build_invoice_book(loaded.entries, loaded.index)
-    # Only what invoices and credit notes received is read: only their accounts are walked.
-    cashbook = Cashbook.build_for(loaded.entries, loaded.index, [invoice.txn for invoice in book.invoices])
+    cashbook = documents_cashbook(loaded.entries, loaded.index, book)
     as_of = datetime.date(year, 12, 31) if year is not None else datetime.date.today()
     report = invoice_report(book, cashbook, as_of, year)
     click.echo(RENDERERS[fmt](report), nl=fmt != "csv")

@@ -136,14 +136,12 @@ def reports(path: str, year: int) -> dict[str, Any]:
     if invoices is None or report_module is None:
         result["invoices"] = f"{SKIPPED}: beancount_hn.invoices / invoice_report not installed yet"
     else:
-        from beancount_hn.cashbook import Cashbook
-
         as_of = datetime.date(year, 12, 31)
 
         def invoice_report() -> Any:
             # The same calls as beancount_hn.invoices_cli.invoices, minus the printing.
             book = invoices.build_invoice_book(entries, index)
-            cashbook = Cashbook.build_for(entries, index, [invoice.txn for invoice in book.invoices])
+            cashbook = report_module.documents_cashbook(entries, index, book)
             return book, report_module.invoice_report(book, cashbook, as_of, year)
 
         book, report = clock(invoice_report)

@@ -1,6 +1,6 @@
 """Benchmarks of beancount-hn against plain Beancount, in one run.
 
-    python bench/run.py                  # the full run (about 10 minutes on 2 cores, 3 GB of memory)
+    python bench/run.py                  # the full run (about 8 minutes on 2 cores, 1 GB of memory)
     python bench/run.py --quick          # a smoke run: 2 years, scales 1-2-4, headline scale 2
 
 On ledgers from ``bench/generate.py`` (the same text loaded with and without
@@ -10,7 +10,8 @@ On ledgers from ``bench/generate.py`` (the same text loaded with and without
 (a) ``loader.load_file`` without the hn plugins;
 (b) the same with ``beancount_hn.plugins.all``;
 (c) ``hn 2035 --year Y``: its own load (b) + ``LedgerIndex.build`` + ``compute_2035``;
-(d) ``hn invoices --year Y``: its own load (b) + index + invoice book, cash book and report;
+(d) ``hn invoices --year Y``: its own load (b) + index + invoice book, cash book of the
+    numbered documents (``Cashbook.build_for``) and report;
 (e) each importer's rows per second (``bench/bench_importers.py``, when written);
 (f) the Fava extension page: Fava's load, then the page rendered several times.
 
@@ -313,8 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--headline-scale", type=int, default=10,
                         help="scale of the ledger b/a is judged on (default 10: > 100 000 transactions)")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of each figure (default 3)")
-    parser.add_argument("--headline-repeats", type=int, default=2,
-                        help="repeats on the headline ledger (default 2: each takes minutes)")
+    parser.add_argument("--headline-repeats", type=int, default=3,
+                        help="repeats on the headline ledger (default 3: each takes about a minute and a half)")
     parser.add_argument("--year", type=int, default=None, help="year of hn 2035 / hn invoices (default: "
                         "the last generated year)")
     parser.add_argument("--seed", type=int, default=2035)
