@@ -130,7 +130,7 @@ class OpenItem:
     txn: data.Transaction
     links: frozenset[str]  # links, ``facture:`` and ``lot:`` numbers payments may name
     parts: dict[Target, Decimal]  # cash equivalents, summing to ``balance``
-    balance: Decimal = ZERO  # kept with ``parts`` by the walk: payments read it item after item
+    balance: Decimal = field(init=False, default=ZERO)  # kept with ``parts`` by the walk
 
     def __post_init__(self) -> None:
         self.balance = sum(self.parts.values(), ZERO)
@@ -192,8 +192,6 @@ class Cashbook:
     settlements: list[Settlement] = field(default_factory=list)
     items: dict[str, list[OpenItem]] = field(default_factory=dict)
     _by_target_txn: dict[int, list[Settlement]] | None = field(default=None, repr=False)
-    # (date, transaction) of aggregates a treasury movement reached with a zero sum.
-    _zero_touches: list[tuple[datetime.date, data.Transaction]] = field(default_factory=list, repr=False)
 
     # --- queries -------------------------------------------------------------------
 
@@ -384,7 +382,6 @@ class _Builder:
         # soon as no item of the opposite sign is left, and an invoice (same sign as
         # every open item) does not walk the queue at all.
         self.open_count: dict[tuple[str, int], int] = defaultdict(int)
-        self.zero_touches: list[tuple[datetime.date, data.Transaction]] = []
         self.buckets: dict[tuple[str, str], Target] = {}
         self._keys: tuple[data.Transaction | None, frozenset[str]] = (None, frozenset())  # of the last item made
         self.walked: list[int] | None = None  # with focus: the positions of the transactions to walk
@@ -396,7 +393,7 @@ class _Builder:
         self.item_accounts = item_accounts
 
     def cashbook(self) -> Cashbook:
-        return Cashbook(self.settlements, dict(self.all_items), _zero_touches=self.zero_touches)
+        return Cashbook(self.settlements, dict(self.all_items))
 
     # --- account kinds ---------------------------------------------------------------
 
@@ -466,12 +463,10 @@ class _Builder:
         return _State(copy(self.unlinked), copy(self.linked))
 
     def restore(self, state: _State) -> None:
-        """Start from ``state`` (copied again: one state may be restored twice)."""
+        """Start from ``state``, whose items this walk now owns and settles."""
         for queues, saved in ((self.unlinked, state.unlinked), (self.linked, state.linked)):
             for items in saved.values():
-                for saved_item in items:
-                    item = OpenItem(saved_item.account, saved_item.date, saved_item.txn, saved_item.links,
-                                    dict(saved_item.parts))
+                for item in items:
                     queues[item.account].append(item)
                     self.all_items[item.account].append(item)
                     self.open_count[(item.account, _sign(item.balance))] += 1
@@ -633,8 +628,6 @@ class _Builder:
         for target, value in sources.items():
             if value:
                 self.settlements.append(Settlement(txn.date, txn, main, value, target, funded_by_equity))
-            elif target.bucket == AGGREGATE:  # postings settled in the full walk, netting to zero
-                self.zero_touches.append((txn.date, target.txn))
         # Internal transfers between treasury accounts net to zero and leave no settlement.
 
     def _no_treasury(self, txn, sources, creating) -> None:
@@ -648,7 +641,7 @@ class _Builder:
             # item, and the main items carry it beside the fees.
             sign = _sign(whole)
             main = [(a, r) for a, r in creating if _sign(r) == sign]
-            for account, remainder in creating if len(main) < len(creating) else ():
+            for account, remainder in creating:
                 if _sign(remainder) != sign and main:
                     side = self._bucket(NEUTRAL, account)
                     self._create(txn, account, {side: remainder})

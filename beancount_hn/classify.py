@@ -157,8 +157,7 @@ class Classifier:
         # acte: text -> (first day, last day, status): a FSE lot repeats a few codes
         # thousands of times; act_status (and its message) only outside the window.
         self._act_windows: dict[str, tuple[datetime.date, datetime.date | None, str | None]] = {}
-        # posting acte: value -> (its window, its source string)
-        self._posting_acts: dict[Any, tuple[tuple[datetime.date, datetime.date | None, str | None], str]] = {}
+        self._act_sources: dict[Any, str] = {}  # posting acte: value -> its source string
 
     def is_receipt_account(self, account: str) -> bool:
         known = self._receipt_account.get(account)
@@ -166,15 +165,12 @@ class Classifier:
             known = self._receipt_account[account] = self.index.is_receipt_account(account)
         return known
 
-    def _window(self, value: Any) -> tuple[datetime.date, datetime.date | None, str | None]:
+    def _act(self, value: Any, where: str, on: datetime.date) -> str:
         text = str(value)
         window = self._act_windows.get(text)
         if window is None:
             window = self._act_windows[text] = _act_window(text, self.extra_letters)
-        return window
-
-    def _act(self, value: Any, where: str, on: datetime.date) -> str:
-        start, end, status = self._window(value)
+        start, end, status = window
         if status is not None and start <= on and (end is None or on <= end):
             return status
         return _act_value(value, where, on, self.extra_letters)
@@ -203,12 +199,10 @@ class Classifier:
                 "convention: (posting)"
         elif "acte" in pmeta:
             acte = pmeta["acte"]
-            known = self._posting_acts.get(acte)
-            if known is None:  # one string per code: the receipts of a ledger share them
-                known = self._posting_acts[acte] = (self._window(acte), f"acte: {acte} (posting)")
-            (start, end, convention), source = known
-            if convention is None or txn.date < start or (end is not None and txn.date > end):
-                convention = _act_value(acte, "posting acte:", txn.date, self.extra_letters)
+            convention = self._act(acte, "posting acte:", txn.date)
+            source = self._act_sources.get(acte)
+            if source is None:  # one string per code: the receipts of a ledger share them
+                source = self._act_sources[acte] = f"acte: {acte} (posting)"
         elif (convention := self._from_account(self._account_convention, account, "convention",
                                                parse_convention_status)) is not None:
             source = f"convention: (open {account})"
