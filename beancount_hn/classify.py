@@ -158,6 +158,11 @@ class Classifier:
         # thousands of times; act_status (and its message) only outside the window.
         self._act_windows: dict[str, tuple[datetime.date, datetime.date | None, str | None]] = {}
         self._act_sources: dict[Any, str] = {}  # posting acte: value -> its source string
+        # (account, posting acte: value) -> (first day, last day, the Receipt's fields after
+        # txn and index): the FSE line (posting acte:, no convention:/tva: of its own nor on
+        # the transaction) resolved once per code and account, for as long as its window lasts.
+        self._fse_lines: dict[tuple[str, Any], tuple[datetime.date, datetime.date | None,
+                                                      tuple[str, str, bool, str]]] = {}
 
     def is_receipt_account(self, account: str) -> bool:
         known = self._receipt_account.get(account)
@@ -240,17 +245,40 @@ class Classifier:
         """The receipts of one transaction and the errors of those it cannot classify."""
         receipts: list[Receipt] = []
         errors = []
-        known = self._receipt_account
+        known, fse_lines, day = self._receipt_account, self._fse_lines, txn.date
+        fse_txn = "tva" not in (txn.meta or _NO_META)
         for i, posting in enumerate(txn.postings):
             is_receipt = known.get(posting.account)
             if is_receipt is None:
                 is_receipt = self.is_receipt_account(posting.account)
-            if is_receipt:
-                try:
-                    receipts.append(self._receipt(txn, i, posting))
-                except StatusError as exc:
-                    errors.append(ClassificationError(source_of(txn), str(exc), txn))
+            if not is_receipt:
+                continue
+            pmeta = posting.meta
+            key = None
+            if fse_txn and pmeta and "acte" in pmeta and "convention" not in pmeta and "tva" not in pmeta:
+                key = (posting.account, pmeta["acte"])
+                line = fse_lines.get(key)
+                if line is not None:
+                    start, end, fields = line
+                    if start <= day and (end is None or day <= end):
+                        receipts.append(_new_tuple(Receipt, (txn, i) + fields))
+                        continue
+            try:
+                receipt = self._receipt(txn, i, posting)
+            except StatusError as exc:
+                errors.append(ClassificationError(source_of(txn), str(exc), txn))
+                continue
+            receipts.append(receipt)
+            if key is not None:
+                self._remember_fse_line(key, receipt)
         return receipts, errors
+
+    def _remember_fse_line(self, key: tuple[str, Any], receipt: Receipt) -> None:
+        """Keep what ``_receipt`` resolved for this FSE line while it depends on nothing but the code's window."""
+        start, end, status = self._act_windows[str(key[1])]
+        # A default VAT status other than exempt care follows vat-regime, which has dates of its own.
+        if status is not None and (not receipt.vat_is_default or receipt.vat == EXONEREE):
+            self._fse_lines[key] = (start, end, receipt[2:])
 
 
 def iter_receipts(

@@ -279,3 +279,33 @@ def test_every_receipt_gets_exactly_one_status_or_one_error(postings, txn_source
     assert all(r.convention in ("conventionne", "depassement", "non-conventionne") for r in receipts)
     [txn] = [e for e in entries if isinstance(e, data.Transaction)]
     assert hn_tags(txn) == {r.convention for r in receipts}
+
+
+def test_one_classifier_resolves_repeated_fse_lines_as_a_fresh_one():
+    """A code seen once is reused only inside its validity window and when its VAT has no dates."""
+    from beancount_hn.classify import Classifier
+
+    entries, _, options = load(ACCOUNTS + textwrap.dedent("""
+    2024-02-01 custom "hn-option" "vat-regime" "franchise"
+    2024-02-21 custom "hn-option" "vat-regime" "reel"
+    """) + "".join(textwrap.dedent(f"""
+    {day} * "Lot FSE"
+      Assets:Creances:CPAM
+      Income:Honoraires  -16.13 EUR
+        acte: "AMS 7.5"
+      Income:Honoraires  -10.00 EUR
+        acte: "HN"
+      Income:Honoraires:Bilans  -50.00 EUR
+        acte: "HN"
+    """) for day in ("2024-02-20", "2024-02-21", "2024-02-22", "2024-02-23")))
+    index = LedgerIndex.build(entries, options)
+    txns = [e for e in entries if isinstance(e, data.Transaction)]
+    shared = Classifier(index)
+    for txn in txns:
+        receipts, errors = shared.receipts(txn)
+        fresh_receipts, fresh_errors = Classifier(index).receipts(txn)
+        assert receipts == fresh_receipts
+        assert [e.message for e in errors] == [e.message for e in fresh_errors]
+    receipts, errors = shared.receipts(txns[-1])  # AMS ended on 2024-02-21; HN is now under VAT
+    assert [r.vat for r in receipts] == ["collectee", "exoneree"]
+    assert len(errors) == 1 and "not in force on 2024-02-23" in errors[0].message
