@@ -324,7 +324,11 @@ def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Reg
         if type(entry) is not data.Transaction:
             continue
         # Most transactions touch no fixed asset: a quick look at the cache first.
-        if not any(asset_accounts.get(p.account) is not False and is_asset(p.account) for p in entry.postings):
+        for posting in entry.postings:
+            known = asset_accounts.get(posting.account)
+            if known or (known is None and is_asset(posting.account)):
+                break
+        else:
             continue
         for i, posting in enumerate(entry.postings):
             if posting.units is None or not is_asset(posting.account):

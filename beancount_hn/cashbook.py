@@ -355,6 +355,7 @@ class _Kind(NamedTuple):
     """What a transaction's accounts are, shared by the transactions using the same set."""
 
     treasury: tuple[str, ...]  # its treasury accounts (each from its option's date)
+    treasury_since: datetime.date  # the first day one of them is treasury (date.max: none)
     balance_sheet: frozenset[str]  # its asset and liability accounts
     pnl: frozenset[str]  # its income and expense accounts
     equity_funded: bool  # it may be paid from personal funds: an Equity and an income/expense account
@@ -409,14 +410,15 @@ class _Builder:
         start: set[str] = set()
         focused: list[int] = []
         self.kind_of = kind_of = []
-        kind_of_accounts, treasury_from = self._kind, self.treasury_from
+        kinds, new_kind = self.kinds, self._new_kind
         for position, txn in enumerate(transactions):
-            kind = kind_of_accounts(txn)
+            used = frozenset([p.account for p in txn.postings])
+            kind = kinds.get(used) or new_kind(used)
             kind_of.append(kind)
             if focus is not None and id(txn) in focus:
                 focused.append(position)
                 start |= kind.balance_sheet
-            if not kind.treasury or not any(txn.date >= treasury_from[a] for a in kind.treasury):
+            if txn.date < kind.treasury_since:
                 without_treasury.add(kind.balance_sheet)
         accounts: set[str] = set().union(*without_treasury)
         if focus is None:
@@ -439,14 +441,16 @@ class _Builder:
         """What the accounts of ``txn`` are. A ledger repeats a few sets of accounts
         (every FSE lot has the same): each set is sorted out once."""
         used = frozenset([p.account for p in txn.postings])
-        kind = self.kinds.get(used)
-        if kind is None:
-            roots = dict(zip(used, (self.root[a] for a in used), strict=True))
-            pnl = frozenset(a for a, root in roots.items() if root in _PNL_ROOTS)
-            kind = self.kinds[used] = _Kind(
-                tuple(a for a in used if a in self.treasury_from),
-                frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
-                pnl, bool(pnl) and "equity" in roots.values())
+        return self.kinds.get(used) or self._new_kind(used)
+
+    def _new_kind(self, used: frozenset[str]) -> _Kind:
+        roots = dict(zip(used, (self.root[a] for a in used), strict=True))
+        pnl = frozenset(a for a, root in roots.items() if root in _PNL_ROOTS)
+        treasury = tuple(a for a in used if a in self.treasury_from)
+        kind = self.kinds[used] = _Kind(
+            treasury, min((self.treasury_from[a] for a in treasury), default=datetime.date.max),
+            frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
+            pnl, bool(pnl) and "equity" in roots.values())
         return kind
 
     # --- open items ------------------------------------------------------------------

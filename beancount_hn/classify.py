@@ -99,8 +99,15 @@ class StatusError(ValueError):
     """A receipt that cannot be classified; the message is for the user."""
 
 
+def _alias(aliases: dict[str, str], value: Any) -> str | None:
+    """The status ``value`` names: as written when it is already a normalized key (the
+    usual case, read once per receipt), else after ``normalize_word``."""
+    status = aliases.get(value) if type(value) is str else None
+    return status if status is not None else aliases.get(normalize_word(str(value)))
+
+
 def parse_convention_status(value: Any, where: str) -> str:
-    status = _CONVENTION_ALIASES.get(normalize_word(str(value)))
+    status = _alias(_CONVENTION_ALIASES, value)
     if status is None:
         raise StatusError(
             f'unknown convention status "{value}" ({where}); '
@@ -110,7 +117,7 @@ def parse_convention_status(value: Any, where: str) -> str:
 
 
 def parse_vat_status(value: Any, where: str) -> str:
-    status = _VAT_ALIASES.get(normalize_word(str(value)))
+    status = _alias(_VAT_ALIASES, value)
     if status is None:
         raise StatusError(
             f'unknown VAT status "{value}" ({where}); use one of {", ".join(VAT_STATUSES)}'

@@ -23,7 +23,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.classify import CONVENTION_STATUSES, TAXABLE, ClassificationError, TaxableReceipts, iter_receipts
+from beancount_hn.classify import CONVENTION_STATUSES, TAXABLE, ClassificationError, Classifier, TaxableReceipts
 from beancount_hn.errors import source_of
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
@@ -35,44 +35,54 @@ _TAXABLE = frozenset(TAXABLE)
 
 
 def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
-    """Return the entries with hn tags added, and the classification errors."""
+    """Return the entries with hn tags added, and the classification errors.
+
+    One pass: every transaction is classified, tagged and checked where it stands.
+    """
     errors: list = []
-    replaced: dict[int, data.Transaction] = {}
-    taxable: list[tuple[data.Transaction, list]] = []
-    for txn, receipts, txn_errors in iter_receipts(entries, index):
-        if not _TAXABLE.isdisjoint({receipt.vat for receipt in receipts}):
-            taxable.append((txn, receipts))
-        errors.extend(txn_errors)
-        resolved = {receipt.convention for receipt in receipts}
-        written = txn.tags & HN_TAGS
-        contradicted = written - resolved
-        if contradicted and not txn_errors:
-            tags = " ".join(f"#{t}" for t in sorted(contradicted))
-            found = ", ".join(sorted(resolved)) or "none"
-            errors.append(ClassificationError(
-                source_of(txn),
-                f"tag {tags} contradicts the receipts' status ({found}); "
-                "remove the tag or fix the acte:/convention: metadata",
-                txn,
-            ))
-        if not resolved <= txn.tags:
-            replaced[id(txn)] = txn._replace(tags=txn.tags | resolved)
-    # hn tags on a transaction without any receipt contradict "no receipt".
+    classifier = Classifier(index)
+    tagged: list[data.Directive] = []
+    taxable: dict[int, tuple[data.Transaction, list]] = {}
+    changed = False
     for entry in entries:
-        if isinstance(entry, data.Transaction) and entry.tags & HN_TAGS and id(entry) not in replaced:
-            if not any(index.is_receipt_account(p.account) for p in entry.postings):
-                tags = " ".join(f"#{t}" for t in sorted(entry.tags & HN_TAGS))
+        if type(entry) is not data.Transaction:
+            tagged.append(entry)
+            continue
+        receipts, txn_errors = classifier.receipts(entry)
+        written = entry.tags & HN_TAGS
+        if not receipts and not txn_errors:
+            # hn tags on a transaction without any receipt contradict "no receipt".
+            if written:
+                tags = " ".join(f"#{t}" for t in sorted(written))
                 errors.append(ClassificationError(
                     source_of(entry),
                     f"tag {tags} on a transaction without any receipt (no income posting of "
                     "fees); remove the tag — payments are classified through their invoice",
                     entry,
                 ))
-    if replaced:
-        entries = [replaced.get(id(entry), entry) for entry in entries]
-    kept = [(replaced.get(id(txn), txn), receipts) for txn, receipts in taxable]
-    index.taxable_receipts = TaxableReceipts(entries, {id(txn): (txn, receipts) for txn, receipts in kept})
-    return entries, errors
+            tagged.append(entry)
+            continue
+        errors.extend(txn_errors)
+        resolved = {receipt.convention for receipt in receipts}
+        contradicted = written - resolved
+        if contradicted and not txn_errors:
+            tags = " ".join(f"#{t}" for t in sorted(contradicted))
+            found = ", ".join(sorted(resolved)) or "none"
+            errors.append(ClassificationError(
+                source_of(entry),
+                f"tag {tags} contradicts the receipts' status ({found}); "
+                "remove the tag or fix the acte:/convention: metadata",
+                entry,
+            ))
+        if not resolved <= entry.tags:
+            entry, changed = entry._replace(tags=entry.tags | resolved), True
+        if not _TAXABLE.isdisjoint({receipt.vat for receipt in receipts}):
+            taxable[id(entry)] = (entry, receipts)
+        tagged.append(entry)
+    if not changed:
+        tagged = entries
+    index.taxable_receipts = TaxableReceipts(tagged, taxable)
+    return tagged, errors
 
 
 def convention(entries: list[data.Directive], options_map: dict[str, Any],

@@ -309,3 +309,14 @@ def test_one_classifier_resolves_repeated_fse_lines_as_a_fresh_one():
     receipts, errors = shared.receipts(txns[-1])  # AMS ended on 2024-02-21; HN is now under VAT
     assert [r.vat for r in receipts] == ["collectee", "exoneree"]
     assert len(errors) == 1 and "not in force on 2024-02-23" in errors[0].message
+
+
+def test_status_aliases_are_normalized_words():
+    """A status written exactly as an alias key skips normalize_word: each key must be its own normal form."""
+    from beancount_hn.classify import _CONVENTION_ALIASES, _VAT_ALIASES, parse_convention_status, parse_vat_status
+    from beancount_hn.config import normalize_word
+
+    for aliases in (_CONVENTION_ALIASES, _VAT_ALIASES):
+        assert all(normalize_word(key) == key for key in aliases)
+    assert parse_convention_status("Hors nomenclature", "here") == parse_convention_status("hn", "here")
+    assert parse_vat_status("Exonéré", "here") == parse_vat_status("exoneree", "here") == "exoneree"
