@@ -283,8 +283,11 @@ class Classifier:
     def _remember_fse_line(self, key: tuple[str, Any], receipt: Receipt) -> None:
         """Keep what ``_receipt`` resolved for this FSE line while it depends on nothing but the code's window."""
         start, end, status = self._act_windows[str(key[1])]
-        # A default VAT status other than exempt care follows vat-regime, which has dates of its own.
-        if status is not None and (not receipt.vat_is_default or receipt.vat == EXONEREE):
+        day = receipt.txn.date
+        # Inside the window _act answers ``status`` itself; a default VAT status other
+        # than exempt care follows vat-regime, which has dates of its own.
+        if status is not None and start <= day and (end is None or day <= end) \
+                and (not receipt.vat_is_default or receipt.vat == EXONEREE):
             self._fse_lines[key] = (start, end, receipt[2:])
 
 
