@@ -1,6 +1,6 @@
 """Benchmarks of beancount-hn against plain Beancount, in one run.
 
-    python bench/run.py                  # the full run (about 8 minutes on 2 cores, 1 GB of memory)
+    python bench/run.py                  # the full run (about 11 minutes on 2 cores, 1 GB of memory)
     python bench/run.py --quick          # a smoke run: 2 years, scales 1-2-4, headline scale 2
 
 On ledgers from ``bench/generate.py`` (the same text loaded with and without
@@ -338,8 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--headline-scale", type=int, default=10,
                         help="scale of the ledger b/a is judged on (default 10: > 100 000 transactions)")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of each figure (default 3)")
-    parser.add_argument("--headline-repeats", type=int, default=3,
-                        help="repeats on the headline ledger (default 3: each takes about a minute and a half)")
+    parser.add_argument("--headline-repeats", type=int, default=5,
+                        help="repeats on the headline ledger (default 5: each takes about a minute and a half)")
     parser.add_argument("--year", type=int, default=None, help="year of hn 2035 / hn invoices (default: "
                         "the last generated year)")
     parser.add_argument("--seed", type=int, default=2035)

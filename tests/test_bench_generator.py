@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
 
 import pytest
 from beancount import loader
 from beancount.core import data
 
-os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+from tests.bench_support import bench_module
 
-GENERATOR = os.path.join(os.path.dirname(__file__), os.pardir, "bench", "generate.py")
+os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
 
 
 @pytest.fixture(scope="module")
 def generate():
-    spec = importlib.util.spec_from_file_location("bench_generate", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("generate")
 
 
 @pytest.fixture(scope="module")

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
-
 import pytest
 
-RUNNER = os.path.join(os.path.dirname(__file__), os.pardir, "bench", "run.py")
+from tests.bench_support import bench_module
 
 
 @pytest.fixture(scope="module")
 def run():
-    spec = importlib.util.spec_from_file_location("bench_run", RUNNER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("run")
 
 
 def ledger(run, label: str, seconds: float, postings: int, contributions: int, invoices: int):
