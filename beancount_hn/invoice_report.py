@@ -22,7 +22,7 @@ from beancount.core import data
 
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.gcpause import gc_paused
-from beancount_hn.invoices import Invoice, InvoiceBook, VoidedNumber
+from beancount_hn.invoices import Invoice, InvoiceBook, VoidedNumber, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
 
 CENT = Decimal("0.01")
@@ -128,3 +128,12 @@ def invoice_report(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date,
                    year: int | None = None) -> InvoiceReport:
     """The series rows (of ``year``, or every year) and the unpaid invoices on ``as_of``."""
     return InvoiceReport(as_of, year, series_summaries(book, year), unpaid_invoices(book, cashbook, as_of))
+
+
+@gc_paused()
+def invoices_view(entries: Sequence[data.Directive], index: LedgerIndex, as_of: datetime.date,
+                  year: int | None = None) -> tuple[InvoiceBook, InvoiceReport]:
+    """What ``hn invoices`` shows: the invoice book, then the report on the cash book of its
+    documents, in one pause of the collector (one collection of what they made, afterwards)."""
+    book = build_invoice_book(entries, index)
+    return book, invoice_report(book, documents_cashbook(entries, index, book), as_of, year)

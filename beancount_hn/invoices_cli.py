@@ -16,9 +16,7 @@ from typing import Any
 
 import click
 
-from beancount_hn.invoice_report import (InvoiceReport, SeriesSummary, UnpaidInvoice, documents_cashbook,
-                                         invoice_report)
-from beancount_hn.invoices import build_invoice_book
+from beancount_hn.invoice_report import InvoiceReport, SeriesSummary, UnpaidInvoice, invoices_view
 from beancount_hn.loading import load_ledger
 
 BOM = "\ufeff"
@@ -155,8 +153,6 @@ RENDERERS = {"table": render_table, "csv": render_csv, "json": render_json}
 def invoices(ledger: str, year: int | None, fmt: str) -> None:
     """Invoice numbering per series (gaps, voided numbers, credit notes) and unpaid invoices."""
     loaded = load_ledger(ledger)
-    book = build_invoice_book(loaded.entries, loaded.index)
-    cashbook = documents_cashbook(loaded.entries, loaded.index, book)
     as_of = datetime.date(year, 12, 31) if year is not None else datetime.date.today()
-    report = invoice_report(book, cashbook, as_of, year)
+    _, report = invoices_view(loaded.entries, loaded.index, as_of, year)
     click.echo(RENDERERS[fmt](report), nl=fmt != "csv")

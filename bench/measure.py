@@ -31,7 +31,6 @@ from typing import Any
 
 os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
 
-SKIPPED = "skipped"
 
 
 class Clock:
@@ -66,18 +65,6 @@ def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = function()
     return time.perf_counter() - start, result
-
-
-def _optional(module: str) -> Any:
-    """Import ``module``, or return None when it is not written yet."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            return None
-        raise
 
 
 def load(path: str, plugins: bool = False) -> dict[str, Any]:
@@ -127,6 +114,8 @@ def reports(path: str, year: int) -> dict[str, Any]:
     """The load, then the ``hn 2035`` and ``hn invoices`` computations on the loaded entries."""
     from beancount import loader
 
+    from beancount_hn.form2035 import compute_2035
+    from beancount_hn.invoice_report import invoices_view
     from beancount_hn.ledger import LedgerIndex
 
     clock = Clock()
@@ -138,35 +127,19 @@ def reports(path: str, year: int) -> dict[str, Any]:
     index = clock(lambda: LedgerIndex.build(entries, options_map))
     clock.record(result, "index")
 
-    form2035 = _optional("beancount_hn.form2035")
-    if form2035 is None:
-        result["form2035"] = f"{SKIPPED}: beancount_hn.form2035 not installed yet"
-    else:
-        form = clock(lambda: form2035.compute_2035(entries, index, year))
-        clock.record(result, "form2035")  # the first run: what hn 2035 pays
-        _least(clock, lambda: form2035.compute_2035(entries, index, year), result, "form2035_least")
-        result["form2035_closed"] = bool(form.reconciliation.closed)
-        result["form2035_errors"] = len(form.errors)
-        result["form2035_contributions"] = len(form.contributions)  # its work: one per settlement
+    form = clock(lambda: compute_2035(entries, index, year))
+    clock.record(result, "form2035")  # the first run: what hn 2035 pays
+    _least(clock, lambda: compute_2035(entries, index, year), result, "form2035_least")
+    result["form2035_closed"] = bool(form.reconciliation.closed)
+    result["form2035_errors"] = len(form.errors)
+    result["form2035_contributions"] = len(form.contributions)  # its work: one per settlement
 
-    invoices = _optional("beancount_hn.invoices")
-    report_module = _optional("beancount_hn.invoice_report")
-    if invoices is None or report_module is None:
-        result["invoices"] = f"{SKIPPED}: beancount_hn.invoices / invoice_report not installed yet"
-    else:
-        as_of = datetime.date(year, 12, 31)
-
-        def invoice_report() -> Any:
-            # The same calls as beancount_hn.invoices_cli.invoices, minus the printing.
-            book = invoices.build_invoice_book(entries, index)
-            cashbook = report_module.documents_cashbook(entries, index, book)
-            return book, report_module.invoice_report(book, cashbook, as_of, year)
-
-        book, report = clock(invoice_report)
-        clock.record(result, "invoices")
-        _least(clock, invoice_report, result, "invoices_least")
-        result["invoices_count"] = len(book.invoices)
-        result["invoices_unpaid"] = len(report.unpaid)
+    as_of = datetime.date(year, 12, 31)
+    book, report = clock(lambda: invoices_view(entries, index, as_of, year))  # hn invoices, minus printing
+    clock.record(result, "invoices")
+    _least(clock, lambda: invoices_view(entries, index, as_of, year), result, "invoices_least")
+    result["invoices_count"] = len(book.invoices)
+    result["invoices_unpaid"] = len(report.unpaid)
     return result
 
 
@@ -180,10 +153,6 @@ def fava(path: str) -> dict[str, Any]:
     ``path`` is a ledger without the ``fava-extension`` directive: a sibling
     file that includes it and declares the extension is written next to it.
     """
-    if _optional(FAVA_MODULE) is None:
-        return {"fava": f"{SKIPPED}: {FAVA_MODULE} not installed yet"}
-    if _optional("fava.application") is None:
-        return {"fava": f"{SKIPPED}: fava not installed"}
     from fava.application import create_app
 
     directory, name = os.path.split(os.path.abspath(path))
@@ -198,8 +167,6 @@ def fava(path: str) -> dict[str, Any]:
         slug, ledger = next(iter(ledgers.items()))
         result: dict[str, Any] = {"fava_load_s": load_s}
         details = [d for d in ledger.extensions.extension_details if d.report_title]
-        if not details:
-            return {**result, "fava": f"{SKIPPED}: {FAVA_MODULE} has no report page (report_title)"}
         pages: dict[str, Any] = {}
         for detail in details:
             url = f"/{slug}/extension/{detail.name}/"
