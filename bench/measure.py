@@ -32,7 +32,6 @@ from typing import Any
 os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
 
 
-
 class Clock:
     """Wall-clock and CPU time of one call."""
 
