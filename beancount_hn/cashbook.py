@@ -495,44 +495,47 @@ class _Builder:
         and the remainder that found no item (an invoice, usually: nothing of
         opposite sign is open, and the payment's keys are never read).
         """
-        remaining = amount
         unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
-        if not unlinked and not linked_queue:
-            return {}, remaining
-        settleable = (account, -_sign(remaining))
+        if not amount or (not unlinked and not linked_queue):
+            return {}, amount
+        # The remainder keeps its sign down to zero: only items of the opposite sign
+        # settle it, and ``left`` is its size.
+        paying_debits = amount < ZERO
+        settleable = (account, 1 if paying_debits else -1)
         counts = self.open_count
         if not counts[settleable]:
-            return {}, remaining
-        consumed: dict[Target, Decimal] = defaultdict(Decimal)
+            return {}, amount
+        consumed: dict[Target, Decimal] = {}
+        left = -amount if paying_debits else amount
         links = _settled_keys(txn, posting)
         matching = [i for link in sorted(links) for i in self.by_link.get((account, link), ())]
         for item in itertools.chain(matching, unlinked or (), linked_queue or ()):
-            if not remaining or not counts[settleable]:
+            if not left or not counts[settleable]:
                 break
-            balance = item.balance
-            if not balance or _sign(balance) == _sign(remaining):
+            size = item.balance if paying_debits else -item.balance
+            if size <= ZERO:  # settled already, or of the payment's own sign
                 continue
-            take = min(abs(remaining), abs(balance))
-            if take == abs(balance):
+            if left >= size:
                 # The whole item: its parts are already cents (every item is made by
                 # _split), so _split(parts, balance) would return them unchanged.
                 portion, item.parts, item.balance = item.parts, {}, ZERO
                 counts[settleable] -= 1
+                left -= size
             else:
-                portion = self._split(item.parts, take * _sign(balance))
-                item.parts = {t: left for t, v in item.parts.items()
-                              if (left := v - portion[t] if t in portion else v)}
+                portion = self._split(item.parts, left if paying_debits else -left)
+                item.parts = {t: rest for t, v in item.parts.items()
+                              if (rest := v - portion[t] if t in portion else v)}
                 item.balance = sum(item.parts.values(), ZERO)
+                left = ZERO
             if consumed:
                 for target, value in portion.items():
-                    consumed[target] += value
+                    consumed[target] = consumed.get(target, ZERO) + value
             else:
                 consumed.update(portion)
-            remaining += take * _sign(balance)
         for queue in (unlinked, linked_queue):
             while queue and not queue[0].balance:
                 queue.popleft()
-        return dict(consumed), remaining
+        return consumed, -left if paying_debits else left
 
     def _split(self, parts: dict[Target, Decimal], total: Decimal) -> dict[Target, Decimal]:
         """``_split``, refusing to round an aggregate together with any other target.
