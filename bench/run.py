@@ -1,6 +1,6 @@
 """Benchmarks of beancount-hn against plain Beancount, in one run.
 
-    python bench/run.py                  # the full run (about 12 minutes on 2 cores, 1 GB of memory)
+    python bench/run.py                  # the full run (about 11 minutes on 2 cores, 1 GB of memory)
     python bench/run.py --quick          # a smoke run: 2 years, scales 1-2-4, headline scale 2
 
 On ledgers from ``bench/generate.py`` (the same text loaded with and without
