@@ -413,7 +413,7 @@ class _Builder:
         kinds, new_kind = self.kinds, self._new_kind
         for position, txn in enumerate(transactions):
             used = frozenset([p.account for p in txn.postings])
-            kind = kinds.get(used) or new_kind(used)
+            kind = kinds.get(used) or new_kind(used)  # _kind, inlined: once per transaction
             kind_of.append(kind)
             if focus is not None and id(txn) in focus:
                 focused.append(position)

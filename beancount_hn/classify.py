@@ -152,6 +152,10 @@ def _act_window(text: str, extra: frozenset[str]) -> tuple[datetime.date, dateti
     return start, min(ends) if ends else None, statuses.pop() if len(statuses) == 1 else None
 
 
+def _inside(day: datetime.date, start: datetime.date, end: datetime.date | None) -> bool:
+    return start <= day and (end is None or day <= end)
+
+
 class Classifier:
     """Resolves receipts against one ledger's accounts and configuration."""
 
@@ -183,7 +187,7 @@ class Classifier:
         if window is None:
             window = self._act_windows[text] = _act_window(text, self.extra_letters)
         start, end, status = window
-        if status is not None and start <= on and (end is None or on <= end):
+        if status is not None and _inside(on, start, end):
             return status
         return _act_value(value, where, on, self.extra_letters)
 
@@ -267,7 +271,7 @@ class Classifier:
                 line = fse_lines.get(key)
                 if line is not None:
                     start, end, fields = line
-                    if start <= day and (end is None or day <= end):
+                    if start <= day and (end is None or day <= end):  # _inside, inlined: once per act
                         receipts.append(_new_tuple(Receipt, (txn, i) + fields))
                         continue
             try:
@@ -283,10 +287,9 @@ class Classifier:
     def _remember_fse_line(self, key: tuple[str, Any], receipt: Receipt) -> None:
         """Keep what ``_receipt`` resolved for this FSE line while it depends on nothing but the code's window."""
         start, end, status = self._act_windows[str(key[1])]
-        day = receipt.txn.date
         # Inside the window _act answers ``status`` itself; a default VAT status other
         # than exempt care follows vat-regime, which has dates of its own.
-        if status is not None and start <= day and (end is None or day <= end) \
+        if status is not None and _inside(receipt.txn.date, start, end) \
                 and (not receipt.vat_is_default or receipt.vat == EXONEREE):
             self._fse_lines[key] = (start, end, receipt[2:])
 
