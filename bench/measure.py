@@ -5,8 +5,10 @@
 own. It prints one JSON object on stdout::
 
     python bench/measure.py load LEDGER [--plugins]    # (a): loader.load_file [then the hn chain alone]
-    python bench/measure.py reports LEDGER --year 2025 # (b) + hn 2035 and hn invoices on the loaded entries
+    python bench/measure.py load LEDGER                # (b) when LEDGER declares the hn plugins
+    python bench/measure.py reports LEDGER --year 2025 # hn's load, then hn 2035 and hn invoices on it
     python bench/measure.py fava LEDGER                # Fava's load and the hn extension page renders
+    python bench/measure.py work LEDGER --year 2025    # the Python operations of the chain, 2035, invoices
 
 Each figure is given twice: ``*_s`` is wall-clock time (``time.perf_counter``),
 ``*_cpu`` the process's CPU time (``time.process_time``), which other processes
@@ -15,6 +17,11 @@ right after the load, before any report runs: ``VmHWM`` of ``/proc/self/status``
 on Linux (``getrusage``'s ``ru_maxrss`` elsewhere, which Linux carries over
 from the parent process across ``fork``/``exec`` and so cannot be used there). Beancount's pickle cache is
 disabled (``BEANCOUNT_DISABLE_LOAD_CACHE=1``) so it never hides the parsing.
+
+``work`` counts instead of timing: the bytecode instructions beancount-hn's
+computations execute (:func:`count_operations`), the same on every machine and
+every run, so the linearity of their work is judged without the noise of a
+shared machine nor the growth of its memory's cost with the heap.
 """
 
 from __future__ import annotations
@@ -110,21 +117,17 @@ def _summary(entries: list, errors: list) -> dict[str, Any]:
 
 
 def reports(path: str, year: int) -> dict[str, Any]:
-    """The load, then the ``hn 2035`` and ``hn invoices`` computations on the loaded entries."""
-    from beancount import loader
-
+    """The load of the ``hn`` commands (``loading.load_ledger``: plugins, then the index),
+    then the ``hn 2035`` and ``hn invoices`` computations on the loaded entries."""
     from beancount_hn.form2035 import compute_2035
     from beancount_hn.invoice_report import invoices_view
-    from beancount_hn.ledger import LedgerIndex
+    from beancount_hn.loading import load_ledger
 
     clock = Clock()
-    entries, errors, options_map = clock(lambda: loader.load_file(path))
-    result: dict[str, Any] = {"rss_kb": peak_rss_kb(),
-                              **_summary(entries, errors)}
+    loaded = clock(lambda: load_ledger(path, show_errors=False))
+    result: dict[str, Any] = {"rss_kb": peak_rss_kb(), **_summary(loaded.entries, loaded.errors)}
     clock.record(result, "load")
-    # What loading.load_ledger adds to the loader for every hn command.
-    index = clock(lambda: LedgerIndex.build(entries, options_map))
-    clock.record(result, "index")
+    entries, index = loaded.entries, loaded.index
 
     form = clock(lambda: compute_2035(entries, index, year))
     clock.record(result, "form2035")  # the first run: what hn 2035 pays
@@ -140,6 +143,56 @@ def reports(path: str, year: int) -> dict[str, Any]:
     result["invoices_count"] = len(book.invoices)
     result["invoices_unpaid"] = len(report.unpaid)
     return result
+
+
+def count_operations(function: Callable[[], Any]) -> tuple[Any, int]:
+    """``function()`` and the number of bytecode instructions it executed in Python frames.
+
+    Traced with ``sys.settrace`` and ``f_trace_opcodes`` (about 15 times slower).
+    A builtin called (``sorted``, ``dict.get``, ``x in list``) counts as the one
+    instruction that calls it: its own loop is not seen.
+    """
+    count = 0
+
+    def instructions(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "opcode":
+            count += 1
+        return instructions
+
+    def frames(frame: Any, event: str, arg: Any) -> Any:
+        frame.f_trace_opcodes = True
+        return instructions
+
+    previous = sys.gettrace()
+    sys.settrace(frames)
+    try:
+        value = function()
+    finally:
+        sys.settrace(previous)
+    return value, count
+
+
+def work(path: str, year: int) -> dict[str, Any]:
+    """Load ``path`` (a ledger without the hn plugins), then count the operations of the
+    plugin chain on its entries, of ``compute_2035`` and of ``invoices_view`` on the
+    chain's output, each run once as ``bean-check``, ``hn 2035`` and ``hn invoices`` do."""
+    from beancount import loader
+
+    from beancount_hn.form2035 import compute_2035
+    from beancount_hn.invoice_report import invoices_view
+    from beancount_hn.ledger import LedgerIndex
+    from beancount_hn.plugins.all import run_all
+
+    entries, errors, options_map = loader.load_file(path)
+    (entries, chain_errors), chain_ops = count_operations(lambda: run_all(entries, options_map))
+    index = LedgerIndex.build(entries, options_map)
+    form, form_ops = count_operations(lambda: compute_2035(entries, index, year))
+    as_of = datetime.date(year, 12, 31)
+    (book, _), invoices_ops = count_operations(lambda: invoices_view(entries, index, as_of, year))
+    return {"chain_ops": chain_ops, "form2035_ops": form_ops, "invoices_ops": invoices_ops,
+            "form2035_contributions": len(form.contributions), "invoices_count": len(book.invoices),
+            **_summary(entries, [*errors, *chain_errors])}
 
 
 FAVA_MODULE = "beancount_hn.fava"
@@ -184,7 +237,7 @@ def fava(path: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="One benchmark measurement (used by bench/run.py).")
-    parser.add_argument("what", choices=("load", "reports", "fava"))
+    parser.add_argument("what", choices=("load", "reports", "fava", "work"))
     parser.add_argument("ledger")
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--plugins", action="store_true", help="load: also time the hn plugin chain alone")
@@ -193,9 +246,11 @@ def main(argv: list[str] | None = None) -> int:
         result = load(args.ledger, args.plugins)
     elif args.what == "fava":
         result = fava(args.ledger)
+    elif args.year is None:
+        parser.error(f"{args.what} needs --year")
+    elif args.what == "work":
+        result = work(args.ledger, args.year)
     else:
-        if args.year is None:
-            parser.error("reports needs --year")
         result = reports(args.ledger, args.year)
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")

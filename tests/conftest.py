@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import textwrap
 
@@ -9,6 +10,14 @@ import pytest
 from beancount import loader
 
 os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+
+@pytest.fixture(autouse=True)
+def _collectable_again():
+    """The ``hn`` commands freeze their loaded ledger out of the collector's sight (a
+    command's process ends with it); a test process goes on, so thaw it after each test."""
+    yield
+    gc.unfreeze()
+
 
 HEADER = """
 option "operating_currency" "EUR"

@@ -1,0 +1,52 @@
+"""Loading a ledger for the hn commands: a clear error for a bad path, and a load the
+cyclic collector neither interrupts nor walks again afterwards."""
+
+from __future__ import annotations
+
+import gc
+
+import click
+import pytest
+
+from beancount_hn.loading import load_ledger
+
+LEDGER = """\
+option "operating_currency" "EUR"
+2025-01-01 open Assets:Banque:Courant EUR
+2025-01-01 open Income:Honoraires EUR
+2025-03-04 * "Patient" "Massage bien-etre"
+  Assets:Banque:Courant  60.00 EUR
+  Income:Honoraires
+"""
+
+
+def test_a_missing_ledger_is_a_clear_error(tmp_path) -> None:
+    missing = tmp_path / "absent.beancount"
+    with pytest.raises(click.ClickException, match="absent.beancount: no such ledger file"):
+        load_ledger(str(missing))
+
+
+def test_the_loaded_ledger_is_frozen_out_of_the_collector_and_collection_resumes(tmp_path) -> None:
+    path = tmp_path / "main.beancount"
+    path.write_text(LEDGER, encoding="utf-8")
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    loaded = load_ledger(str(path))
+    assert [type(e).__name__ for e in loaded.entries] == ["Open", "Open", "Transaction"]
+    assert loaded.errors == []
+    assert gc.isenabled()  # the pause ended with the load
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    transaction = loaded.entries[-1]
+    assert not any(obj is transaction for obj in gc.get_objects())  # out of every generation
+
+
+def test_the_collector_stays_off_if_it_was_off(tmp_path) -> None:
+    path = tmp_path / "main.beancount"
+    path.write_text(LEDGER, encoding="utf-8")
+    gc.disable()
+    try:
+        load_ledger(str(path))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
