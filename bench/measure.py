@@ -184,8 +184,8 @@ def work(path: str, year: int) -> dict[str, Any]:
     from beancount_hn.ledger import LedgerIndex
     from beancount_hn.plugins.all import run_all
 
-    entries, errors, options_map = loader.load_file(path)
-    (entries, chain_errors), chain_ops = count_operations(lambda: run_all(entries, options_map))
+    loaded, errors, options_map = loader.load_file(path)
+    (entries, chain_errors), chain_ops = count_operations(lambda: run_all(loaded, options_map))
     index = LedgerIndex.build(entries, options_map)
     form, form_ops = count_operations(lambda: compute_2035(entries, index, year))
     as_of = datetime.date(year, 12, 31)

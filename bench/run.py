@@ -1,6 +1,6 @@
 """Benchmarks of beancount-hn against plain Beancount, in one run.
 
-    python bench/run.py                  # the full run (about 11 minutes on 2 cores, 1 GB of memory)
+    python bench/run.py                  # the full run (about 15 minutes on 2 cores, 1 GB of memory)
     python bench/run.py --quick          # a smoke run: 2 years, scales 1-2-4, headline scale 2
 
 On ledgers from ``bench/generate.py`` (the same text loaded with and without
@@ -347,7 +347,7 @@ def print_linearity(points: list[Ledger]) -> Linearity:
                               *OWN_FIGURES):
         series = [getattr(p, attr) for p in points]
         units = [getattr(p, unit) or 0 for p in points]
-        if not all(s.values for s in series) or not all(units):
+        if not all(s.values and s.min > 0 for s in series) or not all(units):
             continue
         ratios = doublings([s.min for s in series])
         scaled = per_unit(ratios, units)
