@@ -11,6 +11,7 @@ from beancount import loader
 
 os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
 
+
 @pytest.fixture(autouse=True)
 def _collectable_again():
     """The ``hn`` commands freeze their loaded ledger out of the collector's sight (a

@@ -33,7 +33,8 @@ def test_work_per_unit_forgives_the_extra_work_only(run, capsys) -> None:
     # contributions of the 2035 but exactly twice the postings and invoices.
     points = [ledger(run, "scale 1", 1.0, 1_000_000, 1000, 100, 10),
               ledger(run, "scale 2", 2.1, 2_100_000, 2000, 210, 20)]
-    assert run.print_linearity(points).work_linear is False  # the chain and the invoice report do 2.1 times the work
+    # The chain and the invoice report do 2.1 times the work for twice their input.
+    assert run.print_linearity(points).work_linear is False
     lines = capsys.readouterr().out.splitlines()
     work = lines[:lines.index("   Time, min CPU seconds (this machine):")]
     assert any("compute_2035" in line and "2.100    2.000  (contributions: 100 / 210)" in line for line in work)
