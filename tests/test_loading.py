@@ -26,27 +26,29 @@ def test_a_missing_ledger_is_a_clear_error(tmp_path) -> None:
         load_ledger(str(missing))
 
 
-def test_the_loaded_ledger_is_frozen_out_of_the_collector_and_collection_resumes(tmp_path) -> None:
+@pytest.fixture
+def ledger_path(tmp_path) -> str:
     path = tmp_path / "main.beancount"
     path.write_text(LEDGER, encoding="utf-8")
+    return str(path)
+
+
+def test_the_loaded_ledger_is_frozen_out_of_the_collector_and_collection_resumes(ledger_path) -> None:
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
-    loaded = load_ledger(str(path))
+    loaded = load_ledger(ledger_path)
     assert [type(e).__name__ for e in loaded.entries] == ["Open", "Open", "Transaction"]
     assert loaded.errors == []
     assert gc.isenabled()  # the pause ended with the load
-    frozen = gc.get_freeze_count()
-    assert frozen > 0
+    assert gc.get_freeze_count() > 0
     transaction = loaded.entries[-1]
     assert not any(obj is transaction for obj in gc.get_objects())  # out of every generation
 
 
-def test_the_collector_stays_off_if_it_was_off(tmp_path) -> None:
-    path = tmp_path / "main.beancount"
-    path.write_text(LEDGER, encoding="utf-8")
+def test_the_collector_stays_off_if_it_was_off(ledger_path) -> None:
     gc.disable()
     try:
-        load_ledger(str(path))
+        load_ledger(ledger_path)
         assert not gc.isenabled()
     finally:
         gc.enable()
