@@ -58,6 +58,7 @@ from beancount.core import data
 
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.roles import euros, roles_of
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -349,6 +350,7 @@ class _State:
 
     unlinked: dict[str, list[OpenItem]]
     linked: dict[str, list[OpenItem]]
+    named: set[tuple[str, str]]  # every (account, number) an item carried so far
 
 
 class _Kind(NamedTuple):
@@ -359,6 +361,7 @@ class _Kind(NamedTuple):
     balance_sheet: frozenset[str]  # its asset and liability accounts
     pnl: frozenset[str]  # its income and expense accounts
     equity_funded: bool  # it may be paid from personal funds: an Equity and an income/expense account
+    has_equity: bool  # an Equity account among them (opening balances, drawings)
 
 
 class _Builder:
@@ -371,9 +374,9 @@ class _Builder:
         self.detail = detail
         self.settlements: list[Settlement] = []
         # Treasury accounts, each from the date its option was declared.
-        self.treasury_from: dict[str, datetime.date] = {}
-        for option in index.config.entries("treasury"):
-            self.treasury_from.setdefault(option.value, option.date)
+        # (the declared accounts and every account below them: ``LedgerIndex.treasury_from``).
+        self.treasury_from: dict[str, datetime.date] = index.treasury_from
+        self.currency = index.currency
         self.root = _Roots(index)
         self.all_items: dict[str, list[OpenItem]] = defaultdict(list)
         self.unlinked: dict[str, deque[OpenItem]] = defaultdict(deque)
@@ -399,7 +402,7 @@ class _Builder:
     # --- account kinds ---------------------------------------------------------------
 
     def _scan(self, transactions: Sequence[data.Transaction], focus: set[int] | None) -> set[str]:
-        """The item accounts: balance-sheet accounts used by a transaction without treasury.
+        """The item accounts: the receivables and payables by role (``roles``).
 
         With ``focus`` (transaction ids), only those the focused transactions'
         items can reach: their own, and from any of them the other item accounts
@@ -420,13 +423,14 @@ class _Builder:
                 start |= kind.balance_sheet
             if txn.date < kind.treasury_since:
                 without_treasury.add(kind.balance_sheet)
-        accounts: set[str] = set().union(*without_treasury)
+        roles = roles_of(self.index)
+        accounts = roles.items(set().union(*(kind.balance_sheet for kind in kinds.values())))
         if focus is None:
             return accounts
         moves: dict[str, set[str]] = defaultdict(set)  # item account -> those its items move to/from
         for balance_sheet in without_treasury:
             for account in balance_sheet:
-                moves[account] |= balance_sheet
+                moves[account] |= balance_sheet & accounts
         reached, todo = set(), [a for a in start if a in accounts]
         while todo:
             account = todo.pop()
@@ -450,7 +454,7 @@ class _Builder:
         kind = self.kinds[used] = _Kind(
             treasury, min((self.treasury_from[a] for a in treasury), default=datetime.date.max),
             frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
-            pnl, bool(pnl) and "equity" in roots.values())
+            pnl, bool(pnl) and "equity" in roots.values(), "equity" in roots.values())
         return kind
 
     # --- open items ------------------------------------------------------------------
@@ -464,10 +468,12 @@ class _Builder:
         def copy(queues: dict[str, deque[OpenItem]]) -> dict[str, list[OpenItem]]:
             return {account: [OpenItem(i.account, i.date, i.txn, i.links, dict(i.parts)) for i in queue if i.balance]
                     for account, queue in queues.items()}
-        return _State(copy(self.unlinked), copy(self.linked))
+        return _State(copy(self.unlinked), copy(self.linked), set(self.by_link))
 
     def restore(self, state: _State) -> None:
         """Start from ``state``, whose items this walk now owns and settles."""
+        for key in state.named:  # numbers already used: a payment naming them settles nothing else
+            self.by_link.setdefault(key, [])
         for queues, saved in ((self.unlinked, state.unlinked), (self.linked, state.linked)):
             for items in saved.values():
                 for item in items:
@@ -488,10 +494,11 @@ class _Builder:
                  posting: data.Posting) -> tuple[dict[Target, Decimal], Decimal]:
         """Settle up to ``amount`` (posting sign) of items of opposite sign on ``account``.
 
-        Order: the items sharing a link with the payment, then the unlinked items
-        (oldest first), then the other linked items (oldest first) — so a grouped
-        remittance without link never eats an invoice awaiting its own linked payment
-        while unlinked items are open. Returns the consumed parts (cash equivalents)
+        A payment naming items of this account (a shared link, ``reglement-de:``,
+        ``lot:``, ``avoir-de:``) settles those only, oldest first. Any other
+        payment settles the unlinked items (oldest first), then the linked ones
+        (oldest first) — so a grouped remittance without link never eats an invoice
+        awaiting its own linked payment while unlinked items are open. Returns the consumed parts (cash equivalents)
         and the remainder that found no item (an invoice, usually: nothing of
         opposite sign is open, and the payment's keys are never read).
         """
@@ -508,8 +515,12 @@ class _Builder:
         consumed: dict[Target, Decimal] = {}
         left = -amount if paying_debits else amount
         links = _settled_keys(txn, posting)
-        matching = [i for link in sorted(links) for i in self.by_link.get((account, link), ())]
-        for item in itertools.chain(matching, unlinked or (), linked_queue or ()):
+        named = [self.by_link[(account, link)] for link in sorted(links) if (account, link) in self.by_link]
+        # A payment naming its invoices or lots settles those only: what it pays beyond
+        # them is left over (the reconciliation shows it), never someone else's item.
+        candidates = [i for items in named for i in items] if named else \
+            itertools.chain(unlinked or (), linked_queue or ())
+        for item in candidates:
             if not left or not counts[settleable]:
                 break
             size = item.balance if paying_debits else -item.balance
@@ -576,24 +587,26 @@ class _Builder:
         detailed = self.detail is None or self.detail(txn)
         aggregate: Target | None = None
         aggregated = ZERO
-        creating: list[tuple[str, Decimal]] = []
+        creating: list[tuple[str, Decimal, int]] = []  # item account, remainder, posting index
+        currency = self.currency
         skipped = {id(p) for p in treasury}
         item_accounts, pnl = self.item_accounts, kind.pnl
         for i, posting in enumerate(postings):
             if skipped and id(posting) in skipped:
                 continue
             account = posting.account
+            units = posting.units
+            amount = units.number if units.currency == currency else euros(posting, currency)
             if account in pnl:
                 if not detailed:
                     if aggregate is None:  # its place among the sources, its sum below
                         aggregate = Target(AGGREGATE, AGGREGATE, txn)
                         sources[aggregate] = ZERO
-                    aggregated -= posting.units.number
+                    aggregated -= amount
                 else:
                     bucket = INCOME if roots[account] == "income" else EXPENSE
-                    sources[Target(bucket, account, txn, i)] = -posting.units.number
+                    sources[Target(bucket, account, txn, i)] = -amount
                 continue
-            amount = posting.units.number
             if account in item_accounts:
                 consumed, remainder = self._consume(account, amount, txn, posting)
                 if sources:
@@ -602,29 +615,60 @@ class _Builder:
                 else:  # the usual payment: nothing else yet
                     sources.update(consumed)
                 if remainder:
-                    creating.append((account, remainder))
+                    creating.append((account, remainder, i))
             else:
                 neutral = self._bucket(NEUTRAL, account)
                 sources[neutral] = sources.get(neutral, ZERO) - amount
         if aggregate is not None:
             sources[aggregate] = aggregated
+        if creating and not pnl and kind.has_equity:
+            creating = self._opening(txn, sources, creating)
 
         if treasury:
             self._treasury(txn, treasury, sources, creating, funded_by_equity)
         else:
             self._no_treasury(txn, sources, creating)
 
+    def _opening(self, txn: data.Transaction, sources: dict[Target, Decimal],
+                 creating: list[tuple[str, Decimal, int]]) -> list[tuple[str, Decimal, int]]:
+        """Receivables and payables carried over against ``Equity:`` (an opening entry).
+
+        Each becomes an item of its own posting: a receipt (or an expense) of the
+        year it is paid, classified by ``convention:``/``acte:`` on that posting
+        (``classify``). The equity's neutral share shrinks by as much. Returns
+        what is left to create the usual way (nothing, when the equity covers it).
+        """
+        equity = [t for t, v in sources.items() if t.bucket == NEUTRAL and v and self.root[t.account] == "equity"]
+        available = sum((sources[t] for t in equity), ZERO)
+        wanted = sum((r for _, r, _ in creating), ZERO)
+        if not equity or not wanted or _sign(available) != _sign(wanted) or abs(available) < abs(wanted):
+            return creating
+        for account, remainder, i in creating:
+            target = Target(INCOME if remainder > 0 else EXPENSE, account, txn, i)
+            self._create(txn, account, {target: remainder})
+            for bucket in equity:  # take it from the equity postings, in order
+                take = sources[bucket] if abs(sources[bucket]) < abs(remainder) else remainder
+                sources[bucket] -= take
+                remainder -= take
+                if not remainder:
+                    break
+        return []
+
     def _treasury(self, txn, treasury, sources, creating, funded_by_equity) -> None:
         if creating:
             pnl = {t: v for t, v in sources.items() if t.bucket in _PNL and t.txn is txn}
-            pnl_total = sum(pnl.values(), ZERO)
-        for account, remainder in creating:
-            # Part of this transaction's own fees left on credit (a partial payment
-            # at invoicing): the rest becomes an open item; otherwise unexplained.
-            if pnl and pnl_total and _sign(remainder) == _sign(pnl_total) and abs(remainder) <= abs(pnl_total):
+            left = sum(pnl.values(), ZERO)
+        for account, remainder, _ in creating:
+            # Part of this transaction's own fees (or costs) left on credit — an FSE
+            # lot whose patients' part is paid now, an acompte, a bill partly paid:
+            # the rest becomes an open item, taken from what is left of the fees in
+            # posting order (so the same facts written split give the same parts).
+            if pnl and left and _sign(remainder) == _sign(left) and abs(remainder) <= abs(left):
                 share = self._split(pnl, remainder)
                 for target, value in share.items():
                     sources[target] -= value
+                    pnl[target] -= value
+                left -= remainder
                 self._create(txn, account, share)
             else:
                 unexplained = self._bucket(UNEXPLAINED, account)
@@ -647,19 +691,26 @@ class _Builder:
             # deductible on a payable) is no part of them: it becomes its own neutral
             # item, and the main items carry it beside the fees.
             sign = _sign(whole)
-            main = [(a, r) for a, r in creating if _sign(r) == sign]
-            for account, remainder in creating:
+            main = [(a, r) for a, r, _ in creating if _sign(r) == sign]
+            for account, remainder, _ in creating:
                 if _sign(remainder) != sign and main:
                     side = self._bucket(NEUTRAL, account)
                     self._create(txn, account, {side: remainder})
                     source_parts[side] = source_parts.get(side, ZERO) - remainder
-            for account, remainder in main or creating:
-                self._create(txn, account, self._split(source_parts, remainder))
+            # Each item takes its share of what the others left, in posting order:
+            # together they take each fee exactly once.
+            rest = main or [(a, r) for a, r, _ in creating]
+            for n, (account, remainder) in enumerate(rest):
+                share = source_parts if n == len(rest) - 1 and remainder == sum(source_parts.values(), ZERO) \
+                    else self._split(source_parts, remainder)
+                source_parts = {t: v - share.get(t, ZERO) for t, v in source_parts.items()
+                                if v - share.get(t, ZERO)}
+                self._create(txn, account, dict(share))
             return
         # Balance-sheet only (a fixed asset bought on credit): each new item is made
         # of the other items' accounts, so paying it later lands in a neutral bucket.
-        total = sum((r for _, r in creating), ZERO)
-        for account, remainder in creating:
-            others = {self._bucket(NEUTRAL, a): -r for a, r in creating if a != account}
+        total = sum((r for _, r, _ in creating), ZERO)
+        for account, remainder, _ in creating:
+            others = {self._bucket(NEUTRAL, a): -r for a, r, _ in creating if a != account}
             if others and total - remainder:
                 self._create(txn, account, _split(others, remainder))

@@ -33,6 +33,13 @@ from beancount_hn.acts import ActError, act_status, parse_acts
 from beancount_hn.config import CONVENTION_STATUSES, normalize_word
 from beancount_hn.errors import error_type, source_of
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.roles import roles_of
+
+
+def _source_of_posting(txn: data.Transaction, i: int) -> dict[str, Any]:
+    meta = txn.postings[i].meta
+    return {"filename": meta["filename"], "lineno": meta.get("lineno", 0)} \
+        if meta and "filename" in meta else source_of(txn)
 
 ClassificationError = error_type("ClassificationError")
 
@@ -73,6 +80,7 @@ class Receipt(NamedTuple):
     vat: str
     vat_is_default: bool
     source: str  # where the convention status came from, e.g. "acte: RAB 8 (posting)"
+    opening: bool  # a receivable carried over against Equity: (its posting is a debit)
 
     @property
     def posting(self) -> data.Posting:
@@ -84,7 +92,8 @@ class Receipt(NamedTuple):
 
     @property
     def amount(self) -> Decimal:
-        return -self.posting.units.number
+        number = self.posting.units.number
+        return number if self.opening else -number
 
     @property
     def currency(self) -> str:
@@ -165,6 +174,7 @@ class Classifier:
         self._account_convention: dict[str, str | None] = {}
         self._account_vat: dict[str, str | None] = {}
         self._receipt_account: dict[str, bool] = {}
+        self._roots: dict[str, str | None] = {}
         # acte: text -> (first day, last day, status): a FSE lot repeats a few codes
         # thousands of times; act_status (and its message) only outside the window.
         self._act_windows: dict[str, tuple[datetime.date, datetime.date | None, str | None]] = {}
@@ -199,7 +209,7 @@ class Classifier:
             status = cache[account] = None if value is None else parse(value, f"{key} on the open of {account}")
             return status
 
-    def _receipt(self, txn: data.Transaction, i: int, posting: data.Posting) -> Receipt:
+    def _receipt(self, txn: data.Transaction, i: int, posting: data.Posting, opening: bool = False) -> Receipt:
         """Classify one receipt posting by the first-hit rules of the module docstring.
 
         Runs once per act of the ledger (every bean-check), hence one function and
@@ -250,7 +260,7 @@ class Classifier:
                     vat = (EXONEREE if convention in (CONVENTIONNE, DEPASSEMENT)  # no configuration lookup
                            else default_vat_status(convention, self.index, txn.date))
         # tuple.__new__ skips NamedTuple's Python-level __new__: one Receipt per act of the ledger.
-        return _new_tuple(Receipt, (txn, i, convention, vat, is_default, source))
+        return _new_tuple(Receipt, (txn, i, convention, vat, is_default, source, opening))
 
     def receipts(self, txn: data.Transaction) -> tuple[list[Receipt], list]:
         """The receipts of one transaction and the errors of those it cannot classify."""
@@ -282,7 +292,28 @@ class Classifier:
             receipts.append(receipt)
             if key is not None:
                 self._remember_fse_line(key, receipt)
+        if not receipts and not errors and txn.postings:
+            for i in self._opening_receivables(txn):
+                try:
+                    receipts.append(self._receipt(txn, i, txn.postings[i], opening=True))
+                except StatusError as exc:
+                    errors.append(ClassificationError(_source_of_posting(txn, i), str(exc), txn))
         return receipts, errors
+
+    def _opening_receivables(self, txn: data.Transaction) -> list[int]:
+        """The postings of ``txn`` that carry a receivable over against ``Equity:`` (``cashbook``).
+
+        An opening entry (an Equity posting, no income or expense) debiting a
+        receivable: its settlement is a receipt of the year it is paid.
+        """
+        roots = self._roots
+        kinds = [roots.get(p.account) or roots.setdefault(p.account, self.index.root_type(p.account))
+                 for p in txn.postings]
+        if "equity" not in kinds or "income" in kinds or "expenses" in kinds:
+            return []
+        items = roles_of(self.index)
+        return [i for i, (p, kind) in enumerate(zip(txn.postings, kinds, strict=True))
+                if kind == "assets" and p.units.number > 0 and items.items((p.account,))]
 
     def _remember_fse_line(self, key: tuple[str, Any], receipt: Receipt) -> None:
         """Keep what ``_receipt`` resolved for this FSE line while it depends on nothing but the code's window."""

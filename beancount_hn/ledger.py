@@ -33,6 +33,9 @@ class LedgerIndex:
     root_names: dict[str, str]  # "income" -> "Income" (or "Recettes" with name_income)
     _root_of: dict[str, str] = field(default_factory=dict, repr=False)
     _lines: dict[str, str | None] = field(default_factory=dict, repr=False)
+    # Each account that counts as treasury, and from when (see ``treasury_from``).
+    _treasury: dict[str, datetime.date] | None = field(default=None, repr=False)
+    currency: str = "EUR"  # the operating currency: every figure is in it
     # What the plugin chain's convention step leaves for the steps after it
     # (``beancount_hn.classify.TaxableReceipts``): one classification per chain.
     taxable_receipts: Any = field(default=None, repr=False)
@@ -44,7 +47,9 @@ class LedgerIndex:
         opens = {e.account: e for e in entries if isinstance(e, data.Open)}
         types = options_lib.get_account_types(options_map or options_lib.OPTIONS_DEFAULTS)
         root_names = dict(zip(_ROOT_TYPES, types, strict=True))
-        return cls(config, errors, opens, root_names, {v: k for k, v in root_names.items()})
+        operating = (options_map or {}).get("operating_currency") or ["EUR"]
+        return cls(config, errors, opens, root_names, {v: k for k, v in root_names.items()},
+                   currency=operating[0])
 
     def root_type(self, account: str) -> str | None:
         """``"income"``, ``"expenses"``… for an account, from its first component."""
@@ -80,6 +85,40 @@ class LedgerIndex:
         """True for income accounts of fees (line AA): their postings are receipts."""
         return self.root_type(account) == "income" and self.line_of(account) == "AA"
 
+    @property
+    def treasury_from(self) -> dict[str, datetime.date]:
+        """Every opened account that counts as treasury, with the first day it does.
+
+        ``hn-option "treasury" Assets:Banque`` covers ``Assets:Banque`` and every
+        account below it, from the option's date; an account covered by several
+        options counts from the earliest.
+        """
+        if self._treasury is None:
+            declared: dict[str, datetime.date] = {}
+            for option in self.config.entries("treasury"):
+                declared.setdefault(option.value, option.date)
+            covered: dict[str, datetime.date] = {}
+            for account in sorted({*self.opens, *declared}):
+                dates = [day for parent in parents(account) if (day := declared.get(parent)) is not None]
+                if dates:
+                    covered[account] = min(dates)
+            self._treasury = covered
+        return self._treasury
+
+    def treasury_since(self, account: str) -> datetime.date | None:
+        """The first day ``account`` counts as treasury (None: never)."""
+        known = self.treasury_from
+        if account in known:
+            return known[account]
+        dates = [known[parent] for parent in parents(account) if parent in known]  # not opened
+        return min(dates) if dates else None
+
     def treasury_accounts(self, on: datetime.date | None = None) -> list[str]:
-        """The cash-basis accounts declared by ``hn-option "treasury"`` up to ``on``."""
-        return self.config.values("treasury", on)
+        """The treasury accounts (declared ones and the opened accounts below them) on ``on``."""
+        return sorted(a for a, day in self.treasury_from.items() if on is None or day <= on)
+
+
+def parents(account: str) -> list[str]:
+    """``account`` and each account above it: ``A:B:C``, ``A:B``, ``A``."""
+    parts = account.split(":")
+    return [":".join(parts[:n]) for n in range(len(parts), 0, -1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import os
 import textwrap
 
@@ -27,6 +28,14 @@ option "operating_currency" "EUR"
 """
 
 
+def header_for(body: str) -> str:
+    """HEADER, declaring as treasury only the accounts the ledger opens (an option naming
+    no opened account is an error, ``beancount_hn.roles``)."""
+    return "".join(line + "\n" for line in HEADER.splitlines()
+                   if " treasury " not in line
+                   or re.search(rf"open {line.split()[-1]}(:|\s|$)", body))
+
+
 def load(text: str, *, header: bool = True, plugin: str | None = "beancount_hn.plugins.all"):
     """Load an inline ledger (dedented); returns (entries, errors, options_map).
 
@@ -35,14 +44,14 @@ def load(text: str, *, header: bool = True, plugin: str | None = "beancount_hn.p
     text passed in, after the prepended lines (use ``line_of`` to find lines).
     """
     body = textwrap.dedent(text)
-    prefix = (f'plugin "{plugin}"\n' if plugin else "") + (HEADER if header else "")
+    prefix = (f'plugin "{plugin}"\n' if plugin else "") + (header_for(body) if header else "")
     return loader.load_string(prefix + body)
 
 
 def line_of(text: str, needle: str, *, header: bool = True, plugin: str | None = "beancount_hn.plugins.all") -> int:
     """The line number, in the string ``load`` parses, of the first line containing ``needle``."""
     body = textwrap.dedent(text)
-    prefix = (f'plugin "{plugin}"\n' if plugin else "") + (HEADER if header else "")
+    prefix = (f'plugin "{plugin}"\n' if plugin else "") + (header_for(body) if header else "")
     for number, line in enumerate((prefix + body).splitlines(), start=1):
         if needle in line:
             return number

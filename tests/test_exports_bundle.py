@@ -20,7 +20,7 @@ from beancount_hn.exports.accounts_pcg import ChartOfAccounts
 from beancount_hn.exports.pseudonymise import Pseudonymiser
 from beancount_hn.form2035 import CASH, compute_2035
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import HEADER
+from tests.conftest import header_for
 from tests.exports_ledger import PATIENTS, SMALL
 from tests.fec_checker import check_fec, read_fec
 
@@ -36,7 +36,7 @@ BUNDLE_FILES = {
 def small_ledger(tmp_path, text: str = SMALL) -> str:
     path = os.path.join(tmp_path, "cabinet.beancount")
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write('plugin "beancount_hn.plugins.all"\n' + HEADER + text)
+        handle.write('plugin "beancount_hn.plugins.all"\n' + header_for(text) + text)
     return path
 
 
@@ -109,7 +109,7 @@ def test_existing_directory_is_kept_without_force_and_replaced_with_it(tmp_path)
         handle.write("old")
     result = run(ledger, "--year", "2025", "--out", out)
     assert result.exit_code == 1
-    assert "already exists; use --force" in result.output
+    assert "existe déjà ; utilisez --force" in result.output
     assert os.listdir(out) == ["ancien.txt"]
     result = run(ledger, "--year", "2025", "--out", out, "--force")
     assert result.exit_code == 0, result.output
@@ -137,7 +137,7 @@ def test_bad_input_leaves_nothing_behind(tmp_path, change, message):
 def test_year_without_entries(tmp_path):
     result = run(small_ledger(tmp_path), "--year", "2019", "--out", os.path.join(tmp_path, "x"))
     assert result.exit_code == 1
-    assert "no treasury movement in 2019" in result.output
+    assert "aucune transaction en 2019" in result.output
 
 
 def test_utf8_and_pipe_options(tmp_path):
@@ -157,7 +157,7 @@ def test_pseudonymised_bundle_keeps_no_patient_name(tmp_path):
     assert run(ledger, "--year", "2025", "--out", clear).exit_code == 0
     result = run(ledger, "--year", "2025", "--out", hidden, "--pseudonymise")
     assert result.exit_code == 0, result.output
-    assert "pseudonymised" in result.output
+    assert "pseudonymisés" in result.output
     visible, masked = all_text(clear), all_text(hidden)
     for name in PATIENTS:
         for word in name_words(name):

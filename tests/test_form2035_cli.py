@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from beancount_hn.cli import main
-from tests.conftest import HEADER
+from tests.conftest import header_for
 from tests.test_form2035 import ACCOUNTS, YEAR
 
 
 def write(tmp_path, body: str) -> str:
     path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + HEADER + ACCOUNTS + textwrap.dedent(body),
+    path.write_text('plugin "beancount_hn.plugins.all"\n' + header_for(ACCOUNTS) + ACCOUNTS + textwrap.dedent(body),
                     encoding="utf-8")
     return str(path)
 
@@ -80,7 +80,7 @@ def test_explain_lists_postings_with_file_line(ledger):
 
 def test_explain_unknown_code(ledger):
     result = CliRunner().invoke(main, ["2035", ledger, "--year", "2025", "--explain", "ZZ"])
-    assert result.exit_code != 0 and "unknown line" in result.output
+    assert result.exit_code != 0 and "inconnue pour 2025" in result.output
 
 
 def test_reconciliation_not_closed_exits_non_zero(tmp_path):
@@ -94,13 +94,13 @@ def test_reconciliation_not_closed_exits_non_zero(tmp_path):
     """)
     result = CliRunner().invoke(main, ["2035", path, "--year", "2025"])
     assert result.exit_code == 1
-    assert "does not close" in result.stderr
+    assert "ne tombe pas juste" in result.stderr and result.stdout.startswith("CHIFFRES NON DÉFINITIFS")
     assert "NOT CLOSED" in result.stdout
 
 
 def test_unmapped_account_stops_with_its_name_and_first_posting(tmp_path):
     path = tmp_path / "main.beancount"
-    path.write_text(HEADER + ACCOUNTS + textwrap.dedent("""
+    path.write_text(header_for(ACCOUNTS) + ACCOUNTS + textwrap.dedent("""
     2024-01-01 open Expenses:Bizarre
     2025-02-01 * "Quelque chose"
       Expenses:Bizarre    10.00 EUR
@@ -114,7 +114,7 @@ def test_unmapped_account_stops_with_its_name_and_first_posting(tmp_path):
 
 def test_missing_file_is_a_clean_error(tmp_path):
     result = CliRunner().invoke(main, ["2035", str(tmp_path / "nope.beancount"), "--year", "2025"])
-    assert result.exit_code != 0 and "no such ledger file" in result.output
+    assert result.exit_code != 0 and "fichier de livre introuvable" in result.output
 
 
 EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")

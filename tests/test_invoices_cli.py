@@ -14,7 +14,7 @@ from beancount_hn.cli import main
 from beancount_hn.invoice_report import invoice_report
 from beancount_hn.invoices import build_invoice_book
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import HEADER, load
+from tests.conftest import header_for, load
 from tests.invoice_helpers import ACCOUNTS, txn
 from tests.test_invoices import VALID
 
@@ -87,7 +87,7 @@ def test_series_row_lists_gaps():
 @pytest.fixture
 def ledger_file(tmp_path):
     path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + HEADER + VALID + PARTIAL, encoding="utf-8")
+    path.write_text('plugin "beancount_hn.plugins.all"\n' + header_for(VALID) + VALID + PARTIAL, encoding="utf-8")
     return str(path)
 
 
@@ -130,7 +130,7 @@ def test_cli_csv_for_french_spreadsheets(ledger_file):
 def test_cli_missing_file_is_a_clear_error(tmp_path):
     result = run(str(tmp_path / "absent.beancount"))
     assert result.exit_code == 1
-    assert "no such ledger file" in result.output and "Traceback" not in result.output
+    assert "fichier de livre introuvable" in result.output and "Traceback" not in result.output
 
 
 def test_cli_bad_year():
@@ -140,9 +140,10 @@ def test_cli_bad_year():
 
 def test_cli_reports_ledger_errors_on_stderr(tmp_path):
     path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + HEADER + ACCOUNTS
+    path.write_text('plugin "beancount_hn.plugins.all"\n' + header_for(ACCOUNTS) + ACCOUNTS
                     + txn("2025-03-01", "F-2025-0002"), encoding="utf-8")
     result = run(str(path), "--year", "2025")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # a ledger with errors: the report is shown, not final
+    assert result.stdout.startswith("CHIFFRES NON DÉFINITIFS : le livre comporte 1 erreur(s)")
     assert "F-2025-0001 missing" in result.stderr
     assert "gap: F-2025-0001" in result.stdout

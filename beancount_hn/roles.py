@@ -1,0 +1,247 @@
+"""The role of each balance-sheet account on the cash basis, and the checks that keep it sure.
+
+Every asset, liability and equity account is, for the cash book, one of:
+
+* **treasury** — money itself (``hn-option "treasury"``, the account and every
+  account below it, from the option's date): a receipt or an expense counts
+  when money moves on it;
+* **tiers** — a receivable or a payable (patients, CPAM, mutuelles, clients,
+  suppliers, URSSAF…): what it holds counts when it is paid, even when the
+  same transaction also moves cash (an acompte, an FSE lot whose patients' part
+  is paid by card, a supplier bill partly paid);
+* **neutre** — neither receipt nor expense: fixed assets (their cost reaches the
+  2035 through the depreciation), loans, deposits, VAT, and every ``Equity:``
+  account (personal drawings and contributions, opening balances).
+
+The role comes from ``role:`` on the account's ``open`` (``"tiers"`` —
+``"creance"`` and ``"dette"`` are accepted too — or ``"neutre"``), or on the
+``open`` of the nearest account above it, else from its name: a segment of
+the name such as ``Creances``, ``Patients``, ``CPAM``, ``Fournisseurs`` makes it
+*tiers*; ``Immobilisations``, ``Emprunts``, ``Depots``, ``TVA`` make it
+*neutre* (see :data:`DEFAULT_ROLES`). An account with no role that never
+stands opposite an income or expense posting (a transfer to a savings
+account) is neutral; one that does is an error naming it (:func:`check`): it
+may hold money that was never counted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_hn.config import normalize_word
+from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.ledger import LedgerIndex, parents
+
+RoleError = error_type("RoleError")
+
+ROLE_KEY = "role"
+ITEM, NEUTRAL = "tiers", "neutre"
+_ROLE_WORDS = {"tiers": ITEM, "creance": ITEM, "creances": ITEM, "dette": ITEM, "dettes": ITEM,
+               "neutre": NEUTRAL}
+
+#: Name segments that give a role, tried on every segment of the account's name (after
+#: its root), the last segment first: ``Assets:Creances:CPAM`` and
+#: ``Liabilities:Dettes:Fournisseurs`` are tiers, ``Assets:Immobilisations:Table`` is neutral.
+DEFAULT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (ITEM, re.compile(r"^(creances?|receivables?|clients?|patients?|cpam|caisses?-?primaires?|mutuelles?|"
+                      r"amo|amc|tiers-?payants?|organismes?|debiteurs?|fournisseurs?|suppliers?|"
+                      r"payables?|dettes?(-?fournisseurs?)?|crediteurs?|a-?recevoir|a-?payer|urssaf|"
+                      r"carpimko|cipav|carpv|cavp|charges-?a-?payer|factures?-?a-?recevoir)$")),
+    (NEUTRAL, re.compile(r"^(immobilisations?|fixed-?assets?|amortissements?|emprunts?|loans?|prets?|"
+                         r"depots?|cautions?|deposits?|garanties?|tva|vat|taxe-?sur-?la-?valeur-?ajoutee)$")),
+)
+
+
+def _segments(account: str) -> list[str]:
+    return [normalize_word(part) for part in account.split(":")[1:]][::-1]
+
+
+class Roles:
+    """Resolves the role of each account of one ledger (cached)."""
+
+    def __init__(self, index: LedgerIndex) -> None:
+        self.index = index
+        self._cache: dict[str, str | None] = {}
+
+    def written(self, account: str) -> tuple[str | None, data.Open | None]:
+        """The ``role:`` written on the open of ``account`` or the nearest account above it."""
+        for parent in parents(account):
+            opened = self.index.opens.get(parent)
+            if opened is not None and opened.meta and ROLE_KEY in opened.meta:
+                return _ROLE_WORDS.get(normalize_word(str(opened.meta[ROLE_KEY]))), opened
+        return None, None
+
+    def role(self, account: str) -> str | None:
+        """``"tiers"``, ``"neutre"`` or None (a balance-sheet account of unknown role).
+
+        Treasury is not a role here (it has a date: ``LedgerIndex.treasury_since``);
+        income and expense accounts have none.
+        """
+        known = self._cache.get(account, False)
+        if known is not False:
+            return known
+        root = self.index.root_type(account)
+        role = None
+        if root == "equity":
+            role = NEUTRAL
+        elif root in ("assets", "liabilities"):
+            written, opened = self.written(account)
+            if opened is not None:
+                role = written
+            else:
+                role = next((name for segment in _segments(account)
+                             for name, pattern in DEFAULT_ROLES if pattern.match(segment)), None)
+        self._cache[account] = role
+        return role
+
+    def items(self, accounts) -> set[str]:
+        """The receivable and payable accounts among ``accounts``."""
+        return {a for a in accounts if self.role(a) == ITEM and self.index.treasury_since(a) is None}
+
+
+def roles_of(index: LedgerIndex) -> Roles:
+    """The ledger's :class:`Roles` (one per index)."""
+    roles = index.__dict__.get("_roles")
+    if roles is None:
+        roles = index.__dict__["_roles"] = Roles(index)
+    return roles
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
+    """Every reason the cash book could count wrong, as errors at file:line.
+
+    * a ``role:`` value that is not one of tiers / neutre;
+    * a treasury option naming no opened account (itself or below it), or an
+      account outside the asset and liability roots;
+    * a ledger with receipts or expenses and no treasury option (at the first);
+    * an income or expense posting standing opposite an account that will be
+      treasury only later (the option is dated after it: that money would never
+      count), or opposite a balance-sheet account of no known role;
+    * an amount in another currency than the ledger's without a price (``@``)
+      or cost in it, on a transaction the cash book reads.
+    """
+    errors: list = []
+    roles = roles_of(index)
+    for opened in index.opens.values():
+        if opened.meta and ROLE_KEY in opened.meta and \
+                normalize_word(str(opened.meta[ROLE_KEY])) not in _ROLE_WORDS:
+            errors.append(RoleError(
+                source_of(opened),
+                f'{opened.account} : role: "{opened.meta[ROLE_KEY]}" inconnu ; valeurs admises : '
+                '"tiers" (créance ou dette, comptée quand elle est payée) ou "neutre" (ni recette ni '
+                'dépense : immobilisation, emprunt, dépôt, TVA)', opened))
+    errors += _check_options(index)
+    declared = index.config.entries("treasury")
+    first_pnl: dict[int, data.Transaction] = {}
+    reported: set[str] = set()
+    currency = index.currency
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        accounts = {p.account: index.root_type(p.account) for p in entry.postings}
+        has_pnl = any(root in ("income", "expenses") for root in accounts.values())
+        treasury_now = [a for a in accounts if (day := index.treasury_since(a)) is not None
+                        and entry.date >= day]
+        if not has_pnl and not treasury_now:
+            continue
+        for posting in entry.postings:
+            units = posting.units
+            if units is not None and units.currency != currency and units.currency is not None \
+                    and not _priced(posting, currency):
+                errors.append(RoleError(
+                    _posting_source(posting, entry),
+                    f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
+                    f"indiquez le prix (@ ou @@ … {currency}) : aucun montant d'une autre devise "
+                    "n'est additionné comme des euros", entry))
+        if not has_pnl:
+            continue
+        first_pnl.setdefault(entry.date.year, entry)
+        if not declared:
+            continue
+        for account, root in accounts.items():
+            if root not in ("assets", "liabilities") or account in reported:
+                continue
+            since = index.treasury_since(account)
+            if since is not None:
+                if entry.date < since:
+                    reported.add(account)
+                    errors.append(RoleError(
+                        source_of(entry),
+                        f"{account} n'est un compte de trésorerie qu'à partir du {since.isoformat()} "
+                        f"(option treasury) mais porte ici, le {entry.date.isoformat()}, l'argent d'une "
+                        "recette ou d'une dépense qui ne serait jamais comptée : datez l'option treasury "
+                        "au plus tard de ce jour", entry))
+            elif roles.role(account) is None:
+                reported.add(account)
+                opened = index.opens.get(account)
+                at = f" (ouvert en {where(opened.meta)})" if opened is not None else ""
+                errors.append(RoleError(
+                    source_of(entry),
+                    f"{account}{at} est en face d'une recette ou d'une dépense mais son rôle est inconnu : "
+                    f"s'il détient de l'argent (banque, caisse, carte), déclarez-le "
+                    f'custom "hn-option" "treasury" {account} ; si c\'est une créance ou une dette, '
+                    f'écrivez role: "tiers" sur son open ; sinon role: "neutre"', entry))
+    if not declared and first_pnl:
+        entry = first_pnl[min(first_pnl)]
+        errors.append(RoleError(
+            source_of(entry),
+            "le livre a des recettes et des dépenses mais aucun compte de trésorerie : déclarez "
+            'chaque compte qui détient l\'argent, p. ex. 2025-01-01 custom "hn-option" "treasury" '
+            "Assets:Banque (il couvre aussi les comptes en dessous)", entry))
+    return errors
+
+
+def _check_options(index: LedgerIndex) -> list:
+    errors = []
+    for option in index.config.entries("treasury"):
+        account = option.value
+        root = index.root_type(account)
+        if root not in ("assets", "liabilities"):
+            errors.append(RoleError(
+                source_of(option.entry),
+                f"option treasury {account} : un compte de trésorerie est un compte d'actif ou de "
+                "passif (Assets:Banque, Assets:Caisse, Liabilities:Carte…)", option.entry))
+        elif not any(a == account or a.startswith(account + ":") for a in index.opens):
+            errors.append(RoleError(
+                source_of(option.entry),
+                f"option treasury {account} : aucun compte ouvert ne porte ce nom ni n'est en dessous ; "
+                "ouvrez-le (open) ou corrigez le nom", option.entry))
+    return errors
+
+
+def _priced(posting: data.Posting, currency: str) -> bool:
+    if posting.price is not None and posting.price.currency == currency:
+        return True
+    cost = posting.cost
+    return cost is not None and getattr(cost, "currency", None) == currency
+
+
+def _posting_source(posting: data.Posting, txn: data.Transaction) -> dict:
+    if posting.meta and "filename" in posting.meta:
+        return {"filename": posting.meta["filename"], "lineno": posting.meta.get("lineno", 0)}
+    return source_of(txn)
+
+
+def euros(posting: data.Posting, currency: str) -> Decimal:
+    """The posting's value in the operating currency: its units, or their price or cost.
+
+    An amount in another currency without either is reported by :func:`check`;
+    its units are returned so the walk still balances.
+    """
+    units = posting.units
+    if units.currency == currency:
+        return units.number
+    if posting.price is not None and posting.price.currency == currency:
+        return (units.number * posting.price.number).quantize(Decimal("0.01"))
+    cost = posting.cost
+    if cost is not None and getattr(cost, "currency", None) == currency and cost.number is not None:
+        return (units.number * cost.number).quantize(Decimal("0.01"))
+    return units.number
