@@ -293,14 +293,14 @@ class Classifier:
             if key is not None:
                 self._remember_fse_line(key, receipt)
         if not receipts and not errors and txn.postings:
-            for i in self._opening_receivables(txn):
+            for i in self.opening_receivables(txn):
                 try:
                     receipts.append(self._receipt(txn, i, txn.postings[i], opening=True))
                 except StatusError as exc:
                     errors.append(ClassificationError(_source_of_posting(txn, i), str(exc), txn))
         return receipts, errors
 
-    def _opening_receivables(self, txn: data.Transaction) -> list[int]:
+    def opening_receivables(self, txn: data.Transaction) -> list[int]:
         """The postings of ``txn`` that carry a receivable over against ``Equity:`` (``cashbook``).
 
         An opening entry (an Equity posting, no income or expense) debiting a

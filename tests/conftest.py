@@ -32,7 +32,7 @@ def header_for(body: str) -> str:
     """HEADER, declaring as treasury only the accounts the ledger opens (an option naming
     no opened account is an error, ``beancount_hn.roles``)."""
     return "".join(line + "\n" for line in HEADER.splitlines()
-                   if " treasury " not in line
+                   if "\"treasury\"" not in line
                    or re.search(rf"open {line.split()[-1]}(:|\s|$)", body))
 
 

@@ -10,9 +10,10 @@ from beancount import loader
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import header_for
 from tests.invoice_helpers import ACCOUNTS, txn
 
-HEADER = 'plugin "beancount_hn.plugins.all"\n' + ACCOUNTS
+HEADER = 'plugin "beancount_hn.plugins.all"\n' + header_for(ACCOUNTS) + ACCOUNTS
 
 
 @st.composite

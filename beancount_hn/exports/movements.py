@@ -172,14 +172,6 @@ def is_treasury(account: str, on: datetime.date, starts: dict[str, datetime.date
     return since is not None and on >= since
 
 
-def treasury_starts(index: LedgerIndex) -> dict[str, datetime.date]:
-    """Each treasury account and the date its option was declared (as ``cashbook`` reads it)."""
-    starts: dict[str, datetime.date] = {}
-    for option in index.config.entries("treasury"):
-        starts.setdefault(option.value, option.date)
-    return starts
-
-
 def _check_currency(posting: data.Posting, txn: data.Transaction, currency: str) -> None:
     if posting.units is None or posting.units.currency != currency:
         meta = posting.meta if posting.meta and "filename" in posting.meta else txn.meta
@@ -191,7 +183,7 @@ def _check_currency(posting: data.Posting, txn: data.Transaction, currency: str)
 def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook: Cashbook,
                  year: int, currency: str = "EUR") -> list[CashEntry]:
     """Every treasury transaction of ``year`` in ledger (date) order, with its settlements."""
-    starts = treasury_starts(index)
+    starts = index.treasury_from  # the declared accounts and those below them
     resolver = _Resolver(index)
     by_txn: dict[int, list[Settlement]] = defaultdict(list)
     for settlement in cashbook.for_year(year):
