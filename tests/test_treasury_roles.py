@@ -1,0 +1,294 @@
+"""Treasury accounts and the roles of balance-sheet accounts: every receipt counted when its
+money arrives, or an error at file:line (``beancount_hn.roles``, ``beancount_hn.cashbook``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from beancount_hn.form2035 import compute_2035
+from beancount_hn.ledger import LedgerIndex
+from tests.conftest import line_of, load
+
+OPENS = """
+2024-01-01 open Assets:Banque:Courant
+2024-01-01 open Assets:Banque:Livret
+2024-01-01 open Assets:Creances:Clients
+2024-01-01 open Assets:Creances:CPAM
+2024-01-01 open Liabilities:Fournisseurs
+2024-01-01 open Equity:Exploitant
+2024-01-01 open Equity:Ouverture
+2024-01-01 open Income:Honoraires
+2024-01-01 open Expenses:Achats
+"""
+TREASURY = '2024-01-01 custom "hn-option" "treasury" Assets:Banque\n'
+
+
+def ledger(body: str, *, treasury: str = TREASURY):
+    text = treasury + OPENS + body
+    entries, errors, options = load(text, header=False)
+    return text, entries, errors, LedgerIndex.build(entries, options)
+
+
+def form(body: str, year: int = 2025, **kwargs):
+    text, entries, errors, index = ledger(body, **kwargs)
+    return errors, compute_2035(entries, index, year)
+
+
+def messages(errors) -> list[str]:
+    return [e.message for e in errors]
+
+
+# --- receivables and payables by role ----------------------------------------------------------
+
+def test_an_acompte_counts_now_and_the_rest_when_paid():
+    errors, result = form("""
+2025-03-01 * "Client" "Devis signé, acompte" ^F-1
+  convention: "non-conventionne"
+  Assets:Banque:Courant   500.00 EUR
+  Assets:Creances:Clients 1500.00 EUR
+  Income:Honoraires     -2000.00 EUR
+2026-01-10 * "Client" "Solde" ^F-1
+  Assets:Banque:Courant   1500.00 EUR
+  Assets:Creances:Clients -1500.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("500.00")
+    assert result.reconciliation.closed
+
+
+def test_a_supplier_bill_partly_paid_counts_what_was_paid():
+    errors, result = form("""
+2025-04-01 * "Fournisseur" "Facture, payée en partie"
+  Expenses:Achats            300.00 EUR
+  Assets:Banque:Courant     -100.00 EUR
+  Liabilities:Fournisseurs  -200.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["BA"] == Decimal("100.00")
+    assert result.reconciliation.closed
+
+
+def test_an_fse_lot_whose_patients_part_is_paid_by_card():
+    body = """
+2025-05-02 * "Lot FSE" ^L1
+  acte: "AMK 8"
+  Assets:Banque:Courant     20.00 EUR
+  Assets:Creances:CPAM      30.00 EUR
+  Income:Honoraires        -50.00 EUR
+"""
+    errors, result = form(body)
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("20.00")
+    errors, result = form(body + """
+2025-05-20 * "CPAM" ^L1
+  Assets:Banque:Courant     30.00 EUR
+  Assets:Creances:CPAM     -30.00 EUR
+""")
+    assert result.values["AA"] == Decimal("50.00") and result.social.conventionne == Decimal("50.00")
+
+
+def test_an_opening_receivable_against_equity_is_a_receipt_of_the_year_it_is_paid():
+    body = """
+2024-12-31 * "Reprise"
+  Assets:Creances:CPAM       300.00 EUR
+    acte: "AMK 8"
+  Equity:Ouverture
+2025-01-15 * "CPAM"
+  Assets:Banque:Courant      300.00 EUR
+  Assets:Creances:CPAM      -300.00 EUR
+"""
+    errors, result = form(body)
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("300.00") and result.social.conventionne == Decimal("300.00")
+    assert result.reconciliation.closed
+
+
+def test_an_unclassified_opening_receivable_is_an_error_at_its_posting():
+    text, _, errors, _ = ledger("""
+2024-12-31 * "Reprise"
+  Assets:Creances:Clients    95.00 EUR
+  Equity:Ouverture
+""")
+    unclassified = [e for e in errors if "recette non classée" in e.message]
+    assert len(unclassified) == 1
+    assert unclassified[0].source["lineno"] == line_of(text, "Assets:Creances:Clients    95.00", header=False)
+
+
+def test_an_opening_payable_needs_its_2035_line():
+    body = """
+2024-12-31 * "Reprise"
+  Equity:Ouverture           120.00 EUR
+  Liabilities:Fournisseurs  -120.00 EUR{meta}
+2025-01-20 * "Fournisseur"
+  Liabilities:Fournisseurs   120.00 EUR
+  Assets:Banque:Courant     -120.00 EUR
+"""
+    _, result = form(body.format(meta=""))
+    assert any("ligne-2035" in m and "Liabilities:Fournisseurs" in m for m in messages(result.errors))
+    assert not result.reconciliation.closed
+    errors, result = form(body.format(meta='\n    ligne-2035: "BA"'))
+    assert not result.errors and result.values["BA"] == Decimal("120.00")
+
+
+def test_an_account_of_unknown_role_opposite_a_receipt_is_an_error_naming_it():
+    text, _, errors, _ = ledger("""
+2024-01-01 open Assets:Stripe
+2025-02-01 * "Patient" "Paiement en ligne"
+  convention: "non-conventionne"
+  Assets:Stripe         60.00 EUR
+  Income:Honoraires    -60.00 EUR
+""")
+    found = [e for e in errors if "Assets:Stripe" in e.message]
+    assert len(found) == 1 and "treasury" in found[0].message and 'role: "tiers"' in found[0].message
+    assert found[0].source["lineno"] == line_of(text, '2025-02-01 * "Patient"', header=False)
+
+
+@pytest.mark.parametrize("role, aa", [("tiers", Decimal("60.00")), ("neutre", Decimal(0))])
+def test_a_declared_role_is_obeyed(role, aa):
+    errors, result = form(f"""
+2024-01-01 open Assets:Stripe
+  role: "{role}"
+2025-02-01 * "Patient" "Paiement en ligne"
+  convention: "non-conventionne"
+  Assets:Stripe         60.00 EUR
+  Income:Honoraires    -60.00 EUR
+2025-02-03 * "Stripe" "Virement"
+  Assets:Banque:Courant  60.00 EUR
+  Assets:Stripe         -60.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == aa
+
+
+def test_an_unknown_role_value_is_an_error_at_the_open():
+    text, _, errors, _ = ledger("""
+2024-01-01 open Assets:Stripe
+  role: "banque"
+""")
+    found = [e for e in errors if 'role: "banque"' in e.message]
+    assert found and found[0].source["lineno"] == line_of(text, "open Assets:Stripe", header=False)
+
+
+def test_neutral_accounts_stay_neutral():
+    errors, result = form("""
+2024-01-01 open Assets:Immobilisations:Table
+2024-01-01 open Liabilities:Emprunt
+2025-02-01 * "Prêt"
+  Assets:Banque:Courant    5000.00 EUR
+  Liabilities:Emprunt     -5000.00 EUR
+2025-02-02 * "Virement vers le livret"
+  Assets:Banque:Courant    -100.00 EUR
+  Assets:Banque:Livret      100.00 EUR
+2025-02-03 * "Prélèvement"
+  Assets:Banque:Courant    -200.00 EUR
+  Equity:Exploitant         200.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.reconciliation.closed and result.values["AA"] == 0
+    assert result.reconciliation.neutral["Liabilities:Emprunt"] == Decimal("5000.00")
+
+
+# --- treasury accounts ---------------------------------------------------------------------
+
+def test_a_parent_treasury_account_covers_the_accounts_below_it():
+    errors, result = form("""
+2025-02-01 * "Patient"
+  convention: "non-conventionne"
+  Assets:Banque:Courant   80.00 EUR
+  Income:Honoraires      -80.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("80.00")
+    assert result.reconciliation.treasury == Decimal("80.00") and result.reconciliation.closed
+
+
+@pytest.mark.parametrize("account, words", [
+    ("Assets:Bank", "aucun compte ouvert"), ("Income:Honoraires", "actif ou de passif"),
+    ("Equity:Exploitant", "actif ou de passif"),
+])
+def test_a_treasury_option_must_name_an_opened_asset_or_liability(account, words):
+    option = f'2024-01-01 custom "hn-option" "treasury" {account}\n'
+    text, _, errors, _ = ledger("", treasury=TREASURY + option)
+    found = [e for e in errors if words in e.message]
+    assert len(found) == 1 and found[0].source["lineno"] == line_of(text, option.strip(), header=False)
+
+
+def test_receipts_without_any_treasury_option_are_an_error_at_the_first():
+    text, _, errors, _ = ledger("""
+2025-02-01 * "Patient"
+  convention: "non-conventionne"
+  Assets:Banque:Courant   80.00 EUR
+  Income:Honoraires      -80.00 EUR
+""", treasury="")
+    found = [e for e in errors if "aucun compte de trésorerie" in e.message]
+    assert len(found) == 1
+    assert found[0].source["lineno"] == line_of(text, '2025-02-01 * "Patient"', header=False)
+
+
+def test_a_treasury_option_dated_after_a_receipt_on_it_is_an_error():
+    text, _, errors, _ = ledger("""
+2025-02-01 * "Patient"
+  convention: "non-conventionne"
+  Assets:Banque:Courant   80.00 EUR
+  Income:Honoraires      -80.00 EUR
+""", treasury='2025-03-01 custom "hn-option" "treasury" Assets:Banque\n')
+    found = [e for e in errors if "qu'à partir du 2025-03-01" in e.message]
+    assert len(found) == 1 and "Assets:Banque:Courant" in found[0].message
+
+
+def test_a_year_that_counted_nothing_says_so():
+    errors, result = form("""
+2025-12-30 * "Lot FSE"
+  acte: "AMK 8"
+  Assets:Creances:CPAM      30.00 EUR
+  Income:Honoraires        -30.00 EUR
+""")
+    assert not errors
+    assert any("rien n'est compté" in hint.message for hint in result.hints)
+
+
+# --- money in other currencies, payments beyond their items --------------------------------------
+
+def test_an_amount_in_another_currency_counts_through_its_price_or_is_an_error():
+    body = """
+2024-01-01 commodity CHF
+2025-02-01 * "Patient suisse"
+  convention: "non-conventionne"
+  Assets:Banque:Courant   92.00 EUR
+  Income:Honoraires      -100.00 CHF{price}
+"""
+    errors, result = form(body.format(price=" @@ 92.00 EUR"))
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("92.00") and result.reconciliation.closed
+    text, _, errors, _ = ledger("""
+2024-01-01 commodity CHF
+2025-02-01 * "Patient suisse"
+  convention: "non-conventionne"
+  Assets:Banque:Livret    100.00 CHF
+  Income:Honoraires      -100.00 CHF
+""")
+    found = [e for e in errors if "CHF sans valeur en EUR" in e.message]
+    assert len(found) == 2  # each posting, at its own line
+    assert found[0].source["lineno"] == line_of(text, "Assets:Banque:Livret    100.00 CHF", header=False)
+
+
+def test_a_payment_beyond_its_linked_invoice_does_not_settle_another_one():
+    errors, result = form("""
+2025-02-01 * "A" ^F-1
+  convention: "non-conventionne"
+  Assets:Creances:Clients  100.00 EUR
+  Income:Honoraires       -100.00 EUR
+2025-02-02 * "B"
+  convention: "non-conventionne"
+  Assets:Creances:Clients   50.00 EUR
+  Income:Honoraires        -50.00 EUR
+2025-02-10 * "A paie trop" ^F-1
+  Assets:Banque:Courant    150.00 EUR
+  Assets:Creances:Clients -150.00 EUR
+""")
+    assert result.values["AA"] == Decimal("100.00")
+    assert result.reconciliation.unexplained["Assets:Creances:Clients"] == Decimal("50.00")
+    assert not result.reconciliation.closed
+    assert any("settles nothing open" in m or "ne règle" in m for m in messages(result.errors))
