@@ -14,7 +14,10 @@ the positive total of the credit notes applied to an invoice.
 
 :func:`build_invoice_book` reads everything in one pass plus a sort;
 :func:`check_invoices` returns the numbering and invoice-rule errors (used by
-the ``invoice_numbering`` plugin, the ``hn invoices`` report and Fava alike).
+the ``invoice_numbering`` plugin, the ``hn invoices`` report and Fava alike),
+among them an invoice of zero or negative amount that is not a credit note,
+and a payment naming a number no ``facture:`` nor ``lot:`` carries
+(:func:`reference_errors` says which links and metadata are checked).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ InvoiceError = error_type("InvoiceError")
 INVOICE_KEY = "facture"
 CREDIT_KEY = "avoir-de"
 DATE_KEY = "date-facture"
+LOT_KEY = "lot"  # an FSE lot on a transaction; the lot a payment posting settles on a posting
+SETTLES_KEY = "reglement-de"  # on a payment posting: the invoice (or lot) it settles
 QUOTE_KEY = "devis"
 SIREN_KEY = "client-siren"
 VOID_DIRECTIVE = "hn-facture-annulee"
@@ -165,6 +170,23 @@ class Sequence:
                 + f", … {self.number(gap.end)} ({gap.size} numbers)")
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A number a payment names: ``how`` is ``link``, ``reglement-de`` or ``lot``."""
+
+    number: str
+    how: str
+    before_numbering: bool  # fits a series only before its numbering starts in the ledger
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentReferences:
+    """The references of one transaction that is not itself an invoice or a lot."""
+
+    txn: data.Transaction
+    references: tuple[Reference, ...]
+
+
 @dataclass
 class InvoiceBook:
     """Every invoice, credit note, voided number, series and quote of a ledger."""
@@ -180,6 +202,10 @@ class InvoiceBook:
     quotes: dict[str, Quote]
     unbilled: list[tuple[data.Transaction, list[Receipt]]]  # receipts without facture: (require-invoice)
     errors: list  # problems found while reading (malformed values, unknown series…)
+    # What payments may name (facture: and lot: values, links of documents and opening
+    # entries), and the references to check against it (see :func:`reference_errors`).
+    reference_keys: set[str] = field(default_factory=set)
+    references: list[PaymentReferences] = field(default_factory=list)
 
     @property
     def credit_notes(self) -> list[Invoice]:
@@ -200,6 +226,7 @@ class _Reader:
         self.errors = errors
         self.classifier = Classifier(index)
         self._income: dict[str, bool] = {}
+        self._fits: dict[str, tuple[bool, bool]] = {}
 
     def error(self, entry: data.Directive, message: str) -> None:
         self.errors.append(InvoiceError(source_of(entry), message, entry))
@@ -258,6 +285,12 @@ class _Reader:
         elif len(currencies) > 1:
             self.error(txn, f"invoice {number} mixes currencies ({', '.join(sorted(currencies))}); "
                             "bill in one currency")
+        elif amount <= 0 and meta.get(CREDIT_KEY) is None:
+            currency = next(iter(currencies))
+            self.error(txn, f"la facture {number} totalise {amount:.2f} {currency} d'honoraires (≤ 0) : "
+                            "une facture porte un montant positif (le compte Income: au crédit, p. ex. "
+                            "Income:Honoraires:HN -80.00 EUR) ; pour annuler ou réduire une facture, "
+                            f'émettez un avoir : facture: "AV-…" et {CREDIT_KEY}: "<numéro de la facture>"')
         receipts, _ = self.classifier.receipts(txn)  # the convention plugin reports their errors
         invoice = Invoice(number, written, date, txn, amount,
                           min(currencies) if currencies else None, receipts, ref)
@@ -285,6 +318,52 @@ class _Reader:
                                 'quoted, e.g. client-siren: "123456789"')
         return invoice
 
+    def fit(self, text: str) -> tuple[bool, bool]:
+        """Does ``text`` fit a declared series pattern, and only before its numbering starts?"""
+        known = self._fits.get(text)
+        if known is None:
+            refs = self.series.candidates(text.strip())
+            known = self._fits[text] = (bool(refs), bool(refs) and all(map(_before_numbering, refs)))
+        return known
+
+    def note_references(self, txn: data.Transaction, document: bool, keys: set[str],
+                        references: list[PaymentReferences]) -> None:
+        """Record what ``txn`` lets payments name (a document) or the numbers it names (the others).
+
+        Checked references: every ``reglement-de:`` and ``lot:`` on a posting, and
+        every link that fits a declared invoice-series pattern. Links of documents
+        and of opening entries (a posting to an ``Equity:`` account) are keys.
+        """
+        links = txn.links
+        if document:
+            meta = txn.meta or {}
+            for key in (INVOICE_KEY, LOT_KEY):
+                value = meta.get(key)
+                if value is not None:
+                    keys.add(str(value))
+            if links:
+                keys.update(links)
+            return
+        found: list[Reference] = []
+        for posting in txn.postings:
+            pmeta = posting.meta
+            if not pmeta or (SETTLES_KEY not in pmeta and LOT_KEY not in pmeta):
+                continue
+            for key in (SETTLES_KEY, LOT_KEY):
+                value = pmeta.get(key)
+                if value is not None:
+                    text = str(value)
+                    found.append(Reference(text, key, self.fit(text)[1]))
+        if links:
+            if any(self.index.root_type(p.account) == "equity" for p in txn.postings):
+                keys.update(links)  # an opening entry: receivables of invoices issued before the books
+            for link in sorted(links):
+                fits, before = self.fit(link)
+                if fits:
+                    found.append(Reference(link, "link", before))
+        if found:
+            references.append(PaymentReferences(txn, tuple(found)))
+
     def voided(self, entry: data.Custom) -> VoidedNumber | None:
         values = [v.value for v in entry.values]
         example = f'e.g. custom "{VOID_DIRECTIVE}" "F-2025-0051" "erreur de saisie, note détruite"'
@@ -306,6 +385,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     invoices: list[Invoice] = []
     voided: list[VoidedNumber] = []
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
+    keys: set[str] = set()
+    references: list[PaymentReferences] = []
     for entry in entries:
         if isinstance(entry, data.Transaction):
             meta = entry.meta or {}
@@ -318,6 +399,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                 receipts, _ = reader.classifier.receipts(entry)
                 if receipts:
                     unbilled.append((entry, receipts))
+            reader.note_references(entry, INVOICE_KEY in meta or CREDIT_KEY in meta or LOT_KEY in meta,
+                                   keys, references)
         elif isinstance(entry, data.Custom) and entry.type == VOID_DIRECTIVE:
             number = reader.voided(entry)
             if number is not None:
@@ -348,7 +431,22 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
     sequences = _sequences(members)
     return InvoiceBook(index, series, invoices, by_number, duplicates, voided, voided_by_number,
-                       sequences, quotes, unbilled, errors)
+                       sequences, quotes, unbilled, errors, keys, references)
+
+
+def _before_numbering(ref: NumberRef) -> bool:
+    """Is ``ref`` a number its series issued before the ledger's numbering of it starts?
+
+    That is a year before the pattern's declaration (``{year}`` patterns) or a
+    sequence number below its ``premier-numero:``: an invoice of the books kept
+    before this ledger, which the ledger does not hold.
+    """
+    pattern = ref.pattern
+    if pattern.has_year and ref.year is not None:
+        if ref.year < pattern.valid_from.year:
+            return True
+        return ref.year == pattern.first_year and ref.seq < pattern.first_seq
+    return ref.seq < pattern.first_seq
 
 
 def _sequences(members: list[Member]) -> list[Sequence]:
@@ -508,7 +606,73 @@ def require_invoice_errors(book: InvoiceBook) -> list:
     return errors
 
 
+_HOW = {
+    "link": "lien ^{}",
+    SETTLES_KEY: SETTLES_KEY + ': "{}"',
+    LOT_KEY: LOT_KEY + ': "{}" sur une ligne du règlement',
+}
+
+
+def _touches_treasury(book: InvoiceBook, txn: data.Transaction) -> bool:
+    """Does ``txn`` move a treasury account (a payment), rather than only receivables?"""
+    for posting in txn.postings:
+        since = book.index.treasury_since(posting.account)
+        if since is not None and since <= txn.date:
+            return True
+    return False
+
+
+def reference_errors(book: InvoiceBook) -> list:
+    """Payments naming an invoice or FSE lot that no transaction of the ledger carries.
+
+    A transaction that carries neither ``facture:``, ``avoir-de:`` nor ``lot:``
+    names a number through ``reglement-de:`` or ``lot:`` on a posting (always
+    checked) or through a link that fits a declared invoice-series pattern
+    (other links, such as ``^vacances-2025``, are not checked). The number must
+    be, to the letter, a ``facture:`` or ``lot:`` value, or a link of a
+    transaction carrying one or of an opening entry (a posting to ``Equity:``).
+    A number of a series from before the ledger's numbering of it (a year before
+    its declaration, or below its ``premier-numero:``) is an invoice of earlier
+    books and is not checked. One error per transaction and number.
+    """
+    errors = []
+    keys = book.reference_keys
+    spelled: dict[str, str] | None = None  # canonical spelling -> a key as written
+    for item in book.references:
+        reported: set[str] = set()
+        for reference in item.references:
+            number = reference.number
+            if number in keys or number in reported or reference.before_numbering:
+                continue
+            reported.add(number)
+            if spelled is None:
+                spelled = {}
+                for key in sorted(keys):
+                    spelled.setdefault(book.series.canonical(key), key)
+            txn = item.txn
+            who = "Le règlement" if _touches_treasury(book, txn) else "L'écriture"
+            how = _HOW[reference.how].format(number)
+            canonical = book.series.canonical(number)
+            written = spelled.get(canonical)
+            voided = book.voided_by_number.get(canonical)
+            if written is not None:
+                fix = f"^{written}" if reference.how == "link" else f'"{written}"'
+                message = (f"{who} renvoie à {number} ({how}), qui ne s'écrit pas comme {written} au "
+                           f"grand livre : le rapprochement compare le texte exact, écrivez {fix}")
+            elif voided is not None:
+                message = (f"{who} renvoie à {number}, qu'aucune facture ni aucun lot ne porte ({how}) : "
+                           f"ce numéro est déclaré annulé ({where(voided.meta)}) ; corrigez le numéro "
+                           "de la facture réglée")
+            else:
+                message = (f"{who} renvoie à {number}, qu'aucune facture ni aucun lot ne porte ({how}) ; "
+                           f'corrigez le numéro, ou enregistrez la facture ({INVOICE_KEY}: "{number}") '
+                           f'ou le lot FSE ({LOT_KEY}: "{number}") que ce règlement solde')
+            errors.append(InvoiceError(source_of(txn), message, txn))
+    return errors
+
+
 def check_invoices(book: InvoiceBook) -> list:
-    """Every invoice error of the ledger: reading, numbering, credit notes, quotes, required notes."""
+    """Every invoice error of the ledger: reading, numbering, credit notes, quotes, required
+    notes, payments naming unknown numbers."""
     return (book.errors + numbering_errors(book) + credit_note_errors(book)
-            + quote_errors(book) + require_invoice_errors(book))
+            + quote_errors(book) + require_invoice_errors(book) + reference_errors(book))

@@ -24,6 +24,11 @@ One function, :func:`analyze`, computes everything the plugin
   ``franchise`` receipt of a year whose franchise was lost by the previous
   years' turnover; a ``franchise`` receipt under ``vat-regime "reel"``; a year
   missing from the thresholds table. Warnings are :class:`~beancount_hn.alerts.Alert`.
+* **Books begun mid-activity**: ``hn-option "vat-turnover" YEAR AMOUNT EUR``
+  gives the counted turnover of a year the ledger does not hold (used when the
+  ledger counts nothing that year; above the ledger's own figure, used with a
+  warning; below it, an error at the option). A ``practice-start`` dated after
+  a receipt (or a declared year) is a warning at its directive.
 """
 
 from __future__ import annotations
@@ -42,11 +47,14 @@ from beancount_hn.alerts import WARNING, Alert
 from beancount_hn.cashbook import INCOME, Cashbook, Settlement
 from beancount_hn.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.config import OptionValue
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vat_rules import (
     CENT,
     MONTH_START,
+    TURNOVER_EXAMPLE,
+    TURNOVER_OPTION,
     Decision,
     Thresholds,
     UnknownYearError,
@@ -115,6 +123,11 @@ class YearVat:
     projected_base_crossing: datetime.date | None = None
     projected_majore_crossing: datetime.date | None = None
     status: str = STATUS_FRANCHISE
+    # The turnover of the previous year the decisions use, and where it comes from:
+    # "ledger" (its receipts), "declared" (hn-option vat-turnover) or "none" (taken as nil).
+    previous_turnover: Decimal | None = None
+    previous_turnover_source: str = "none"
+    declared_turnover: Decimal | None = None  # hn-option vat-turnover given for this year
     alerts: list[Alert] = field(default_factory=list)
     errors: list = field(default_factory=list)
 
@@ -167,6 +180,9 @@ class YearVat:
             "as_of": day(self.as_of),
             "projected_base_crossing": day(self.projected_base_crossing),
             "projected_majore_crossing": day(self.projected_majore_crossing),
+            "previous_turnover": {"year": self.year - 1, "amount": amount(self.previous_turnover),
+                                  "source": self.previous_turnover_source},
+            "declared_turnover": amount(self.declared_turnover),
             "alerts": [{"date": a.date.isoformat(), "level": a.level, "code": a.code,
                         "message": a.message} for a in self.alerts],
             "errors": [{"where": where(e.source), "message": e.message} for e in self.errors],
@@ -266,7 +282,8 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             if known:
                 break
         else:
-            continue
+            if not classifier.opening_receivables(entry):  # a receivable carried over is one too
+                continue
         if not with_exempt and not _may_be_taxable(entry, index, account_vat):
             continue
         txn_receipts, _ = classifier.receipts(entry)  # the convention plugin reports these errors
@@ -306,20 +323,31 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
                 year.by_default += settlement.amount
 
     start = config.value("practice-start")
+    declared = _declared_turnover(index)
+    # Read from every receipt, exempt ones too, so the plugin and the reports agree.
+    start_alerts = _practice_start_alert(entries, index, start, declared) if start is not None else []
     years = set(sums) | {txn.date.year for txn, _ in receipt_txns}
     if start is not None and years:
         years.add(start.year)
     if not years:
-        return VatAnalysis({}, [], [])
+        return VatAnalysis({}, [], [alert for _, alert in start_alerts])
     span = range(min(years), max(years) + 1)
     known = range(min(span.start, first_year or span.start), span.stop)  # years the books cover
     turnover = {year: sums[year].counted if year in sums else ZERO for year in known}
     as_of = as_of or last_date or datetime.date(max(years), 12, 31)
 
     analysis = VatAnalysis({}, [], [])
+    notes, used, problems = _apply_declared(declared, sums, turnover)
+    problems.extend(start_alerts)
     first_receipt = _first_taxable_by_year(receipt_txns, sums)
     for year in span:
-        report = _year(year, sums.get(year) or _Sums(), turnover, start, as_of, index)
+        report = _year(year, sums.get(year) or _Sums(), turnover, start, as_of, index, notes)
+        previous = year - 1
+        report.previous_turnover_source = ("declared" if previous in used
+                                           else "ledger" if previous in turnover else "none")
+        report.previous_turnover = turnover.get(previous)
+        if year in declared:
+            report.declared_turnover = declared[year].value[1]
         if report.thresholds is None and year in first_receipt:
             entry, unknown = first_receipt[year], UnknownYearError(year)
             if unknown.before_table:
@@ -327,6 +355,12 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             else:
                 report.errors.append(VatError(source_of(entry), str(unknown), entry))
         analysis.years[year] = report
+    for problem_year, problem in problems:  # each year with receipts holds its own
+        report = analysis.years.get(problem_year)
+        if isinstance(problem, Alert):
+            (report.alerts if report else analysis.alerts).append(problem)
+        else:
+            (report.errors if report else analysis.errors).append(problem)
     _receipt_errors(analysis, receipt_txns, index)
     for report in analysis.years.values():
         analysis.errors.extend(report.errors)
@@ -349,11 +383,102 @@ def _first_taxable_by_year(receipt_txns: list[tuple[data.Transaction, list[Recei
     return first
 
 
+# --- starting the books mid-activity: turnover given by option, practice-start --------------
+
+
+def _declared_turnover(index: LedgerIndex) -> dict[int, OptionValue]:
+    """The ``vat-turnover`` option of each year (the latest declared, as for every keyed option)."""
+    return {option.value[0]: option for option in index.config.entries(TURNOVER_OPTION)}
+
+
+def _apply_declared(declared: dict[int, OptionValue], sums: dict[int, _Sums],
+                    turnover: dict[int, Decimal]) -> tuple[dict[int, str], set[int], list[tuple[int, Any]]]:
+    """Put the declared turnover of each year into ``turnover`` where the ledger's own falls short.
+
+    The option gives a whole year's counted turnover. With no counted receipts
+    of that year in the ledger, it is the figure. When the ledger has some, the
+    option must not be below them (an error at the option; the ledger's figure
+    stays); above them, the ledger may hold only part of the year (books begun
+    during it): the declared figure is used, with a warning at the option.
+    Returns the notes naming each figure's source, the years whose declared
+    figure is used, and ``(year, alert or error)`` to attach to that year.
+    """
+    notes: dict[int, str] = {}
+    used: set[int] = set()
+    problems: list[tuple[int, Any]] = []
+    for year, option in sorted(declared.items()):
+        amount = option.value[1]
+        own = sums[year].counted if year in sums else ZERO
+        place = where(source_of(option.entry))
+        label = f'hn-option "{TURNOVER_OPTION}" {year}'
+        if own == amount and own:
+            continue
+        if own > amount:
+            problems.append((year, VatError(
+                source_of(option.entry),
+                f"{label} : {eur(amount)} déclarés, mais le grand livre compte déjà {eur(own)} de "
+                f"chiffre d'affaires {year} soumis à la franchise (recettes franchise et collectée "
+                f"encaissées en {year}) ; le chiffre de l'année entière ne peut pas être inférieur : "
+                f"corrigez le montant, ou supprimez l'option si le grand livre couvre toute l'année "
+                f"{year} (en attendant, le chiffre du grand livre est retenu)",
+                option.entry,
+            )))
+            continue
+        turnover[year] = amount
+        used.add(year)
+        notes[year] = f" (déclaré par {label}, {place})"
+        if own:
+            notes[year] = f" (déclaré par {label}, {place} ; le grand livre n'en compte que {eur(own)})"
+            problems.append((year, Alert(
+                option.date, WARNING, f"vat-turnover-{year}",
+                f"{label} : {eur(amount)} déclarés, le grand livre n'en compte que {eur(own)} "
+                f"encaissés en {year} : le montant déclaré (l'année entière) est retenu pour la "
+                f"franchise 293 B. Si le grand livre couvre toute l'année {year}, corrigez ou "
+                "supprimez l'option",
+                option.entry,
+            )))
+    return notes, used, problems
+
+
+def _practice_start_alert(entries: Sequence[data.Directive], index: LedgerIndex, start: datetime.date,
+                          declared: dict[int, OptionValue]) -> list[tuple[int, Alert]]:
+    """A warning at ``practice-start`` when receipts (or declared turnover) come before it."""
+    options = index.config.entries("practice-start")
+    if not options:
+        return []
+    option = options[-1]  # the one in force
+    evidence = []
+    for entry in entries:  # sorted by date: only what precedes the start is read
+        if entry.date >= start:
+            break
+        if type(entry) is data.Transaction and any(index.is_receipt_account(p.account)
+                                                   for p in entry.postings):
+            evidence.append(f"une recette le {entry.date.isoformat()} ({where(source_of(entry))})")
+            break
+    declared_before = [o for y, o in sorted(declared.items()) if y < start.year and o.value[1] > 0]
+    for other in declared_before[:1]:
+        evidence.append(f"un chiffre d'affaires {other.value[0]} déclaré par hn-option "
+                        f'"{TURNOVER_OPTION}" ({where(source_of(other.entry))})')
+    if not evidence:
+        return []
+    advice = "" if declared else (
+        f" ; le chiffre d'affaires de l'année précédant le grand livre se déclare avec {TURNOVER_EXAMPLE}")
+    return [(start.year, Alert(
+        option.date, WARNING, "practice-start-receipts",
+        f"practice-start {start.isoformat()} est postérieur à des recettes : le grand livre a "
+        f"{' et '.join(evidence)}. practice-start "
+        "est le premier jour d'activité du cabinet (il proratise les seuils 293 B de sa première année), "
+        "pas le premier jour du grand livre : si le cabinet exerçait déjà, retirez practice-start ou "
+        f"donnez la vraie date{advice}",
+        option.entry,
+    ))]
+
+
 # --- one year ------------------------------------------------------------------------------
 
 
 def _year(year: int, sums: _Sums, turnover: dict[int, Decimal], start: datetime.date | None,
-          as_of: datetime.date, index: LedgerIndex) -> YearVat:
+          as_of: datetime.date, index: LedgerIndex, notes: dict[int, str]) -> YearVat:
     config = index.config
     table = threshold_table()
     report = YearVat(year, table.get(year))
@@ -381,9 +506,9 @@ def _year(year: int, sums: _Sums, turnover: dict[int, Decimal], start: datetime.
     report.base_threshold_year = base_row.year
     report.warning_share = config.value("vat-warning-share", last_day, DEFAULT_WARNING_SHARE)
     report.warning_threshold = (report.base_threshold * report.warning_share).quantize(CENT, ROUND_DOWN)
-    report.franchise_at_start = decide_franchise(year, row, turnover, start)
+    report.franchise_at_start = decide_franchise(year, row, turnover, start, notes=notes)
     report.next_year = decide_franchise(year + 1, base_row, turnover, start,
-                                        provisional=base_row.year != year + 1)
+                                        provisional=base_row.year != year + 1, notes=notes)
 
     cumulative = ZERO
     limits = (("warning_crossing", report.warning_threshold), ("base_crossing", report.base_threshold),

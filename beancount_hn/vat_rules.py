@@ -35,6 +35,9 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from importlib import resources
+from typing import Any
+
+from beancount.core.amount import Amount
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -176,24 +179,31 @@ class Decision:
     provisional: bool = False  # decided with an earlier year's row (``year`` not in the table yet)
 
 
-def _turnover(turnover: Mapping[int, Decimal], year: int,
-              practice_start: datetime.date | None) -> tuple[Decimal, str]:
-    """A year's counted turnover and, when it is not in the ledger, why it is taken as nil."""
+def _turnover(turnover: Mapping[int, Decimal], year: int, practice_start: datetime.date | None,
+              notes: Mapping[int, str]) -> tuple[Decimal, str]:
+    """A year's counted turnover and, when it is not in the ledger, why it is taken as nil.
+
+    ``notes`` says where a figure comes from when it is not the ledger's own (a
+    ``vat-turnover`` option), e.g. `` (déclaré: hn-option vat-turnover, main.beancount:12)``.
+    """
     if year in turnover:
-        return turnover[year], ""
+        return turnover[year], notes.get(year, "")
     if practice_start is not None and practice_start.year > year:
         return ZERO, " (avant le début d'activité)"
     return ZERO, " (absent du grand livre, supposé nul)"
 
 
 def decide_franchise(year: int, row: Thresholds, turnover: Mapping[int, Decimal],
-                     practice_start: datetime.date | None, *, provisional: bool = False) -> Decision:
+                     practice_start: datetime.date | None, *, provisional: bool = False,
+                     notes: Mapping[int, str] | None = None) -> Decision:
     """Does the franchise apply on 1 January of ``year``, given the previous years' turnover?
 
     ``row`` is the thresholds row in force in ``year`` (``provisional`` when
-    another year's row stands in for a year not in the table yet).
+    another year's row stands in for a year not in the table yet). ``notes``
+    names the source of figures that are not the ledger's own (see ``_turnover``).
     """
-    previous, note1 = _turnover(turnover, year - 1, practice_start)
+    notes = notes or {}
+    previous, note1 = _turnover(turnover, year - 1, practice_start, notes)
     share1 = prorata(year - 1, practice_start)
     base1 = prorate(row.base, share1)
     label = f"seuil de base {row.year}{prorata_note(share1)}"
@@ -207,7 +217,7 @@ def decide_franchise(year: int, row: Thresholds, turnover: Mapping[int, Decimal]
     if previous > majore1:
         return Decision(year, False, f"{said} > {eur(majore1)} (seuil majoré {row.year}"
                         f"{prorata_note(share1)})", row, provisional)
-    older, note2 = _turnover(turnover, year - 2, practice_start)
+    older, note2 = _turnover(turnover, year - 2, practice_start, notes)
     share2 = prorata(year - 2, practice_start)
     base2 = prorate(row.base, share2)
     said2 = f"CA {year - 2} = {eur(older)}{note2}"
@@ -217,3 +227,40 @@ def decide_franchise(year: int, row: Thresholds, turnover: Mapping[int, Decimal]
                         row, provisional)
     return Decision(year, False, f"{said} > {eur(base1)} ({label}) et {said2} > {eur(base2)}: "
                     "la tolérance de deux ans est épuisée", row, provisional)
+
+
+# --- the turnover of a year the ledger does not hold ----------------------------------------
+
+#: ``custom "hn-option" "vat-turnover" YEAR AMOUNT EUR``: the counted 293 B turnover of a year.
+TURNOVER_OPTION = "vat-turnover"
+TURNOVER_EXAMPLE = f'custom "hn-option" "{TURNOVER_OPTION}" 2024 38500.00 EUR'
+
+
+def parse_vat_turnover(values: list[Any]) -> tuple[int, Decimal]:
+    """``(year, amount)`` of a ``vat-turnover`` option: a year, then an amount in euros.
+
+    The amount is written ``38500.00 EUR`` (or ``38500.00``, read as euros); it
+    is the turnover counted for the 293 B (franchise and collectée receipts,
+    cash basis), never negative.
+    """
+    from beancount_hn.config import OptionValueError  # config imports this module lazily
+
+    shape = f"une année puis un montant en euros, p. ex. {TURNOVER_EXAMPLE}"
+    if len(values) != 2:
+        raise OptionValueError(f"attendu {shape} ; reçu {len(values)} valeur(s)")
+    year, amount = values
+    if (not isinstance(year, Decimal) or not year.is_finite() or year != year.to_integral_value()
+            or not 1990 <= year <= 2100):
+        raise OptionValueError(f"{year!r} n'est pas une année (sans guillemets) ; attendu {shape}")
+    if isinstance(amount, Amount):
+        if amount.currency != "EUR":
+            raise OptionValueError(f"montant en {amount.currency} : les seuils 293 B sont en euros ; "
+                                   f"attendu {shape}")
+        number = amount.number
+    elif isinstance(amount, Decimal) and not isinstance(amount, bool):
+        number = amount
+    else:
+        raise OptionValueError(f"{amount!r} n'est pas un montant ; attendu {shape}")
+    if number is None or not number.is_finite() or number < 0:
+        raise OptionValueError(f"montant {number} : un chiffre d'affaires est positif ou nul ; attendu {shape}")
+    return int(year), number

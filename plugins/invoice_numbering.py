@@ -20,8 +20,12 @@ after it, naming the missing ones); a higher number dated before a lower one;
 a voided number that is used; a credit note (``avoir-de:``) naming an unknown
 invoice or exceeding what remains of it; ``facture:`` without an income
 posting; a missing or unknown ``devis:`` on an invoice of 70 EUR or more with a
-dépassement or HN acts; and, with ``hn-option "require-invoice"``, a receipt
-of that status without ``facture:``. Entries are returned unchanged.
+dépassement or HN acts; with ``hn-option "require-invoice"``, a receipt
+of that status without ``facture:``; an invoice (no ``avoir-de:``) of zero or
+negative amount; and a payment naming a number that no ``facture:`` nor
+``lot:`` carries — through ``reglement-de:`` or ``lot:`` on a posting, or a
+link that fits a declared series pattern (other links are not checked; see
+``beancount_hn.invoices.reference_errors``). Entries are returned unchanged.
 """
 
 from __future__ import annotations

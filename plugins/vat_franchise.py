@@ -8,10 +8,13 @@ is ``franchise`` or ``collectee`` (see ``beancount_hn.vat``), and:
   ``franchise`` receipt of that period; every ``franchise`` receipt of a year
   whose franchise was lost by the previous years' turnover; a ``franchise``
   receipt under ``vat-regime "reel"``; a year missing from the thresholds
-  table (update beancount-hn);
+  table (update beancount-hn); a ``vat-turnover`` option below the ledger's
+  own receipts of its year;
 * **warnings** (``bean-check`` passes), when the year's turnover passes the
   ``vat-warning-share`` of the base threshold (default 0.8) and the base
-  threshold itself, as entries Fava shows in its journal::
+  threshold itself, when ``practice-start`` comes after receipts, and when a
+  ``vat-turnover`` option exceeds the ledger's own receipts of its year, as
+  entries Fava shows in its journal::
 
     2025-10-14 custom "hn-alert" "warning" "vat-share-2025" "Franchise TVA 293 B: …"
 
