@@ -45,7 +45,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from beancount.core import data
@@ -57,6 +57,7 @@ from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, C
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.roles import euros
 from beancount_hn.lines2035 import NEUTRAL as NEUTRAL_LINE
 from beancount_hn.lines2035 import NON_DEDUCTIBLE, SHARE_KEYS, Line2035, parse_share
 from beancount_hn.vehicle import VEHICLE_LINE, Forfait, covered_by_forfait, forfait, validate_bareme
@@ -258,6 +259,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     builder = _FormBuilder(index, year)
     for settlement in cashbook.for_year(year):
         builder.settlement(settlement)
+    builder.shares()
     builder.reconciliation.treasury = treasury_movement(entries, index, year)
     year_forfait = forfait(index, year)
     if year_forfait is not None:
@@ -286,7 +288,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
         forfait=year_forfait,
         long_term=registre.long_term_net(year),
         errors=errors,
-        hints=list(registre.hints),
+        hints=list(registre.hints) + _nothing_counted(entries, index, year, builder),
         unmapped_errors=builder.unmapped_errors,
     )
 
@@ -297,17 +299,38 @@ def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex, yea
     Read from the treasury postings themselves, independently of the cash
     book, so the reconciliation checks the attribution.
     """
-    start = {}
-    for option in index.config.entries("treasury"):
-        start.setdefault(option.value, option.date)
+    start = index.treasury_from
     total = ZERO
     for entry in entries:
         if isinstance(entry, data.Transaction) and entry.date.year == year:
             for posting in entry.postings:
                 since = start.get(posting.account)
                 if since is not None and entry.date >= since and posting.units is not None:
-                    total += posting.units.number
+                    total += euros(posting, index.currency)
     return total
+
+
+def _nothing_counted(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
+                     builder: _FormBuilder) -> list:
+    """A hint when ``year`` has income or expense postings and the cash book counted nothing.
+
+    Every one of them is then on credit (an FSE lot of December paid in
+    January: right, and worth saying), or opposite an account the user
+    declared neutral; an account of unknown role is an error of the ledger
+    (``roles.check``).
+    """
+    if builder.contributions or builder.reconciliation.treasury:
+        return []
+    for entry in entries:
+        if type(entry) is data.Transaction and entry.date.year == year and any(
+                index.root_type(p.account) in ("income", "expenses") for p in entry.postings):
+            return [Form2035Error(
+                source_of(entry),
+                f"{year} : le livre a des recettes ou des dépenses (la première ici) mais aucun argent "
+                "n'a bougé sur un compte de trésorerie cette année-là : rien n'est compté pour "
+                f"{year} (ce qui est payé une autre année compte cette année-là). Si l'argent est arrivé "
+                'sur un compte, déclarez-le : custom "hn-option" "treasury" …', entry)]
+    return []
 
 
 class _FormBuilder:
@@ -327,6 +350,9 @@ class _FormBuilder:
         # Per account, per transaction: what every settlement of the year would look up again.
         self._accounts: dict[str, tuple[str | None, lines2035.Line2035 | None, bool]] = {}
         self._descriptions: dict[int, str] = {}
+        # Shares added back on CC, by (account, key, rate, line): rounded once, see ``shares``.
+        self._pending_shares: dict[tuple[str, str, Decimal, str], list[_PendingShare]] = {}
+        self._bad_shares: set[tuple[int, str]] = set()
 
     def add(self, contribution: Contribution) -> None:
         self.contributions.append(contribution)
@@ -361,7 +387,11 @@ class _FormBuilder:
         target_txn = target.txn
         posting = target_txn.postings[target.index] if target_txn else None
         known = self._accounts.get(account)
-        if known is None:
+        if known is None and self.index.root_type(account) not in ("income", "expenses"):
+            known = self._opening_line(settlement, posting)
+            if known is None:
+                return
+        elif known is None:
             line = lines2035.account_line(self.index, account)
             row = lines2035.line(line) if line in lines2035.by_code() else None
             known = self._accounts[account] = (line, row, self.index.root_type(account) == "income")
@@ -399,26 +429,76 @@ class _FormBuilder:
         if line == "AA" and is_income:
             self._social(target, amount)
 
+    def _opening_line(self, settlement: Settlement, posting: data.Posting) -> tuple | None:
+        """The line of a receivable or payable carried over against ``Equity:`` (``cashbook``).
+
+        A receivable counts on AA unless its posting says ``ligne-2035:``; a payable
+        has no default line: an error asks for one.
+        """
+        written = (posting.meta or {}).get(lines2035.LINE_KEY) if posting is not None else None
+        line = str(written).strip() if written is not None else ("AA" if settlement.amount > 0 else None)
+        row = lines2035.line(line) if line in lines2035.by_code() else None
+        if line in (NEUTRAL_LINE, NON_DEDUCTIBLE) or row is not None:
+            return line, row, line == "AA"
+        self.reconciliation.unexplained[settlement.account] += settlement.amount
+        self.errors.append(Form2035Error(
+            _meta_of(posting, settlement.target_txn),
+            f"{settlement.account} : dette reprise à l'ouverture, payée le {settlement.date.isoformat()} "
+            f"({where(source_of(settlement.txn))}) : indiquez sur ce posting la ligne de la 2035 de la "
+            'dépense, p. ex. ligne-2035: "BA"' if written is None else
+            f'{settlement.account} : ligne-2035: "{written}" n\'est pas une ligne de la 2035',
+            settlement.target_txn))
+        return None
+
     def _share(self, line: str, signed: Decimal, settlement: Settlement, account: str,
                posting: data.Posting | None, meta: dict | None, paid_by: dict | None) -> None:
+        """Note the private or non-deductible share of one payment; :meth:`shares` adds them back on CC.
+
+        The share is rounded once per year, account, key and rate (``part-privee:
+        0.3`` on twelve bills of 35.99 gives 30 % of 431.88 = 129.56, not 12 ×
+        10.80), not on each payment.
+        """
         for key in SHARE_KEYS:
-            raw = posting.meta.get(key) if posting is not None and posting.meta and key in posting.meta \
-                else self.index.open_meta(account, key)
+            from_posting = posting is not None and posting.meta and key in posting.meta
+            raw = posting.meta[key] if from_posting else self.index.open_meta(account, key)
             if raw is None:
                 continue
             share = parse_share(raw)
             if share is None:
-                self.errors.append(Form2035Error(
-                    meta or source_of(settlement.txn),
-                    f"{key}: {raw!r} is not a share between 0 and 1; write e.g. {key}: 0.3",
-                    settlement.txn))
+                # On the open: ``validate_line_values`` reports it there. On a posting: once.
+                if from_posting and (id(posting), key) not in self._bad_shares:
+                    self._bad_shares.add((id(posting), key))
+                    self.errors.append(lines2035.share_error(
+                        key, raw, meta or source_of(settlement.txn), settlement.txn))
                 continue
             if share:
-                amount = (signed * share).quantize(CENT, ROUND_HALF_UP)
-                label = "part privée" if key == "part-privee" else "part non déductible"
+                self._pending_shares.setdefault((account, key, share, line), []).append(
+                    _PendingShare(signed, settlement.date, meta, paid_by))
+
+    def shares(self) -> None:
+        """Add back on CC the shares noted by :meth:`_share`, one rounding per
+        (account, key, rate): the year's total paid times the rate, rounded to the
+        cent, spread over the payments by largest remainder so that each payment
+        keeps its contribution (file:line, ``--explain CC``), each within a cent
+        of its exact share, and the contributions add up to the rounded total."""
+        for (account, key, share, line), items in self._pending_shares.items():
+            base = sum((item.signed for item in items), ZERO)
+            total = (base * share).quantize(CENT, ROUND_HALF_UP)
+            exact = [item.signed * share for item in items]
+            amounts = [value.quantize(CENT, ROUND_FLOOR) for value in exact]
+            missing = int((total - sum(amounts, ZERO)) / CENT)
+            by_remainder = sorted(range(len(items)), key=lambda i: amounts[i] - exact[i])
+            for i in by_remainder[:missing]:
+                amounts[i] += CENT
+            label = "part privée" if key == "part-privee" else "part non déductible"
+            percent = _percent(share)
+            year_total = (f"sur {self.year} : {percent} % de {base} = {total}, arrondi une fois "
+                          f"pour {len(items)} paiement(s)")
+            for item, amount in zip(items, amounts, strict=True):
                 self.add(Contribution(
-                    "CC", amount, SHARE, settlement.date, account,
-                    f"{label} {_percent(share)} % de {signed} ({line})", meta, paid_by))
+                    "CC", amount, SHARE, item.date, account,
+                    f"{label} {percent} % de {item.signed} ({line}) ; {year_total}", item.meta, item.paid_by))
+        self._pending_shares.clear()
 
     def _social(self, target: Target, amount: Decimal) -> None:
         txn = target.txn
@@ -481,6 +561,16 @@ class _FormBuilder:
                 f"cession {asset.designation}: prix {result.price} − VNC {result.net_book_value} "
                 f"= {result.result} (court terme {result.short_term})",
                 source_of(asset.disposal.txn)))
+
+
+@dataclass(slots=True)
+class _PendingShare:
+    """One payment whose share is added back on CC (see ``_FormBuilder.shares``)."""
+
+    signed: Decimal  # the payment, in its line's direction
+    date: datetime.date
+    meta: dict[str, Any] | None
+    paid_by: dict[str, Any] | None
 
 
 def _meta_of(posting: data.Posting | None, txn: data.Transaction | None) -> dict[str, Any] | None:

@@ -36,6 +36,7 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from beancount_hn import mapping
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import error_type, source_of
 from beancount_hn.ledger import LINE_KEY, LedgerIndex
@@ -188,6 +189,7 @@ def top_box(code: str) -> str:
 # --- the accounts of a ledger -----------------------------------------------------
 
 LineValueError = error_type("LineValueError")
+AmbiguousAccountError = error_type("AmbiguousAccountError")
 
 #: Metadata keys of a share of an expense added back on line CC (see ``form2035``).
 SHARE_KEYS = ("part-privee", "part-non-deductible")
@@ -218,12 +220,70 @@ def parse_share(value: Any) -> Decimal | None:
     return share if 0 <= share <= 1 else None
 
 
+def ambiguous_name(index: LedgerIndex, account: str) -> tuple[tuple[str, ...], Line2035] | None:
+    """The private-looking words of an account name that the default table puts on
+    a deductible line (see ``mapping``), and that line; None when ``ligne-2035:``
+    is on its open, when no default row applies, or when the line is not deductible."""
+    if index.open_meta(account, LINE_KEY) is not None:
+        return None
+    root = index.root_type(account)
+    if root not in ("income", "expenses"):
+        return None
+    resolution = mapping.resolve(root, account.split(":", 1)[1] if ":" in account else "")
+    if resolution is None or not resolution.ambiguous:
+        return None
+    row = by_code().get(normalize_value(resolution.line) or "")
+    return (resolution.ambiguous, row) if row is not None and row.sign == "debit" else None
+
+
+def _ambiguous_message(account: str, found: tuple[str, ...], row: Line2035) -> str:
+    where_to = f"sur la ligne {row.code}" if not row.is_box else f"en case {row.code}"
+    unique = list(dict.fromkeys(found))
+    quoted = ", ".join(f"« {word} »" for word in unique)
+    these = "ces mots évoquent" if len(unique) > 1 else "ce mot évoque"
+    return (f"{account} : nom ambigu ({quoted}) ; la table par défaut le porterait {where_to} "
+            f"({row.label}), or {these} une dépense privée, une amende ou le domicile ; "
+            f"indiquez ligne-2035: sur son open (ligne-2035: \"{row.code}\" si la dépense est "
+            f"professionnelle, ligne-2035: \"{NON_DEDUCTIBLE}\" sinon)")
+
+
+def share_error(key: str, raw: Any, source: dict[str, Any], entry: Any) -> Any:
+    """The error of a malformed ``part-privee:``/``part-non-deductible:`` written on
+    a posting, at ``source`` (the posting's file and line); None when it is a share."""
+    if parse_share(raw) is not None:
+        return None
+    written = f'"{raw}"' if isinstance(raw, str) else str(raw)  # as in the ledger, not Decimal('1.5')
+    return LineValueError(
+        source, f"{key}: {written} n'est pas une part entre 0 et 1 ; écrivez par ex. {key}: 0.3 (30 %)",
+        entry)
+
+
+def validate_posting_shares(entries: Any) -> list:
+    """Errors for every posting whose ``part-privee:``/``part-non-deductible:`` is malformed."""
+    errors = []
+    for entry in entries:
+        for posting in getattr(entry, "postings", None) or ():
+            meta = posting.meta
+            if not meta:
+                continue
+            for key in SHARE_KEYS:
+                if key in meta:
+                    where_from = source_of(posting) if "filename" in meta else source_of(entry)
+                    error = share_error(key, meta[key], where_from, entry)
+                    if error is not None:
+                        errors.append(error)
+    return errors
+
+
 def validate_line_values(index: LedgerIndex) -> list:
-    """Errors for every ``open`` whose ``ligne-2035:`` or share value is malformed.
+    """Errors for every ``open`` whose ``ligne-2035:`` or share value is malformed,
+    or whose name is ambiguous.
 
     An unknown line code is an error at the ``open``'s line, with the values
     that are accepted; so is a ``part-privee:``/``part-non-deductible:`` that
-    is not a share between 0 and 1.
+    is not a share between 0 and 1, and a name without ``ligne-2035:`` that the
+    default table puts on a deductible line although it holds a private-looking
+    word (``Expenses:Loyer:Domicile-Prive``: see ``mapping``).
     """
     errors = []
     for account, entry in sorted(index.opens.items()):
@@ -231,12 +291,13 @@ def validate_line_values(index: LedgerIndex) -> list:
         if LINE_KEY in meta and normalize_value(meta[LINE_KEY]) is None:
             errors.append(LineValueError(
                 source_of(entry), f"{account}: {describe_value_error(meta[LINE_KEY])}", entry))
+        ambiguous = ambiguous_name(index, account)
+        if ambiguous is not None:
+            errors.append(AmbiguousAccountError(
+                source_of(entry), _ambiguous_message(account, *ambiguous), entry))
         for key in SHARE_KEYS:
-            if key in meta and parse_share(meta[key]) is None:
-                errors.append(LineValueError(
-                    source_of(entry),
-                    f"{account}: {key}: {meta[key]!r} is not a share between 0 and 1; "
-                    f"write e.g. {key}: 0.3 (30 %)",
-                    entry,
-                ))
+            if key in meta:
+                error = share_error(key, meta[key], source_of(entry), entry)
+                if error is not None:
+                    errors.append(error._replace(message=f"{account} : {error.message}"))
     return errors

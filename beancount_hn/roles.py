@@ -139,20 +139,22 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                 '"tiers" (créance ou dette, comptée quand elle est payée) ou "neutre" (ni recette ni '
                 'dépense : immobilisation, emprunt, dépôt, TVA)', opened))
     errors += _check_options(index)
-    declared = index.config.entries("treasury")
-    first_pnl: dict[int, data.Transaction] = {}
+    first_pnl: data.Transaction | None = None
     reported: set[str] = set()
     currency = index.currency
+    kinds: dict[frozenset[str], tuple[bool, datetime.date, tuple]] = {}  # per set of accounts
     for entry in entries:
         if type(entry) is not data.Transaction:
             continue
-        accounts = {p.account: index.root_type(p.account) for p in entry.postings}
-        has_pnl = any(root in ("income", "expenses") for root in accounts.values())
-        treasury_now = [a for a in accounts if (day := index.treasury_since(a)) is not None
-                        and entry.date >= day]
-        if not has_pnl and not treasury_now:
-            continue
-        for posting in entry.postings:
+        postings = entry.postings
+        used = frozenset([p.account for p in postings])
+        kind = kinds.get(used)
+        if kind is None:
+            kind = kinds[used] = _kind(used, index, roles)
+        has_pnl, treasury_since, watched = kind
+        if not has_pnl and entry.date < treasury_since:
+            continue  # the cash book reads nothing of it
+        for posting in postings:
             units = posting.units
             if units is not None and units.currency != currency and units.currency is not None \
                     and not _priced(posting, currency):
@@ -163,24 +165,20 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                     "n'est additionné comme des euros", entry))
         if not has_pnl:
             continue
-        first_pnl.setdefault(entry.date.year, entry)
-        if not declared:
-            continue
-        for account, root in accounts.items():
-            if root not in ("assets", "liabilities") or account in reported:
+        if first_pnl is None:
+            first_pnl = entry
+        for account, since in watched:
+            if account in reported or (since is not None and entry.date >= since):
                 continue
-            since = index.treasury_since(account)
+            reported.add(account)
             if since is not None:
-                if entry.date < since:
-                    reported.add(account)
-                    errors.append(RoleError(
-                        source_of(entry),
-                        f"{account} n'est un compte de trésorerie qu'à partir du {since.isoformat()} "
-                        f"(option treasury) mais porte ici, le {entry.date.isoformat()}, l'argent d'une "
-                        "recette ou d'une dépense qui ne serait jamais comptée : datez l'option treasury "
-                        "au plus tard de ce jour", entry))
-            elif roles.role(account) is None:
-                reported.add(account)
+                errors.append(RoleError(
+                    source_of(entry),
+                    f"{account} n'est un compte de trésorerie qu'à partir du {since.isoformat()} "
+                    f"(option treasury) mais porte ici, le {entry.date.isoformat()}, l'argent d'une "
+                    "recette ou d'une dépense qui ne serait jamais comptée : datez l'option treasury "
+                    "au plus tard de ce jour", entry))
+            else:
                 opened = index.opens.get(account)
                 at = f" (ouvert en {where(opened.meta)})" if opened is not None else ""
                 errors.append(RoleError(
@@ -189,14 +187,33 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                     f"s'il détient de l'argent (banque, caisse, carte), déclarez-le "
                     f'custom "hn-option" "treasury" {account} ; si c\'est une créance ou une dette, '
                     f'écrivez role: "tiers" sur son open ; sinon role: "neutre"', entry))
-    if not declared and first_pnl:
-        entry = first_pnl[min(first_pnl)]
+    if not index.config.entries("treasury") and first_pnl is not None:
         errors.append(RoleError(
-            source_of(entry),
+            source_of(first_pnl),
             "le livre a des recettes et des dépenses mais aucun compte de trésorerie : déclarez "
             'chaque compte qui détient l\'argent, p. ex. 2025-01-01 custom "hn-option" "treasury" '
-            "Assets:Banque (il couvre aussi les comptes en dessous)", entry))
+            "Assets:Banque (il couvre aussi les comptes en dessous)", first_pnl))
     return errors
+
+
+def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool, datetime.date, tuple]:
+    """For a set of accounts: whether it holds income or expenses, its first treasury day, and
+    the balance-sheet accounts a receipt or an expense must be checked against: the treasury
+    ones (with their first day) and those of unknown role (None)."""
+    roots = {account: index.root_type(account) for account in used}
+    has_pnl = any(root in ("income", "expenses") for root in roots.values())
+    watched = []
+    first = datetime.date.max
+    for account in sorted(used):
+        if roots[account] not in ("assets", "liabilities"):
+            continue
+        since = index.treasury_since(account)
+        if since is not None:
+            first = min(first, since)
+            watched.append((account, since))
+        elif roles.role(account) is None:
+            watched.append((account, None))
+    return has_pnl, first, tuple(watched) if has_pnl and index.config.entries("treasury") else ()
 
 
 def _check_options(index: LedgerIndex) -> list:
