@@ -30,7 +30,7 @@ from typing import Any
 from beancount.core import account as account_lib
 from beancount.core import data
 
-from beancount_hn.errors import error_type, source_of
+from beancount_hn.errors import error_type, source_of, where
 
 ConfigError = error_type("ConfigError")
 
@@ -145,16 +145,34 @@ class BaremeKm:
     kilometers: Decimal
 
 
+#: Bounds of a ``bareme-km`` option: fiscal horsepower (CV) and kilometres in the year.
+BAREME_CV = (1, 50)
+BAREME_KM = (0, 1_000_000)
+
+
+def _whole(value: Decimal) -> bool:
+    return value.is_finite() and value == value.to_integral_value()
+
+
 def _bareme_km(values: list[Any]) -> tuple[int, BaremeKm]:
-    _expect_count(values, 3, "a year, the fiscal horsepower (CV) and the kilometres, e.g. 2025 5 8200")
+    if len(values) != 3:
+        raise OptionValueError(f"attendu une année, la puissance fiscale (CV) et les kilomètres, "
+                               f"p. ex. 2025 5 8200 ; reçu {len(values)} valeur(s)")
     if not all(isinstance(v, Decimal) and not isinstance(v, bool) for v in values):
-        raise OptionValueError(f"expected three numbers YEAR CV KM, got {values!r}")
+        raise OptionValueError(f"attendu trois nombres ANNÉE CV KM, reçu {values!r}")
     year, horsepower, kilometers = values
-    if year != int(year) or not 2000 <= year <= 2100:
-        raise OptionValueError(f"expected a year, got {year}")
-    if horsepower != int(horsepower) or horsepower < 1 or kilometers < 0:
-        raise OptionValueError("expected a whole number of CV >= 1 and a positive distance")
-    return int(year), BaremeKm(int(year), int(horsepower), kilometers)
+    if not _whole(year) or not 2000 <= year <= 2100:
+        raise OptionValueError(f"attendu une année entre 2000 et 2100, reçu {year}")
+    low, high = BAREME_CV
+    if not _whole(horsepower) or not low <= horsepower <= high:
+        raise OptionValueError(f"puissance fiscale hors limites : {horsepower} CV (attendu un nombre "
+                               f"entier de {low} à {high} CV)")
+    low, high = BAREME_KM
+    if not _whole(kilometers) or not low <= kilometers <= high:
+        most = f"{high:,}".replace(",", " ")
+        raise OptionValueError(f"distance hors limites : {kilometers} km (attendu un nombre entier de "
+                               f"kilomètres de {low} à {most} km)")
+    return int(year), BaremeKm(int(year), int(horsepower), Decimal(int(kilometers)))
 
 
 def _ngap_letter(values: list[Any]) -> str:
@@ -215,6 +233,11 @@ OPTIONS: dict[str, OptionSpec] = {
         ),
         OptionSpec("warnings-as-errors", SINGLE, _bool, "turn hn warnings into errors"),
         OptionSpec("vat-warning-share", SINGLE, _share, "share of the 293 B base threshold that warns"),
+        OptionSpec(  # parser in vat_rules, imported when used (vat_rules imports this module)
+            "vat-turnover", KEYED,
+            lambda values: __import__("beancount_hn.vat_rules", fromlist=["_"]).parse_vat_turnover(values),
+            "YEAR AMOUNT EUR: 293 B counted turnover of a year the ledger does not hold",
+        ),
         OptionSpec("bareme-km", KEYED, _bareme_km, "YEAR CV KM: barème kilométrique for a year"),
         OptionSpec("ngap-letter", REPEATABLE, _ngap_letter, "an extra NGAP key letter (conventionne)"),
     )
@@ -276,17 +299,53 @@ class HnConfig:
         return [(o.date, o.value) for o in self._upto(name, None)]
 
 
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+#: Options whose own module reports two declarations on one day (``series.build_series``).
+_OWN_SAME_DAY_CHECK = frozenset({"invoice-series"})
+
+
+def _same_day_clash(seen: dict[tuple, OptionValue], spec: OptionSpec, entry: data.Custom,
+                    value: Any) -> str | None:
+    """The error of a single (or keyed, same key) option given a second, different value on one day.
+
+    Options override from their date on, so two values dated the same day contradict
+    each other: the first one written stays, the second is an error at its line.
+    """
+    if spec.name in _OWN_SAME_DAY_CHECK:
+        return None
+    if spec.shape == SINGLE:
+        key, shown = (spec.name, entry.date), value
+    elif spec.shape == KEYED:
+        key, shown = (spec.name, entry.date, value[0]), value[1]
+    else:
+        return None
+    first = seen.setdefault(key, OptionValue(entry.date, value, entry))
+    if first.entry is entry or first.value == value:
+        return None
+    earlier = first.value[1] if spec.shape == KEYED else first.value
+    what = f'"{spec.name}" "{value[0]}"' if spec.shape == KEYED else f'"{spec.name}"'
+    return (f"hn-option {what} contradictoire : « {_shown(shown)} » ici, mais « {_shown(earlier)} » "
+            f"le même jour ({entry.date.isoformat()}) en {where(first.entry.meta)} ; une option ne prend "
+            "qu'une valeur par jour : supprimez l'une des deux, ou datez la nouvelle du jour où elle "
+            "s'applique")
+
+
 def load_config(entries: Iterable[data.Directive]) -> tuple[HnConfig, list]:
     """Read every ``hn-option`` directive; return the config and its errors."""
     config = HnConfig()
     errors = []
+    same_day: dict[tuple, OptionValue] = {}
     for entry in entries:
         if not isinstance(entry, data.Custom) or entry.type != OPTION_DIRECTIVE:
             continue
-        raw = [v.value for v in entry.values]
+        raw = [v.value for v in entry.values or ()]  # Beancount leaves None for no value at all
         if not raw or not isinstance(raw[0], str):
             errors.append(
-                ConfigError(source_of(entry), 'hn-option needs an option name, e.g. "vat-regime"', entry)
+                ConfigError(source_of(entry), 'hn-option sans nom d\'option : il faut un nom entre '
+                            'guillemets puis sa valeur, p. ex. "vat-regime" "franchise"', entry)
             )
             continue
         name = normalize_word(raw[0])
@@ -301,6 +360,10 @@ def load_config(entries: Iterable[data.Directive]) -> tuple[HnConfig, list]:
             value = spec.parse(raw[1:])
         except OptionValueError as exc:
             errors.append(ConfigError(source_of(entry), f'hn-option "{name}": {exc}', entry))
+            continue
+        clash = _same_day_clash(same_day, spec, entry, value)
+        if clash is not None:
+            errors.append(ConfigError(source_of(entry), clash, entry))
             continue
         config.history.setdefault(name, []).append(OptionValue(entry.date, value, entry))
     for values in config.history.values():

@@ -1,14 +1,18 @@
 """``hn 2035 LEDGER --year Y``: the 2035-A/2035-B of a year, line by line.
 
-Exit status: 0 when the form is complete and the treasury reconciliation
-closes to the cent; 1 when it does not close or the ledger has errors that
-change the figures (printed on stderr, ``file:line: message``); an account
-without 2035 line used in the year stops the command with its name and first
-posting (no figure is printed then: it would be wrong).
+Exit status: 0 when the figures are final: the ledger has no error, the form
+none either, and the treasury reconciliation closes to the cent. 1 otherwise:
+the figures are still printed for diagnosis, but a banner « CHIFFRES NON
+DÉFINITIFS » comes first (``"final": false`` and the ``errors`` in JSON, a first
+``AVERTISSEMENT`` row in CSV) and the errors go to stderr as ``file:line:
+message``. 1 as well, with no figure at all, for a year outside 1900–2999 or
+without any transaction, and for an account without 2035 line used in the year
+(its name and first posting are printed: any figure would be wrong).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -17,55 +21,75 @@ from beancount_hn import form2035_render as render
 from beancount_hn import lines2035
 from beancount_hn.errors import where
 from beancount_hn.form2035 import compute_2035
-from beancount_hn.loading import load_ledger
+from beancount_hn.loading import (HnError, check_year_range, errors_json, format_error, load_ledger,
+                                  require_year)
 
 FORMATS = ("table", "csv", "json", "html")
 
 
 @click.command(name="2035")
 @click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", "-y", type=int, required=True, help="Calendar year of the revenue (e.g. 2025).")
+@click.option("--year", "-y", type=int, required=True, help="Année civile des recettes (p. ex. 2025).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table (whole euros), csv (French spreadsheets), json (cents kept), html.")
+              help="table (euros entiers), csv (tableurs français), json (au centime), html.")
 @click.option("--explain", "explain", metavar="CODE",
-              help="List the postings behind one line (e.g. BA, BT, 23, CP) with file:line.")
+              help="Les écritures derrière une ligne (p. ex. BA, BT, 23, CP), avec fichier:ligne.")
 def form2035(ledger: str, year: int, fmt: str, explain: str | None) -> None:
-    """Compute the 2035 of LEDGER for YEAR (cash basis), with its reconciliation."""
+    """La 2035 de LEDGER pour YEAR (recettes-dépenses), avec son rapprochement de trésorerie."""
+    check_year_range(year)
     loaded = load_ledger(ledger)
+    require_year(loaded, year)
     form = compute_2035(loaded.entries, loaded.index, year)
     if form.unmapped_errors:
-        raise click.ClickException(
-            "accounts without 2035 line used in the year:\n"
+        raise HnError(
+            "comptes sans ligne 2035 utilisés dans l'année (aucun chiffre n'est affiché) :\n"
             + "\n".join(f"{where(e.source)}: {e.message}" for e in form.unmapped_errors))
+    state = render.status(form, loaded.errors)
     if explain is not None:
         code = explain.strip().upper()
         if code not in form.values:
             known = ", ".join(row.code for row in lines2035.lines() if row.applies_to(year))
-            raise click.ClickException(f'--explain: unknown line "{explain}" for {year}; known: {known}')
-        click.echo(render.explain_json(form, code) if fmt == "json" else render.explain_text(form, code),
-                   nl=False)
+            raise HnError(f'--explain : ligne « {explain} » inconnue pour {year} ; lignes connues : {known}')
+        if fmt == "json":
+            listing = json.loads(render.explain_json(form, code))
+            listing.update({"final": state.final, "errors": errors_json(state.errors)})
+            click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        else:
+            if state.banner:
+                click.echo(state.banner)
+            click.echo(render.explain_text(form, code), nl=False)
+        _report_on_stderr(loaded, form)
+        if not state.final:
+            raise SystemExit(1)
         return
     if fmt == "json":
-        click.echo(render.to_json(form))
+        click.echo(render.to_json(form, loaded.errors))
     elif fmt == "csv":
-        sys.stdout.buffer.write(("\ufeff" + render.to_csv(form)).encode("utf-8"))
+        sys.stdout.buffer.write(("\ufeff" + render.to_csv(form, loaded.errors)).encode("utf-8"))
         sys.stdout.flush()
     elif fmt == "html":
-        click.echo(render.to_html(form), nl=False)
+        click.echo(render.to_html(form, loaded.errors), nl=False)
     else:
-        click.echo(render.to_table(form), nl=False)
+        click.echo(render.to_table(form, loaded.errors), nl=False)
+    _report_on_stderr(loaded, form)
+    if not state.final:
+        if state.banner:
+            click.echo(state.banner, err=True)
+        raise SystemExit(1)
+
+
+def _report_on_stderr(loaded, form) -> None:
+    """The form's hints and its own errors (the ledger's are already shown), the reconciliation's gap."""
     for hint in form.hints:
-        click.echo(f"{where(hint.source)}: hint: {hint.message}", err=True)
+        click.echo(f"{where(hint.source)}: indice : {hint.message}", err=True)
     already_shown = {(where(e.source), e.message) for e in loaded.errors}
     for error in form.errors:
         if (where(error.source), error.message) not in already_shown:
-            click.echo(f"{where(error.source)}: {error.message}", err=True)
+            click.echo(format_error(error, loaded.path), err=True)
     rec = form.reconciliation
     if not rec.closed:
-        unexplained = "".join(f"; unexplained {account}: {render.cents(amount)}"
-                              for account, amount in sorted(rec.unexplained.items()) if amount)
-        click.echo(f"hn 2035: the {year} reconciliation does not close "
-                   f"(écart {render.cents(rec.difference)} EUR{unexplained})", err=True)
-        raise SystemExit(1)
-    if form.errors:
-        raise SystemExit(1)
+        gaps = ([f"écart {render.cents(rec.difference)} EUR"] if rec.difference else []) + [
+            f"inexpliqué {account} : {render.cents(amount)}"
+            for account, amount in sorted(rec.unexplained.items()) if amount]
+        click.echo(f"hn 2035 : le rapprochement {form.year} ne tombe pas juste"
+                   + (f" ({' ; '.join(gaps)})" if gaps else ""), err=True)

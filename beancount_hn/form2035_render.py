@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from beancount_hn import lines2035
-from beancount_hn.errors import where
+from beancount_hn.errors import dedupe, where
 from beancount_hn.form2035 import Contribution, Form2035
 from beancount_hn.lines2035 import Line2035
+from beancount_hn.loading import errors_json, not_final_banner
 
 SECTIONS = {
     "recettes": "2035-A — Recettes",
@@ -60,15 +63,46 @@ def _label(row: Line2035) -> str:
     return prefix + row.label + (f" {UNCERTAIN_MARK}" if row.uncertain else "")
 
 
+# --- final or not ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    """Whether a form's figures are final, and why not (DESIGN §8, fail closed)."""
+
+    final: bool
+    errors: list  # the ledger's errors, then the form's own (deduplicated)
+    banner: str | None  # the first line of every output when not final
+
+
+def status(form: Form2035, ledger_errors: Sequence = ()) -> Status:
+    """Final when the ledger (``ledger_errors``) and the form have no error and the reconciliation closes."""
+    errors = dedupe(list(ledger_errors) + list(form.errors))
+    rec = form.reconciliation
+    gaps = ([f"écart {cents(rec.difference)} EUR"] if rec.difference else []) + [
+        f"inexpliqué {account}" for account, amount in sorted(rec.unexplained.items()) if amount]
+    extra = "" if rec.closed else ("le rapprochement de trésorerie ne tombe pas juste"
+                                   + (f" ({', '.join(gaps)})" if gaps else ""))
+    final = not errors and rec.closed
+    return Status(final, errors, None if final else not_final_banner(len(errors), extra))
+
+
 # --- JSON --------------------------------------------------------------------------
 
 
-def to_json_dict(form: Form2035) -> dict[str, Any]:
-    """The form as plain data: amounts as strings with two decimals."""
+def to_json_dict(form: Form2035, ledger_errors: Sequence = ()) -> dict[str, Any]:
+    """The form as plain data: amounts as strings with two decimals.
+
+    ``final`` is false, and ``errors`` lists them (``fichier``, ``ligne``, ``where``,
+    ``message``), when ``ledger_errors`` or the form has errors or the
+    reconciliation does not close.
+    """
     rec = form.reconciliation
     social = form.social
+    state = status(form, ledger_errors)
     data: dict[str, Any] = {
         "year": form.year,
+        "final": state.final,
         "lines": {row.code: cents(form.values[row.code]) for row in form.lines()},
         "euros": {row.code: int(form.euros[row.code]) for row in form.lines()},
         "labels": {row.code: {"line": row.line, "label": row.label, "parent": row.parent,
@@ -113,7 +147,7 @@ def to_json_dict(form: Form2035) -> dict[str, Any]:
             "source": form.forfait.row.source,
             "uncertain": form.forfait.uncertain,
         },
-        "errors": [{"where": where(e.source), "message": e.message} for e in form.errors],
+        "errors": errors_json(state.errors),
         "hints": [{"where": where(h.source), "message": h.message} for h in form.hints],
     }
     return data
@@ -134,16 +168,18 @@ def _registre_row(form: Form2035, asset: Any) -> dict[str, Any]:
     }
 
 
-def to_json(form: Form2035) -> str:
-    return json.dumps(to_json_dict(form), ensure_ascii=False, indent=2)
+def to_json(form: Form2035, ledger_errors: Sequence = ()) -> str:
+    return json.dumps(to_json_dict(form, ledger_errors), ensure_ascii=False, indent=2)
 
 
 # --- text table ---------------------------------------------------------------------
 
 
-def to_table(form: Form2035) -> str:
-    """The form as a terminal table: whole euros, sub-lines indented."""
-    out = [f"2035 — revenus {form.year} — recettes-dépenses (case AK), montants en euros", ""]
+def to_table(form: Form2035, ledger_errors: Sequence = ()) -> str:
+    """The form as a terminal table: whole euros, sub-lines indented; the banner first if not final."""
+    banner = status(form, ledger_errors).banner
+    out = ([banner, ""] if banner else []) + [
+        f"2035 — revenus {form.year} — recettes-dépenses (case AK), montants en euros", ""]
     width = 84
     section = None
     for row in form.lines():
@@ -235,10 +271,15 @@ def _reconciliation_text(form: Form2035, width: int) -> list[str]:
 # --- CSV ----------------------------------------------------------------------------
 
 
-def to_csv(form: Form2035) -> str:
-    """``;``-separated, decimal comma, for French spreadsheets (the caller adds the BOM)."""
-    rows = [["section", "ligne", "code", "libellé", "montant (euros)", "montant exact", "incertain",
-             "source"]]
+def to_csv(form: Form2035, ledger_errors: Sequence = ()) -> str:
+    """``;``-separated, decimal comma, for French spreadsheets (the caller adds the BOM).
+
+    When the figures are not final, a first row ``AVERTISSEMENT;<banner>`` says so.
+    """
+    banner = status(form, ledger_errors).banner
+    rows = [["AVERTISSEMENT", banner]] if banner else []
+    rows.append(["section", "ligne", "code", "libellé", "montant (euros)", "montant exact", "incertain",
+                 "source"])
     for row in form.lines():
         rows.append([row.section, row.line, row.code, row.label, str(int(form.euros[row.code])),
                      comma(form.values[row.code]), "oui" if row.uncertain else "", row.source])
@@ -262,9 +303,10 @@ def _csv_cell(text: str) -> str:
 # --- HTML ---------------------------------------------------------------------------
 
 
-def to_html(form: Form2035) -> str:
-    """A standalone page: the form, the social split, the reconciliation."""
+def to_html(form: Form2035, ledger_errors: Sequence = ()) -> str:
+    """A standalone page: the form, the social split, the reconciliation (the banner first if not final)."""
     e = html.escape
+    banner = status(form, ledger_errors).banner
     parts = [
         "<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
         f"<title>2035 — revenus {form.year}</title>",
@@ -272,6 +314,8 @@ def to_html(form: Form2035) -> str:
         "table{border-collapse:collapse;width:100%}td,th{padding:2px 6px;border-bottom:1px solid #ddd}"
         "td.n{text-align:right;font-variant-numeric:tabular-nums}tr.detail td{color:#555}"
         "tr.total td{font-weight:bold}.uncertain{color:#a60}</style></head><body>",
+        *([f'<p class="hn-not-final" role="alert" style="border:2px solid #b00;color:#b00;padding:.5em;'
+            f'font-weight:bold">{e(banner)}</p>'] if banner else []),
         f"<h1>2035 — revenus {form.year}</h1>",
         "<p>Recettes-dépenses (case AK). Montants en euros, arrondis ligne par ligne; "
         "les centimes figurent dans l'export JSON.</p>",

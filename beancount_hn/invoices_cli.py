@@ -12,12 +12,14 @@ import datetime
 import io
 import json
 from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from beancount_hn.invoice_report import InvoiceReport, SeriesSummary, UnpaidInvoice, invoices_view
-from beancount_hn.loading import load_ledger
+from beancount_hn.loading import (check_year_range, errors_json, load_ledger, merge_errors, not_final_banner,
+                                  require_year)
 
 BOM = "\ufeff"
 
@@ -62,10 +64,13 @@ def _unpaid_json(item: UnpaidInvoice) -> dict[str, Any]:
     }
 
 
-def render_json(report: InvoiceReport) -> str:
+def render_json(report: InvoiceReport, errors: Sequence = ()) -> str:
+    """The report as JSON; ``final`` is false and ``errors`` lists them when ``errors`` is not empty."""
     return json.dumps({
         "as_of": report.as_of.isoformat(),
         "year": report.year,
+        "final": not errors,
+        "errors": errors_json(errors),
         "series": [_series_json(row) for row in report.series],
         "unpaid": [_unpaid_json(item) for item in report.unpaid],
     }, ensure_ascii=False, indent=2)
@@ -76,10 +81,15 @@ def _fr(value: Decimal) -> str:
     return _amount(value).replace(".", ",")
 
 
-def render_csv(report: InvoiceReport) -> str:
-    """Two blocks (series, then unpaid invoices) separated by an empty line; ``;``, decimal comma, BOM."""
+def render_csv(report: InvoiceReport, errors: Sequence = ()) -> str:
+    """Two blocks (series, then unpaid invoices) separated by an empty line; ``;``, decimal comma, BOM.
+
+    With ``errors``, a first row ``AVERTISSEMENT;<banner>`` says the figures are not final.
+    """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    if errors:
+        writer.writerow(["AVERTISSEMENT", not_final_banner(len(errors))])
     writer.writerow(["serie", "annee", "modele", "premier", "dernier", "nombre", "total", "devise",
                      "trous", "numeros_annules", "avoirs"])
     for row in report.series:
@@ -108,9 +118,9 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[s
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
 
 
-def render_table(report: InvoiceReport) -> str:
+def render_table(report: InvoiceReport, errors: Sequence = ()) -> str:
     period = f"year {report.year}" if report.year is not None else "all years"
-    lines = [f"Invoice series — {period}"]
+    lines = ([not_final_banner(len(errors)), ""] if errors else []) + [f"Invoice series — {period}"]
     if not report.series:
         lines.append("  (no numbered invoice)")
     else:
@@ -147,12 +157,24 @@ RENDERERS = {"table": render_table, "csv": render_csv, "json": render_json}
 
 @click.command()
 @click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", type=click.IntRange(1900, 2999), default=None,
-              help="Series of that year; unpaid invoices as of its 31 December (default: every year, today).")
+@click.option("--year", type=int, default=None,
+              help="Séries de cette année ; impayés au 31 décembre (par défaut : toutes les années, "
+                   "aujourd'hui).")
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="table", show_default=True)
 def invoices(ledger: str, year: int | None, fmt: str) -> None:
-    """Invoice numbering per series (gaps, voided numbers, credit notes) and unpaid invoices."""
+    """Numérotation des factures par série (trous, numéros annulés, avoirs) et factures impayées.
+
+    Code de sortie 1, rapport précédé de « CHIFFRES NON DÉFINITIFS » (``"final": false`` en
+    JSON), quand le livre ou le carnet de factures comporte une erreur.
+    """
+    if year is not None:
+        check_year_range(year)
     loaded = load_ledger(ledger)
+    if year is not None:
+        require_year(loaded, year)
     as_of = datetime.date(year, 12, 31) if year is not None else datetime.date.today()
-    _, report = invoices_view(loaded.entries, loaded.index, as_of, year)
-    click.echo(RENDERERS[fmt](report), nl=fmt != "csv")
+    book, report = invoices_view(loaded.entries, loaded.index, as_of, year)
+    errors = merge_errors(loaded, book.errors)
+    click.echo(RENDERERS[fmt](report, errors), nl=fmt != "csv")
+    if errors:
+        raise SystemExit(1)

@@ -5,6 +5,9 @@ basis), the exempt receipts beside it and what was counted as taxable only by
 default, the thresholds (prorated on the first year), whether the franchise
 applied on 1 January and why, the crossings, the status, the projection, and
 the warnings and errors of the year. A thin face over ``beancount_hn.vat.analyze``.
+
+JSON: ``{"final": bool, "errors": [{"fichier", "ligne", "where", "message"}], "years": [...]}``;
+``final`` is false (and the exit status 1) when the ledger or a shown year has an error.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import json
 
 import click
 
-from beancount_hn.loading import load_ledger
+from beancount_hn.loading import (HnError, check_year_range, errors_json, load_ledger, merge_errors,
+                                  not_final_banner, require_year)
 from beancount_hn.vat import Crossing, Decision, YearVat, analyze
 from beancount_hn.vat_rules import UnknownYearError, eur
 
@@ -93,29 +97,46 @@ def render_year(report: YearVat) -> list[str]:
 
 @click.command()
 @click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", type=int, help="Only this calendar year.")
+@click.option("--year", type=int, help="Seulement cette année civile.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Project from this day (default: the ledger's last transaction).")
+              help="Projeter à partir de ce jour (par défaut : la dernière transaction du livre).")
 def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None) -> None:
-    """The VAT franchise (art. 293 B CGI) of LEDGER: turnover, thresholds, status, projection."""
+    """La franchise en base de TVA (art. 293 B CGI) de LEDGER : CA, seuils, statut, projection.
+
+    Code de sortie 1, chiffres précédés de « CHIFFRES NON DÉFINITIFS » (``"final": false``
+    en JSON), quand le livre ou l'analyse des années affichées comporte une erreur.
+    """
+    if year is not None:
+        check_year_range(year)
     loaded = load_ledger(ledger)
+    if year is not None:
+        require_year(loaded, year)
     analysis = analyze(loaded.entries, loaded.index, as_of=as_of.date() if as_of else None)
     years = sorted(analysis.years)
     if year is not None:
         if year not in analysis.years:
-            covered = f"{years[0]}–{years[-1]}" if years else "none"
-            raise click.ClickException(f"{ledger}: no receipts in {year} (years with receipts: {covered})")
+            covered = f"{years[0]}–{years[-1]}" if years else "aucune"
+            raise HnError(f"{ledger} : aucune recette en {year} (années avec des recettes : {covered})")
         years = [year]
+    errors = merge_errors(loaded, [e for y in years for e in analysis.years[y].errors])
+    final = not errors
     if fmt == "json":
-        click.echo(json.dumps([analysis.years[y].to_json() for y in years], ensure_ascii=False, indent=2))
-        return
-    if not years:
-        click.echo(f"{ledger}: no receipts, nothing to count for the 293 B franchise")
-        return
-    click.echo(f"Franchise en base de TVA (art. 293 B CGI) — {ledger}")
-    for y in years:
-        click.echo("")
-        for line in render_year(analysis.years[y]):
-            click.echo(line)
+        click.echo(json.dumps({"final": final, "errors": errors_json(errors),
+                               "years": [analysis.years[y].to_json() for y in years]},
+                              ensure_ascii=False, indent=2))
+    elif not years:
+        if not final:
+            click.echo(not_final_banner(len(errors)))
+        click.echo(f"{ledger} : aucune recette, rien à compter pour la franchise 293 B")
+    else:
+        if not final:
+            click.echo(not_final_banner(len(errors)))
+        click.echo(f"Franchise en base de TVA (art. 293 B CGI) — {ledger}")
+        for y in years:
+            click.echo("")
+            for line in render_year(analysis.years[y]):
+                click.echo(line)
+    if not final:
+        raise SystemExit(1)

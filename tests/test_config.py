@@ -76,8 +76,8 @@ def test_unknown_names_and_malformed_values_are_errors_at_their_line():
         "shoe-size": "unknown key 'shoe-size'",
         "1.5": "share between 0 and 1",
         '"yes"': "expected TRUE or FALSE",
-        "2025 5\n": "expected a year, the fiscal horsepower",
-        '" 42': "needs an option name",
+        "2025 5\n": "attendu une année, la puissance fiscale",
+        '" 42': "sans nom d'option",
     }
     for needle, message in expect.items():
         needle = needle.rstrip("\n")

@@ -22,7 +22,7 @@ option "operating_currency" "EUR"
 
 def test_a_missing_ledger_is_a_clear_error(tmp_path) -> None:
     missing = tmp_path / "absent.beancount"
-    with pytest.raises(click.ClickException, match="absent.beancount: no such ledger file"):
+    with pytest.raises(click.ClickException, match="absent.beancount : fichier de livre introuvable"):
         load_ledger(str(missing))
 
 

@@ -197,7 +197,7 @@ def test_cli_devis(ledger_file, tmp_path):
 def test_cli_unknown_number_is_a_clear_error(ledger_file, tmp_path):
     result = run("note", "F-2025-0042", str(ledger_file), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "Error:" in result.output and "no invoice numbered 'F-2025-0042'" in result.output
+    assert "Erreur :" in result.output and "no invoice numbered 'F-2025-0042'" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -208,7 +208,7 @@ def test_cli_refuses_a_note_whose_devis_postdates_it(tmp_path):
     path.write_text('plugin "beancount_hn.plugins.all"\n' + text, encoding="utf-8")
     result = run("note", "F-2025-0001", str(path), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "invoice F-2025-0001 has errors in the ledger" in result.output
+    assert "erreur(s) ; aucun document n'est écrit" in result.output
     assert "names quote D-2025-0001 dated 2025-03-05" in result.output
     assert not (tmp_path / "out").exists()
 
@@ -217,7 +217,7 @@ def test_cli_notes_of_a_year_with_index(ledger_file, tmp_path):
     out = tmp_path / "archive" / "2025"
     result = run("notes", str(ledger_file), "--year", "2025", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "4 document(s), 1 Factur-X and index.html written" in result.output
+    assert "4 document(s), dont 1 Factur-X et index.html écrits" in result.output
     assert sorted(os.listdir(out)) == ["AV-2025-001.pdf", "F-2025-0001.pdf", "F-2025-0002.pdf",
                                        "F-2025-0003.pdf", "index.html"]
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -233,7 +233,7 @@ def test_cli_notes_writes_nothing_when_one_document_fails(ledger_file, tmp_path)
     ledger_file.write_text(text, encoding="utf-8")
     result = run("notes", str(ledger_file), "--year", "2025", "--out", str(out))
     assert result.exit_code == 1
-    assert "without its SIREN" in result.output and "nothing written" in result.output
+    assert "without its SIREN" in result.output and "rien n'est écrit" in result.output
     assert os.listdir(out) == ["previous.pdf"]  # the previous archive is untouched
     assert sorted(os.listdir(tmp_path)) == ["2025", "main.beancount"]
 

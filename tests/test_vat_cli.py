@@ -29,8 +29,10 @@ def test_json_per_year_with_amounts_as_strings_and_iso_dates(tmp_path):
     path = write(tmp_path, ledger(hn("2024-06-01", "1000.00", "A") + hn("2025-03-01", "41000.00", "B")
                                   + hn("2025-11-20", "250.01", "C")))
     result = run(path, "--format", "json")
-    assert result.exit_code == 0, result.output
-    years = json.loads(result.stdout)
+    assert result.exit_code == 1, result.output  # the VAT error of 2025: not final
+    report = json.loads(result.stdout)
+    assert report["final"] is False and "invoice with VAT from 2025-11-20" in report["errors"][0]["message"]
+    years = report["years"]
     assert [y["year"] for y in years] == [2024, 2025]
     assert all(JSON_KEYS <= set(y) for y in years)
     y2025 = years[1]
@@ -58,15 +60,17 @@ def test_an_unknown_year_is_a_clear_message_not_a_traceback(tmp_path):
     path = write(tmp_path, ledger(hn("2025-03-01", "100.00", "A")))
     result = run(path, "--year", "2019")
     assert result.exit_code == 1
-    assert "no receipts in 2019" in result.output and "Traceback" not in result.output
+    assert "aucune transaction en 2019" in result.output and "Traceback" not in result.output
     result = run(str(tmp_path / "missing.beancount"))
-    assert result.exit_code == 1 and "no such ledger file" in result.output
+    assert result.exit_code == 1 and "fichier de livre introuvable" in result.output
 
 
 def test_the_example_ledger_warns_in_2025_without_any_vat_error(example_path):
     result = run(example_path, "--format", "json")
     assert result.exit_code == 0, result.output
-    years = {y["year"]: y for y in json.loads(result.stdout)}
+    report = json.loads(result.stdout)
+    assert report["final"] is True and report["errors"] == []
+    years = {y["year"]: y for y in report["years"]}
     assert set(years) >= {2024, 2025, 2026}
     assert all(JSON_KEYS <= set(y) and y["status"] for y in years.values())
     y2025 = years[2025]

@@ -95,7 +95,7 @@ class Cabinet(FavaExtensionBase):
             if self._figures is None:
                 self._figures = LedgerFigures(
                     self.ledger.all_entries, self.ledger.options,
-                    ledger_errors=len(self.ledger.load_errors), ledger_name=self.ledger.beancount_file_path)
+                    ledger_errors=list(self.ledger.load_errors), ledger_name=self.ledger.beancount_file_path)
             return self._figures
 
     # --- Fava's filters ----------------------------------------------------------------------
@@ -203,7 +203,7 @@ class Cabinet(FavaExtensionBase):
         vat = figures.vat.years.get(year)
         return {
             "year": year,
-            "2035": to_json_dict(figures.form(year)),
+            "2035": to_json_dict(figures.form(year), figures.errors),
             "vat": vat.to_json() if vat is not None else None,
-            "invoices": json.loads(render_json(figures.invoices(year))),
+            "invoices": json.loads(render_json(figures.invoices(year), figures.errors)),
         }

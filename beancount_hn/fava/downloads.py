@@ -55,12 +55,12 @@ def _export_error() -> type[Exception]:
 
 
 def form2035_csv(figures: LedgerFigures, year: int) -> Download:
-    text = "\ufeff" + form2035_render.to_csv(figures.form(year))
+    text = "\ufeff" + form2035_render.to_csv(figures.form(year), figures.errors)
     return Download(f"2035-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def form2035_json(figures: LedgerFigures, year: int) -> Download:
-    text = form2035_render.to_json(figures.form(year)) + "\n"
+    text = form2035_render.to_json(figures.form(year), figures.errors) + "\n"
     return Download(f"2035-{year}.json", "application/json", text.encode("utf-8"))
 
 

@@ -24,6 +24,7 @@ from beancount_hn.form2035 import Form2035, compute_2035
 from beancount_hn.invoice_report import InvoiceReport, invoice_report
 from beancount_hn.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.loading import without_out_of_bounds
 from beancount_hn.vat import VatAnalysis, analyze
 
 T = TypeVar("T")
@@ -33,12 +34,18 @@ class LedgerFigures:
     """Lazily computed, cached figures of one ledger load (thread-safe)."""
 
     def __init__(self, entries: Sequence[data.Directive], options_map: dict[str, Any], *,
-                 ledger_errors: int = 0, ledger_name: str = "") -> None:
-        self.entries = entries
+                 ledger_errors: int | Sequence = 0, ledger_name: str = "") -> None:
+        # An entry with an amount out of bounds would overflow the decimal arithmetic (a 500):
+        # it is left out of every figure, and the error at its line is one of ``errors``.
+        self.entries, bound_errors = without_out_of_bounds(entries)
         self.options_map = options_map
-        self.ledger_errors = ledger_errors  # for the export bundle's LISEZMOI
+        #: The ledger's errors when the caller gave them (a count alone leaves this empty),
+        #: then the amounts out of bounds: what makes a figure not final.
+        self.errors: list = ([] if isinstance(ledger_errors, int) else list(ledger_errors)) + bound_errors
+        count = ledger_errors if isinstance(ledger_errors, int) else len(ledger_errors)
+        self.ledger_errors = count + len(bound_errors)  # for the export bundle's LISEZMOI
         self.ledger_name = ledger_name
-        self.index = LedgerIndex.build(entries, options_map)
+        self.index = LedgerIndex.build(self.entries, options_map)
         self._lock = threading.RLock()
         self._memo: dict[tuple, Any] = {}
 
