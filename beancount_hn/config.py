@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount.core import account as account_lib
+from beancount.core.amount import Amount
 from beancount.core import data
 
 from beancount_hn.errors import error_type, source_of, where
@@ -175,6 +176,39 @@ def _bareme_km(values: list[Any]) -> tuple[int, BaremeKm]:
     return int(year), BaremeKm(int(year), int(horsepower), Decimal(int(kilometers)))
 
 
+#: ``custom "hn-option" "vat-turnover" YEAR AMOUNT EUR``: the counted 293 B turnover of a year.
+TURNOVER_OPTION = "vat-turnover"
+TURNOVER_EXAMPLE = f'custom "hn-option" "{TURNOVER_OPTION}" 2024 38500.00 EUR'
+
+
+def _vat_turnover(values: list[Any]) -> tuple[int, Decimal]:
+    """``(year, amount)`` of a ``vat-turnover`` option: a year, then an amount in euros.
+
+    The amount is written ``38500.00 EUR`` (or ``38500.00``, read as euros); it
+    is the turnover counted for the 293 B (franchise and collectée receipts,
+    cash basis), never negative.
+    """
+    shape = f"une année puis un montant en euros, p. ex. {TURNOVER_EXAMPLE}"
+    if len(values) != 2:
+        raise OptionValueError(f"attendu {shape} ; reçu {len(values)} valeur(s)")
+    year, amount = values
+    if (not isinstance(year, Decimal) or not year.is_finite() or year != year.to_integral_value()
+            or not 1990 <= year <= 2100):
+        raise OptionValueError(f"{year!r} n'est pas une année (sans guillemets) ; attendu {shape}")
+    if isinstance(amount, Amount):
+        if amount.currency != "EUR":
+            raise OptionValueError(f"montant en {amount.currency} : les seuils 293 B sont en euros ; "
+                                   f"attendu {shape}")
+        number = amount.number
+    elif isinstance(amount, Decimal) and not isinstance(amount, bool):
+        number = amount
+    else:
+        raise OptionValueError(f"{amount!r} n'est pas un montant ; attendu {shape}")
+    if number is None or not number.is_finite() or number < 0:
+        raise OptionValueError(f"montant {number} : un chiffre d'affaires est positif ou nul ; attendu {shape}")
+    return int(year), number
+
+
 def _ngap_letter(values: list[Any]) -> str:
     letter = _string(values, "an NGAP key letter such as \"XYZ\"").upper()
     if not letter.isalpha():
@@ -233,11 +267,8 @@ OPTIONS: dict[str, OptionSpec] = {
         ),
         OptionSpec("warnings-as-errors", SINGLE, _bool, "turn hn warnings into errors"),
         OptionSpec("vat-warning-share", SINGLE, _share, "share of the 293 B base threshold that warns"),
-        OptionSpec(  # parser in vat_rules, imported when used (vat_rules imports this module)
-            "vat-turnover", KEYED,
-            lambda values: __import__("beancount_hn.vat_rules", fromlist=["_"]).parse_vat_turnover(values),
-            "YEAR AMOUNT EUR: 293 B counted turnover of a year the ledger does not hold",
-        ),
+        OptionSpec(TURNOVER_OPTION, KEYED, _vat_turnover,
+                   "YEAR AMOUNT EUR: 293 B counted turnover of a year the ledger does not hold"),
         OptionSpec("bareme-km", KEYED, _bareme_km, "YEAR CV KM: barème kilométrique for a year"),
         OptionSpec("ngap-letter", REPEATABLE, _ngap_letter, "an extra NGAP key letter (conventionne)"),
     )

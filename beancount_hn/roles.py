@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from beancount_hn.amounts import MAX_AMOUNT, amount_error, out_of_bounds
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.ledger import LedgerIndex, parents
@@ -40,6 +41,7 @@ from beancount_hn.ledger import LedgerIndex, parents
 RoleError = error_type("RoleError")
 
 ROLE_KEY = "role"
+_PNL_ROOTS = frozenset(("income", "expenses"))
 ITEM, NEUTRAL = "tiers", "neutre"
 _ROLE_WORDS = {"tiers": ITEM, "creance": ITEM, "creances": ITEM, "dette": ITEM, "dettes": ITEM,
                "neutre": NEUTRAL}
@@ -126,7 +128,8 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
       treasury only later (the option is dated after it: that money would never
       count), or opposite a balance-sheet account of no known role;
     * an amount in another currency than the ledger's without a price (``@``)
-      or cost in it, on a transaction the cash book reads.
+      or cost in it, or an amount out of bounds (``amounts``), on a
+      transaction the cash book reads.
     """
     errors: list = []
     roles = roles_of(index)
@@ -142,6 +145,7 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
     first_pnl: data.Transaction | None = None
     reported: set[str] = set()
     currency = index.currency
+    low, high = -MAX_AMOUNT, MAX_AMOUNT
     kinds: dict[frozenset[str], tuple[bool, datetime.date, tuple]] = {}  # per set of accounts
     for entry in entries:
         if type(entry) is not data.Transaction:
@@ -156,8 +160,13 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
             continue  # the cash book reads nothing of it
         for posting in postings:
             units = posting.units
-            if units is not None and units.currency != currency and units.currency is not None \
-                    and not _priced(posting, currency):
+            if units is None or (units.currency == currency and low < units.number < high):
+                continue  # the usual posting: euros within bounds
+            found = out_of_bounds(entry)
+            if found is not None:
+                errors.append(amount_error(entry, *found, dropped=False))
+                break
+            if units.currency is not None and not _priced(posting, currency):
                 errors.append(RoleError(
                     _posting_source(posting, entry),
                     f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
@@ -201,7 +210,7 @@ def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool,
     the balance-sheet accounts a receipt or an expense must be checked against: the treasury
     ones (with their first day) and those of unknown role (None)."""
     roots = {account: index.root_type(account) for account in used}
-    has_pnl = any(root in ("income", "expenses") for root in roots.values())
+    has_pnl = not _PNL_ROOTS.isdisjoint(roots.values())  # no early exit: the same work in any set order
     watched = []
     first = datetime.date.max
     for account in sorted(used):

@@ -47,14 +47,12 @@ from beancount_hn.alerts import WARNING, Alert
 from beancount_hn.cashbook import INCOME, Cashbook, Settlement
 from beancount_hn.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
-from beancount_hn.config import OptionValue
+from beancount_hn.config import TURNOVER_EXAMPLE, TURNOVER_OPTION, OptionValue
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vat_rules import (
     CENT,
     MONTH_START,
-    TURNOVER_EXAMPLE,
-    TURNOVER_OPTION,
     Decision,
     Thresholds,
     UnknownYearError,

@@ -35,9 +35,6 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from importlib import resources
-from typing import Any
-
-from beancount.core.amount import Amount
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -228,39 +225,3 @@ def decide_franchise(year: int, row: Thresholds, turnover: Mapping[int, Decimal]
     return Decision(year, False, f"{said} > {eur(base1)} ({label}) et {said2} > {eur(base2)}: "
                     "la tolérance de deux ans est épuisée", row, provisional)
 
-
-# --- the turnover of a year the ledger does not hold ----------------------------------------
-
-#: ``custom "hn-option" "vat-turnover" YEAR AMOUNT EUR``: the counted 293 B turnover of a year.
-TURNOVER_OPTION = "vat-turnover"
-TURNOVER_EXAMPLE = f'custom "hn-option" "{TURNOVER_OPTION}" 2024 38500.00 EUR'
-
-
-def parse_vat_turnover(values: list[Any]) -> tuple[int, Decimal]:
-    """``(year, amount)`` of a ``vat-turnover`` option: a year, then an amount in euros.
-
-    The amount is written ``38500.00 EUR`` (or ``38500.00``, read as euros); it
-    is the turnover counted for the 293 B (franchise and collectée receipts,
-    cash basis), never negative.
-    """
-    from beancount_hn.config import OptionValueError  # config imports this module lazily
-
-    shape = f"une année puis un montant en euros, p. ex. {TURNOVER_EXAMPLE}"
-    if len(values) != 2:
-        raise OptionValueError(f"attendu {shape} ; reçu {len(values)} valeur(s)")
-    year, amount = values
-    if (not isinstance(year, Decimal) or not year.is_finite() or year != year.to_integral_value()
-            or not 1990 <= year <= 2100):
-        raise OptionValueError(f"{year!r} n'est pas une année (sans guillemets) ; attendu {shape}")
-    if isinstance(amount, Amount):
-        if amount.currency != "EUR":
-            raise OptionValueError(f"montant en {amount.currency} : les seuils 293 B sont en euros ; "
-                                   f"attendu {shape}")
-        number = amount.number
-    elif isinstance(amount, Decimal) and not isinstance(amount, bool):
-        number = amount
-    else:
-        raise OptionValueError(f"{amount!r} n'est pas un montant ; attendu {shape}")
-    if number is None or not number.is_finite() or number < 0:
-        raise OptionValueError(f"montant {number} : un chiffre d'affaires est positif ou nul ; attendu {shape}")
-    return int(year), number

@@ -24,7 +24,7 @@ from beancount_hn.form2035 import Form2035, compute_2035
 from beancount_hn.invoice_report import InvoiceReport, invoice_report
 from beancount_hn.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.loading import without_out_of_bounds
+from beancount_hn.amounts import without_out_of_bounds
 from beancount_hn.vat import VatAnalysis, analyze
 
 T = TypeVar("T")
