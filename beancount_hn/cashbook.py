@@ -58,7 +58,7 @@ from beancount.core import data
 
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.roles import euros, roles_of
+from beancount_hn.roles import ITEM, euros, roles_of
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -192,6 +192,9 @@ class Cashbook:
 
     settlements: list[Settlement] = field(default_factory=list)
     items: dict[str, list[OpenItem]] = field(default_factory=dict)
+    #: Money that settled nothing (transaction, item account, cash equivalent), every year
+    #: walked: a later year's figures may depend on it (an item eaten by the wrong payment).
+    problems: list[tuple[data.Transaction, str, Decimal]] = field(default_factory=list)
     _by_target_txn: dict[int, list[Settlement]] | None = field(default=None, repr=False)
 
     # --- queries -------------------------------------------------------------------
@@ -319,7 +322,8 @@ class Cashbook:
                 if txn.date > end:
                     break
                 second.transaction(txn, kind)
-            return second.cashbook()
+            second.problems = [p for p in second.problems if p[0].date >= start]  # the first walk has the rest
+            return second.cashbook(earlier=first.problems)
         except _NeedsDetail:
             return cls._walk(entries, index, None)
 
@@ -360,7 +364,7 @@ class _Kind(NamedTuple):
     treasury_since: datetime.date  # the first day one of them is treasury (date.max: none)
     balance_sheet: frozenset[str]  # its asset and liability accounts
     pnl: frozenset[str]  # its income and expense accounts
-    equity_funded: bool  # it may be paid from personal funds: an Equity and an income/expense account
+    funding: frozenset[str]  # what pays or receives instead of a treasury account (see _new_kind)
     has_equity: bool  # an Equity account among them (opening balances, drawings)
 
 
@@ -392,12 +396,13 @@ class _Builder:
         self.kind_of: list[_Kind] = []  # by position: what each transaction's accounts are
         self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts
         self.recording = True  # False: keep the open items only (a walk to a later start)
+        self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
         self.item_accounts = item_accounts
 
-    def cashbook(self) -> Cashbook:
-        return Cashbook(self.settlements, dict(self.all_items))
+    def cashbook(self, earlier: list | None = None) -> Cashbook:
+        return Cashbook(self.settlements, dict(self.all_items), problems=[*(earlier or ()), *self.problems])
 
     # --- account kinds ---------------------------------------------------------------
 
@@ -448,13 +453,34 @@ class _Builder:
         return self.kinds.get(used) or self._new_kind(used)
 
     def _new_kind(self, used: frozenset[str]) -> _Kind:
+        """Sort out a set of accounts.
+
+        Its *funding* accounts stand for the treasury when none of its accounts
+        is treasury that day: money paid or received outside the treasury still
+        counts on its date. They are its ``Equity:`` accounts (personal funds: an
+        expense paid with the practitioner's own card, a patient's cheque cashed
+        on a personal account) when it also moves income, expenses or items;
+        else, with income or expenses and no receivable or payable, its other
+        balance-sheet accounts (an expense paid from the deposit or directly by
+        the lender, a cheque received on a ``neutre`` "cheques to remit"
+        account).
+        """
         roots = dict(zip(used, (self.root[a] for a in used), strict=True))
         pnl = frozenset(a for a, root in roots.items() if root in _PNL_ROOTS)
         treasury = tuple(a for a in used if a in self.treasury_from)
+        balance_sheet = frozenset(a for a, root in roots.items() if root in ("assets", "liabilities"))
+        equity = frozenset(a for a, root in roots.items() if root == "equity")
+        roles = roles_of(self.index)
+        has_items = ITEM in {roles.role(a) for a in balance_sheet}  # no early exit: the same work in any order
+        if equity and (pnl or has_items):
+            funding = equity
+        elif pnl and not has_items:
+            funding = balance_sheet - frozenset(treasury)
+        else:
+            funding = frozenset()
         kind = self.kinds[used] = _Kind(
             treasury, min((self.treasury_from[a] for a in treasury), default=datetime.date.max),
-            frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
-            pnl, bool(pnl) and "equity" in roots.values(), "equity" in roots.values())
+            balance_sheet, pnl, funding, bool(equity))
         return kind
 
     # --- open items ------------------------------------------------------------------
@@ -581,8 +607,8 @@ class _Builder:
         treasury = [p for p in postings if p.account in kind.treasury and day >= treasury_from[p.account]] \
             if kind.treasury else []
         funded_by_equity = False
-        if not treasury and kind.equity_funded:
-            treasury, funded_by_equity = [p for p in postings if roots[p.account] == "equity"], True
+        if not treasury and kind.funding:
+            treasury, funded_by_equity = [p for p in postings if p.account in kind.funding], True
         sources: dict[Target, Decimal] = {}  # cash equivalents
         detailed = self.detail is None or self.detail(txn)
         aggregate: Target | None = None
@@ -635,23 +661,16 @@ class _Builder:
 
         Each becomes an item of its own posting: a receipt (or an expense) of the
         year it is paid, classified by ``convention:``/``acte:`` on that posting
-        (``classify``). The equity's neutral share shrinks by as much. Returns
-        what is left to create the usual way (nothing, when the equity covers it).
+        (``classify``). The equity balances them: its neutral share (when the entry
+        also moves treasury) shrinks by as much. Nothing is left to create.
         """
-        equity = [t for t, v in sources.items() if t.bucket == NEUTRAL and v and self.root[t.account] == "equity"]
-        available = sum((sources[t] for t in equity), ZERO)
-        wanted = sum((r for _, r, _ in creating), ZERO)
-        if not equity or not wanted or _sign(available) != _sign(wanted) or abs(available) < abs(wanted):
-            return creating
+        equity = next((t for t, v in sources.items() if t.bucket == NEUTRAL and self.root[t.account] == "equity"),
+                      None)
         for account, remainder, i in creating:
             target = Target(INCOME if remainder > 0 else EXPENSE, account, txn, i)
             self._create(txn, account, {target: remainder})
-            for bucket in equity:  # take it from the equity postings, in order
-                take = sources[bucket] if abs(sources[bucket]) < abs(remainder) else remainder
-                sources[bucket] -= take
-                remainder -= take
-                if not remainder:
-                    break
+            if equity is not None:
+                sources[equity] -= remainder
         return []
 
     def _treasury(self, txn, treasury, sources, creating, funded_by_equity) -> None:
@@ -673,6 +692,7 @@ class _Builder:
             else:
                 unexplained = self._bucket(UNEXPLAINED, account)
                 sources[unexplained] = sources.get(unexplained, ZERO) - remainder
+                self.problems.append((txn, account, -remainder))
         if not self.recording:
             return
         main = max(treasury, key=lambda p: abs(p.units.number)).account
@@ -683,7 +703,15 @@ class _Builder:
 
     def _no_treasury(self, txn, sources, creating) -> None:
         if not creating:
-            return  # e.g. a credit note netted against its open invoice, a write-off
+            # A credit note netted against its open invoice, a write-off: the fees net to
+            # zero. Otherwise items were paid from outside the treasury (a supplier bill
+            # paid by the lender): paid on this date, from the first other account.
+            pnl = {t: v for t, v in sources.items() if v and t.bucket in _PNL}
+            if pnl and sum(pnl.values(), ZERO) and self.recording:
+                main = next((t.account for t in sources if t.bucket == NEUTRAL), txn.postings[0].account)
+                for target, value in pnl.items():
+                    self.settlements.append(Settlement(txn.date, txn, main, value, target, True))
+            return
         source_parts = {t: v for t, v in sources.items() if v}
         whole = sum(source_parts.values(), ZERO)
         if source_parts and whole:

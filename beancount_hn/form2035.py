@@ -119,7 +119,7 @@ class Reconciliation:
     expenses: Decimal = ZERO  # cash to debit lines (positive: money paid)
     neutral: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     non_deductible: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    personal_funds: Decimal = ZERO  # expenses paid from personal money (no treasury)
+    personal_funds: Decimal = ZERO  # paid or received outside the treasury (personal funds, a lender…)
     unexplained: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     unmapped: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
@@ -269,7 +269,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
             source_of(year_forfait.entry)))
     builder.assets(registre, year_forfait is not None)
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
-              + builder.errors)
+              + _earlier_problems(cashbook, year) + builder.errors)
     direct: dict[str, Decimal] = defaultdict(Decimal)
     for contribution in builder.contributions:
         direct[contribution.code] += contribution.amount
@@ -308,6 +308,24 @@ def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex, yea
                 if since is not None and entry.date >= since and posting.units is not None:
                     total += euros(posting, index.currency)
     return total
+
+
+def unexplained_message(amount: Decimal, account: str) -> str:
+    """Why money that settles nothing makes the figures unsure, and what to do."""
+    return (f"{amount} EUR sur {account} ne règle rien d'ouvert sur ce compte (aucune facture ni dette "
+            "restant due, ou le règlement dépasse ce que doivent les pièces qu'il nomme) : enregistrez "
+            "la facture avant son règlement, ou liez le règlement à sa pièce par son ^numéro")
+
+
+def _earlier_problems(cashbook: Cashbook, year: int) -> list:
+    """Money of an earlier year that settled nothing: the items it should have paid may be
+    paid (and counted) again this year, so this year's figures are not sure either."""
+    start = datetime.date(year, 1, 1)
+    return [Form2035Error(
+        source_of(txn),
+        f"{unexplained_message(amount, account)} ; cette erreur de {txn.date.year} peut changer les "
+        f"chiffres de {year} : corrigez-la d'abord", txn)
+        for txn, account, amount in cashbook.problems if txn.date < start]
 
 
 def _nothing_counted(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
@@ -361,7 +379,7 @@ class _FormBuilder:
     def settlement(self, settlement: Settlement) -> None:
         amount = settlement.amount
         if settlement.funded_by_equity:
-            self.reconciliation.personal_funds -= amount  # money the practitioner put in
+            self.reconciliation.personal_funds -= amount  # money that did not pass through the treasury
         target = settlement.target
         bucket = target.bucket
         if bucket == INCOME or bucket == EXPENSE:  # most settlements: a posting of fees or costs
@@ -373,11 +391,7 @@ class _FormBuilder:
         if bucket == UNEXPLAINED:
             self.reconciliation.unexplained[settlement.account] += amount
             self.errors.append(Form2035Error(
-                source_of(settlement.txn),
-                f"{amount} EUR on {settlement.account} settles nothing open on that account "
-                "(no invoice or bill left to pay): book the invoice, or link the payment to it "
-                "with its ^number",
-                settlement.txn))
+                source_of(settlement.txn), unexplained_message(amount, settlement.account), settlement.txn))
             return
         self.reconciliation.unexplained[f"{bucket}:{settlement.account}"] += amount
 

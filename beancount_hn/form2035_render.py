@@ -258,7 +258,7 @@ def _reconciliation_text(form: Form2035, width: int) -> list[str]:
     by_account("± neutre", rec.neutral)
     by_account("± non déductible", rec.non_deductible)
     if rec.personal_funds:
-        line("+ dépenses payées sur fonds personnels (apport)", rec.personal_funds)
+        line("± payé ou reçu hors trésorerie (fonds personnels, emprunt, dépôt…)", rec.personal_funds)
     by_account("! inexpliqué", rec.unexplained)
     by_account("! compte sans ligne 2035", rec.unmapped)
     line("Écart", rec.difference)

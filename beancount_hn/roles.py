@@ -47,15 +47,17 @@ _ROLE_WORDS = {"tiers": ITEM, "creance": ITEM, "creances": ITEM, "dette": ITEM, 
                "neutre": NEUTRAL}
 
 #: Name segments that give a role, tried on every segment of the account's name (after
-#: its root), the last segment first: ``Assets:Creances:CPAM`` and
+#: its root), the last segment first, each word alone or before a hyphen (``TVA-Collectee``,
+#: ``Creances-Clients``): ``Assets:Creances:CPAM`` and
 #: ``Liabilities:Dettes:Fournisseurs`` are tiers, ``Assets:Immobilisations:Table`` is neutral.
 DEFAULT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (NEUTRAL, re.compile(r"^(tva|vat|taxe-?sur-?la-?valeur-?ajoutee)(-|$)")),  # TVA-Collectee, TVA-Deductible
     (ITEM, re.compile(r"^(creances?|receivables?|clients?|patients?|cpam|caisses?-?primaires?|mutuelles?|"
                       r"amo|amc|tiers-?payants?|organismes?|debiteurs?|fournisseurs?|suppliers?|"
-                      r"payables?|dettes?(-?fournisseurs?)?|crediteurs?|a-?recevoir|a-?payer|urssaf|"
-                      r"carpimko|cipav|carpv|cavp|charges-?a-?payer|factures?-?a-?recevoir)$")),
+                      r"payables?|dettes?|crediteurs?|a-?recevoir|a-?payer|urssaf|"
+                      r"carpimko|cipav|carpv|cavp|charges-?a-?payer|factures?-?a-?recevoir)(-|$)")),
     (NEUTRAL, re.compile(r"^(immobilisations?|fixed-?assets?|amortissements?|emprunts?|loans?|prets?|"
-                         r"depots?|cautions?|deposits?|garanties?|tva|vat|taxe-?sur-?la-?valeur-?ajoutee)$")),
+                         r"depots?|cautions?|deposits?|garanties?)(-|$)")),
 )
 
 
@@ -156,7 +158,7 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
         if kind is None:
             kind = kinds[used] = _kind(used, index, roles)
         has_pnl, treasury_since, watched = kind
-        if not has_pnl and entry.date < treasury_since:
+        if not has_pnl and not watched and entry.date < treasury_since:
             continue  # the cash book reads nothing of it
         for posting in postings:
             units = posting.units
@@ -172,9 +174,7 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                     f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
                     f"indiquez le prix (@ ou @@ … {currency}) : aucun montant d'une autre devise "
                     "n'est additionné comme des euros", entry))
-        if not has_pnl:
-            continue
-        if first_pnl is None:
+        if has_pnl and first_pnl is None:
             first_pnl = entry
         for account, since in watched:
             if account in reported or (since is not None and entry.date >= since):
@@ -185,14 +185,15 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                     source_of(entry),
                     f"{account} n'est un compte de trésorerie qu'à partir du {since.isoformat()} "
                     f"(option treasury) mais porte ici, le {entry.date.isoformat()}, l'argent d'une "
-                    "recette ou d'une dépense qui ne serait jamais comptée : datez l'option treasury "
-                    "au plus tard de ce jour", entry))
+                    "recette, d'une dépense ou d'une créance qui ne serait jamais compté : datez "
+                    "l'option treasury au plus tard de ce jour", entry))
             else:
                 opened = index.opens.get(account)
                 at = f" (ouvert en {where(opened.meta)})" if opened is not None else ""
                 errors.append(RoleError(
                     source_of(entry),
-                    f"{account}{at} est en face d'une recette ou d'une dépense mais son rôle est inconnu : "
+                    f"{account}{at} est en face d'une recette, d'une dépense, d'une créance ou d'une dette "
+                    "mais son rôle est inconnu : "
                     f"s'il détient de l'argent (banque, caisse, carte), déclarez-le "
                     f'custom "hn-option" "treasury" {account} ; si c\'est une créance ou une dette, '
                     f'écrivez role: "tiers" sur son open ; sinon role: "neutre"', entry))
@@ -207,10 +208,13 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
 
 def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool, datetime.date, tuple]:
     """For a set of accounts: whether it holds income or expenses, its first treasury day, and
-    the balance-sheet accounts a receipt or an expense must be checked against: the treasury
-    ones (with their first day) and those of unknown role (None)."""
+    the balance-sheet accounts a receipt, an expense or the payment of a receivable or payable
+    (without ``Equity:``: an opening entry) must be checked against: the treasury ones (with
+    their first day) and those of unknown role (None)."""
     roots = {account: index.root_type(account) for account in used}
     has_pnl = not _PNL_ROOTS.isdisjoint(roots.values())  # no early exit: the same work in any set order
+    settles = ITEM in {roles.role(a) for a in used if roots[a] in ("assets", "liabilities")} \
+        and "equity" not in roots.values()
     watched = []
     first = datetime.date.max
     for account in sorted(used):
@@ -222,7 +226,7 @@ def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool,
             watched.append((account, since))
         elif roles.role(account) is None:
             watched.append((account, None))
-    return has_pnl, first, tuple(watched) if has_pnl and index.config.entries("treasury") else ()
+    return has_pnl, first, tuple(watched) if (has_pnl or settles) and index.config.entries("treasury") else ()
 
 
 def _check_options(index: LedgerIndex) -> list:
@@ -257,7 +261,7 @@ def _posting_source(posting: data.Posting, txn: data.Transaction) -> dict:
 
 
 def euros(posting: data.Posting, currency: str) -> Decimal:
-    """The posting's value in the operating currency: its units, or their price or cost.
+    """The posting's value in the operating currency: its units, or their cost or price.
 
     An amount in another currency without either is reported by :func:`check`;
     its units are returned so the walk still balances.
@@ -265,9 +269,9 @@ def euros(posting: data.Posting, currency: str) -> Decimal:
     units = posting.units
     if units.currency == currency:
         return units.number
-    if posting.price is not None and posting.price.currency == currency:
-        return (units.number * posting.price.number).quantize(Decimal("0.01"))
-    cost = posting.cost
+    cost = posting.cost  # its weight, as Beancount balances it: the cost first, else the price
     if cost is not None and getattr(cost, "currency", None) == currency and cost.number is not None:
         return (units.number * cost.number).quantize(Decimal("0.01"))
+    if posting.price is not None and posting.price.currency == currency:
+        return (units.number * posting.price.number).quantize(Decimal("0.01"))
     return units.number

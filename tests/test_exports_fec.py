@@ -344,3 +344,18 @@ def test_any_ledger_gives_a_valid_fec_whose_pnl_accounts_match_the_cash_book(tmp
     assert balances.get("706", 0) == -settled.get("Income:Honoraires", 0) - settled.get("Income:HN", 0)
     assert balances.get("626", 0) == -settled.get("Expenses:Fournitures", 0)
     assert balances.get("512", 0) == ledger_balance(entries, "Assets:Banque", datetime.date(2025, 12, 31))
+
+
+def test_an_expense_paid_by_the_lender_is_in_the_fec_as_the_2035_counts_it():
+    """Paid outside the treasury (the lender pays the supplier): the FEC books it on the day,
+    against the loan, and its class 6 account agrees with the 2035."""
+    text = SMALL + """
+2025-08-01 * "Fournisseur payé par la banque sur le prêt"
+  Expenses:Fournitures     100.00 EUR
+  Liabilities:Emprunt     -100.00 EUR
+"""
+    entries, index = load_small(text)
+    fec = build_fec(entries, index, 2025)
+    lines = [line for line in fec.lines if "payé par la banque" in line.label]
+    assert {line.compte_num[:3] for line in lines} == {"164", "626"}
+    assert compute_2035(entries, index, 2025).reconciliation.closed

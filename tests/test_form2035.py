@@ -294,7 +294,7 @@ def test_payment_settling_nothing_is_unexplained_and_opens_the_reconciliation():
     rec = result.reconciliation
     assert not rec.closed
     assert sum(rec.unexplained.values()) != 0
-    assert any("settles nothing open" in e.message for e in result.errors)
+    assert any("ne règle rien d'ouvert" in e.message for e in result.errors)
 
 
 def test_unmapped_account_is_an_error_naming_it_and_its_first_posting():

@@ -145,8 +145,10 @@ def test_an_account_of_unknown_role_opposite_a_receipt_is_an_error_naming_it():
     assert found[0].source["lineno"] == line_of(text, '2025-02-01 * "Patient"', header=False)
 
 
-@pytest.mark.parametrize("role, aa", [("tiers", Decimal("60.00")), ("neutre", Decimal(0))])
-def test_a_declared_role_is_obeyed(role, aa):
+@pytest.mark.parametrize("role, day", [("tiers", "2025-02-03"), ("neutre", "2025-02-01")])
+def test_a_declared_role_is_obeyed(role, day):
+    """A receivable counts when the money reaches the bank; a receipt opposite a neutral
+    account counts on its own date, received outside the treasury."""
     errors, result = form(f"""
 2024-01-01 open Assets:Stripe
   role: "{role}"
@@ -159,7 +161,8 @@ def test_a_declared_role_is_obeyed(role, aa):
   Assets:Stripe         -60.00 EUR
 """)
     assert not errors, messages(errors)
-    assert result.values["AA"] == aa
+    assert result.values["AA"] == Decimal("60.00") and result.reconciliation.closed
+    assert [c.date.isoformat() for c in result.explain("AA")] == [day]
 
 
 def test_an_unknown_role_value_is_an_error_at_the_open():
@@ -291,4 +294,149 @@ def test_a_payment_beyond_its_linked_invoice_does_not_settle_another_one():
     assert result.values["AA"] == Decimal("100.00")
     assert result.reconciliation.unexplained["Assets:Creances:Clients"] == Decimal("50.00")
     assert not result.reconciliation.closed
-    assert any("settles nothing open" in m or "ne règle" in m for m in messages(result.errors))
+    assert any("ne règle rien d'ouvert" in m for m in messages(result.errors))
+
+
+# --- money paid or received outside the treasury, found by trying hostile ledgers ----------------
+
+@pytest.mark.parametrize("funding, line, posting", [
+    ("Liabilities:Emprunt", "BA", "Expenses:Achats"),   # the lender pays the supplier directly
+    ("Assets:Depots:Garantie", "BF", "Expenses:Loyer"),  # a month's rent taken from the deposit
+])
+def test_an_expense_paid_from_a_neutral_account_counts_on_its_date(funding, line, posting):
+    errors, result = form(f"""
+2024-01-01 open Liabilities:Emprunt
+2024-01-01 open Assets:Depots:Garantie
+2024-01-01 open Expenses:Loyer
+2025-06-01 * "Payé hors trésorerie"
+  {posting}        500.00 EUR
+  {funding}       -500.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values[line] == Decimal("500.00") and result.reconciliation.closed
+
+
+def test_items_paid_from_personal_funds_count_when_paid():
+    errors, result = form("""
+2025-02-01 * "Fournisseur"
+  Expenses:Achats            100.00 EUR
+  Liabilities:Fournisseurs  -100.00 EUR
+2025-02-10 * "Payé avec la carte personnelle"
+  Liabilities:Fournisseurs   100.00 EUR
+  Equity:Exploitant         -100.00 EUR
+2025-03-01 * "Patient" ^F-1
+  convention: "non-conventionne"
+  Assets:Creances:Clients     60.00 EUR
+  Income:Honoraires          -60.00 EUR
+2025-03-05 * "Chèque encaissé sur le compte personnel" ^F-1
+  Equity:Exploitant           60.00 EUR
+  Assets:Creances:Clients    -60.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["BA"] == Decimal("100.00") and result.values["AA"] == Decimal("60.00")
+    assert result.reconciliation.closed
+
+
+def test_a_supplier_bill_paid_by_the_lender_counts_when_paid():
+    errors, result = form("""
+2024-01-01 open Liabilities:Emprunt
+2025-02-01 * "Fournisseur"
+  Expenses:Achats            800.00 EUR
+  Liabilities:Fournisseurs  -800.00 EUR
+2025-02-10 * "Débloqué par la banque au fournisseur"
+  Liabilities:Fournisseurs   800.00 EUR
+  Liabilities:Emprunt       -800.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["BA"] == Decimal("800.00") and result.reconciliation.closed
+
+
+def test_a_receivable_paid_into_an_undeclared_cash_box_is_an_error():
+    text, _, errors, _ = ledger("""
+2024-01-01 open Assets:Caisse
+2024-12-25 * "Patient"
+  convention: "non-conventionne"
+  Assets:Creances:Clients   60.00 EUR
+  Income:Honoraires        -60.00 EUR
+2025-01-10 * "Espèces"
+  Assets:Caisse             60.00 EUR
+  Assets:Creances:Clients  -60.00 EUR
+""")
+    found = [e for e in errors if "Assets:Caisse" in e.message and "rôle est inconnu" in e.message]
+    assert len(found) == 1 and found[0].source["lineno"] == line_of(text, '2025-01-10 * "Espèces"', header=False)
+
+
+def test_a_receivable_paid_before_its_treasury_option_is_an_error():
+    _, _, errors, _ = ledger("""
+2024-12-25 * "Patient"
+  convention: "non-conventionne"
+  Assets:Creances:Clients   60.00 EUR
+  Income:Honoraires        -60.00 EUR
+2025-01-10 * "Virement"
+  Assets:Banque:Courant     60.00 EUR
+  Assets:Creances:Clients  -60.00 EUR
+""", treasury='2025-03-01 custom "hn-option" "treasury" Assets:Banque\n')
+    assert any("qu'à partir du 2025-03-01" in m for m in messages(errors))
+
+
+def test_an_opening_entry_with_a_loan_and_payables():
+    errors, result = form("""
+2024-01-01 open Liabilities:Emprunt
+2024-12-31 * "Ouverture"
+  Assets:Banque:Courant      5000.00 EUR
+  Assets:Creances:CPAM        300.00 EUR
+    acte: "AMK 8"
+  Liabilities:Fournisseurs   -120.00 EUR
+    ligne-2035: "BA"
+  Liabilities:Emprunt       -6000.00 EUR
+  Equity:Ouverture
+2025-01-10 * "CPAM"
+  Assets:Banque:Courant       300.00 EUR
+  Assets:Creances:CPAM       -300.00 EUR
+2025-01-11 * "Fournisseur"
+  Liabilities:Fournisseurs    120.00 EUR
+  Assets:Banque:Courant      -120.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("300.00") and result.values["BA"] == Decimal("120.00")
+    assert result.reconciliation.closed
+
+
+def test_an_earlier_years_unexplained_payment_makes_this_year_not_final():
+    errors, result = form("""
+2024-11-02 * "Durand"
+  convention: "depassement"
+  Assets:Creances:Clients    40.00 EUR
+  Income:Honoraires         -40.00 EUR
+2024-12-10 * "Paiement sans facture"
+  Assets:Banque:Courant     100.00 EUR
+  Assets:Creances:Clients  -100.00 EUR
+""")
+    assert any("cette erreur de 2024 peut changer les chiffres de 2025" in m for m in messages(result.errors))
+
+
+def test_foreign_money_held_at_cost_and_converted_at_another_price():
+    errors, result = form("""
+2024-01-01 commodity USD
+2024-01-01 open Income:Gains-Change
+  ligne-2035: "AF"
+2025-02-01 * "Patient américain"
+  convention: "non-conventionne"
+  Assets:Banque:USD          100 USD {0.90 EUR}
+  Income:Honoraires          -90.00 EUR
+2025-03-01 * "Conversion"
+  Assets:Banque:USD         -100 USD {0.90 EUR} @ 0.95 EUR
+  Assets:Banque:Courant       95.00 EUR
+  Income:Gains-Change         -5.00 EUR
+2024-01-01 open Assets:Banque:USD
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("90.00") and result.values["AF"] == Decimal("5.00")
+    assert result.reconciliation.closed
+
+
+@pytest.mark.parametrize("account", ["Liabilities:Etat:TVA-Collectee", "Assets:TVA-Deductible"])
+def test_vat_accounts_are_neutral_by_name(account):
+    from beancount_hn.roles import NEUTRAL, roles_of
+    _, _, _, index = ledger(f"2024-01-01 open {account}\n")
+    assert roles_of(index).role(account) == NEUTRAL

@@ -232,7 +232,8 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
                           "the treasury accounts are declared with hn-option \"treasury\")")
     used = set(opening)
     for move in moves:
-        used.update(account for account, _ in move.treasury if not move.funded_by_equity)
+        used.update(account for account, _ in move.treasury
+                    if not move.funded_by_equity or index.root_type(account) != "equity")
         used.update(s.account for s in move.settlements)
     numbers = chart.resolve(used)
     fec = Fec(year, siren)
@@ -272,8 +273,10 @@ def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber]
         if not amount:
             continue
         debit, credit = _sides(_check_cents(amount, txn))
-        if move.funded_by_equity:
+        if move.funded_by_equity and index.root_type(account) == "equity":  # the practitioner's own money
             compte, lib, nature = PERSONAL_FUNDS_NUMBER, "Compte de l'exploitant", "Apport personnel"
+        elif move.funded_by_equity:  # paid or received by a neutral account (lender, deposit…)
+            compte, lib, nature = numbers[account].number, numbers[account].label, "Hors trésorerie"
         else:
             compte, lib = numbers[account].number, numbers[account].label
             nature = "Virement interne" if not move.settlements else "Trésorerie"

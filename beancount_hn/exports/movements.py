@@ -36,6 +36,7 @@ from beancount_hn.config import normalize_word
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.roles import ITEM, roles_of
 
 ZERO = Decimal(0)
 MODE_KEY = "mode-reglement"
@@ -185,6 +186,7 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook
     """Every treasury transaction of ``year`` in ledger (date) order, with its settlements."""
     starts = index.treasury_from  # the declared accounts and those below them
     resolver = _Resolver(index)
+    roles = roles_of(index)
     by_txn: dict[int, list[Settlement]] = defaultdict(list)
     for settlement in cashbook.for_year(year):
         by_txn[id(settlement.txn)].append(settlement)
@@ -194,8 +196,10 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook
             continue
         settlements = by_txn.get(id(entry), [])
         funded = any(s.funded_by_equity for s in settlements)
-        if funded:
-            postings = [p for p in entry.postings if index.root_type(p.account) == "equity"]
+        if funded:  # paid from outside the treasury: personal funds, else a neutral account
+            postings = [p for p in entry.postings if index.root_type(p.account) == "equity"] or [
+                p for p in entry.postings if index.root_type(p.account) in ("assets", "liabilities")
+                and roles.role(p.account) != ITEM]
         else:
             postings = [p for p in entry.postings if is_treasury(p.account, entry.date, starts)]
         if not postings:
