@@ -7,24 +7,31 @@ in date order, and splits each treasury movement into **settlements**:
 
 * an income or expense posting of the same transaction (cash style), directly;
 * the income/expense postings behind a receivable or payable it settles
-  (accrual style): invoices booked to ``Assets:Creances:*`` or
-  ``Liabilities:*`` become *open items*; a payment settles the items sharing
-  one of its ``^links`` first, then the oldest unlinked ones (FIFO), then the
-  oldest linked ones (a payment posting may name its invoice or FSE lot with
-  ``reglement-de:`` or ``lot:``, as the importers write); a partial payment
+  (accrual style): postings to the *tiers* accounts (``roles``: receivables
+  and payables by role, not by inference) become *open items*, even when the
+  same transaction also moves cash (an FSE lot whose patients' part is paid by
+  card, an acompte, a bill partly paid: the items take their share of the
+  transaction's fees in posting order, the cash the rest); receivables and
+  payables carried over against ``Equity:`` are items of their own posting.
+  A payment naming items (a shared ``^link``, ``reglement-de:``, ``lot:``,
+  ``avoir-de:``) settles those only; any other payment settles the oldest
+  unlinked items (FIFO), then the oldest linked ones; a partial payment
   settles each posting behind the item pro rata;
 * a neutral bucket, named by its account, for everything that is neither
   receipt nor expense: internal transfers, personal drawings and contributions
   (``Equity:``), loan capital, deposits, fixed assets (their cost reaches the
   2035 through the depreciation, line CH);
 * ``unexplained``: a payment to a receivable or payable account that exceeds
-  its open items — the 2035 reconciliation lists it so the ledger can be fixed.
+  its open items (or what the items it names owe) — the 2035 reconciliation
+  lists it so the ledger can be fixed, and :attr:`Cashbook.problems` keeps it
+  for the later years it may change.
 
-Item accounts are the non-treasury balance-sheet accounts that appear in at
-least one transaction without treasury (an invoice on credit, a payable…);
-other balance-sheet accounts (loans, deposits, fixed assets) are neutral.
-Expenses paid from personal funds (an expense against ``Equity:`` with no
-treasury posting) are settled on their date with ``funded_by_equity`` set.
+Money paid or received outside the treasury counts on its date, with
+``funded_by_equity`` set: an income, expense or item posting against
+``Equity:`` (personal funds), or an income or expense posting against
+``neutre`` accounts only (a lender paying a supplier, rent taken from the
+deposit). Amounts in another currency count at their weight in euros
+(``roles.euros``: cost, else price).
 
 Amounts are *cash equivalents*: positive when money comes in (a receipt),
 negative when it goes out (an expense). Each treasury transaction's
