@@ -36,6 +36,7 @@ class LedgerIndex:
     # Each account that counts as treasury, and from when (see ``treasury_from``).
     _treasury: dict[str, datetime.date] | None = field(default=None, repr=False)
     currency: str = "EUR"  # the operating currency: every figure is in it
+    roles: Any = field(default=None, repr=False)  # ``roles.Roles``, made on first use (``roles_of``)
     # What the plugin chain's convention step leaves for the steps after it
     # (``beancount_hn.classify.TaxableReceipts``): one classification per chain.
     taxable_receipts: Any = field(default=None, repr=False)

@@ -110,10 +110,9 @@ class Roles:
 
 def roles_of(index: LedgerIndex) -> Roles:
     """The ledger's :class:`Roles` (one per index)."""
-    roles = index.__dict__.get("_roles")
-    if roles is None:
-        roles = index.__dict__["_roles"] = Roles(index)
-    return roles
+    if index.roles is None:
+        index.roles = Roles(index)
+    return index.roles
 
 
 # --- checks ------------------------------------------------------------------------------
@@ -126,9 +125,11 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
     * a treasury option naming no opened account (itself or below it), or an
       account outside the asset and liability roots;
     * a ledger with receipts or expenses and no treasury option (at the first);
-    * an income or expense posting standing opposite an account that will be
-      treasury only later (the option is dated after it: that money would never
-      count), or opposite a balance-sheet account of no known role;
+    * an income or expense posting, or the payment of a receivable or payable
+      (outside an opening entry against ``Equity:``), standing opposite an
+      account that will be treasury only later (the option is dated after it:
+      that money would never count), or opposite a balance-sheet account of no
+      known role;
     * an amount in another currency than the ledger's without a price (``@``)
       or cost in it, or an amount out of bounds (``amounts``), on a
       transaction the cash book reads.
