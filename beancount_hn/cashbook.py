@@ -63,9 +63,12 @@ from typing import NamedTuple
 
 from beancount.core import data
 
+from beancount_hn.errors import error_type, source_of
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.roles import ITEM, euros, roles_of
+
+CashbookError = error_type("CashbookError")
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -333,6 +336,23 @@ class Cashbook:
             return second.cashbook(earlier=first.problems)
         except _NeedsDetail:
             return cls._walk(entries, index, None)
+
+
+def unexplained_message(amount: Decimal, account: str) -> str:
+    """Why money that settles nothing makes the figures unsure, and what to do."""
+    text = (f"{amount} EUR sur {account} ne règle rien d'ouvert sur ce compte (aucune facture ni dette "
+            "restant due, ou le règlement dépasse ce que doivent les pièces qu'il nomme) : enregistrez "
+            "la facture avant son règlement, ou liez le règlement à sa pièce par son ^numéro")
+    if amount < 0:  # money out towards a receivable, or in from a payable with nothing owed
+        text += (" ; un chèque impayé ou un remboursement se passe en face de la recette (Income:…), "
+                 "pas de la créance")
+    return text
+
+
+def problem_errors(cashbook: Cashbook, *, before: datetime.date | None = None, note: str = "") -> list:
+    """The cash book's :attr:`~Cashbook.problems` (those dated before ``before``) as errors at their line."""
+    return [CashbookError(source_of(txn), unexplained_message(amount, account) + note, txn)
+            for txn, account, amount in cashbook.problems if before is None or txn.date < before]
 
 
 def _transactions(entries: Sequence[data.Directive]) -> list[data.Transaction]:
@@ -621,6 +641,7 @@ class _Builder:
         aggregate: Target | None = None
         aggregated = ZERO
         creating: list[tuple[str, Decimal, int]] = []  # item account, remainder, posting index
+        paid: list[str] = []  # the item accounts whose items it settles
         currency = self.currency
         skipped = {id(p) for p in treasury}
         item_accounts, pnl = self.item_accounts, kind.pnl
@@ -642,6 +663,8 @@ class _Builder:
                 continue
             if account in item_accounts:
                 consumed, remainder = self._consume(account, amount, txn, posting)
+                if consumed:
+                    paid.append(account)
                 if sources:
                     for target, value in consumed.items():
                         sources[target] = sources.get(target, ZERO) + value
@@ -660,7 +683,7 @@ class _Builder:
         if treasury:
             self._treasury(txn, treasury, sources, creating, funded_by_equity)
         else:
-            self._no_treasury(txn, sources, creating)
+            self._no_treasury(txn, sources, creating, kind, paid)
 
     def _opening(self, txn: data.Transaction, sources: dict[Target, Decimal],
                  creating: list[tuple[str, Decimal, int]]) -> list[tuple[str, Decimal, int]]:
@@ -708,13 +731,30 @@ class _Builder:
                 self.settlements.append(Settlement(txn.date, txn, main, value, target, funded_by_equity))
         # Internal transfers between treasury accounts net to zero and leave no settlement.
 
-    def _no_treasury(self, txn, sources, creating) -> None:
+    def _exchange(self, kind: _Kind, paid: list[str]) -> bool:
+        """Whether fees that net to zero without money were still received and paid.
+
+        Yes for a transaction of income and expense accounts only (a
+        reclassification between two lines, a service paid with a service), for
+        income set against a payable (a supplier paid with a service), and for a
+        receivable set against a payable. No for a credit note (income against its
+        receivable) or a write-off (an expense against a receivable): nothing was
+        received. Decided on the accounts alone, so every walk decides alike.
+        """
+        if not kind.balance_sheet and not kind.has_equity:
+            return True
+        sides = {self.root[account] for account in paid}
+        pnl_roots = {self.root[account] for account in kind.pnl}
+        return ("liabilities" in sides and "income" in pnl_roots) or (not pnl_roots and len(sides) == 2)
+
+    def _no_treasury(self, txn, sources, creating, kind, paid) -> None:
         if not creating:
-            # A credit note netted against its open invoice, a write-off: the fees net to
-            # zero. Otherwise items were paid from outside the treasury (a supplier bill
-            # paid by the lender): paid on this date, from the first other account.
+            # Items paid from outside the treasury (a supplier bill paid by the lender):
+            # paid on this date, from the first other account. Fees that net to zero are
+            # a credit note set against its invoice or a write-off (nothing was paid),
+            # unless the transaction is an exchange (``_exchange``).
             pnl = {t: v for t, v in sources.items() if v and t.bucket in _PNL}
-            if pnl and sum(pnl.values(), ZERO) and self.recording:
+            if pnl and self.recording and (sum(pnl.values(), ZERO) or self._exchange(kind, paid)):
                 main = next((t.account for t in sources if t.bucket == NEUTRAL), txn.postings[0].account)
                 for target, value in pnl.items():
                     self.settlements.append(Settlement(txn.date, txn, main, value, target, True))

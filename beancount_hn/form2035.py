@@ -52,12 +52,13 @@ from beancount.core import data
 
 from beancount_hn import lines2035
 from beancount_hn.assets import Registre, build_registre
-from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target
+from beancount_hn.cashbook import (EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target,
+                                   problem_errors, unexplained_message)
 from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.roles import euros
+from beancount_hn.roles import ITEM, euros, roles_of
 from beancount_hn.lines2035 import NEUTRAL as NEUTRAL_LINE
 from beancount_hn.lines2035 import NON_DEDUCTIBLE, SHARE_KEYS, Line2035, parse_share
 from beancount_hn.vehicle import VEHICLE_LINE, Forfait, covered_by_forfait, forfait, validate_bareme
@@ -310,22 +311,12 @@ def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex, yea
     return total
 
 
-def unexplained_message(amount: Decimal, account: str) -> str:
-    """Why money that settles nothing makes the figures unsure, and what to do."""
-    return (f"{amount} EUR sur {account} ne règle rien d'ouvert sur ce compte (aucune facture ni dette "
-            "restant due, ou le règlement dépasse ce que doivent les pièces qu'il nomme) : enregistrez "
-            "la facture avant son règlement, ou liez le règlement à sa pièce par son ^numéro")
-
-
 def _earlier_problems(cashbook: Cashbook, year: int) -> list:
     """Money of an earlier year that settled nothing: the items it should have paid may be
     paid (and counted) again this year, so this year's figures are not sure either."""
-    start = datetime.date(year, 1, 1)
-    return [Form2035Error(
-        source_of(txn),
-        f"{unexplained_message(amount, account)} ; cette erreur de {txn.date.year} peut changer les "
-        f"chiffres de {year} : corrigez-la d'abord", txn)
-        for txn, account, amount in cashbook.problems if txn.date < start]
+    return [Form2035Error(error.source, f"{error.message} ; cette erreur de {error.entry.date.year} peut "
+                          f"changer les chiffres de {year} : corrigez-la d'abord", error.entry)
+            for error in problem_errors(cashbook, before=datetime.date(year, 1, 1))]
 
 
 def _nothing_counted(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
@@ -368,6 +359,8 @@ class _FormBuilder:
         # Per account, per transaction: what every settlement of the year would look up again.
         self._accounts: dict[str, tuple[str | None, lines2035.Line2035 | None, bool]] = {}
         self._descriptions: dict[int, str] = {}
+        self._unclassified_seen: set[int] = set()
+        self._roles = roles_of(index)
         # Shares added back on CC, by (account, key, rate, line): rounded once, see ``shares``.
         self._pending_shares: dict[tuple[str, str, Decimal, str], list[_PendingShare]] = {}
         self._bad_shares: set[tuple[int, str]] = set()
@@ -387,6 +380,13 @@ class _FormBuilder:
             return
         if bucket == NEUTRAL:
             self.reconciliation.neutral[settlement.account] += amount
+            if self._roles.role(settlement.account) == ITEM:  # an item born of other items only
+                self.errors.append(Form2035Error(
+                    source_of(settlement.txn),
+                    f"{amount} EUR sur {settlement.account} règle une créance ou une dette née sans recette "
+                    "ni dépense (en face d'autres créances ou dettes seulement) : rien n'en est compté. "
+                    "Une écriture d'ouverture se passe en face d'Equity: (custom … « Reprise des créances »), "
+                    "chaque créance classée par convention: ou acte:", settlement.txn))
             return
         if bucket == UNEXPLAINED:
             self.reconciliation.unexplained[settlement.account] += amount
@@ -527,6 +527,9 @@ class _FormBuilder:
         social.total += amount
         if receipt is None:
             social.unclassified += amount
+            if known[1] and id(txn) not in self._unclassified_seen:  # « recette non classée »: not final
+                self._unclassified_seen.add(id(txn))
+                self.errors.extend(known[1])
         elif receipt.convention == CONVENTIONNE:
             social.conventionne += amount
         elif receipt.convention == DEPASSEMENT:

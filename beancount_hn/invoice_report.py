@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn.cashbook import Cashbook
+from beancount_hn.cashbook import Cashbook, problem_errors
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.invoices import Invoice, InvoiceBook, VoidedNumber, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
@@ -68,6 +68,9 @@ class InvoiceReport:
     year: int | None
     series: list[SeriesSummary]
     unpaid: list[UnpaidInvoice]
+    #: Payments on the invoices' accounts that settled nothing (``Cashbook.problems``): the
+    #: unpaid list may be wrong while they stand, so the report is not final.
+    problems: list = field(default_factory=list)
 
 
 def series_summaries(book: InvoiceBook, year: int | None = None) -> list[SeriesSummary]:
@@ -127,7 +130,8 @@ def documents_cashbook(entries: Sequence[data.Directive], index: LedgerIndex, bo
 def invoice_report(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date,
                    year: int | None = None) -> InvoiceReport:
     """The series rows (of ``year``, or every year) and the unpaid invoices on ``as_of``."""
-    return InvoiceReport(as_of, year, series_summaries(book, year), unpaid_invoices(book, cashbook, as_of))
+    return InvoiceReport(as_of, year, series_summaries(book, year), unpaid_invoices(book, cashbook, as_of),
+                         problem_errors(cashbook, before=as_of + datetime.timedelta(days=1)))
 
 
 @gc_paused()

@@ -174,7 +174,7 @@ def invoices(ledger: str, year: int | None, fmt: str) -> None:
         require_year(loaded, year)
     as_of = datetime.date(year, 12, 31) if year is not None else datetime.date.today()
     book, report = invoices_view(loaded.entries, loaded.index, as_of, year)
-    errors = merge_errors(loaded, book.errors)
+    errors = merge_errors(loaded, [*book.errors, *report.problems])
     click.echo(RENDERERS[fmt](report, errors), nl=fmt != "csv")
     if errors:
         raise SystemExit(1)

@@ -121,7 +121,8 @@ def roles_of(index: LedgerIndex) -> Roles:
 def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
     """Every reason the cash book could count wrong, as errors at file:line.
 
-    * a ``role:`` value that is not one of tiers / neutre;
+    * a ``role:`` value that is not one of tiers / neutre, or written on (or
+      above) a treasury account;
     * a treasury option naming no opened account (itself or below it), or an
       account outside the asset and liability roots;
     * a ledger with receipts or expenses and no treasury option (at the first);
@@ -145,6 +146,17 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                 '"tiers" (créance ou dette, comptée quand elle est payée) ou "neutre" (ni recette ni '
                 'dépense : immobilisation, emprunt, dépôt, TVA)', opened))
     errors += _check_options(index)
+    conflicting: set[str] = set()
+    for account, since in index.treasury_from.items():
+        _, opened = roles.written(account)
+        if opened is not None and opened.account not in conflicting:
+            conflicting.add(opened.account)
+            errors.append(RoleError(
+                source_of(opened),
+                f'{opened.account} : role: "{opened.meta[ROLE_KEY]}" contredit l\'option treasury qui couvre '
+                f"{account} depuis le {since.isoformat()} : un compte de trésorerie détient l'argent ; "
+                "retirez le role: ou sortez ce compte de la trésorerie (déclarez les comptes un à un)",
+                opened))
     first_pnl: data.Transaction | None = None
     reported: set[str] = set()
     currency = index.currency

@@ -440,3 +440,118 @@ def test_vat_accounts_are_neutral_by_name(account):
     from beancount_hn.roles import NEUTRAL, roles_of
     _, _, _, index = ledger(f"2024-01-01 open {account}\n")
     assert roles_of(index).role(account) == NEUTRAL
+
+
+# --- second round of hostile ledgers ----------------------------------------------------------
+
+def test_a_reclassification_between_two_expense_lines_moves_the_amount():
+    errors, result = form("""
+2024-01-01 open Expenses:Loyer
+2025-02-01 * "Fournisseur"
+  Expenses:Achats            100.00 EUR
+  Assets:Banque:Courant     -100.00 EUR
+2025-12-31 * "Reclassement : c'était le loyer"
+  Expenses:Loyer             100.00 EUR
+  Expenses:Achats           -100.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["BA"] == 0 and result.values["BF"] == Decimal("100.00")
+    assert result.reconciliation.closed
+
+
+def test_a_service_paid_with_a_service_counts_both():
+    errors, result = form("""
+2024-01-01 open Expenses:Loyer
+2025-03-01 * "Loyer payé en séances"
+  convention: "non-conventionne"
+  Expenses:Loyer             100.00 EUR
+  Income:Honoraires         -100.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("100.00") and result.values["BF"] == Decimal("100.00")
+
+
+def test_a_supplier_paid_partly_with_a_service():
+    errors, result = form("""
+2025-02-01 * "Fournisseur"
+  Expenses:Achats            300.00 EUR
+  Liabilities:Fournisseurs  -300.00 EUR
+2025-02-05 * "Compensation : séances au fournisseur"
+  convention: "non-conventionne"
+  Liabilities:Fournisseurs   100.00 EUR
+  Income:Honoraires         -100.00 EUR
+2025-02-10 * "Solde"
+  Liabilities:Fournisseurs   200.00 EUR
+  Assets:Banque:Courant     -200.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == Decimal("100.00") and result.values["BA"] == Decimal("300.00")
+    assert result.reconciliation.closed
+
+
+def test_a_write_off_and_a_credit_note_count_nothing():
+    errors, result = form("""
+2024-01-01 open Expenses:Pertes
+2025-02-01 * "Patient" ^F-1
+  convention: "non-conventionne"
+  Assets:Creances:Clients    100.00 EUR
+  Income:Honoraires         -100.00 EUR
+2025-03-01 * "Avoir" ^F-1
+  convention: "non-conventionne"
+  Assets:Creances:Clients    -30.00 EUR
+  Income:Honoraires           30.00 EUR
+2025-12-31 * "Créance irrécouvrable" ^F-1
+  Expenses:Pertes             70.00 EUR
+  Assets:Creances:Clients    -70.00 EUR
+""")
+    assert not errors, messages(errors)
+    assert result.values["AA"] == 0 and result.values["BP"] == 0 and result.reconciliation.closed
+
+
+def test_a_role_under_a_treasury_option_is_an_error():
+    text, _, errors, _ = ledger("""
+2024-01-01 open Assets:Banque:Creances-Clients
+  role: "tiers"
+""")
+    found = [e for e in errors if "contredit l'option treasury" in e.message]
+    assert len(found) == 1
+    assert found[0].source["lineno"] == line_of(text, "open Assets:Banque:Creances-Clients", header=False)
+
+
+def test_an_unclassified_receipt_makes_the_form_not_final():
+    """A receipt Beancount itself makes (``pad``) is classified like any other."""
+    _, result = form("""
+2025-01-01 pad Assets:Banque:Courant Income:Honoraires
+2025-02-01 balance Assets:Banque:Courant  50.00 EUR
+""")
+    assert any("recette non classée" in m for m in messages(result.errors))
+
+
+def test_items_born_of_other_items_only_are_an_error_when_paid():
+    _, result = form("""
+2024-12-31 * "Ouverture sans Equity"
+  Assets:Creances:CPAM       300.00 EUR
+  Liabilities:Fournisseurs  -300.00 EUR
+2025-01-10 * "CPAM"
+  Assets:Banque:Courant      300.00 EUR
+  Assets:Creances:CPAM      -300.00 EUR
+""")
+    assert any("née sans recette ni dépense" in m for m in messages(result.errors))
+
+
+def test_an_unexplained_payment_makes_the_invoice_report_not_final():
+    from beancount_hn.invoice_report import invoices_view
+    import datetime
+    text, entries, errors, index = ledger("""
+2024-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
+2025-02-01 * "Patient" ^F-2025-0001
+  facture: "F-2025-0001"
+  convention: "non-conventionne"
+  Assets:Creances:Clients     40.00 EUR
+  Income:Honoraires          -40.00 EUR
+2025-02-10 * "Paiement de trop" ^F-2025-0001
+  Assets:Banque:Courant       90.00 EUR
+  Assets:Creances:Clients    -90.00 EUR
+""")
+    _, report = invoices_view(entries, index, datetime.date(2025, 12, 31), 2025)
+    assert len(report.problems) == 1 and "ne règle rien d'ouvert" in report.problems[0].message
