@@ -66,7 +66,7 @@ from beancount.core import data
 from beancount_hn.errors import error_type, source_of
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.roles import ITEM, euros, roles_of
+from beancount_hn.roles import ITEM, euros, priced, roles_of, unpriced_error
 
 CashbookError = error_type("CashbookError")
 
@@ -205,6 +205,9 @@ class Cashbook:
     #: Money that settled nothing (transaction, item account, cash equivalent), every year
     #: walked: a later year's figures may depend on it (an item eaten by the wrong payment).
     problems: list[tuple[data.Transaction, str, Decimal]] = field(default_factory=list)
+    #: An error at each posting walked whose amount is in another currency without its
+    #: value in euros (counted at its units: the figures are not final).
+    unpriced: list = field(default_factory=list)
     _by_target_txn: dict[int, list[Settlement]] | None = field(default=None, repr=False)
 
     # --- queries -------------------------------------------------------------------
@@ -333,7 +336,7 @@ class Cashbook:
                     break
                 second.transaction(txn, kind)
             second.problems = [p for p in second.problems if p[0].date >= start]  # the first walk has the rest
-            return second.cashbook(earlier=first.problems)
+            return second.cashbook(earlier=first)
         except _NeedsDetail:
             return cls._walk(entries, index, None)
 
@@ -424,12 +427,16 @@ class _Builder:
         self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts
         self.recording = True  # False: keep the open items only (a walk to a later start)
         self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
+        self.unpriced: dict[int, tuple[data.Transaction, data.Posting]] = {}  # postings of no known euro value
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
         self.item_accounts = item_accounts
 
-    def cashbook(self, earlier: list | None = None) -> Cashbook:
-        return Cashbook(self.settlements, dict(self.all_items), problems=[*(earlier or ()), *self.problems])
+    def cashbook(self, earlier: _Builder | None = None) -> Cashbook:
+        unpriced = {**earlier.unpriced, **self.unpriced} if earlier else self.unpriced
+        return Cashbook(self.settlements, dict(self.all_items),
+                        problems=[*(earlier.problems if earlier else ()), *self.problems],
+                        unpriced=[unpriced_error(txn, posting, self.currency) for txn, posting in unpriced.values()])
 
     # --- account kinds ---------------------------------------------------------------
 
@@ -650,7 +657,12 @@ class _Builder:
                 continue
             account = posting.account
             units = posting.units
-            amount = units.number if units.currency == currency else euros(posting, currency)
+            if units.currency == currency:
+                amount = units.number
+            else:  # its weight in euros; without one, an error (never summed as euros)
+                amount = euros(posting, currency)
+                if not priced(posting, currency):
+                    self.unpriced[id(posting)] = (txn, posting)
             if account in pnl:
                 if not detailed:
                     if aggregate is None:  # its place among the sources, its sum below

@@ -25,6 +25,7 @@ import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -49,6 +50,7 @@ TAXABLE = (FRANCHISE, COLLECTEE)  # the receipts the 293 B franchise counts
 _NO_META: dict[str, Any] = {}
 _UNREAD: Any = object()  # an account whose open was not read yet
 _new_tuple = tuple.__new__
+_ACCOUNT = attrgetter("account")
 
 _CONVENTION_ALIASES = {
     **{status: status for status in CONVENTION_STATUSES},
@@ -174,7 +176,7 @@ class Classifier:
         self._account_convention: dict[str, str | None] = {}
         self._account_vat: dict[str, str | None] = {}
         self._receipt_account: dict[str, bool] = {}
-        self._roots: dict[str, str | None] = {}
+        self._openings: dict[frozenset[str], frozenset[str]] = {}  # set of accounts -> receivables it opens
         # acte: text -> (first day, last day, status): a FSE lot repeats a few codes
         # thousands of times; act_status (and its message) only outside the window.
         self._act_windows: dict[str, tuple[datetime.date, datetime.date | None, str | None]] = {}
@@ -304,16 +306,19 @@ class Classifier:
         """The postings of ``txn`` that carry a receivable over against ``Equity:`` (``cashbook``).
 
         An opening entry (an Equity posting, no income or expense) debiting a
-        receivable: its settlement is a receipt of the year it is paid.
+        receivable: its settlement is a receipt of the year it is paid. Asked of
+        every transaction without receipts: sorted out once per set of accounts.
         """
-        roots = self._roots
-        kinds = [roots.get(p.account) or roots.setdefault(p.account, self.index.root_type(p.account))
-                 for p in txn.postings]
-        if "equity" not in kinds or "income" in kinds or "expenses" in kinds:
+        used = frozenset(map(_ACCOUNT, txn.postings))
+        items = self._openings.get(used)
+        if items is None:
+            roots = {self.index.root_type(account) for account in used}
+            items = self._openings[used] = frozenset(
+                a for a in roles_of(self.index).items(used) if self.index.root_type(a) == "assets") \
+                if "equity" in roots and roots.isdisjoint(("income", "expenses")) else frozenset()
+        if not items:
             return []
-        items = roles_of(self.index)
-        return [i for i, (p, kind) in enumerate(zip(txn.postings, kinds, strict=True))
-                if kind == "assets" and p.units.number > 0 and items.items((p.account,))]
+        return [i for i, p in enumerate(txn.postings) if p.account in items and p.units.number > 0]
 
     def _remember_fse_line(self, key: tuple[str, Any], receipt: Receipt) -> None:
         """Keep what ``_receipt`` resolved for this FSE line while it depends on nothing but the code's window."""

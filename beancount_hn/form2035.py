@@ -270,7 +270,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
             source_of(year_forfait.entry)))
     builder.assets(registre, year_forfait is not None)
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
-              + _earlier_problems(cashbook, year) + builder.errors)
+              + cashbook.unpriced + _earlier_problems(cashbook, year) + builder.errors)
     direct: dict[str, Decimal] = defaultdict(Decimal)
     for contribution in builder.contributions:
         direct[contribution.code] += contribution.amount

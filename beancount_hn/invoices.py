@@ -26,7 +26,8 @@ import datetime
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -35,6 +36,7 @@ from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.quotes import Quote, read_quotes
+from beancount_hn.roles import roles_of
 from beancount_hn.series import NumberRef, SeriesPattern, SeriesSet, read_series
 
 InvoiceError = error_type("InvoiceError")
@@ -44,6 +46,7 @@ CREDIT_KEY = "avoir-de"
 DATE_KEY = "date-facture"
 LOT_KEY = "lot"  # an FSE lot on a transaction; the lot a payment posting settles on a posting
 SETTLES_KEY = "reglement-de"  # on a payment posting: the invoice (or lot) it settles
+_ACCOUNT = attrgetter("account")
 QUOTE_KEY = "devis"
 SIREN_KEY = "client-siren"
 VOID_DIRECTIVE = "hn-facture-annulee"
@@ -170,17 +173,15 @@ class Sequence:
                 + f", … {self.number(gap.end)} ({gap.size} numbers)")
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A number a payment names: ``how`` is ``link``, ``reglement-de`` or ``lot``."""
+class Reference(NamedTuple):
+    """A number a payment names: ``how`` is ``link``, ``reglement-de`` or ``lot`` (a tuple: one
+    per payment line of the ledger, made on every ``bean-check``)."""
 
     number: str
     how: str
-    before_numbering: bool  # fits a series only before its numbering starts in the ledger
 
 
-@dataclass(frozen=True, slots=True)
-class PaymentReferences:
+class PaymentReferences(NamedTuple):
     """The references of one transaction that is not itself an invoice or a lot."""
 
     txn: data.Transaction
@@ -226,7 +227,6 @@ class _Reader:
         self.errors = errors
         self.classifier = Classifier(index)
         self._income: dict[str, bool] = {}
-        self._fits: dict[str, tuple[bool, bool]] = {}
 
     def error(self, entry: data.Directive, message: str) -> None:
         self.errors.append(InvoiceError(source_of(entry), message, entry))
@@ -318,20 +318,13 @@ class _Reader:
                                 'quoted, e.g. client-siren: "123456789"')
         return invoice
 
-    def fit(self, text: str) -> tuple[bool, bool]:
-        """Does ``text`` fit a declared series pattern, and only before its numbering starts?"""
-        known = self._fits.get(text)
-        if known is None:
-            refs = self.series.candidates(text.strip())
-            known = self._fits[text] = (bool(refs), bool(refs) and all(map(_before_numbering, refs)))
-        return known
-
-    def note_references(self, txn: data.Transaction, document: bool, keys: set[str],
+    def note_references(self, txn: data.Transaction, document: bool, items: frozenset[str], keys: set[str],
                         references: list[PaymentReferences]) -> None:
         """Record what ``txn`` lets payments name (a document) or the numbers it names (the others).
 
-        Checked references: every ``reglement-de:`` and ``lot:`` on a posting, and
-        every link that fits a declared invoice-series pattern. Links of documents
+        Checked references: every ``reglement-de:`` and ``lot:`` on a posting of a
+        receivable or payable (``items``), and every link that fits a declared
+        invoice-series pattern. Links of documents
         and of opening entries (a posting to an ``Equity:`` account) are keys.
         """
         links = txn.links
@@ -345,22 +338,21 @@ class _Reader:
                 keys.update(links)
             return
         found: list[Reference] = []
-        for posting in txn.postings:
+        for posting in txn.postings if items else ():
+            if posting.account not in items:
+                continue
             pmeta = posting.meta
             if not pmeta or (SETTLES_KEY not in pmeta and LOT_KEY not in pmeta):
                 continue
             for key in (SETTLES_KEY, LOT_KEY):
                 value = pmeta.get(key)
                 if value is not None:
-                    text = str(value)
-                    found.append(Reference(text, key, self.fit(text)[1]))
+                    found.append(Reference(str(value), key))
         if links:
             if any(self.index.root_type(p.account) == "equity" for p in txn.postings):
                 keys.update(links)  # an opening entry: receivables of invoices issued before the books
-            for link in sorted(links):
-                fits, before = self.fit(link)
-                if fits:
-                    found.append(Reference(link, "link", before))
+            # Which links fit a series is asked of the few that name no document (reference_errors).
+            found.extend(Reference(link, "link") for link in sorted(links))
         if found:
             references.append(PaymentReferences(txn, tuple(found)))
 
@@ -387,6 +379,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
     keys: set[str] = set()
     references: list[PaymentReferences] = []
+    roles = roles_of(index)
+    settling: dict[frozenset[str], frozenset[str]] = {}  # per set of accounts: its receivables and payables
     for entry in entries:
         if isinstance(entry, data.Transaction):
             meta = entry.meta or {}
@@ -399,8 +393,17 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                 receipts, _ = reader.classifier.receipts(entry)
                 if receipts:
                     unbilled.append((entry, receipts))
-            reader.note_references(entry, INVOICE_KEY in meta or CREDIT_KEY in meta or LOT_KEY in meta,
-                                   keys, references)
+            document = INVOICE_KEY in meta or CREDIT_KEY in meta or LOT_KEY in meta
+            # A payment names its invoice on a posting of a receivable or payable (the cash
+            # book reads it there), or by a link: other postings are not read, nor those of a
+            # transaction earning fees (it bills: an FSE lot, an invoice paid in part).
+            used = frozenset(map(_ACCOUNT, entry.postings))
+            items = settling.get(used)
+            if items is None:
+                earns = any(index.root_type(account) == "income" for account in sorted(used))
+                items = settling[used] = frozenset() if earns else frozenset(roles.items(used))
+            if document or items or entry.links:
+                reader.note_references(entry, document, items, keys, references)
         elif isinstance(entry, data.Custom) and entry.type == VOID_DIRECTIVE:
             number = reader.voided(entry)
             if number is not None:
@@ -642,8 +645,11 @@ def reference_errors(book: InvoiceBook) -> list:
         reported: set[str] = set()
         for reference in item.references:
             number = reference.number
-            if number in keys or number in reported or reference.before_numbering:
+            if number in keys or number in reported:
                 continue
+            fits = book.series.candidates(number.strip())
+            if (reference.how == "link" and not fits) or (fits and all(map(_before_numbering, fits))):
+                continue  # an ordinary link, or a number of the books kept before this ledger
             reported.add(number)
             if spelled is None:
                 spelled = {}

@@ -36,6 +36,7 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+
 from beancount_hn import mapping
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import error_type, source_of
@@ -257,22 +258,6 @@ def share_error(key: str, raw: Any, source: dict[str, Any], entry: Any) -> Any:
         source, f"{key}: {written} n'est pas une part entre 0 et 1 ; écrivez par ex. {key}: 0.3 (30 %)",
         entry)
 
-
-def validate_posting_shares(entries: Any) -> list:
-    """Errors for every posting whose ``part-privee:``/``part-non-deductible:`` is malformed."""
-    errors = []
-    for entry in entries:
-        for posting in getattr(entry, "postings", None) or ():
-            meta = posting.meta
-            if not meta:
-                continue
-            for key in SHARE_KEYS:
-                if key in meta:
-                    where_from = source_of(posting) if "filename" in meta else source_of(entry)
-                    error = share_error(key, meta[key], where_from, entry)
-                    if error is not None:
-                        errors.append(error)
-    return errors
 
 
 def validate_line_values(index: LedgerIndex) -> list:

@@ -28,17 +28,20 @@ from __future__ import annotations
 
 import datetime
 import re
+from operator import attrgetter
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.amounts import MAX_AMOUNT, amount_error, out_of_bounds
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.ledger import LedgerIndex, parents
 
 RoleError = error_type("RoleError")
+
+_ACCOUNT = attrgetter("account")
 
 ROLE_KEY = "role"
 _PNL_ROOTS = frozenset(("income", "expenses"))
@@ -131,9 +134,11 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
       account that will be treasury only later (the option is dated after it:
       that money would never count), or opposite a balance-sheet account of no
       known role;
-    * an amount in another currency than the ledger's without a price (``@``)
-      or cost in it, or an amount out of bounds (``amounts``), on a
-      transaction the cash book reads.
+
+    It reads the accounts of each transaction, never its postings one by one
+    (every ``bean-check`` pays for it): what a posting holds is checked where it
+    is read — an amount in another currency without its value in euros by the
+    cash book (:func:`unpriced_error`), an amount out of bounds by ``amounts``.
     """
     errors: list = []
     roles = roles_of(index)
@@ -159,34 +164,18 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                 opened))
     first_pnl: data.Transaction | None = None
     reported: set[str] = set()
-    currency = index.currency
-    low, high = -MAX_AMOUNT, MAX_AMOUNT
     kinds: dict[frozenset[str], tuple[bool, datetime.date, tuple]] = {}  # per set of accounts
     for entry in entries:
         if type(entry) is not data.Transaction:
             continue
         postings = entry.postings
-        used = frozenset([p.account for p in postings])
+        used = frozenset(map(_ACCOUNT, postings))
         kind = kinds.get(used)
         if kind is None:
             kind = kinds[used] = _kind(used, index, roles)
         has_pnl, treasury_since, watched = kind
         if not has_pnl and not watched and entry.date < treasury_since:
             continue  # the cash book reads nothing of it
-        for posting in postings:
-            units = posting.units
-            if units is None or (units.currency == currency and low < units.number < high):
-                continue  # the usual posting: euros within bounds
-            found = out_of_bounds(entry)
-            if found is not None:
-                errors.append(amount_error(entry, *found, dropped=False))
-                break
-            if units.currency is not None and not _priced(posting, currency):
-                errors.append(RoleError(
-                    _posting_source(posting, entry),
-                    f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
-                    f"indiquez le prix (@ ou @@ … {currency}) : aucun montant d'une autre devise "
-                    "n'est additionné comme des euros", entry))
         if has_pnl and first_pnl is None:
             first_pnl = entry
         for account, since in watched:
@@ -260,7 +249,20 @@ def _check_options(index: LedgerIndex) -> list:
     return errors
 
 
-def _priced(posting: data.Posting, currency: str) -> bool:
+def unpriced_error(txn: data.Transaction, posting: data.Posting, currency: str) -> Any:
+    """The error of an amount in another currency than ``currency`` without its value in it."""
+    units = posting.units
+    return RoleError(
+        _posting_source(posting, txn),
+        f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
+        f"indiquez le prix (@ ou @@ … {currency}) : aucun montant d'une autre devise "
+        "n'est additionné comme des euros", txn)
+
+
+def priced(posting: data.Posting, currency: str) -> bool:
+    """Whether a posting's value in ``currency`` is known: its units are in it, or its cost or price."""
+    if posting.units.currency == currency:
+        return True
     if posting.price is not None and posting.price.currency == currency:
         return True
     cost = posting.cost

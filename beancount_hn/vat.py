@@ -291,6 +291,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     # Only the settlements of receipts are visited, through the cashbook's index by target.
     taxable = [(t, rs) for t, rs in receipt_txns if any(r.vat in TAXABLE for r in rs)]
     sums: dict[int, _Sums] = defaultdict(_Sums)
+    unpriced: list = []
     if taxable or (with_exempt and receipt_txns):
         if cashbook is None:
             # Without exempt totals only the taxable transactions' settlements are read:
@@ -312,6 +313,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
                     year.exempt += settlement.amount
                     if receipt.convention == NON_CONVENTIONNE:
                         year.hn_exempt += settlement.amount
+        unpriced = cashbook.unpriced  # receipts in another currency without their value in euros
         events.sort(key=lambda event: event[:3])  # the order money came in, as the ledger says
         for *_, settlement, receipt in events:
             year = sums[settlement.date.year]
@@ -334,7 +336,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     turnover = {year: sums[year].counted if year in sums else ZERO for year in known}
     as_of = as_of or last_date or datetime.date(max(years), 12, 31)
 
-    analysis = VatAnalysis({}, [], [])
+    analysis = VatAnalysis({}, list(unpriced), [])
     notes, used, problems = _apply_declared(declared, sums, turnover)
     problems.extend(start_alerts)
     first_receipt = _first_taxable_by_year(receipt_txns, sums)

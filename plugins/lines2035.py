@@ -17,7 +17,8 @@ Errors, at the offending entry's line: an unknown ``ligne-2035:`` value on an
 ``ligne-2035:`` (a private-looking word such as ``Prive``, ``Domicile``,
 ``Amendes`` in a name the default table puts on a deductible line, see
 ``beancount_hn.mapping``), a ``part-privee:``/``part-non-deductible:`` on an
-``open`` or a posting that is not a share between 0 and 1, a fixed-asset purchase without
+``open`` that is not a share between 0 and 1 (one on a posting is an error of
+``hn 2035``, which reads it), a fixed-asset purchase without
 ``amortissement:`` or with a malformed one, a disposal that matches no asset,
 and a ``bareme-km`` option for a year without barème. The small-equipment hint
 (≤ 500 EUR HT may be expensed) is reported only with
@@ -33,7 +34,7 @@ from beancount.core import data
 
 from beancount_hn.assets import build_registre
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.lines2035 import validate_line_values, validate_posting_shares
+from beancount_hn.lines2035 import validate_line_values
 from beancount_hn.plugins import run_step
 from beancount_hn.vehicle import validate_bareme
 
@@ -43,8 +44,7 @@ __plugins__ = ("lines2035",)
 def lines2035_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
     """Validate the data the 2035 is computed from."""
     registre = build_registre(entries, index)
-    errors = (validate_line_values(index) + validate_posting_shares(entries) + validate_bareme(index)
-              + registre.errors)
+    errors = validate_line_values(index) + validate_bareme(index) + registre.errors
     if index.config.value("warnings-as-errors", None, False):
         errors += registre.hints
     return entries, errors

@@ -265,16 +265,19 @@ def test_an_amount_in_another_currency_counts_through_its_price_or_is_an_error()
     errors, result = form(body.format(price=" @@ 92.00 EUR"))
     assert not errors, messages(errors)
     assert result.values["AA"] == Decimal("92.00") and result.reconciliation.closed
-    text, _, errors, _ = ledger("""
+    body = """
 2024-01-01 commodity CHF
 2025-02-01 * "Patient suisse"
   convention: "non-conventionne"
   Assets:Banque:Livret    100.00 CHF
   Income:Honoraires      -100.00 CHF
-""")
-    found = [e for e in errors if "CHF sans valeur en EUR" in e.message]
-    assert len(found) == 2  # each posting, at its own line
-    assert found[0].source["lineno"] == line_of(text, "Assets:Banque:Livret    100.00 CHF", header=False)
+"""
+    text, entries, errors, index = ledger(body)
+    _, result = form(body)
+    found = [e for e in result.errors if "CHF sans valeur en EUR" in e.message]
+    assert [e.source["lineno"] for e in found] == [line_of(text, "Income:Honoraires      -100.00 CHF", header=False)]
+    from beancount_hn.vat import analyze
+    assert any("CHF sans valeur en EUR" in e.message for e in analyze(entries, index).errors)
 
 
 def test_a_payment_beyond_its_linked_invoice_does_not_settle_another_one():
