@@ -352,9 +352,9 @@ def unexplained_message(amount: Decimal, account: str) -> str:
     return text
 
 
-def problem_errors(cashbook: Cashbook, *, before: datetime.date | None = None, note: str = "") -> list:
+def problem_errors(cashbook: Cashbook, *, before: datetime.date | None = None) -> list:
     """The cash book's :attr:`~Cashbook.problems` (those dated before ``before``) as errors at their line."""
-    return [CashbookError(source_of(txn), unexplained_message(amount, account) + note, txn)
+    return [CashbookError(source_of(txn), unexplained_message(amount, account), txn)
             for txn, account, amount in cashbook.problems if before is None or txn.date < before]
 
 
