@@ -131,6 +131,12 @@ class Settlement(NamedTuple):
     def target_index(self) -> int:
         return self.target.index
 
+    @property
+    def posting(self) -> data.Posting | None:
+        """The income, expense or carried-over posting it pays (None for a bucket)."""
+        target = self.target
+        return target.txn.postings[target.index] if target.txn is not None and target.index >= 0 else None
+
 
 @dataclass(slots=True)
 class OpenItem:

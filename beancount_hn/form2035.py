@@ -450,7 +450,7 @@ class _FormBuilder:
         has no default line: an error asks for one.
         """
         written = (posting.meta or {}).get(lines2035.LINE_KEY) if posting is not None else None
-        line = str(written).strip() if written is not None else ("AA" if settlement.amount > 0 else None)
+        line = lines2035.target_line(self.index, settlement.account, posting, settlement.amount)
         row = lines2035.line(line) if line in lines2035.by_code() else None
         if line in (NEUTRAL_LINE, NON_DEDUCTIBLE) or row is not None:
             return line, row, line == "AA"

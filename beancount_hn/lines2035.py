@@ -206,6 +206,21 @@ def account_line(index: LedgerIndex, account: str) -> str | None:
     return None if raw is None else normalize_value(raw)
 
 
+def target_line(index: LedgerIndex, account: str, posting: Any, amount: Decimal) -> str | None:
+    """The 2035 value of what a settlement pays: its account's (:func:`account_line`), or —
+    for a receivable or payable carried over against ``Equity:`` (``cashbook``: a balance-sheet
+    posting) — the ``ligne-2035:`` written on that posting, else ``AA`` for a receivable.
+
+    One answer for the 2035 and every export (None: no line; a payable needs one written).
+    """
+    if index.root_type(account) in ("income", "expenses"):
+        return account_line(index, account)
+    written = (getattr(posting, "meta", None) or {}).get(LINE_KEY)
+    if written is not None:
+        return normalize_value(written)
+    return "AA" if amount > 0 else None
+
+
 def parse_share(value: Any) -> Decimal | None:
     """A share between 0 and 1 (``0.3``, ``"30%"``), or None if malformed."""
     if isinstance(value, bool):

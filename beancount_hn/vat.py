@@ -44,7 +44,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.alerts import WARNING, Alert
-from beancount_hn.cashbook import INCOME, Cashbook, Settlement
+from beancount_hn.cashbook import INCOME, Cashbook, Settlement, problem_errors
 from beancount_hn.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.config import TURNOVER_EXAMPLE, TURNOVER_OPTION, OptionValue
@@ -253,6 +253,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     config = index.config
     classifier = Classifier(index)
     receipt_txns: list[tuple[data.Transaction, list[Receipt]]] = []
+    unsure: list = []  # for a report: unclassified receipts, money that settled nothing
     order: dict[int, int] = {}  # id(transaction) -> rank in the ledger, to replay cash in order
     last_date: datetime.date | None = None
     first_year: int | None = None  # the books start with the first account opened
@@ -284,7 +285,9 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
                 continue
         if not with_exempt and not _may_be_taxable(entry, index, account_vat):
             continue
-        txn_receipts, _ = classifier.receipts(entry)  # the convention plugin reports these errors
+        txn_receipts, txn_errors = classifier.receipts(entry)
+        if with_exempt:  # a report says them: the convention plugin does on bean-check, but not of
+            unsure.extend(txn_errors)  # what Beancount adds after the plugins (pad entries)
         if txn_receipts:
             receipt_txns.append((entry, txn_receipts))
 
@@ -314,6 +317,8 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
                     if receipt.convention == NON_CONVENTIONNE:
                         year.hn_exempt += settlement.amount
         unpriced = cashbook.unpriced  # receipts in another currency without their value in euros
+        if with_exempt:  # money that settled nothing: a receipt may be counted on the wrong day
+            unsure.extend(problem_errors(cashbook))
         events.sort(key=lambda event: event[:3])  # the order money came in, as the ledger says
         for *_, settlement, receipt in events:
             year = sums[settlement.date.year]
@@ -336,7 +341,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     turnover = {year: sums[year].counted if year in sums else ZERO for year in known}
     as_of = as_of or last_date or datetime.date(max(years), 12, 31)
 
-    analysis = VatAnalysis({}, list(unpriced), [])
+    analysis = VatAnalysis({}, [*unpriced, *unsure], [])
     notes, used, problems = _apply_declared(declared, sums, turnover)
     problems.extend(start_alerts)
     first_receipt = _first_taxable_by_year(receipt_txns, sums)

@@ -120,7 +120,7 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
             covered = f"{years[0]}–{years[-1]}" if years else "aucune"
             raise HnError(f"{ledger} : aucune recette en {year} (années avec des recettes : {covered})")
         years = [year]
-    errors = merge_errors(loaded, [e for y in years for e in analysis.years[y].errors])
+    errors = merge_errors(loaded, [*analysis.errors, *(e for y in years for e in analysis.years[y].errors)])
     final = not errors
     if fmt == "json":
         click.echo(json.dumps({"final": final, "errors": errors_json(errors),

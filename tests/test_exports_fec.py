@@ -359,3 +359,34 @@ def test_an_expense_paid_by_the_lender_is_in_the_fec_as_the_2035_counts_it():
     lines = [line for line in fec.lines if "payé par la banque" in line.label]
     assert {line.compte_num[:3] for line in lines} == {"164", "626"}
     assert compute_2035(entries, index, 2025).reconciliation.closed
+
+
+def test_receivables_carried_over_against_equity_are_booked_on_their_2035_line():
+    """An opening receivable paid in the year is a receipt (706, « Recette AA »), an opening
+    payable with ligne-2035: "BA" an expense (6068): the FEC and the livre-journal say so,
+    as the 2035 counts them."""
+    from beancount_hn.exports.livre_journal import build_livre_journal
+    text = SMALL + """
+2024-01-01 open Liabilities:Fournisseurs
+2024-12-31 * "Reprise des créances et dettes"
+  Assets:Creances:Patients    300.00 EUR
+    acte: "AMK 8"
+  Liabilities:Fournisseurs   -120.00 EUR
+    ligne-2035: "BA"
+  Equity:Opening-Balances
+2025-09-01 * "Patient, créance reprise"
+  Assets:Banque               300.00 EUR
+  Assets:Creances:Patients   -300.00 EUR
+2025-09-02 * "Fournisseur, dette reprise"
+  Liabilities:Fournisseurs    120.00 EUR
+  Assets:Banque              -120.00 EUR
+"""
+    entries, index = load_small(text)
+    fec = build_fec(entries, index, 2025)
+    booked = {(line.compte_num, line.nature) for line in fec.lines if "reprise" in line.label.lower()}
+    assert ("706", "Recette AA") in booked and ("6068", "Dépense BA") in booked
+    journal = build_livre_journal(entries, index, 2025)
+    assert {(row.line, row.receipt, row.expense) for row in journal.rows if "reprise" in row.nature.lower()} >= {
+        ("AA", Decimal("300.00"), Decimal(0)), ("BA", Decimal(0), Decimal("120.00"))}
+    form = compute_2035(entries, index, 2025)
+    assert form.reconciliation.closed and not form.errors

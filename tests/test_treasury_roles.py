@@ -558,3 +558,21 @@ def test_an_unexplained_payment_makes_the_invoice_report_not_final():
 """)
     _, report = invoices_view(entries, index, datetime.date(2025, 12, 31), 2025)
     assert len(report.problems) == 1 and "ne règle rien d'ouvert" in report.problems[0].message
+
+
+def test_hn_vat_is_not_final_while_money_settled_nothing_or_a_receipt_is_unclassified():
+    from beancount_hn.vat import analyze
+    _, entries, _, index = ledger("""
+2025-02-01 * "Patient" ^F-1
+  convention: "non-conventionne"
+  Assets:Creances:Clients     40.00 EUR
+  Income:Honoraires          -40.00 EUR
+2025-02-10 * "Paiement de trop" ^F-1
+  Assets:Banque:Courant       90.00 EUR
+  Assets:Creances:Clients    -90.00 EUR
+2025-03-01 pad Assets:Banque:Courant Income:Honoraires
+2025-04-01 balance Assets:Banque:Courant  190.00 EUR
+""")
+    messages_ = messages(analyze(entries, index).errors)
+    assert any("ne règle rien d'ouvert" in m for m in messages_)
+    assert any("recette non classée" in m for m in messages_)

@@ -133,6 +133,12 @@ class ChartOfAccounts:
                 for number, accounts in groups.items() if len(accounts) > 1
                 for i, account in enumerate(accounts, start=1)}
 
+    def for_line(self, root: str, line: str | None) -> AccountNumber | None:
+        """The default number of a ``root`` ("income"/"expenses") account on 2035 ``line``
+        (what a receivable or payable carried over against ``Equity:`` is booked on when paid)."""
+        rule = next((r for r in default_rules() if line and r.matches(root, line, "")), None)
+        return None if rule is None else AccountNumber("", rule.number, rule.label, f"default table: {rule.note}")
+
     def lookup(self, account: str) -> AccountNumber | None:
         """The number of ``account``, or None (see :meth:`resolve` for the error)."""
         if account in self._cache:

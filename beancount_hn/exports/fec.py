@@ -45,7 +45,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_hn import lines2035
-from beancount_hn.cashbook import INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import AccountNumber, ChartOfAccounts
@@ -199,7 +199,7 @@ def _nature(index: LedgerIndex, settlement: Settlement) -> str:
         return "Hors 2035 (neutre)"
     if bucket == UNEXPLAINED:
         return "Non rapproché"
-    line = lines2035.account_line(index, settlement.account)
+    line = lines2035.target_line(index, settlement.account, settlement.posting, settlement.amount)
     if line == lines2035.NON_DEDUCTIBLE:
         return "Non déductible"
     if line == lines2035.NEUTRAL or line is None:
@@ -257,12 +257,12 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
                                      credit, day, "À-nouveau", "À-nouveau"))
     for move in moves:
         number += 1
-        fec.lines.extend(_entry_lines(move, number, numbers, index))
+        fec.lines.extend(_entry_lines(move, number, numbers, index, chart))
     return fec
 
 
 def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber],
-                 index: LedgerIndex) -> list[FecLine]:
+                 index: LedgerIndex, chart: ChartOfAccounts) -> list[FecLine]:
     txn = move.txn
     ref = entry_ref(txn, move.journal.code, number)
     label = label_of(txn) or "Mouvement de trésorerie"
@@ -284,6 +284,13 @@ def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber]
                              debit=debit, credit=credit, nature=nature))
     for settlement, amount in merged_settlements(move.settlements):
         n = numbers[settlement.account]
+        if settlement.bucket in (INCOME, EXPENSE) and index.root_type(settlement.account) not in (
+                "income", "expenses"):  # carried over against Equity: booked on its 2035 line's account
+            by_line = chart.for_line("income" if settlement.bucket == INCOME else "expenses",
+                                     lines2035.target_line(index, settlement.account, settlement.posting, amount))
+            if by_line is not None:  # one label per number, as the ledger's own accounts have it
+                label = next((k.label for k in numbers.values() if k.number == by_line.number), by_line.label)
+                n = replace(by_line, label=label)
         debit, credit = _sides(-_check_cents(amount, txn))
         target = settlement.target_txn
         invoice = invoice_of(target) if target is not txn else None

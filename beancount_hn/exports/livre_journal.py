@@ -112,7 +112,7 @@ def build_livre_journal(entries: Sequence[data.Directive], index: LedgerIndex, y
             nature = txn.narration or ""
             if target is not None and target is not txn:
                 nature = label_of(target) if (target.payee or "").strip() != tiers else (target.narration or "")
-            line = lines2035.account_line(index, settlement.account) or ""
+            line = lines2035.target_line(index, settlement.account, settlement.posting, amount) or ""
             receipt = amount if settlement.bucket == INCOME else ZERO
             expense = -amount if settlement.bucket == EXPENSE else ZERO
             rows.append(JournalRow(move.date, piece, tiers, nature.strip(), settlement.account,
