@@ -163,3 +163,9 @@ def test_fec_account_numbers_follow_the_resolved_line():
     assert chart.lookup("Expenses:Honoraires:Retrocession").number == "62282"  # AC, not 6226 (21)
     assert chart.lookup("Expenses:Vehicule:Amendes").number == "1081"  # non-deductible
     assert chart.lookup("Expenses:Vehicule:Assurance").number == "6251"  # 23, not 616 (22)
+
+
+@pytest.mark.parametrize("account", ["Income:Gains-Change", "Income:Gains-de-Change", "Income:Change"])
+def test_an_exchange_gain_is_a_gain_divers_not_fees(account):
+    entries, errors, options = load(f"2024-01-01 open {account}\n")
+    assert account_line(LedgerIndex.build(entries, options), account) == "AF"
