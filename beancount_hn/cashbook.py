@@ -66,7 +66,7 @@ from beancount.core import data
 from beancount_hn.errors import error_type, source_of
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.roles import ITEM, euros, priced, roles_of, unpriced_error
+from beancount_hn.roles import ITEM, euros, roles_of, unpriced_error
 
 CashbookError = error_type("CashbookError")
 
@@ -665,9 +665,10 @@ class _Builder:
             units = posting.units
             if units.currency == currency:
                 amount = units.number
-            else:  # its weight in euros; without one, an error (never summed as euros)
+            else:  # its weight in euros; without one, an error (its units keep the walk balanced)
                 amount = euros(posting, currency)
-                if not priced(posting, currency):
+                if amount is None:
+                    amount = units.number
                     self.unpriced[id(posting)] = (txn, posting)
             if account in pnl:
                 if not detailed:

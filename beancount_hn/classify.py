@@ -32,15 +32,9 @@ from beancount.core import data
 
 from beancount_hn.acts import ActError, act_status, parse_acts
 from beancount_hn.config import CONVENTION_STATUSES, normalize_word
-from beancount_hn.errors import error_type, source_of
+from beancount_hn.errors import error_type, posting_source, source_of
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.roles import roles_of
-
-
-def _source_of_posting(txn: data.Transaction, i: int) -> dict[str, Any]:
-    meta = txn.postings[i].meta
-    return {"filename": meta["filename"], "lineno": meta.get("lineno", 0)} \
-        if meta and "filename" in meta else source_of(txn)
 
 ClassificationError = error_type("ClassificationError")
 
@@ -299,7 +293,7 @@ class Classifier:
                 try:
                     receipts.append(self._receipt(txn, i, txn.postings[i], opening=True))
                 except StatusError as exc:
-                    errors.append(ClassificationError(_source_of_posting(txn, i), str(exc), txn))
+                    errors.append(ClassificationError(posting_source(txn.postings[i], txn), str(exc), txn))
         return receipts, errors
 
     def opening_receivables(self, txn: data.Transaction) -> list[int]:

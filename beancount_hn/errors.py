@@ -28,6 +28,12 @@ def source_of(entry: Any, fallback: str = "<beancount_hn>") -> dict[str, Any]:
     return data.new_metadata(fallback, 0)
 
 
+def posting_source(posting: Any, entry: Any) -> dict[str, Any]:
+    """The file and line of ``posting``, else of the transaction ``entry`` holding it."""
+    meta = getattr(posting, "meta", None)
+    return source_of(posting) if meta and "filename" in meta else source_of(entry)
+
+
 def where(meta: dict[str, Any] | None) -> str:
     """``file:line`` of a metadata dict, for messages that name another entry."""
     if not meta:

@@ -307,7 +307,8 @@ def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex, yea
             for posting in entry.postings:
                 since = start.get(posting.account)
                 if since is not None and entry.date >= since and posting.units is not None:
-                    total += euros(posting, index.currency)
+                    value = euros(posting, index.currency)  # unknown: the cash book reports it
+                    total += posting.units.number if value is None else value
     return total
 
 

@@ -26,7 +26,6 @@ may hold money that was never counted.
 
 from __future__ import annotations
 
-import datetime
 import re
 from operator import attrgetter
 from collections.abc import Sequence
@@ -36,7 +35,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.config import normalize_word
-from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.errors import error_type, posting_source, source_of, where
 from beancount_hn.ledger import LedgerIndex, parents
 
 RoleError = error_type("RoleError")
@@ -164,7 +163,7 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                 opened))
     first_pnl: data.Transaction | None = None
     reported: set[str] = set()
-    kinds: dict[frozenset[str], tuple[bool, datetime.date, tuple]] = {}  # per set of accounts
+    kinds: dict[frozenset[str], tuple[bool, tuple]] = {}  # per set of accounts
     for entry in entries:
         if type(entry) is not data.Transaction:
             continue
@@ -173,9 +172,7 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
         kind = kinds.get(used)
         if kind is None:
             kind = kinds[used] = _kind(used, index, roles)
-        has_pnl, treasury_since, watched = kind
-        if not has_pnl and not watched and entry.date < treasury_since:
-            continue  # the cash book reads nothing of it
+        has_pnl, watched = kind
         if has_pnl and first_pnl is None:
             first_pnl = entry
         for account, since in watched:
@@ -208,27 +205,25 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
     return errors
 
 
-def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool, datetime.date, tuple]:
-    """For a set of accounts: whether it holds income or expenses, its first treasury day, and
-    the balance-sheet accounts a receipt, an expense or the payment of a receivable or payable
-    (without ``Equity:``: an opening entry) must be checked against: the treasury ones (with
-    their first day) and those of unknown role (None)."""
+def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool, tuple]:
+    """For a set of accounts: whether it holds income or expenses, and the balance-sheet
+    accounts a receipt, an expense or the payment of a receivable or payable (without
+    ``Equity:``: an opening entry) must be checked against: the treasury ones (with their
+    first day) and those of unknown role (None)."""
     roots = {account: index.root_type(account) for account in used}
     has_pnl = not _PNL_ROOTS.isdisjoint(roots.values())  # no early exit: the same work in any set order
     settles = ITEM in {roles.role(a) for a in used if roots[a] in ("assets", "liabilities")} \
         and "equity" not in roots.values()
+    if not (has_pnl or settles) or not index.config.entries("treasury"):
+        return has_pnl, ()
     watched = []
-    first = datetime.date.max
     for account in sorted(used):
         if roots[account] not in ("assets", "liabilities"):
             continue
         since = index.treasury_since(account)
-        if since is not None:
-            first = min(first, since)
+        if since is not None or roles.role(account) is None:
             watched.append((account, since))
-        elif roles.role(account) is None:
-            watched.append((account, None))
-    return has_pnl, first, tuple(watched) if (has_pnl or settles) and index.config.entries("treasury") else ()
+    return has_pnl, tuple(watched)
 
 
 def _check_options(index: LedgerIndex) -> list:
@@ -253,40 +248,22 @@ def unpriced_error(txn: data.Transaction, posting: data.Posting, currency: str) 
     """The error of an amount in another currency than ``currency`` without its value in it."""
     units = posting.units
     return RoleError(
-        _posting_source(posting, txn),
+        posting_source(posting, txn),
         f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
         f"indiquez le prix (@ ou @@ … {currency}) : aucun montant d'une autre devise "
         "n'est additionné comme des euros", txn)
 
 
-def priced(posting: data.Posting, currency: str) -> bool:
-    """Whether a posting's value in ``currency`` is known: its units are in it, or its cost or price."""
-    if posting.units.currency == currency:
-        return True
-    if posting.price is not None and posting.price.currency == currency:
-        return True
-    cost = posting.cost
-    return cost is not None and getattr(cost, "currency", None) == currency
-
-
-def _posting_source(posting: data.Posting, txn: data.Transaction) -> dict:
-    if posting.meta and "filename" in posting.meta:
-        return {"filename": posting.meta["filename"], "lineno": posting.meta.get("lineno", 0)}
-    return source_of(txn)
-
-
-def euros(posting: data.Posting, currency: str) -> Decimal:
-    """The posting's value in the operating currency: its units, or their cost or price.
-
-    An amount in another currency without either is reported by :func:`check`;
-    its units are returned so the walk still balances.
-    """
+def euros(posting: data.Posting, currency: str) -> Decimal | None:
+    """The posting's value in the operating currency: its units, or their cost or price
+    (its weight, as Beancount balances it: the cost first). None when neither is in it:
+    the cash book reports it (:func:`unpriced_error`) rather than sum it as euros."""
     units = posting.units
     if units.currency == currency:
         return units.number
-    cost = posting.cost  # its weight, as Beancount balances it: the cost first, else the price
+    cost = posting.cost
     if cost is not None and getattr(cost, "currency", None) == currency and cost.number is not None:
         return (units.number * cost.number).quantize(Decimal("0.01"))
     if posting.price is not None and posting.price.currency == currency:
         return (units.number * posting.price.number).quantize(Decimal("0.01"))
-    return units.number
+    return None
