@@ -77,7 +77,7 @@ INCOME, EXPENSE, NEUTRAL, UNEXPLAINED = "income", "expense", "neutral", "unexpla
 #: The income and expense postings of a transaction outside ``Cashbook.build(detail=...)``, as one target.
 AGGREGATE = "aggregate"
 _PNL = (INCOME, EXPENSE, AGGREGATE)
-_PNL_ROOTS = ("income", "expenses")
+_PNL_ROOTS = frozenset(("income", "expenses"))
 
 
 class Target:
@@ -364,6 +364,30 @@ def problem_errors(cashbook: Cashbook, *, before: datetime.date | None = None) -
             for txn, account, amount in cashbook.problems if before is None or txn.date < before]
 
 
+def funding_accounts(index: LedgerIndex, used: Iterable[str], roots: dict[str, str | None] | None = None
+                     ) -> frozenset[str]:
+    """The accounts of a transaction that stand for the treasury when none of its accounts is
+    treasury that day: money paid or received outside the treasury still counts on its date.
+
+    Its ``Equity:`` accounts (personal funds: an expense paid with the practitioner's own
+    card, a patient's cheque cashed on a personal account) when it also moves income,
+    expenses or receivables and payables; else, with income or expenses and no receivable or
+    payable, its other non-treasury balance-sheet accounts (an expense paid from the deposit
+    or directly by the lender, a cheque received on a ``neutre`` "cheques to remit" account).
+    ``roots``: each account's root type, when the caller knows them.
+    """
+    roots = roots if roots is not None else {account: index.root_type(account) for account in used}
+    pnl = not _PNL_ROOTS.isdisjoint(roots.values())
+    equity = frozenset(a for a, root in roots.items() if root == "equity")
+    balance_sheet = frozenset(a for a, root in roots.items()
+                              if root in ("assets", "liabilities") and a not in index.treasury_from)
+    roles = roles_of(index)
+    has_items = ITEM in {roles.role(a) for a in balance_sheet}  # no early exit: the same work in any order
+    if equity and (pnl or has_items):
+        return equity
+    return balance_sheet if pnl and not has_items else frozenset()
+
+
 def _transactions(entries: Sequence[data.Directive]) -> list[data.Transaction]:
     return [entry for entry in entries if type(entry) is data.Transaction]
 
@@ -493,34 +517,14 @@ class _Builder:
         return self.kinds.get(used) or self._new_kind(used)
 
     def _new_kind(self, used: frozenset[str]) -> _Kind:
-        """Sort out a set of accounts.
-
-        Its *funding* accounts stand for the treasury when none of its accounts
-        is treasury that day: money paid or received outside the treasury still
-        counts on its date. They are its ``Equity:`` accounts (personal funds: an
-        expense paid with the practitioner's own card, a patient's cheque cashed
-        on a personal account) when it also moves income, expenses or items;
-        else, with income or expenses and no receivable or payable, its other
-        balance-sheet accounts (an expense paid from the deposit or directly by
-        the lender, a cheque received on a ``neutre`` "cheques to remit"
-        account).
-        """
+        """Sort out a set of accounts (its funding accounts: :func:`funding_accounts`)."""
         roots = dict(zip(used, (self.root[a] for a in used), strict=True))
-        pnl = frozenset(a for a, root in roots.items() if root in _PNL_ROOTS)
         treasury = tuple(a for a in used if a in self.treasury_from)
-        balance_sheet = frozenset(a for a, root in roots.items() if root in ("assets", "liabilities"))
-        equity = frozenset(a for a, root in roots.items() if root == "equity")
-        roles = roles_of(self.index)
-        has_items = ITEM in {roles.role(a) for a in balance_sheet}  # no early exit: the same work in any order
-        if equity and (pnl or has_items):
-            funding = equity
-        elif pnl and not has_items:
-            funding = balance_sheet - frozenset(treasury)
-        else:
-            funding = frozenset()
         kind = self.kinds[used] = _Kind(
             treasury, min((self.treasury_from[a] for a in treasury), default=datetime.date.max),
-            balance_sheet, pnl, funding, bool(equity))
+            frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
+            frozenset(a for a, root in roots.items() if root in _PNL_ROOTS),
+            funding_accounts(self.index, used, roots), "equity" in roots.values())
         return kind
 
     # --- open items ------------------------------------------------------------------
@@ -697,7 +701,8 @@ class _Builder:
         if aggregate is not None:
             sources[aggregate] = aggregated
         if creating and not pnl and kind.has_equity:
-            creating = self._opening(txn, sources, creating)
+            self._opening(txn, sources, creating)
+            creating = []
 
         if treasury:
             self._treasury(txn, treasury, sources, creating, funded_by_equity)
@@ -705,13 +710,13 @@ class _Builder:
             self._no_treasury(txn, sources, creating, kind, paid)
 
     def _opening(self, txn: data.Transaction, sources: dict[Target, Decimal],
-                 creating: list[tuple[str, Decimal, int]]) -> list[tuple[str, Decimal, int]]:
+                 creating: list[tuple[str, Decimal, int]]) -> None:
         """Receivables and payables carried over against ``Equity:`` (an opening entry).
 
         Each becomes an item of its own posting: a receipt (or an expense) of the
         year it is paid, classified by ``convention:``/``acte:`` on that posting
         (``classify``). The equity balances them: its neutral share (when the entry
-        also moves treasury) shrinks by as much. Nothing is left to create.
+        also moves treasury) shrinks by as much.
         """
         equity = next((t for t, v in sources.items() if t.bucket == NEUTRAL and self.root[t.account] == "equity"),
                       None)
@@ -720,7 +725,6 @@ class _Builder:
             self._create(txn, account, {target: remainder})
             if equity is not None:
                 sources[equity] -= remainder
-        return []
 
     def _treasury(self, txn, treasury, sources, creating, funded_by_equity) -> None:
         if creating:
@@ -742,13 +746,15 @@ class _Builder:
                 unexplained = self._bucket(UNEXPLAINED, account)
                 sources[unexplained] = sources.get(unexplained, ZERO) - remainder
                 self.problems.append((txn, account, -remainder))
-        if not self.recording:
-            return
-        main = max(treasury, key=lambda p: abs(p.units.number)).account
-        for target, value in sources.items():
-            if value:
-                self.settlements.append(Settlement(txn.date, txn, main, value, target, funded_by_equity))
+        if self.recording:  # a walk to a later start keeps no settlement
+            main = max(treasury, key=lambda p: abs(p.units.number)).account
+            self._record(txn, main, sources, funded_by_equity)
         # Internal transfers between treasury accounts net to zero and leave no settlement.
+
+    def _record(self, txn: data.Transaction, main: str, parts: dict[Target, Decimal], funded: bool) -> None:
+        """The settlements of ``txn``'s money, one per target."""
+        self.settlements.extend(Settlement(txn.date, txn, main, value, target, funded)
+                                for target, value in parts.items() if value)
 
     def _exchange(self, kind: _Kind, paid: list[str]) -> bool:
         """Whether fees that net to zero without money were still received and paid.
@@ -775,8 +781,7 @@ class _Builder:
             pnl = {t: v for t, v in sources.items() if v and t.bucket in _PNL}
             if pnl and self.recording and (sum(pnl.values(), ZERO) or self._exchange(kind, paid)):
                 main = next((t.account for t in sources if t.bucket == NEUTRAL), txn.postings[0].account)
-                for target, value in pnl.items():
-                    self.settlements.append(Settlement(txn.date, txn, main, value, target, True))
+                self._record(txn, main, pnl, True)
             return
         source_parts = {t: v for t, v in sources.items() if v}
         whole = sum(source_parts.values(), ZERO)

@@ -31,12 +31,11 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn.cashbook import Cashbook, Settlement
+from beancount_hn.cashbook import Cashbook, Settlement, funding_accounts
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.roles import ITEM, roles_of
 
 ZERO = Decimal(0)
 MODE_KEY = "mode-reglement"
@@ -186,7 +185,6 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook
     """Every treasury transaction of ``year`` in ledger (date) order, with its settlements."""
     starts = index.treasury_from  # the declared accounts and those below them
     resolver = _Resolver(index)
-    roles = roles_of(index)
     by_txn: dict[int, list[Settlement]] = defaultdict(list)
     for settlement in cashbook.for_year(year):
         by_txn[id(settlement.txn)].append(settlement)
@@ -196,10 +194,9 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook
             continue
         settlements = by_txn.get(id(entry), [])
         funded = any(s.funded_by_equity for s in settlements)
-        if funded:  # paid from outside the treasury: personal funds, else a neutral account
-            postings = [p for p in entry.postings if index.root_type(p.account) == "equity"] or [
-                p for p in entry.postings if index.root_type(p.account) in ("assets", "liabilities")
-                and roles.role(p.account) != ITEM]
+        if funded:  # paid from outside the treasury, by the accounts the cash book read as such
+            funding = funding_accounts(index, {p.account for p in entry.postings})
+            postings = [p for p in entry.postings if p.account in funding]
         else:
             postings = [p for p in entry.postings if is_treasury(p.account, entry.date, starts)]
         if not postings:
