@@ -27,16 +27,16 @@ SECTIONS = {
     "cadre8": "2035-B — Cadre 8 : travailleurs indépendants (revenu brut social)",
 }
 UNCERTAIN_MARK = "(?)"
-UNCERTAIN_NOTE = ("(?) = code or label not confirmed against the official form (fr-rules); "
-                  "check it before filing / à vérifier sur le formulaire officiel")
+UNCERTAIN_NOTE = ("(?) = case ou libellé qu'aucune source publique ne confirme : "
+                  "à vérifier sur le formulaire officiel avant de déclarer")
 SOCIAL_LABELS = {
     "DSCS": "Recettes brutes totales",
     "DSAV": "Recettes tirées d'actes conventionnés",
     "DSAW": "Dépassements d'honoraires",
     "DSAU": "Ratio conventionné (%)",
 }
-SOCIAL_NOTE = ("2042-C-PRO volet social PAMC; box codes from a single source (fr-rules §1.4), "
-               "uncertain; DSAT (recettes en structures de soins) is not computed")
+SOCIAL_NOTE = ("volet social PAMC de la 2042-C-PRO ; codes des cases d'une seule source, incertains ; "
+               "DSAT (recettes en structures de soins) n'est pas calculé")
 
 
 def cents(amount: Decimal) -> str:
@@ -263,8 +263,8 @@ def _reconciliation_text(form: Form2035, width: int) -> list[str]:
     by_account("! compte sans ligne 2035", rec.unmapped)
     line("Écart", rec.difference)
     out.append("  " + (
-        "OK: every euro lands in one line or one declared bucket (rapprochement équilibré)"
-        if rec.closed else "NOT CLOSED: rapprochement non équilibré — see the lines marked !"))
+        "OK : chaque euro est sur une ligne ou dans un poste déclaré (rapprochement équilibré)"
+        if rec.closed else "NON ÉQUILIBRÉ : rapprochement non équilibré — voir les lignes marquées !"))
     return out
 
 

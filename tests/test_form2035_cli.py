@@ -95,7 +95,7 @@ def test_reconciliation_not_closed_exits_non_zero(tmp_path):
     result = CliRunner().invoke(main, ["2035", path, "--year", "2025"])
     assert result.exit_code == 1
     assert "ne tombe pas juste" in result.stderr and result.stdout.startswith("CHIFFRES NON DÉFINITIFS")
-    assert "NOT CLOSED" in result.stdout
+    assert "NON ÉQUILIBRÉ" in result.stdout
 
 
 def test_unmapped_account_stops_with_its_name_and_first_posting(tmp_path):
