@@ -59,6 +59,7 @@ from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.roles import ITEM, euros, roles_of
+from beancount_hn.lines2035 import COVERED_BY_BAREME
 from beancount_hn.lines2035 import NEUTRAL as NEUTRAL_LINE
 from beancount_hn.lines2035 import NON_DEDUCTIBLE, SHARE_KEYS, Line2035, parse_share
 from beancount_hn.vehicle import VEHICLE_LINE, Forfait, covered_by_forfait, forfait, validate_bareme
@@ -157,6 +158,28 @@ class Form2035:
     errors: list
     hints: list
     unmapped_errors: list = field(default_factory=list)  # also in ``errors``
+    cashbook: Cashbook | None = None  # the cash book whose settlements it counted
+    #: What each settlement of the year was counted as, by ``id``: see :meth:`line_of`.
+    attribution: dict[int, str | None] = field(default_factory=dict)
+
+    def line_of(self, settlement: Settlement) -> str | None:
+        """What this form made of a settlement of fees or costs (bucket INCOME or EXPENSE)
+        of :attr:`cashbook`: the 2035 code it is counted on, or ``NON_DEDUCTIBLE``,
+        ``NEUTRAL`` or ``COVERED_BY_BAREME`` (counted on no line), or None (no line:
+        an error of :attr:`errors`). Every export books a settlement by this answer, so
+        that no file counts a payment the 2035 did not, or on another line."""
+        return self.attribution.get(id(settlement))
+
+    def adjustments(self) -> list[Contribution]:
+        """The contributions that move no money (barème, private shares, dotations,
+        disposals), in form order: with the cash rows of the livre-journal they make every line."""
+        order = {row.code: i for i, row in enumerate(lines2035.lines())}
+        return sorted((c for c in self.contributions if c.kind != CASH),
+                      key=lambda c: (order.get(c.code, len(order)), c.date))
+
+    def direct(self) -> dict[str, Decimal]:
+        """Each code's own contributions (sub-lines and "dont" boxes not rolled into their box)."""
+        return _direct(self.contributions)
 
     def lines(self) -> list[Line2035]:
         """The lines of this year's form, in form order."""
@@ -234,6 +257,13 @@ def totals(boxes: dict[str, Decimal], year: int) -> dict[str, Decimal]:
     return {row.code: v[row.code] for row in lines2035.lines() if row.applies_to(year)}
 
 
+def _direct(contributions: list[Contribution]) -> dict[str, Decimal]:
+    direct: dict[str, Decimal] = defaultdict(Decimal)
+    for contribution in contributions:
+        direct[contribution.code] += contribution.amount
+    return direct
+
+
 def _roll_up(direct: dict[str, Decimal]) -> dict[str, Decimal]:
     """Each line's own amounts plus those of the sub-lines and "dont" boxes inside it."""
     rolled: dict[str, Decimal] = defaultdict(Decimal)
@@ -271,10 +301,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     builder.assets(registre, year_forfait is not None)
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
               + cashbook.unpriced + _earlier_problems(cashbook, year) + builder.errors)
-    direct: dict[str, Decimal] = defaultdict(Decimal)
-    for contribution in builder.contributions:
-        direct[contribution.code] += contribution.amount
-    boxes = _roll_up(direct)
+    boxes = _roll_up(_direct(builder.contributions))
     values = totals(boxes, year)
     rounded = {code: _round_euros(amount) for code, amount in boxes.items()}
     euros = totals(rounded, year)
@@ -291,6 +318,8 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
         errors=errors,
         hints=list(registre.hints) + _nothing_counted(entries, index, year, builder),
         unmapped_errors=builder.unmapped_errors,
+        cashbook=cashbook,
+        attribution=builder.attribution,
     )
 
 
@@ -353,6 +382,7 @@ class _FormBuilder:
         self.social = Social()
         self.reconciliation = Reconciliation()
         self.errors: list = []
+        self.attribution: dict[int, str | None] = {}
         self.unmapped_errors: list = []
         self._unmapped_seen: set[str] = set()
         self._classifier = Classifier(index)
@@ -405,12 +435,18 @@ class _FormBuilder:
         if known is None and self.index.root_type(account) not in ("income", "expenses"):
             known = self._opening_line(settlement, posting)
             if known is None:
+                self.attribution[id(settlement)] = None
                 return
         elif known is None:
             line = lines2035.account_line(self.index, account)
             row = lines2035.line(line) if line in lines2035.by_code() else None
             known = self._accounts[account] = (line, row, self.index.root_type(account) == "income")
         line, row, is_income = known
+        if line == VEHICLE_LINE and covered_by_forfait(self.index, line, account, posting, self.year):
+            self.attribution[id(settlement)] = COVERED_BY_BAREME
+            self.reconciliation.non_deductible[f"{account} (couvert par le barème kilométrique)"] += amount
+            return
+        self.attribution[id(settlement)] = line
         if line is None:
             self.reconciliation.unmapped[account] += amount
             self._unmapped(account, settlement, posting)
@@ -420,9 +456,6 @@ class _FormBuilder:
             return
         if line == NON_DEDUCTIBLE:
             self.reconciliation.non_deductible[account] += amount
-            return
-        if line == VEHICLE_LINE and covered_by_forfait(self.index, line, account, posting, self.year):
-            self.reconciliation.non_deductible[f"{account} (couvert par le barème kilométrique)"] += amount
             return
         credit = row.sign == "credit"
         if credit:

@@ -44,6 +44,8 @@ from beancount_hn.ledger import LINE_KEY, LedgerIndex
 
 NON_DEDUCTIBLE = "non-deductible"
 NEUTRAL = "neutre"
+#: Not a value one writes: what the 2035 makes of a car cost the year's barème kilométrique replaces.
+COVERED_BY_BAREME = "couvert-bareme"
 
 INPUT, DONT, SUBLINE, COMPUTED, TOTAL = "input", "dont", "subline", "computed", "total"
 MAPPABLE_KINDS = frozenset({INPUT, DONT, SUBLINE})

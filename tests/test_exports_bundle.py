@@ -27,7 +27,7 @@ from tests.fec_checker import check_fec, read_fec
 EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")
 BUNDLE_FILES = {
     "2035-2025.txt", "2035-2025.csv", "2035-2025.json", "2035-2025.html", "2035-2025-detail.txt",
-    "livre-journal-2025.csv", "livre-journal-2025.html", "registre-immobilisations-2025.csv",
+    "livre-journal-2025.csv", "livre-journal-2025.html", "ajustements-2035-2025.csv", "registre-immobilisations-2025.csv",
     "registre-immobilisations-2025.html", "factures-2025.txt", "factures-2025.csv", "factures-2025.json",
     "tva-2025.txt", "LISEZMOI.txt", "SHA256SUMS",
 }

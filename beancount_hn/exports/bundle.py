@@ -98,12 +98,12 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     assets = build_registre(entries, index)
     bundle = Bundle(year)
 
+    form = compute_2035(entries, index, year, cashbook=cashbook, registre=assets)
     # The FEC first: its errors (SIREN, account numbers, empty year) stop everything.
-    fec = build_fec(entries, index, year, cashbook=cashbook)
+    fec = build_fec(entries, index, year, form=form)
     rendered = render_fec(fec, charset=charset, separator=separator)
     bundle.warnings.extend(f"FEC: {w}" for w in rendered.warnings)
 
-    form = compute_2035(entries, index, year, cashbook=cashbook, registre=assets)
     if form.reconciliation.unmapped:
         unmapped = [e for e in form.errors if "is not mapped to a 2035 line" in e.message]
         raise ExportError("accounts without 2035 line used in the year:\n"
@@ -132,11 +132,15 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
                f"champs), {fec.entry_count} écritures, {len(fec.lines)} lignes, "
                f"{'tabulation' if separator == 'tab' else 'barre verticale'}, {rendered.charset}")
 
-    journal = livre_journal.build_livre_journal(entries, index, year, cashbook=cashbook)
+    journal = livre_journal.build_livre_journal(entries, index, year, form=form)
     bundle.add(f"livre-journal-{year}.csv", livre_journal.render_csv(journal),
                "le livre-journal des recettes et dépenses, pour un tableur")
     bundle.add(f"livre-journal-{year}.html", livre_journal.render_html(journal),
-               "le livre-journal, à imprimer, avec les totaux par ligne de la 2035")
+               "le livre-journal, à imprimer ; pour chaque ligne de la 2035, ses paiements plus ses "
+               "ajustements sans trésorerie font le montant déclaré")
+    bundle.add(f"ajustements-2035-{year}.csv", livre_journal.render_adjustments_csv(journal),
+               "les ajustements de la 2035 sans mouvement de trésorerie (barème kilométrique, parts "
+               "privées réintégrées, dotations, plus ou moins-values), pour un tableur")
 
     view = registre.build_registre_view(entries, index, year, registre=assets)
     bundle.add(f"registre-immobilisations-{year}.csv", registre.render_csv(view),
@@ -218,9 +222,15 @@ def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separat
               "partiels), ou compte neutre (108 exploitant, 164 emprunts, 2xx immobilisations…).",
               "Les soldes de trésorerie au 1er janvier forment l'écriture AN (contrepartie 110). Les dépenses "
               "payées sur fonds personnels sont au journal OD (contrepartie 108).",
-              "Les comptes 6 et 7 du FEC totalisent la part encaissée/payée de chaque ligne de la 2035 ; "
-              "les dotations (CH), le barème kilométrique et les parts privées (CC) sont des ajustements "
-              "de la 2035 sans mouvement de trésorerie.",
+              "Chaque paiement est imputé comme la 2035 l'a compté. Ce qu'elle ne compte sur aucune ligne "
+              "bien qu'un compte de recettes ou de dépenses l'ait payé (CSG non déductible, frais de "
+              "voiture couverts par le barème kilométrique, dépenses déclarées neutres) est passé au "
+              "compte de l'exploitant (108). Le barème kilométrique de l'année est une écriture OD du "
+              "31 décembre : frais de voiture (ligne 23) au débit, compte de l'exploitant au crédit.",
+              "Pour chaque ligne de la 2035, les comptes 6 et 7 du FEC (NatOp « Recette »/« Dépense » "
+              "et le code de la ligne) plus les ajustements absents du FEC (ajustements-2035-*.csv, "
+              "colonne « Dans le FEC » : parts privées réintégrées en CC, dotations, plus ou "
+              "moins-values) font le montant de la ligne, au centime.",
               "Numéros de compte : métadonnée compte: du compte, sinon la table par défaut de beancount-hn "
               "(data/pcg_accounts.csv, documentée dans le README)."]
     if pseudonymiser is not None:

@@ -19,13 +19,18 @@ after the closing date (31 December: a BNC's year is the calendar year).
   receivables and ``^links``, pro rata for partial payments), or a neutral
   account (transfers, ``Equity:``, loan capital, fixed assets). The cash book
   guarantees that the attributed amounts add up to the treasury movement, so
-  every entry balances, and the ``6``/``7`` accounts of the year add up to the
-  cash lines of the 2035 (``form2035``) by construction;
-* an ``OD`` entry for an expense paid from personal funds (``108`` credited).
+  every entry balances;
+* an ``OD`` entry for an expense paid from personal funds (``108`` credited),
+  and for an exchange without money (its two sides);
+* in a barème year, an ``OD`` entry of 31 December: the barème kilométrique on
+  line 23's account against ``108``.
 
-Fiscal adjustments that move no money — depreciation (CH), the barème
-kilométrique, the private shares added back on CC — are on the 2035, not in a
-cash-basis FEC.
+Each settlement is booked as the 2035 counted it (``Form2035.line_of``): what it
+counts on no line although an income or expense account paid it (non-deductible
+CSG, neutral costs, car costs the barème covers) goes to ``108``, the
+practitioner's account. So the ``6``/``7`` accounts of each 2035 line, plus the
+adjustments the FEC does not carry (private shares on CC, dotations, disposal
+results: ``Form2035.adjustments``), make the line to the cent.
 
 Per line: ``PieceRef`` is the invoice number (``facture:``) of what the line
 settles, else ``piece:``/``facture:``/the first link of the transaction, else
@@ -45,7 +50,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_hn import lines2035
-from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.cashbook import EXPENSE, INCOME, UNEXPLAINED, Cashbook, Settlement
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import AccountNumber, ChartOfAccounts
@@ -56,10 +61,14 @@ from beancount_hn.exports.movements import (
     client_of,
     invoice_of,
     label_of,
+    counted_line,
     merged_settlements,
     opening_balances,
     piece_of,
+    year_form,
 )
+from beancount_hn.form2035 import Form2035
+from beancount_hn.vehicle import VEHICLE_LINE
 from beancount_hn.identity import read_identity, siren_problem, siret_problem
 from beancount_hn.ledger import LedgerIndex
 
@@ -193,18 +202,30 @@ def entry_ref(txn: data.Transaction, journal: str, number: int) -> str:
     return piece_of(txn) or f"{journal}{txn.date.year}-{number:05d}"
 
 
-def _nature(index: LedgerIndex, settlement: Settlement) -> str:
+#: What the 2035 counts on no line, although an income or expense account paid it: the
+#: practitioner's drawings (108), so that the FEC's classes 6 and 7 are the 2035's lines.
+_EXPLOITANT_NATURES = {
+    lines2035.NON_DEDUCTIBLE: "Non déductible (exploitant)",
+    lines2035.NEUTRAL: "Hors 2035 (exploitant)",
+    lines2035.COVERED_BY_BAREME: "Couvert par le barème kilométrique (exploitant)",
+}
+EXPLOITANT_LABEL = "Compte de l'exploitant"
+NO_PAYMENT = "Sans règlement"
+
+
+def _nature(settlement: Settlement, line: str | None) -> str:
     bucket = settlement.bucket
-    if bucket == NEUTRAL:
-        return "Hors 2035 (neutre)"
     if bucket == UNEXPLAINED:
         return "Non rapproché"
-    line = lines2035.target_line(index, settlement.account, settlement.posting, settlement.amount)
-    if line == lines2035.NON_DEDUCTIBLE:
-        return "Non déductible"
-    if line == lines2035.NEUTRAL or line is None:
+    if bucket not in (INCOME, EXPENSE):
         return "Hors 2035 (neutre)"
-    return f"{'Recette' if bucket == INCOME else 'Dépense'} {line}"
+    return _EXPLOITANT_NATURES.get(line) or f"{'Recette' if bucket == INCOME else 'Dépense'} {line}"
+
+
+def _numbered(numbers: dict[str, AccountNumber], wanted: AccountNumber) -> AccountNumber:
+    """``wanted`` with the label the ledger's own accounts give its number (one label per number)."""
+    label = next((k.label for k in numbers.values() if k.number == wanted.number), wanted.label)
+    return replace(wanted, label=label)
 
 
 def _sides(amount: Decimal) -> tuple[Decimal, Decimal]:
@@ -219,13 +240,15 @@ def _check_cents(amount: Decimal, txn: data.Transaction | None) -> Decimal:
 
 
 def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
-              cashbook: Cashbook | None = None, siren: str | None = None,
+              form: Form2035 | None = None, cashbook: Cashbook | None = None, siren: str | None = None,
               chart: ChartOfAccounts | None = None) -> Fec:
-    """The FEC of ``year``: every treasury movement of the year, attributed by the cash book."""
+    """The FEC of ``year``: every treasury movement of the year, booked as the 2035
+    (``form``, computed from ``cashbook`` when not given) counted it, and the barème
+    kilométrique as a year-end entry."""
     siren = siren or practice_siren(index)
-    cashbook = cashbook or Cashbook.build(entries, index)
+    form = year_form(entries, index, year, form=form, cashbook=cashbook)
     chart = chart or ChartOfAccounts(index)
-    moves = cash_entries(entries, index, cashbook, year)
+    moves = cash_entries(entries, index, form)
     opening = opening_balances(entries, index, year)
     if not moves:
         raise ExportError(f"no treasury movement in {year}: nothing to export (check --year; "
@@ -236,6 +259,7 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
                     if not move.funded_by_equity or index.root_type(account) != "equity")
         used.update(s.account for s in move.settlements)
     numbers = chart.resolve(used)
+    exploitant = _numbered(numbers, AccountNumber("", PERSONAL_FUNDS_NUMBER, EXPLOITANT_LABEL, "exploitant"))
     fec = Fec(year, siren)
     number = 0
     if opening:
@@ -257,12 +281,15 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
                                      credit, day, "À-nouveau", "À-nouveau"))
     for move in moves:
         number += 1
-        fec.lines.extend(_entry_lines(move, number, numbers, index, chart))
+        fec.lines.extend(_entry_lines(move, number, numbers, exploitant, index, chart, form))
+    if form.forfait is not None:
+        fec.lines.extend(_bareme_lines(form, number + 1, numbers, exploitant, chart))
     return fec
 
 
 def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber],
-                 index: LedgerIndex, chart: ChartOfAccounts) -> list[FecLine]:
+                 exploitant: AccountNumber, index: LedgerIndex, chart: ChartOfAccounts,
+                 form: Form2035) -> list[FecLine]:
     txn = move.txn
     ref = entry_ref(txn, move.journal.code, number)
     label = label_of(txn) or "Mouvement de trésorerie"
@@ -274,7 +301,7 @@ def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber]
             continue
         debit, credit = _sides(_check_cents(amount, txn))
         if move.funded_by_equity and index.root_type(account) == "equity":  # the practitioner's own money
-            compte, lib, nature = PERSONAL_FUNDS_NUMBER, "Compte de l'exploitant", "Apport personnel"
+            compte, lib, nature = exploitant.number, exploitant.label, "Apport personnel"
         elif move.funded_by_equity:  # paid or received by a neutral account (lender, deposit…)
             compte, lib, nature = numbers[account].number, numbers[account].label, "Hors trésorerie"
         else:
@@ -282,15 +309,19 @@ def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber]
             nature = "Virement interne" if not move.settlements else "Trésorerie"
         lines.append(replace(base, account=account, compte_num=compte, compte_lib=lib,
                              debit=debit, credit=credit, nature=nature))
-    for settlement, amount in merged_settlements(move.settlements):
+    for settlement, amount in merged_settlements(move.settlements, form):
         n = numbers[settlement.account]
-        if settlement.bucket in (INCOME, EXPENSE) and index.root_type(settlement.account) not in (
-                "income", "expenses"):  # carried over against Equity: booked on its 2035 line's account
-            by_line = chart.for_line("income" if settlement.bucket == INCOME else "expenses",
-                                     lines2035.target_line(index, settlement.account, settlement.posting, amount))
-            if by_line is not None:  # one label per number, as the ledger's own accounts have it
-                label = next((k.label for k in numbers.values() if k.number == by_line.number), by_line.label)
-                n = replace(by_line, label=label)
+        line = None
+        if settlement.bucket in (INCOME, EXPENSE):
+            line = counted_line(form, settlement)
+            if line in _EXPLOITANT_NATURES:
+                if n.number[0] in "67":  # its own number when it has one off the P&L (1081…)
+                    n = exploitant
+            elif index.root_type(settlement.account) not in ("income", "expenses"):
+                # carried over against Equity: booked on its 2035 line's account
+                by_line = chart.for_line("income" if settlement.bucket == INCOME else "expenses", line)
+                if by_line is not None:
+                    n = _numbered(numbers, by_line)
         debit, credit = _sides(-_check_cents(amount, txn))
         target = settlement.target_txn
         invoice = invoice_of(target) if target is not txn else None
@@ -299,9 +330,31 @@ def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber]
             base, account=settlement.account, compte_num=n.number, compte_lib=n.label,
             piece_ref=piece_ref, piece_date=piece_date,
             label=(label_of(target) or label) if target is not None else label,
-            debit=debit, credit=credit, nature=_nature(index, settlement),
+            debit=debit, credit=credit, nature=_nature(settlement, line),
             client=client_of(settlement, txn) if settlement.bucket == INCOME else ""))
     return lines
+
+
+def _bareme_lines(form: Form2035, number: int, numbers: dict[str, AccountNumber],
+                  exploitant: AccountNumber, chart: ChartOfAccounts) -> list[FecLine]:
+    """The barème kilométrique as an entry of 31 December: the car costs (line 23) against
+    the practitioner's account, where the costs it covers were booked when paid."""
+    forfait = form.forfait
+    assert forfait is not None
+    day = datetime.date(form.year, 12, 31)
+    amount = _check_cents(forfait.amount, None)
+    cost = chart.for_line("expenses", VEHICLE_LINE)
+    if cost is None:
+        raise ExportError(f"le barème kilométrique {form.year} n'a pas de compte de charge par défaut "
+                          f"pour la ligne {VEHICLE_LINE} (data/pcg_accounts.csv)")
+    cost = _numbered(numbers, cost)
+    label = (f"Barème kilométrique {form.year} : {forfait.option.horsepower} CV, {forfait.formula}")
+    base = FecLine("OD", "Opérations diverses", number, day, "", "", "", f"BAREME{form.year}", day,
+                   label, ZERO, ZERO, day, NO_PAYMENT, "")
+    return [replace(base, compte_num=cost.number, compte_lib=cost.label, debit=amount,
+                    nature=f"Dépense {VEHICLE_LINE}"),
+            replace(base, compte_num=exploitant.number, compte_lib=exploitant.label, credit=amount,
+                    nature=_EXPLOITANT_NATURES[lines2035.COVERED_BY_BAREME])]
 
 
 def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "tab") -> RenderedFec:

@@ -3,15 +3,17 @@
 Chronological: one row per receipt or expense *paid* in the year, as the
 cash book attributes each treasury movement (``cashbook``): date the money
 moved, piece (invoice number, else ``piece:``/link), tiers (who paid or was
-paid), nature (what it pays for), ledger account, 2035 line
-(``ligne-2035:`` or the default table), mode of payment, journal, and the
-amount in the *Recettes* or *Dépenses* column. Movements that are neither
+paid), nature (what it pays for), ledger account, the 2035 line the 2035
+counted it on (``Form2035.line_of``: ``non-deductible``, ``neutre`` or
+``couvert-bareme`` when none), mode of payment, journal, and the amount in the
+*Recettes* or *Dépenses* column. Movements that are neither
 (transfers, personal drawings, loan capital, fixed assets) are in the FEC,
 not here. A refund shows as a negative amount in its column.
 
 Rendered as CSV for French spreadsheets and as a printable HTML page with the
-totals per 2035 line (the cash part of each line: barème kilométrique,
-dotations and private shares are 2035 adjustments, not payments).
+totals per 2035 line: its rows plus its adjustments without money (barème
+kilométrique, private shares, dotations, disposal results; also a CSV of their
+own) make the 2035's figure, checked to the cent before anything is written.
 """
 
 from __future__ import annotations
@@ -19,19 +21,22 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beancount.core import data
 
 from beancount_hn import lines2035
 from beancount_hn.cashbook import EXPENSE, INCOME, Cashbook
+from beancount_hn.exports import ExportError
 from beancount_hn.exports.movements import (
     cash_entries,
+    counted_line,
     invoice_of,
     label_of,
     merged_settlements,
     piece_of,
+    year_form,
 )
 from beancount_hn.exports.tables import (
     csv_amount,
@@ -43,10 +48,15 @@ from beancount_hn.exports.tables import (
     html_page,
     html_table,
 )
+from beancount_hn.form2035 import BAREME, DISPOSAL, DOTATION, SHARE, Contribution, Form2035
 from beancount_hn.identity import Identity, read_identity
 from beancount_hn.ledger import LedgerIndex
 
 ZERO = Decimal(0)
+
+#: How each kind of adjustment is named for the accountant.
+ADJUSTMENT_KINDS = {BAREME: "barème kilométrique", SHARE: "part privée ou non déductible réintégrée",
+                    DOTATION: "dotation aux amortissements", DISPOSAL: "plus ou moins-value de cession"}
 
 HEADERS = ("Date", "Pièce", "Tiers", "Nature", "Compte", "Ligne 2035", "Mode de règlement",
            "Journal", "Recettes", "Dépenses")
@@ -68,11 +78,25 @@ class JournalRow:
     expense: Decimal  # money out, positive (0 for a receipt row)
 
 
+@dataclass(frozen=True)
+class LineTotal:
+    """One line of the 2035 as the bundle shows it: the livre-journal's rows booked to it,
+    plus its adjustments without money (barème, private shares, dotations, disposals), make
+    the 2035's own figure, to the cent (all in the line's direction: + increases it)."""
+
+    code: str
+    cash: Decimal
+    adjustments: Decimal
+    form: Decimal
+
+
 @dataclass
 class LivreJournal:
     year: int
     rows: list[JournalRow]
     identity: Identity | None = None
+    adjustments: list[Contribution] = field(default_factory=list)  # the 2035's, without money
+    line_totals: list[LineTotal] = field(default_factory=list)
 
     @property
     def total_receipts(self) -> Decimal:
@@ -88,19 +112,46 @@ class LivreJournal:
         for row in self.rows:
             sums[row.line][0] += row.receipt
             sums[row.line][1] += row.expense
-        order = {row.code: i for i, row in enumerate(lines2035.lines())}
-        return {code: (r, e) for code, (r, e) in
-                sorted(sums.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))}
+        return {code: (r, e) for code, (r, e) in sorted(sums.items(), key=lambda kv: _form_order(kv[0]))}
+
+
+def _form_order(code: str) -> tuple[int, str]:
+    order = {row.code: i for i, row in enumerate(lines2035.lines())}
+    return order.get(code, len(order)), code
+
+
+def _line_totals(rows: list[JournalRow], form: Form2035) -> list[LineTotal]:
+    """Per 2035 code: the rows booked to it and its adjustments, checked against the 2035."""
+    codes = lines2035.by_code()
+    cash: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        line = codes.get(row.line)
+        if line is not None:
+            cash[row.line] += (row.receipt - row.expense) if line.sign == "credit" else (row.expense - row.receipt)
+    adjustments: dict[str, Decimal] = defaultdict(Decimal)
+    for contribution in form.adjustments():
+        adjustments[contribution.code] += contribution.amount
+    direct = form.direct()
+    totals = []
+    for code in sorted(set(cash) | set(adjustments) | set(direct), key=_form_order):
+        total = LineTotal(code, cash[code], adjustments[code], direct.get(code, ZERO))
+        if total.cash + total.adjustments != total.form:  # one attribution: never hand over two figures
+            raise ExportError(f"ligne {code} : le livre-journal ({total.cash}) et ses ajustements "
+                              f"({total.adjustments}) ne font pas la 2035 ({total.form}) ; "
+                              "signalez ce grand livre")
+        totals.append(total)
+    return totals
 
 
 def build_livre_journal(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
-                        cashbook: Cashbook | None = None) -> LivreJournal:
-    """The receipts and expenses paid in ``year``, in date order."""
-    cashbook = cashbook or Cashbook.build(entries, index)
+                        form: Form2035 | None = None, cashbook: Cashbook | None = None) -> LivreJournal:
+    """The receipts and expenses paid in ``year``, in date order, each on the line the 2035
+    (``form``, computed from ``cashbook`` when not given) counted it on."""
+    form = year_form(entries, index, year, form=form, cashbook=cashbook)
     rows: list[JournalRow] = []
-    for move in cash_entries(entries, index, cashbook, year):
+    for move in cash_entries(entries, index, form):
         txn = move.txn
-        for settlement, amount in merged_settlements(move.settlements):
+        for settlement, amount in merged_settlements(move.settlements, form):
             if settlement.bucket not in (INCOME, EXPENSE):
                 continue
             target = settlement.target_txn
@@ -112,21 +163,21 @@ def build_livre_journal(entries: Sequence[data.Directive], index: LedgerIndex, y
             nature = txn.narration or ""
             if target is not None and target is not txn:
                 nature = label_of(target) if (target.payee or "").strip() != tiers else (target.narration or "")
-            line = lines2035.target_line(index, settlement.account, settlement.posting, amount) or ""
             receipt = amount if settlement.bucket == INCOME else ZERO
             expense = -amount if settlement.bucket == EXPENSE else ZERO
             rows.append(JournalRow(move.date, piece, tiers, nature.strip(), settlement.account,
-                                   line, move.mode_label, move.journal.code, receipt, expense))
-    return LivreJournal(year, rows, read_identity(index.config))
+                                   counted_line(form, settlement), move.mode_label, move.journal.code,
+                                   receipt, expense))
+    return LivreJournal(year, rows, read_identity(index.config), form.adjustments(), _line_totals(rows, form))
 
 
 def _line_label(code: str) -> str:
-    if not code:
-        return "non rattaché à une ligne"
     if code == lines2035.NON_DEDUCTIBLE:
         return "non déductible (hors 2035)"
     if code == lines2035.NEUTRAL:
         return "neutre (hors 2035)"
+    if code == lines2035.COVERED_BY_BAREME:
+        return "frais de voiture couverts par le barème kilométrique (hors 2035)"
     row = lines2035.by_code().get(code)
     if row is None:
         return code
@@ -145,6 +196,18 @@ def render_csv(book: LivreJournal) -> str:
     return csv_text(rows)
 
 
+ADJUSTMENT_HEADERS = ("Date", "Ligne 2035", "Nature", "Compte", "Détail", "Montant", "Dans le FEC")
+
+
+def render_adjustments_csv(book: LivreJournal) -> str:
+    """The 2035's adjustments without money, one row each (the barème is also an entry of the FEC)."""
+    rows: list[list[str]] = [list(ADJUSTMENT_HEADERS)]
+    for a in book.adjustments:
+        rows.append([csv_date(a.date), a.code, ADJUSTMENT_KINDS[a.kind], a.account, a.description,
+                     csv_amount(a.amount), "oui" if a.kind == BAREME else "non"])
+    return csv_text(rows)
+
+
 def render_html(book: LivreJournal) -> str:
     """A printable page: the journal, then the totals per 2035 line."""
     body = [f"<p>Exercice du 01/01/{book.year} au 31/12/{book.year} — comptabilité de trésorerie "
@@ -156,10 +219,24 @@ def render_html(book: LivreJournal) -> str:
              html_amount(book.total_receipts), html_amount(book.total_expenses)]
     body.append(html_table(HEADERS, rows, {8, 9}, total))
     body.append("<h2>Totaux par ligne de la 2035</h2>\n")
-    summary = [[esc(code or "—"), esc(_line_label(code)), html_amount(r) if r else "",
-                html_amount(e) if e else ""] for code, (r, e) in book.by_line().items()]
-    body.append(html_table(("Ligne", "Libellé", "Recettes", "Dépenses"), summary, {2, 3}))
-    body.append('<p class="note">Part encaissée ou payée de chaque ligne. Le barème kilométrique, '
-                "les dotations aux amortissements et les parts privées réintégrées (CC) sont des "
-                "ajustements de la 2035, sans mouvement de trésorerie.</p>\n")
+    totals = [[esc(t.code), esc(_line_label(t.code)), html_amount(t.cash) if t.cash else "",
+               html_amount(t.adjustments) if t.adjustments else "", html_amount(t.form)]
+              for t in book.line_totals]
+    body.append(html_table(("Ligne", "Libellé", "Livre-journal", "Ajustements sans trésorerie", "2035"),
+                           totals, {2, 3, 4}))
+    outside = [[esc(_line_label(code)), html_amount(r) if r else "", html_amount(e) if e else ""]
+               for code, (r, e) in book.by_line().items() if code not in lines2035.by_code()]
+    if outside:
+        body.append("<h3>Hors 2035</h3>\n")
+        body.append(html_table(("Nature", "Recettes", "Dépenses"), outside, {1, 2}))
+    body.append('<p class="note">Pour chaque ligne, les paiements du livre-journal qui y sont imputés '
+                "plus ses ajustements sans mouvement de trésorerie font le montant de la 2035, au centime. "
+                "Les frais de voiture couverts par le barème kilométrique, la CSG non déductible et ce qui "
+                "est neutre sont payés mais comptés sur aucune ligne : le FEC les passe au compte de "
+                "l'exploitant (108).</p>\n")
+    if book.adjustments:
+        body.append("<h2>Ajustements de la 2035 sans mouvement de trésorerie</h2>\n")
+        body.append(html_table(("Date", "Ligne", "Nature", "Compte", "Détail", "Montant"),
+                               [[html_date(a.date), esc(a.code), esc(ADJUSTMENT_KINDS[a.kind]), esc(a.account),
+                                 esc(a.description), html_amount(a.amount)] for a in book.adjustments], {5}))
     return html_page(f"Livre-journal des recettes et dépenses {book.year}", book.identity, "".join(body))

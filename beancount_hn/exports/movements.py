@@ -35,6 +35,7 @@ from beancount_hn.cashbook import Cashbook, Settlement, funding_accounts
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
+from beancount_hn.form2035 import Form2035, compute_2035
 from beancount_hn.ledger import LedgerIndex
 
 ZERO = Decimal(0)
@@ -180,9 +181,36 @@ def _check_currency(posting: data.Posting, txn: data.Transaction, currency: str)
                           "(book the amount in euros, with the foreign amount as a price)")
 
 
-def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook: Cashbook,
-                 year: int, currency: str = "EUR") -> list[CashEntry]:
-    """Every treasury transaction of ``year`` in ledger (date) order, with its settlements."""
+def year_form(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
+              form: Form2035 | None = None, cashbook: Cashbook | None = None) -> Form2035:
+    """The 2035 of ``year`` whose attribution an export books: ``form`` when given, else
+    computed (from ``cashbook`` when given). One attribution for every file."""
+    if form is None:
+        return compute_2035(entries, index, year, cashbook=cashbook)
+    if form.year != year or form.cashbook is None:
+        raise ValueError(f"the 2035 of {form.year} cannot export {year}")
+    return form
+
+
+def counted_line(form: Form2035, settlement: Settlement) -> str:
+    """What ``form`` counted a settlement of fees or costs as (:meth:`Form2035.line_of`);
+    an error when it counted it on no line: no file books what the 2035 did not."""
+    line = form.line_of(settlement)
+    if line is None:
+        meta = settlement.posting.meta if settlement.posting is not None else None
+        raise ExportError(
+            f"{where(meta if meta and 'filename' in meta else settlement.txn.meta)} : "
+            f"{settlement.account} : ce paiement du {settlement.date.strftime('%d/%m/%Y')} n'est "
+            f"compté sur aucune ligne de la 2035 ({where(settlement.txn.meta)}) ; "
+            f"hn 2035 --year {form.year} dit pourquoi : corrigez le grand livre avant d'exporter")
+    return line
+
+
+def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, form: Form2035,
+                 currency: str = "EUR") -> list[CashEntry]:
+    """Every treasury transaction of ``form``'s year in ledger (date) order, with the
+    settlements of ``form``'s cash book."""
+    year, cashbook = form.year, form.cashbook
     starts = index.treasury_from  # the declared accounts and those below them
     resolver = _Resolver(index)
     by_txn: dict[int, list[Settlement]] = defaultdict(list)
@@ -199,15 +227,15 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, cashbook
             postings = [p for p in entry.postings if p.account in funding]
         else:
             postings = [p for p in entry.postings if is_treasury(p.account, entry.date, starts)]
-        if not postings:
+        if not postings and not funded:
             continue
         for posting in postings:
             _check_currency(posting, entry, currency)
-        main = max(postings, key=lambda p: abs(p.units.number)).account
-        if funded:
+        if funded:  # from personal funds, another account, or an exchange without money
             journal = Journal("OD", JOURNALS["OD"])
-            mode = "fonds-personnels"
+            mode = "fonds-personnels" if postings else "compensation"
         else:
+            main = max(postings, key=lambda p: abs(p.units.number)).account
             journal = resolver.journal(entry, postings, main)
             mode = resolver.mode(entry, postings, main)
         treasury = [(p.account, p.units.number) for p in postings]
@@ -270,11 +298,13 @@ def piece_of(txn: data.Transaction) -> str | None:
     return sorted(txn.links)[0] if txn.links else None
 
 
-def merged_settlements(settlements: list[Settlement]) -> list[tuple[Settlement, Decimal]]:
-    """Settlements of one entry merged by (bucket, account, settled transaction), in order."""
+def merged_settlements(settlements: list[Settlement], form: Form2035) -> list[tuple[Settlement, Decimal]]:
+    """Settlements of one entry merged by (bucket, account, settled transaction, what
+    ``form`` counted them as), in order."""
     merged: dict[tuple, list] = {}
+    line_of = form.line_of
     for settlement in settlements:
-        key = (settlement.bucket, settlement.account, id(settlement.target_txn))
+        key = (settlement.bucket, settlement.account, id(settlement.target_txn), line_of(settlement))
         if key in merged:
             merged[key][1] += settlement.amount
         else:

@@ -80,13 +80,13 @@ def _export(name: str, missing: str, make: Callable[[Any], T]) -> T:
 
 def fec(figures: LedgerFigures, year: int) -> Download:
     rendered = _export("fec", "FEC export", lambda module: module.render_fec(
-        module.build_fec(figures.entries, figures.index, year, cashbook=figures.cashbook)))
+        module.build_fec(figures.entries, figures.index, year, form=figures.form(year))))
     return Download(rendered.filename, f"text/plain; charset={rendered.charset}", rendered.content)
 
 
 def livre_journal(figures: LedgerFigures, year: int) -> Download:
     text = _export("livre_journal", "livre-journal export", lambda module: module.render_csv(
-        module.build_livre_journal(figures.entries, figures.index, year, cashbook=figures.cashbook)))
+        module.build_livre_journal(figures.entries, figures.index, year, form=figures.form(year))))
     return Download(f"livre-journal-{year}.csv", CSV, text.encode("utf-8"))
 
 
