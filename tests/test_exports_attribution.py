@@ -176,7 +176,7 @@ def test_private_shares_and_non_deductible_csg_agree_with_the_2035():
     assert fec["CC"] == ZERO  # the share is an adjustment: not in the FEC
     lines = build_fec(entries, index, 2025, form=form).lines
     natures = {ln.account: (ln.compte_num, ln.nature) for ln in lines}
-    assert natures["Expenses:Cotisations:CSG-non-deductible"] == ("108", "Non déductible (exploitant)")
+    assert natures["Expenses:Cotisations:CSG-non-deductible"] == ("1081", "Non déductible (exploitant)")  # its own number, off the P&L
     assert natures["Expenses:Divers-Perso"] == ("108", "Hors 2035 (exploitant)")
 
 
