@@ -51,6 +51,7 @@ from beancount.core import data
 
 from beancount_hn import lines2035
 from beancount_hn.cashbook import EXPENSE, INCOME, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.csvcells import text_cell
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import AccountNumber, ChartOfAccounts
@@ -222,6 +223,13 @@ def _nature(settlement: Settlement, line: str | None) -> str:
     return _EXPLOITANT_NATURES.get(line) or f"{'Recette' if bucket == INCOME else 'Dépense'} {line}"
 
 
+def _own_drawing_number(number: AccountNumber) -> bool:
+    """Whether an account the 2035 counts on no line keeps its own number rather than ``108``:
+    a sub-account of ``108`` (``1081``), or a number off classes 6/7 written on its ``open``."""
+    return number.number.startswith(PERSONAL_FUNDS_NUMBER) or (
+        number.number[0] not in "67" and not number.source.startswith("default table"))
+
+
 def _numbered(numbers: dict[str, AccountNumber], wanted: AccountNumber) -> AccountNumber:
     """``wanted`` with the label the ledger's own accounts give its number (one label per number)."""
     label = next((k.label for k in numbers.values() if k.number == wanted.number), wanted.label)
@@ -314,9 +322,8 @@ def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber]
         line = None
         if settlement.bucket in (INCOME, EXPENSE):
             line = counted_line(form, settlement)
-            if line in _EXPLOITANT_NATURES:
-                if n.number[0] in "67":  # its own number when it has one off the P&L (1081…)
-                    n = exploitant
+            if line in _EXPLOITANT_NATURES and not _own_drawing_number(n):
+                n = exploitant
             elif index.root_type(settlement.account) not in ("income", "expenses"):
                 # carried over against Equity: booked on its 2035 line's account
                 by_line = chart.for_line("income" if settlement.bucket == INCOME else "expenses", line)
@@ -357,6 +364,15 @@ def _bareme_lines(form: Form2035, number: int, numbers: dict[str, AccountNumber]
                     nature=_EXPLOITANT_NATURES[lines2035.COVERED_BY_BAREME])]
 
 
+#: The FEC's number fields; every other field is text (codes, labels, dates of digits).
+NUMBER_FIELDS = frozenset({"EcritureNum", "Debit", "Credit", "Montantdevise"})
+
+
+def _fec_cell(name: str, value: str) -> str:
+    """A text field never opens with a formula sign (a leading apostrophe, legal in a FEC text field)."""
+    return value if name in NUMBER_FIELDS else text_cell(value)
+
+
 def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "tab") -> RenderedFec:
     """The file's bytes: header, one record per line, CR LF, ``charset``.
 
@@ -372,7 +388,7 @@ def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "ta
         raise ExportError(f"{exc}; use iso-8859-15 (default) or utf-8") from exc
     records = [sep.join(FIELDS)]
     for row in fec.rows():
-        records.append(sep.join(translit.field(value, sep) for value in row))
+        records.append(sep.join(_fec_cell(name, translit.field(value, sep)) for name, value in zip(FIELDS, row)))
     text = "\r\n".join(records) + "\r\n"
     content = text.encode(translit.charset)
     warnings = translit.summary()
