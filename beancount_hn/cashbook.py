@@ -773,6 +773,18 @@ class _Builder:
         return ("liabilities" in sides and "income" in pnl_roots) or (not pnl_roots and len(sides) == 2)
 
     def _no_treasury(self, txn, sources, creating, kind, paid) -> None:
+        if creating and paid and not kind.pnl:
+            # A receivable set against a payable the ledger does not owe yet (the supplier's
+            # bill comes later), or the reverse: what exceeds settles nothing, as money would not.
+            sides = {self.root[account] for account in paid}
+            excess = [c for c in creating if self.root[c[0]] not in sides]
+            if excess:
+                for account, remainder, _ in excess:
+                    self.problems.append((txn, account, -remainder))
+                    sources[self._bucket(UNEXPLAINED, account)] = -remainder
+                if self.recording:
+                    self._record(txn, next(iter(paid)), sources, True)
+                return
         if not creating:
             # Items paid from outside the treasury (a supplier bill paid by the lender):
             # paid on this date, from the first other account. Fees that net to zero are

@@ -7,7 +7,8 @@ import pytest
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import ChartOfAccounts, default_rules
 from beancount_hn.exports.movements import parse_mode
-from beancount_hn.exports.pseudonymise import Pseudonymiser, is_organisation
+from beancount_hn.exports.counterparties import is_known_organisation
+from beancount_hn.exports.pseudonymise import AMBIGUOUS, Pseudonymiser
 from beancount_hn.lines2035 import mappable_codes
 from tests.conftest import line_of
 from tests.exports_ledger import SMALL, load_small
@@ -99,12 +100,13 @@ def test_payment_modes(written, mode):
 
 
 @pytest.mark.parametrize("payee, organisation", [
-    ("CPAM du Rhône", True), ("Harmonie Mutuelle", True), ("Cabinet Kiné SCM", True),
-    ("Pilates Studio SARL", True), ("Lot FSE", True), ("Almerys", True),
+    ("CPAM du Rhône", True), ("Harmonie Mutuelle", True), ("Almerys", True),
+    # Known by exact name only: a legal form or an organisation's word does not make one.
+    ("Cabinet Kiné SCM", False), ("Pilates Studio SARL", False), ("Lot FSE", False), ("Harmonie Durand", False),
     ("Mme Hélène Dupont", False), ("Jean-Pierre Martin", False),
 ])
-def test_organisations_are_not_patients(payee, organisation):
-    assert is_organisation(payee) is organisation
+def test_known_organisations(payee, organisation):
+    assert is_known_organisation(payee) is organisation
 
 
 def test_patients_are_numbered_in_order_of_appearance_and_companies_kept():
@@ -132,8 +134,8 @@ def test_patients_are_numbered_in_order_of_appearance_and_companies_kept():
 
 
 def test_shared_surname_is_masked_without_pointing_at_one_patient():
-    pseudonymiser = Pseudonymiser({"Mme Anne Martin": "Patient 0001", "M. Louis Martin": "Patient 0002"})
-    assert pseudonymiser.text("Famille Martin") == "Famille [patient]"
+    pseudonymiser = Pseudonymiser.for_names({"Mme Anne Martin": "Patient 0001", "M. Louis Martin": "Patient 0002"})
+    assert pseudonymiser.text("Famille Martin") == f"Famille {AMBIGUOUS}"
     assert pseudonymiser.text("Anne Martin") == "Patient 0001"
 
 

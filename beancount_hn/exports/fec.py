@@ -223,6 +223,40 @@ def _nature(settlement: Settlement, line: str | None) -> str:
     return _EXPLOITANT_NATURES.get(line) or f"{'Recette' if bucket == INCOME else 'Dépense'} {line}"
 
 
+def _check_classes(moves: list[CashEntry], numbers: dict[str, AccountNumber], index: LedgerIndex,
+                   form: Form2035) -> None:
+    """Classes 6 and 7 hold what the 2035 counts, and only that: an account counted on a line
+    has a number of class 6 or 7, and no other account has one (a ``compte:`` written on its
+    ``open`` decides; a wrong one would move a line's amount off the 2035, or onto it)."""
+    counted: set[str] = set()
+    others: set[str] = {account for move in moves for account, _ in move.treasury}
+    for move in moves:
+        for settlement in move.settlements:
+            if settlement.bucket in (INCOME, EXPENSE):
+                if form.line_of(settlement) not in _EXPLOITANT_NATURES and index.root_type(
+                        settlement.account) in ("income", "expenses"):  # others: on their line's number
+                    counted.add(settlement.account)
+            elif settlement.bucket not in (INCOME, EXPENSE):
+                others.add(settlement.account)
+    problems = []
+    for account in sorted(counted | others):
+        number = numbers.get(account)
+        if number is None:  # personal funds: booked on 108
+            continue
+        on_pnl = number.number[0] in "67"
+        if on_pnl != (account in counted) and (account in counted or index.root_type(account) != "equity"):
+            opened = index.opens.get(account)
+            problems.append(
+                f"{where(opened.meta if opened else None)} : {account} : le numéro de compte "
+                f"{number.number} ({number.source}) " + (
+                    "n'est pas de la classe 6 ou 7, alors que la 2035 compte ce compte sur une ligne"
+                    if account in counted else
+                    "est de la classe 6 ou 7, alors que la 2035 ne compte ce compte sur aucune ligne")
+                + " : corrigez compte: sur son open")
+    if problems:
+        raise ExportError("numéros de compte incompatibles avec la 2035 :\n  " + "\n  ".join(problems))
+
+
 def _own_drawing_number(number: AccountNumber) -> bool:
     """Whether an account the 2035 counts on no line keeps its own number rather than ``108``:
     a sub-account of ``108`` (``1081``), or a number off classes 6/7 written on its ``open``."""
@@ -267,6 +301,7 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
                     if not move.funded_by_equity or index.root_type(account) != "equity")
         used.update(s.account for s in move.settlements)
     numbers = chart.resolve(used)
+    _check_classes(moves, numbers, index, form)
     exploitant = _numbered(numbers, AccountNumber("", PERSONAL_FUNDS_NUMBER, EXPLOITANT_LABEL, "exploitant"))
     fec = Fec(year, siren)
     number = 0

@@ -37,6 +37,7 @@ from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.form2035 import Form2035, compute_2035
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.roles import ITEM, roles_of
 
 ZERO = Decimal(0)
 MODE_KEY = "mode-reglement"
@@ -132,6 +133,13 @@ class _Resolver:
         return mode
 
     def mode(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> str:
+        written = self.written_mode(txn, postings, main)
+        if written is not None:
+            return written
+        return "especes" if _CASH_BOX.search(main) else "virement"
+
+    def written_mode(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> str | None:
+        """The mode the ledger states (metadata, a bank label word, the account's open), else None."""
         for posting in postings:
             if posting.meta and MODE_KEY in posting.meta:
                 return self._checked_mode(posting.meta[MODE_KEY], posting.meta)
@@ -145,7 +153,7 @@ class _Resolver:
         if written is not None:
             opened = self.index.opens.get(main)
             return self._checked_mode(written, opened.meta if opened else None)
-        return "especes" if _CASH_BOX.search(main) else "virement"
+        return None
 
     def journal(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> Journal:
         code = None
@@ -165,6 +173,15 @@ class _Resolver:
                               "(e.g. BQ, CA, BQ2)")
         label = self.index.open_meta(main, JOURNAL_LABEL_KEY) or JOURNALS.get(code) or main
         return Journal(code, str(label))
+
+
+def payment_mode(index: LedgerIndex, txn: data.Transaction, treasury_account: str) -> str | None:
+    """The mode of payment (a key of MODES) of ``txn`` moving money on ``treasury_account`` as
+    the ledger states it (the module docstring), espèces for a cash box; None where the FEC
+    would assume virement. A note d'honoraires prints it."""
+    postings = [p for p in txn.postings if p.account == treasury_account]
+    written = _Resolver(index).written_mode(txn, postings, treasury_account)
+    return written or ("especes" if _CASH_BOX.search(treasury_account) else None)
 
 
 def is_treasury(account: str, on: datetime.date, starts: dict[str, datetime.date]) -> bool:
@@ -224,7 +241,7 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, form: Fo
         funded = any(s.funded_by_equity for s in settlements)
         if funded:  # paid from outside the treasury, by the accounts the cash book read as such
             funding = funding_accounts(index, {p.account for p in entry.postings})
-            postings = [p for p in entry.postings if p.account in funding]
+            postings = [p for p in entry.postings if p.account in funding] or _other_accounts(index, entry)
         else:
             postings = [p for p in entry.postings if is_treasury(p.account, entry.date, starts)]
         if not postings and not funded:
@@ -233,7 +250,13 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, form: Fo
             _check_currency(posting, entry, currency)
         if funded:  # from personal funds, another account, or an exchange without money
             journal = Journal("OD", JOURNALS["OD"])
-            mode = "fonds-personnels" if postings else "compensation"
+            if not postings:
+                mode = "compensation"
+            elif any(index.root_type(p.account) == "equity" for p in postings):
+                mode = "fonds-personnels"
+            else:  # a lender, a deposit, a cheque account: as its label or account says
+                main = max(postings, key=lambda p: abs(p.units.number)).account
+                mode = resolver.mode(entry, postings, main)
         else:
             main = max(postings, key=lambda p: abs(p.units.number)).account
             journal = resolver.journal(entry, postings, main)
@@ -246,6 +269,15 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, form: Fo
                               f"cash book attributes ({settled}); please report this ledger")
         result.append(CashEntry(entry, journal, mode, treasury, settlements, funded))
     return result
+
+
+def _other_accounts(index: LedgerIndex, txn: data.Transaction) -> list[data.Posting]:
+    """The postings that paid a receivable or payable outside the treasury (a lender paying
+    the supplier's bill, a cheque received on a ``neutre`` account): neither income nor
+    expenses nor receivables and payables. None in an exchange without money."""
+    roles = roles_of(index)
+    return [p for p in txn.postings
+            if index.root_type(p.account) not in ("income", "expenses") and roles.role(p.account) != ITEM]
 
 
 def opening_balances(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
