@@ -1,9 +1,19 @@
-"""``hn extract FILE... --account ACCOUNT [--existing LEDGER] [--preset NAME]``.
+"""``hn extract FILE... [--account ACCOUNT] [--existing LEDGER] [--preset NAME]``.
 
-For users without an ``import.py``: each FILE is recognised (OFX, camt.05x, a
-CSV preset by its header, the practice software's invoice journal), extracted
-with the same importers beangulp and Fava use, and printed as Beancount
-entries; with ``--existing`` what the ledger already holds is left out.
+For users without an ``import.py``: each FILE is recognised by its content
+(OFX, camt.05x, CFONB 120, QIF, a CSV preset by its header, the practice
+software's invoice journal), extracted with the same importers beangulp and
+Fava use, and printed as Beancount entries; with ``--existing`` what the
+ledger already holds is left out.
+
+Which Beancount account a statement goes to: ``--account``, checked against
+the account number ``--account-id`` or the ``compte:``/``iban:`` of its
+``open``. A file holding several accounts (CFONB, several OFX/camt statements,
+a CSV with an account column) is never merged into one: ``--account-id``
+picks one; without it, each account of the file goes to the ledger account
+whose ``open`` declares its number (``--existing``); otherwise the command
+refuses and lists the accounts found.
+
 Journals are read first, so a CPAM transfer in a statement of the same run can
 settle the FSE of the journal. Any unreadable file stops everything with one
 line ``file:line: message`` and nothing is printed or written (all or nothing).
@@ -13,20 +23,44 @@ from __future__ import annotations
 
 import inspect
 import io
+from dataclasses import dataclass
 
 import click
+from beancount.core import account as account_lib
 from beancount.core import data
 from beancount.parser import printer
 
 from beancount_hn import atomic
+from beancount_hn.importers.base import HnImporter, WrongAccountError, same_account
 from beancount_hn.importers.categorize import Categorizer, RuleError, load_rules
-from beancount_hn.importers.detect import CSV_JOURNAL, detect, importer_for
+from beancount_hn.importers.detect import CSV_JOURNAL, Detected, detect, importer_for
 from beancount_hn.importers.layouts import LayoutError, load_layout_file, preset, presets
 from beancount_hn.importers.textfile import ImportFileError
 from beancount_hn.loading import LoadedLedger, load_ledger
 
 #: ``open`` metadata holding an account's number or IBAN, checked against the file's.
 ACCOUNT_ID_KEYS = ("iban", "compte")
+
+#: The account an importer is built with only to list the accounts of a file.
+_PROBE_ACCOUNT = "Assets:Releve"
+
+
+@dataclass(frozen=True)
+class DeclaredId:
+    """An account number or IBAN declared on an ``open`` of the ledger."""
+
+    account: str
+    number: str
+    source: str  # "compte: sur main.beancount:12"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one account of a file is imported: the ledger account and the number it checks."""
+
+    account: str | None
+    number: str | None
+    source: str = ""
 
 
 def _layouts(name: str | None) -> dict | None:
@@ -37,74 +71,130 @@ def _layouts(name: str | None) -> dict | None:
     return {name: preset(name)}
 
 
-def _account_id(ledger: LoadedLedger | None, account: str | None,
-                given: str | None) -> tuple[str | None, str]:
-    """The expected account number/IBAN and where it comes from."""
-    if given or ledger is None or account is None:
-        return given, "--account-id"
-    entry = ledger.index.opens.get(account)
-    for key in ACCOUNT_ID_KEYS:
-        value = ledger.index.open_meta(account, key)
-        if value:
-            meta = entry.meta if entry is not None else {}
-            return str(value), f"{key}: on {meta.get('filename')}:{meta.get('lineno')}"
-    return None, ""
+def declared_ids(ledger: LoadedLedger | None) -> list[DeclaredId]:
+    """The ``iban:``/``compte:`` numbers declared on the ledger's ``open`` directives."""
+    if ledger is None:
+        return []
+    found = []
+    for account, entry in sorted(ledger.index.opens.items()):
+        for key in ACCOUNT_ID_KEYS:
+            value = (entry.meta or {}).get(key)
+            if value:
+                where = f"{entry.meta.get('filename')}:{entry.meta.get('lineno')}"
+                found.append(DeclaredId(account, str(value), f"{key}: sur {where}"))
+    return found
+
+
+def targets(item: Detected, account: str | None, account_id: str | None,
+            declared: list[DeclaredId]) -> list[Target]:
+    """The (account, number) pairs to import ``item`` into, one per account of the file.
+
+    Raises:
+      ImportFileError: no account given and none found for the file's numbers,
+        or a number of the file that fits no declared account or several.
+    """
+    if account_id:
+        if account is None:
+            owners = sorted({d.account for d in declared if same_account(account_id, d.number)})
+            if len(owners) != 1:
+                raise ImportFileError(item.path, "--account-id sans --account : donnez le compte "
+                                                 "Beancount du relevé, p. ex. --account "
+                                                 "Assets:Banque:Courant")
+            account = owners[0]
+        return [Target(account, account_id, "--account-id")]
+    if account is not None:
+        own = next((d for d in declared if d.account == account), None)
+        return [Target(account, own.number if own else None, own.source if own else "")]
+    probe = importer_for(item, _PROBE_ACCOUNT)
+    found = probe.account_ids(item.path) if isinstance(probe, HnImporter) else []
+    if not found or not declared:
+        numbers = f" (comptes du fichier : {', '.join(dict.fromkeys(found))})" if found else ""
+        raise ImportFileError(item.path, "un relevé bancaire demande --account, p. ex. --account "
+                                         f"Assets:Banque:Courant{numbers}")
+    chosen: list[Target] = []
+    problems: list[str] = []
+    for number in dict.fromkeys(found):
+        owners = sorted({d.account for d in declared if same_account(number, d.number)})
+        if len(owners) == 1:
+            owner = next(d for d in declared if d.account == owners[0])
+            chosen.append(Target(owner.account, number, owner.source))
+        else:
+            where = f"déclaré sur {' et '.join(owners)}" if owners else "déclaré sur aucun open"
+            problems.append(f"{number} {where}")
+    if problems:
+        raise ImportFileError(
+            item.path, f"relevé des comptes {', '.join(dict.fromkeys(found))} : "
+                       f"{'; '.join(problems)} ; donnez --account (et --account-id si le fichier a "
+                       "plusieurs comptes), ou déclarez le numéro sur l'open de chaque compte "
+                       "(compte: ou iban:) et passez le grand livre avec --existing")
+    return chosen
 
 
 def run_extract(files: tuple[str, ...], account: str | None, ledger: LoadedLedger | None,
-                layouts: dict | None, categorizer: Categorizer, account_id: str | None,
-                id_source: str) -> tuple[str, list[str]]:
-    """Extract every file; return the Beancount text and one summary line per file."""
+                layouts: dict | None, categorizer: Categorizer,
+                account_id: str | None) -> tuple[str, list[str]]:
+    """Extract every file; return the Beancount text and one summary line per import."""
     existing: list[data.Directive] = list(ledger.entries) if ledger else []
+    declared = declared_ids(ledger)
     detected = [detect(path, layouts) for path in files]
     detected.sort(key=lambda d: d.kind != CSV_JOURNAL)  # invoices before the transfers settling them
     out = io.StringIO()
     out.write(";; -*- mode: beancount -*-\n")
     summary: list[str] = []
     for item in detected:
-        importer = importer_for(item, account, account_id=account_id, categorizer=categorizer)
-        try:
-            entries = importer.extract(item.path, existing)
-        except ImportFileError as exc:
-            if account_id and "statement of account" in exc.message:
-                raise ImportFileError(exc.path, f"{exc.message} ({id_source})", exc.line) from exc
-            raise
-        importer.sort(entries)
-        for entry in entries:
-            data.sanity_check_types(entry)
-        importer.deduplicate(entries, existing)
-        new = [e for e in entries if not (e.meta and e.meta.pop("__duplicate__", None))]
-        existing.extend(new)
-        target = importer.account(item.path) if item.needs_account else "factures"
-        line = (f"{item.path} ({item.label} -> {target}): {len(new)} new, "
-                f"{len(entries) - len(new)} already in the ledger")
-        summary.append(line)
-        out.write(f"\n;; {line}\n")
-        for entry in new:
-            out.write("\n" + printer.format_entry(entry))
+        jobs = [Target(None, None)] if item.kind == CSV_JOURNAL \
+            else targets(item, account, account_id, declared)
+        for job in jobs:
+            importer = importer_for(item, job.account, account_id=job.number,
+                                    categorizer=categorizer)
+            try:
+                entries = importer.extract(item.path, existing)
+            except WrongAccountError as exc:
+                source = f" ({job.source})" if job.source else ""
+                raise ImportFileError(exc.path, f"{exc.message}{source}", exc.line) from exc
+            importer.sort(entries)
+            for entry in entries:
+                data.sanity_check_types(entry)
+            importer.deduplicate(entries, existing)
+            new = [e for e in entries if not (e.meta and e.meta.pop("__duplicate__", None))]
+            existing.extend(new)
+            target = job.account or "factures"
+            line = (f"{item.path} ({item.label} -> {target}) : {len(new)} nouvelle(s), "
+                    f"{len(entries) - len(new)} déjà dans le grand livre")
+            summary.append(line)
+            out.write(f"\n;; {line}\n")
+            for entry in new:
+                out.write("\n" + printer.format_entry(entry))
     return out.getvalue(), summary
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--account", "-a", metavar="ACCOUNT",
-              help="Treasury account of the bank statements, e.g. Assets:Banque:Courant.")
-@click.option("--existing", "-e", metavar="LEDGER", type=click.Path(dir_okay=False),
-              help="Ledger whose entries are not extracted again (and whose open invoices "
-                   "CPAM/mutuelle transfers settle).")
-@click.option("--preset", "-p", metavar="NAME|FILE.toml",
-              help="CSV layout to use instead of recognising it: a preset name or a TOML file.")
-@click.option("--rules", "-r", metavar="FILE.toml", type=click.Path(dir_okay=False),
-              help="Categorisation rules ([[rule]] and [[settlement]] tables).")
-@click.option("--account-id", metavar="NUMBER|IBAN",
-              help="Refuse a file of another account (default: iban:/compte: on the account's open).")
-@click.option("--output", "-o", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the entries to FILE (atomically) instead of standard output.")
+@click.option("--account", "-a", metavar="COMPTE",
+              help="Compte de trésorerie des relevés, p. ex. Assets:Banque:Courant.")
+@click.option("--existing", "-e", metavar="GRAND-LIVRE", type=click.Path(dir_okay=False),
+              help="Grand livre dont les écritures ne sont pas extraites à nouveau (et dont les "
+                   "factures ouvertes sont soldées par les virements CPAM/mutuelles).")
+@click.option("--preset", "-p", metavar="NOM|FICHIER.toml",
+              help="Mise en page CSV à utiliser au lieu de la reconnaître : une présélection ou "
+                   "un fichier TOML.")
+@click.option("--rules", "-r", metavar="FICHIER.toml", type=click.Path(dir_okay=False),
+              help="Règles de catégorisation (tables [[rule]] et [[settlement]]).")
+@click.option("--account-id", metavar="NUMÉRO|IBAN",
+              help="Compte du fichier à importer ; un fichier d'un autre compte est refusé "
+                   "(par défaut : iban:/compte: sur l'open du compte).")
+@click.option("--output", "-o", metavar="FICHIER", type=click.Path(dir_okay=False),
+              help="Écrire les écritures dans FICHIER (de façon atomique) plutôt que sur la "
+                   "sortie standard.")
 def extract(files: tuple[str, ...], account: str | None, existing: str | None, preset: str | None,
             rules: str | None, account_id: str | None, output: str | None) -> None:
-    """Extract Beancount entries from bank statements (CSV, OFX, camt.053/054) and from
-    the practice software's invoice journal; with --existing, leave out what LEDGER holds.
+    """Extraire des écritures Beancount des relevés bancaires (CSV, OFX, camt.053/054,
+    CFONB 120, QIF) et du journal des factures du logiciel métier ; avec --existing, sans
+    ce que le GRAND-LIVRE contient déjà.
     """
+    if account is not None and not account_lib.is_valid(account):
+        raise click.ClickException(f"--account {account!r} n'est pas un nom de compte Beancount "
+                                   "(p. ex. Assets:Banque:Courant)")
     try:
         layouts = _layouts(preset)
         categorizer = load_rules(rules) if rules else Categorizer()
@@ -112,28 +202,31 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
         raise click.ClickException(str(exc)) from exc
     ledger = load_ledger(existing, show_errors=False) if existing else None
     if ledger is not None and ledger.errors:
-        click.echo(f"{existing}: {len(ledger.errors)} error(s) in the ledger (see bean-check); "
-                   "deduplicating against it anyway", err=True)
-    expected_id, id_source = _account_id(ledger, account, account_id)
+        click.echo(f"{existing} : {len(ledger.errors)} erreur(s) dans le grand livre (voir "
+                   "bean-check) ; dédoublonnage fait quand même", err=True)
+    if ledger is not None and account is not None and account not in ledger.index.opens:
+        click.echo(f"{existing} : {account} n'est ouvert par aucun open du grand livre",
+                   err=True)
     try:
-        text, summary = run_extract(files, account, ledger, layouts, categorizer, expected_id,
-                                    id_source)
+        text, summary = run_extract(files, account, ledger, layouts, categorizer, account_id)
     except (ImportFileError, LayoutError, RuleError) as exc:
         raise click.ClickException(str(exc)) from exc
     except Exception as exc:  # a bug or an input nobody foresaw: still one line, no traceback
-        raise click.ClickException(f"{', '.join(files)}: cannot import: "
-                                   f"{type(exc).__name__}: {exc}") from exc
+        raise click.ClickException(f"{', '.join(files)} : import impossible : "
+                                   f"{type(exc).__name__} : {exc}") from exc
     if output:
         try:
             atomic.write_text(output, text, "utf-8", prefix=".hn-extract-")
         except OSError as exc:
-            raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from exc
+            raise click.ClickException(f"{output} : écriture impossible : "
+                                       f"{exc.strerror or exc}") from exc
     else:
         click.echo(text, nl=False)
     for line in summary:
         click.echo(line, err=True)
 
 
-extract.help = inspect.cleandoc(extract.help or "") + "\n\nBuilt-in presets: " + ", ".join(sorted(presets())) + "."
+extract.help = inspect.cleandoc(extract.help or "") + "\n\nPrésélections CSV : " \
+    + ", ".join(sorted(presets())) + "."
 
 __all__ = ["extract", "run_extract"]

@@ -3,15 +3,19 @@
 ::
 
     from beancount_hn.importers.bank_csv import BankCSVImporter
-    CONFIG = [BankCSVImporter("Assets:Banque:Courant", "banque-traditionnelle",
+    CONFIG = [BankCSVImporter("Assets:Banque:Courant", "credit-agricole",
                               account_id="12345678901")]
 
-The layout is a preset name (``presets.toml``), a :class:`Layout`, or a
-``Layout.from_dict(...)`` written in a few lines. ``identify()`` looks for the
-layout's header row in the first lines of a ``.csv``/``.txt`` file (and, when
-``account_id`` is set, for the same account number); ``extract()`` gives one
-transaction per row, categorised, with ``import-id:``, plus a ``balance``
+The layout is a preset name (``presets.toml``: one per bank), a :class:`Layout`,
+or a ``Layout.from_dict(...)`` written in a few lines. ``identify()`` looks for
+the layout's header row in the first lines of a ``.csv``/``.txt`` file (and,
+when ``account_id`` is set, for the same account number); ``extract()`` gives
+one transaction per row, categorised, with ``import-id:``, plus a ``balance``
 assertion from a « Solde au … » line or from the running-balance column.
+
+A file holding several accounts (BoursoBank's ``accountNum``, Qonto's « IBAN du
+compte », N26's spaces) is imported one account at a time: ``account_ids()``
+lists them and ``account_id`` picks one (:meth:`HnImporter.chosen_ids`).
 
 ``beangulp.importers.csvbase`` is not used: its fixed ``skiplines`` cannot
 find a header after a variable preamble, and its errors carry no line.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -28,7 +33,8 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_hn.importers.amounts import AmountError, parse_amount, parse_date
-from beancount_hn.importers.base import HnImporter, file_head, head_text, read_layout_table
+from beancount_hn.importers.base import (HnImporter, file_head, head_text, one_balance_per_day,
+                                         read_layout_table, same_account)
 from beancount_hn.importers.dedup import IdMaker
 from beancount_hn.importers.layouts import BANK, Layout, LayoutError, preset, presets
 from beancount_hn.importers.table import Header, Row, Table, find_header
@@ -36,16 +42,26 @@ from beancount_hn.importers.textfile import ImportFileError
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 
+#: Where bank fees charged on top of an operation (Revolut's ``Fee``) go by default.
+FEE_ACCOUNT = "Expenses:Frais-Bancaires"
+
+#: A total or balance row of the table: not an operation.
+_SUMMARY = re.compile(r"^\W*(?:sous[- ]?)?tota(?:l|ux)\b|^\W*solde\b|^\W*nombre d|^\W*montant total",
+                      re.IGNORECASE)
+
 
 class BankCSVImporter(HnImporter):
     """A bank statement in CSV, for one account and one layout."""
 
-    def __init__(self, account: str, layout: Layout | str, **options) -> None:
+    def __init__(self, account: str, layout: Layout | str, *, fee_account: str = FEE_ACCOUNT,
+                 **options) -> None:
         layout = preset(layout) if isinstance(layout, str) else layout
         if layout.kind != BANK:
-            raise LayoutError(f"layout {layout.name!r} is a {layout.kind} layout, not a bank one")
+            raise LayoutError(f"la présélection {layout.name!r} décrit un journal de factures, "
+                              "pas un relevé bancaire")
         super().__init__(account, currency=layout.currency, **options)
         self.layout = layout
+        self.fee_account = fee_account
         self.scheme = f"csv-{layout.name}"
 
     @property
@@ -62,40 +78,57 @@ class BankCSVImporter(HnImporter):
         headers = find_header(text, [self.layout])
         if not headers:
             return False
-        if self._better_preset(text, headers[0].score):
+        header = headers[0]
+        if self._better_preset(text, header):
             return False
-        return self.is_own_account(self._account_number(text, headers[0]))
+        try:
+            ids = self._ids(Table(filepath, text, header), sub_accounts=False)
+        except ImportFileError:  # the sample ends inside a row: judge what was read
+            ids = []
+        return not ids or any(self.is_own_account(i) for i in ids)
 
-    def _better_preset(self, text: str, score: int) -> bool:
-        """True when another preset fits the header better (a preset's header may be
-        a subset of another's: « Date;Libellé;Débit;Crédit » vs the same plus « Solde »)."""
+    def _better_preset(self, text: str, header: Header) -> bool:
+        """True when another preset names more of the header's columns (a preset's header
+        may be a subset of another's: « Date;Libellé;Débit;Crédit » and the same plus
+        « Solde »), or as many from a real header row where this one has none. On an equal
+        count both identify the file: the one configured in ``import.py`` is the user's
+        choice (``hn extract`` prefers the named bank)."""
         table = presets()
         if table.get(self.layout.name) != self.layout:
             return False  # the user's own layout: their choice
         others = [l for n, l in table.items() if n != self.layout.name and l.kind == BANK]
-        return any(h.score > score for h in find_header(text, others))
+        mine = (len(header.roles), not header.layout.positions)
+        return any((len(h.roles), not h.layout.positions) > mine for h in find_header(text, others))
 
     def filename(self, filepath: str) -> str | None:
         return f"{self.layout.name}.{os.path.basename(filepath)}"
+
+    def account_ids(self, filepath: str) -> list[str]:
+        """The account numbers (and spaces) the file states, in order of first appearance."""
+        return self._ids(self.read_table(filepath))
 
     # -- reading ---------------------------------------------------------------------
 
     def read_table(self, filepath: str) -> Table:
         """The file's table, or an error naming the file (and line)."""
-        text, table = read_layout_table(filepath, self.layout)
-        number = self._account_number(text, table.header, table)
-        self.check_account(filepath, number)
-        return table
+        return read_layout_table(filepath, self.layout)[1]
 
     def read_entries(self, filepath: str) -> list[data.Directive]:
-        """Transactions and balance of the file, not yet categorised."""
+        """Transactions and balances of the file, not yet categorised."""
         table = self.read_table(filepath)
         header = table.header
+        accounts, spaces = self._accounts_and_spaces(table)
+        if len(spaces) < 2:
+            spaces = []
+        chosen = self.chosen_ids(filepath, accounts + spaces, header.line)
+        keep = self._row_filter(header, spaces, chosen)
         ids = IdMaker(self.scheme, self.importer_account)
         entries: list[data.Directive] = []
-        running: list[tuple[Row, datetime.date, Amount]] = []
+        running: list[tuple[int, datetime.date, Amount]] = []  # the first and the last
         balances: list[data.Balance] = []
-        for row in table.rows:
+        for row in table.rows():
+            if not keep(row):
+                continue
             parsed = self._row(filepath, header, row, ids)
             if parsed is None:
                 continue
@@ -105,11 +138,8 @@ class BankCSVImporter(HnImporter):
             txn, balance = parsed
             entries.append(txn)
             if balance is not None:
-                running.append((row, txn.date, balance))
-        for line, text in table.preamble:
-            balance = self._balance_line(filepath, line, text)
-            if balance is not None:
-                balances.append(balance)
+                running[1 if running else 0:] = [(row.line, txn.date, balance)]
+        balances.extend(self._preamble_balances(filepath, table.preamble))
         for line, text in table.trailer:
             balance = self._balance_line(filepath, line, text)
             if balance is not None:
@@ -119,31 +149,31 @@ class BankCSVImporter(HnImporter):
         if running:
             balances.append(self._last_running(filepath, running))
         if not entries and not balances:
-            raise ImportFileError(filepath, f"no operation under the header (line {header.line}): "
-                                            "the export is empty or truncated")
+            raise ImportFileError(filepath, f"aucune opération sous l'en-tête (ligne {header.line}) : "
+                                            "l'export est vide ou tronqué")
         entries.sort(key=lambda e: e.date)
-        return entries + balances
+        return entries + one_balance_per_day(filepath, balances)
 
     def _row(self, path: str, header: Header, row: Row, ids: IdMaker):
         layout = self.layout
+        if layout.skip_status is not None and layout.skip_status.search(row.get(header, "status")):
+            return None  # pending, declined…: not on the account, whatever its dates say
         date_text = row.get(header, "date")
-        if not date_text:
-            balance_line = self._balance_line(path, row.line, row.text)
+        if not date_text or _SUMMARY.match(date_text):
+            balance_line = self._balance_line(path, row.line, row.text(header))
             if balance_line is not None:
                 return balance_line
-            if not any(row.get(header, r) for r in ("amount", "debit", "credit")):
-                return None  # a separator or a comment line inside the table
-            first = row.cells[0].strip().lower() if row.cells else ""
-            if first.startswith(("total", "solde", "sous-total")):
-                return None
-            raise ImportFileError(path, "operation without a date", row.line)
-        if layout.skip_status is not None and layout.skip_status.search(row.get(header, "status")):
-            return None
+            first = next((c.strip() for c in row.cells if c.strip()), "")
+            if _SUMMARY.match(first) or not any(row.get(header, r) for r in ("amount", "debit", "credit")):
+                return None  # a total, or a separator or comment line inside the table
+            raise ImportFileError(path, "opération sans date", row.line)
         try:
             date = parse_date(date_text, layout.date_formats)
             number = self._amount(header, row)
+            fee = self._fee(header, row)
             running = row.get(header, "balance")
-            balance_number = parse_amount(running, layout.decimal) if running else None
+            balance_number = (parse_amount(running, layout.balance_decimal or layout.decimal)
+                              if running else None)
         except AmountError as exc:
             raise ImportFileError(path, str(exc), row.line) from exc
         currency = row.get(header, "currency") or self.currency
@@ -151,9 +181,13 @@ class BankCSVImporter(HnImporter):
                                                     row.get(header, "memo")))).split())
         payee = " ".join(row.get(header, "payee").split()) or None
         bank_id = row.get(header, "id")
-        import_id = f"{self.scheme}:{bank_id}" if bank_id else ids(date, number, f"{payee} {narration}")
+        total = number - fee
+        import_id = f"{self.scheme}:{bank_id}" if bank_id else ids(date, total, f"{payee} {narration}")
         meta = data.new_metadata(path, row.line)
-        txn = self.transaction(meta, date, Amount(number, currency), payee, narration, import_id)
+        txn = self.transaction(meta, date, Amount(total, currency), payee, narration, import_id)
+        if fee:
+            txn.postings.append(data.Posting(self.fee_account, Amount(fee, currency),
+                                             None, None, None, None))
         balance = Amount(balance_number, currency) if balance_number is not None else None
         return txn, balance
 
@@ -162,31 +196,44 @@ class BankCSVImporter(HnImporter):
         if "amount" in header.roles:
             text = row.get(header, "amount")
             if not text:
-                raise AmountError("no amount on this operation")
+                raise AmountError("opération sans montant")
             return parse_amount(text, decimal)
         debit, credit = row.get(header, "debit"), row.get(header, "credit")
         if not debit and not credit:
-            raise AmountError("neither a debit nor a credit on this operation")
+            raise AmountError("opération sans débit ni crédit")
         if debit and credit:
-            raise AmountError(f"both a debit ({debit}) and a credit ({credit}) on one operation")
+            raise AmountError(f"un débit ({debit}) et un crédit ({credit}) sur la même opération")
         if debit:
             return -abs(parse_amount(debit, decimal))  # banks print debits with or without "-"
         return abs(parse_amount(credit, decimal))
+
+    def _fee(self, header: Header, row: Row) -> Decimal:
+        """The fee charged on top of the amount (written with or without a sign)."""
+        text = row.get(header, "fee")
+        return abs(parse_amount(text, self.layout.decimal)) if text else Decimal(0)
 
     def _balance_line(self, path: str, line: int, text: str) -> data.Balance | None:
         pattern = self.layout.balance_line
         match = pattern.search(text) if pattern is not None else None
         if match is None:
             return None
+        line += text.count("\n", 0, match.start())
         try:
             date = parse_date(match.group("date"), ("%d/%m/%Y", "%d/%m/%y") + self.layout.date_formats)
-            number = parse_amount(match.group("amount"), self.layout.decimal)
+            number = parse_amount(match.group("amount"), self.layout.balance_decimal or self.layout.decimal)
         except AmountError as exc:
-            raise ImportFileError(path, f"balance line: {exc}", line) from exc
+            raise ImportFileError(path, f"ligne de solde : {exc}", line) from exc
         # « Solde au 31/03 » is the balance at the end of that day: Beancount's
         # balance applies at the start of the day, hence the day after.
         return self.balance(data.new_metadata(path, line), date + datetime.timedelta(days=1),
                             Amount(number, self.currency))
+
+    def _preamble_balances(self, path: str, preamble: Sequence[tuple[int, str]]) -> list[data.Balance]:
+        """The balance the lines above the table state (the pattern may span several lines)."""
+        if not preamble:
+            return []
+        balance = self._balance_line(path, preamble[0][0], "\n".join(text for _, text in preamble))
+        return [balance] if balance is not None else []
 
     def _check_trailer(self, path: str, header: Header, line: int, text: str) -> None:
         cells = text.split(header.delimiter)
@@ -196,31 +243,52 @@ class BankCSVImporter(HnImporter):
                 parse_date(cells[index], self.layout.date_formats)
             except AmountError:
                 return  # a total or a note after the table
-            raise ImportFileError(path, f"{len(cells)} cell(s) where the header (line {header.line}) "
-                                        f"has {len(header.cells)}: truncated row", line)
+            raise ImportFileError(path, f"{len(cells)} cellule(s) là où l'en-tête (ligne "
+                                        f"{header.line}) en a {header.width} : ligne tronquée", line)
 
-    def _last_running(self, path: str, running: Sequence[tuple[Row, datetime.date, Amount]]
+    def _last_running(self, path: str, running: Sequence[tuple[int, datetime.date, Amount]]
                       ) -> data.Balance:
-        """The running balance after the chronologically last row (files may be newest first)."""
+        """The running balance after the chronologically last row, given the first and the
+        last row's (files may be newest first)."""
         ascending = running[0][1] <= running[-1][1]
-        row, date, amount = running[-1] if ascending else running[0]
-        return self.balance(data.new_metadata(path, row.line), date + datetime.timedelta(days=1),
-                            amount)
+        line, date, amount = running[-1] if ascending else running[0]
+        return self.balance(data.new_metadata(path, line), date + datetime.timedelta(days=1), amount)
 
-    def _account_number(self, text: str, header: Header, table: Table | None = None) -> str | None:
-        """The account number the file states (preamble line or account column)."""
+    # -- accounts --------------------------------------------------------------------
+
+    def _ids(self, table: Table, sub_accounts: bool = True) -> list[str]:
+        """The account numbers, then the spaces when there are several (reads the rows)."""
+        accounts, spaces = self._accounts_and_spaces(table)
+        return accounts + (spaces if sub_accounts and len(spaces) > 1 else [])
+
+    def _accounts_and_spaces(self, table: Table) -> tuple[list[str], list[str]]:
+        """The account-line number and the account column's values; the sub-account
+        column's values (spaces, pockets), each in order of first appearance."""
+        accounts: dict[str, None] = {}
         pattern = self.layout.account_line
         if pattern is not None:
-            for line in text.splitlines()[:header.line - 1]:
-                match = pattern.search(line)
-                if match:
-                    return match.group("id")
-        if "account" in header.roles:
-            if table is not None:
-                return next((r.get(header, "account") for r in table.rows if r.get(header, "account")), None)
-            lines = text.splitlines()
-            if len(lines) > header.line:
-                cells = lines[header.line].split(header.delimiter)
-                index = header.roles["account"]
-                return cells[index].strip().strip('"') if index < len(cells) else None
-        return None
+            for _, text in table.preamble:
+                if match := pattern.search(text):
+                    accounts.setdefault(match.group("id").strip())
+                    break
+        spaces: dict[str, None] = {}
+        roles = table.header.roles
+        if "account" in roles or "sub-account" in roles:
+            for row in table.rows():
+                if account := row.get(table.header, "account"):
+                    accounts.setdefault(account)
+                if space := row.get(table.header, "sub-account"):
+                    spaces.setdefault(space)
+        return list(accounts), list(spaces)
+
+    def _row_filter(self, header: Header, spaces: Sequence[str], chosen: Sequence[str]):
+        """Which rows belong to the ``chosen`` accounts and spaces (all when the file names none)."""
+        chosen_spaces = {c.casefold() for c in chosen if c in spaces}
+        chosen_accounts = [c for c in chosen if c not in spaces]
+
+        def keep(row: Row) -> bool:
+            account = row.get(header, "account")
+            if chosen_accounts and account and not any(same_account(account, c) for c in chosen_accounts):
+                return False
+            return not chosen_spaces or row.get(header, "sub-account").casefold() in chosen_spaces
+        return keep

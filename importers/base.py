@@ -2,6 +2,10 @@
 
 * the statement account and, optionally, its number or IBAN (``account_id``):
   a file of another account is not identified, and extracting it is an error;
+* files holding several accounts (CFONB, multi-statement OFX/camt, a CSV with
+  an account column): ``account_ids()`` lists them and ``chosen_ids()`` picks
+  the one of ``account_id`` — never several merged into one Beancount account;
+* one ``balance`` per account and day (:func:`one_balance_per_day`);
 * categorisation of the imported lines (:mod:`.categorize`);
 * deduplication by stable id, invoice number and amount/date
   (:mod:`.dedup`), used by beangulp, Fava and ``hn extract`` alike;
@@ -15,28 +19,39 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 import beangulp
+from babel.numbers import get_currency_precision
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_hn import frtypo
+from beancount_hn.amounts import MAX_AMOUNT
 from beancount_hn.importers.categorize import Categorizer
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
 from beancount_hn.importers.layouts import Layout
 from beancount_hn.importers.table import Table, find_header, read_table
 from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
 
+
+class WrongAccountError(ImportFileError):
+    """The file is not (only) the statement of the account the importer expects."""
+
+
 #: identify() reads no more than this of a file by default.
 SNIFF_BYTES = 16 * 1024
 
 
-def file_head(filepath: str, suffixes: tuple[str, ...], size: int = SNIFF_BYTES) -> bytes | None:
+def file_head(filepath: str, suffixes: tuple[str, ...] | None,
+              size: int = SNIFF_BYTES) -> bytes | None:
     """The first ``size`` bytes of a file named ``*<suffix>`` (any case), for ``identify()``.
 
+    ``suffixes=None`` accepts any name (formats recognised by their content).
     None for another name or a file that cannot be read: not this importer's.
     """
-    if not filepath.lower().endswith(suffixes):
+    if suffixes is not None and not filepath.lower().endswith(suffixes):
         return None
     try:
         with open(filepath, "rb") as handle:
@@ -55,6 +70,9 @@ def head_text(raw: bytes, filepath: str, encoding: str) -> str:
     return text
 
 
+_LAYOUT_KINDS = {"layout": "mise en page", "journal layout": "mise en page de journal"}
+
+
 def read_layout_table(filepath: str, layout: Layout, what: str = "layout") -> tuple[str, Table]:
     """The file's text and its table of ``layout``, or an error naming the file (and line).
 
@@ -64,9 +82,16 @@ def read_layout_table(filepath: str, layout: Layout, what: str = "layout") -> tu
     headers = find_header(text, [layout])
     if not headers:
         names = ", ".join("/".join(v) for v in layout.columns.values())
-        raise ImportFileError(filepath, f"no header row of {what} {layout.name!r} in the first lines "
-                                        f"(expected columns: {names})")
+        kind = _LAYOUT_KINDS.get(what, what)
+        raise ImportFileError(filepath, f"aucune ligne d'en-tête de la {kind} {layout.name!r} dans "
+                                        f"les premières lignes (colonnes attendues : {names})")
     return text, read_table(filepath, text, headers[0])
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A piece of the file quoted in an error: one line, at most ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 def account_key(text: str) -> str:
@@ -74,17 +99,81 @@ def account_key(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text).upper()
 
 
+#: Characters banks print in place of the hidden digits of a masked account number.
+_MASK = re.compile(r"^[X*•#]{2,}", re.IGNORECASE)
+
+
+def _numbers_in(key: str) -> tuple[str, ...]:
+    """A key and, for a French IBAN or RIB, its account number (without the RIB key)."""
+    if (len(key) == 27 and key.startswith("FR")) or (len(key) == 23 and key[:10].isdigit()):
+        return key, key[-13:-2]
+    return (key,)
+
+
 def same_account(found: str, expected: str) -> bool:
     """True when ``found`` and ``expected`` name one account.
 
     One may be a part of the other (an account number inside an IBAN, or the
     last digits a bank prints), as long as the shorter has five characters.
+    A masked number (``XXXXXXX1234``, ``****1234``) names the accounts whose
+    number ends with its four or more visible characters (for a French IBAN or
+    RIB, its account number, before the two-digit key).
     """
     a, b = account_key(found), account_key(expected)
     if not a or not b:
         return True
+    for masked, other in ((found, b), (expected, a)):
+        stripped = masked.strip()
+        if _MASK.match(stripped):
+            visible = account_key(_MASK.sub("", stripped))
+            return len(visible) >= 4 and any(n.endswith(visible) for n in _numbers_in(other))
     short, long = sorted((a, b), key=len)
     return short == long or (len(short) >= 5 and short in long)
+
+
+def to_precision(path: str, line: int | None, number: Decimal, currency: str) -> Decimal:
+    """``number`` with the decimals of ``currency`` (``12.5`` -> ``12.50`` EUR).
+
+    Raises:
+      ImportFileError: a number that is not finite, or has more significant
+        decimals than the currency (``12.505`` EUR).
+    """
+    if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+        raise ImportFileError(path, f"montant « {number} » hors de toute mesure (au-delà de "
+                                    "10^15) : ce n'est pas un montant de relevé", line)
+    exponent = Decimal(1).scaleb(-get_currency_precision(currency))
+    rounded = number.quantize(exponent) + 0  # + 0 turns -0.00 into 0.00
+    if rounded != number:
+        raise ImportFileError(path, f"montant {number} : plus de décimales que n'en compte "
+                                    f"la devise {currency}", line)
+    return rounded
+
+
+def _money(amount: Amount) -> str:
+    return frtypo.money(amount.number, amount.currency)
+
+
+def one_balance_per_day(path: str, balances: Sequence[data.Balance]) -> list[data.Balance]:
+    """The ``balances`` with one per account, day and currency.
+
+    Identical ones are kept once; two different amounts for one account on one
+    day mean two accounts were mixed up (or a statement is wrong): an error
+    naming both lines, rather than two contradictory assertions.
+    """
+    kept: dict[tuple, data.Balance] = {}
+    for balance in balances:
+        key = (balance.account, balance.date, balance.amount.currency)
+        other = kept.get(key)
+        if other is None:
+            kept[key] = balance
+        elif other.amount != balance.amount:
+            raise ImportFileError(
+                path, f"deux soldes différents pour le même compte le même jour "
+                      f"({_money(other.amount)} ligne {other.meta.get('lineno')}, "
+                      f"{_money(balance.amount)} ligne {balance.meta.get('lineno')}) : "
+                      "le fichier mêle deux comptes ou deux relevés contradictoires",
+                balance.meta.get("lineno") or None)
+    return list(kept.values())
 
 
 class HnImporter(beangulp.Importer):
@@ -109,12 +198,59 @@ class HnImporter(beangulp.Importer):
     def check_account(self, path: str, found: str | None, line: int | None = None) -> None:
         """Raise when the file names another account than ``account_id``."""
         if found and self.account_id and not same_account(found, self.account_id):
-            raise ImportFileError(
-                path, f"statement of account {found}, but {self.importer_account} is "
-                      f"{self.account_id}: import it with the right account", line)
+            raise WrongAccountError(
+                path, f"relevé du compte {found}, mais {self.importer_account} est le compte "
+                      f"{self.account_id} : importez-le sur le bon compte", line)
 
     def is_own_account(self, found: str | None) -> bool:
         return not (found and self.account_id and not same_account(found, self.account_id))
+
+    def holds_own_account(self, found: Iterable[str]) -> bool:
+        """``identify()``'s last check: the accounts a file's first bytes name include this
+        importer's (or they name none)."""
+        named = [number for number in found if number]
+        return not named or any(self.is_own_account(number) for number in named)
+
+    def account_ids(self, filepath: str) -> list[str]:
+        """The account numbers/IBANs the file states, in order of first appearance.
+
+        Empty when the file names no account. Subclasses reading files that may
+        hold several accounts override it; it raises only :class:`ImportFileError`.
+        """
+        return []
+
+    def chosen_ids(self, path: str, found: Sequence[str], line: int | None = None) -> list[str]:
+        """Which of the file's account ids ``found`` to import.
+
+        With ``account_id``: the ids naming it (an error when none does, or
+        when it fits several, e.g. a masked number). Without: every id when the
+        file has at most one, else an error listing them — several accounts are
+        never merged into one. ``[]`` when the file names no account.
+        """
+        distinct = list(dict.fromkeys(found))
+        if not distinct:
+            return []
+        listed = ", ".join(distinct)
+        if self.account_id:
+            own = [i for i in distinct if same_account(i, self.account_id)]
+            if not own:
+                which = "du compte" if len(distinct) == 1 else "des comptes"
+                raise WrongAccountError(
+                    path, f"relevé {which} {listed}, mais {self.importer_account} est le compte "
+                          f"{self.account_id} : importez-le sur le bon compte", line)
+            if len(own) > 1:
+                raise WrongAccountError(
+                    path, f"le numéro {self.account_id} de {self.importer_account} désigne "
+                          f"plusieurs comptes du fichier ({', '.join(own)}) : donnez le numéro "
+                          "complet (--account-id)", line)
+            return own
+        if len(distinct) > 1:
+            raise WrongAccountError(
+                path, f"le fichier contient les relevés de plusieurs comptes ({listed}) : "
+                      "choisissez-en un avec --account-id, ou déclarez chaque numéro sur l'open "
+                      "de son compte (compte: ou iban:) et passez le grand livre avec --existing",
+                line)
+        return distinct
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         mark_duplicates(entries, existing, self.importer_account, self.window_days)

@@ -1,17 +1,24 @@
 """Complete imported bank lines: label rules, and grouped CPAM/mutuelle transfers.
 
 Two kinds of rules, both regular expressions searched (without case or accents)
-in ``payee + " " + narration`` of a one-posting bank transaction:
+in ``payee + " " + narration`` of an imported bank transaction that does not
+balance yet (one posting on the statement account, or that posting and a bank
+fee): the rules see what is left to explain, ``-(sum of its postings)``.
 
 * :class:`Settlement` rules come first. A credit whose label matches one (the
-  defaults recognise the CPAM and the usual mutuelles/tiers-payant platforms)
-  settles **open invoices** (or FSE batches, ``lot:``) on the rule's receivable
-  account: the matcher looks for the open parts dated within ``window_days`` before the transfer
-  whose amounts add up exactly to it (one invoice, then the oldest ones in a
-  row, then any combination), links the transaction to each invoice
-  (``^FSE-…``) and writes one receivable posting per invoice with
-  ``reglement-de:`` (per batch with ``lot:``). A transfer that no combination explains keeps a single
-  receivable posting, flag ``!`` and ``a-verifier:`` saying why.
+  built-in ones recognise the CPAM and the usual mutuelles/tiers-payant
+  platforms; a rules file's ``[[settlement]]`` come before them, they do not
+  replace them) settles **open invoices** (or FSE batches, ``lot:``, or
+  items known only by their ``^link``) on the rule's receivable account: the
+  matcher looks for the open parts dated within ``window_days`` before the
+  transfer whose amounts add up exactly to it — first among the items the
+  label names (an invoice or lot number, or a link, as a word of the label),
+  then those of the payer it names, then all (one invoice, then the oldest
+  ones in a row, then any combination) —, links the transaction to each
+  invoice (``^FSE-…``) and writes one receivable posting per item with
+  ``reglement-de:`` (per batch with ``lot:``). A transfer that no combination
+  explains keeps a single receivable posting, flag ``!`` and ``a-verifier:``
+  saying why.
 * :class:`Rule` rules: the first match adds the counter-posting on its account
   and its metadata (e.g. ``convention: "non-conventionne"``), payee and tags.
 
@@ -50,7 +57,7 @@ from beancount.core import account as account_lib
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn.importers.receivables import INVOICE_KEY, LOT_KEY, SETTLES_KEY, OpenItem, open_items
+from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
 REVIEW_KEY = "a-verifier"
 REVIEW_FLAG = "!"
@@ -81,12 +88,12 @@ def _compile(pattern: str, what: str) -> re.Pattern[str]:
     try:  # accents stripped but case kept: "\b" must not become "\B"
         return re.compile(_strip_accents(pattern), re.IGNORECASE)
     except re.error as exc:
-        raise RuleError(f"{what}: {pattern!r} is not a regular expression: {exc}") from exc
+        raise RuleError(f"{what} : {pattern!r} n'est pas une expression régulière : {exc}") from exc
 
 
 def _check_account(name: str, what: str) -> str:
     if not account_lib.is_valid(name):
-        raise RuleError(f"{what}: {name!r} is not an account name such as Expenses:Loyer")
+        raise RuleError(f"{what} : {name!r} n'est pas un nom de compte comme Expenses:Loyer")
     return name
 
 
@@ -102,10 +109,10 @@ class Rule:
     sign: str | None = None  # "credit" or "debit": match only money in (or out)
 
     def __post_init__(self) -> None:
-        _check_account(self.account, f"rule {self.pattern!r}")
+        _check_account(self.account, f"règle {self.pattern!r}")
         if self.sign not in (None, "credit", "debit"):
-            raise RuleError(f"rule {self.pattern!r}: sign must be 'credit' or 'debit'")
-        object.__setattr__(self, "_regex", _compile(self.pattern, "rule"))
+            raise RuleError(f"règle {self.pattern!r} : sign vaut 'credit' ou 'debit'")
+        object.__setattr__(self, "_regex", _compile(self.pattern, "règle"))
 
     def matches(self, label: str, amount: Decimal) -> bool:
         if self.sign == "credit" and amount <= 0 or self.sign == "debit" and amount >= 0:
@@ -123,10 +130,10 @@ class Settlement:
     payer: str = ""  # shown in messages: "CPAM", "mutuelle"…
 
     def __post_init__(self) -> None:
-        _check_account(self.account, f"settlement {self.pattern!r}")
+        _check_account(self.account, f"règlement {self.pattern!r}")
         if self.window_days < 0:
-            raise RuleError(f"settlement {self.pattern!r}: window-days must be >= 0")
-        object.__setattr__(self, "_regex", _compile(self.pattern, "settlement"))
+            raise RuleError(f"règlement {self.pattern!r} : window-days doit être positif ou nul")
+        object.__setattr__(self, "_regex", _compile(self.pattern, "règlement"))
 
     def matches(self, label: str, amount: Decimal) -> bool:
         return amount > 0 and bool(self._regex.search(label))  # type: ignore[attr-defined]
@@ -191,7 +198,7 @@ class Categorizer:
 
     def apply(self, entries: list[data.Directive], existing: Iterable[data.Directive],
               account: str) -> list[data.Directive]:
-        """Complete the one-posting transactions on ``account`` of ``entries``."""
+        """Complete the transactions of ``entries`` that start on ``account`` and do not balance."""
         accounts = {s.account for s in self.settlements}
         items = open_items(existing, accounts) if accounts else []
         by_account: dict[str, list[OpenItem]] = {}
@@ -199,32 +206,48 @@ class Categorizer:
             by_account.setdefault(item.account, []).append(item)
         result: list[data.Directive] = []
         for entry in sorted(entries, key=lambda e: e.date):
-            if (isinstance(entry, data.Transaction) and len(entry.postings) == 1
-                    and entry.postings[0].account == account):
-                entry = self._complete(entry, by_account)
+            if isinstance(entry, data.Transaction) and (left := _unexplained(entry, account)):
+                entry = self._complete(entry, left, by_account)
             result.append(entry)
         return result
 
-    def _complete(self, txn: data.Transaction,
+    def _complete(self, txn: data.Transaction, left: Amount,
                   by_account: dict[str, list[OpenItem]]) -> data.Transaction:
-        posting = txn.postings[0]
-        amount = posting.units.number
+        amount = left.number
         label = fold(" ".join(filter(None, (txn.payee, txn.narration))))
         for settlement in self.settlements:
             if settlement.matches(label, amount):
-                return _settle(txn, settlement, by_account.get(settlement.account, []), label)
+                return _settle(txn, left, settlement, by_account.get(settlement.account, []), label)
         for rule in self.rules:
             if rule.matches(label, amount):
                 meta = dict(txn.meta)
                 meta.update(rule.meta)
-                counter = data.Posting(rule.account, -posting.units, None, None, None, None)
+                counter = data.Posting(rule.account, -left, None, None, None, None)
                 return txn._replace(meta=meta, payee=rule.payee or txn.payee,
                                     tags=(txn.tags or data.EMPTY_SET) | rule.tags,
-                                    postings=[posting, counter])
+                                    postings=[*txn.postings, counter])
         if not self.review_unmatched:
             return txn
         return _review(txn, "aucune règle ne reconnaît ce libellé : ajoutez la contrepartie "
                             "(ou une règle d'import)")
+
+
+def _unexplained(txn: data.Transaction, account: str) -> Amount | None:
+    """What the postings of an imported transaction leave to explain (their sum), or None.
+
+    None unless the first posting is on the statement account and every posting
+    has units in its currency that do not add up to zero.
+    """
+    if not txn.postings or txn.postings[0].account != account or txn.postings[0].units is None:
+        return None
+    currency = txn.postings[0].units.currency
+    total = Decimal(0)
+    for posting in txn.postings:
+        units = posting.units
+        if units is None or units.number is None or units.currency != currency:
+            return None
+        total += units.number
+    return Amount(total, currency) if total else None
 
 
 def _review(txn: data.Transaction, reason: str) -> data.Transaction:
@@ -233,67 +256,75 @@ def _review(txn: data.Transaction, reason: str) -> data.Transaction:
     return txn._replace(flag=REVIEW_FLAG, meta=meta)
 
 
-def _settle(txn: data.Transaction, settlement: Settlement, items: list[OpenItem],
+def _named_in(label: str, item: OpenItem) -> bool:
+    """True when the label names the item: its number, lot or a link, as a word."""
+    return any(re.search(rf"(?<![\w-]){re.escape(fold(ref))}(?![\w-])", label)
+               for ref in item.refs if len(ref) >= 3)
+
+
+def _settle(txn: data.Transaction, left: Amount, settlement: Settlement, items: list[OpenItem],
             label: str) -> data.Transaction:
-    bank = txn.postings[0]
-    amount = bank.units.number
-    currency = bank.units.currency
+    amount, currency = left.number, left.currency
     start = txn.date - datetime.timedelta(days=settlement.window_days)
     candidates = [i for i in items if i.amount > 0 and i.currency == currency
                   and start <= i.date <= txn.date]
-    named = [i for i in candidates if i.payer and fold(i.payer) in label]
-    combination = (find_combination(named, amount) if named else None) \
-        or find_combination(candidates, amount)
+    combination = None
+    for preferred in ([i for i in candidates if _named_in(label, i)],
+                      [i for i in candidates if i.payer and fold(i.payer) in label],
+                      candidates):
+        if preferred and (combination := find_combination(preferred, amount)) is not None:
+            break
     if combination is None:
-        counter = data.Posting(settlement.account, -bank.units, None, None, None, None)
+        counter = data.Posting(settlement.account, -left, None, None, None, None)
         who = settlement.payer or settlement.account
         reason = (f"virement {who} de {amount} {currency} : aucune combinaison des "
                   f"{len(candidates)} facture(s) ouverte(s) sur {settlement.account} "
                   f"du {start} au {txn.date} ne fait ce montant ; rapprochez-le du "
                   f"décompte du payeur (retour NOEMIE pour la CPAM) et liez-le aux factures réglées")
-        return _review(txn._replace(postings=[bank, counter]), reason)
-    postings = [bank]
+        return _review(txn._replace(postings=[*txn.postings, counter]), reason)
+    postings = list(txn.postings)
     for item in combination:
-        key = SETTLES_KEY if item.kind == INVOICE_KEY else LOT_KEY
+        key = LOT_KEY if item.kind == LOT_KEY else SETTLES_KEY
         postings.append(data.Posting(settlement.account, Amount(-item.amount, currency), None,
                                      None, None, {key: item.invoice}))
         item.amount = Decimal(0)  # settled: a later transfer of the batch cannot take it again
     links = (txn.links or data.EMPTY_SET) | {i.invoice for i in combination
-                                             if i.kind == INVOICE_KEY}
+                                             if i.kind != LOT_KEY}
     return txn._replace(links=frozenset(links), postings=postings)
 
 
 def load_rules(path: str) -> Categorizer:
     """A :class:`Categorizer` from a TOML file of ``[[rule]]`` and ``[[settlement]]``.
 
-    Without any ``[[settlement]]`` the default CPAM and mutuelle ones apply.
+    The file's ``[[settlement]]`` come first, then the built-in CPAM and mutuelle
+    ones: a file adds payers, it does not switch the CPAM matching off.
     """
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read the rules: {exc}") from exc
+        raise RuleError(f"{path} : impossible de lire les règles : {exc}") from exc
     unknown = set(document) - {"rule", "settlement"}
     if unknown:
-        raise RuleError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; "
-                        "write [[rule]] or [[settlement]]")
+        raise RuleError(f"{path} : table(s) inconnue(s) {', '.join(sorted(unknown))} ; "
+                        "écrivez [[rule]] ou [[settlement]]")
     rules = [_rule_from(spec, path, n) for n, spec in enumerate(document.get("rule", []), 1)]
     settlements = [_settlement_from(spec, path, n)
                    for n, spec in enumerate(document.get("settlement", []), 1)]
-    return Categorizer(rules=rules, settlements=settlements or default_settlements())
+    return Categorizer(rules=rules, settlements=[*settlements, *default_settlements()])
 
 
 def _fields(spec: Any, path: str, what: str, allowed: set[str]) -> dict[str, Any]:
     if not isinstance(spec, dict) or "pattern" not in spec or "account" not in spec:
-        raise RuleError(f"{path}: {what} needs a pattern and an account")
+        raise RuleError(f"{path} : {what} demande un pattern et un account")
     unknown = set(spec) - allowed
     if unknown:
-        raise RuleError(f"{path}: {what}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise RuleError(f"{path} : {what} : clé(s) inconnue(s) {', '.join(sorted(unknown))}")
     return spec
 
 
 def _rule_from(spec: Any, path: str, number: int) -> Rule:
-    what = f"[[rule]] number {number}"
+    what = f"[[rule]] n° {number}"
     spec = _fields(spec, path, what, {"pattern", "account", "meta", "payee", "tags", "sign"})
     try:
         return Rule(str(spec["pattern"]), str(spec["account"]),
@@ -301,7 +332,7 @@ def _rule_from(spec: Any, path: str, number: int) -> Rule:
                     payee=spec.get("payee"), tags=frozenset(spec.get("tags", ())),
                     sign=spec.get("sign"))
     except RuleError as exc:
-        raise RuleError(f"{path}: {what}: {exc}") from exc
+        raise RuleError(f"{path} : {what} : {exc}") from exc
 
 
 def _meta_value(value: Any) -> Any:
@@ -314,10 +345,10 @@ def _meta_value(value: Any) -> Any:
 
 
 def _settlement_from(spec: Any, path: str, number: int) -> Settlement:
-    what = f"[[settlement]] number {number}"
+    what = f"[[settlement]] n° {number}"
     spec = _fields(spec, path, what, {"pattern", "account", "window-days", "payer"})
     try:
         return Settlement(str(spec["pattern"]), str(spec["account"]),
                           int(spec.get("window-days", 60)), str(spec.get("payer", "")))
     except RuleError as exc:
-        raise RuleError(f"{path}: {what}: {exc}") from exc
+        raise RuleError(f"{path} : {what} : {exc}") from exc

@@ -76,7 +76,8 @@ class JournalImporter(beangulp.Importer):
                  flag: str = "*", extra_letters: Iterable[str] = ()) -> None:
         layout = preset(layout) if isinstance(layout, str) else layout
         if layout.kind != JOURNAL:
-            raise LayoutError(f"layout {layout.name!r} is a {layout.kind} layout, not a journal one")
+            raise LayoutError(f"la présélection {layout.name!r} décrit un relevé bancaire, "
+                              "pas un journal de factures")
         self.layout = layout
         self.accounts = accounts or JournalAccounts()
         self.number_format = number_format
@@ -107,22 +108,22 @@ class JournalImporter(beangulp.Importer):
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
         _, table = read_layout_table(filepath, self.layout, "journal layout")
-        for line, _ in table.trailer:
-            raise ImportFileError(filepath, "row shorter than the header: truncated or malformed",
-                                  line)
         letters = self.extra_letters | self._ledger_letters(existing)
         entries: list[data.Directive] = []
         seen: dict[str, int] = {}
-        for row in table.rows:
+        for row in table.rows():
             txn = self._invoice(filepath, table.header, row, letters)
             number = txn.meta["facture"]
             if number in seen:
-                raise ImportFileError(filepath, f"invoice {number} appears twice (first on line "
-                                                f"{seen[number]})", row.line)
+                raise ImportFileError(filepath, f"la facture {number} apparaît deux fois (d'abord "
+                                                f"ligne {seen[number]})", row.line)
             seen[number] = row.line
             entries.append(txn)
+        for line, _ in table.trailer:
+            raise ImportFileError(filepath, "ligne plus courte que l'en-tête : tronquée ou mal formée",
+                                  line)
         if not entries:
-            raise ImportFileError(filepath, f"no invoice under the header (line {table.header.line})")
+            raise ImportFileError(filepath, f"aucune facture sous l'en-tête (ligne {table.header.line})")
         return entries
 
     @staticmethod
@@ -139,10 +140,10 @@ class JournalImporter(beangulp.Importer):
         try:
             value = parse_amount(text, self.layout.decimal)
         except AmountError as exc:
-            raise ImportFileError(path, f"column {role}: {exc}", row.line) from exc
+            raise ImportFileError(path, f"colonne {role} : {exc}", row.line) from exc
         if value < 0:
-            raise ImportFileError(path, f"negative {role} {text!r}: credit notes (avoirs) are "
-                                        "booked by hand with avoir-de:", row.line)
+            raise ImportFileError(path, f"{role} négatif « {text} » : les avoirs se saisissent à "
+                                        "la main avec avoir-de:", row.line)
         return value
 
     def _invoice(self, path: str, header: Header, row: Row,
@@ -153,18 +154,18 @@ class JournalImporter(beangulp.Importer):
             raise ImportFileError(path, str(exc), row.line) from exc
         raw_number = row.get(header, "number")
         if not raw_number:
-            raise ImportFileError(path, "invoice without a number", row.line)
+            raise ImportFileError(path, "facture sans numéro", row.line)
         number = self.number_format.format(number=raw_number, year=date.year)
         amount = self._money(path, row, header, "amount")
         if amount <= 0:
-            raise ImportFileError(path, f"invoice {number} has no positive amount", row.line)
+            raise ImportFileError(path, f"la facture {number} n'a pas de montant positif", row.line)
         parts = {role: self._money(path, row, header, role) for role in ("amo", "amc", "patient-part")}
         if not any(parts.values()):
             parts["patient-part"] = amount  # no tiers payant: the patient owes everything
         if sum(parts.values()) != amount:
             raise ImportFileError(
-                path, f"invoice {number}: parts AMO {parts['amo']} + AMC {parts['amc']} + patient "
-                      f"{parts['patient-part']} = {sum(parts.values())}, not the amount {amount}",
+                path, f"facture {number} : parts AMO {parts['amo']} + AMC {parts['amc']} + patient "
+                      f"{parts['patient-part']} = {sum(parts.values())}, et non le montant {amount}",
                 row.line)
         income = self._income(path, row, header, number, date, amount, letters)
         postings = []
@@ -197,7 +198,8 @@ class JournalImporter(beangulp.Importer):
         text = row.get(header, "acts")
         codes = [c for c in _ACT_SEPARATORS.split(text) if c]
         if not codes:
-            raise ImportFileError(path, f"invoice {number} has no act code (NGAP, DE or HN)", row.line)
+            raise ImportFileError(path, f"la facture {number} n'a aucun code d'acte (NGAP, DE ou HN)",
+                                  row.line)
         groups: dict[str, list[str]] = {}
         de_amount: Decimal | None = None
         for code in codes:
@@ -206,7 +208,7 @@ class JournalImporter(beangulp.Importer):
                 status = act_status(code, date, letters)
                 act = parse_acts(code, letters)[0]
             except ActError as exc:
-                raise ImportFileError(path, f"invoice {number}: {exc}", row.line) from exc
+                raise ImportFileError(path, f"facture {number} : {exc}", row.line) from exc
             if status == "depassement":
                 if act.coefficient is not None:
                     de_amount = act.coefficient.quantize(CENT)
@@ -216,13 +218,13 @@ class JournalImporter(beangulp.Importer):
             status, group = next(iter(groups.items()))
             return [(" + ".join(group), (status, amount))]
         if set(groups) != {"conventionne", "depassement"}:
-            raise ImportFileError(path, f"invoice {number} mixes HN with other acts: export them "
-                                        "as separate invoices", row.line)
+            raise ImportFileError(path, f"la facture {number} mêle du HN à d'autres actes : "
+                                        "exportez-les en factures séparées", row.line)
         column = self._money(path, row, header, "depassement")
         de_amount = column or de_amount
         if not de_amount or de_amount >= amount:
-            raise ImportFileError(path, f"invoice {number}: NGAP acts with a DE need the dépassement "
-                                        "amount (column Dépassement, or « DE 10 »), below the total",
-                                  row.line)
+            raise ImportFileError(path, f"facture {number} : des actes NGAP avec un DE demandent le "
+                                        "montant du dépassement (colonne Dépassement, ou « DE 10 »), "
+                                        "inférieur au total", row.line)
         return [(" + ".join(groups["conventionne"]), ("conventionne", amount - de_amount)),
                 ("DE", ("depassement", de_amount))]

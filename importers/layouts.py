@@ -6,7 +6,7 @@ next to this module)::
     [bank.ma-banque]
     description = "Ma Banque, export CSV du compte courant"
     delimiter = ";"                 # omit to try ";", "," and tab
-    encoding = "auto"               # UTF-8 (with or without BOM), else cp1252
+    encoding = "auto"               # UTF-8 (with or without BOM), else cp1252 / ISO-8859-15
     decimal = ","
     date-formats = ["%d/%m/%Y"]
     balance-line = 'Solde au (?P<date>\\d\\d/\\d\\d/\\d{4})\\D*?(?P<amount>-?[\\d .,]+)'
@@ -20,13 +20,33 @@ Column *roles* of a bank statement: ``date``, ``narration`` (required),
 ``amount`` (signed) or ``debit`` and ``credit``, and optionally ``payee``,
 ``memo`` (appended to the narration), ``balance`` (running balance: the last
 one becomes a ``balance`` assertion), ``id`` (the bank's transaction id),
-``currency``, ``status`` (rows matching ``skip-status`` are left out) and
-``account`` (the account number, checked against the importer's).
-An invoice journal (``[journal.NAME]``) has its own roles, see
-:mod:`beancount_hn.importers.journal`.
+``currency``, ``status`` (rows matching ``skip-status`` are left out, before
+their date is read), ``fee`` (a fee charged on top of the amount: a posting on
+the importer's fee account), ``account`` (the account number or IBAN: a file of
+several accounts is imported one account at a time) and ``sub-account`` (a
+space or pocket name, such as N26's *Account Name*: several of them in one file
+are as many accounts). An invoice journal (``[journal.NAME]``) has its own
+roles, see :mod:`beancount_hn.importers.journal`.
+
+Other keys: ``balance-line`` is searched in the lines before and after the
+table (several lines when the pattern spans them: La Banque Postale writes the
+date and the balance on two lines), ``account-line`` (group ``id``) in the lines
+before it; ``end-line`` ends the account's table (Crédit Agricole appends one
+section per deferred-debit card, whose payments reach the account later as one
+line); ``decimal = "auto"`` when the bank writes ``1584.00`` in one export
+and ``1584,00`` in another (the separator before the last one or two digits
+is the decimal one); ``balance-decimal`` when the balance column writes its
+decimals otherwise than the amounts; ``generic = true`` for the
+fall-back layouts that named banks' presets win over. A layout without a header
+row gives ``header-line``, the pattern of the line standing in its place, and
+1-based column numbers instead of names. ``require`` lists optional roles the
+header must have as well, so that a short generic header (« Date;Libellé;Montant »)
+is not taken for a bank's export.
 
 Header names are compared after :func:`header_key`: lower case, no accents, no
-punctuation, so ``"Montant (€)"`` matches ``"montant"``.
+punctuation, so ``"Montant (€)"`` matches ``"montant"``; a letter that an
+earlier wrong decoding turned into ``\\ufffd`` (``"D\\ufffdbit"``) matches any
+letter.
 """
 
 from __future__ import annotations
@@ -45,14 +65,18 @@ BANK, JOURNAL = "bank", "journal"
 ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     BANK: (("date", "narration"),
            ("amount", "debit", "credit", "payee", "memo", "balance", "id", "currency",
-            "status", "account", "value-date")),
+            "status", "account", "sub-account", "value-date", "fee")),
     JOURNAL: (("date", "number", "acts", "amount"),
               ("patient", "amo", "amc", "patient-part", "payer-amo", "payer-amc",
                "depassement", "devis")),
 }
 
-_KEYS = {"description", "delimiter", "encoding", "decimal", "date-formats", "balance-line",
-         "account-line", "skip-status", "currency", "columns"}
+_KEYS = {"description", "delimiter", "encoding", "decimal", "balance-decimal", "date-formats",
+         "balance-line", "account-line", "header-line", "end-line", "skip-status", "currency",
+         "generic", "require", "columns"}
+
+#: Stands for a letter lost to a wrong decoding (U+FFFD) inside a header key.
+_LOST = "\x01"
 
 
 class LayoutError(ValueError):
@@ -60,10 +84,21 @@ class LayoutError(ValueError):
 
 
 def header_key(text: str) -> str:
-    """A header cell reduced to lower-case ASCII words joined by ``-``."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    """A header cell reduced to lower-case ASCII words joined by ``-``.
+
+    A U+FFFD replacement character is kept as a wildcard letter (see :func:`key_matches`).
+    """
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower().replace("\ufffd", _LOST))
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+    return "-".join(re.findall(f"[a-z0-9{_LOST}]+", ascii_text))
+
+
+def key_matches(key: str, names: frozenset[str]) -> bool:
+    """True when the header ``key`` is one of ``names`` (a lost letter matching any letter)."""
+    if _LOST not in key:
+        return key in names
+    pattern = re.compile("".join("[a-z]" if c == _LOST else re.escape(c) for c in key))
+    return any(pattern.fullmatch(name) for name in names)
 
 
 @dataclass(frozen=True)
@@ -77,11 +112,19 @@ class Layout:
     delimiter: str | None = None
     encoding: str = "auto"
     decimal: str = ","
+    balance_decimal: str | None = None
     date_formats: tuple[str, ...] = ("%d/%m/%Y",)
     balance_line: re.Pattern[str] | None = None
     account_line: re.Pattern[str] | None = None
+    header_line: re.Pattern[str] | None = None
+    end_line: re.Pattern[str] | None = None
     skip_status: re.Pattern[str] | None = None
     currency: str = "EUR"
+    generic: bool = False
+    #: Optional roles the header must have too (what tells this bank's export apart).
+    require: tuple[str, ...] = ()
+    #: Role -> 0-based column of a layout without header row (``header_line``).
+    positions: Mapping[str, int] = field(default_factory=dict)
     _keys: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -92,48 +135,51 @@ class Layout:
     def from_dict(cls, name: str, spec: Mapping[str, Any], kind: str = BANK) -> Layout:
         """Build and validate a layout from its TOML/dict description."""
         if kind not in ROLES:
-            raise LayoutError(f"layout {name!r}: kind must be {BANK!r} or {JOURNAL!r}")
+            raise LayoutError(f"présélection {name!r} : le type doit être {BANK!r} ou {JOURNAL!r}")
         unknown = set(spec) - _KEYS
         if unknown:
-            raise LayoutError(f"layout {name!r}: unknown key(s) {', '.join(sorted(unknown))}; "
-                              f"known: {', '.join(sorted(_KEYS))}")
-        raw_columns = spec.get("columns")
-        if not isinstance(raw_columns, Mapping) or not raw_columns:
-            raise LayoutError(f"layout {name!r}: a [columns] table is required")
-        required, optional = ROLES[kind]
-        columns: dict[str, tuple[str, ...]] = {}
-        for role, names in raw_columns.items():
-            if role not in required + optional:
-                raise LayoutError(f"layout {name!r}: unknown column role {role!r}; roles of a "
-                                  f"{kind} layout: {', '.join(required + optional)}")
-            names = (names,) if isinstance(names, str) else tuple(names)
-            if not names or not all(isinstance(n, str) and header_key(n) for n in names):
-                raise LayoutError(f"layout {name!r}: column {role!r} needs header name(s)")
-            columns[role] = names
-        missing = [role for role in required if role not in columns]
-        if kind == BANK and "amount" not in columns and not {"debit", "credit"} <= set(columns):
-            missing.append("amount (or debit and credit)")
-        if missing:
-            raise LayoutError(f"layout {name!r}: missing column(s) {', '.join(missing)}")
+            raise LayoutError(f"présélection {name!r} : clé(s) inconnue(s) {', '.join(sorted(unknown))} ; "
+                              f"clés connues : {', '.join(sorted(_KEYS))}")
+        header_line = _regex(name, "header-line", spec.get("header-line"), ())
+        columns, positions = _columns(name, spec.get("columns"), kind, positional=header_line is not None)
         decimal = spec.get("decimal", ",")
-        if decimal not in (",", "."):
-            raise LayoutError(f"layout {name!r}: decimal must be ',' or '.'")
+        if decimal not in (",", ".", "auto"):
+            raise LayoutError(f"présélection {name!r} : decimal doit valoir ',', '.' ou 'auto'")
+        balance_decimal = spec.get("balance-decimal")
+        if balance_decimal not in (None, ",", ".", "auto"):
+            raise LayoutError(f"présélection {name!r} : balance-decimal doit valoir ',', '.' ou 'auto'")
         delimiter = spec.get("delimiter")
         if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
-            raise LayoutError(f"layout {name!r}: delimiter must be one character")
+            raise LayoutError(f"présélection {name!r} : delimiter doit être un seul caractère")
+        if header_line is not None and delimiter is None:
+            raise LayoutError(f"présélection {name!r} : une présélection sans ligne d'en-tête "
+                              "(header-line) doit donner son delimiter")
+        require = spec.get("require", [])
+        require = (require,) if isinstance(require, str) else tuple(require)
+        if any(role not in (columns or positions) for role in require):
+            raise LayoutError(f"présélection {name!r} : require ne peut nommer que des rôles de "
+                              "ses colonnes")
         formats = spec.get("date-formats", ["%d/%m/%Y"])
         formats = (formats,) if isinstance(formats, str) else tuple(formats)
+        if not formats or not all(isinstance(f, str) and "%" in f for f in formats):
+            raise LayoutError(f"présélection {name!r} : date-formats attend des formats "
+                              'comme "%d/%m/%Y"')
         return cls(
-            name=name, kind=kind, columns=columns,
+            name=name, kind=kind, columns=columns, positions=positions,
             description=str(spec.get("description", "")),
             delimiter=delimiter,
             encoding=str(spec.get("encoding", "auto")),
             decimal=decimal,
+            balance_decimal=balance_decimal,
             date_formats=formats,
             balance_line=_regex(name, "balance-line", spec.get("balance-line"), ("date", "amount")),
             account_line=_regex(name, "account-line", spec.get("account-line"), ("id",)),
+            header_line=header_line,
+            end_line=_regex(name, "end-line", spec.get("end-line"), ()),
             skip_status=_regex(name, "skip-status", spec.get("skip-status"), ()),
             currency=str(spec.get("currency", "EUR")),
+            generic=bool(spec.get("generic", False)),
+            require=require,
         )
 
     @property
@@ -147,27 +193,60 @@ class Layout:
         found: dict[str, int] = {}
         for role, names in self._keys.items():
             for index, key in enumerate(keys):
-                if key in names and index not in found.values():
+                if index not in found.values() and key_matches(key, names):
                     found[role] = index
                     break
         required, _ = ROLES[self.kind]
-        if not all(role in found for role in required):
+        if not all(role in found for role in required + self.require):
             return None
         if self.kind == BANK and "amount" not in found and not {"debit", "credit"} <= set(found):
             return None
         return found
 
 
+def _columns(name: str, raw: Any, kind: str, positional: bool
+             ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """The ``[columns]`` table: header names by role, or 0-based positions."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise LayoutError(f"présélection {name!r} : une table [columns] est requise")
+    required, optional = ROLES[kind]
+    columns: dict[str, tuple[str, ...]] = {}
+    positions: dict[str, int] = {}
+    for role, names in raw.items():
+        if role not in required + optional:
+            raise LayoutError(f"présélection {name!r} : rôle de colonne {role!r} inconnu ; rôles "
+                              f"possibles : {', '.join(required + optional)}")
+        if positional:
+            if isinstance(names, bool) or not isinstance(names, int) or names < 1:
+                raise LayoutError(f"présélection {name!r} : sans ligne d'en-tête, la colonne "
+                                  f"{role!r} se donne par son numéro (1 pour la première)")
+            positions[role] = names - 1
+            continue
+        names = (names,) if isinstance(names, str) else tuple(names)
+        if not names or not all(isinstance(n, str) and header_key(n) for n in names):
+            raise LayoutError(f"présélection {name!r} : la colonne {role!r} attend un ou des "
+                              "noms d'en-tête")
+        columns[role] = names
+    present = set(positions or columns)
+    missing = [role for role in required if role not in present]
+    if kind == BANK and "amount" not in present and not {"debit", "credit"} <= present:
+        missing.append("amount (ou debit et credit)")
+    if missing:
+        raise LayoutError(f"présélection {name!r} : colonne(s) manquante(s) {', '.join(missing)}")
+    return columns, positions
+
+
 def _regex(name: str, key: str, value: Any, groups: tuple[str, ...]) -> re.Pattern[str] | None:
     if value is None:
         return None
     try:
-        pattern = re.compile(str(value), re.IGNORECASE)
+        pattern = re.compile(str(value), re.IGNORECASE | re.MULTILINE)
     except re.error as exc:
-        raise LayoutError(f"layout {name!r}: {key} is not a regular expression: {exc}") from exc
+        raise LayoutError(f"présélection {name!r} : {key} n'est pas une expression "
+                          f"régulière valide : {exc}") from exc
     missing = [g for g in groups if g not in pattern.groupindex]
     if missing:
-        raise LayoutError(f"layout {name!r}: {key} needs the named group(s) "
+        raise LayoutError(f"présélection {name!r} : {key} doit avoir le(s) groupe(s) nommé(s) "
                           + ", ".join(f"(?P<{g}>…)" for g in missing))
     return pattern
 
@@ -177,16 +256,18 @@ def layouts_from_toml(text: str, source: str) -> dict[str, Layout]:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise LayoutError(f"{source}: {exc}") from exc
+        raise LayoutError(f"{source} : TOML invalide : {exc}") from exc
     unknown = set(document) - {BANK, JOURNAL}
     if unknown:
-        raise LayoutError(f"{source}: unknown table(s) {', '.join(sorted(unknown))}; "
-                          "write [bank.NAME] or [journal.NAME]")
+        raise LayoutError(f"{source} : table(s) inconnue(s) {', '.join(sorted(unknown))} ; "
+                          "écrivez [bank.NOM] ou [journal.NOM]")
     layouts: dict[str, Layout] = {}
     for kind in (BANK, JOURNAL):
         for name, spec in document.get(kind, {}).items():
             if name in layouts:
-                raise LayoutError(f"{source}: layout {name!r} is defined twice")
+                raise LayoutError(f"{source} : la présélection {name!r} est définie deux fois")
+            if not isinstance(spec, Mapping):
+                raise LayoutError(f"{source} : [{kind}.{name}] doit être une table")
             layouts[name] = Layout.from_dict(name, spec, kind)
     return layouts
 
@@ -197,7 +278,7 @@ def load_layout_file(path: str) -> dict[str, Layout]:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
-        raise LayoutError(f"{path}: cannot read the layout file: {exc}") from exc
+        raise LayoutError(f"{path} : lecture du fichier de présélections impossible : {exc}") from exc
     return layouts_from_toml(text, path)
 
 
@@ -217,5 +298,5 @@ def preset(name: str) -> Layout:
     """A built-in layout by name."""
     table = presets()
     if name not in table:
-        raise LayoutError(f"unknown preset {name!r}; presets: {', '.join(sorted(table))}")
+        raise LayoutError(f"présélection {name!r} inconnue ; présélections : {', '.join(sorted(table))}")
     return table[name]

@@ -3,7 +3,9 @@
 A thin view of :mod:`beancount_hn.cashbook`, the one place where payments are
 matched to what they settle (links, ``reglement-de:``/``lot:`` posting
 metadata, then oldest first): the importers look for combinations of these
-items when a grouped transfer arrives.
+items when a grouped transfer arrives. An item is named by its ``facture:``,
+else its ``lot:``, else its first ``^link`` (an FSE batch booked with a link
+only); each of these is a reference a bank label may quote.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from beancount_hn.cashbook import INVOICE_KEYS, Cashbook
 from beancount_hn.ledger import LedgerIndex
 
 INVOICE_KEY, LOT_KEY = INVOICE_KEYS
+LINK_KIND = "link"  # an item known by its link only
 SETTLES_KEY = "reglement-de"
 PAYER_KEY = "payeur"
 
@@ -27,7 +30,7 @@ PAYER_KEY = "payeur"
 class OpenItem:
     """The part of one invoice a receivable account still holds."""
 
-    invoice: str  # the invoice number, or the lot number when kind is "lot"
+    invoice: str  # the invoice number, the lot number (kind "lot") or a link (kind "link")
     account: str
     date: datetime.date
     amount: Decimal  # still open
@@ -35,19 +38,23 @@ class OpenItem:
     payer: str
     txn: data.Transaction | None
     kind: str = INVOICE_KEY
+    refs: frozenset[str] = frozenset()  # numbers and links a bank label may quote
 
 
 def _describe(item, currency: str) -> OpenItem | None:
     """An importer's view of a cashbook item: its number, kind and payer."""
     meta = item.txn.meta or {}
-    kind = INVOICE_KEY if meta.get(INVOICE_KEY) is not None else LOT_KEY
-    number = meta.get(kind)
-    if number is None or meta.get("avoir-de"):
+    if meta.get("avoir-de"):
+        return None
+    links = sorted(item.txn.links or ())
+    kind = next((k for k in (INVOICE_KEY, LOT_KEY) if meta.get(k) is not None), None)
+    number = str(meta[kind]) if kind else (links[0] if links else None)
+    if number is None:
         return None
     payer = next((str((p.meta or {}).get(PAYER_KEY, "")) for p in item.txn.postings
                   if p.account == item.account), "")
-    return OpenItem(str(number), item.account, item.date, item.balance, currency, payer,
-                    item.txn, kind)
+    return OpenItem(number, item.account, item.date, item.balance, currency, payer,
+                    item.txn, kind or LINK_KIND, frozenset(item.links))
 
 
 def open_items(entries: Iterable[data.Directive], accounts: Iterable[str]) -> list[OpenItem]:

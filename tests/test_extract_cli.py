@@ -29,8 +29,10 @@ def test_recognises_each_kind() -> None:
                                      "releve.camt053.xml", "avis.camt054.xml", "journal.csv")]
     result = _run(*files, "--account", ACCOUNT)
     assert result.exit_code == 0, result.output
-    for label in ("(banque-traditionnelle ->", "(credit-mutuel ->", "(qonto ->", "(shine ->",
-                  "(banque-en-ligne ->", "(ofx ->", "(camt.05x ->", "(logiciel-metier ->"):
+    # banque-traditionnelle.csv has Crédit Agricole's header, banque-en-ligne.csv BoursoBank's:
+    # the named banks' presets win over the generic ones.
+    for label in ("(credit-agricole ->", "(credit-mutuel ->", "(qonto ->", "(shine ->",
+                  "(boursobank ->", "(ofx ->", "(camt.05x ->", "(logiciel-metier ->"):
         assert label in result.output
     # The journal comes first: the CPAM transfers of the statements can settle its FSE.
     assert result.output.index("journal.csv") < result.output.index("banque-traditionnelle.csv")
@@ -53,7 +55,7 @@ def test_existing_ledger_makes_it_idempotent(tmp_path: Path) -> None:
                       'include "import.beancount"\n', encoding="utf-8")
     second = _run(str(DATA / "releve.ofx"), "--account", ACCOUNT, "--existing", str(ledger))
     assert second.exit_code == 0, second.output
-    assert "0 new, 5 already in the ledger" in second.output
+    assert "0 nouvelle(s), 5 déjà dans le grand livre" in second.output
     assert "import-id" not in second.output
 
 
@@ -64,7 +66,8 @@ def test_one_line_error_and_nothing_written(tmp_path: Path) -> None:
     output.write_text("previous content\n", encoding="utf-8")
     result = _run(str(DATA / "releve.ofx"), str(bad), "--account", ACCOUNT, "--output", str(output))
     assert result.exit_code == 1
-    assert result.output.strip() == f"Error: {bad}:2: amount '12,0O' is not a number written like 1 234,56"
+    assert result.output.strip() == (f"Error: {bad}:2: le montant « 12,0O » n'est pas un nombre "
+                                     "écrit comme 1 234,56")
     assert "Traceback" not in result.output
     assert output.read_text(encoding="utf-8") == "previous content\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".hn-extract")] == []
@@ -74,17 +77,17 @@ def test_unknown_layout_and_unsafe_xml(tmp_path: Path) -> None:
     odd = tmp_path / "odd.csv"
     odd.write_text("Jour|Texte|Somme\n", encoding="utf-8")
     result = _run(str(odd), "--account", ACCOUNT)
-    assert result.exit_code == 1 and "no known layout" in result.output
+    assert result.exit_code == 1 and "format inconnu" in result.output
     bomb = tmp_path / "bomb.xml"
     bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY a "aaaa">]>\n'
                     '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"/>\n')
     result = _run(str(bomb), "--account", ACCOUNT)
-    assert result.exit_code == 1 and f"{bomb}:2: unsafe XML" in result.output
+    assert result.exit_code == 1 and f"{bomb}:2: XML dangereux" in result.output
 
 
 def test_bank_file_needs_an_account() -> None:
     result = _run(str(DATA / "releve.ofx"))
-    assert result.exit_code == 1 and "needs --account" in result.output
+    assert result.exit_code == 1 and "demande --account" in result.output
 
 
 def test_account_id_from_the_ledger(tmp_path: Path) -> None:
@@ -93,8 +96,8 @@ def test_account_id_from_the_ledger(tmp_path: Path) -> None:
                       encoding="utf-8")
     result = _run(str(DATA / "releve.ofx"), "--account", ACCOUNT, "--existing", str(ledger))
     assert result.exit_code == 1
-    assert "statement of account 00012345678" in result.output
-    assert "compte: on" in result.output
+    assert "relevé du compte 00012345678" in result.output
+    assert "compte: sur" in result.output
 
 
 def test_user_layout_file(tmp_path: Path) -> None:
@@ -107,7 +110,7 @@ def test_user_layout_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Assets:Banque:Courant  -2.00 EUR" in result.output
     result = _run(str(statement), "--account", ACCOUNT, "--preset", "nope")
-    assert result.exit_code == 1 and "unknown preset 'nope'" in result.output
+    assert result.exit_code == 1 and "présélection 'nope' inconnue" in result.output
 
 
 def test_example_documents_add_nothing() -> None:
@@ -118,7 +121,7 @@ def test_example_documents_add_nothing() -> None:
     result = _run(*documents, "--account", ACCOUNT, "--existing", str(EXAMPLE / "main.beancount"),
                   "--rules", str(EXAMPLE / "regles-import.toml"))
     assert result.exit_code == 0, result.output
-    assert result.output.count(" 0 new, ") == 2 * len(documents)  # stdout comment + stderr summary
+    assert result.output.count(" 0 nouvelle(s), ") == 2 * len(documents)  # stdout comment + stderr summary
     assert "\n20" not in result.output  # no entry printed
 
 

@@ -62,7 +62,7 @@ def test_camt_entity_declarations_are_rejected(tmp_path: Path, name: str, conten
     path = _write(tmp_path, name, content)
     error = _error(CamtImporter(ACCOUNT), path)
     assert error.line == 2
-    assert "unsafe XML" in error.message and "DOCTYPE" in error.message
+    assert "XML dangereux" in error.message and "DOCTYPE" in error.message
 
 
 def test_ofx_entity_declarations_are_rejected(tmp_path: Path) -> None:
@@ -70,19 +70,19 @@ def test_ofx_entity_declarations_are_rejected(tmp_path: Path) -> None:
         b"<OFX>", b'<!DOCTYPE OFX [<!ENTITY x SYSTEM "file:///etc/passwd">]>\r\n<OFX>')
     path = _write(tmp_path, "xxe.ofx", ofx)
     error = _error(OFXImporter(ACCOUNT), path)
-    assert "unsafe XML" in error.message and error.line == 11
+    assert "XML dangereux" in error.message and error.line == 11
 
 
 def test_undeclared_entity_is_a_syntax_error_not_an_expansion(tmp_path: Path) -> None:
     text = (DATA / "releve.camt053.xml").read_text().replace("COTISATIONS MARS 2025", "&xxe;")
     error = _error(CamtImporter(ACCOUNT), _write(tmp_path, "entity.xml", text))
-    assert "malformed XML" in error.message and error.line == 17
+    assert "XML mal formé" in error.message and error.line == 17
 
 
 def test_truncated_camt(tmp_path: Path) -> None:
     text = (DATA / "releve.camt053.xml").read_text()
     error = _error(CamtImporter(ACCOUNT), _write(tmp_path, "cut.xml", text[: len(text) // 2]))
-    assert "malformed XML" in error.message and "truncated" in error.message
+    assert "XML mal formé" in error.message and "tronqué" in error.message
     assert error.line is not None
 
 
@@ -90,26 +90,26 @@ def test_truncated_ofx(tmp_path: Path) -> None:
     raw = (DATA / "releve.ofx").read_bytes()
     cut = raw[: raw.index(b"<FITID>2025031000003")]
     error = _error(OFXImporter(ACCOUNT), _write(tmp_path, "cut.ofx", cut))
-    assert "not a complete OFX statement" in error.message
+    assert "tronqué" in error.message and error.line is not None
 
 
 def test_truncated_csv_row(tmp_path: Path) -> None:
     text = ("Date;Libellé;Débit;Crédit\n03/03/2025;URSSAF;245,00;\n05/03/2025;VIR CPAM\n"
             "06/03/2025;LOYER;650,00;\n")
     error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle"), _write(tmp_path, "r.csv", text))
-    assert error.line == 3 and "malformed row" in error.message
+    assert error.line == 3 and "mal formée" in error.message
 
 
 def test_truncated_last_csv_row(tmp_path: Path) -> None:
     text = "Date;Libellé;Débit;Crédit\n03/03/2025;URSSAF;245,00;\n05/03/2025;VIR CP"
     error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle"), _write(tmp_path, "r.csv", text))
-    assert error.line == 3 and "truncated" in error.message
+    assert error.line == 3 and "tronquée" in error.message
 
 
 def test_unclosed_quote(tmp_path: Path) -> None:
     text = 'Date;Libellé;Débit;Crédit\n03/03/2025;URSSAF;245,00;\n05/03/2025;"VIR CPAM;;12,00\n'
     error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle"), _write(tmp_path, "q.csv", text))
-    assert error.line == 3 and "quote" in error.message
+    assert error.line == 3 and "guillemet" in error.message
 
 
 def test_amount_that_does_not_parse(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_amount_that_does_not_parse(tmp_path: Path) -> None:
 def test_date_that_does_not_parse(tmp_path: Path) -> None:
     text = "Date;Libellé;Débit;Crédit\n2025-03-03;URSSAF;245,00;\n"
     error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle"), _write(tmp_path, "d.csv", text))
-    assert error.line == 2 and "dd/mm/yyyy" in error.message
+    assert error.line == 2 and "jj/mm/aaaa" in error.message
 
 
 def test_wrong_declared_encoding(tmp_path: Path) -> None:
@@ -136,33 +136,34 @@ def test_wrong_declared_encoding(tmp_path: Path) -> None:
 def test_utf16_without_bom_and_binary(tmp_path: Path) -> None:
     raw = "Date;Libellé;Montant\n".encode("utf-16-le")
     error = _error(BankCSVImporter(ACCOUNT, "shine"), _write(tmp_path, "u.csv", raw))
-    assert "NUL bytes" in error.message and error.line == 1
+    assert "octets NUL" in error.message and error.line == 1
 
 
 def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     text = "Date;Libellé;Montant\n03/03/2025;Café;-2,00\n"
     path = _write(tmp_path, "u.csv", text.encode("utf-16"))
-    entries = BankCSVImporter(ACCOUNT, "shine").extract(path, [])
+    entries = BankCSVImporter(ACCOUNT, "montant-signe").extract(path, [])
     assert [str(e.postings[0].units) for e in entries] == ["-2.00 EUR"]
 
 
 def test_empty_file_and_header_only(tmp_path: Path) -> None:
-    error = _error(BankCSVImporter(ACCOUNT, "shine"), _write(tmp_path, "empty.csv", ""))
-    assert "empty file" in error.message
-    error = _error(BankCSVImporter(ACCOUNT, "shine"), _write(tmp_path, "h.csv", "Date;Libellé;Montant\n"))
-    assert "no operation" in error.message
+    error = _error(BankCSVImporter(ACCOUNT, "montant-signe"), _write(tmp_path, "empty.csv", ""))
+    assert "fichier vide" in error.message
+    error = _error(BankCSVImporter(ACCOUNT, "montant-signe"),
+                   _write(tmp_path, "h.csv", "Date;Libellé;Montant\n"))
+    assert "aucune opération" in error.message
 
 
 def test_layout_matching_no_preset(tmp_path: Path) -> None:
     path = _write(tmp_path, "x.csv", "Jour|Texte|Somme\n03/03/2025|URSSAF|-3,00\n")
-    with pytest.raises(ImportFileError, match="no known layout.*--preset FILE.toml"):
+    with pytest.raises(ImportFileError, match="format inconnu.*--preset FICHIER.toml"):
         detect(path)
 
 
 def test_file_of_another_account(tmp_path: Path) -> None:
     path = str(DATA / "banque-traditionnelle.csv")
     error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle", account_id="99887766"), path)
-    assert "statement of account 00012345678" in error.message
+    assert "relevé du compte 00012345678" in error.message
     error = _error(OFXImporter(ACCOUNT, account_id="99887766"), str(DATA / "releve.ofx"))
     assert "00012345678" in error.message
     error = _error(CamtImporter(ACCOUNT, account_id="FR7630003000000000000000000"),
@@ -173,13 +174,13 @@ def test_file_of_another_account(tmp_path: Path) -> None:
 def test_journal_errors(tmp_path: Path) -> None:
     header = "Date;N° facture;Patient;Actes;Montant;Part AMO;Part AMC;Part patient\n"
     cases = {
-        "03/03/2025;F-1;X;RAB 8;20,00;12,00;6,00;\n": "not the amount 20.00",
-        "03/03/2025;F-1;X;ZZZ 8;20,00;;;20,00\n": 'unknown NGAP key letter "ZZZ"',
-        "03/03/2025;F-1;X;AMS 7.5;20,00;;;20,00\n": "not in force",
-        "03/03/2025;F-1;X;HN + RAB 8;20,00;;;20,00\n": "mixes HN",
-        "03/03/2025;F-1;X;RAB 8 + DE;20,00;;;20,00\n": "dépassement amount",
-        "03/03/2025;F-1;X;HN;-20,00;;;\n": "credit notes",
-        "03/03/2025;;X;HN;20,00;;;20,00\n": "without a number",
+        "03/03/2025;F-1;X;RAB 8;20,00;12,00;6,00;\n": "et non le montant 20.00",
+        "03/03/2025;F-1;X;ZZZ 8;20,00;;;20,00\n": "lettre clé NGAP « ZZZ » inconnue",
+        "03/03/2025;F-1;X;AMS 7.5;20,00;;;20,00\n": "pas en vigueur",
+        "03/03/2025;F-1;X;HN + RAB 8;20,00;;;20,00\n": "mêle du HN",
+        "03/03/2025;F-1;X;RAB 8 + DE;20,00;;;20,00\n": "montant du dépassement",
+        "03/03/2025;F-1;X;HN;-20,00;;;\n": "les avoirs",
+        "03/03/2025;;X;HN;20,00;;;20,00\n": "sans numéro",
     }
     for row, message in cases.items():
         path = _write(tmp_path, "j.csv", header + "01/03/2025;F-0;Y;HN;10,00;;;10,00\n" + row)
@@ -187,15 +188,15 @@ def test_journal_errors(tmp_path: Path) -> None:
         assert error.line == 3, (row, error)
         assert message in error.message, (row, error)
     path = _write(tmp_path, "j.csv", header + "01/03/2025;F-0;Y;HN;10,00;;;10,00\n" * 2)
-    assert "appears twice" in _error(JournalImporter(), path).message
+    assert "apparaît deux fois" in _error(JournalImporter(), path).message
 
 
 def test_layout_errors() -> None:
-    with pytest.raises(LayoutError, match="missing column"):
+    with pytest.raises(LayoutError, match="colonne\\(s\\) manquante"):
         Layout.from_dict("x", {"columns": {"date": "Date", "narration": "Libellé"}})
-    with pytest.raises(LayoutError, match="unknown column role"):
+    with pytest.raises(LayoutError, match="rôle de colonne"):
         Layout.from_dict("x", {"columns": {"date": "D", "narration": "L", "amount": "M", "foo": "F"}})
-    with pytest.raises(LayoutError, match="named group"):
+    with pytest.raises(LayoutError, match="groupe\\(s\\) nommé"):
         Layout.from_dict("x", {"balance-line": "Solde", "columns": {
             "date": "D", "narration": "L", "amount": "M"}})
 

@@ -157,10 +157,10 @@ def test_load_rules(tmp_path: Path) -> None:
     assert categorizer.rules[0].meta == {"ligne": Decimal("3"), "note": "cotisations"}
     assert categorizer.settlements[0].window_days == 7
     path.write_text('[[rule]]\npattern = "X"\naccount = "pas un compte"\n', encoding="utf-8")
-    with pytest.raises(RuleError, match="not an account name"):
+    with pytest.raises(RuleError, match="n'est pas un nom de compte"):
         load_rules(str(path))
     path.write_text('[[rule]]\npattern = "(X"\naccount = "Expenses:X"\n', encoding="utf-8")
-    with pytest.raises(RuleError, match="regular expression"):
+    with pytest.raises(RuleError, match="expression régulière"):
         load_rules(str(path))
 
 
@@ -177,5 +177,5 @@ def test_default_settlement_patterns() -> None:
 def test_bank_importer_settles_against_existing(tmp_path: Path) -> None:
     path = tmp_path / "releve.csv"
     path.write_text("Date;Libellé;Montant\n10/03/2025;VIR CPAM DU RHONE;30,61\n", encoding="utf-8")
-    [txn] = BankCSVImporter(ACCOUNT, "shine").extract(str(path), _ledger())
+    [txn] = BankCSVImporter(ACCOUNT, "montant-signe").extract(str(path), _ledger())
     assert txn.links == {"FSE-2", "FSE-4"}

@@ -73,7 +73,7 @@ def test_identical_lines_stay_distinct(tmp_path: Path) -> None:
 
 
 def test_overlapping_export_adds_only_new_lines(tmp_path: Path) -> None:
-    importer = BankCSVImporter(ACCOUNT, "shine")
+    importer = BankCSVImporter(ACCOUNT, "montant-signe")
     march = tmp_path / "mars.csv"
     march.write_text("Date;Libellé;Montant\n03/03/2025;PRLV URSSAF;-245,00\n10/03/2025;CB CAFE;-2,00\n",
                      encoding="utf-8")

@@ -28,7 +28,8 @@ CASES: dict[str, Callable[[], beangulp.Importer]] = {
     "banque-traditionnelle.csv": lambda: BankCSVImporter(ACCOUNT, "banque-traditionnelle",
                                                          account_id="00012345678"),
     "credit-mutuel.csv": lambda: BankCSVImporter(ACCOUNT, "credit-mutuel"),
-    "banque-en-ligne.csv": lambda: BankCSVImporter(ACCOUNT, "banque-en-ligne",
+    # A BoursoBank export: its named preset owns it (the generic one defers to it).
+    "banque-en-ligne.csv": lambda: BankCSVImporter(ACCOUNT, "boursobank",
                                                    account_id="00040123456"),
     "qonto.csv": lambda: BankCSVImporter(ACCOUNT, "qonto"),
     "shine.csv": lambda: BankCSVImporter(ACCOUNT, "shine"),

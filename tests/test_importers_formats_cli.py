@@ -1,0 +1,97 @@
+"""``hn extract`` on CFONB, QIF, OFX and camt files: accounts matched to the ledger's ``open``,
+several accounts never merged, ``--account`` checked, and a second import that adds nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from beancount_hn.cli import main
+
+DATA = Path(__file__).parent / "data" / "importers"
+ACCOUNT = "Assets:Banque:Courant"
+OPENS = """\
+2019-01-01 open Assets:Banque:Courant EUR
+  compte: "98765432100"
+2019-01-01 open Assets:Banque:Pro EUR
+  iban: "FR76 1870 6000 0000 1234 5678 956"
+2019-01-01 open Assets:Creances:CPAM EUR
+2019-01-01 open Assets:Creances:Mutuelles EUR
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["extract", *args])
+
+
+def test_each_account_of_the_file_goes_to_the_account_declaring_its_number(tmp_path: Path) -> None:
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(OPENS, encoding="utf-8")
+    result = _run(str(DATA / "cfonb-pennylane.txt"), "--existing", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert "(CFONB 120 -> Assets:Banque:Courant) : 4 nouvelle(s)" in result.output
+    assert "(CFONB 120 -> Assets:Banque:Pro) : 4 nouvelle(s)" in result.output
+    assert "2019-05-17 balance Assets:Banque:Courant" in result.output
+    assert "2019-05-18 balance Assets:Banque:Pro" in result.output
+    assert re.search(r"Assets:Banque:Pro +97\.49 EUR", result.output)
+    assert not re.search(r"Assets:Banque:Courant +97\.49 EUR", result.output)
+
+
+def test_several_accounts_without_a_ledger_are_refused_and_listed() -> None:
+    result = _run(str(DATA / "cfonb-pennylane.txt"), "--account", ACCOUNT)
+    assert result.exit_code == 1
+    assert "plusieurs comptes (98765432100, 00123456789)" in result.output
+    result = _run(str(DATA / "cfonb-pennylane.txt"))
+    assert result.exit_code == 1
+    assert "demande --account" in result.output and "98765432100, 00123456789" in result.output
+
+
+def test_a_number_no_open_declares_is_named(tmp_path: Path) -> None:
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(OPENS.replace('iban: "FR76 1870 6000 0000 1234 5678 956"', 'iban: "FR00"'),
+                      encoding="utf-8")
+    result = _run(str(DATA / "cfonb-pennylane.txt"), "--existing", str(ledger))
+    assert result.exit_code == 1
+    assert "00123456789 déclaré sur aucun open" in result.output
+
+
+def test_account_id_picks_one_account() -> None:
+    result = _run(str(DATA / "releve-deux-comptes.camt053.xml"), "--account", "Assets:Banque:Livret",
+                  "--account-id", "FR7630004000031234567890143")
+    assert result.exit_code == 0, result.output
+    assert "INTERETS CREDITEURS" in result.output and "URSSAF" not in result.output
+
+
+@pytest.mark.parametrize("account", ["banque", "Assets:banque", "Assets:Banque Courant", ""])
+def test_account_must_be_a_beancount_account_name(account: str) -> None:
+    result = _run(str(DATA / "lbp.ofx"), "--account", account)
+    assert result.exit_code == 1
+    assert "n'est pas un nom de compte Beancount" in result.output
+
+
+@pytest.mark.parametrize(("name", "options"), [
+    ("releve-cfonb.cfo", ()), ("releve-boursorama.qif", ()), ("lbp.ofx", ()),
+    ("banque-populaire.ofx", ("--account-id", "04021234567")),
+    ("releve-deux-comptes.camt053.xml", ("--account-id", "FR7618206000420001234567858")),
+])
+def test_second_import_with_existing_adds_nothing(tmp_path: Path, name: str,
+                                                  options: tuple[str, ...]) -> None:
+    output = tmp_path / "import.beancount"
+    first = _run(str(DATA / name), "--account", ACCOUNT, "--output", str(output), *options)
+    assert first.exit_code == 0, first.output
+    assert " 0 nouvelle(s)" not in first.output
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(OPENS.replace('  compte: "98765432100"\n', "")
+                      + 'include "import.beancount"\n', encoding="utf-8")
+    second = _run(str(DATA / name), "--account", ACCOUNT, "--existing", str(ledger), *options)
+    assert second.exit_code == 0, second.output
+    assert " 0 nouvelle(s), " in second.output
+    assert "import-id" not in second.output
