@@ -5,14 +5,21 @@ as the PDF, so its totals are the ledger's. Seller and buyer are identified by
 their SIREN (scheme ``0002``); the VAT exemption relied on is stated per
 breakdown with its code and text — ``VATEX-FR-FRANCHISE`` for art. 293 B,
 ``VATEX-FR-CGI261-4`` for the care exempt under art. 261-4-1°. A credit note
-is type 381 and names the invoice it credits. ``facturx`` (the Akretion
-library) checks the XML against the official XSD and attaches it to the PDF
-with the Factur-X XMP metadata.
+is type 381 and names the invoice it credits. The amount paid and the amount
+due are the document's (the situation on its date of issue, or on the date it
+prints), so the XML and the PDF say the same; the payment means is the IBAN
+while something is due, else the mode the money came by. ``facturx`` (the
+Akretion library) checks the XML against the official XSD and attaches it to
+the PDF with the Factur-X XMP metadata, stamped with the document's date so a
+document rendered again is the same file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import threading
+from collections.abc import Iterator
 from decimal import Decimal
 
 from lxml import etree
@@ -29,6 +36,10 @@ PROFILE = "urn:cen.eu:en16931:2017"
 LEVEL = "en16931"
 TYPE_INVOICE, TYPE_CREDIT_NOTE = "380", "381"
 SIREN_SCHEME = "0002"  # ISO 6523 ICD of the French SIREN
+#: UNTDID 4461 payment means of each mode of payment (exports.movements.MODES).
+MEANS_CODES = {"especes": "10", "cheque": "20", "virement": "30", "carte": "48", "prelevement": "49"}
+SEPA_CREDIT_TRANSFER = "58"
+_CLOCK = threading.Lock()  # one document stamped at a time (see _stamped)
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
@@ -66,8 +77,8 @@ def _address(party: etree._Element, postcode: str | None, lines: list[str], city
 def build_cii(doc: Document) -> bytes:
     """The Factur-X EN 16931 XML of a company invoice or credit note (UTF-8 bytes)."""
     if not doc.facturx:
-        raise DocumentError(f"{doc.source}: {doc.number} is not a company invoice (no client-siren:); "
-                            "only company invoices get a Factur-X XML")
+        raise DocumentError(f"{doc.source} : {doc.number} n'est pas une facture à une entreprise (pas de "
+                            "client-siren:) ; seules les factures aux entreprises ont un XML Factur-X")
     seller, client = doc.seller, doc.client
     root = etree.Element(f"{{{NS['rsm']}}}CrossIndustryInvoice", nsmap=NS)
     context = _el(root, "rsm:ExchangedDocumentContext")
@@ -130,10 +141,10 @@ def build_cii(doc: Document) -> bytes:
 
     settlement = _el(trade, "ram:ApplicableHeaderTradeSettlement")
     _el(settlement, "ram:InvoiceCurrencyCode", doc.currency)
-    if seller.iban and doc.kind == NOTE:
-        means = _el(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
-        _el(means, "ram:TypeCode", "58")  # SEPA credit transfer
-        _el(_el(means, "ram:PayeePartyCreditorFinancialAccount"), "ram:IBANID", seller.iban)
+    prepaid = (doc.paid or Decimal(0)) if doc.kind == NOTE else Decimal(0)
+    due = doc.total_ttc - prepaid
+    if doc.kind == NOTE:
+        _payment_means(settlement, doc, due)
     for group in doc.vat_groups:
         tax = _el(settlement, "ram:ApplicableTradeTax")
         _el(tax, "ram:CalculatedAmount", _amount(group.tax))
@@ -152,18 +163,30 @@ def build_cii(doc: Document) -> bytes:
         if doc.due_date:
             _date(terms, "ram:DueDateDateTime", doc.due_date)
     totals = _el(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
-    prepaid = (doc.paid_at_issue or Decimal(0)) if doc.kind == NOTE else Decimal(0)
     _el(totals, "ram:LineTotalAmount", _amount(doc.total_ht))
     _el(totals, "ram:TaxBasisTotalAmount", _amount(doc.total_ht))
     _el(totals, "ram:TaxTotalAmount", _amount(doc.total_vat), currencyID=doc.currency)
     _el(totals, "ram:GrandTotalAmount", _amount(doc.total_ttc))
     _el(totals, "ram:TotalPrepaidAmount", _amount(prepaid))
-    _el(totals, "ram:DuePayableAmount", _amount(doc.total_ttc - prepaid))
+    _el(totals, "ram:DuePayableAmount", _amount(due))
     if doc.kind == AVOIR and doc.credits:
         reference = _el(settlement, "ram:InvoiceReferencedDocument")
         _el(reference, "ram:IssuerAssignedID", doc.credits.number)
         _date(reference, "ram:FormattedIssueDateTime", doc.credits.date, kind="qdt")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _payment_means(settlement: etree._Element, doc: Document, due: Decimal) -> None:
+    """The IBAN while something is due; once paid, the mode the money came by (one mode only)."""
+    if due > 0:
+        if doc.seller.iban:
+            means = _el(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
+            _el(means, "ram:TypeCode", SEPA_CREDIT_TRANSFER)
+            _el(_el(means, "ram:PayeePartyCreditorFinancialAccount"), "ram:IBANID", doc.seller.iban)
+        return
+    codes = {MEANS_CODES.get(payment.mode or "") for payment in doc.payments or ()}
+    if len(codes) == 1 and None not in codes:
+        _el(_el(settlement, "ram:SpecifiedTradeSettlementPaymentMeans"), "ram:TypeCode", codes.pop())
 
 
 def check_cii(xml: bytes) -> None:
@@ -173,7 +196,7 @@ def check_cii(xml: bytes) -> None:
     try:
         facturx.xml_check_xsd(xml, flavor="factur-x", level=LEVEL)
     except Exception as exc:  # facturx raises a bare Exception with the XSD message
-        raise DocumentError(f"the Factur-X XML is not valid: {exc}") from exc
+        raise DocumentError(f"le XML Factur-X n'est pas valide : {exc}") from exc
 
 
 def embed_facturx(pdf: bytes, doc: Document) -> bytes:
@@ -188,5 +211,32 @@ def embed_facturx(pdf: bytes, doc: Document) -> bytes:
         "title": f"{doc.title} {doc.number}",
         "subject": f"{doc.title} {doc.number} — {doc.client.name}",
     }
-    return facturx.generate_from_binary(pdf, xml, flavor="factur-x", level=LEVEL, check_xsd=False,
-                                        pdf_metadata=metadata, lang="fr-FR")
+    with _stamped(document_moment(doc)):
+        return facturx.generate_from_binary(pdf, xml, flavor="factur-x", level=LEVEL, check_xsd=False,
+                                            pdf_metadata=metadata, lang="fr-FR")
+
+
+def document_moment(doc: Document) -> datetime.datetime:
+    """The moment a document's files are stamped with: noon UTC of its date of issue, never the clock."""
+    return datetime.datetime.combine(doc.issue_date, datetime.time(12), datetime.UTC)
+
+
+@contextlib.contextmanager
+def _stamped(moment: datetime.datetime) -> Iterator[None]:
+    """Make ``facturx`` stamp its PDF metadata with ``moment`` instead of the clock.
+
+    ``facturx.generate_from_binary`` has no parameter for its dates: it reads
+    them from two module functions, replaced here for the call (the CLI renders
+    one document at a time) and restored after; a test renders twice under
+    different clocks and compares the bytes.
+    """
+    import facturx.facturx as library
+
+    with _CLOCK:
+        saved = library._get_pdf_timestamp, library._get_metadata_timestamp
+        library._get_pdf_timestamp = lambda date=None: saved[0](date or moment)
+        library._get_metadata_timestamp = lambda: moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        try:
+            yield
+        finally:
+            library._get_pdf_timestamp, library._get_metadata_timestamp = saved

@@ -15,6 +15,19 @@ them and decides which mentions apply (fr-rules §4):
   dates of issue and of the care, the place, the client, each act with its
   nature, duration and amount, the totals, what was paid and what remains.
 
+A note is a document issued once: what it says was paid (and the credit notes
+it nets) is the situation on its date of issue, or on an explicit date
+(``as_of``, ``hn note --au``) which the note then prints; a later payment never
+changes a note re-rendered with the same date, and its PDF and its Factur-X XML
+read the same figures. Each payment is printed with the mode actually used (the
+FEC's mode of payment: ``mode-reglement:``, a bank label word, the account);
+the IBAN is printed only while something remains due.
+
+A devis for a dépassement (``depassement:`` on the ``hn-devis``) states the
+act's tariff and the nature and amount of the dépassement on two lines
+(CSP L.1111-3); the tariff is checked against the NGAP values when the table
+has them.
+
 Ledger metadata read here (all optional; on the posting or the transaction):
 ``description:`` (nature of the act, else the narration), ``duree:``
 (``"1 h"`` or minutes), ``quantite:``, ``date-soin:`` (date of the care when
@@ -39,12 +52,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from beancount.core import data
 
 from beancount_hn import frtypo
-from beancount_hn.acts import ActError, act_status, parse_acts
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.classify import (COLLECTEE, DEPASSEMENT, EXONEREE, FRANCHISE, NON_CONVENTIONNE,
+from beancount_hn.acts import ActError, act_status, ledger_profession, parse_acts, tariff
+from beancount_hn.cashbook import Cashbook, Settlement
+from beancount_hn.classify import (COLLECTEE, CONVENTIONNE, DEPASSEMENT, EXONEREE, FRANCHISE, NON_CONVENTIONNE,
                                    StatusError, default_vat_status, parse_vat_status)
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import where
+from beancount_hn.exports import ExportError
+from beancount_hn.exports.movements import payment_mode
 from beancount_hn.identity import Identity, IdentityError, require_identity, siren_problem
 from beancount_hn.invoices import Invoice, InvoiceBook
 from beancount_hn.ledger import LedgerIndex
@@ -67,6 +82,13 @@ MENTIONS_B2B = (
 )
 MENTION_DEVIS_HN = ("Le patient reconnaît avoir été informé, avant les soins, du montant des honoraires "
                     "et de leur non-remboursement par l'Assurance Maladie.")
+MENTION_DEVIS_DE = ("Le patient reconnaît avoir été informé, avant les soins, du tarif de l'acte, de la nature "
+                    "et du montant du dépassement, que l'Assurance Maladie ne rembourse pas (art. L.1111-3 du CSP).")
+#: How a note says the money came (modes of exports.movements.MODES a payer recognises).
+PAYMENT_WORDS = {
+    "virement": "par virement", "cheque": "par chèque", "carte": "par carte bancaire", "especes": "en espèces",
+    "prelevement": "par prélèvement", "tip": "par TIP", "lettre-change": "par lettre de change",
+}
 
 #: The exemption relied on, per VAT status: (EN 16931 category, VATEX code, text).
 VAT_EXEMPTIONS = {
@@ -184,6 +206,20 @@ class DocRef:
     amount: Decimal = ZERO
 
 
+@dataclass(frozen=True)
+class Payment:
+    """Money received for a document, VAT included (a refund is negative), and how it came."""
+
+    date: datetime.date
+    amount: Decimal
+    mode: str | None  # a key of PAYMENT_WORDS, None when the ledger does not say how
+
+    @property
+    def words(self) -> str | None:
+        """``"par chèque"``: the mode as the note prints it."""
+        return PAYMENT_WORDS.get(self.mode or "")
+
+
 @dataclass
 class Document:
     """Everything a note d'honoraires, an avoir or a devis prints."""
@@ -199,9 +235,9 @@ class Document:
     place: str | None = None
     credits: DocRef | None = None  # the invoice an avoir credits
     quote: DocRef | None = None  # the devis an invoice follows
-    credit_notes: list[DocRef] = field(default_factory=list)  # avoirs applied to an invoice
-    paid: Decimal | None = None  # money received, VAT included (None: not tracked, e.g. a devis)
-    paid_at_issue: Decimal | None = None  # money received up to the date of issue (Factur-X prepaid)
+    credit_notes: list[DocRef] = field(default_factory=list)  # avoirs applied to an invoice by ``as_of``
+    payments: list[Payment] | None = None  # received by ``as_of`` (None: not tracked, e.g. a devis)
+    as_of: datetime.date | None = None  # the date of the payment situation (a note: its issue date)
     due_date: datetime.date | None = None
     valid_until: datetime.date | None = None  # a devis's validity
     narration: str | None = None
@@ -266,6 +302,11 @@ class Document:
         return self.total_ttc - self.credited
 
     @property
+    def paid(self) -> Decimal | None:
+        """Money received by ``as_of``, VAT included (None: not tracked)."""
+        return None if self.payments is None else sum((p.amount for p in self.payments), ZERO)
+
+    @property
     def remaining(self) -> Decimal | None:
         return None if self.paid is None else self.net_due - self.paid
 
@@ -283,8 +324,10 @@ class Document:
             found.append(MENTION_HN)
         if DEPASSEMENT in conventions:
             found.append(MENTION_DE)
-        if self.kind == DEVIS and conventions & {NON_CONVENTIONNE, DEPASSEMENT}:
+        if self.kind == DEVIS and NON_CONVENTIONNE in conventions:
             found.append(MENTION_DEVIS_HN)
+        if self.kind == DEVIS and DEPASSEMENT in conventions:
+            found.append(MENTION_DEVIS_DE)
         if self.is_company and self.kind == NOTE:
             found.extend(text for _, text in MENTIONS_B2B)
         return found
@@ -311,15 +354,20 @@ def _duration(value: object) -> str | None:
     return frtypo.duration(value) if value is not None and str(value).strip() else None
 
 
-def _act_label(code: str | None) -> str | None:
+def _reading(index: LedgerIndex) -> tuple[frozenset[str], str]:
+    """What reads the ledger's ``acte:`` values: its ``ngap-letter`` letters and its profession."""
+    return frozenset(index.config.values("ngap-letter")), ledger_profession(index.config)
+
+
+def _act_label(code: str | None, index: LedgerIndex) -> str | None:
     """The NGAP table's label of an act code (``"HN"`` -> its wording), for lines without a description."""
     if not code:
         return None
     try:
-        acts = parse_acts(code)
+        acts = parse_acts(code, *_reading(index))
     except ActError:
         return None
-    return " + ".join(act.letter.label.split(" — ")[0] for act in acts)
+    return " + ".join(act.letter.label for act in acts)
 
 
 def _quantity(value: object, where_: str) -> Decimal:
@@ -328,9 +376,9 @@ def _quantity(value: object, where_: str) -> Decimal:
     try:
         quantity = Decimal(str(value).replace(",", "."))
     except ArithmeticError as exc:
-        raise DocumentError(f"{where_}: quantite: {value!r} is not a number; write e.g. quantite: 4") from exc
+        raise DocumentError(f"{where_} : quantite: {value!r} n'est pas un nombre ; écrivez p. ex. quantite: 4") from exc
     if quantity <= 0:
-        raise DocumentError(f"{where_}: quantite: must be positive, got {value}")
+        raise DocumentError(f"{where_} : quantite: doit être positive, pas {value}")
     return quantity
 
 
@@ -340,9 +388,9 @@ def _rate(value: object, where_: str) -> Decimal:
     try:
         rate = Decimal(str(value).replace(",", ".").rstrip("% "))
     except ArithmeticError as exc:
-        raise DocumentError(f"{where_}: taux-tva: {value!r} is not a rate; write e.g. taux-tva: 20") from exc
+        raise DocumentError(f"{where_} : taux-tva: {value!r} n'est pas un taux ; écrivez p. ex. taux-tva: 20") from exc
     if not 0 < rate < 100:
-        raise DocumentError(f"{where_}: taux-tva: {value} is not a VAT rate in % (e.g. 20, 10, 5.5)")
+        raise DocumentError(f"{where_} : taux-tva: {value} n'est pas un taux de TVA en % (p. ex. 20, 10, 5.5)")
     return rate
 
 
@@ -351,8 +399,8 @@ def _client(txn: data.Transaction, number: str) -> Client:
     here = where(meta)
     name = _text(txn.payee)
     if name is None:
-        raise DocumentError(f"{here}: invoice {number} has no payee; write the patient's or client's "
-                            'name as the transaction\'s payee, e.g. 2025-03-04 * "Mme Dupont" "…"')
+        raise DocumentError(f"{here} : la facture {number} n'a pas de tiers ; écrivez le nom du patient ou du "
+                            'client comme tiers (payee) de la transaction, p. ex. 2025-03-04 * "Mme Dupont" "…"')
     siren = _text(meta.get("client-siren"))
     kind = normalize_word(str(meta.get("client-type", "")))
     vat_number = _text(meta.get("client-tva"))
@@ -360,19 +408,19 @@ def _client(txn: data.Transaction, number: str) -> Client:
     address = _text(meta.get("client-adresse"))
     if is_company:
         if siren is None:
-            raise DocumentError(f"{here}: invoice {number} is made out to a company ({name}) without its "
-                                'SIREN; add client-siren: "123456789" (the 9 digits on its Kbis or '
-                                "avis de situation INSEE): company invoices carry both SIREN")
+            raise DocumentError(f"{here} : la facture {number} est adressée à une entreprise ({name}) sans son "
+                                'SIREN ; ajoutez client-siren: "123456789" (les 9 chiffres de son Kbis ou de son '
+                                "avis de situation INSEE) : une facture entre entreprises porte les deux SIREN")
         siren = siren.replace(" ", "")
         problem = siren_problem(siren)
         if problem:
-            raise DocumentError(f"{here}: invoice {number}: client-siren: {problem}")
+            raise DocumentError(f"{here} : facture {number} : client-siren: {problem}")
         if address is None:
-            raise DocumentError(f"{here}: invoice {number} is made out to a company ({name}) without its "
-                                'address; add client-adresse: "5 avenue Jean Jaurès, 69007 Lyon"')
+            raise DocumentError(f"{here} : la facture {number} est adressée à une entreprise ({name}) sans son "
+                                'adresse ; ajoutez client-adresse: "5 avenue Jean Jaurès, 69007 Lyon"')
     country = (_text(meta.get("client-pays")) or "FR").upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
-        raise DocumentError(f"{here}: client-pays: {country!r} is not a two-letter country code (e.g. FR)")
+        raise DocumentError(f"{here} : client-pays: {country!r} n'est pas un code pays à deux lettres (p. ex. FR)")
     return Client(name, address, siren, vat_number, country, is_company)
 
 
@@ -393,8 +441,8 @@ def _check_vat_postings(index: LedgerIndex, txn: data.Transaction, lines: list[D
     computed = sum((cents(line.amount * line.vat_rate / 100) for line in lines), ZERO)
     total = sign * -sum((p.units.number for p in booked), ZERO)
     if abs(total - computed) > CENT:
-        raise DocumentError(f"{where(txn.meta)}: invoice {number} books {total} of VAT but its lines at "
-                            f"their rates (taux-tva:) give {computed}; correct the VAT posting or the rate")
+        raise DocumentError(f"{where(txn.meta)} : la facture {number} comptabilise {total} de TVA mais ses lignes "
+                            f"à leurs taux (taux-tva:) en donnent {computed} ; corrigez l'écriture de TVA ou le taux")
 
 
 def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocLine]:
@@ -420,20 +468,21 @@ def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocL
                 try:
                     vat = parse_vat_status(raw, "tva:")
                 except StatusError as exc:
-                    raise DocumentError(f"{here}: invoice {invoice.number}: {exc}") from exc
+                    raise DocumentError(f"{here} : facture {invoice.number} : {exc}") from exc
             elif len(receipt_vats) == 1:
                 vat = next(iter(receipt_vats))
             else:
-                raise DocumentError(f"{here}: invoice {invoice.number}: the posting to {posting.account} "
-                                    'has no VAT status; add tva: "exoneree", "franchise" or "collectee" to it')
+                raise DocumentError(f"{here} : facture {invoice.number} : l'écriture sur {posting.account} n'a "
+                                    'pas de statut de TVA ; ajoutez-lui tva: "exoneree", "franchise" ou "collectee"')
         designation = (_text(_meta(posting, tmeta, "description", single))
                        or (_text(txn.narration) if single else None)
-                       or _act_label(code) or _text(txn.narration) or posting.account.split(":")[-1])
+                       or _act_label(code, index) or _text(txn.narration) or posting.account.split(":")[-1])
         service = _meta(posting, tmeta, "date-soin")
         if service is None:
             service = txn.date
         if not isinstance(service, datetime.date):
-            raise DocumentError(f"{here}: date-soin: {service!r} is not a date; write it unquoted, e.g. {txn.date}")
+            raise DocumentError(f"{here} : date-soin: {service!r} n'est pas une date ; écrivez-la sans guillemets, "
+                                f"p. ex. {txn.date}")
         rate = _rate(_meta(posting, tmeta, "taux-tva"), here) if vat == COLLECTEE else ZERO
         amount = sign * -posting.units.number
         lines.append(DocLine(service, designation, code, convention, vat,
@@ -450,16 +499,46 @@ def _scale_to_ttc(paid_ht: Decimal, total_ht: Decimal, total_ttc: Decimal) -> De
     return total_ttc if paid_ht == total_ht else cents(paid_ht * total_ttc / total_ht)
 
 
-def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | None = None) -> Document:
+def _payment(index: LedgerIndex, settlement: Settlement) -> tuple[datetime.date, str | None]:
+    """When and how a settlement's money came (no mode for money outside the treasury)."""
+    if settlement.funded_by_equity:
+        return settlement.date, None
+    try:
+        mode = payment_mode(index, settlement.txn, settlement.treasury_account)
+    except ExportError as exc:
+        raise DocumentError(str(exc)) from exc
+    return settlement.date, mode if mode in PAYMENT_WORDS else None
+
+
+def _payments(index: LedgerIndex, settlements: list[Settlement], total_ht: Decimal,
+              total_ttc: Decimal) -> list[Payment]:
+    """One payment per date and mode, VAT included; the last one takes the rounding."""
+    grouped: dict[tuple[datetime.date, str | None], Decimal] = {}
+    for settlement in settlements:
+        key = _payment(index, settlement)
+        grouped[key] = grouped.get(key, ZERO) + settlement.amount
+    total = _scale_to_ttc(sum(grouped.values(), ZERO), total_ht, total_ttc)
+    payments = [Payment(day, _scale_to_ttc(amount, total_ht, total_ttc), mode)
+                for (day, mode), amount in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+                if amount]
+    if payments:
+        last = payments[-1]
+        payments[-1] = Payment(last.date, total - sum((p.amount for p in payments[:-1]), ZERO), last.mode)
+    return payments
+
+
+def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | None = None,
+                     as_of: datetime.date | None = None) -> Document:
     """The note d'honoraires (or the avoir) of ``invoice``.
 
-    ``cashbook`` (of the same entries) gives what was paid and what remains;
+    ``cashbook`` (of the same entries) gives what was paid and what remains on
+    ``as_of`` (default: the date of issue), with the credit notes issued by then;
     without it the document leaves paid/remaining out.
     """
     txn = invoice.txn
     here = where(txn.meta)
     if invoice.currency is None:
-        raise DocumentError(f"{here}: invoice {invoice.number} has no income posting to print")
+        raise DocumentError(f"{here} : la facture {invoice.number} n'a aucune écriture de recette à imprimer")
     kind = AVOIR if invoice.is_credit_note else NOTE
     sign = -1 if kind == AVOIR else 1
     seller = _identity(book, invoice.date, f"{TITLES[kind]} {invoice.number}")
@@ -472,63 +551,102 @@ def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | N
     if kind == AVOIR:
         target = book.by_number.get(invoice.credit_of or "")
         if target is None or target.is_credit_note:
-            raise DocumentError(f"{here}: credit note {invoice.number} names no invoice of the ledger "
-                                f'(avoir-de: "{invoice.credit_of}"); write the number of the invoice it credits')
+            raise DocumentError(f"{here} : l'avoir {invoice.number} ne nomme aucune facture du livre "
+                                f"(avoir-de: « {invoice.credit_of} ») ; écrivez le numéro de la facture qu'il annule")
         document.credits = DocRef(target.number, target.date, target.amount)
     else:
+        as_of = as_of or invoice.date
+        if as_of < invoice.date:
+            raise DocumentError(f"{here} : la note {invoice.number} est émise le {invoice.date} : sa situation ne "
+                                f"peut pas être donnée au {as_of}, avant son émission")
+        document.as_of = as_of
         if invoice.devis:
             quote = book.quotes.get(invoice.devis)
             if quote is None:
-                raise DocumentError(f'{here}: invoice {invoice.number}: devis: "{invoice.devis}" names no '
-                                    'quote of the ledger; declare it with custom "hn-devis"')
+                raise DocumentError(f"{here} : facture {invoice.number} : devis: « {invoice.devis} » ne nomme "
+                                    'aucun devis du livre ; déclarez-le avec custom "hn-devis"')
             if quote.date > invoice.date:
-                raise DocumentError(f"{here}: invoice {invoice.number} names quote {quote.number} dated "
-                                    f"{quote.date}, after the invoice; correct one of the dates")
+                raise DocumentError(f"{here} : la facture {invoice.number} nomme le devis {quote.number} daté du "
+                                    f"{quote.date}, après la facture ; corrigez l'une des deux dates")
             document.quote = DocRef(quote.number, quote.date, quote.amount.number)
-        document.credit_notes = [DocRef(c.number, c.date, -c.amount) for c in invoice.credit_notes]
+        credit_notes = [c for c in invoice.credit_notes if c.date <= as_of]
+        document.credit_notes = [DocRef(c.number, c.date, -c.amount) for c in credit_notes]
         if cashbook is not None:
-            paid_ht = cashbook.settled(txn) + sum((cashbook.settled(c.txn) for c in invoice.credit_notes), ZERO)
-            document.paid = _scale_to_ttc(paid_ht, document.total_ht, document.total_ttc)
-            at_issue = cashbook.settled(txn, upto=invoice.date)
-            document.paid_at_issue = _scale_to_ttc(at_issue, document.total_ht, document.total_ttc)
+            settlements = [s for t in (txn, *(c.txn for c in credit_notes))
+                           for s in cashbook.for_target_txn(t) if s.date <= as_of]
+            document.payments = _payments(book.index, settlements, document.total_ht, document.total_ttc)
         due = tmeta.get("echeance")
         if due is not None and not isinstance(due, datetime.date):
-            raise DocumentError(f"{here}: echeance: {due!r} is not a date; write it unquoted, e.g. {invoice.date}")
+            raise DocumentError(f"{here} : echeance: {due!r} n'est pas une date ; écrivez-la sans guillemets, "
+                                f"p. ex. {invoice.date}")
         document.due_date = due if due is not None else (invoice.date if client.is_company else None)
     if document.facturx:
         exemptions = {line.vat for line in lines if line.vat in VAT_EXEMPTIONS}
         if len(exemptions) > 1:
-            raise DocumentError(f"{here}: company invoice {invoice.number} mixes franchise (293 B) and "
-                                "exempt care (261-4-1°) lines; an e-invoice has one exemption reason: "
-                                "invoice them separately")
+            raise DocumentError(f"{here} : la facture {invoice.number} à une entreprise mêle des lignes en franchise "
+                                "(293 B) et des soins exonérés (261-4-1°) ; une facture électronique n'a qu'un motif "
+                                "d'exonération : facturez-les séparément")
+        if document.credit_notes:
+            raise DocumentError(f"{here} : la facture Factur-X {invoice.number} ne peut pas imputer l'avoir "
+                                f"{document.credit_notes[0].number} : l'avoir est une facture électronique à part "
+                                "(type 381) ; donnez la situation à une date antérieure à l'avoir")
     return document
 
 
+def _quote_lines(book: InvoiceBook, quote: Quote, convention: str | None, vat: str, rate: Decimal,
+                 here: str) -> list[DocLine]:
+    """The act's line, and for a dépassement the act's tariff then the dépassement (CSP L.1111-3)."""
+    meta = quote.entry.meta or {}
+    designation = quote.description or _act_label(quote.acte, book.index) or "Soins"
+    duration, quantity = _duration(meta.get("duree")), _quantity(meta.get("quantite"), here)
+    if quote.depassement is None:
+        if convention == DEPASSEMENT:
+            raise DocumentError(f"{here} : le devis {quote.number} porte sur un dépassement : il indique le tarif de "
+                                "l'acte et la nature et le montant du dépassement (art. L.1111-3 du CSP) ; écrivez "
+                                'acte: « RAB 8 » (l\'acte NGAP), depassement: 12.00 EUR et motif-depassement: « … »')
+        return [DocLine(quote.date, designation, quote.acte, convention, vat, duration, quantity,
+                        quote.amount.number, rate)]
+    if convention != CONVENTIONNE:
+        raise DocumentError(f"{here} : le devis {quote.number} a un dépassement (depassement:) : son acte: nomme "
+                            "l'acte NGAP conventionné dont il dépasse le tarif, p. ex. acte: « RAB 8 »")
+    act_tariff = quote.amount.number - quote.depassement.number
+    acts = parse_acts(quote.acte or "", *_reading(book.index))
+    expected = {tariff(acts, quote.date), tariff(acts, quote.date, dom=True)} - {None}
+    if expected and act_tariff not in expected:
+        shown = " ou ".join(frtypo.money(value) for value in sorted(expected))
+        raise DocumentError(f"{here} : devis {quote.number} : {frtypo.money(quote.amount.number)} moins le dépassement "
+                            f"{frtypo.money(quote.depassement.number)} donnent {frtypo.money(act_tariff)} pour "
+                            f"« {quote.acte} », dont le tarif le {quote.date} est {shown} ; corrigez le montant "
+                            "du devis ou le dépassement")
+    return [DocLine(quote.date, f"{designation} (tarif conventionnel)", quote.acte, CONVENTIONNE, vat, duration,
+                    quantity, act_tariff, rate),
+            DocLine(quote.date, f"Dépassement d'honoraires : {quote.motif_depassement}", "DE", DEPASSEMENT, vat,
+                    None, Decimal(1), quote.depassement.number, rate)]
+
+
 def quote_document(book: InvoiceBook, quote: Quote) -> Document:
-    """The devis of an ``hn-devis`` entry: one line, its validity, a signature block."""
+    """The devis of an ``hn-devis`` entry: its lines, its validity, a signature block."""
     meta = quote.entry.meta or {}
     here = where(meta)
     seller = _identity(book, quote.date, f"devis {quote.number}")
     convention = None
     if quote.acte:
         try:
-            convention = act_status(quote.acte, quote.date, frozenset(book.index.config.values("ngap-letter")))
+            convention = act_status(quote.acte, quote.date, *_reading(book.index))
         except ActError as exc:
-            raise DocumentError(f"{here}: devis {quote.number}: {exc}") from exc
+            raise DocumentError(f"{here} : devis {quote.number} : {exc}") from exc
     raw = meta.get("tva")
     if raw is not None:
         try:
             vat = parse_vat_status(raw, "tva:")
         except StatusError as exc:
-            raise DocumentError(f"{here}: devis {quote.number}: {exc}") from exc
+            raise DocumentError(f"{here} : devis {quote.number} : {exc}") from exc
     else:
         vat = default_vat_status(convention, book.index, quote.date)
     rate = _rate(meta.get("taux-tva"), here) if vat == COLLECTEE else ZERO
-    designation = quote.description or _act_label(quote.acte) or "Soins"
-    line = DocLine(quote.date, designation, quote.acte, convention, vat, _duration(meta.get("duree")),
-                   _quantity(meta.get("quantite"), here), quote.amount.number, rate)
+    lines = _quote_lines(book, quote, convention, vat, rate, here)
     client = Client(quote.client, _text(meta.get("client-adresse")))
-    return Document(DEVIS, quote.number, quote.date, seller, client, [line], quote.amount.currency, here,
+    return Document(DEVIS, quote.number, quote.date, seller, client, lines, quote.amount.currency, here,
                     place=_text(meta.get("lieu")), valid_until=quote.validite)
 
 
@@ -539,22 +657,22 @@ def find_invoice(book: InvoiceBook, number: str) -> Invoice:
     if invoice is None:
         voided = book.voided_by_number.get(canonical)
         if voided is not None:
-            raise DocumentError(f"{where(voided.meta)}: number {canonical} is declared voided "
-                                f'("{voided.reason}"); it has no document')
-        raise DocumentError(_unknown("invoice", number, list(book.by_number)))
+            raise DocumentError(f"{where(voided.meta)} : le numéro {canonical} est déclaré annulé "
+                                f"(« {voided.reason} ») ; il n'a pas de document")
+        raise DocumentError(_unknown("aucune facture", number, list(book.by_number)))
     return invoice
 
 
 def find_quote(book: InvoiceBook, number: str) -> Quote:
     quote = book.quotes.get(number.strip())
     if quote is None:
-        raise DocumentError(_unknown("quote (custom \"hn-devis\")", number, list(book.quotes)))
+        raise DocumentError(_unknown('aucun devis (custom "hn-devis")', number, list(book.quotes)))
     return quote
 
 
 def _unknown(what: str, number: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(number.strip(), known, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else (
-        f"; the ledger has {len(known)} ({', '.join(sorted(known)[:3])}{', …' if len(known) > 3 else ''})"
-        if known else "; the ledger has none")
-    return f"no {what} numbered {number!r} in the ledger{hint}"
+    hint = f" ; vouliez-vous dire {', '.join(close)} ?" if close else (
+        f" ; le livre en a {len(known)} ({', '.join(sorted(known)[:3])}{', …' if len(known) > 3 else ''})"
+        if known else " ; le livre n'en a aucun")
+    return f"{what} ne porte le numéro « {number} » dans le livre{hint}"

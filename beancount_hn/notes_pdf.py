@@ -4,20 +4,24 @@ The font is Source Sans Pro (SIL OFL), shipped by the ``font-source-sans-pro``
 package on PyPI: a TrueType font with every character a French document needs,
 the narrow no-break space included; nothing is taken from the system.
 Company invoices get their Factur-X XML embedded by
-:func:`beancount_hn.facturx_cii.embed_facturx`.
+:func:`beancount_hn.facturx_cii.embed_facturx`. A document is issued once: its
+file carries its date of issue, never the clock, so rendering it again later
+gives the same bytes.
 """
 
 from __future__ import annotations
 
-import datetime
 import os
+import re
 
 import font_source_sans_pro
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.output import OutputProducer
 
 from beancount_hn import notes_text as text
+from beancount_hn.facturx_cii import document_moment
 from beancount_hn.notes import Document
 
 FONT = "SourceSansPro"
@@ -55,6 +59,17 @@ class _NotePDF(FPDF):
         self.set_text_color(0)
 
 
+class _DatedOutput(OutputProducer):
+    """fpdf2 stamps the XMP modification date with the clock: here it is the creation date (the issue date)."""
+
+    def _build_xmp_from_info(self) -> str:
+        xmp = super()._build_xmp_from_info()
+        created = re.search(r'xmp:CreateDate="([^"]+)"', xmp)
+        if created is None:  # pragma: no cover - fpdf2 writes it whenever a creation date is set
+            raise RuntimeError("fpdf2 wrote no xmp:CreateDate")
+        return re.sub(r'(xmp:(?:ModifyDate|MetadataDate))="[^"]*"', rf'\1="{created.group(1)}"', xmp)
+
+
 def _block(pdf: FPDF, lines: list[str], width: float, size: float = 9.5, height: float = 4.6) -> None:
     pdf.set_font(FONT, "", size)
     for line in lines:
@@ -70,7 +85,7 @@ def render_pdf(doc: Document) -> bytes:
     pdf.set_creator("beancount-hn")
     pdf.set_lang("fr-FR")
     # Reproducible files: the document is dated by its issue date, not by the clock.
-    pdf.set_creation_date(datetime.datetime.combine(doc.issue_date, datetime.time(12), datetime.UTC))
+    pdf.set_creation_date(document_moment(doc))
     pdf.alias_nb_pages()
     pdf.add_page()
     usable = pdf.w - 2 * MARGIN
@@ -160,4 +175,4 @@ def render_pdf(doc: Document) -> bytes:
             pdf.set_xy(x + 2, y + 2)
             pdf.multi_cell(width - 4, 4.2, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_y(y + 34)
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=_DatedOutput))

@@ -85,6 +85,8 @@ def facts(doc: Document) -> list[tuple[str, str]]:
         found.append(("Valable jusqu'au", date(doc.valid_until)))
     if doc.due_date and doc.kind == NOTE:
         found.append(("Échéance", date(doc.due_date)))
+    if doc.as_of and doc.as_of != doc.issue_date:  # a situation asked for a later day says so
+        found.append(("Règlements au", date(doc.as_of)))
     return [(typo(label), typo(value)) for label, value in found]
 
 
@@ -148,9 +150,21 @@ def totals(doc: Document) -> list[tuple[str, str, bool]]:
     return [(typo(label), value, strong) for label, value, strong in found]
 
 
+def payments(doc: Document) -> list[str]:
+    """``Règlement reçu le 20 mars 2025 par chèque : 50,00 €``: each payment, with the mode actually used."""
+    found = []
+    for payment in doc.payments or ():
+        what = "Règlement reçu" if payment.amount > 0 else "Remboursement"
+        how = f" {payment.words}" if payment.words else ""
+        found.append(f"{what} le {date(payment.date)}{how} : {money(abs(payment.amount), doc.currency)}")
+    return found
+
+
 def mentions(doc: Document) -> list[str]:
-    found = list(doc.mentions)
-    if doc.seller.iban and doc.kind == NOTE:
+    """The payments, the legal mentions, and the IBAN while something remains due."""
+    found = [*payments(doc), *doc.mentions]
+    remaining = doc.remaining
+    if doc.seller.iban and doc.kind == NOTE and remaining is not None and remaining > 0:
         found.append(f"Règlement par virement{NBSP}: IBAN {_group(doc.seller.iban, (4,) * 8)}")
     return [typo(m) for m in found]
 

@@ -11,8 +11,18 @@ dépassement or hors-nomenclature acts and reach 70 EUR (arrêté du 2 octobre
 
 Values: the quote number, the client, the quoted amount. Metadata (all
 optional): ``acte:``, ``description:``, ``validite:`` (a date, the last day the
-quote may be accepted). The invoice checks live in ``beancount_hn.invoices``;
-the notes renderer reuses :class:`Quote`.
+quote may be accepted). A quote for a dépassement states the act's tariff and
+the nature and amount of the dépassement (CSP L.1111-3): ``acte:`` names the
+NGAP act, ``depassement:`` its amount (part of the quoted amount) and
+``motif-depassement:`` its nature::
+
+    2025-03-10 custom "hn-devis" "D-2025-0002" "M. Roux" 29.68 EUR
+      acte: "RAB 8"
+      depassement: 12.00 EUR
+      motif-depassement: "séances à 20 h 30, à la demande du patient"
+
+The invoice checks live in ``beancount_hn.invoices``; the notes renderer
+reuses :class:`Quote`. Messages are in French (``bean-check`` shows them).
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from beancount_hn.errors import error_type, source_of, where
 QuoteError = error_type("QuoteError")
 
 QUOTE_DIRECTIVE = "hn-devis"
-_EXAMPLE = 'e.g. custom "hn-devis" "D-2025-0001" "Mme Sophie Bernard" 90.00 EUR'
+_EXAMPLE = 'p. ex. custom "hn-devis" "D-2025-0001" "Mme Sophie Bernard" 90.00 EUR'
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,36 +54,59 @@ class Quote:
     description: str | None
     validite: datetime.date | None
     entry: data.Custom
+    depassement: Amount | None = None  # the dépassement inside ``amount``
+    motif_depassement: str | None = None  # its nature
 
 
 def _text(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _depassement(number: str, amount: Amount, meta: dict) -> tuple[Amount | None, str | None]:
+    """``depassement:`` (inside the quoted amount, same currency) and its ``motif-depassement:``."""
+    value, motif = meta.get("depassement"), _text(meta.get("motif-depassement"))
+    if value is None:
+        if "motif-depassement" in meta:
+            raise ValueError(f"hn-devis {number} : motif-depassement: sans depassement: ; écrivez aussi le "
+                             "montant du dépassement, p. ex. depassement: 12.00 EUR")
+        return None, None
+    if not isinstance(value, Amount) or value.number is None or value.currency != amount.currency:
+        raise ValueError(f"hn-devis {number} : depassement: est un montant dans la devise du devis, "
+                         f"p. ex. depassement: 12.00 {amount.currency}")
+    if not 0 < value.number < amount.number:
+        raise ValueError(f"hn-devis {number} : depassement: {value.number} doit être positif et inférieur au "
+                         f"montant du devis ({amount.number}), qui comprend le tarif de l'acte")
+    if motif is None:
+        raise ValueError(f"hn-devis {number} : un dépassement dit sa nature (art. L.1111-3 du CSP) ; ajoutez "
+                         'motif-depassement: "séance à 20 h 30, à la demande du patient"')
+    return value, motif
+
+
 def parse_quote(entry: data.Custom) -> Quote:
-    """Parse one ``hn-devis`` directive; ``ValueError`` says what is wrong."""
+    """Parse one ``hn-devis`` directive; ``ValueError`` says (in French) what is wrong."""
     values = [v.value for v in entry.values]
     if len(values) != 3:
-        raise ValueError(f"hn-devis needs a number, a client and an amount ({_EXAMPLE}); "
-                         f"got {len(values)} value(s)")
+        raise ValueError(f"hn-devis attend un numéro, un client et un montant ({_EXAMPLE}) ; "
+                         f"reçu {len(values)} valeur(s)")
     number, client, amount = values
     if _text(number) is None:
-        raise ValueError(f"hn-devis: the quote number must be a quoted text ({_EXAMPLE})")
+        raise ValueError(f"hn-devis : le numéro du devis est un texte entre guillemets ({_EXAMPLE})")
     if _text(client) is None:
-        raise ValueError(f"hn-devis {number}: the client must be a quoted text ({_EXAMPLE})")
+        raise ValueError(f"hn-devis {number} : le client est un texte entre guillemets ({_EXAMPLE})")
     if not isinstance(amount, Amount) or amount.number is None or amount.number <= 0:
-        raise ValueError(f"hn-devis {number}: the amount must be positive with a currency, e.g. 90.00 EUR")
+        raise ValueError(f"hn-devis {number} : le montant est positif, avec sa devise, p. ex. 90.00 EUR")
     meta = entry.meta or {}
     validite = meta.get("validite")
     if validite is not None and not isinstance(validite, datetime.date):
-        raise ValueError(f"hn-devis {number}: validite: must be a date (YYYY-MM-DD, unquoted)")
+        raise ValueError(f"hn-devis {number} : validite: est une date (AAAA-MM-JJ, sans guillemets)")
     if validite is not None and validite < entry.date:
-        raise ValueError(f"hn-devis {number}: validite: {validite} is before the quote's date {entry.date}")
+        raise ValueError(f"hn-devis {number} : validite: {validite} précède la date du devis {entry.date}")
     for key in ("acte", "description"):
         if key in meta and _text(meta[key]) is None:
-            raise ValueError(f"hn-devis {number}: {key}: must be a quoted, non-empty text")
+            raise ValueError(f"hn-devis {number} : {key}: est un texte entre guillemets, non vide")
+    depassement, motif = _depassement(number, amount, meta)
     return Quote(number.strip(), entry.date, client.strip(), amount, _text(meta.get("acte")),
-                 _text(meta.get("description")), validite, entry)
+                 _text(meta.get("description")), validite, entry, depassement, motif)
 
 
 def read_quotes(entries: Iterable[data.Directive]) -> tuple[dict[str, Quote], list]:
@@ -92,8 +125,8 @@ def read_quotes(entries: Iterable[data.Directive]) -> tuple[dict[str, Quote], li
         if first is not None:
             errors.append(QuoteError(
                 source_of(entry),
-                f"quote number {quote.number} is already used by the hn-devis at "
-                f"{where(first.entry.meta)}; give this quote its own number",
+                f"le numéro de devis {quote.number} est déjà pris par le hn-devis de "
+                f"{where(first.entry.meta)} ; donnez à ce devis son propre numéro",
                 entry,
             ))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import textwrap
 
@@ -37,8 +38,10 @@ ACCOUNTS = """\
   convention: "non-conventionne"
 """
 
-#: F-2025-0001 (HN, accrual, devis, credit note, partly paid), F-2025-0002 (company,
-#: Factur-X), F-2025-0003 (exempt therapeutic HN paid cash, date-facture later than the care).
+#: F-2025-0001 (HN, accrual, devis, credit note, partly paid by cheque after its issue),
+#: F-2025-0002 (company, Factur-X, paid by transfer after its issue), F-2025-0003 (exempt
+#: therapeutic HN paid cash on the day of care, date-facture later than the care); quotes
+#: D-2025-0001 (HN), D-2025-0002 (company) and D-2025-0003 (an NGAP act with a dépassement).
 INVOICES = """\
 2025-03-01 custom "hn-devis" "D-2025-0001" "Mme Sophie Bernard" 90.00 EUR
   acte: "HN"
@@ -59,6 +62,7 @@ INVOICES = """\
   Income:Honoraires:HN       20.00 EUR
 
 2025-03-20 * "Mme Sophie Bernard" "Règlement F-2025-0001" ^F-2025-0001
+  mode-reglement: "cheque"
   Assets:Banque              50.00 EUR
   Assets:Creances:Patients  -50.00 EUR
 
@@ -81,6 +85,13 @@ INVOICES = """\
   Assets:Banque             450.00 EUR
   Assets:Creances:Clients  -450.00 EUR
 
+2025-06-02 custom "hn-devis" "D-2025-0003" "M. Jean Petit" 29.68 EUR
+  acte: "RAB 8"
+  description: "Rééducation périnéale, séance du soir"
+  depassement: 12.00 EUR
+  motif-depassement: "séances à 20 h 30, à la demande du patient"
+  validite: 2025-06-30
+
 2025-05-05 * "M. Karim Haddad" "Bilan de prévention des chutes"
   facture: "F-2025-0003"
   date-facture: 2025-05-06
@@ -101,12 +112,12 @@ def build(text: str = LEDGER):
     return entries, errors, index, build_invoice_book(entries, index), Cashbook.build(entries, index)
 
 
-def document(number: str, text: str = LEDGER) -> Document:
+def document(number: str, text: str = LEDGER, as_of: datetime.date | None = None) -> Document:
     entries, errors, index, book, cashbook = build(text)
     assert not errors, [e.message for e in errors]
     if number in book.quotes:
         return quote_document(book, book.quotes[number])
-    return invoice_document(book, find_invoice(book, number), cashbook)
+    return invoice_document(book, find_invoice(book, number), cashbook, as_of)
 
 
 def plain(text: str) -> str:

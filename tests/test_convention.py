@@ -63,12 +63,12 @@ def test_act_codes_resolve(code, day, status):
 
 
 @pytest.mark.parametrize("code, day, message", [
-    ("AMS 7.5", "2024-02-22", "not in force on 2024-02-22"),
-    ("RAB 8", "2024-02-21", "not in force on 2024-02-21"),
-    ("XYZ 3", "2025-01-01", 'unknown NGAP key letter "XYZ"'),
-    ("RAB 8 + DE", "2025-01-01", "mixes statuses"),
-    ("8 RAB", "2025-01-01", "not a key letter"),
-    ("RAB 8 +", "2025-01-01", "empty or malformed"),
+    ("AMS 7.5", "2024-02-22", "« AMS » n'est pas en vigueur le 2024-02-22 : elle l'est jusqu'au 2024-02-21"),
+    ("RAB 8", "2024-02-21", "« RAB » n'est pas en vigueur le 2024-02-21 : elle l'est à partir du 2024-02-22"),
+    ("XYZ 3", "2025-01-01", "lettre clé NGAP « XYZ » inconnue"),
+    ("RAB 8 + DE", "2025-01-01", "mêle des statuts différents"),
+    ("8 RAB", "2025-01-01", "attendu une lettre clé suivie d'un coefficient"),
+    ("RAB 8 +", "2025-01-01", "vide ou mal formé"),
 ])
 def test_bad_act_codes(code, day, message):
     with pytest.raises(ActError, match=message):
@@ -79,7 +79,7 @@ def test_ngap_table_carries_sources_and_dates():
     letters = key_letters()
     assert letters["AMS"].valid_to == datetime.date(2024, 2, 21)
     assert letters["RAB"].valid_from == datetime.date(2024, 2, 22)
-    assert letters["RAB"].unit_value == Decimal("2.21")
+    assert letters["RAB"].value(datetime.date(2024, 2, 22)).mainland == Decimal("2.21")
     assert all(letter.source for letter in letters.values())
 
 
@@ -208,7 +208,7 @@ def test_errors_name_the_transaction_line_and_what_to_do():
     expected = [
         ('"unclassified"', "recette non classée / unclassified receipt on Income:Honoraires: add acte:"),
         ('"unknown status"', 'unknown convention status "secteur 2" (transaction convention:); use one of'),
-        ('"unknown act"', 'unknown NGAP key letter "ZZZ" in acte "ZZZ 4"'),
+        ('"unknown act"', "lettre clé NGAP « ZZZ » inconnue (acte « ZZZ 4 »)"),
         ('"contradicting tag"', "tag #depassement contradicts the receipts' status (non-conventionne)"),
         ('"unknown vat"', 'unknown VAT status "zero"'),
         ('"tag without receipt"', "tag #conventionne on a transaction without any receipt"),
@@ -308,7 +308,7 @@ def test_one_classifier_resolves_repeated_fse_lines_as_a_fresh_one():
         assert [e.message for e in errors] == [e.message for e in fresh_errors]
     receipts, errors = shared.receipts(txns[-1])  # AMS ended on 2024-02-21; HN is now under VAT
     assert [r.vat for r in receipts] == ["collectee", "exoneree"]
-    assert len(errors) == 1 and "not in force on 2024-02-23" in errors[0].message
+    assert len(errors) == 1 and "pas en vigueur le 2024-02-23" in errors[0].message
 
 
 def test_status_aliases_are_normalized_words():

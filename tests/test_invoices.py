@@ -348,9 +348,9 @@ def test_malformed_quotes():
     errors = sorted(check(ledger), key=lambda e: e.source["lineno"])
     assert [e.source["lineno"] for e in errors] == [
         line_of(ledger, '"D-1"'), line_of(ledger, '"D-2"'), line_of(ledger, '"M. Autre"')]
-    assert "needs a number, a client and an amount" in errors[0].message
-    assert "validite: must be a date" in errors[1].message
-    assert "quote number D-3 is already used" in errors[2].message
+    assert "attend un numéro, un client et un montant" in errors[0].message
+    assert "validite: est une date" in errors[1].message
+    assert "le numéro de devis D-3 est déjà pris" in errors[2].message
 
 
 # --- require-invoice -------------------------------------------------------------------

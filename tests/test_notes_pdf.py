@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 from decimal import Decimal
@@ -52,18 +53,26 @@ def test_hn_note_pdf_carries_every_mandatory_mention():
         "Note d'honoraires n° F-2025-0001", "Date d'émission : 4 mars 2025", "Mme Sophie Bernard",
         "Lieu des soins : Cabinet, 12 rue des Lilas, 69003 Lyon",
         "Bilan postural complet", "Durée : 1 h 30", "90,00 €",
-        "Total TTC 90,00 €", "Avoir n° AV-2025-001 du 10 mars 2025 -20,00 €", "Net à payer 70,00 €",
-        "Déjà réglé 50,00 €", "Reste dû 20,00 €", "Devis : n° D-2025-0001 du 1er mars 2025",
+        "Total TTC 90,00 €", "Déjà réglé 0,00 €", "Reste dû 90,00 €", "Devis : n° D-2025-0001 du 1er mars 2025",
         "TVA non applicable, art. 293 B du CGI", "Acte non remboursable par l'Assurance Maladie",
     ]:
         assert expected in text, expected
-    assert "Exonération" not in text
+    assert "Exonération" not in text and "Avoir" not in text  # the credit note came after the issue
+
+
+def test_hn_note_pdf_on_an_explicit_date():
+    text = pdf_text(render_pdf(document("F-2025-0001", as_of=datetime.date(2025, 3, 31))))
+    for expected in ["Règlements au : 31 mars 2025", "Avoir n° AV-2025-001 du 10 mars 2025 -20,00 €",
+                     "Net à payer 70,00 €", "Déjà réglé 50,00 €", "Reste dû 20,00 €",
+                     "Règlement reçu le 20 mars 2025 par chèque : 50,00 €"]:
+        assert expected in text, expected
 
 
 def test_exempt_note_pdf_states_the_exemption_and_the_date_of_care():
     text = pdf_text(render_pdf(document("F-2025-0003")))
     for expected in MANDATORY + ["Date d'émission : 6 mai 2025", "Date des soins : 5 mai 2025",
-                                 "Exonération de TVA, art. 261-4-1° du CGI", "Durée : 45 min", "Reste dû 0,00 €"]:
+                                 "Exonération de TVA, art. 261-4-1° du CGI", "Durée : 45 min", "Reste dû 0,00 €",
+                                 "Règlement reçu le 5 mai 2025 en espèces : 60,00 €"]:
         assert expected in text, expected
     assert "293 B" not in text
 
@@ -145,14 +154,14 @@ def test_exempt_company_invoice_and_its_credit_note_in_factur_x():
 
 def test_patient_notes_have_no_factur_x():
     doc = document("F-2025-0001")
-    with pytest.raises(DocumentError, match="not a company invoice"):
+    with pytest.raises(DocumentError, match="n'est pas une facture à une entreprise"):
         build_cii(doc)
     reader = pypdf.PdfReader(io.BytesIO(render(doc, "pdf")))
     assert not reader.attachments
 
 
 def test_an_invalid_xml_is_reported():
-    with pytest.raises(DocumentError, match="not valid"):
+    with pytest.raises(DocumentError, match="n'est pas valide"):
         check_cii(b'<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:'
                   b'CrossIndustryInvoice:100"/>')
 
@@ -191,13 +200,13 @@ def test_cli_devis(ledger_file, tmp_path):
     assert "Bon pour accord" in pdf_text((tmp_path / "D-2025-0001.pdf").read_bytes())
     result = run("devis", "D-2025-0009", str(ledger_file), "--out", str(tmp_path))
     assert result.exit_code == 1
-    assert "no quote (custom \"hn-devis\") numbered 'D-2025-0009'" in result.output
+    assert "aucun devis (custom \"hn-devis\") ne porte le numéro « D-2025-0009 »" in result.output
 
 
 def test_cli_unknown_number_is_a_clear_error(ledger_file, tmp_path):
     result = run("note", "F-2025-0042", str(ledger_file), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "Erreur :" in result.output and "no invoice numbered 'F-2025-0042'" in result.output
+    assert "Erreur :" in result.output and "aucune facture ne porte le numéro « F-2025-0042 »" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -218,7 +227,7 @@ def test_cli_notes_of_a_year_with_index(ledger_file, tmp_path):
     result = run("notes", str(ledger_file), "--year", "2025", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "4 document(s), dont 1 Factur-X et index.html écrits" in result.output
-    assert sorted(os.listdir(out)) == ["AV-2025-001.pdf", "F-2025-0001.pdf", "F-2025-0002.pdf",
+    assert sorted(os.listdir(out)) == [".hn-dossier", "AV-2025-001.pdf", "F-2025-0001.pdf", "F-2025-0002.pdf",
                                        "F-2025-0003.pdf", "index.html"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("<tr><td>") == 4 and 'href="F-2025-0002.pdf"' in index
@@ -227,14 +236,14 @@ def test_cli_notes_of_a_year_with_index(ledger_file, tmp_path):
 
 def test_cli_notes_writes_nothing_when_one_document_fails(ledger_file, tmp_path):
     out = tmp_path / "2025"
-    out.mkdir()
-    (out / "previous.pdf").write_bytes(b"kept")
+    assert run("notes", str(ledger_file), "--year", "2025", "--out", str(out), "--format", "html").exit_code == 0
+    previous = {name: (out / name).read_bytes() for name in os.listdir(out)}
     text = ledger_file.read_text(encoding="utf-8").replace('  client-siren: "552100554"\n', '  client-type: "entreprise"\n')
     ledger_file.write_text(text, encoding="utf-8")
-    result = run("notes", str(ledger_file), "--year", "2025", "--out", str(out))
+    result = run("notes", str(ledger_file), "--year", "2025", "--out", str(out), "--force")
     assert result.exit_code == 1
-    assert "without its SIREN" in result.output and "rien n'est écrit" in result.output
-    assert os.listdir(out) == ["previous.pdf"]  # the previous archive is untouched
+    assert "sans son SIREN" in result.output and "rien n'est écrit" in result.output
+    assert {name: (out / name).read_bytes() for name in os.listdir(out)} == previous  # untouched
     assert sorted(os.listdir(tmp_path)) == ["2025", "main.beancount"]
 
 
@@ -283,11 +292,10 @@ def test_example_hn_note_is_a_pdf_a_patient_can_be_handed(example_path, tmp_path
 
 def test_cli_notes_replaces_a_previous_archive_whole(ledger_file, tmp_path):
     out = tmp_path / "2025"
-    out.mkdir()
-    (out / "stale.pdf").write_bytes(b"old")
-    result = run("notes", str(ledger_file), "--year", "2025", "--out", str(out), "--format", "html")
+    assert run("notes", str(ledger_file), "--year", "2025", "--out", str(out)).exit_code == 0
+    result = run("notes", str(ledger_file), "--year", "2025", "--out", str(out), "--format", "html", "--force")
     assert result.exit_code == 0, result.output
-    assert sorted(os.listdir(out)) == ["AV-2025-001.html", "F-2025-0001.html", "F-2025-0002.html",
+    assert sorted(os.listdir(out)) == [".hn-dossier", "AV-2025-001.html", "F-2025-0001.html", "F-2025-0002.html",
                                        "F-2025-0003.html", "index.html"]
     assert sorted(os.listdir(tmp_path)) == ["2025", "main.beancount"]
 
@@ -315,3 +323,81 @@ def test_logo_is_printed_from_a_path_relative_to_the_ledger(tmp_path):
     (tmp_path / "logo.png").unlink()
     with pytest.raises(DocumentError, match="logo file .*logo.png does not exist"):
         invoice_document(book, find_invoice(book, "F-2025-0001"))
+
+
+# --- a document issued once -----------------------------------------------------------
+
+
+class _Meta(type):
+    def __instancecheck__(cls, obj):  # fpdf2 checks isinstance(creation_date, datetime)
+        return isinstance(obj, datetime.datetime)
+
+
+class _Later(datetime.datetime, metaclass=_Meta):
+    """A clock two years on: what the libraries read when a document is rendered again later."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime(2027, 11, 5, 9, 30, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize("number", ["F-2025-0001", "F-2025-0002", "D-2025-0003"])
+def test_rendering_again_later_gives_the_same_file(number, monkeypatch):
+    import facturx.facturx as facturx_library
+    import fpdf.output
+
+    doc = document(number)
+    first = render(doc, "pdf")
+    monkeypatch.setattr(fpdf.output, "datetime", _Later)
+    monkeypatch.setattr(facturx_library, "datetime", _Later)
+    assert render(doc, "pdf") == first
+    assert b"2027" not in first
+
+
+def _figures(pdf: bytes) -> tuple[str, str]:
+    """(« Déjà réglé », « Reste dû ») as the PDF prints them, as XML decimals."""
+    text = pdf_text(pdf)
+    found = []
+    for label in ("Déjà réglé", "Reste dû"):
+        amount = text.split(f"{label} ", 1)[1].split(" €", 1)[0]
+        found.append(amount.replace(" ", "").replace(",", "."))
+    return found[0], found[1]
+
+
+IBAN_LEDGER = LEDGER.replace('2024-01-01 custom "hn-option" "identity" "siret"',
+                             '2024-01-01 custom "hn-option" "identity" "iban" "FR76 3000 6000 0112 3456 7890 189"\n'
+                             '2024-01-01 custom "hn-option" "identity" "siret"')
+
+
+@pytest.mark.parametrize("as_of, paid, due, means", [
+    (None, "0.00", "450.00", "58"),  # on its date of issue: the IBAN to pay it
+    (datetime.date(2025, 4, 30), "450.00", "0.00", "30"),  # after the transfer: the means it came by
+])
+def test_factur_x_xml_and_pdf_say_the_same(as_of, paid, due, means):
+    pdf = render(document("F-2025-0002", IBAN_LEDGER, as_of), "pdf")
+    root = cii_of(pdf)
+    summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
+    assert (value(root, summation + "ram:TotalPrepaidAmount"), value(root, summation + "ram:DuePayableAmount")) \
+        == (paid, due) == _figures(pdf)
+    assert value(root, "//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode") == means
+    assert bool(root.xpath("//ram:IBANID", namespaces=NS)) is (means == "58")
+    assert ("IBAN" in pdf_text(pdf)) is (means == "58")
+
+
+def test_factur_x_refuses_to_net_a_credit_note():
+    with pytest.raises(DocumentError, match="la facture Factur-X F-2025-0001 ne peut pas imputer l'avoir AV-2025-001"):
+        document("F-2025-0001", COMPANY_EXEMPT, datetime.date(2025, 9, 30))
+    assert document("F-2025-0001", COMPANY_EXEMPT).credit_notes == []  # as issued, 1 September
+
+
+def test_cli_note_au(ledger_file, tmp_path):
+    out = tmp_path / "out"
+    result = run("note", "F-2025-0001", str(ledger_file), "--out", str(out), "--au", "2025-03-31")
+    assert result.exit_code == 0, result.output
+    text = pdf_text((out / "F-2025-0001.pdf").read_bytes())
+    assert "Règlements au : 31 mars 2025" in text and "Reste dû 20,00 €" in text
+    result = run("note", "F-2025-0001", str(ledger_file), "--out", str(tmp_path / "early"), "--au", "2025-03-01")
+    assert result.exit_code == 1 and "avant son émission" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "early").exists()
+    result = run("note", "F-2025-0001", str(ledger_file), "--out", str(out), "--au", "31/03/2025")
+    assert result.exit_code == 2 and "--au" in result.output
