@@ -48,8 +48,8 @@ def year_block(form: Form2035, vat_year: YearVat | None, currency: str) -> list[
     """The lines of one year: receipts settled in the year, by convention and by VAT status."""
     social = form.social
     lines = [f"Recettes encaissées en {form.year} (comptabilité de trésorerie)",
-             _row("Honoraires conventionnés (DSAV)", social.conventionne, currency),
-             _row("Dépassements d'honoraires (DSAW)", social.depassement, currency),
+             _row("Honoraires conventionnés (DSAV hors dépassements)", social.conventionne, currency),
+             _row("Dépassements d'honoraires (DSAW, compris dans DSAV)", social.depassement, currency),
              _row("Honoraires non conventionnés", social.non_conventionne, currency)]
     if social.unclassified:
         lines.append(_row("Honoraires non classés (voir les erreurs)", social.unclassified, currency))

@@ -144,6 +144,8 @@ class BaremeKm:
     year: int
     horsepower: int
     kilometers: Decimal
+    vehicle: str = ""  # its designation, for the 2035-B cadre 7 (optional fourth value)
+    electric: bool = False  # "electrique": the barème +20 % of electric vehicles
 
 
 #: Bounds of a ``bareme-km`` option: fiscal horsepower (CV) and kilometres in the year.
@@ -156,9 +158,13 @@ def _whole(value: Decimal) -> bool:
 
 
 def _bareme_km(values: list[Any]) -> tuple[int, BaremeKm]:
-    if len(values) != 3:
+    if not 3 <= len(values) <= 5:
         raise OptionValueError(f"attendu une année, la puissance fiscale (CV) et les kilomètres, "
-                               f"p. ex. 2025 5 8200 ; reçu {len(values)} valeur(s)")
+                               f"p. ex. 2025 5 8200, puis si besoin le véhicule et \"electrique\", "
+                               f"p. ex. 2025 5 8200 \"Peugeot e-208 GA-123-BC\" \"electrique\" ; "
+                               f"reçu {len(values)} valeur(s)")
+    vehicle, electric = _bareme_vehicle(values[3:])
+    values = values[:3]
     if not all(isinstance(v, Decimal) and not isinstance(v, bool) for v in values):
         raise OptionValueError(f"attendu trois nombres ANNÉE CV KM, reçu {values!r}")
     year, horsepower, kilometers = values
@@ -173,7 +179,28 @@ def _bareme_km(values: list[Any]) -> tuple[int, BaremeKm]:
         most = f"{high:,}".replace(",", " ")
         raise OptionValueError(f"distance hors limites : {kilometers} km (attendu un nombre entier de "
                                f"kilomètres de {low} à {most} km)")
-    return int(year), BaremeKm(int(year), int(horsepower), Decimal(int(kilometers)))
+    return int(year), BaremeKm(int(year), int(horsepower), Decimal(int(kilometers)), vehicle, electric)
+
+
+def _bareme_vehicle(extra: list[Any]) -> tuple[str, bool]:
+    """The optional values after ``YEAR CV KM``: the vehicle's designation and/or its energy
+    (``"electrique"`` or ``"thermique"``), each at most once, in any order."""
+    vehicle, energy = "", None
+    for value in extra:
+        if not isinstance(value, str) or not value.strip():
+            raise OptionValueError(f"après ANNÉE CV KM, attendu le véhicule entre guillemets ou "
+                                   f"\"electrique\", reçu {value!r}")
+        word = normalize_word(value)
+        if word in ("electrique", "thermique"):
+            if energy is not None:
+                raise OptionValueError(f"énergie donnée deux fois : {value!r}")
+            energy = word
+        elif vehicle:
+            raise OptionValueError(f"véhicule donné deux fois : « {vehicle} » puis {value!r} ; une option "
+                                   "bareme-km porte sur un véhicule")
+        else:
+            vehicle = value.strip()
+    return vehicle, energy == "electrique"
 
 
 #: ``custom "hn-option" "vat-turnover" YEAR AMOUNT EUR``: the counted 293 B turnover of a year.
@@ -188,25 +215,91 @@ def _vat_turnover(values: list[Any]) -> tuple[int, Decimal]:
     is the turnover counted for the 293 B (franchise and collectée receipts,
     cash basis), never negative.
     """
-    shape = f"une année puis un montant en euros, p. ex. {TURNOVER_EXAMPLE}"
+    return _year_and_euros(values, TURNOVER_EXAMPLE, "un chiffre d'affaires", "les seuils 293 B sont en euros")
+
+
+def _year_and_euros(values: list[Any], example: str, what: str, why_euros: str) -> tuple[int, Decimal]:
+    """``(year, amount)`` of an option written ``YEAR AMOUNT EUR``, the amount never negative."""
+    shape = f"une année puis un montant en euros, p. ex. {example}"
     if len(values) != 2:
         raise OptionValueError(f"attendu {shape} ; reçu {len(values)} valeur(s)")
     year, amount = values
     if (not isinstance(year, Decimal) or not year.is_finite() or year != year.to_integral_value()
             or not 1990 <= year <= 2100):
         raise OptionValueError(f"{year!r} n'est pas une année (sans guillemets) ; attendu {shape}")
+    number = _euros(amount, shape, why_euros)
+    if number < 0:
+        raise OptionValueError(f"montant {number} : {what} est positif ou nul ; attendu {shape}")
+    return int(year), number
+
+
+def _euros(amount: Any, shape: str, why_euros: str) -> Decimal:
+    """A finite amount written ``1520.00 EUR`` (or ``1520.00``, read as euros)."""
     if isinstance(amount, Amount):
         if amount.currency != "EUR":
-            raise OptionValueError(f"montant en {amount.currency} : les seuils 293 B sont en euros ; "
-                                   f"attendu {shape}")
+            raise OptionValueError(f"montant en {amount.currency} : {why_euros} ; attendu {shape}")
         number = amount.number
     elif isinstance(amount, Decimal) and not isinstance(amount, bool):
         number = amount
     else:
         raise OptionValueError(f"{amount!r} n'est pas un montant ; attendu {shape}")
-    if number is None or not number.is_finite() or number < 0:
-        raise OptionValueError(f"montant {number} : un chiffre d'affaires est positif ou nul ; attendu {shape}")
-    return int(year), number
+    if number is None or not number.is_finite():
+        raise OptionValueError(f"montant {number} illisible ; attendu {shape}")
+    return number
+
+
+#: ``custom "hn-option" "snir" YEAR AMOUNT EUR``: the relevé SNIR of a year (fees of conventionné acts).
+SNIR_OPTION = "snir"
+SNIR_EXAMPLE = f'custom "hn-option" "{SNIR_OPTION}" 2025 75900.00 EUR'
+
+
+def _snir(values: list[Any]) -> tuple[int, Decimal]:
+    return _year_and_euros(values, SNIR_EXAMPLE, "le montant du relevé SNIR",
+                           "le relevé SNIR est en euros")
+
+
+#: ``custom "hn-option" "ajustement-2035" BOX AMOUNT EUR "why"``: a 2035 box no cash movement carries.
+ADJUSTMENT_OPTION = "ajustement-2035"
+#: The boxes it may fill: line 43 (CL and its "dont"), CG, the SCM shares CD/CM, cadre 8 DE/DB.
+ADJUSTABLE_BOXES = ("CG", "CD", "CM", "CL", "CS", "AW", "CU", "CI", "DG", "DH", "CO", "CJ", "DF", "DE", "DB")
+ADJUSTMENT_EXAMPLE = (f'custom "hn-option" "{ADJUSTMENT_OPTION}" "CD" 1520.00 EUR '
+                      '"Quote-part du bénéfice de la SCM des Tilleuls"')
+
+
+@dataclass(frozen=True)
+class Adjustment2035:
+    """One ``ajustement-2035``: an amount entered on a box of the 2035 of its date's year."""
+
+    box: str
+    amount: Decimal
+    description: str
+
+
+def _adjustment_2035(values: list[Any]) -> Adjustment2035:
+    shape = f"une case, un montant en euros et son motif, p. ex. {ADJUSTMENT_EXAMPLE}"
+    if len(values) != 3:
+        raise OptionValueError(f"attendu {shape} ; reçu {len(values)} valeur(s)")
+    box, amount, description = values
+    code = box.strip().upper() if isinstance(box, str) else ""
+    if code not in ADJUSTABLE_BOXES:
+        raise OptionValueError(f"{box!r} n'est pas une case qu'un ajustement peut remplir ; cases : "
+                               f"{', '.join(ADJUSTABLE_BOXES)} (les autres viennent des écritures)")
+    number = _euros(amount, shape, "la 2035 est en euros")
+    if number <= 0:
+        raise OptionValueError(f"montant {number} : un ajustement est positif (CD bénéfice, CM déficit "
+                               f"de la SCM : deux cases) ; attendu {shape}")
+    if not isinstance(description, str) or not description.strip():
+        raise OptionValueError(f"attendu le motif entre guillemets après le montant ; {shape}")
+    return Adjustment2035(code, number, description.strip())
+
+
+def _declarant(values: list[Any]) -> int:
+    _expect_count(values, 1, "1 ou 2")
+    value = values[0]
+    text = value.strip() if isinstance(value, str) else (str(value) if isinstance(value, Decimal) else "")
+    if text not in ("1", "2"):
+        raise OptionValueError(f"attendu 1 (déclarant 1) ou 2 (déclarant 2 de la 2042), reçu {value!r}")
+    return int(text)
 
 
 def _ngap_letter(values: list[Any]) -> str:
@@ -271,6 +364,13 @@ OPTIONS: dict[str, OptionSpec] = {
                    "YEAR AMOUNT EUR: 293 B counted turnover of a year the ledger does not hold"),
         OptionSpec("bareme-km", KEYED, _bareme_km, "YEAR CV KM: barème kilométrique for a year"),
         OptionSpec("ngap-letter", REPEATABLE, _ngap_letter, "an extra NGAP key letter (conventionne)"),
+        OptionSpec(SNIR_OPTION, KEYED, _snir, "YEAR AMOUNT EUR: the relevé SNIR of a year (DSAV cross-check)"),
+        OptionSpec(ADJUSTMENT_OPTION, REPEATABLE, _adjustment_2035,
+                   "BOX AMOUNT EUR WHY: a 2035 box no cash movement carries, in its date's year"),
+        OptionSpec("declarant", SINGLE, _declarant,
+                   "1 or 2: the practitioner's place on the 2042 (5QC or 5RC…)"),
+        OptionSpec("organisation", REPEATABLE, _string,
+                   "a counterparty's name that is an organisation: it stays in pseudonymised exports"),
     )
 }
 

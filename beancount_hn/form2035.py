@@ -18,22 +18,36 @@ exports and Fava only format its result.
   ``part-non-deductible:`` adds back a non-deductible share of an expense booked
   on a deductible line — CSG non déductible and CRDS paid with the deductible
   CSG, for instance. Accounts may also be mapped to CC directly.
+  On a line of BK or BV (social contributions, CSG), such a share is also
+  entered on DB (cadre 8): the revenu brut social adds BK and BV back, and
+  would otherwise count the share a second time (it is already in CE through
+  CC); both methods — direct exclusion (a ``non-deductible`` account, the one
+  recommended) and this one — give the same DD.
 * **Computed lines.** CH, the dotation aux amortissements, from the registre
-  (``assets``); CB/CK, the year's net short-term gain or loss on disposals;
-  line 23 receives the barème kilométrique when the year has the option, and
-  the vehicle costs it covers become non-deductible (``vehicle``).
+  (``assets``), with the excess of a car's depreciation over its art. 39-4
+  ceiling added back on CC; CB/CK, the year's net short-term gain or loss on
+  disposals; line 23 receives the barème kilométrique when the year has the
+  option (the 2035-B cadre 7), and the vehicle costs it covers become
+  non-deductible (``vehicle``).
+* **Entered boxes.** ``custom "hn-option" "ajustement-2035" "CD" 1520.00 EUR "…"``
+  enters an amount no cash movement carries (line 43 and its "dont" boxes, CG,
+  the SCM shares CD/CM, cadre 8 DE/DB) on the form of its date's year.
 * **Totals** as printed on the form: AD = AA − AB − AC, AG = AD + AE + AF,
   BR = sum of lines 8 to 32, CA/CF = excédent/insuffisance, CE = CA + CB + CC + CD,
   CN = CF + CG + CH + CK + CL + CM, CP/CR = bénéfice/déficit. From 2025 revenue,
   cadre 8: revenu brut social = CE − CN + BK + BV + (CS, AW, CU, CI, DG, DH, CO,
-  CJ) + DE − DB (notice 2035-NOT-SD 2026 renvoi (26) as fr-rules §1.3 reports
-  it, **uncertain**), DD if positive, DC if negative.
+  CJ) + DE − DB (notice 2035-NOT-SD 2026 renvoi (26); two implementations
+  agree), DD if positive, DC if negative. DF (forfait 2 %) is not in it.
 * **Whole euros.** The form takes whole euros: :attr:`Form2035.euros` rounds
   each entered box (half up) and recomputes the totals from the rounded boxes,
   as the accountant will; :attr:`Form2035.values` keeps the cents.
 * **Social split (PAMC)** of the receipts settled in the year, by the
-  convention status of the invoice they settle: DSCS total, DSAV conventionné,
-  DSAW dépassements, DSAU = DSAV / DSCS in % (fr-rules §1.4, uncertain labels).
+  convention status of the invoice they settle: DSCS total, DSAV recettes of
+  conventionné acts *dépassements included*, DSAW the dépassements (its
+  "dont"), DSAU = DSAV / DSCS, a ratio between 0 and 1 with two decimals.
+* **Around the form** (``declaration``, ``snir``, ``duties``): where each result
+  goes on the 2042-C-PRO, the cross-check of DSAV with the relevé SNIR, the
+  2035-E and DAS-2 duties; hints for the income accounts that need more (IJ).
 * **Reconciliation**: the year's treasury movement, computed from the treasury
   postings, must equal receipts − expenses ± neutral buckets ± non-deductible
   payments, to the cent, with nothing unexplained and no unmapped account.
@@ -50,30 +64,41 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn import lines2035
-from beancount_hn.assets import Registre, build_registre
+from beancount_hn import lines2035, mapping
+from beancount_hn.assets import Asset, Registre, build_registre
 from beancount_hn.cashbook import (EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target,
                                    problem_errors, unexplained_message)
 from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
+from beancount_hn.config import ADJUSTMENT_OPTION
+from beancount_hn.duties import DAS2_LINES, Duties, duties_of
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.roles import ITEM, euros, roles_of
+from beancount_hn.snir import SnirCheck, snir_check
 from beancount_hn.lines2035 import COVERED_BY_BAREME
 from beancount_hn.lines2035 import NEUTRAL as NEUTRAL_LINE
 from beancount_hn.lines2035 import NON_DEDUCTIBLE, SHARE_KEYS, Line2035, parse_share
-from beancount_hn.vehicle import VEHICLE_LINE, Forfait, covered_by_forfait, forfait, validate_bareme
+from beancount_hn.vehicle import (VEHICLE_LINE, DepreciationCap, Forfait, cap_error, capped_excess,
+                                  covered_by_forfait, depreciation_cap, forfait, is_property_cost,
+                                  property_cost_hint, validate_bareme)
 
 Form2035Error = error_type("Form2035Error")
+Form2035Hint = error_type("Form2035Hint")
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 EURO = Decimal(1)
 
-#: Kinds of contributions behind a line.
+#: Kinds of contributions behind a line (ENTERED: an ``ajustement-2035`` directive).
 CASH, SHARE, BAREME, DOTATION, DISPOSAL = "cash", "share", "bareme", "dotation", "disposal"
-#: The exonérations of line 43 that enter the revenu brut social (fr-rules §1.3).
+ENTERED = "entered"
+#: The exonérations of line 43 that enter the revenu brut social (notice 2035 2026, renvoi (26)).
 RBS_EXONERATIONS = ("CS", "AW", "CU", "CI", "DG", "DH", "CO", "CJ")
+#: The boxes the revenu brut social adds back: a share added back on CC from inside them is also put on DB.
+RBS_ADDED_BACK = frozenset({"BK", "BV"})
+#: The social boxes ``--explain`` accepts: their receipts (DSAU is a ratio of two of them).
+SOCIAL_CODES = ("DSCS", "DSAV", "DSAW")
 
 
 @dataclass(slots=True)
@@ -95,21 +120,33 @@ class Social:
     """The PAMC split of the year's receipts (2042-C-PRO volet social)."""
 
     total: Decimal = ZERO  # DSCS
-    conventionne: Decimal = ZERO  # DSAV
+    conventionne: Decimal = ZERO  # conventionné acts at the tariff (DSAV without the dépassements)
     depassement: Decimal = ZERO  # DSAW
     non_conventionne: Decimal = ZERO
     unclassified: Decimal = ZERO
+    #: Each receipt counted: its AA contribution, its convention status (None: unclassified)
+    #: and the date of the care it pays (the income posting's transaction).
+    items: list[tuple[Contribution, str | None, datetime.date]] = field(default_factory=list)
+
+    @property
+    def acts(self) -> Decimal:
+        """DSAV: recettes tirées d'actes conventionnés, dépassements included."""
+        return self.conventionne + self.depassement
 
     @property
     def ratio(self) -> Decimal | None:
-        """DSAU: conventionné receipts as a percentage of all receipts."""
-        if not self.total:
+        """DSAU: DSAV ÷ DSCS, between 0 and 1, two decimals (None without receipts)."""
+        if self.total <= 0:
             return None
-        return (self.conventionne * 100 / self.total).quantize(CENT, ROUND_HALF_UP)
+        return min(max(self.acts / self.total, ZERO), Decimal(1)).quantize(CENT, ROUND_HALF_UP)
 
     def boxes(self) -> dict[str, Decimal | None]:
-        return {"DSCS": self.total, "DSAV": self.conventionne, "DSAW": self.depassement,
-                "DSAU": self.ratio}
+        return {"DSCS": self.total, "DSAV": self.acts, "DSAW": self.depassement, "DSAU": self.ratio}
+
+    def explain(self, code: str) -> list[Contribution]:
+        """The receipts behind DSCS, DSAV or DSAW."""
+        wanted = {"DSCS": None, "DSAV": (CONVENTIONNE, DEPASSEMENT), "DSAW": (DEPASSEMENT,)}[code]
+        return [c for c, convention, _ in self.items if wanted is None or convention in wanted]
 
 
 @dataclass
@@ -161,6 +198,11 @@ class Form2035:
     cashbook: Cashbook | None = None  # the cash book whose settlements it counted
     #: What each settlement of the year was counted as, by ``id``: see :meth:`line_of`.
     attribution: dict[int, str | None] = field(default_factory=dict)
+    declarant: int = 1  # the practitioner's place on the 2042 (``hn-option "declarant"``)
+    duties: Duties | None = None  # 2035-E and DAS-2
+    snir: SnirCheck | None = None  # DSAV against the relevé SNIR, when the ledger gives it
+    #: (total, code) → sign of ``code`` in ``total``, for :meth:`effect` (a few dozen pairs a year).
+    _signs: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
 
     def line_of(self, settlement: Settlement) -> str | None:
         """What this form made of a settlement of fees or costs (bucket INCOME or EXPENSE)
@@ -188,12 +230,28 @@ class Form2035:
     def explain(self, code: str) -> list[Contribution]:
         """The contributions behind ``code``, sub-lines and "dont" boxes included.
 
-        For a total, the contributions of every line it is made of.
+        For a total, the contributions of every line it is made of; for DSCS,
+        DSAV or DSAW, the receipts of the social split.
         """
         code = code.strip().upper()
+        if code in SOCIAL_CODES:
+            return self.social.explain(code)
         wanted = set(_components(code)) if code in _TOTAL_PARTS else {code}
         return [c for c in self.contributions
                 if wanted & set(lines2035.chain(c.code))]
+
+    def effect(self, code: str, contribution: Contribution) -> Decimal:
+        """What ``contribution`` adds to ``code`` (negative when it lowers it): its amount
+        times the sign its line has in that total (an expense in CP: −; BT in DD: 0,
+        deducted in BR and added back)."""
+        code = code.strip().upper()
+        if code in SOCIAL_CODES or code == contribution.code:
+            return contribution.amount
+        sign = self._signs.get((code, contribution.code))
+        if sign is None:
+            sign = self._signs[code, contribution.code] = _coefficient(self.values, self.year, code,
+                                                                       contribution.code)
+        return contribution.amount * sign
 
     def formula(self, code: str) -> str | None:
         """How a total is made, e.g. ``"AA − AB − AC"`` (None for other lines)."""
@@ -235,6 +293,17 @@ _TOTAL_PARTS["DD"] = _TOTAL_PARTS["DC"] = (*_TOTAL_PARTS["CP"], "BK", "BV", *RBS
 
 def _components(code: str) -> tuple[str, ...]:
     return _TOTAL_PARTS.get(code, (code,))
+
+
+def _coefficient(values: dict[str, Decimal], year: int, total: str, code: str) -> int:
+    """How ``total`` moves when ``code`` (and every box it counts in) grows: +1, −1 or 0,
+    at the year's figures (an excédent year reads CA, an insuffisance year CF)."""
+    step = Decimal("0.0001")
+    moved = dict(values)
+    for outer in lines2035.chain(code):
+        moved[outer] = moved.get(outer, ZERO) + step
+    return int(((totals(moved, year).get(total, ZERO) - values.get(total, ZERO)) / step)
+               .to_integral_value(ROUND_HALF_UP))
 
 
 def totals(boxes: dict[str, Decimal], year: int) -> dict[str, Decimal]:
@@ -292,20 +361,24 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
         builder.settlement(settlement)
     builder.shares()
     builder.reconciliation.treasury = treasury_movement(entries, index, year)
-    year_forfait = forfait(index, year)
+    year_forfait = forfait(index, year, registre)
     if year_forfait is not None:
         builder.add(Contribution(
             "23", year_forfait.amount, BAREME, datetime.date(year, 12, 31), "",
-            f"barème kilométrique {year}: {year_forfait.option.horsepower} CV, {year_forfait.formula}",
-            source_of(year_forfait.entry)))
+            year_forfait.description, source_of(year_forfait.entry)))
     builder.assets(registre, year_forfait is not None)
+    builder.entered()
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
               + cashbook.unpriced + _earlier_problems(cashbook, year) + builder.errors)
     boxes = _roll_up(_direct(builder.contributions))
     values = totals(boxes, year)
     rounded = {code: _round_euros(amount) for code, amount in boxes.items()}
     euros = totals(rounded, year)
-    return Form2035(
+    duties = duties_of(values, builder.fee_payments, year)
+    hints = (list(registre.hints) + _nothing_counted(entries, index, year, builder)
+             + builder.account_hints(values) + builder.property_hints(registre)
+             + duties.hints())
+    form = Form2035(
         year=year,
         values=values,
         euros=euros,
@@ -316,11 +389,15 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
         forfait=year_forfait,
         long_term=registre.long_term_net(year),
         errors=errors,
-        hints=list(registre.hints) + _nothing_counted(entries, index, year, builder),
+        hints=hints,
         unmapped_errors=builder.unmapped_errors,
         cashbook=cashbook,
         attribution=builder.attribution,
+        declarant=index.config.value("declarant", datetime.date(year, 12, 31), 1),
+        duties=duties,
     )
+    form.snir = snir_check(index, year, form.social, values.get("AC", ZERO))
+    return form
 
 
 def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex, year: int) -> Decimal:
@@ -395,6 +472,11 @@ class _FormBuilder:
         # Shares added back on CC, by (account, key, rate, line): rounded once, see ``shares``.
         self._pending_shares: dict[tuple[str, str, Decimal, str], list[_PendingShare]] = {}
         self._bad_shares: set[tuple[int, str]] = set()
+        #: The fees paid on the lines of the DAS-2 (AC, 21), with their beneficiary (the payee).
+        self.fee_payments: list[tuple[str, Contribution]] = []
+        #: Line-23 costs of owning the car, by account: total paid and where first.
+        self._property_costs: dict[str, list] = {}
+        self._rbs_double_count = lines2035.line("DB").applies_to(year)
 
     def add(self, contribution: Contribution) -> None:
         self.contributions.append(contribution)
@@ -470,12 +552,18 @@ class _FormBuilder:
         description = self._descriptions.get(id(described))
         if description is None:
             description = self._descriptions[id(described)] = _describe(described)
-        self.contributions.append(
-            Contribution(line, signed, CASH, settlement.date, account, description, meta, paid_by))
+        contribution = Contribution(line, signed, CASH, settlement.date, account, description, meta, paid_by)
+        self.contributions.append(contribution)
         if not credit:
             self._share(line, signed, settlement, account, posting, meta, paid_by)
+            if line in DAS2_LINES:
+                payee = ((target_txn.payee if target_txn else None) or settlement.txn.payee or "").strip()
+                self.fee_payments.append((payee, contribution))
+            elif line == VEHICLE_LINE and is_property_cost(self.index, account, posting):
+                known_cost = self._property_costs.setdefault(account, [ZERO, meta or source_of(settlement.txn)])
+                known_cost[0] += signed
         if line == "AA" and is_income:
-            self._social(target, amount)
+            self._social(target, amount, contribution)
 
     def _opening_line(self, settlement: Settlement, posting: data.Posting) -> tuple | None:
         """The line of a receivable or payable carried over against ``Equity:`` (``cashbook``).
@@ -542,13 +630,18 @@ class _FormBuilder:
             percent = _percent(share)
             year_total = (f"sur {self.year} : {percent} % de {base} = {total}, arrondi une fois "
                           f"pour {len(items)} paiement(s)")
+            twice = self._rbs_double_count and not RBS_ADDED_BACK.isdisjoint(lines2035.chain(line))
             for item, amount in zip(items, amounts, strict=True):
-                self.add(Contribution(
-                    "CC", amount, SHARE, item.date, account,
-                    f"{label} {percent} % de {item.signed} ({line}) ; {year_total}", item.meta, item.paid_by))
+                described = f"{label} {percent} % de {item.signed} ({line}) ; {year_total}"
+                self.add(Contribution("CC", amount, SHARE, item.date, account, described, item.meta, item.paid_by))
+                if twice:  # CE holds it through CC, and DD adds BK/BV back whole: deduct it once on DB
+                    self.add(Contribution(
+                        "DB", amount, SHARE, item.date, account,
+                        f"{described} ; déjà réintégrée en CC, retirée du revenu brut social qui rajoute "
+                        f"{lines2035.top_box(line)} (sinon comptée deux fois)", item.meta, item.paid_by))
         self._pending_shares.clear()
 
-    def _social(self, target: Target, amount: Decimal) -> None:
+    def _social(self, target: Target, amount: Decimal, contribution: Contribution) -> None:
         txn = target.txn
         if txn is None:
             return
@@ -559,6 +652,7 @@ class _FormBuilder:
         receipt = known[0].get(target.index)
         social = self.social
         social.total += amount
+        social.items.append((contribution, receipt.convention if receipt is not None else None, txn.date))
         if receipt is None:
             social.unclassified += amount
             if known[1] and id(txn) not in self._unclassified_seen:  # « recette non classée »: not final
@@ -601,6 +695,8 @@ class _FormBuilder:
                 code, row.dotation, DOTATION, datetime.date(year, 12, 31), asset.account,
                 f"dotation {year}: {asset.designation} ({asset.plan}, coût {asset.cost})",
                 asset.meta))
+            if asset.vehicle:
+                self._capped(asset, row.dotation)
         net = registre.short_term_net(year)
         for asset, result in registre.disposals(year):
             if not result.short_term:
@@ -612,6 +708,65 @@ class _FormBuilder:
                 f"cession {asset.designation}: prix {result.price} − VNC {result.net_book_value} "
                 f"= {result.result} (court terme {result.short_term})",
                 source_of(asset.disposal.txn)))
+
+    def _capped(self, asset: Asset, dotation: Decimal) -> None:
+        """Add back on CC the part of a car's dotation above its art. 39-4 ceiling."""
+        cap = depreciation_cap(asset)
+        if isinstance(cap, str):
+            self.errors.append(cap_error(asset, cap))
+            return
+        excess = capped_excess(asset, dotation, cap) if isinstance(cap, DepreciationCap) else ZERO
+        if excess:
+            self.add(Contribution(
+                "CC", excess, SHARE, datetime.date(self.year, 12, 31), asset.account,
+                f"amortissement non déductible (art. 39-4 du CGI) de {asset.designation} : {dotation} × "
+                f"({asset.cost} − {cap.cap}) / {asset.cost} ; {cap.why}", asset.meta))
+
+    # boxes entered by directive
+    def entered(self) -> None:
+        """The ``ajustement-2035`` directives dated in the year, each on its box."""
+        for option in self.index.config.entries(ADJUSTMENT_OPTION):
+            if option.date.year != self.year:
+                continue
+            adjustment = option.value
+            if not lines2035.line(adjustment.box).applies_to(self.year):
+                self.errors.append(Form2035Error(
+                    source_of(option.entry),
+                    f"ajustement-2035 « {adjustment.box} » : la case n'existe pas sur la 2035 des revenus "
+                    f"{self.year} (cadre 8 à partir des revenus {lines2035.line(adjustment.box).from_year})",
+                    option.entry))
+                continue
+            self.add(Contribution(adjustment.box, adjustment.amount, ENTERED, option.date, "",
+                                  f"ajustement saisi : {adjustment.description}", source_of(option.entry)))
+
+    # hints on what the cash lines cannot say
+    def account_hints(self, values: dict[str, Decimal]) -> list:
+        """The hint of the default row of each income account counted on AF (the IJ also go
+        to DB), unless DB already holds as much."""
+        found: dict[str, list] = {}
+        for contribution in self.contributions:
+            if contribution.kind == CASH and contribution.code == "AF":
+                known = found.setdefault(contribution.account, [ZERO, contribution.meta])
+                known[0] += contribution.amount
+        hints = []
+        for account, (amount, meta) in sorted(found.items()):
+            root, _, rest = account.partition(":")
+            rule = mapping.default_line(self.index.root_type(account) or root.lower(), rest)
+            if rule is None or not rule.hint or amount <= 0 or values.get("DB", ZERO) >= amount:
+                continue
+            hints.append(Form2035Hint(meta, (
+                f"{account} : {amount} EUR en {self.year} — {rule.hint} : "
+                f'custom "hn-option" "{ADJUSTMENT_OPTION}" "DB" {amount} EUR "{account} {self.year}"'),
+                None))
+        return hints
+
+    def property_hints(self, registre: Registre) -> list:
+        """A warning per account of car property costs counted on line 23 while no vehicle is
+        in the registre that year."""
+        if any(asset.vehicle for asset in registre.held_in(self.year)):
+            return []
+        return [property_cost_hint(account, amount, self.year, meta)
+                for account, (amount, meta) in sorted(self._property_costs.items()) if amount]
 
 
 @dataclass(slots=True)

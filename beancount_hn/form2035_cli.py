@@ -20,7 +20,7 @@ import click
 from beancount_hn import form2035_render as render
 from beancount_hn import lines2035
 from beancount_hn.errors import where
-from beancount_hn.form2035 import compute_2035
+from beancount_hn.form2035 import SOCIAL_CODES, compute_2035
 from beancount_hn.loading import (HnError, check_year_range, errors_json, format_error, load_ledger,
                                   require_year)
 
@@ -33,8 +33,11 @@ FORMATS = ("table", "csv", "json", "html")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table (euros entiers), csv (tableurs français), json (au centime), html.")
 @click.option("--explain", "explain", metavar="CODE",
-              help="Les écritures derrière une ligne (p. ex. BA, BT, 23, CP), avec fichier:ligne.")
-def form2035(ledger: str, year: int, fmt: str, explain: str | None) -> None:
+              help="Les écritures derrière une ligne (p. ex. BA, BT, 23, CP) ou une case sociale "
+                   "(DSCS, DSAV, DSAW), avec fichier:ligne et le signe de chacune.")
+@click.option("--all-boxes", "all_boxes", is_flag=True,
+              help="Affiche aussi les cases « dont » de la ligne 43 nulles (table et HTML).")
+def form2035(ledger: str, year: int, fmt: str, explain: str | None, all_boxes: bool) -> None:
     """La 2035 de LEDGER pour YEAR (recettes-dépenses), avec son rapprochement de trésorerie."""
     check_year_range(year)
     loaded = load_ledger(ledger)
@@ -47,8 +50,8 @@ def form2035(ledger: str, year: int, fmt: str, explain: str | None) -> None:
     state = render.status(form, loaded.errors)
     if explain is not None:
         code = explain.strip().upper()
-        if code not in form.values:
-            known = ", ".join(row.code for row in lines2035.lines() if row.applies_to(year))
+        if code not in form.values and code not in SOCIAL_CODES:
+            known = ", ".join([row.code for row in lines2035.lines() if row.applies_to(year)] + list(SOCIAL_CODES))
             raise HnError(f'--explain : ligne « {explain} » inconnue pour {year} ; lignes connues : {known}')
         if fmt == "json":
             listing = json.loads(render.explain_json(form, code))
@@ -68,9 +71,9 @@ def form2035(ledger: str, year: int, fmt: str, explain: str | None) -> None:
         sys.stdout.buffer.write(("\ufeff" + render.to_csv(form, loaded.errors)).encode("utf-8"))
         sys.stdout.flush()
     elif fmt == "html":
-        click.echo(render.to_html(form, loaded.errors), nl=False)
+        click.echo(render.to_html(form, loaded.errors, all_boxes), nl=False)
     else:
-        click.echo(render.to_table(form, loaded.errors), nl=False)
+        click.echo(render.to_table(form, loaded.errors, all_boxes), nl=False)
     _report_on_stderr(loaded, form)
     if not state.final:
         if state.banner:
@@ -81,7 +84,8 @@ def form2035(ledger: str, year: int, fmt: str, explain: str | None) -> None:
 def _report_on_stderr(loaded, form) -> None:
     """The form's hints and its own errors (the ledger's are already shown), the reconciliation's gap."""
     for hint in form.hints:
-        click.echo(f"{where(hint.source)}: indice : {hint.message}", err=True)
+        place = render.hint_where(hint)
+        click.echo(f"{place + ': ' if place else ''}indice : {hint.message}", err=True)
     already_shown = {(where(e.source), e.message) for e in loaded.errors}
     for error in form.errors:
         if (where(error.source), error.message) not in already_shown:

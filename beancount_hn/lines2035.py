@@ -3,8 +3,11 @@
 Each row is one box or sub-line of the form: its code (``AA``…, or the line
 number ``"17"``… of a sub-line that has no box of its own), line number,
 official label, the box it counts in (``parent``), its kind, its sign, the
-confidence of fr-rules §1 and its source. ``uncertain`` rows are labelled as
-such in every output (fr-rules: never hide an uncertainty behind a number).
+confidence of fr-rules and its public source, in French (shown to the user).
+``uncertain`` rows — a label only one source gives — are labelled as such in
+every output (fr-rules: never hide an uncertainty behind a number);
+``optional`` rows (the "dont" boxes of line 43, nil for a kiné) are printed
+only when they are not zero, or on request.
 
 Kinds:
 
@@ -75,7 +78,8 @@ class Line2035:
     from_year: int | None
     confidence: str
     uncertain: bool
-    source: str
+    source: str  # in French, shown to the user: the public source behind the code and label
+    optional: bool = False  # printed in the table only when not zero, or on request (line 43's "dont")
 
     @property
     def mappable(self) -> bool:
@@ -110,6 +114,7 @@ def lines() -> tuple[Line2035, ...]:
             confidence=row["confidence"],
             uncertain=row["uncertain"].strip().lower() == "yes",
             source=row["source"],
+            optional=row["optional"].strip().lower() == "yes",
         )
         for row in csv.DictReader(text.splitlines())
     )

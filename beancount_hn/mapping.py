@@ -27,6 +27,14 @@ Ranks (the ``rank`` column), highest first:
   ``Retrocessions:Honoraires`` → AC, ``Telephone:Divers`` → 27);
 * ``fallback`` (``Income:`` ``.*``): only when no other row matches.
 
+Income that is not fees defaults to AF (gains divers): a collaboration or
+assistanat fee received by the titulaire (``Income:Redevances``…) and daily
+allowances (``Income:IJ``, ``Indemnites-Journalieres``); a row may carry a
+``hint``, said by ``hn 2035`` when the account is used (the IJ also go to DB).
+On the expense side only a collaboration fee named as such
+(``Redevances-Collaboration``, ``Redevances:Collaboration``) is BW: a bare
+``Redevances`` has no default line.
+
 **Ambiguous names.** A segment holding a private-looking word
 (:data:`AMBIGUOUS_WORDS`: amende, privé, domicile, personnel, perso, fine,
 penalty… — segments are cut at ``-``, ``_``, ``.`` and at a capital letter
@@ -73,6 +81,7 @@ class DefaultRule:
     note: str
     rank: int = RANKS.index("nature")
     order: int = 0  # position in the file
+    hint: str = ""  # in French: what else the form expects of such an account (IJ: DB as well)
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ def default_rules() -> tuple[DefaultRule, ...]:
     text = resources.files("beancount_hn").joinpath("data/account_lines.csv").read_text("utf-8")
     return tuple(
         DefaultRule(row["root"], re.compile(row["pattern"], re.IGNORECASE), row["line"], row["note"],
-                    RANKS.index((row.get("rank") or "nature").strip()), order)
+                    RANKS.index((row.get("rank") or "nature").strip()), order, (row.get("hint") or "").strip())
         for order, row in enumerate(csv.DictReader(text.splitlines()))
     )
 

@@ -57,7 +57,7 @@ def test_receipts_are_counted_in_the_year_they_are_paid(tmp_path):
     assert result.exit_code == 0, result.output
     y2024, y2025 = block(result.stdout, 2024), block(result.stdout, 2025)
     # French amounts through Babel: narrow no-break space between thousands, decimal comma
-    assert "Honoraires conventionnés (DSAV)" in y2024 and f"1{NNBSP}234,50{NBSP}€" in y2024
+    assert "Honoraires conventionnés (DSAV hors dépassements)" in y2024 and f"1{NNBSP}234,50{NBSP}€" in y2024
     assert "Total des honoraires encaissés (DSCS, ligne AA)" in y2024
     # the December invoice paid in January counts in 2025, not in 2024
     assert f"80,00{NBSP}€" not in y2024

@@ -77,7 +77,7 @@ def test_receipts_by_status_are_the_social_split_with_the_previous_year(client, 
     current = cli_json("2035", EXAMPLE, "--year", "2025")["social"]
     previous = cli_json("2035", EXAMPLE, "--year", "2024")["social"]
     for prefix, social in (("split", current), ("split.previous", previous)):
-        assert page.values[f"{prefix}.conventionne"] == social["DSAV"]
+        assert page.values[f"{prefix}.conventionne"] == social["conventionne"]
         assert page.values[f"{prefix}.depassement"] == social["DSAW"]
         assert page.values[f"{prefix}.non-conventionne"] == social["non_conventionne"]
         assert page.values[f"{prefix}.total"] == social["DSCS"]
@@ -176,7 +176,7 @@ def test_tag_and_account_filters_narrow_receipts_and_unpaid_invoices(client, bas
 
     html, page = get_page(client, base, time="2025", account="Income:Honoraires:Conventionnes")
     assert page.values["split.non-conventionne"] == "0.00"
-    assert page.values["split.conventionne"] == cli["social"]["DSAV"]
+    assert page.values["split.conventionne"] == cli["social"]["conventionne"]
     assert not any(k.startswith("invoices.unpaid.") for k in page.values)
 
 

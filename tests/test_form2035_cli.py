@@ -48,7 +48,10 @@ def test_json_keeps_cents(ledger):
     assert data["lines"]["AA"] == "8190.00" and data["lines"]["BN"] == "40.66"
     assert data["lines"]["CP"] == "3490.35"
     assert data["euros"]["BN"] == 41
-    assert data["social"]["DSAV"] == "8000.00" and data["social"]["DSAU"] == "97.68"
+    assert data["social"]["DSAV"] == "8020.00" and data["social"]["DSAU"] == "0.98"
+    assert data["social"]["conventionne"] == "8000.00" and data["social"]["DSAW"] == "20.00"
+    assert data["declarant"] == 1
+    assert data["declaration"] == {"5QC": 3490, "5QE": 0, "DSDE": 5470, "DSDG": 0}
     assert data["reconciliation"]["closed"] is True
     assert data["reconciliation"]["difference"] == "0.00"
     assert data["labels"]["BY"]["uncertain"] is True

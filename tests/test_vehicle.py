@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
 from beancount_hn.form2035 import compute_2035
+from beancount_hn.form2035_render import to_json_dict, to_table
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vehicle import bareme_row, bareme_table, forfait
 from tests.conftest import line_of, load
@@ -29,7 +30,8 @@ def test_bareme_amounts(year, cv, km, expected):
 def test_table_has_sources_and_flags_2025():
     for row in bareme_table().values():
         assert row.source and row.confidence
-    assert bareme_row(2025, 5).uncertain and not bareme_row(2024, 5).uncertain
+    assert not bareme_row(2025, 5).uncertain  # the 2025 barème is the 2024 one, not revalued
+    assert bareme_row(2025, 5).amount(Decimal(8200)) == bareme_row(2024, 5).amount(Decimal(8200))
 
 
 LEDGER = """
@@ -109,5 +111,142 @@ def test_option_for_a_year_without_bareme_is_an_error_at_its_line():
     entries, errors, options = load(text)
     [error] = [e for e in errors if type(e).__name__ == "BaremeError"]
     assert error.source["lineno"] == line_of(text, '"bareme-km" 2012')
-    assert "no barème kilométrique for 2012" in error.message
+    assert "pas de barème kilométrique pour 2012" in error.message
     assert forfait(LedgerIndex.build(entries, options), 2012) is None
+
+
+# --- electric vehicles, cadre 7 ---------------------------------------------------------------
+
+def test_electric_table_is_the_thermal_one_plus_20_percent():
+    """Every row of the electric barème is its year's thermal row × 1.2, rounded as published
+    (rates to 3 decimals, the fixed part to the euro)."""
+    electric = [row for row in bareme_table().values() if row.electric]
+    assert {row.year for row in electric} == {2022, 2023, 2024, 2025}
+    for row in electric:
+        thermal = bareme_row(row.year, row.cv)
+        for field, places in (("rate_upto_5000", "0.001"), ("rate_5001_20000", "0.001"),
+                              ("fixed_5001_20000", "1"), ("rate_over_20000", "0.001")):
+            expected = (getattr(thermal, field) * Decimal("1.2")).quantize(Decimal(places), ROUND_HALF_UP)
+            assert getattr(row, field) == expected, (row.year, row.cv, field)
+    assert bareme_row(2025, 5, electric=True).amount(Decimal(8200))[0] == Decimal("5183.60")  # 8200 × 0.428 + 1674
+
+
+def test_electric_option_and_cadre_7():
+    result = form('2025-01-15 custom "hn-option" "bareme-km" 2024 5 8200 "Renault Zoé GA-123-BC" "electrique"\n')
+    assert result.forfait.amount == Decimal("5183.60")
+    assert result.values["23"] == Decimal("5183.60") + Decimal("60.00")  # + péage and lavage kept
+    text = to_table(result)
+    assert "Cadre 7 : barème kilométrique 2024" in text
+    assert "Renault Zoé GA-123-BC (électrique, +20 %)" in text and "8 200" in text and "5183.60" in text
+    data = to_json_dict(result)["bareme_km"]
+    assert data["vehicle"] == "Renault Zoé GA-123-BC" and data["electric"] is True
+
+
+def test_cadre_7_names_the_registre_vehicle_when_the_option_does_not():
+    result = form('2025-01-15 custom "hn-option" "bareme-km" 2024 5 8200\n')
+    assert result.forfait.vehicle == "Voiture d'occasion" and "Voiture d'occasion" in to_table(result)
+    [bareme] = [c for c in result.explain("23") if c.kind == "bareme"]
+    assert bareme.description.startswith("barème kilométrique 2024 : Voiture d'occasion, 5 CV")
+
+
+def test_electric_barème_of_a_year_without_its_table_is_an_error():
+    extra = '2022-01-01 custom "hn-option" "bareme-km" 2021 5 8200 "electrique"\n'
+    text = textwrap.dedent(LEDGER) + extra
+    entries, errors, options = load(text)
+    [error] = [e for e in errors if type(e).__name__ == "BaremeError"]
+    assert "pas de barème kilométrique des véhicules électriques pour 2021" in error.message
+    assert error.source["lineno"] == line_of(text, '"bareme-km" 2021')
+
+
+@pytest.mark.parametrize("values, message", [
+    ('2024 5 8200 "A" "B"', "véhicule donné deux fois"),
+    ('2024 5 8200 "electrique" "thermique"', "énergie donnée deux fois"),
+    ("2024 5 8200 12", "attendu le véhicule entre guillemets"),
+    ('2024 5 8200 "A" "electrique" "B"', "reçu 6 valeur(s)"),
+])
+def test_malformed_bareme_extras_are_errors(values, message):
+    text = textwrap.dedent(LEDGER) + f'2025-01-15 custom "hn-option" "bareme-km" {values}\n'
+    _, errors, _ = load(text)
+    [error] = [e for e in errors if type(e).__name__ == "ConfigError"]
+    assert message in error.message
+
+
+# --- property costs and the art. 39-4 ceiling ------------------------------------------------
+
+NO_CAR = LEDGER.replace('''2024-01-06 * "Garage" "Voiture d'occasion"
+  Assets:Immobilisations:Voiture   9000.00 EUR
+    amortissement: "lineaire 5"
+  Assets:Banque
+''', "")
+
+
+def test_car_property_costs_without_the_car_in_the_registre_warn():
+    entries, errors, options = load(textwrap.dedent(NO_CAR))
+    assert not errors
+    result = compute_2035(entries, LedgerIndex.build(entries, options), 2024)
+    [hint] = [h for h in result.hints if "registre" in h.message]
+    assert hint.message.startswith("avertissement : Expenses:Vehicule:Assurance : 600.00 EUR")
+    assert hint.source["lineno"] == line_of(textwrap.dedent(NO_CAR), "Expenses:Vehicule:Assurance   600.00")
+    assert result.values["23"] == Decimal("1560.00")  # a warning: the figures are the ledger's
+    assert not [h for h in form().hints if "registre" in h.message]  # the car is in the registre
+
+
+def test_no_property_warning_in_a_barème_year():
+    text = textwrap.dedent(NO_CAR) + '2025-01-15 custom "hn-option" "bareme-km" 2024 5 8200\n'
+    entries, errors, options = load(text)
+    result = compute_2035(entries, LedgerIndex.build(entries, options), 2024)
+    assert not [h for h in result.hints if "registre" in h.message]  # insurance is covered, not counted
+
+
+CAR = """
+2024-01-01 open Assets:Banque
+2024-01-01 open Assets:Immobilisations:Voiture
+2024-01-01 open Income:Honoraires
+  convention: "conventionne"
+2024-02-01 * "CPAM"
+  Assets:Banque    40000.00 EUR
+  Income:Honoraires
+2025-01-01 * "Garage" "Voiture neuve"
+  Assets:Immobilisations:Voiture   30000.00 EUR
+    amortissement: "lineaire 5"
+{meta}
+  Assets:Banque
+"""
+
+
+def car_form(meta: str, year: int = 2025):
+    entries, errors, options = load(CAR.replace("{meta}", meta))
+    assert not errors, errors
+    return compute_2035(entries, LedgerIndex.build(entries, options), year)
+
+
+@pytest.mark.parametrize("co2, cap, excess", [
+    ("120", 18300, "2340.00"),  # 6000 × (30000 − 18300) / 30000
+    ("19", 30000, "0"), ("20", 20300, "1940.00"), ("49", 20300, "1940.00"), ("50", 18300, "2340.00"),
+    ("160", 18300, "2340.00"), ("161", 9900, "4020.00"),
+])
+def test_car_depreciation_is_capped_by_its_co2_class(co2, cap, excess):
+    result = car_form(f"    co2: {co2}")
+    assert result.values["CH"] == Decimal("6000.00")
+    assert result.values["CC"] == Decimal(excess)
+    if Decimal(excess):
+        [added] = result.explain("CC")
+        assert "art. 39-4" in added.description and str(cap) in added.description
+    assert not result.errors
+
+
+def test_car_ceiling_needs_co2_or_an_explicit_ceiling():
+    [error] = car_form("    designation: \"Voiture\"").errors
+    assert "co2:" in error.message and "art. 39-4" in error.message
+    assert car_form('    plafond-amortissement: "aucun"').values["CC"] == 0
+    assert car_form("    plafond-amortissement: 18300").values["CC"] == Decimal("2340.00")
+    [bad] = car_form("    co2: 12.5").errors
+    assert "nombre entier" in bad.message
+
+
+def test_car_bought_before_2021_needs_its_ceiling():
+    text = CAR.replace("2025-01-01 * \"Garage\"", "2020-06-01 * \"Garage\"").replace("{meta}", "    co2: 120")
+    entries, errors, options = load(text)
+    result = compute_2035(entries, LedgerIndex.build(entries, options), 2021)
+    [error] = result.errors
+    assert "acquis le 2020-06-01" in error.message and "plafond-amortissement:" in error.message

@@ -366,7 +366,7 @@ def _entry_lines(move: CashEntry, number: int, numbers: dict[str, AccountNumber]
                     n = _numbered(numbers, by_line)
         debit, credit = _sides(-_check_cents(amount, txn))
         target = settlement.target_txn
-        invoice = invoice_of(target) if target is not txn else None
+        invoice = invoice_of(target)  # the livre-journal's piece too
         piece_ref, piece_date = invoice if invoice else (ref, txn.date)
         lines.append(replace(
             base, account=settlement.account, compte_num=n.number, compte_lib=n.label,

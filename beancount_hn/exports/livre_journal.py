@@ -48,7 +48,7 @@ from beancount_hn.exports.tables import (
     html_page,
     html_table,
 )
-from beancount_hn.form2035 import BAREME, DISPOSAL, DOTATION, SHARE, Contribution, Form2035
+from beancount_hn.form2035 import BAREME, DISPOSAL, DOTATION, ENTERED, SHARE, Contribution, Form2035
 from beancount_hn.identity import Identity, read_identity
 from beancount_hn.ledger import LedgerIndex
 
@@ -56,7 +56,8 @@ ZERO = Decimal(0)
 
 #: How each kind of adjustment is named for the accountant.
 ADJUSTMENT_KINDS = {BAREME: "barème kilométrique", SHARE: "part privée ou non déductible réintégrée",
-                    DOTATION: "dotation aux amortissements", DISPOSAL: "plus ou moins-value de cession"}
+                    DOTATION: "dotation aux amortissements", DISPOSAL: "plus ou moins-value de cession",
+                    ENTERED: "montant saisi (hn-option ajustement-2035)"}
 
 HEADERS = ("Date", "Pièce", "Tiers", "Nature", "Compte", "Ligne 2035", "Mode de règlement",
            "Journal", "Recettes", "Dépenses")
