@@ -7,15 +7,24 @@ half of it, and an error leaves the target as it was and no temporary behind.
 A directory is built in a temporary sibling (:func:`replace_directory`) and
 renamed into place once complete; an existing one is renamed aside first,
 put back if the swap fails, and removed only once the new one stands.
+
+Interruptions: while a file or a directory is written, SIGINT, SIGTERM and
+SIGHUP raise :class:`Interrupted` (the temporary is removed on the way out);
+during the swap itself they wait until the new directory stands, and the
+write completes. A ``kill -9`` cannot be caught: its temporaries are found by
+their name (:func:`staging_siblings`) on the next run.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
+import signal
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -27,18 +36,66 @@ class TargetNotADirectory(FileExistsError):
     """The target of a directory exists and is something else."""
 
 
+class Interrupted(BaseException):
+    """A signal stopped a write; what it was writing is removed, the target is as it was."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+#: The signals a write turns into :class:`Interrupted` (SIGHUP where it exists).
+SIGNALS = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+@contextmanager
+def _signals(handler: Callable[[int, object], None]) -> Iterator[None]:
+    """``handler`` for :data:`SIGNALS` inside the block (main thread only: elsewhere, nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, handler) for signum in SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def _raise(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Inside the block, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (so cleanup runs)."""
+    with _signals(_raise):
+        yield
+
+
+@contextmanager
+def _deferred() -> Iterator[list[int]]:
+    """Inside the block, the signals are noted, not acted on: a swap is never cut in half."""
+    received: list[int] = []
+    with _signals(lambda signum, frame: received.append(signum)):
+        yield received
+
+
 def _write(path: str, data: str | bytes, mode: str, encoding: str | None, prefix: str,
            suffix: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
-    try:
-        with os.fdopen(handle, mode, encoding=encoding) as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    with interruptible():
+        handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+        try:
+            with os.fdopen(handle, mode, encoding=encoding) as stream:
+                stream.write(data)
+            with _deferred():
+                os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
 
 
 def write_bytes(path: str, data: bytes, *, prefix: str = ".hn-", suffix: str = ".tmp") -> None:
@@ -64,6 +121,32 @@ def _new_directory(parent: str, prefix: str, suffix: str, private: bool) -> str:
     raise FileExistsError(f"no unused temporary name in {parent}")
 
 
+def _staging_pattern(base: str) -> re.Pattern[str]:
+    return re.compile(r"\." + re.escape(base) + r"\.[0-9a-f]{8}\.(?:tmp|old)")
+
+
+def staging_siblings(path: str) -> list[str]:
+    """The temporaries :func:`replace_directory` makes beside ``path`` (``.<name>.<hex>.tmp``/``.old``).
+
+    Only names of that pattern, and only directories (never a symbolic link):
+    what a write of ``path`` killed by ``kill -9`` may have left. Whether one
+    is stale is the caller's to decide (another run may be writing it).
+    """
+    target = os.path.abspath(path)
+    parent, base = os.path.split(target)
+    pattern = _staging_pattern(base)
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return []
+    found = []
+    for name in sorted(names):
+        candidate = os.path.join(parent, name)
+        if pattern.fullmatch(name) and os.path.isdir(candidate) and not os.path.islink(candidate):
+            found.append(candidate)
+    return found
+
+
 def _check(path: str, target: str, overwrite: bool) -> None:
     if os.path.exists(target):
         if not os.path.isdir(target):
@@ -73,39 +156,53 @@ def _check(path: str, target: str, overwrite: bool) -> None:
 
 
 @contextmanager
-def replace_directory(path: str, *, overwrite: bool = False, private: bool = False) -> Iterator[str]:
+def replace_directory(path: str, *, overwrite: bool = False, private: bool = False,
+                      before_swap: Callable[[], None] | None = None) -> Iterator[str]:
     """Yield an empty staging directory beside ``path``; on a normal exit, it becomes ``path``.
 
     An existing ``path`` raises :class:`TargetExists` unless ``overwrite``
     (then it is renamed aside, restored if the swap fails, and removed after
     it), and :class:`TargetNotADirectory` if it is not a directory. Missing
     parents are created. ``private`` makes the directory mode 0700 (before
-    the umask: nobody else may read it). On any error, in the ``with`` body or
-    in the swap, the staging directory is removed and ``path`` is as it was.
+    the umask: nobody else may read it). ``before_swap`` is called once the
+    body is done, just before the swap (a last check: raise to cancel). On
+    any error or signal (:class:`Interrupted`), in the ``with`` body or before
+    the swap, the staging directory is removed and ``path`` is as it was; a
+    signal during the swap waits until the new directory stands.
     """
     target = os.path.abspath(path)
     _check(path, target, overwrite)
     parent, base = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
-    staging = _new_directory(parent, f".{base}.", ".tmp", private)
+    with interruptible():
+        staging = _new_directory(parent, f".{base}.", ".tmp", private)
+        try:
+            yield staging
+            if before_swap is not None:
+                before_swap()
+            _check(path, target, overwrite)
+            with _deferred():
+                _swap(staging, target, parent, base)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+def _swap(staging: str, target: str, parent: str, base: str) -> None:
+    """``staging`` becomes ``target``; a previous ``target`` is set aside, then removed."""
+    if not os.path.exists(target):
+        os.replace(staging, target)
+        return
+    aside = _new_directory(parent, f".{base}.", ".old", True)
+    os.rmdir(aside)
+    os.replace(target, aside)
     try:
-        yield staging
-        _check(path, target, overwrite)
-        if os.path.exists(target):
-            aside = _new_directory(parent, f".{base}.", ".old", True)
-            os.rmdir(aside)
-            os.replace(target, aside)
-            try:
-                os.replace(staging, target)
-            except BaseException:
-                os.replace(aside, target)  # put the previous directory back
-                raise
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            os.replace(staging, target)
+        os.replace(staging, target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        os.replace(aside, target)  # put the previous directory back
         raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
-__all__ = ["TargetExists", "TargetNotADirectory", "replace_directory", "write_bytes", "write_text"]
+__all__ = ["Interrupted", "TargetExists", "TargetNotADirectory", "interruptible", "replace_directory",
+           "staging_siblings", "write_bytes", "write_text"]

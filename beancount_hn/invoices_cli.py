@@ -7,9 +7,7 @@ numbers, credit notes; then the invoices not fully paid on the report date
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 from decimal import Decimal
 from collections.abc import Sequence
@@ -17,6 +15,7 @@ from typing import Any
 
 import click
 
+from beancount_hn.csvcells import csv_rows, number
 from beancount_hn.invoice_report import InvoiceReport, SeriesSummary, UnpaidInvoice, invoices_view
 from beancount_hn.loading import (check_year_range, errors_json, load_ledger, merge_errors, not_final_banner,
                                   require_year)
@@ -76,36 +75,31 @@ def render_json(report: InvoiceReport, errors: Sequence = ()) -> str:
     }, ensure_ascii=False, indent=2)
 
 
-def _fr(value: Decimal) -> str:
-    """A decimal with a comma, for French spreadsheets."""
-    return _amount(value).replace(".", ",")
-
-
 def render_csv(report: InvoiceReport, errors: Sequence = ()) -> str:
     """Two blocks (series, then unpaid invoices) separated by an empty line; ``;``, decimal comma, BOM.
 
     With ``errors``, a first row ``AVERTISSEMENT;<banner>`` says the figures are not final.
+    Payees, numbers and patterns are text cells (:mod:`beancount_hn.csvcells`): never a formula.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    rows: list[list[str | int | None]] = []
     if errors:
-        writer.writerow(["AVERTISSEMENT", not_final_banner(len(errors))])
-    writer.writerow(["serie", "annee", "modele", "premier", "dernier", "nombre", "total", "devise",
-                     "trous", "numeros_annules", "avoirs"])
+        rows.append(["AVERTISSEMENT", not_final_banner(len(errors))])
+    rows.append(["serie", "annee", "modele", "premier", "dernier", "nombre", "total", "devise",
+                 "trous", "numeros_annules", "avoirs"])
     for row in report.series:
         for currency, total in sorted(row.totals.items()) or [("", Decimal(0))]:
-            writer.writerow([row.series, row.year, row.pattern, row.first or "", row.last or "", row.count,
-                             _fr(total), currency, " ; ".join(row.gaps),
-                             " ".join(v.number for v in row.voided),
-                             " ".join(n.number for n in row.credit_notes)])
-    writer.writerow([])
-    writer.writerow(["numero", "date", "client", "montant", "avoirs", "encaisse", "reste_du", "devise",
-                     "age_jours"])
+            rows.append([row.series, row.year, row.pattern, row.first or "", row.last or "", row.count,
+                         number(total), currency, " ; ".join(row.gaps),
+                         " ".join(v.number for v in row.voided),
+                         " ".join(n.number for n in row.credit_notes)])
+    rows.append([])
+    rows.append(["numero", "date", "client", "montant", "avoirs", "encaisse", "reste_du", "devise",
+                 "age_jours"])
     for item in report.unpaid:
-        writer.writerow([item.invoice.number, item.invoice.date.isoformat(), item.invoice.payee or "",
-                         _fr(item.amount), _fr(item.credited), _fr(item.paid), _fr(item.remaining),
-                         item.currency or "", item.age_days])
-    return BOM + out.getvalue()
+        rows.append([item.invoice.number, item.invoice.date.isoformat(), item.invoice.payee or "",
+                     number(item.amount), number(item.credited), number(item.paid), number(item.remaining),
+                     item.currency or "", item.age_days])
+    return BOM + csv_rows(rows)
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:

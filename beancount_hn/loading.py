@@ -6,7 +6,8 @@ line, amounts out of bounds) in ``LoadedLedger.errors``; a command over a
 ledger with errors never presents a figure as final (:func:`merge_errors` adds
 its own errors, :func:`not_final_banner` comes first, :func:`errors_json` goes in
 its JSON with ``"final": false``), or writes nothing (:func:`refuse_to_write`),
-and exits 1. :func:`require_year` is the one check of a ``--year`` value.
+and exits 1. :func:`require_year` is the one check of a ``--year`` value;
+:func:`output_folder` the one check of an ``--out`` folder.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from beancount_hn.amounts import amount_errors, without_out_of_bounds
 from beancount_hn.errors import dedupe, where
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.outfolder import FolderError, OutputFolder, ledger_paths
 
 #: Years a ``--year`` may name.
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -205,6 +207,27 @@ def refuse_to_write(loaded: LoadedLedger, own: Iterable = (), what: str = "aucun
         more = f"\n… et {len(errors) - 20} autre(s)" if len(errors) > 20 else ""
         raise HnError(f"{loaded.path} : le livre comporte {len(errors)} erreur(s) ; {what} n'est écrit "
                       f"tant qu'elles ne sont pas corrigées :\n{shown}{more}")
+
+
+def output_folder(loaded: LoadedLedger, out: str, command: str, *, force: bool) -> OutputFolder:
+    """The folder ``command`` (``hn export``…) writes for ``loaded``, checked before any long work.
+
+    The rule of :mod:`beancount_hn.outfolder` (never over the ledger, never over
+    what hn did not write, an own folder only with ``--force``): a refusal is an
+    :class:`HnError` naming the folder and what is in the way.
+    """
+    folder = OutputFolder(out, command, loaded.path, ledger_paths(loaded.path, loaded.options_map), force)
+    try:
+        folder.check()
+    except FolderError as exc:
+        raise HnError(f"{exc} ; rien n'est écrit") from exc
+    return folder
+
+
+def report_stale(paths: Iterable[str]) -> None:
+    """Say which staging folders of an interrupted run :meth:`OutputFolder.write` removed."""
+    for path in paths:
+        click.echo(f"dossier temporaire d'une exécution interrompue supprimé : {path}", err=True)
 
 
 # --- --year ----------------------------------------------------------------------------

@@ -1,16 +1,23 @@
 """Documents as files: one note, one devis, or the archive of a year — never half-written.
 
 A single file is written to a temporary name beside its target, then renamed
-(``os.replace``). The archive of a year is made in a temporary directory beside
-the target, then renamed into place; an existing archive is swapped out only
-once the new one is complete (both by :mod:`beancount_hn.atomic`).
+(``os.replace``, :mod:`beancount_hn.atomic`). The archive of a year is a folder
+written by the folder rule (:mod:`beancount_hn.outfolder`): made in a temporary
+directory beside the target and renamed into place; an existing archive is
+replaced only when ``hn notes`` wrote it for this ledger, with ``--force``.
+
+File names are the document numbers, distinct for distinct numbers: a number
+with characters a file name cannot carry (``F 1``, ``F/1``) gets them replaced
+and a short digest of the exact number (``F_1~3f0c…``), so it never takes the
+name of another number (``F_1``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from beancount.core import data
@@ -24,6 +31,7 @@ from beancount_hn.ledger import LedgerIndex
 from beancount_hn.notes import Document, invoice_document
 from beancount_hn.notes_html import IndexRow, render_html, render_index
 from beancount_hn.notes_pdf import render_pdf
+from beancount_hn.outfolder import OutFile, OutputFolder
 
 FORMATS = ("pdf", "html")
 
@@ -39,8 +47,10 @@ def render(doc: Document, fmt: str) -> bytes:
 
 
 def filename(doc: Document, fmt: str) -> str:
-    """``F-2025-0042.pdf``: the number, with anything unsafe in a file name replaced."""
+    """``F-2025-0042.pdf``: the number; ``F_1~<digest>.pdf`` for ``F 1`` (see the module's text)."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", doc.number).strip("._") or "document"
+    if safe != doc.number:
+        safe += "~" + hashlib.sha256(doc.number.encode("utf-8")).hexdigest()[:8]
     return f"{safe}.{fmt}"
 
 
@@ -59,6 +69,7 @@ class Archive:
 
     path: str
     documents: list[Document]
+    stale: list[str]  # staging folders of an interrupted run, removed first
 
 
 def year_documents(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
@@ -70,20 +81,23 @@ def year_documents(entries: Sequence[data.Directive], index: LedgerIndex, year: 
             if invoice.date.year == year and book.by_number.get(invoice.number) is invoice]
 
 
-def write_year(documents: Sequence[Document], out_dir: str, fmt: str, title: str) -> Archive:
-    """Write every document and an ``index.html`` into ``out_dir``, atomically as a whole."""
-    target = os.path.abspath(out_dir)
-    # Private (0700) as the archive always was: the notes name patients.
-    with atomic.replace_directory(out_dir, overwrite=True, private=True) as staging:
-        rows = []
-        for doc in documents:
-            name = filename(doc, fmt)
-            with open(os.path.join(staging, name), "wb") as stream:
-                stream.write(render(doc, fmt))
-            rows.append(IndexRow(doc, name))
-        with open(os.path.join(staging, "index.html"), "w", encoding="utf-8") as stream:
-            stream.write(render_index(title, rows))
-    return Archive(target, list(documents))
+def archive_files(documents: Sequence[Document], fmt: str, title: str) -> Iterator[OutFile]:
+    """Each document's file, rendered as it is taken, then ``index.html``."""
+    rows = []
+    for doc in documents:
+        name = filename(doc, fmt)
+        yield OutFile(name, render(doc, fmt), f"le document {doc.number}")
+        rows.append(IndexRow(doc, name))
+    yield OutFile("index.html", render_index(title, rows).encode("utf-8"), "l'index")
+
+
+def write_year(documents: Sequence[Document], folder: OutputFolder, fmt: str, title: str) -> Archive:
+    """Write every document and an ``index.html`` as ``folder``, atomically as a whole.
+
+    Private (0700) as the archive always was: the notes name patients.
+    """
+    stale = folder.write(archive_files(documents, fmt, title), private=True)
+    return Archive(folder.target, list(documents), stale)
 
 
 def archive_title(year: int, documents: Sequence[Document]) -> str:

@@ -20,6 +20,7 @@ from beancount_hn.exports.accounts_pcg import ChartOfAccounts
 from beancount_hn.exports.pseudonymise import Pseudonymiser
 from beancount_hn.form2035 import CASH, compute_2035
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.outfolder import MARKER
 from tests.conftest import header_for
 from tests.exports_ledger import PATIENTS, SMALL
 from tests.fec_checker import check_fec, read_fec
@@ -52,7 +53,7 @@ def fec_of(out: str) -> str:
 def check_sums(out: str) -> None:
     with open(os.path.join(out, "SHA256SUMS"), encoding="utf-8") as handle:
         listed = dict(reversed(line.split("  ", 1)) for line in handle.read().splitlines())
-    assert set(listed) == set(os.listdir(out)) - {"SHA256SUMS"}
+    assert set(listed) == set(os.listdir(out)) - {"SHA256SUMS", MARKER}
     for name, digest in listed.items():
         with open(os.path.join(out, name), "rb") as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == digest, name
@@ -83,7 +84,7 @@ def test_bundle_is_complete_checked_and_consistent(tmp_path):
     out = os.path.join(tmp_path, "dossier")
     result = run(small_ledger(tmp_path), "--year", "2025", "--out", out)
     assert result.exit_code == 0, result.output
-    assert set(os.listdir(out)) == BUNDLE_FILES | {"732829320FEC20251231.txt", "tva-2025.json"}
+    assert set(os.listdir(out)) == BUNDLE_FILES | {"732829320FEC20251231.txt", "tva-2025.json", MARKER}
     check_sums(out)
     assert check_fec(fec_of(out), 2025) == []
     with open(os.path.join(out, "2035-2025.json"), encoding="utf-8") as handle:
@@ -104,16 +105,16 @@ def test_bundle_is_complete_checked_and_consistent(tmp_path):
 def test_existing_directory_is_kept_without_force_and_replaced_with_it(tmp_path):
     ledger = small_ledger(tmp_path)
     out = os.path.join(tmp_path, "dossier")
-    os.mkdir(out)
-    with open(os.path.join(out, "ancien.txt"), "w") as handle:
-        handle.write("old")
+    assert run(ledger, "--year", "2025", "--out", out).exit_code == 0
+    with open(os.path.join(out, MARKER), encoding="utf-8") as handle:
+        first = handle.read()
     result = run(ledger, "--year", "2025", "--out", out)
     assert result.exit_code == 1
-    assert "existe déjà ; utilisez --force" in result.output
-    assert os.listdir(out) == ["ancien.txt"]
+    assert "existe déjà (écrit par hn export pour ce livre) ; utilisez --force" in result.output
     result = run(ledger, "--year", "2025", "--out", out, "--force")
     assert result.exit_code == 0, result.output
-    assert "ancien.txt" not in os.listdir(out)
+    with open(os.path.join(out, MARKER), encoding="utf-8") as handle:
+        assert handle.read() == first  # same files, same marker
     check_sums(out)
     assert sorted(os.listdir(tmp_path)) == ["cabinet.beancount", "dossier"]  # no temporary left
 

@@ -15,9 +15,10 @@ made by the module that owns its figures (nothing is recomputed here):
 * ``LISEZMOI.txt`` (what each file is, how it was made, what to check) and
   ``SHA256SUMS`` (``sha256sum -c SHA256SUMS``).
 
-Writing is atomic: the files go to a temporary directory next to the target,
-renamed at the end; an existing target is replaced only with ``force``; on
-any error nothing is left behind. With ``pseudonymise`` the entries are
+Writing follows the folder rule (:mod:`beancount_hn.outfolder`): the files go
+to a temporary directory next to the target, renamed at the end; an existing
+target is replaced only when ``hn export`` wrote it for this ledger, with
+``force``; on any error or signal nothing is left behind. With ``pseudonymise`` the entries are
 rewritten first (``exports.pseudonymise``), so every file uses the same
 pseudonyms.
 """
@@ -34,7 +35,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn import __version__, atomic, lines2035
+from beancount_hn import __version__, lines2035
 from beancount_hn import form2035_render as render2035
 from beancount_hn.assets import build_registre
 from beancount_hn.cashbook import Cashbook
@@ -51,6 +52,7 @@ from beancount_hn.invoices_cli import render_csv as invoices_csv
 from beancount_hn.invoices_cli import render_json as invoices_json
 from beancount_hn.invoices_cli import render_table as invoices_table
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn.outfolder import OutFile, OutputFolder
 from beancount_hn.vat import analyze
 from beancount_hn.vat_cli import render_year as vat_text
 
@@ -234,10 +236,7 @@ def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separat
               "Numéros de compte : métadonnée compte: du compte, sinon la table par défaut de beancount-hn "
               "(data/pcg_accounts.csv, documentée dans le README)."]
     if pseudonymiser is not None:
-        lines += ["", "Pseudonymisation", "----------------",
-                  f"Les noms des patients sont remplacés par des pseudonymes stables (« Patient 0001 »…) : "
-                  f"{len(pseudonymiser.names)} patient(s). Les organismes et entreprises sont nommés. "
-                  "La table de correspondance n'est pas jointe : elle reste chez le praticien."]
+        lines += ["", "Pseudonymisation", "----------------", *pseudonymiser.readme_lines()]
     notes = list(bundle.warnings)
     if ledger_errors:
         notes.insert(0, f"le grand livre a {ledger_errors} erreur(s) (bean-check les détaille)")
@@ -246,26 +245,18 @@ def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separat
     return "\n".join(lines) + "\n"
 
 
-def write_bundle(bundle: Bundle, out: str, *, force: bool = False) -> str:
-    """Write the files to directory ``out`` atomically; return its absolute path.
+def out_files(bundle: Bundle) -> list[OutFile]:
+    """The bundle's files as a folder or a zip takes them (:mod:`beancount_hn.outfolder`)."""
+    return [OutFile(item.name, item.content) for item in bundle.files]
 
-    The target is created complete or not at all: files are written to a
-    temporary directory in the same parent, then renamed
-    (:func:`beancount_hn.atomic.replace_directory`). An existing ``out`` is
-    replaced only with ``force`` (renamed aside, then removed). The directory
-    is private (mode 0700): it holds health data.
+
+def write_bundle(bundle: Bundle, folder: OutputFolder) -> list[str]:
+    """Write the files as ``folder``, atomically, by the folder rule; returns the stale folders removed.
+
+    The target is created complete or not at all (a private staging folder
+    beside it, mode 0700: it holds health data, renamed at the end); it
+    replaces only a folder ``hn export`` wrote for this ledger, with ``force``
+    (:class:`beancount_hn.outfolder.OutputFolder`).
     """
-    try:
-        with atomic.replace_directory(out, overwrite=force, private=True) as temp:
-            for item in bundle.files:
-                path = os.path.join(temp, item.name)
-                with open(path, "wb") as handle:
-                    handle.write(item.content)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-    except atomic.TargetNotADirectory as exc:
-        raise ExportError(f"{out} exists and is not a directory; choose another --out") from exc
-    except atomic.TargetExists as exc:
-        raise ExportError(f"{out} already exists; use --force to replace it, or choose another --out") from exc
-    return os.path.abspath(out)
+    return folder.write(out_files(bundle), private=True)
 

@@ -2,41 +2,38 @@
 
 CSV: ``;`` separator, decimal comma without thousands separator (so the
 spreadsheet reads numbers), dates ``JJ/MM/AAAA``, UTF-8 with a BOM (so Excel
-detects the encoding), CR LF. HTML: one self-contained page (inline CSS, A4
-landscape when printed), every value escaped.
+detects the encoding), CR LF; text cells never start a formula
+(:mod:`beancount_hn.csvcells`: amounts are numbers, the rest is text). HTML:
+one self-contained page (inline CSS, A4 landscape when printed), every value
+escaped.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import html
-import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from beancount_hn import frtypo
+from beancount_hn.csvcells import Number, csv_rows, number
 from beancount_hn.identity import Identity
 
 BOM = "\ufeff"
 
 
-def csv_amount(value: Decimal | None) -> str:
-    """``Decimal("-1234.5")`` -> ``"-1234,50"``; None -> ``""``."""
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+def csv_amount(value: Decimal | None) -> Number | str:
+    """``Decimal("-1234.5")`` -> ``"-1234,50"`` (a number cell); None -> ``""``."""
+    return "" if value is None else number(value)
 
 
 def csv_date(value: datetime.date | None) -> str:
     return "" if value is None else value.strftime("%d/%m/%Y")
 
 
-def csv_text(rows: Iterable[Sequence[str]]) -> str:
-    """The CSV text of ``rows`` (first row: the header), BOM first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    for row in rows:
-        writer.writerow(row)
-    return BOM + buffer.getvalue()
+def csv_text(rows: Iterable[Sequence[str | int | None]]) -> str:
+    """The CSV text of ``rows`` (first row: the header), BOM first, text cells made safe."""
+    return BOM + csv_rows(rows)
 
 
 def esc(value: object) -> str:

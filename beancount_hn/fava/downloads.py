@@ -5,21 +5,22 @@
 * for the accountant, when ``beancount_hn.exports`` is installed: the FEC
   (``exports.fec``), the livre-journal des recettes et dépenses and the
   registre des immobilisations (CSV), and the whole ``hn export`` bundle
-  (``exports.bundle``) as a zip, with or without pseudonymised patients.
+  (``exports.bundle``) as a zip, with or without pseudonymised patients: the
+  same files, made and name-checked by the same functions as ``hn export``
+  (``exports.bundle.out_files``, :func:`beancount_hn.outfolder.zip_files`).
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from beancount_hn import form2035_render
 from beancount_hn.fava.figures import LedgerFigures
+from beancount_hn.outfolder import FolderError, zip_files
 
 CSV = "text/csv; charset=utf-8"
 
@@ -97,15 +98,15 @@ def registre(figures: LedgerFigures, year: int) -> Download:
 
 
 def _bundle(figures: LedgerFigures, year: int, *, pseudonymise: bool) -> Download:
-    built = _export("bundle", "export bundle", lambda module: module.build_bundle(
+    files = _export("bundle", "export bundle", lambda module: module.out_files(module.build_bundle(
         figures.entries, figures.index, year, pseudonymise=pseudonymise,
-        ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name))
+        ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name)))
     folder = f"export-{year}" + ("-pseudonymise" if pseudonymise else "")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in built.files:
-            archive.writestr(f"{folder}/{item.name}", item.content)
-    return Download(f"{folder}.zip", "application/zip", buffer.getvalue())
+    try:
+        content = zip_files(folder, files)
+    except FolderError as exc:
+        raise DownloadError(str(exc)) from exc
+    return Download(f"{folder}.zip", "application/zip", content)
 
 
 def bundle(figures: LedgerFigures, year: int) -> Download:
