@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import os
 from dataclasses import dataclass
 
 import click
@@ -36,6 +37,7 @@ from beancount_hn.importers.categorize import Categorizer, RuleError, load_rules
 from beancount_hn.importers.detect import CSV_JOURNAL, Detected, detect, importer_for
 from beancount_hn.importers.layouts import LayoutError, load_layout_file, preset, presets
 from beancount_hn.importers.textfile import ImportFileError
+from beancount_hn.outfolder import ledger_paths
 from beancount_hn.loading import LoadedLedger, load_ledger
 
 #: ``open`` metadata holding an account's number or IBAN, checked against the file's.
@@ -186,8 +188,10 @@ def run_extract(files: tuple[str, ...], account: str | None, ledger: LoadedLedge
 @click.option("--output", "-o", metavar="FICHIER", type=click.Path(dir_okay=False),
               help="Écrire les écritures dans FICHIER (de façon atomique) plutôt que sur la "
                    "sortie standard.")
+@click.option("--force", is_flag=True,
+              help="Remplacer FICHIER s'il existe déjà (jamais un fichier du grand livre ni un relevé lu).")
 def extract(files: tuple[str, ...], account: str | None, existing: str | None, preset: str | None,
-            rules: str | None, account_id: str | None, output: str | None) -> None:
+            rules: str | None, account_id: str | None, output: str | None, force: bool) -> None:
     """Extraire des écritures Beancount des relevés bancaires (CSV, OFX, camt.053/054,
     CFONB 120, QIF) et du journal des factures du logiciel métier ; avec --existing, sans
     ce que le GRAND-LIVRE contient déjà.
@@ -215,6 +219,7 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
         raise click.ClickException(f"{', '.join(files)} : import impossible : "
                                    f"{type(exc).__name__} : {exc}") from exc
     if output:
+        _check_output(output, force, files, ledger)
         try:
             atomic.write_text(output, text, "utf-8", prefix=".hn-extract-")
         except OSError as exc:
@@ -224,6 +229,20 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
         click.echo(text, nl=False)
     for line in summary:
         click.echo(line, err=True)
+
+
+def _check_output(output: str, force: bool, files: tuple[str, ...], ledger) -> None:
+    """Never overwrite a file of the ledger or a statement being read; another existing
+    file only with ``--force``."""
+    target = os.path.realpath(output)
+    protected = set(ledger_paths(ledger.path, ledger.options_map)) if ledger is not None else set()
+    protected.update(os.path.realpath(f) for f in files)
+    if target in protected:
+        raise click.ClickException(f"{output} : c'est un fichier lu par cette commande (grand livre ou "
+                                   "relevé) ; rien n'est écrit : choisissez un autre --output")
+    if os.path.exists(target) and not force:
+        raise click.ClickException(f"{output} existe déjà ; rien n'est écrit : --force pour le "
+                                   "remplacer, ou choisissez un autre --output")
 
 
 extract.help = inspect.cleandoc(extract.help or "") + "\n\nPrésélections CSV : " \

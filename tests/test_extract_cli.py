@@ -132,3 +132,26 @@ def test_example_import_py_uses_the_same_importers() -> None:
     for document in documents:
         owners = [imp for imp in config if imp.identify(str(document))]
         assert len(owners) == 1, (document.name, owners)
+
+
+def test_output_never_overwrites_the_ledger_a_statement_or_an_existing_file(tmp_path: Path) -> None:
+    """``--output`` writes a new file; an existing one only with ``--force``; never a file the
+    ledger loads or a statement being read, even with ``--force``."""
+    import shutil
+    ledger_dir = tmp_path / "livre"
+    shutil.copytree(EXAMPLE, ledger_dir)
+    statement = ledger_dir / "documents" / "banque-2025-03.csv"
+    ledger = ledger_dir / "main.beancount"
+    before = {p: p.read_bytes() for p in ledger_dir.rglob("*") if p.is_file()}
+    for target in (ledger, ledger_dir / "2025-depenses.beancount", statement):
+        result = _run(str(statement), "--account", "Assets:Banque:Courant", "--existing", str(ledger),
+                      "--output", str(target), "--force")
+        assert result.exit_code == 1 and "rien n'est écrit" in result.output, result.output
+    other = tmp_path / "notes.txt"
+    other.write_text("à garder\n", encoding="utf-8")
+    result = _run(str(statement), "--account", "Assets:Banque:Courant", "--output", str(other))
+    assert result.exit_code == 1 and "existe déjà" in result.output
+    assert other.read_text(encoding="utf-8") == "à garder\n"
+    assert {p: p.read_bytes() for p in ledger_dir.rglob("*") if p.is_file()} == before
+    result = _run(str(statement), "--account", "Assets:Banque:Courant", "--output", str(other), "--force")
+    assert result.exit_code == 0 and other.read_text(encoding="utf-8") != "à garder\n"
