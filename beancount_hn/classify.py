@@ -153,7 +153,7 @@ def _act_window(text: str, extra: frozenset[str]) -> tuple[datetime.date, dateti
         return datetime.date.max, None, None
     statuses = {act.letter.status for act in acts}
     ends = [act.letter.valid_to for act in acts if act.letter.valid_to]
-    start = max(act.letter.valid_from for act in acts)
+    start = max(act.letter.valid_from or datetime.date.min for act in acts)
     return start, min(ends) if ends else None, statuses.pop() if len(statuses) == 1 else None
 
 
