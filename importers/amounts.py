@@ -62,7 +62,7 @@ def parse_amount(text: str, decimal: str = ",") -> Decimal:
         decimal = _auto_decimal(text)
     if decimal not in _NUMBER_RES:
         raise AmountError(f"le séparateur décimal doit être ',' ou '.', pas {decimal!r}")
-    raw = text
+    raw = " ".join(text.split())  # quoted in one-line errors
     s = _CURRENCY_RE.sub("", text.strip()).strip()
     negative = False
     if s.startswith("(") and s.endswith(")"):

@@ -34,7 +34,7 @@ from beancount.core.amount import Amount
 
 from beancount_hn.importers.amounts import AmountError, parse_amount, parse_date
 from beancount_hn.importers.base import (HnImporter, file_head, head_text, one_balance_per_day,
-                                         read_layout_table, same_account)
+                                         read_layout_table, same_account, shown)
 from beancount_hn.importers.dedup import IdMaker
 from beancount_hn.importers.layouts import BANK, Layout, LayoutError, preset, presets
 from beancount_hn.importers.table import Header, Row, Table, find_header
@@ -48,6 +48,18 @@ FEE_ACCOUNT = "Expenses:Frais-Bancaires"
 #: A total or balance row of the table: not an operation.
 _SUMMARY = re.compile(r"^\W*(?:sous[- ]?)?tota(?:l|ux)\b|^\W*solde\b|^\W*nombre d|^\W*montant total",
                       re.IGNORECASE)
+
+
+#: Roles whose cells are amounts: a file cut inside its last one is caught by its decimals.
+_AMOUNT_ROLES = ("amount", "debit", "credit", "balance", "fee")
+
+
+def _decimals(text: str) -> int:
+    """The digits after an amount's decimal separator (``70,93`` 2, ``70,9`` 1, ``70`` and
+    ``1.234`` 0: three digits after the last separator are thousands)."""
+    digits = re.search(r"[.,](\d*)\D*$", text.strip())
+    count = len(digits.group(1)) if digits else 0
+    return 0 if count == 3 else count
 
 
 class BankCSVImporter(HnImporter):
@@ -126,7 +138,12 @@ class BankCSVImporter(HnImporter):
         entries: list[data.Directive] = []
         running: list[tuple[int, datetime.date, Amount]] = []  # the first and the last
         balances: list[data.Balance] = []
+        decimals: dict[int, int] = {}  # amount column -> fewest decimals its rows write
+        previous: Row | None = None
         for row in table.rows():
+            if previous is not None:
+                self._fold_decimals(header, previous, decimals)
+            previous = row
             if not keep(row):
                 continue
             parsed = self._row(filepath, header, row, ids)
@@ -139,9 +156,10 @@ class BankCSVImporter(HnImporter):
             entries.append(txn)
             if balance is not None:
                 running[1 if running else 0:] = [(row.line, txn.date, balance)]
+        self._check_cut(filepath, table, decimals)
         balances.extend(self._preamble_balances(filepath, table.preamble))
         for line, text in table.trailer:
-            balance = self._balance_line(filepath, line, text)
+            balance = self._late_balance(filepath, line, text)
             if balance is not None:
                 balances.append(balance)
             else:
@@ -160,7 +178,7 @@ class BankCSVImporter(HnImporter):
             return None  # pending, declined…: not on the account, whatever its dates say
         date_text = row.get(header, "date")
         if not date_text or _SUMMARY.match(date_text):
-            balance_line = self._balance_line(path, row.line, row.text(header))
+            balance_line = self._late_balance(path, row.line, row.text(header))
             if balance_line is not None:
                 return balance_line
             first = next((c.strip() for c in row.cells if c.strip()), "")
@@ -176,7 +194,10 @@ class BankCSVImporter(HnImporter):
                               if running else None)
         except AmountError as exc:
             raise ImportFileError(path, str(exc), row.line) from exc
-        currency = row.get(header, "currency") or self.currency
+        currency = (row.get(header, "currency") or self.currency).upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ImportFileError(path, f"devise « {shown(currency)} » : ce n'est pas un code ISO "
+                                        "4217 (EUR, USD…) ; le fichier est-il tronqué ?", row.line)
         narration = " ".join(" ".join(filter(None, (row.get(header, "narration"),
                                                     row.get(header, "memo")))).split())
         payee = " ".join(row.get(header, "payee").split()) or None
@@ -228,6 +249,17 @@ class BankCSVImporter(HnImporter):
         return self.balance(data.new_metadata(path, line), date + datetime.timedelta(days=1),
                             Amount(number, self.currency))
 
+    def _late_balance(self, path: str, line: int, text: str) -> data.Balance | None:
+        """A balance line among or after the operations: only where the layout expects one."""
+        balance = self._balance_line(path, line, text)
+        if balance is not None and not self.layout.balance_after:
+            raise ImportFileError(
+                path, f"ligne de solde « {shown(text)} » parmi ou après les opérations, alors que "
+                      f"la mise en page {self.layout.name!r} n'en attend qu'au-dessus du tableau : "
+                      "un second relevé collé à la suite ? Exportez chaque relevé séparément "
+                      "(ou, pour une mise en page personnelle, balance-after = true)", line)
+        return balance
+
     def _preamble_balances(self, path: str, preamble: Sequence[tuple[int, str]]) -> list[data.Balance]:
         """The balance the lines above the table state (the pattern may span several lines)."""
         if not preamble:
@@ -245,6 +277,43 @@ class BankCSVImporter(HnImporter):
                 return  # a total or a note after the table
             raise ImportFileError(path, f"{len(cells)} cellule(s) là où l'en-tête (ligne "
                                         f"{header.line}) en a {header.width} : ligne tronquée", line)
+
+    @staticmethod
+    def _amount_columns(header: Header) -> set[int]:
+        return {header.roles[r] for r in _AMOUNT_ROLES if r in header.roles}
+
+    def _fold_decimals(self, header: Header, row: Row, decimals: dict[int, int]) -> None:
+        for index in self._amount_columns(header):
+            if index < len(row.cells) and row.cells[index].strip():
+                count = _decimals(row.cells[index])
+                decimals[index] = min(decimals.get(index, count), count)
+
+    def _check_cut(self, path: str, table: Table, decimals: dict[int, int]) -> None:
+        """Refuse a file cut inside the amount ending its last line (``70,93`` -> ``70,9``).
+
+        Only the file's last line, without a line end after it, whose last cell is an
+        amount column: it is cut when it writes fewer decimals than every other row of
+        that column (banks write ``70,90``, never ``70,9``; a bank writing ``6,4`` in
+        its other rows cannot be judged this way and is accepted). A lone row is compared
+        with the balance the lines above the table state, if any.
+        """
+        row = table.unterminated_row
+        if row is None:
+            return
+        index = len(row.cells) - 1
+        cell = row.cells[index].strip()
+        usual = decimals.get(index)
+        pattern = self.layout.balance_line
+        if usual is None and pattern is not None and table.preamble:
+            match = pattern.search("\n".join(text for _, text in table.preamble))
+            usual = _decimals(match.group("amount")) if match else None
+        if not cell or usual is None or index not in self._amount_columns(table.header):
+            return
+        if _decimals(cell) < usual:
+            raise ImportFileError(
+                path, f"fichier tronqué : la dernière ligne s'arrête sans fin de ligne sur le "
+                      f"montant « {cell} », qui a {_decimals(cell)} décimale(s) là où les autres "
+                      f"montants du fichier en ont {usual} : exportez le relevé à nouveau", row.line)
 
     def _last_running(self, path: str, running: Sequence[tuple[int, datetime.date, Amount]]
                       ) -> data.Balance:

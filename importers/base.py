@@ -33,7 +33,7 @@ from beancount_hn.importers.categorize import Categorizer
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
 from beancount_hn.importers.layouts import Layout
 from beancount_hn.importers.table import Table, find_header, read_table
-from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
+from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes, sniffable
 
 
 class WrongAccountError(ImportFileError):
@@ -45,17 +45,19 @@ SNIFF_BYTES = 16 * 1024
 
 
 def file_head(filepath: str, suffixes: tuple[str, ...] | None,
-              size: int = SNIFF_BYTES) -> bytes | None:
+              size: int = SNIFF_BYTES, sniff: bool = False) -> bytes | None:
     """The first ``size`` bytes of a file named ``*<suffix>`` (any case), for ``identify()``.
 
-    ``suffixes=None`` accepts any name (formats recognised by their content).
+    ``suffixes=None`` accepts any name (formats recognised by their content);
+    ``sniff`` gives a UTF-16 text as UTF-8 (:func:`.textfile.sniffable`).
     None for another name or a file that cannot be read: not this importer's.
     """
     if suffixes is not None and not filepath.lower().endswith(suffixes):
         return None
     try:
         with open(filepath, "rb") as handle:
-            return handle.read(size)
+            head = handle.read(size)
+            return sniffable(head) if sniff else head
     except OSError:
         return None
 
@@ -103,32 +105,63 @@ def account_key(text: str) -> str:
 _MASK = re.compile(r"^[X*•#]{2,}", re.IGNORECASE)
 
 
-def _numbers_in(key: str) -> tuple[str, ...]:
-    """A key and, for a French IBAN or RIB, its account number (without the RIB key)."""
-    if (len(key) == 27 and key.startswith("FR")) or (len(key) == 23 and key[:10].isdigit()):
-        return key, key[-13:-2]
-    return (key,)
+#: A French RIB: bank code, branch code, account number and, optionally, its two-digit key.
+_RIB = re.compile(r"^(\d{5})(\d{5})([0-9A-Z]{11})(\d{2})?$")
+
+#: Branch code and account number, as Société Générale prints them (``0234500012345678``).
+_BRANCH_ACCOUNT = re.compile(r"^\d{5}([0-9A-Z]{11})$")
+
+
+def _numbers_in(text: str, printed: bool = False) -> set[str]:
+    """The whole numbers naming the account ``text`` names: its key and, for a French IBAN
+    or RIB (with or without its key), the RIB without key and the account number.
+
+    An OFX statement named by bank, branch, account and type (``10907 00001 99999999999
+    CHECKING``) names the account of bank, branch and account. What a file ``printed``
+    also names the numbers among its words (a QIF ``Compte courant 00012345678``), and the
+    account number after a branch code (``0234500012345678``).
+    """
+    keys = {account_key(text)}
+    parts = text.split()
+    if len(parts) > 1 and parts[-1].isalpha():
+        keys.add(account_key(" ".join(parts[:-1])))
+    if printed and len(parts) > 1:
+        keys |= {key for part in parts if len(key := account_key(part)) >= 8
+                 and any(c.isdigit() for c in key)}
+    numbers = set(keys)
+    for key in keys:
+        match = _RIB.match(key[4:] if len(key) == 27 and key.startswith("FR") else key)
+        if match:
+            numbers |= {"".join(match.group(1, 2, 3)), match.group(3)}
+        elif printed and (match := _BRANCH_ACCOUNT.match(key)):
+            numbers.add(match.group(1))
+    numbers.discard("")
+    return numbers
 
 
 def same_account(found: str, expected: str) -> bool:
     """True when ``found`` and ``expected`` name one account.
 
-    One may be a part of the other (an account number inside an IBAN, or the
-    last digits a bank prints), as long as the shorter has five characters.
-    A masked number (``XXXXXXX1234``, ``****1234``) names the accounts whose
-    number ends with its four or more visible characters (for a French IBAN or
-    RIB, its account number, before the two-digit key).
+    Whole numbers only: the same number, IBAN or RIB, or the account number of
+    an IBAN or RIB (which the file may print after its branch code, as Société
+    Générale does: ``0234500012345678``) — never any piece of one
+    (``10907000019`` or ``00001 99999999999`` name no account); when both
+    name bank and branch, these must agree too. A masked number (``XXXXXXX1234``, ``****1234``) names the
+    accounts whose number ends with its four or more visible characters (for a
+    French IBAN or RIB, its account number, before the two-digit key).
     """
-    a, b = account_key(found), account_key(expected)
-    if not a or not b:
+    if not account_key(found) or not account_key(expected):
         return True
-    for masked, other in ((found, b), (expected, a)):
+    for masked, other in ((found, expected), (expected, found)):
         stripped = masked.strip()
         if _MASK.match(stripped):
             visible = account_key(_MASK.sub("", stripped))
             return len(visible) >= 4 and any(n.endswith(visible) for n in _numbers_in(other))
-    short, long = sorted((a, b), key=len)
-    return short == long or (len(short) >= 5 and short in long)
+    mine, theirs = _numbers_in(found, printed=True), _numbers_in(expected)
+    banks = [{n for n in numbers if len(n) == 21 and _RIB.match(n)} for numbers in (mine, theirs)]
+    if all(banks):  # both name bank and branch: they must agree, not just the account number
+        return bool(banks[0] & banks[1])
+    return bool(mine & theirs)
 
 
 def to_precision(path: str, line: int | None, number: Decimal, currency: str) -> Decimal:

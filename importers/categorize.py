@@ -57,6 +57,7 @@ from beancount.core import account as account_lib
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_hn import frtypo
 from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
 REVIEW_KEY = "a-verifier"
@@ -277,9 +278,9 @@ def _settle(txn: data.Transaction, left: Amount, settlement: Settlement, items: 
     if combination is None:
         counter = data.Posting(settlement.account, -left, None, None, None, None)
         who = settlement.payer or settlement.account
-        reason = (f"virement {who} de {amount} {currency} : aucune combinaison des "
+        reason = (f"virement {who} de {frtypo.money(amount, currency)} : aucune combinaison des "
                   f"{len(candidates)} facture(s) ouverte(s) sur {settlement.account} "
-                  f"du {start} au {txn.date} ne fait ce montant ; rapprochez-le du "
+                  f"du {frtypo.date(start)} au {frtypo.date(txn.date)} ne fait ce montant ; rapprochez-le du "
                   f"décompte du payeur (retour NOEMIE pour la CPAM) et liez-le aux factures réglées")
         return _review(txn._replace(postings=[*txn.postings, counter]), reason)
     postings = list(txn.postings)

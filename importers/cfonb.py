@@ -44,6 +44,9 @@ from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
 
 WIDTH = 120
 OLD_BALANCE, OPERATION, COMPLEMENT, NEW_BALANCE = "01", "04", "05", "07"
+#: The characters a record cannot do without (trailing spaces may be trimmed): the amount
+#: (positions 91-104) of 01, 04 and 07, the account number (positions 22-32) of a 05.
+_MIN_LENGTH = {OLD_BALANCE: 104, OPERATION: 104, NEW_BALANCE: 104, COMPLEMENT: 32}
 
 #: Overpunched last character of an amount -> (sign, last digit).
 _OVERPUNCH = {char: (1, str(digit)) for digit, char in enumerate("{ABCDEFGHI")}
@@ -157,6 +160,12 @@ def parse_statements(path: str, text: str, currency: str = "EUR") -> list[Statem
     for line, record in records(path, text):
         last_line = line
         code = record[:2]
+        length = len(record.rstrip())
+        if length < _MIN_LENGTH.get(code, 0):
+            raise ImportFileError(path, f"enregistrement {code} tronqué : {length} caractères, là "
+                                        f"où il lui en faut au moins {_MIN_LENGTH[code]} (un "
+                                        f"enregistrement CFONB en a {WIDTH}) ; le fichier est "
+                                        "tronqué ou abîmé : exportez-le à nouveau", line)
         if code == OLD_BALANCE:
             if current is not None:
                 raise ImportFileError(path, f"nouveau relevé (01) alors que celui de la ligne "
@@ -222,7 +231,7 @@ class CFONBImporter(HnImporter):
     scheme = "cfonb"
 
     def identify(self, filepath: str) -> bool:
-        head = file_head(filepath, None, 4096)
+        head = file_head(filepath, None, 4096, sniff=True)
         if head is None or not looks_like_cfonb(head):
             return False
         text = head.decode("latin-1")

@@ -25,7 +25,7 @@ from beancount_hn.importers.layouts import BANK, Layout, presets
 from beancount_hn.importers.ofx import OFXImporter, looks_like_ofx
 from beancount_hn.importers.qif import QIFImporter, looks_like_qif
 from beancount_hn.importers.table import find_header
-from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes
+from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes, sniffable
 
 OFX, CAMT, CFONB, QIF, CSV_BANK, CSV_JOURNAL = "ofx", "camt", "cfonb", "qif", "csv", "journal"
 _LABELS = {CAMT: "camt.05x", CFONB: "CFONB 120"}
@@ -63,7 +63,7 @@ def detect(path: str, layouts: Mapping[str, Layout] | None = None) -> Detected:
         header matches no layout, or matches two equally well.
     """
     raw = read_bytes(path)
-    head = raw[:8192]
+    head = sniffable(raw[:8192])
     if looks_like_ofx(head):
         return Detected(path, OFX)
     if looks_like_cfonb(head):

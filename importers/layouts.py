@@ -28,9 +28,10 @@ space or pocket name, such as N26's *Account Name*: several of them in one file
 are as many accounts). An invoice journal (``[journal.NAME]``) has its own
 roles, see :mod:`beancount_hn.importers.journal`.
 
-Other keys: ``balance-line`` is searched in the lines before and after the
-table (several lines when the pattern spans them: La Banque Postale writes the
-date and the balance on two lines), ``account-line`` (group ``id``) in the lines
+Other keys: ``balance-line`` is searched in the lines before the table
+(several lines when the pattern spans them: La Banque Postale writes the
+date and the balance on two lines), and among and after its rows only with
+``balance-after = true`` (elsewhere such a line is refused), ``account-line`` (group ``id``) in the lines
 before it; ``end-line`` ends the account's table (Crédit Agricole appends one
 section per deferred-debit card, whose payments reach the account later as one
 line); ``decimal = "auto"`` when the bank writes ``1584.00`` in one export
@@ -73,7 +74,7 @@ ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 _KEYS = {"description", "delimiter", "encoding", "decimal", "balance-decimal", "date-formats",
          "balance-line", "account-line", "header-line", "end-line", "skip-status", "currency",
-         "generic", "require", "columns"}
+         "generic", "require", "columns", "balance-after"}
 
 #: Stands for a letter lost to a wrong decoding (U+FFFD) inside a header key.
 _LOST = "\x01"
@@ -115,6 +116,8 @@ class Layout:
     balance_decimal: str | None = None
     date_formats: tuple[str, ...] = ("%d/%m/%Y",)
     balance_line: re.Pattern[str] | None = None
+    #: Whether a balance line may follow the operations (else it is refused there).
+    balance_after: bool = False
     account_line: re.Pattern[str] | None = None
     header_line: re.Pattern[str] | None = None
     end_line: re.Pattern[str] | None = None
@@ -173,6 +176,7 @@ class Layout:
             balance_decimal=balance_decimal,
             date_formats=formats,
             balance_line=_regex(name, "balance-line", spec.get("balance-line"), ("date", "amount")),
+            balance_after=bool(spec.get("balance-after", False)),
             account_line=_regex(name, "account-line", spec.get("account-line"), ("id",)),
             header_line=header_line,
             end_line=_regex(name, "end-line", spec.get("end-line"), ()),

@@ -35,7 +35,8 @@ from beancount_hn.importers.amounts import AmountError, parse_amount
 from beancount_hn.importers.base import (HnImporter, file_head, one_balance_per_day, shown,
                                          to_precision)
 from beancount_hn.importers.dedup import IdMaker
-from beancount_hn.importers.textfile import ImportFileError, decode, line_of_offset, read_bytes
+from beancount_hn.importers.textfile import (ImportFileError, decode, line_of_offset, read_bytes,
+                                             sniffable)
 from beancount_hn.importers.xmlsafe import reject_markup_declarations
 
 OFX_SUFFIXES = (".ofx", ".qfx")
@@ -116,8 +117,8 @@ def parse_ofx(path: str, raw: bytes) -> Node:
         outside any data element, or aggregates left open (a truncated file) —
         with the line.
     """
-    reject_markup_declarations(raw, path)
     text, _ = decode(raw, path)
+    reject_markup_declarations(sniffable(raw), path)
     text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     start = _BODY.search(text)
     if start is None:
@@ -188,14 +189,21 @@ class Statement:
 
 def _statements(path: str, ofx: Node) -> list[Statement]:
     statements = []
-    for node in ofx.iter(("STMTRS", "CCSTMTRS")):
+    nodes = list(ofx.iter(("STMTRS", "CCSTMTRS")))
+    for node in nodes:
         account = node.find("BANKACCTFROM") or node.find("CCACCTFROM")
-        if account is None or not account.value("ACCTID"):
-            raise ImportFileError(path, f"relevé <{node.tag}> sans numéro de compte (ACCTID)",
-                                  node.line)
-        statements.append(Statement(node, (account.value("BANKID"), account.value("BRANCHID"),
-                                           account.value("ACCTID"), account.value("ACCTTYPE"))))
-    if not statements:
+        acctid = account.value("ACCTID") if account is not None else ""
+        statement = Statement(node, (account.value("BANKID"), account.value("BRANCHID"), acctid,
+                                     account.value("ACCTTYPE")) if account is not None
+                              else ("", "", "", ""))
+        if not acctid:
+            if statement.empty:
+                continue  # Banque Populaire's empty savings statement: nothing to import
+            raise ImportFileError(path, f"relevé <{node.tag}> sans numéro de compte (ACCTID), "
+                                        "avec des opérations ou un solde : impossible de savoir "
+                                        "à quel compte elles appartiennent", node.line)
+        statements.append(statement)
+    if not nodes:
         raise ImportFileError(path, "fichier OFX sans relevé de compte bancaire ni de carte")
     # Two statements of one key are two accounts the bank numbered alike (masked numbers),
     # or one account twice: which, nothing says. An empty one adds nothing either way.
@@ -260,7 +268,7 @@ class OFXImporter(HnImporter):
     scheme = "ofx"
 
     def identify(self, filepath: str) -> bool:
-        head = file_head(filepath, OFX_SUFFIXES, 8192)
+        head = file_head(filepath, OFX_SUFFIXES, 8192, sniff=True)
         if head is None or not looks_like_ofx(head):
             return False
         found = re.findall(rb"<ACCTID>\s*([^<\s]+)", head)
@@ -275,6 +283,8 @@ class OFXImporter(HnImporter):
     def read_entries(self, filepath: str) -> list[data.Directive]:
         """Transactions and balance of the file, not yet categorised."""
         statements = self._read(filepath)
+        if not statements:
+            return []  # only empty statements without an account number
         chosen = self.chosen_ids(filepath, [s.account_id for s in statements],
                                  statements[0].node.line)
         entries: list[data.Directive] = []

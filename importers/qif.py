@@ -194,7 +194,7 @@ class QIFImporter(HnImporter):
     scheme = "qif"
 
     def identify(self, filepath: str) -> bool:
-        head = file_head(filepath, None, 4096)
+        head = file_head(filepath, None, 4096, sniff=True)
         if head is None or not looks_like_qif(head):
             return False
         names = re.findall(rb"!Account\s*[\r\n]+(?:[^N^\r\n][^\r\n]*[\r\n]+)*N([^\r\n]+)", head,

@@ -159,6 +159,9 @@ class Table:
                 break
         self.preamble: tuple[tuple[int, str], ...] = tuple(preamble)
         self.trailer: list[tuple[int, str]] = []
+        #: The last data row when it is the file's last line and no line end follows it:
+        #: its last cell may have been cut (known once :meth:`rows` is exhausted).
+        self.unterminated_row: Row | None = None
         self._text = text
         self._offset = offset
 
@@ -182,6 +185,7 @@ class Table:
         date = header.roles.get("date", 0)
         odd: list[tuple[int, str, int]] = []  # (line, text, cells) of rows of the wrong width
         start = header.line + 1
+        last: tuple[Row, int] | None = None  # the last data row and its last line
         try:
             for cells in reader:
                 line = start
@@ -190,6 +194,7 @@ class Table:
                     continue
                 if (end_line is not None and (len(cells) < width or not cells[date].strip())
                         and end_line.search(header.delimiter.join(cells))):
+                    last = None
                     break  # not an operation row: the account's table ends here
                 if len(cells) < width or any(c.strip() for c in cells[len(header.cells):]):
                     odd.append((line, header.delimiter.join(cells), len(cells)))
@@ -199,11 +204,16 @@ class Table:
                     raise ImportFileError(
                         self.path, f"{count} cellule(s) là où l'en-tête (ligne {header.line}) en "
                                    f"a {width} : ligne mal formée", bad_line)
-                yield Row(line, tuple(cells))
+                row = Row(line, tuple(cells))
+                last = (row, start - 1)
+                yield row
         except csv.Error as exc:
             raise ImportFileError(self.path, f"CSV illisible ({exc}) : le fichier est tronqué ou "
                                              "un guillemet n'est pas fermé", start) from exc
         self.trailer = [(line, text_line) for line, text_line, _ in odd]
+        if last is not None and not odd and not self._text.endswith(("\n", "\r")) \
+                and last[1] == self._text.count("\n") + 1:
+            self.unterminated_row = last[0]
 
 
 def read_table(path: str, text: str, header: Header) -> Table:

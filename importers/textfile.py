@@ -56,6 +56,14 @@ def read_bytes(path: str, limit: int = MAX_BYTES) -> bytes:
     return raw
 
 
+def sniffable(head: bytes) -> bytes:
+    """The first bytes of a file in which to recognise its format: a UTF-16 text (with its
+    BOM, as spreadsheets and some bank tools write) as UTF-8, other bytes unchanged."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", "ignore").encode("utf-8")  # the sample may end mid-character
+    return head
+
+
 def line_of_offset(raw: bytes | str, offset: int) -> int:
     """1-based line number of a byte (or character) offset."""
     newline = b"\n" if isinstance(raw, bytes) else "\n"

@@ -8,6 +8,7 @@ which. Regenerate the expected files after a deliberate change with
 
 from __future__ import annotations
 
+import datetime
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from beancount.parser import printer
 from beancount_hn.importers.bank_csv import BankCSVImporter
 from beancount_hn.importers.dedup import drop_duplicates
 from beancount_hn.importers.detect import detect
+from beancount_hn.importers.layouts import Layout
 from beancount_hn.importers.textfile import ImportFileError
 from tests.importer_regression import assert_matches_expected
 
@@ -41,6 +43,7 @@ CASES: dict[str, tuple[str, str | None]] = {
     "boursobank-2019.csv": ("boursobank", "00040111222"),
     "boursobank-2022.csv": ("boursobank", None),
     "boursobank-2023.csv": ("boursobank", "FR76 4061 8802 0000 0401 2345 678"),
+    "boursobank-2026.csv": ("boursobank", "00040555666"),
     "fortuneo.csv": ("fortuneo", None),
     "qonto-en.csv": ("qonto", None),
     "qonto-fr.csv": ("qonto-fr", "FR76 1695 8000 0112 3456 7890 123"),
@@ -136,3 +139,79 @@ def test_revolut_pending_rows_are_skipped_before_their_date_is_read() -> None:
     atm = next(t for t in txns if t.narration.startswith("Cash"))
     assert [(p.account, p.units.number) for p in atm.postings[:2]] == [
         (ACCOUNT, Decimal("-61.20")), ("Expenses:Frais-Bancaires", Decimal("1.20"))]
+
+
+# --- a file cut inside the amount ending its last line ----------------------------------------
+
+CUT = ["bnp-paribas.csv", "la-banque-postale.csv", "credit-mutuel-cic.csv",
+       "credit-mutuel-montant.csv"]
+
+
+def _without_final_newline(name: str) -> bytes:
+    return (BANKS / name).read_bytes().rstrip(b"\r\n")
+
+
+@pytest.mark.parametrize("name", CUT)
+def test_file_cut_inside_its_last_amount_is_refused(name: str, tmp_path: Path) -> None:
+    """Tester's report: BNP's file cut from « 70,93 » to « 70,9 » imported 70.90 €."""
+    raw = _without_final_newline(name)
+    cut = tmp_path / name
+    cut.write_bytes(raw[:-1])
+    with pytest.raises(ImportFileError) as info:
+        _importer(name).extract(str(cut), [])
+    assert "fichier tronqué" in info.value.message
+    assert info.value.line == raw.count(b"\n") + 1
+
+
+@pytest.mark.parametrize("name", CUT + ["fortuneo.csv", "boursobank-2026.csv",
+                                         "societe-generale.csv"])
+def test_file_without_final_newline_is_not_truncated(name: str, tmp_path: Path) -> None:
+    whole = tmp_path / name
+    whole.write_bytes(_without_final_newline(name))
+
+    def printed(path: Path) -> list[str]:
+        return [printer.format_entry(e) for e in _importer(name).extract(str(path), [])]
+    assert printed(whole) == [e.replace(str(BANKS / name), str(whole)) for e in printed(BANKS / name)]
+
+
+def test_lone_row_cut_is_compared_with_the_stated_balance(tmp_path: Path) -> None:
+    """A BNP file of one row (its account line states « -123 456,78 »)."""
+    cut = tmp_path / "bnp.csv"
+    cut.write_text('"Cr&eacute;dit immobilier";"Cr&amp;eacute;dit immobilier";****1234;18/03/2022;;'
+                   "-123 456,78\n05/01/2022;;; AMORTISSEMENT PRET 1234;70,9", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="fichier tronqué.*« 70,9 »") as info:
+        BankCSVImporter(ACCOUNT, "bnp-paribas").extract(str(cut), [])
+    assert info.value.line == 2
+
+
+def test_file_cut_inside_its_last_currency_is_refused(tmp_path: Path) -> None:
+    cut = tmp_path / "sg.csv"
+    cut.write_bytes(_without_final_newline("societe-generale.csv")[:-2])
+    with pytest.raises(ImportFileError, match="devise « E »") as info:
+        _importer("societe-generale.csv").extract(str(cut), [])
+    assert info.value.line == 6
+
+
+def test_balance_line_after_the_operations_only_where_the_layout_says(tmp_path: Path) -> None:
+    """Tester's report: a stray « ;;Solde au 30/11/2024;1234,56 » after Crédit Agricole's rows
+    became a balance on 2024-12-01."""
+    text = (BANKS / "credit-agricole.csv").read_bytes().decode("cp1252")
+    end = text.index("\n", text.index(";;60,00;")) + 1
+    stray = text[:end] + ";;Solde au 30/11/2024;1234,56\r\n" + text[end:]
+    path = tmp_path / "ca.csv"
+    path.write_bytes(stray.encode("cp1252"))
+    with pytest.raises(ImportFileError, match="ligne de solde « ;;Solde au 30/11/2024;1234,56 »") \
+            as info:
+        _importer("credit-agricole.csv").extract(str(path), [])
+    assert info.value.line == stray[:end].count("\n") + 1
+    # A layout that says its balance follows the table reads it.
+    layout = Layout.from_dict("ma-banque", {
+        "delimiter": ";", "balance-line": r"^\W*solde\s+au\s+(?P<date>\d\d/\d\d/\d{4})\W*(?P<amount>\d[\d,]*)",
+        "balance-after": True, "require": ["debit"],
+        "columns": {"date": "Date", "narration": "Libellé", "debit": "Débit euros",
+                    "credit": "Crédit euros"}})
+    path.write_text("Date;Libellé;Débit euros;Crédit euros\n03/03/2025;CAFE;2,00;\n"
+                    ";;Solde au 03/03/2025;98,00\n", encoding="utf-8")
+    entries = BankCSVImporter(ACCOUNT, layout).extract(str(path), [])
+    assert [(e.date, e.amount.number) for e in entries if isinstance(e, data.Balance)] \
+        == [(datetime.date(2025, 3, 4), Decimal("98.00"))]

@@ -107,7 +107,7 @@ def test_unmatched_transfer_outside_the_window_is_flagged() -> None:
     settlements = [Settlement(r"CPAM", "Assets:Creances:CPAM", window_days=2)]
     [txn] = Categorizer(settlements=settlements).apply(
         [_bank("2025-03-20", "VIR CPAM", "20.00")], _ledger(), ACCOUNT)
-    assert txn.flag == "!" and "du 2025-03-18 au 2025-03-20" in txn.meta["a-verifier"]
+    assert txn.flag == "!" and "du 18 mars 2025 au 20 mars 2025" in txn.meta["a-verifier"]
 
 
 def test_rules_add_counter_posting_and_metadata() -> None:

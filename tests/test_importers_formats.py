@@ -223,3 +223,74 @@ def test_masked_numbers_match_the_account_number_of_an_iban() -> None:
     assert not same_account("****1235", iban)
     assert not same_account("****12", iban)  # too few visible digits to name an account
     assert same_account("04021234567", "FR76 1020 7000 4104 0212 3456 789")
+
+
+def test_empty_statement_without_account_number_is_zero_lines(tmp_path: Path) -> None:
+    """Tester's report: Banque Populaire's empty savings export (empty ACCTID, TRNUID, BALAMT)
+    was refused for its missing account number; nothing to import is no error."""
+    path = str(DATA / "banque-populaire-livret-vide.ofx")
+    assert detect(path).kind == OFX
+    assert OFXImporter(ACCOUNT).account_ids(path) == []
+    assert OFXImporter(ACCOUNT, account_id="04029876543").extract(path, []) == []
+    # With an operation, the missing number is still refused: whose would it be?
+    text = (DATA / "banque-populaire-livret-vide.ofx").read_text(encoding="ascii").replace(
+        "</BANKTRANLIST>", "<STMTTRN>\n<TRNTYPE>CREDIT\n<DTPOSTED>20250601\n<TRNAMT>10,00\n"
+                           "<FITID>1\n<NAME>VIR\n</STMTTRN>\n</BANKTRANLIST>")
+    error = _error(OFXImporter(ACCOUNT), _write(tmp_path, "sans-numero.ofx", text))
+    assert "sans numéro de compte (ACCTID)" in error.message and error.line == 28
+
+
+def test_account_ids_match_whole_numbers_only() -> None:
+    """Tester's report: any piece of five characters selected an account."""
+    checking = "10907 00001 99999999999 CHECKING"  # an OFX statement named by bank, branch, type
+    assert not same_account(checking, "10907000019")
+    assert not same_account(checking, "00001 99999999999")
+    assert not same_account("00012345678", "0001234567")
+    assert same_account(checking, "99999999999")
+    assert same_account(checking, "10907 00001 99999999999")
+    assert same_account(checking, "FR76 1090 7000 0199 9999 9999 978")
+    # Bank and branch, when both name them, must agree.
+    assert not same_account("00000 00000 99999999999 SAVINGS", "10907 00001 99999999999")
+    # Société Générale prints branch and account number: the account number names it.
+    assert same_account("0234500012345678", "00012345678")
+    assert same_account("0234500012345678", "FR76 3000 3023 4500 0123 4567 890")
+    assert same_account("1234567X020", "FR12 2004 1010 0512 3456 7X02 012")
+    # A QIF account name: the number among its words.
+    assert same_account("Compte courant 00012345678", "00012345678")
+    assert not same_account("Compte courant 00012345678", "12345678")
+
+
+@pytest.mark.parametrize(("keep", "code"), [(24, "05"), (90, "04")])
+def test_cfonb_record_cut_short_is_called_truncated(tmp_path: Path, keep: int, code: str) -> None:
+    """Tester's report: a file cut inside a 05 said « enregistrement 05 du compte 012 »."""
+    lines = _cfonb_lines()
+    index = next(i for i, line in enumerate(lines) if line.startswith(code))
+    text = "\n".join(lines[:index] + [lines[index][:keep]])
+    error = _error(CFONBImporter(ACCOUNT), _write(tmp_path, "cut.cfo", text))
+    assert f"enregistrement {code} tronqué" in error.message and error.line == index + 1
+
+
+@pytest.mark.parametrize(("name", "kind", "encoding"), [
+    ("lbp.ofx", OFX, "cp1252"), ("releve-cfonb.cfo", CFONB, "ascii"),
+    ("releve-boursorama.qif", QIF, "cp1252"), ("cfonb-pennylane.txt", CFONB, "ascii")])
+@pytest.mark.parametrize("bom", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom_is_read_like_the_original(tmp_path: Path, name: str, kind: str,
+                                                   encoding: str, bom: str) -> None:
+    """Tester's report: OFX and CFONB in UTF-16 were « format inconnu » (CSV worked)."""
+    text = (DATA / name).read_bytes().decode(encoding)
+    path = tmp_path / name
+    path.write_bytes("\ufeff".encode(bom) + text.encode(bom))
+    assert detect(str(path)).kind == kind
+    importer = CASES[name]()
+    assert importer.identify(str(path))
+    assert ([(e.date, getattr(e, "narration", None)) for e in importer.extract(str(path), [])]
+            == [(e.date, getattr(e, "narration", None))
+                for e in importer.extract(str(DATA / name), [])])
+
+
+def test_utf16_camt_is_recognised_then_refused_clearly(tmp_path: Path) -> None:
+    text = (DATA / "releve.camt053.xml").read_text(encoding="utf-8")
+    path = tmp_path / "releve.xml"
+    path.write_bytes(text.encode("utf-16"))
+    assert detect(str(path)).kind == CAMT
+    assert "XML en UTF-16" in _error(CamtImporter(ACCOUNT), str(path)).message

@@ -95,3 +95,59 @@ def test_second_import_with_existing_adds_nothing(tmp_path: Path, name: str,
     assert second.exit_code == 0, second.output
     assert " 0 nouvelle(s), " in second.output
     assert "import-id" not in second.output
+
+
+BOURSO_OPENS = """\
+2019-01-01 open Assets:Bourso:Courant EUR
+  compte: "00040111222"
+2019-01-01 open Assets:Bourso:Livret EUR
+  compte: "00040333444"
+2019-01-01 open Assets:Banque EUR
+"""
+
+
+@pytest.mark.parametrize("account", ["Assets:Bourso:Courant", "Assets:Banque"])
+def test_account_option_never_drops_the_other_accounts_of_the_file(tmp_path: Path,
+                                                                    account: str) -> None:
+    """Tester's report: with --account and --existing, the rows of the file's second account
+    were left out without a word; each account goes to the open declaring its number."""
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(BOURSO_OPENS, encoding="utf-8")
+    result = _run(str(DATA / "banks" / "boursobank-2019.csv"), "--account", account,
+                  "--existing", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert "(boursobank -> Assets:Bourso:Courant) : 4 nouvelle(s)" in result.output
+    assert "(boursobank -> Assets:Bourso:Livret) : 2 nouvelle(s)" in result.output
+    assert re.search(r"Assets:Bourso:Livret +500\.00 EUR", result.output)
+    assert "balance Assets:Bourso:Livret" in result.output
+
+
+def test_a_number_of_the_file_no_open_declares_stops_everything(tmp_path: Path) -> None:
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(BOURSO_OPENS.replace('  compte: "00040333444"\n', ""), encoding="utf-8")
+    result = _run(str(DATA / "banks" / "boursobank-2019.csv"), "--account",
+                  "Assets:Bourso:Courant", "--existing", str(ledger))
+    assert result.exit_code == 1
+    assert "00040333444 déclaré sur aucun open" in result.output
+    assert "Assets:Bourso:Courant (00040111222)" in result.output
+    assert "balance" not in result.output and "Traceback" not in result.output
+
+
+def test_empty_savings_statement_without_number_is_zero_new() -> None:
+    result = _run(str(DATA / "banque-populaire-livret-vide.ofx"), "--account", "Assets:Banque:Livret")
+    assert result.exit_code == 0, result.output
+    assert "0 nouvelle(s), 0 déjà dans le grand livre" in result.output
+
+
+def test_ambiguous_account_id_is_named_once(tmp_path: Path) -> None:
+    text = (DATA / "lbp.ofx").read_bytes().decode("cp1252")
+    start = text.index("<STMTTRNRS>")
+    end = text.index("</STMTTRNRS>") + len("</STMTTRNRS>")
+    second = text[start:end].replace("<ACCTTYPE>CHECKING", "<ACCTTYPE>SAVINGS")
+    assert second != text[start:end]
+    path = tmp_path / "deux.ofx"
+    path.write_bytes((text[:end] + second + text[end:]).encode("cp1252"))
+    result = _run(str(path), "--account", ACCOUNT, "--account-id", "1234567X020")
+    assert result.exit_code == 1
+    assert "plusieurs comptes du fichier" in result.output
+    assert result.output.count("--account-id") == 1
