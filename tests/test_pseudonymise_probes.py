@@ -526,3 +526,160 @@ def test_generated_names_never_leak(payee, mentioned):
             continue  # hexadecimal digests
         for part in parts:
             assert word_count(text, part) <= word_count(PLACEHOLDERS[name], part), (name, part)
+
+
+# --- Fail-closed free text (second tester's probes) -------------------------------------------------
+
+FREE_TEXT_PROBES = """
+2025-04-10 * "Patients" "REMISE CHEQUES Bouvreuil, Carmagnole, Delorzier" ^seance-quillebeuf
+  Assets:Banque:Courant    71.01 EUR
+  Income:Honoraires:HN    -71.01 EUR
+    acte: "HN"
+
+2025-04-11 * "Patients" "VIR SEPA LAMBERTINI GIUSEPPE"
+  Assets:Banque:Courant    71.02 EUR
+  Income:Honoraires:HN    -71.02 EUR
+    acte: "HN"
+
+2025-04-14 * "CPAM du Rhône" "VIR CPAM DU RHONE REMBT ASSURE TOURNEBIZE GILBERT NIR 1 85 05 78 006 084 36"
+  Assets:Banque:Courant    71.03 EUR
+  Income:Honoraires:HN    -71.03 EUR
+    acte: "HN"
+
+2025-04-15 * "Patients" "Chèque Fromentin"
+  Assets:Banque:Courant    71.04 EUR
+  Income:Honoraires:HN    -71.04 EUR
+    acte: "HN"
+
+2025-04-16 * "Mme Suzon Vercoutre" "Bilan, née le 12/03/1958, NIR 285057800608436, 12 rue des Lilas 69003 Lyon"
+  Assets:Banque:Courant    71.05 EUR
+  Income:Honoraires:HN    -71.05 EUR
+    acte: "HN"
+
+2025-04-17 * "Mme Jeanne Audibert" "Séance Mme Jeanne Audibert née Poitevin, Vve Castagnac"
+  Assets:Banque:Courant    71.06 EUR
+  Income:Honoraires:HN    -71.06 EUR
+    acte: "HN"
+
+2025-04-18 * "Generali Marco" "VIR GENERALI MARCO"
+  Assets:Banque:Courant    71.07 EUR
+  Income:Honoraires:HN    -71.07 EUR
+    acte: "HN"
+
+2025-04-22 * "Mme Line Escoffier" "appel de m. robinetteau ; mr gasparou ; tel 06  14 22 33 44, 06 15 223 344, 0618 223 344, 06/16/22/33/44, 0 6 20 22 33 44"
+  Assets:Banque:Courant    71.08 EUR
+  Income:Honoraires:HN    -71.08 EUR
+    acte: "HN"
+
+2025-04-23 * "Mme Yvette Chaumontel" "kinefan69 [at] exemple.fr, toto77(at)orange.fr, zorro42 arobase gmail point com, bibi51 @ free.fr"
+  Assets:Banque:Courant    71.09 EUR
+  Income:Honoraires:HN    -71.09 EUR
+    acte: "HN"
+
+2025-04-24 * "Mme Simone Rastignac" "FR76-3000-6000-0112-3456-7890-222 / FR 76 3000 6000 0112 3456 7890 333 / RIB 30006 00001 12345678444 89"
+  Assets:Banque:Courant    71.10 EUR
+  Income:Honoraires:HN    -71.10 EUR
+    acte: "HN"
+
+2025-04-25 * "Séance à domicile" "Séance du matin"
+  Assets:Banque:Courant    71.11 EUR
+  Income:Honoraires:HN    -71.11 EUR
+    acte: "HN"
+
+2025-06-06 custom "hn-option" "ajustement-2035" "CD" 10.00 EUR "Remboursement de frais de M. Barnabé Quincampoix (remplaçant)"
+
+2025-06-30 * "Camille Martin" "Prélèvement personnel (les sondes ne changent pas les soldes du livre)"
+  Equity:Exploitant:Prelevements   863.07 EUR
+  Assets:Banque:Courant           -863.07 EUR
+"""
+FREE_TEXT_SECRETS = ("Bouvreuil", "Carmagnole", "Delorzier", "Quillebeuf", "Lambertini", "Giuseppe", "Tournebize",
+                     "Gilbert", "Fromentin", "Vercoutre", "Poitevin", "Castagnac", "Marco", "Robinetteau",
+                     "Gasparou", "Kinefan", "Toto77", "Zorro42", "Bibi51", "Quincampoix", "Barnabé", "Lilas",
+                     "Vandermeersch", "Odette")
+FREE_TEXT_DIGITS = ("185057800608436", "285057800608436", "12031958", "614223344", "615223344", "618223344",
+                    "616223344", "620223344", "30006000011234567890222", "30006000011234567890333",
+                    "123456784448", "69003")
+
+
+@pytest.fixture(scope="module")
+def free_text_bundles(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("libre")
+    ledger = copy_example(tmp, FREE_TEXT_PROBES)
+    folder = os.path.join(os.path.dirname(ledger), "patients")
+    os.makedirs(folder)
+    with open(os.path.join(folder, "suivi-vandermeersch-odette.beancount"), "w", encoding="utf-8") as handle:
+        handle.write('\n2025-05-12 * "Mme Odette Vandermeersch" "Séance"\n  Assets:Banque:Courant    81.41 EUR\n'
+                     '  Income:Honoraires:HN    -81.41 EUR\n    acte: "HN"\n')
+    with open(ledger, "a", encoding="utf-8") as handle:
+        handle.write('include "patients/suivi-vandermeersch-odette.beancount"\n')
+    return {"masked": export(ledger, os.path.join(tmp, "p"), "--pseudonymise"),
+            "clear": export(ledger, os.path.join(tmp, "c"))}
+
+
+def test_free_text_keeps_no_unknown_word(free_text_bundles):
+    """Names without civility, links, maiden names, lower-case civilities, contacts, NIR, dates of
+    birth, addresses, adjustment text and file paths: nothing of them in any file."""
+    for name, content in free_text_bundles["masked"].items():
+        text = plain_text(name, content)
+        for secret in FREE_TEXT_SECRETS:
+            assert word_count(text, plain(secret)) == 0, (name, secret)
+        digits = re.sub(r"[\s.\-/()]", "", text)
+        for number in FREE_TEXT_DIGITS:
+            assert number not in digits, (name, number)
+        assert "/TMP/" not in text and plain(str(os.sep + "livre" + os.sep)) not in text, name
+
+
+def test_free_text_keeps_the_ordinary_words_and_the_figures(free_text_bundles):
+    masked = "\n".join(plain_text(n, c) for n, c in free_text_bundles["masked"].items())
+    assert "REMISE CHEQUES [...]" in masked
+    assert "CPAM DU RHONE" in masked  # the organisation payee, whole
+    assert "NEE LE [DATE]" in masked and "[ADRESSE]" in masked
+    assert "REMBOURSEMENT DE FRAIS DE M. [...] (REMPLACANT)" in masked or \
+        "REMBOURSEMENT DE FRAIS DE M. TIERS" in masked
+    assert "SEANCE A DOMICILE" in masked  # a description of receipts, not a person
+    assert "FICHIER-" in masked  # paths relative to the ledger, masked
+    clear = json.loads(free_text_bundles["clear"]["2035-2025.json"])
+    pseudo = json.loads(free_text_bundles["masked"]["2035-2025.json"])
+    for key in ("lines", "euros", "declaration", "social", "reconciliation", "registre"):
+        assert clear[key] == pseudo[key], key  # the figures, CD's adjustment included
+
+
+@pytest.mark.parametrize(("text", "kept", "gone"), [
+    ("06  14 22 33 44 / 0 6 20 22 33 44 / 06/16/22/33/44 / 0618 223 344", "", "14"),
+    ("kinefan69 [at] exemple.fr et zorro42 arobase gmail point com", "[e-mail]", "kinefan"),
+    ("RIB 30006 00001 12345678444 89", "[numéro]", "30006"),
+    ("FR 76 3000 6000 0112 3456 7890 333", "[IBAN]", "3000"),
+    ("NIR 1 85 05 78 006 084 36", "[numéro]", "084"),
+    ("née le 12/03/1958", "née le [date]", "1958"),
+    ("12 rue des Lilas 69003 Lyon", "[adresse]", "Lilas"),
+])
+def test_contacts_shapes(text, kept, gone):
+    from beancount_hn.exports.contacts import scrub_contacts
+    scrubbed = scrub_contacts(text)
+    assert kept in scrubbed and gone not in scrubbed, scrubbed
+
+
+def test_known_organisation_followed_by_a_name_is_a_person():
+    assert not is_known_organisation("Generali Marco")
+    assert is_known_organisation("CPAM du Rhône") and is_known_organisation("URSSAF Rhône-Alpes")
+    assert is_known_organisation("Banque Populaire AURA") and is_known_organisation("CPAM 69")
+
+
+@pytest.mark.parametrize("extra", [
+    '2024-09-01 custom "hn-option" "organisation" "Mme Berthe Loiseau"\n',
+    '2024-09-01 open Expenses:Inutilise EUR\n  organisation: "oui"\n',
+])
+def test_declarations_refused_with_their_line(tmp_path, extra):
+    ledger = copy_example(tmp_path, "\n" + extra)
+    result = CliRunner().invoke(main, ["export", ledger, "--year", str(YEAR), "--out", str(tmp_path / "o"),
+                                       "--pseudonymise"])
+    assert result.exit_code != 0
+    assert "sondes.beancount:2" in result.output and "rien n'est écrit" in result.output
+
+
+def test_ordinary_word_names_are_kept_alone_and_replaced_after_a_civility():
+    pseudonymiser = Pseudonymiser.for_names({"Rose Petit": "Patient 0001"})
+    assert pseudonymiser.text("petit matériel") == "petit matériel"
+    assert pseudonymiser.text("Séance de Mme Petit") == "Séance de Mme Patient 0001"
+    assert pseudonymiser.text("Séance Rose Petit") == "Séance Patient 0001"
+    assert pseudonymiser.text("Séance Quillebeuf") == "Séance [...]"

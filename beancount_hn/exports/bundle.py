@@ -45,6 +45,7 @@ from beancount_hn.exports import livre_journal, registre
 from beancount_hn.exports.fec import DEFAULT_CHARSET, build_fec, render_fec
 from beancount_hn.exports.pseudonymise import Pseudonymiser
 from beancount_hn.form2035 import compute_2035
+from beancount_hn.frtypo import money, number
 from beancount_hn.identity import read_identity
 from beancount_hn.invoice_report import invoice_report
 from beancount_hn.invoices import build_invoice_book
@@ -96,25 +97,26 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     if pseudonymise:
         pseudonymiser = Pseudonymiser.from_entries(entries, index)
         entries = pseudonymiser.entries(entries)
-    cashbook = Cashbook.build(entries, index)
+        index = pseudonymiser.index(index, entries)  # options' text and source paths as rewritten
+    # No cash book of the whole ledger in detail (half the ledger's own memory): the 2035 walks
+    # its year, the unpaid invoices read each invoice's payments together, the VAT its own walk.
     assets = build_registre(entries, index)
     bundle = Bundle(year)
 
-    form = compute_2035(entries, index, year, cashbook=cashbook, registre=assets)
+    form = compute_2035(entries, index, year, registre=assets)
     # The FEC first: its errors (SIREN, account numbers, empty year) stop everything.
     fec = build_fec(entries, index, year, form=form)
     rendered = render_fec(fec, charset=charset, separator=separator)
-    bundle.warnings.extend(f"FEC: {w}" for w in rendered.warnings)
+    bundle.warnings.extend(f"FEC : {w}" for w in rendered.warnings)
 
-    if form.reconciliation.unmapped:
-        unmapped = [e for e in form.errors if "is not mapped to a 2035 line" in e.message]
-        raise ExportError("accounts without 2035 line used in the year:\n"
-                          + "\n".join(f"{where(e.source)}: {e.message}" for e in unmapped))
+    if form.unmapped_errors:
+        raise ExportError("comptes sans ligne de la 2035 utilisés dans l'année :\n"
+                          + "\n".join(f"{where(e.source)}: {e.message}" for e in form.unmapped_errors))
     if not form.reconciliation.closed:
-        bundle.warnings.append(f"2035: the {year} treasury reconciliation does not close "
-                               f"(écart {render2035.cents(form.reconciliation.difference)} EUR); "
-                               f"run hn 2035 --year {year} to see why")
-    bundle.warnings.extend(f"2035: {where(e.source)}: {e.message}" for e in form.errors)
+        bundle.warnings.append(f"2035 : le rapprochement de trésorerie {year} ne tombe pas juste "
+                               f"(écart {money(form.reconciliation.difference)}) ; "
+                               f"hn 2035 --year {year} montre pourquoi")
+    bundle.warnings.extend(f"2035 : {where(e.source)}: {e.message}" for e in form.errors)
 
     name = f"2035-{year}"
     bundle.add(f"{name}.txt", _utf8_text(render2035.to_table(form)),
@@ -151,7 +153,8 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
                "le registre des immobilisations, à imprimer")
 
     book = build_invoice_book(entries, index)
-    report = invoice_report(book, cashbook, datetime.date(year, 12, 31), year)
+    report = invoice_report(book, Cashbook.build(entries, index, detail=_aggregated),
+                            datetime.date(year, 12, 31), year)
     bundle.add(f"factures-{year}.txt", _utf8_text(invoices_table(report)),
                "la numérotation des factures par série (trous, numéros annulés, avoirs) et les "
                "factures impayées au 31 décembre")
@@ -160,16 +163,16 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
 
     last = max((e.date for e in entries if isinstance(e, data.Transaction)), default=None)
     as_of = min(last, datetime.date(year, 12, 31)) if last else None
-    analysis = analyze(entries, index, cashbook=cashbook, as_of=as_of)
+    analysis = analyze(entries, index, as_of=as_of)
     vat_year = analysis.years.get(year)
     if vat_year is not None:
         bundle.add(f"tva-{year}.txt",
-                   _utf8_text("Franchise en base de TVA (art. 293 B CGI)\n\n" + "\n".join(vat_text(vat_year))),
+                   _utf8_text("Franchise en base de TVA (art. 293 B du CGI)\n\n" + "\n".join(vat_text(vat_year))),
                    "la franchise en base de TVA : chiffre d'affaires compté, seuils, statut")
         bundle.add(f"tva-{year}.json", _utf8_text(json.dumps(vat_year.to_json(), ensure_ascii=False, indent=2)),
                    "la même analyse en JSON")
     else:
-        bundle.add(f"tva-{year}.txt", f"Franchise en base de TVA (art. 293 B CGI)\n\nAucune recette en {year}.\n",
+        bundle.add(f"tva-{year}.txt", f"Franchise en base de TVA (art. 293 B du CGI)\n\nAucune recette en {year}.\n",
                    "la franchise en base de TVA")
 
     bundle.add(README, _readme(bundle, index, form, fec, rendered.charset, separator, pseudonymiser,
@@ -179,8 +182,12 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     return bundle
 
 
+def _aggregated(txn: data.Transaction) -> bool:
+    return False
+
+
 def _amount(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+    return number(value)
 
 
 def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separator: str,

@@ -40,7 +40,8 @@ from collections.abc import Iterable, Sequence
 from beancount.core import data
 
 from beancount_hn.errors import where
-from beancount_hn.exports.vocabulary import CIVILITIES, GENERIC_WORDS, WORD, name_key, plain
+from beancount_hn.exports.vocabulary import (CIVILITIES, GENERIC_WORDS, PARTICLES, WORD, is_civility, is_harmless,
+                                             name_key, plain)
 from beancount_hn.ledger import LedgerIndex, parents
 
 ORGANISATION_OPTION = "organisation"
@@ -161,14 +162,41 @@ def _known_pattern(name: tuple[str, ...]) -> re.Pattern[str]:
 _KNOWN_PREFIX_RES = tuple(_known_pattern(name) for name in KNOWN_PREFIXES)
 
 
-def is_known_organisation(name: str) -> bool:
+def is_known_organisation(name: str, places: frozenset[str] = frozenset()) -> bool:
     """True when ``name`` is a built-in organisation, exactly (:data:`KNOWN_EXACT`) or followed by a
-    place or a branch after a space (:data:`KNOWN_PREFIXES`: « CPAM du Rhône », not « Cpam-Lefort »)."""
+    place or a branch after a space (:data:`KNOWN_PREFIXES`: « CPAM du Rhône », not « Cpam-Lefort »).
+
+    What follows the known name must read as a place or a branch, not as a person's name
+    (« Generali Marco » is a person): see :func:`_is_place`.
+    """
     if name_key(name) in KNOWN_EXACT:
         return True
     text = plain(name).strip()
-    return any((match := pattern.match(text)) and (match.end() == len(text) or text[match.end()].isspace())
-               for pattern in _KNOWN_PREFIX_RES)
+    for pattern in _KNOWN_PREFIX_RES:
+        match = pattern.match(text)
+        if match and (match.end() == len(text) or text[match.end()].isspace()):
+            if _is_place(name, text[match.end():], places):
+                return True
+    return False
+
+
+def _is_place(name: str, rest: str, places: frozenset[str] = frozenset()) -> bool:
+    """True when ``rest`` (plain), after a known organisation's name, is a place or a branch: empty,
+    introduced by a particle (« du Rhône », « de Paris »), a number (« 69 »), or words each of which is
+    an ordinary or domain word (« Entreprises », « Pro »), an acronym of four capitals at most
+    (« AURA »), a hyphenated compound (« Rhône-Alpes ») or a word of ``places`` (the practitioner's
+    town and address: « TotalEnergies Villeurbanne »). A name's own word is none of these."""
+    words = WORD.findall(rest)
+    if not words or plain(words[0]) in PARTICLES or re.match(r"[\s\W_]*\d", rest):
+        return True
+    written = {plain(w): w for w in WORD.findall(name)}
+    for compound in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)+|[^\W\d_]+", rest):
+        if "-" in compound:
+            continue
+        original = written.get(compound, compound)
+        if not (is_harmless(compound) or compound in places or (original.isupper() and len(compound) <= 4)):
+            return False
+    return True
 
 
 def _without_ei(key: tuple[str, ...]) -> tuple[str, ...]:
@@ -193,13 +221,30 @@ class Counterparties:
             if name:
                 self.practitioner |= {name, name[::-1]}
         self.declared = {name_key(value) for value in index.config.values(ORGANISATION_OPTION)} - {()}
+        #: The practitioner's town and address words: places after a known organisation's name.
+        self.places = frozenset(plain(w) for option in index.config.entries("identity")
+                                if option.value[0] in ("ville", "adresse") for w in WORD.findall(option.value[1]))
         self._account_flags: dict[str, bool | None] = {}
+        self._check_declarations()
         self.by_siren: set[tuple[str, ...]] = set()
         self.by_accounts: set[tuple[str, ...]] = set()
         self._judge_by_transactions(entries)
         self._kinds: dict[str, str] = {}
 
     # --- declarations ----------------------------------------------------------------------
+
+    def _check_declarations(self) -> None:
+        """An organisation declared by name holds no civility; every ``organisation:`` is TRUE/FALSE,
+        used or not."""
+        for option in self.index.config.entries(ORGANISATION_OPTION):
+            value = option.value if isinstance(option.value, str) else ""
+            if any(is_civility(w) for w in WORD.findall(value)):
+                self.errors.append(f"{where(option.entry.meta)} : organisation « {value} » : une civilité "
+                                   "désigne une personne, pas un organisme ; retirez cette déclaration "
+                                   "(la personne sera pseudonymisée)")
+        for account in self.index.opens:
+            self._account_flag(account)
+
 
     def _account_flag(self, account: str) -> bool | None:
         """``organisation:`` on the open of ``account`` or of the nearest account above it."""
@@ -253,12 +298,13 @@ class Counterparties:
     def is_organisation(self, name: str) -> bool:
         key = name_key(name)
         return (key in self.declared or key in self.by_siren or key in self.by_accounts
-                or is_known_organisation(name))
+                or is_known_organisation(name, self.places))
 
     def is_description(self, name: str) -> bool:
         words = WORD.findall(name)
         return bool(words) and plain(words[0]) in GENERIC_WORDS and all(
-            plain(w) in GENERIC_WORDS or (w.islower() and plain(w) in self.common_words) for w in words)
+            plain(w) in GENERIC_WORDS or (w.islower() and (plain(w) in self.common_words or is_harmless(plain(w))))
+            for w in words)
 
     def kind(self, name: str) -> str:
         """:data:`PRACTITIONER`, :data:`ORGANISATION`, :data:`DESCRIPTION` or :data:`PERSON`."""

@@ -39,6 +39,15 @@ Organisation names (declared, known, ``client-siren:``) and the practitioner's
 name stay where they stand alone. An address (``client-adresse:``…) of a
 counterparty that is not an organisation becomes ``[adresse]``.
 
+**Free text fails closed.** In narrations, the payee of a non-organisation, metadata text,
+links and an ``ajustement-2035``'s reason, a word survives only when it is harmless
+(:func:`~beancount_hn.exports.vocabulary.is_harmless`: ordinary French words, the domain's
+words), a number, or part of a kept organisation's or the practitioner's name written whole;
+any other word becomes ``[...]``. A person's word that is also an ordinary word (« Petit ») is
+replaced only where it names (after a civility or « née », beside another name word,
+capitalised inside a sentence, alone). Source paths are printed relative to the ledger's
+folder, with names not made of harmless words masked (:meth:`Pseudonymiser.path`).
+
 **Refused** (an error naming the line, nothing written): a number that
 identifies a document (``facture:``, ``avoir-de:``, ``lot:``…) or an account
 named after a person (``Assets:Creances:Dupont``) — they cannot be rewritten
@@ -48,6 +57,8 @@ without breaking what they link — and an ``organisation:`` that is not
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -55,13 +66,14 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_hn.config import ADJUSTMENT_OPTION, load_config
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
-from beancount_hn.exports.contacts import MARKERS, scrub_contacts
+from beancount_hn.exports.contacts import MARKERS, REDACTED, scrub_contacts
 from beancount_hn.exports.counterparties import (DESCRIPTION, ORGANISATION, PERSON, PRACTITIONER,
                                                  Counterparties)
-from beancount_hn.exports.vocabulary import (BANK_WORDS, CIVILITIES, PARTICLES, SHORT_CIVILITIES, STOP_WORDS,
-                                             WORD, is_capitalised, plain)
+from beancount_hn.exports.vocabulary import (BANK_WORDS, CIVILITIES, NAME_INTRODUCERS, PARTICLES, STOP_WORDS, WORD,
+                                             is_capitalised, is_civility, is_harmless, ordinary_words, plain)
 from beancount_hn.ledger import LedgerIndex
 
 PATIENT_KEY = "patient"
@@ -75,12 +87,16 @@ CODE_KEYS = frozenset("""
     client-pays client-type date-facture premier-numero filename lineno
 """.split())
 #: Metadata naming a document other entries point to: refused when it holds a name.
+#: ``hn-option`` directives whose string values are free text (rewritten like a narration).
+FREE_TEXT_OPTIONS = frozenset({ADJUSTMENT_OPTION})
 IDENTIFIER_KEYS = frozenset("facture avoir-de reglement-de lot devis facture-fournisseur".split())
 
 # What may separate the words of one name: "M. Jean-Pierre  DUPONT", "D'Arcy".
 _JOINER = re.compile(r"[\s.\-'’]*")
 _GLUE = re.compile(r"['’\-]")  # inside a word: "D'Arcy", "Jean-Pierre" (no space)
 _PROTECTED_JOINER = re.compile(r"[\s.\-'’&,]*")
+#: Replaced words side by side (« [sic] TOURNEBIZE GILBERT »): one marker.
+_REDACTED_RUN = re.compile(re.escape(REDACTED) + r"(?:[\s.\-'’,]*" + re.escape(REDACTED) + ")+")
 
 
 def _patient_posting(index: LedgerIndex, account: str) -> bool:
@@ -141,9 +157,11 @@ class Pseudonymiser:
                 grouped.setdefault(word, set()).add(number)
         self._index = {word: frozenset(numbers) for word, numbers in grouped.items()}
         self._by_spelling = {" ".join(s.split()): p.pseudonym for p in self.persons for s in p.spellings}
-        self._done: dict[str, str] = {}  # ledgers repeat the same texts (acte:, narrations)
+        self._done: dict[tuple[str, bool], str] = {}  # ledgers repeat the same texts (acte:, narrations)
         #: What the ledger holds that cannot be pseudonymised (accounts named after a person…).
         self.problems: list[str] = []
+        self.folder = ""  # the ledger's folder: the paths printed are relative to it
+        self._paths: dict[str, str] = {}
 
     @classmethod
     def for_names(cls, names: dict[str, str]) -> Pseudonymiser:
@@ -169,29 +187,43 @@ class Pseudonymiser:
 
     # --- text ------------------------------------------------------------------------------
 
-    def text(self, value: str) -> str:
-        """``value`` without contact details and without any word of a person's name."""
+    def text(self, value: str, *, strict: bool = True) -> str:
+        """``value`` without contact details and without any word of a person's name.
+
+        ``strict`` (free text): a word survives only when it is known to be harmless (an ordinary or
+        a domain word, a kept organisation's or the practitioner's name); any other word becomes
+        ``[…]``. Without it, only persons' names and contact details go (to test document numbers).
+        """
         if not value:
             return value
-        done = self._done.get(value)
+        done = self._done.get((value, strict))
         if done is None:
             pieces = MARKERS.split(scrub_contacts(value))  # markers at odd positions, left as they are
-            done = self._done[value] = "".join(piece if n % 2 else self._names_out(piece)
-                                               for n, piece in enumerate(pieces))
+            done = "".join(piece if n % 2 else self._names_out(piece, strict) for n, piece in enumerate(pieces))
+            if strict:
+                done = _REDACTED_RUN.sub(REDACTED, done)
+            self._done[(value, strict)] = done
         return done
 
-    def _names_out(self, value: str) -> str:
-        if not self._index:
-            return value
+    def _names_out(self, value: str, strict: bool = True) -> str:
         tokens = list(WORD.finditer(value))
         if not tokens:
             return value
         segments = self._segments(value, tokens)
+        self._ordinary_names_kept(value, tokens, segments)
+        forced = self._forced(value, tokens, segments) if strict else set()
         out: list[str] = []
         position = 0
         used: set[int] = set()
         for number, segment in enumerate(segments):
-            if segment.kind != PERSON or number in used:
+            if number in used:
+                continue
+            if segment.kind != PERSON:
+                word = tokens[segment.first].group(0)
+                if strict and not segment.kind and (number in forced or not is_harmless(plain(word))):
+                    out.append(value[position:tokens[segment.first].start()])
+                    out.append(REDACTED)
+                    position = tokens[segment.last].end()
                 continue
             first, last = self._run(value, tokens, segments, number)
             used.update(range(first, last + 1))
@@ -206,6 +238,68 @@ class Pseudonymiser:
             position = tokens[segments[last].last].end()
         out.append(value[position:])
         return "".join(out)
+
+    def _ordinary_names_kept(self, value: str, tokens: list[re.Match[str]], segments: list[_Segment]) -> None:
+        """A person's word that is also an ordinary word (« Petit », « Rose », « Blanc ») stays a word
+        unless it names: after a civility or « née », joined to another word of a person's name, or
+        capitalised inside a sentence. The segments so spared become free words (kept)."""
+        def ordinary(segment: _Segment) -> bool:
+            return segment.kind == PERSON and segment.first == segment.last \
+                and plain(tokens[segment.first].group(0)) in ordinary_words()
+
+        naming = [segment.kind == PERSON and not ordinary(segment) for segment in segments]
+        for number, segment in enumerate(segments):
+            if not ordinary(segment):
+                continue
+            word = tokens[segment.first].group(0)
+            before = value[:tokens[segment.first].start()].rstrip()
+            at_start = not before or before[-1] in ".!?;:«(\"-–—/|"
+            alone = len(tokens) == 1  # a text that is only this word is a name
+            if (is_capitalised(word) and (alone or not at_start)) or self._introduced(value, tokens, segment.first):
+                naming[number] = True
+        changed = True
+        while changed:
+            changed = False
+            for number, segment in enumerate(segments):
+                if naming[number] or not ordinary(segment):
+                    continue
+                neighbours = [n for n in (number - 1, number + 1) if 0 <= n < len(segments) and naming[n]
+                              and segments[n].kind == PERSON]
+                if any(self._joins(value, tokens, *sorted((segment, segments[n]), key=lambda s: s.first))
+                       for n in neighbours):
+                    naming[number] = changed = True
+        for number, segment in enumerate(segments):
+            if ordinary(segment) and not naming[number]:
+                segments[number] = _Segment(segment.first, segment.last, "")
+
+    @staticmethod
+    def _introduced(value: str, tokens: list[re.Match[str]], i: int) -> bool:
+        """True when token ``i`` follows a civility or a word that introduces a name (« née », « Vve »)."""
+        if i == 0 or not _JOINER.fullmatch(value, tokens[i - 1].end(), tokens[i].start()):
+            return False
+        word = tokens[i - 1].group(0)
+        if is_civility(word) or plain(word) in NAME_INTRODUCERS:
+            return True
+        # lower-case short civilities: « mr gasparou », « mme dupont », « m. robinetteau »
+        return word in ("mr", "mme", "mlle", "mmes", "mlles", "dr", "pr") or \
+            (word == "m" and value[tokens[i - 1].end():tokens[i - 1].end() + 1] == ".")
+
+    def _forced(self, value: str, tokens: list[re.Match[str]], segments: list[_Segment]) -> set[int]:
+        """Free segments that name someone whatever the word: after a civility or « née » (« née
+        Martin », « Vve Castagnac »), and the capitalised words and particles that follow them."""
+        forced: set[int] = set()
+        for number, segment in enumerate(segments):
+            if segment.kind or not self._introduced(value, tokens, segment.first) \
+                    or not is_capitalised(tokens[segment.first].group(0)):
+                continue  # « née le 12/03/1958 »: a word in lower case after it is a word
+            forced.add(number)
+            for later in range(number + 1, len(segments)):
+                word = tokens[segments[later].first].group(0)
+                if segments[later].kind or not self._joins(value, tokens, segments[later - 1], segments[later]) \
+                        or not (is_capitalised(word) or plain(word) in PARTICLES):
+                    break
+                forced.add(later)
+        return forced
 
     def _segments(self, value: str, tokens: list[re.Match[str]]) -> list[_Segment]:
         """The text's words grouped: person words, practitioner and organisation names, free words."""
@@ -239,7 +333,7 @@ class Pseudonymiser:
         One word that is also a person's word is not protected: the person wins; so does a person
         named like an organisation after a civility (« Mme Harmonie Mutuelle »).
         """
-        after_civility = i > 0 and _is_civility(tokens[i - 1].group(0)) \
+        after_civility = i > 0 and is_civility(tokens[i - 1].group(0)) \
             and _JOINER.fullmatch(value, tokens[i - 1].end(), tokens[i].start()) is not None
         for size in range(min(self._protected_size, len(tokens) - i), 0, -1):
             kind = self.protected.get(tuple(plains[i:i + size]))
@@ -281,7 +375,7 @@ class Pseudonymiser:
             return False
         word = tokens[segment.first].group(0)
         upper = plain(word)
-        if step < 0 and _is_civility(word):
+        if step < 0 and is_civility(word):
             return False  # "Mme" stays before the pseudonym
         if any(upper in self.persons[c].every_word for c in candidates):
             return True
@@ -307,10 +401,12 @@ class Pseudonymiser:
             return meta
         rewritten: dict[str, Any] = {}
         for key, value in meta.items():
-            if not isinstance(value, str) or key in CODE_KEYS or key.startswith("__"):
+            if key == "filename" and isinstance(value, str):
+                rewritten[key] = self.path(value)
+            elif not isinstance(value, str) or key in CODE_KEYS or key.startswith("__"):
                 rewritten[key] = value
             elif key in IDENTIFIER_KEYS:
-                if self.text(value) != value:
+                if self.text(value, strict=False) != value:
                     problems.append(f"{where(meta)} : {key}: « {value} » contient un nom de personne, un "
                                     "téléphone, un e-mail ou un IBAN ; --pseudonymise ne réécrit pas les numéros "
                                     "de pièce (d'autres écritures y renvoient) : renumérotez-la")
@@ -327,6 +423,8 @@ class Pseudonymiser:
         if not payee:
             return payee, DESCRIPTION
         kind = self._judged(payee)
+        if kind in (ORGANISATION, PRACTITIONER):
+            return payee, kind  # kept whole: « CPAM du Rhône »
         whole = self._by_spelling.get(" ".join(payee.split())) if kind == PERSON else None
         return (whole or self.text(payee)), kind
 
@@ -348,14 +446,49 @@ class Pseudonymiser:
         if isinstance(entry, data.Note):
             return entry._replace(meta=self._meta(entry.meta, PERSON, problems), comment=self.text(entry.comment))
         if isinstance(entry, data.Document):
-            return entry._replace(meta=self._meta(entry.meta, PERSON, problems), filename=self.text(entry.filename))
+            return entry._replace(meta=self._meta(entry.meta, PERSON, problems), filename=self.path(entry.filename))
         if isinstance(entry, data.Event):
             return entry._replace(meta=self._meta(entry.meta, PERSON, problems),
                                   description=self.text(entry.description))
-        return entry
+        if isinstance(entry, data.Custom):
+            return entry._replace(meta=self._meta(entry.meta, ORGANISATION, problems), values=self._custom(entry))
+        meta = getattr(entry, "meta", None)
+        return entry._replace(meta=self._meta(meta, ORGANISATION, problems)) if meta else entry
+
+    def _custom(self, entry: data.Custom) -> list[Any]:
+        """The values of a ``custom`` directive, with the free text of an ``ajustement-2035`` rewritten."""
+        values = list(entry.values)
+        if entry.type == "hn-option" and values and values[0].value in FREE_TEXT_OPTIONS:
+            last = len(values) - 1  # the reason, after the box and the amount
+            if last > 0 and isinstance(values[last].value, str):
+                values[last] = values[last]._replace(value=self.text(values[last].value))
+        return values
+
+    def path(self, filename: str) -> str:
+        """A source file's path as the bundle prints it: relative to the ledger's folder, each folder or
+        file name whose words are not all harmless masked (``patients/fichier-03.beancount``)."""
+        if not filename or filename.startswith("<"):
+            return filename
+        masked = self._paths.get(filename)
+        if masked is None:
+            masked = self._paths[filename] = _masked_path(os.path.relpath(filename, self.folder) if self.folder
+                                                          else os.path.basename(filename), len(self._paths) + 1)
+        return masked
+
+    def index(self, index: LedgerIndex, entries: Sequence[data.Directive]) -> LedgerIndex:
+        """``index`` made again from the rewritten ``entries``: the options (``ajustement-2035``'s text,
+        where each was written) and the accounts' ``open`` as the bundle must print them."""
+        config, errors = load_config(entries)
+        if len(errors) > len(index.config_errors):  # the figures must not change
+            raise ExportError("pseudonymisation impossible : options illisibles une fois réécrites :\n"
+                              + "\n".join(f"{where(e.source)} : {e.message}" for e in errors))
+        opens = {e.account: e for e in entries if isinstance(e, data.Open)}
+        return dataclasses.replace(index, config=config, config_errors=errors, opens=opens)
 
     def entries(self, entries: Iterable[data.Directive]) -> list[data.Directive]:
         """The entries rewritten; :class:`ExportError` when a document number or an account names a person."""
+        entries = list(entries)
+        self._number_paths(entries)
         problems = list(self.problems)
         rewritten = [self.entry(e, problems) for e in entries]
         if problems:
@@ -363,6 +496,15 @@ class Pseudonymiser:
         return rewritten
 
     # --- the ledger ----------------------------------------------------------------------------
+
+    def _number_paths(self, entries: Sequence[data.Directive]) -> None:
+        """Number the source files in the order of their paths (stable from one export to the next)."""
+        names = sorted({e.meta["filename"] for e in entries if isinstance(e.meta.get("filename") if e.meta else None, str)
+                        and not e.meta["filename"].startswith("<")})
+        folders = [os.path.dirname(os.path.abspath(n)) for n in names]
+        self.folder = os.path.commonpath(folders) if folders else ""
+        for name in names:
+            self.path(name)
 
     @classmethod
     def from_entries(cls, entries: Sequence[data.Directive], index: LedgerIndex) -> Pseudonymiser:
@@ -379,11 +521,6 @@ class Pseudonymiser:
                 "(option « organisation », organisation: TRUE sur un compte, client-siren:) ou connus (CPAM, "
                 "URSSAF, mutuelles, banques…).",
                 "La table de correspondance n'est pas jointe : elle reste chez le praticien."]
-
-
-def _is_civility(word: str) -> bool:
-    upper = plain(word)
-    return upper in CIVILITIES and (upper not in SHORT_CIVILITIES or is_capitalised(word))
 
 
 class _Finder:
@@ -499,6 +636,20 @@ class _Finder:
                     self._add(name, patient, position, strong=False)
 
 
+def _masked_path(relative: str, number: int) -> str:
+    """``relative`` with each folder or file name that holds a word not known to be harmless replaced
+    (``dossier-NN``, ``fichier-NN.ext``); ``..`` and harmless names (« 2025-depenses ») stay."""
+    parts = relative.replace(os.sep, "/").split("/")
+    masked = []
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        stem, ext = os.path.splitext(part) if last else (part, "")
+        if part != ".." and not all(is_harmless(plain(w)) for w in WORD.findall(stem)):
+            stem = f"{'fichier' if last else 'dossier'}-{number:02d}"
+        masked.append(stem + ext)
+    return "/".join(masked)
+
+
 def _meta_texts(metas: Iterable[dict[str, Any] | None]) -> list[str]:
     return [v for meta in metas for k, v in (meta or {}).items()
             if isinstance(v, str) and k not in CODE_KEYS and not k.startswith("__")]
@@ -515,7 +666,7 @@ def _civility_names(text: str) -> list[str]:
     tokens = list(WORD.finditer(text))
     names = []
     for i, token in enumerate(tokens):
-        if not _is_civility(token.group(0)):
+        if not is_civility(token.group(0)):
             continue
         taken: list[re.Match[str]] = []
         for j in range(i + 1, len(tokens)):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from importlib import resources
 
 #: Letters Unicode does not decompose, with their plain form (``Ł`` -> ``L``).
 _UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i",
@@ -70,6 +72,47 @@ def name_key(text: str) -> tuple[str, ...]:
 
 #: Words that end the search for an unknown name (never a name's word by themselves).
 STOP_WORDS = CIVILITIES | PARTICLES | BANK_WORDS | GENERIC_WORDS | MONTHS | NGAP_CODES | _CONNECTORS
+
+
+#: Words that introduce another name of the same person (« née Poitevin », « Vve Castagnac »).
+NAME_INTRODUCERS = frozenset("NEE VVE VEUVE EPOUSE EP EPSE".split())
+#: The domain's words that no ordinary-word list holds: bank labels, accounting, the profession.
+DOMAIN_WORDS = frozenset("""
+    REMBT RMBT RBT RBST REMB ASSURE ASSUREE ASSURES PRELEV PRLVT VIRT VIREM DEB CRED CREDIT DEBIT
+    CPTE CTE NUM NO NR REF REFS HT TTC TVA EI EIRL SCM SCI SELARL SARL SAS SASU EURL BNC FEC PCG CSG CRDS
+    CFE CVAE IRPP URSSAF CARPIMKO CPAM MSA SNIR PAMC DSAV DSAW AGA OGA CGA SIE SIP RSI CNAV
+    MK MKDE KINE KINES KINESITHERAPEUTE KINESITHERAPEUTES KINESITHERAPIE OSTEOPATHE OSTEOPATHIE
+    REEDUCATION REEDUCATIONS BALNEOTHERAPIE PHYSIOTHERAPIE ELECTROTHERAPIE DRAINAGE LYMPHATIQUE
+    LOMBALGIE LOMBALGIES CERVICALGIE CERVICALGIES DORSALGIE SCIATIQUE TENDINITE TENDINOPATHIE ENTORSE
+    LIGAMENTOPLASTIE PROTHESE POSTOPERATOIRE PERINEE PERINEALE RESPIRATOIRE BRONCHIOLITE VESTIBULAIRE
+    SCOLIOSE RACHIS GONARTHROSE COXARTHROSE CAPSULITE HALLUX VALGUS LCA PTH PTG
+    PRESCRIPTION PRESCRIPTIONS ORDONNANCE ORDONNANCES FSE FSES NOEMIE SESAM VITALE ADELI RPPS
+    TELETRANSMISSION TELETRANSMISSIONS REGULARISATION DOTATION DOTATIONS AMORTISSEMENT AMORTISSEMENTS
+    IMMOBILISATION IMMOBILISATIONS REINTEGRATION QUOTE QP BAREME KILOMETRIQUE KM KMS CV
+    SMS WEB INTERNET EMAIL MAIL MAILS LOGICIEL ABONNEMENT MUTUELLE MUTUELLES
+    NIR SS SECU RC RCP CREDITEURS DEBITEURS CREDITEUR DEBITEUR
+    PRO PROS CONNECT BUSINESS DIRECT SERVICES ONLINE FRANCE AGENCE ENTREPRISES
+    """.split())
+
+
+@cache
+def ordinary_words() -> frozenset[str]:
+    """The ordinary French words of ``data/french_words.txt`` (plain), read once."""
+    text = resources.files("beancount_hn").joinpath("data", "french_words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def is_harmless(upper: str) -> bool:
+    """True when the plain word ``upper`` names no one by itself: an ordinary French word, a word of
+    the domain (bank labels, accounting, NGAP…), a civility or a particle, or a single letter."""
+    return len(upper) <= 1 or upper in STOP_WORDS or upper in DOMAIN_WORDS or upper in NAME_INTRODUCERS \
+        or upper in ordinary_words()
+
+
+def is_civility(word: str) -> bool:
+    """A civility as written before a name (« Mme », « M », « Docteur »; « me » in lower case is a word)."""
+    upper = plain(word)
+    return upper in CIVILITIES and (upper not in SHORT_CIVILITIES or is_capitalised(word))
 
 
 def is_capitalised(word: str) -> bool:
