@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import resources
 
 from beancount_hn.config import PROFESSIONS, HnConfig
+from beancount_hn.frtypo import date as french_date
 
 KINE, INFIRMIER, ORTHOPHONISTE, SAGE_FEMME = PROFESSIONS
 DEFAULT_PROFESSION = KINE
@@ -198,10 +199,10 @@ def parse_acts(text: str, extra_letters: frozenset[str] = frozenset(),
 
 def _period(letter: KeyLetter) -> str:
     if letter.valid_from and letter.valid_to:
-        return f"du {letter.valid_from.isoformat()} au {letter.valid_to.isoformat()}"
+        return f"du {french_date(letter.valid_from)} au {french_date(letter.valid_to)}"
     if letter.valid_from:
-        return f"à partir du {letter.valid_from.isoformat()}"
-    return f"jusqu'au {letter.valid_to.isoformat()}" if letter.valid_to else "toujours"
+        return f"à partir du {french_date(letter.valid_from)}"
+    return f"jusqu'au {french_date(letter.valid_to)}" if letter.valid_to else "toujours"
 
 
 def act_status(text: str, on: datetime.date, extra_letters: frozenset[str] = frozenset(),
@@ -216,9 +217,9 @@ def act_status(text: str, on: datetime.date, extra_letters: frozenset[str] = fro
     for act in acts:
         letter = act.letter
         if not letter.in_force(on):
-            hint = (" (AMS et AMC ont été remplacées le 2024-02-22 par AMK et les lettres par région du corps)"
+            hint = (" (AMS et AMC ont été remplacées le 22 février 2024 par AMK et les lettres par région du corps)"
                     if letter.code in ("AMS", "AMC") else "")
-            raise ActError(f"la lettre clé « {letter.code} » n'est pas en vigueur le {on.isoformat()} : "
+            raise ActError(f"la lettre clé « {letter.code} » n'est pas en vigueur le {french_date(on)} : "
                            f"elle l'est {_period(letter)}{hint}")
     statuses = {act.letter.status for act in acts}
     if len(statuses) > 1:

@@ -52,6 +52,7 @@ from beancount.core import data
 
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import error_type, source_of
+from beancount_hn.frtypo import money
 from beancount_hn.ledger import LedgerIndex
 
 AssetError = error_type("AssetError")
@@ -291,6 +292,10 @@ class Registre:
         return sum((r.long_term for _, r in self.disposals(year)), Decimal(0))
 
 
+#: Where ``amortissement:`` was read, as the user reads it.
+_WHERE_PLAN = {"posting": "sur le posting", "transaction": "sur la transaction"}
+
+
 def _plan_value(txn: data.Transaction, posting: data.Posting) -> tuple[Any, str] | None:
     if posting.meta and "amortissement" in posting.meta:
         return posting.meta["amortissement"], "posting"
@@ -305,7 +310,7 @@ def _start_date(posting: data.Posting, txn: data.Transaction) -> datetime.date |
         return txn.date
     if isinstance(value, datetime.date):
         return max(value, txn.date)
-    return f"mise-en-service: {value!r} is not a date; write it unquoted, e.g. 2025-04-01"
+    return f"mise-en-service: {value!r} n'est pas une date ; écrivez-la sans guillemets, p. ex. 2025-04-01"
 
 
 def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Registre:
@@ -352,9 +357,9 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     if found is None:
         registre.errors.append(AssetError(
             source_of(txn),
-            f"purchase of a fixed asset on {account} without amortissement:; add "
-            'amortissement: "lineaire N" (N years) to the posting or the transaction, '
-            'or "non-amortissable" (patientèle, land)',
+            f"achat d'une immobilisation sur {account} sans amortissement: ; ajoutez "
+            'amortissement: "lineaire N" (N années) au posting ou à la transaction, '
+            'ou "non-amortissable" (patientèle, terrain)',
             txn,
         ))
         return None
@@ -362,15 +367,15 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     if plan is None:
         registre.errors.append(AssetError(
             source_of(txn),
-            f"amortissement: {found[0]!r} ({found[1]}) on {account} is not a depreciation plan; "
-            'write "lineaire N" with N the number of years (e.g. "lineaire 5"), '
-            'or "non-amortissable"',
+            f"amortissement: {found[0]!r} ({_WHERE_PLAN[found[1]]}) sur {account} n'est pas un plan "
+            'd\'amortissement ; écrivez "lineaire N" avec N le nombre d\'années (p. ex. "lineaire 5"), '
+            'ou "non-amortissable"',
             txn,
         ))
         return None
     start = _start_date(posting, txn)
     if isinstance(start, str):
-        registre.errors.append(AssetError(source_of(txn), f"{account}: {start}", txn))
+        registre.errors.append(AssetError(source_of(txn), f"{account} : {start}", txn))
         return None
     parts = account.split(":")[2:]
     designation = str((posting.meta or {}).get("designation") or txn.narration or account)
@@ -392,9 +397,9 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     if plan.method == LINEAR and asset.cost <= limit:
         registre.hints.append(AssetHint(
             source_of(txn),
-            f"{account}: {asset.cost} {asset.currency} — if its unit price excluding VAT is "
-            "500 EUR HT or less, this small equipment may be expensed at once (line 19 petit "
-            "outillage) instead of depreciated (BOI-BIC-CHG-20-30-10 §20)",
+            f"{account} : {money(asset.cost, asset.currency)} — si son prix unitaire hors taxes ne "
+            "dépasse pas 500 € HT, ce petit matériel peut être passé en charges d'un coup (ligne 19, "
+            "petit outillage) au lieu d'être amorti (BOI-BIC-CHG-20-30-10 § 20)",
             txn,
         ))
     return asset
@@ -405,12 +410,12 @@ def _dispose(registre: Registre, live: dict[str, list[Asset]], txn: data.Transac
     account = posting.account
     held = live.get(account, [])
     if len(held) != 1:
-        why = ("no asset is held on this account" if not held
-               else f"{len(held)} assets are held on it; keep one account per asset")
+        why = ("aucune immobilisation n'est inscrite sur ce compte" if not held
+               else f"{len(held)} immobilisations y sont inscrites ; gardez un compte par immobilisation")
         registre.errors.append(AssetError(
             source_of(txn),
-            f"disposal on {account} cannot be matched: {why}. A disposal credits the asset's "
-            "account with the sale price received",
+            f"cession sur {account} sans immobilisation correspondante : {why}. Une cession crédite "
+            "le compte de l'immobilisation du prix de vente reçu",
             txn,
         ))
         return

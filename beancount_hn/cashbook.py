@@ -64,6 +64,7 @@ from typing import NamedTuple
 from beancount.core import data
 
 from beancount_hn.errors import error_type, source_of
+from beancount_hn.frtypo import money
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.roles import ITEM, euros, roles_of, unpriced_error
@@ -349,7 +350,7 @@ class Cashbook:
 
 def unexplained_message(amount: Decimal, account: str) -> str:
     """Why money that settles nothing makes the figures unsure, and what to do."""
-    text = (f"{amount} EUR sur {account} ne règle rien d'ouvert sur ce compte (aucune facture ni dette "
+    text = (f"{money(amount)} sur {account} ne règle rien d'ouvert sur ce compte (aucune facture ni dette "
             "restant due, ou le règlement dépasse ce que doivent les pièces qu'il nomme) : enregistrez "
             "la facture avant son règlement, ou liez le règlement à sa pièce par son ^numéro")
     if amount < 0:  # money out towards a receivable, or in from a payable with nothing owed

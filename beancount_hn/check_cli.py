@@ -23,21 +23,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import click
-from babel.numbers import format_currency
 
 from beancount_hn.cashbook import Cashbook
+from beancount_hn.clifrench import FrenchCommand
 from beancount_hn.form2035 import Form2035, compute_2035
+from beancount_hn.frtypo import money
 from beancount_hn.loading import (check_year_range, format_error, load_ledger, merge_errors,
                                   not_final_banner, require_year)
 from beancount_hn.vat import YearVat, analyze
 
-LOCALE = "fr_FR"
 WIDTH = 58
-
-
-def money(amount: Decimal, currency: str = "EUR") -> str:
-    """``94 335,14 €`` (Babel, fr_FR)."""
-    return format_currency(amount, currency, locale=LOCALE)
 
 
 def _row(label: str, amount: Decimal, currency: str) -> str:
@@ -59,7 +54,7 @@ def year_block(form: Form2035, vat_year: YearVat | None, currency: str) -> list[
                        vat_year.counted_turnover, currency),
                   _row("  dont imposable par défaut (non conventionné sans tva:)",
                        vat_year.taxable_by_default, currency),
-                  _row("TVA : recettes exonérées (art. 261-4-1° CGI)", vat_year.exempt_receipts, currency),
+                  _row("TVA : recettes exonérées (art. 261-4-1° du CGI)", vat_year.exempt_receipts, currency),
                   _row("  dont non conventionnées marquées tva: « exoneree »", vat_year.hn_exempt, currency)]
     rec = form.reconciliation
     if rec.closed:
@@ -77,12 +72,12 @@ def year_block(form: Form2035, vat_year: YearVat | None, currency: str) -> list[
     return lines
 
 
-@click.command()
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", "-y", type=int,
+@click.command(cls=FrenchCommand)
+@click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False))
+@click.option("--year", "-y", type=int, metavar="ANNÉE",
               help="Seulement cette année civile (par défaut : chaque année du livre).")
 def check(ledger: str, year: int | None) -> None:
-    """Vérifie LEDGER comme bean-check, puis totalise ses recettes encaissées de chaque année.
+    """Vérifie LIVRE comme bean-check, puis totalise ses recettes encaissées de chaque année.
 
     Code de sortie 1 quand le livre ou une année affichée comporte une erreur.
     """

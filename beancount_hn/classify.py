@@ -21,6 +21,7 @@ VAT status was not written, so ``hn vat`` can show it apart.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
-from beancount_hn.acts import ActError, act_status, parse_acts
+from beancount_hn.acts import ActError, act_status, ledger_profession, parse_acts
 from beancount_hn.config import CONVENTION_STATUSES, normalize_word
 from beancount_hn.errors import error_type, posting_source, source_of
 from beancount_hn.ledger import LedgerIndex
@@ -43,6 +44,8 @@ EXONEREE, FRANCHISE, COLLECTEE = VAT_STATUSES = ("exoneree", "franchise", "colle
 TAXABLE = (FRANCHISE, COLLECTEE)  # the receipts the 293 B franchise counts
 _NO_META: dict[str, Any] = {}
 _UNREAD: Any = object()  # an account whose open was not read yet
+_ABSENT: Any = object()  # a metadata key not written (None is a value: ``key:`` left empty)
+_RECEIPT, _EQUITY, _OTHER = range(3)  # what a posting's account is to the classifier
 _new_tuple = tuple.__new__
 _ACCOUNT = attrgetter("account")
 
@@ -138,17 +141,18 @@ def default_vat_status(convention: str | None, index: LedgerIndex, on: datetime.
     return COLLECTEE if regime == "reel" else FRANCHISE
 
 
-def _act_value(value: Any, where: str, on: datetime.date, extra: frozenset[str]) -> str:
+def _act_value(value: Any, where: str, on: datetime.date, extra: frozenset[str], profession: str) -> str:
     try:
-        return act_status(str(value), on, extra)
+        return act_status(str(value), on, extra, profession)
     except ActError as exc:
         raise StatusError(f"{exc} ({where})") from exc
 
 
-def _act_window(text: str, extra: frozenset[str]) -> tuple[datetime.date, datetime.date | None, str | None]:
+def _act_window(text: str, extra: frozenset[str],
+                profession: str) -> tuple[datetime.date, datetime.date | None, str | None]:
     """The dates an ``acte:`` value is valid on, and its single status (None: ask act_status)."""
     try:
-        acts = parse_acts(text, extra)
+        acts = parse_acts(text, extra, profession)
     except ActError:
         return datetime.date.max, None, None
     statuses = {act.letter.status for act in acts}
@@ -167,19 +171,28 @@ class Classifier:
     def __init__(self, index: LedgerIndex) -> None:
         self.index = index
         self.extra_letters = frozenset(index.config.values("ngap-letter"))
+        self.profession = ledger_profession(index.config)
         self._account_convention: dict[str, str | None] = {}
         self._account_vat: dict[str, str | None] = {}
         self._receipt_account: dict[str, bool] = {}
+        self._kinds: dict[str, int] = {}  # account -> _RECEIPT, _EQUITY or _OTHER
         self._openings: dict[frozenset[str], frozenset[str]] = {}  # set of accounts -> receivables it opens
         # acte: text -> (first day, last day, status): a FSE lot repeats a few codes
         # thousands of times; act_status (and its message) only outside the window.
         self._act_windows: dict[str, tuple[datetime.date, datetime.date | None, str | None]] = {}
         self._act_sources: dict[Any, str] = {}  # posting acte: value -> its source string
-        # (account, posting acte: value) -> (first day, last day, the Receipt's fields after
-        # txn and index): the FSE line (posting acte:, no convention:/tva: of its own nor on
-        # the transaction) resolved once per code and account, for as long as its window lasts.
-        self._fse_lines: dict[tuple[str, Any], tuple[datetime.date, datetime.date | None,
-                                                      tuple[str, str, bool, str]]] = {}
+        # What a receipt's classification reads: (account, the posting's acte:, convention:
+        # and tva:, the transaction's (acte:, convention:, tva:)) -> (first day, last day,
+        # the Receipt's fields after txn and index). A ledger repeats a few such lines
+        # (an FSE lot's codes, an HN session's account and acte:) thousands of times: each
+        # is resolved once, for as long as the dates it depends on allow (:meth:`_remember`).
+        self._lines: dict[tuple, tuple[datetime.date, datetime.date | None, tuple[str, str, bool, str, bool]]] = {}
+        self._regime_days: list[datetime.date] | None = None  # the days vat-regime changes
+
+    def _kind(self, account: str) -> int:
+        kind = self._kinds[account] = (_RECEIPT if self.is_receipt_account(account)
+                                       else _EQUITY if self.index.root_type(account) == "equity" else _OTHER)
+        return kind
 
     def is_receipt_account(self, account: str) -> bool:
         known = self._receipt_account.get(account)
@@ -191,11 +204,11 @@ class Classifier:
         text = str(value)
         window = self._act_windows.get(text)
         if window is None:
-            window = self._act_windows[text] = _act_window(text, self.extra_letters)
+            window = self._act_windows[text] = _act_window(text, self.extra_letters, self.profession)
         start, end, status = window
         if status is not None and _inside(on, start, end):
             return status
-        return _act_value(value, where, on, self.extra_letters)
+        return _act_value(value, where, on, self.extra_letters, self.profession)
 
     def _from_account(self, cache: dict[str, str | None], account: str, key: str, parse) -> str | None:
         try:
@@ -262,33 +275,38 @@ class Classifier:
         """The receipts of one transaction and the errors of those it cannot classify."""
         receipts: list[Receipt] = []
         errors = []
-        known, fse_lines, day = self._receipt_account, self._fse_lines, txn.date
-        fse_txn = "tva" not in (txn.meta or _NO_META)
+        kinds, lines, day = self._kinds, self._lines, txn.date
+        read = None  # the transaction's acte:, convention: and tva:, read at its first receipt
+        equity = False
         for i, posting in enumerate(txn.postings):
-            is_receipt = known.get(posting.account)
-            if is_receipt is None:
-                is_receipt = self.is_receipt_account(posting.account)
-            if not is_receipt:
+            account = posting.account
+            kind = kinds.get(account)
+            if kind is None:
+                kind = self._kind(account)
+            if kind is not _RECEIPT:
+                if kind is _EQUITY:
+                    equity = True
                 continue
-            pmeta = posting.meta
-            key = None
-            if fse_txn and pmeta and "acte" in pmeta and "convention" not in pmeta and "tva" not in pmeta:
-                key = (posting.account, pmeta["acte"])
-                line = fse_lines.get(key)
-                if line is not None:
-                    start, end, fields = line
-                    if start <= day and (end is None or day <= end):  # _inside, inlined: once per act
-                        receipts.append(_new_tuple(Receipt, (txn, i) + fields))
-                        continue
+            if read is None:
+                tmeta = txn.meta or _NO_META
+                read = (tmeta.get("acte", _ABSENT), tmeta.get("convention", _ABSENT), tmeta.get("tva", _ABSENT))
+            pmeta = posting.meta or _NO_META
+            key = (account, pmeta.get("acte", _ABSENT), pmeta.get("convention", _ABSENT), pmeta.get("tva", _ABSENT),
+                   read)
+            line = lines.get(key)
+            if line is not None:
+                start, end, fields = line
+                if start <= day and (end is None or day <= end):  # _inside, inlined: once per act
+                    receipts.append(_new_tuple(Receipt, (txn, i) + fields))
+                    continue
             try:
                 receipt = self._receipt(txn, i, posting)
             except StatusError as exc:
                 errors.append(ClassificationError(source_of(txn), str(exc), txn))
                 continue
             receipts.append(receipt)
-            if key is not None:
-                self._remember_fse_line(key, receipt)
-        if not receipts and not errors and txn.postings:
+            self._remember(key, receipt)
+        if equity and not receipts and not errors:
             for i in self.opening_receivables(txn):
                 try:
                     receipts.append(self._receipt(txn, i, txn.postings[i], opening=True))
@@ -314,14 +332,39 @@ class Classifier:
             return []
         return [i for i, p in enumerate(txn.postings) if p.account in items and p.units.number > 0]
 
-    def _remember_fse_line(self, key: tuple[str, Any], receipt: Receipt) -> None:
-        """Keep what ``_receipt`` resolved for this FSE line while it depends on nothing but the code's window."""
-        start, end, status = self._act_windows[str(key[1])]
-        # Inside the window _act answers ``status`` itself; a default VAT status other
-        # than exempt care follows vat-regime, which has dates of its own.
-        if status is not None and _inside(receipt.txn.date, start, end) \
-                and (not receipt.vat_is_default or receipt.vat == EXONEREE):
-            self._fse_lines[key] = (start, end, receipt[2:])
+    def _remember(self, key: tuple, receipt: Receipt) -> None:
+        """Keep what ``_receipt`` resolved for ``key`` over the days it holds the same.
+
+        The statuses depend on the day through an ``acte:`` code (its validity
+        window: inside it ``_act`` answers the code's one status) and, for a default
+        VAT status other than exempt care, through ``vat-regime`` (the period between
+        two of its changes); on nothing else. Only text values are kept: equal values
+        of other types (``1`` and ``True``) would not classify alike.
+        """
+        account, p_acte, p_convention, p_tva, (t_acte, t_convention, t_tva) = key
+        if not all(value is _ABSENT or type(value) is str
+                   for value in (p_acte, p_convention, p_tva, t_acte, t_convention, t_tva)):
+            return
+        day = receipt.txn.date
+        start, end = datetime.date.min, None
+        if p_convention is _ABSENT:  # the first hit of _receipt's order, when it is an acte:
+            acte = p_acte if p_acte is not _ABSENT else _ABSENT if (
+                self._account_convention.get(account) is not None or t_convention is not _ABSENT) else t_acte
+            if acte is not _ABSENT:
+                start, end, status = self._act_windows[acte]
+                if status is None or not _inside(day, start, end):
+                    return
+        if receipt.vat_is_default and receipt.vat != EXONEREE:
+            days = self._regime_days
+            if days is None:
+                days = self._regime_days = [d for d, _ in self.index.config.changes("vat-regime")]
+            after = bisect.bisect_right(days, day)
+            if after:
+                start = max(start, days[after - 1])
+            if after < len(days):
+                last = days[after] - datetime.timedelta(days=1)
+                end = last if end is None else min(end, last)
+        self._lines[key] = (start, end, receipt[2:])
 
 
 def iter_receipts(

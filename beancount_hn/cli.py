@@ -11,6 +11,7 @@ import importlib
 import click
 
 from beancount_hn import __version__
+from beancount_hn.clifrench import FrenchGroup
 
 #: name -> "module:attribute" of a click command.
 COMMANDS: dict[str, str] = {
@@ -26,7 +27,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(FrenchGroup):
     """A click group whose commands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -41,6 +42,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup)
-@click.version_option(__version__, prog_name="hn")
+@click.version_option(__version__, prog_name="hn", message="%(prog)s, version %(version)s",
+                      help="Afficher la version et quitter.")
 def main() -> None:
-    """beancount-hn: the books of a French health professional (BNC 2035) in Beancount."""
+    """beancount-hn : la comptabilité d'un professionnel de santé libéral (BNC, 2035) dans Beancount."""

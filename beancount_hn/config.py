@@ -32,6 +32,7 @@ from beancount.core.amount import Amount
 from beancount.core import data
 
 from beancount_hn.errors import error_type, source_of, where
+from beancount_hn.frtypo import date as french_date
 
 ConfigError = error_type("ConfigError")
 
@@ -58,13 +59,13 @@ def normalize_word(text: str) -> str:
 
 def _expect_count(values: list[Any], count: int, shape: str) -> None:
     if len(values) != count:
-        raise OptionValueError(f"expected {shape}, got {len(values)} value(s)")
+        raise OptionValueError(f"attendu {shape} ; reçu {len(values)} valeur(s)")
 
 
-def _string(values: list[Any], what: str = "a string") -> str:
+def _string(values: list[Any], what: str = "un texte entre guillemets") -> str:
     _expect_count(values, 1, what)
     if not isinstance(values[0], str) or not values[0].strip():
-        raise OptionValueError(f"expected {what}, got {values[0]!r}")
+        raise OptionValueError(f"attendu {what} ; reçu {values[0]!r}")
     return values[0].strip()
 
 
@@ -72,41 +73,41 @@ def _choice(choices: Iterable[str]) -> Callable[[list[Any]], str]:
     allowed = tuple(choices)
 
     def parse(values: list[Any]) -> str:
-        word = normalize_word(_string(values, "one of " + ", ".join(allowed)))
+        word = normalize_word(_string(values, "l'une des valeurs " + ", ".join(allowed)))
         if word not in allowed:
-            raise OptionValueError(f"{values[0]!r} is not one of {', '.join(allowed)}")
+            raise OptionValueError(f"{values[0]!r} n'est pas l'une des valeurs {', '.join(allowed)}")
         return word
 
     return parse
 
 
 def _date(values: list[Any]) -> datetime.date:
-    _expect_count(values, 1, "a date (YYYY-MM-DD, unquoted)")
+    _expect_count(values, 1, "une date (AAAA-MM-JJ, sans guillemets)")
     if not isinstance(values[0], datetime.date):
-        raise OptionValueError(f"expected a date (YYYY-MM-DD, unquoted), got {values[0]!r}")
+        raise OptionValueError(f"attendu une date (AAAA-MM-JJ, sans guillemets) ; reçu {values[0]!r}")
     return values[0]
 
 
 def _account(values: list[Any]) -> str:
-    _expect_count(values, 1, "an account name (unquoted)")
+    _expect_count(values, 1, "un nom de compte (sans guillemets)")
     value = values[0]
     if not isinstance(value, str) or not account_lib.is_valid(value):
-        raise OptionValueError(f"expected an account name, got {value!r}")
+        raise OptionValueError(f"attendu un nom de compte ; reçu {value!r}")
     return value
 
 
 def _bool(values: list[Any]) -> bool:
-    _expect_count(values, 1, "TRUE or FALSE")
+    _expect_count(values, 1, "TRUE ou FALSE")
     if not isinstance(values[0], bool):
-        raise OptionValueError(f"expected TRUE or FALSE, got {values[0]!r}")
+        raise OptionValueError(f"attendu TRUE ou FALSE ; reçu {values[0]!r}")
     return values[0]
 
 
 def _share(values: list[Any]) -> Decimal:
-    _expect_count(values, 1, "a share between 0 and 1 (e.g. 0.8)")
+    _expect_count(values, 1, "une part entre 0 et 1 (p. ex. 0.8)")
     value = values[0]
     if not isinstance(value, Decimal) or isinstance(value, bool) or not 0 < value <= 1:
-        raise OptionValueError(f"expected a share between 0 and 1 (e.g. 0.8), got {value!r}")
+        raise OptionValueError(f"attendu une part entre 0 et 1 (p. ex. 0.8) ; reçu {value!r}")
     return value
 
 
@@ -114,26 +115,26 @@ def _keyed_string(keys: Iterable[str]) -> Callable[[list[Any]], tuple[str, str]]
     allowed = tuple(keys)
 
     def parse(values: list[Any]) -> tuple[str, str]:
-        _expect_count(values, 2, "a key and a value")
+        _expect_count(values, 2, "une clé et une valeur")
         key, value = values
         if not isinstance(key, str) or normalize_word(key) not in allowed:
-            raise OptionValueError(f"unknown key {key!r}; known keys: {', '.join(allowed)}")
+            raise OptionValueError(f"clé inconnue {key!r} ; clés possibles : {', '.join(allowed)}")
         if isinstance(value, Decimal):  # an unquoted number such as a SIRET
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            raise OptionValueError(f"expected a quoted text value for {key!r}")
+            raise OptionValueError(f"attendu une valeur entre guillemets pour {key!r}")
         return normalize_word(key), value.strip()
 
     return parse
 
 
 def _invoice_series(values: list[Any]) -> tuple[str, str]:
-    _expect_count(values, 2, 'a series name and a pattern, e.g. "F" "F-{year}-{seq:04d}"')
+    _expect_count(values, 2, 'un nom de série et un modèle, p. ex. "F" "F-{year}-{seq:04d}"')
     name, pattern = values
     if not isinstance(name, str) or not name.strip():
-        raise OptionValueError(f"expected a series name, got {name!r}")
+        raise OptionValueError(f"attendu un nom de série ; reçu {name!r}")
     if not isinstance(pattern, str) or "{seq" not in pattern:
-        raise OptionValueError(f"expected a pattern containing {{seq:0Nd}}, got {pattern!r}")
+        raise OptionValueError(f"attendu un modèle contenant {{seq:0Nd}} ; reçu {pattern!r}")
     return name.strip(), pattern
 
 
@@ -303,9 +304,9 @@ def _declarant(values: list[Any]) -> int:
 
 
 def _ngap_letter(values: list[Any]) -> str:
-    letter = _string(values, "an NGAP key letter such as \"XYZ\"").upper()
+    letter = _string(values, "une lettre clé NGAP, p. ex. \"XYZ\"").upper()
     if not letter.isalpha():
-        raise OptionValueError(f"expected letters only, got {letter!r}")
+        raise OptionValueError(f"attendu des lettres seulement ; reçu {letter!r}")
     return letter
 
 
@@ -394,7 +395,7 @@ class HnConfig:
 
     def _upto(self, name: str, on: datetime.date | None) -> list[OptionValue]:
         if name not in OPTIONS:
-            raise KeyError(f"unknown hn option {name!r}")
+            raise KeyError(f"option hn inconnue {name!r}")
         values = self.history.get(name, [])
         if on is None or not values:
             return values
@@ -459,7 +460,7 @@ def _same_day_clash(seen: dict[tuple, OptionValue], spec: OptionSpec, entry: dat
     earlier = first.value[1] if spec.shape == KEYED else first.value
     what = f'"{spec.name}" "{value[0]}"' if spec.shape == KEYED else f'"{spec.name}"'
     return (f"hn-option {what} contradictoire : « {_shown(shown)} » ici, mais « {_shown(earlier)} » "
-            f"le même jour ({entry.date.isoformat()}) en {where(first.entry.meta)} ; une option ne prend "
+            f"le même jour ({french_date(entry.date)}) en {where(first.entry.meta)} ; une option ne prend "
             "qu'une valeur par jour : supprimez l'une des deux, ou datez la nouvelle du jour où elle "
             "s'applique")
 
@@ -484,13 +485,13 @@ def load_config(entries: Iterable[data.Directive]) -> tuple[HnConfig, list]:
         if spec is None:
             known = ", ".join(sorted(OPTIONS))
             errors.append(
-                ConfigError(source_of(entry), f'unknown hn-option "{raw[0]}"; known options: {known}', entry)
+                ConfigError(source_of(entry), f'hn-option inconnue "{raw[0]}" ; options possibles : {known}', entry)
             )
             continue
         try:
             value = spec.parse(raw[1:])
         except OptionValueError as exc:
-            errors.append(ConfigError(source_of(entry), f'hn-option "{name}": {exc}', entry))
+            errors.append(ConfigError(source_of(entry), f'hn-option "{name}" : {exc}', entry))
             continue
         clash = _same_day_clash(same_day, spec, entry, value)
         if clash is not None:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from beancount_hn.errors import error_type
-from beancount_hn.frtypo import NBSP, money, number
+from beancount_hn.frtypo import money
 
 if TYPE_CHECKING:
     from beancount_hn.form2035 import Contribution
@@ -95,7 +95,7 @@ class Duties:
 
 def _whole(amount: Decimal) -> str:
     """``1 200 €``: a threshold in whole euros."""
-    return f"{number(amount, 0)}{NBSP}€"
+    return money(amount, places=0)
 
 
 def _lines_text(lines: list[str]) -> str:

@@ -37,8 +37,8 @@ def posting_source(posting: Any, entry: Any) -> dict[str, Any]:
 def where(meta: dict[str, Any] | None) -> str:
     """``file:line`` of a metadata dict, for messages that name another entry."""
     if not meta:
-        return "<unknown>"
-    return f"{meta.get('filename', '<unknown>')}:{meta.get('lineno', 0)}"
+        return "<inconnu>"
+    return f"{meta.get('filename', '<inconnu>')}:{meta.get('lineno', 0)}"
 
 
 def dedupe(errors: list) -> list:

@@ -15,6 +15,7 @@ import json
 
 import click
 
+from beancount_hn.clifrench import FrenchCommand
 from beancount_hn.exports.bundle import build_bundle, write_bundle
 from beancount_hn.exports.fec import SEPARATORS
 from beancount_hn.loading import (HnError, check_year_range, load_ledger, output_folder, refuse_to_write,
@@ -23,15 +24,15 @@ from beancount_hn.loading import (HnError, check_year_range, load_ledger, output
 CHARSETS = {"iso-8859-15": "iso8859-15", "utf-8": "utf-8"}
 
 
-@click.command(name="export")
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", "-y", type=int, required=True, help="Année civile à exporter (p. ex. 2025).")
-@click.option("--out", "out", type=click.Path(), required=True,
+@click.command(name="export", cls=FrenchCommand)
+@click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False))
+@click.option("--year", "-y", type=int, metavar="ANNÉE", required=True, help="Année civile à exporter (p. ex. 2025).")
+@click.option("--out", "out", metavar="DOSSIER", type=click.Path(), required=True,
               help="Dossier à créer avec les fichiers (nouveau ou vide ; un dossier déjà écrit par "
                    "hn export pour ce livre, seulement avec --force).")
 @click.option("--pseudonymise", "--pseudonymize", "pseudonymise", is_flag=True,
               help="Remplacer le nom des patients par des pseudonymes stables (Patient 0001…) dans chaque fichier.")
-@click.option("--force", is_flag=True, help="Remplacer DIR s'il a été écrit par hn export pour ce livre "
+@click.option("--force", is_flag=True, help="Remplacer DOSSIER s'il a été écrit par hn export pour ce livre "
               "(jamais un dossier qui contient autre chose).")
 @click.option("--charset", type=click.Choice(sorted(CHARSETS)), default="iso-8859-15", show_default=True,
               help="Jeu de caractères du FEC (le texte cite l'ISO 8859-15 ; UTF-8 donne un avertissement).")
@@ -39,7 +40,7 @@ CHARSETS = {"iso-8859-15": "iso8859-15", "utf-8": "utf-8"}
               help="Séparateur de champs du FEC.")
 def export(ledger: str, year: int, out: str, pseudonymise: bool, force: bool, charset: str,
            separator: str) -> None:
-    """Écrire le dossier YEAR de LEDGER dans DIR : 2035, FEC, livre-journal, registre, factures, TVA.
+    """Écrire le dossier de l'année ANNÉE de LIVRE dans DOSSIER : 2035, FEC, livre-journal, registre, factures, TVA.
 
     Rien n'est écrit (pas même le dossier) quand le livre comporte une erreur, ou pour une
     année hors 1900–2999 ou sans transaction : code de sortie 1.

@@ -32,6 +32,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from beancount_hn import atomic
+from beancount_hn.clifrench import FrenchCommand
 from beancount_hn.importers.base import HnImporter, WrongAccountError, same_account
 from beancount_hn.importers.categorize import Categorizer, RuleError, load_rules
 from beancount_hn.importers.detect import CSV_JOURNAL, Detected, detect, importer_for
@@ -104,15 +105,19 @@ def targets(item: Detected, account: str | None, account_id: str | None,
                                                  "Assets:Banque:Courant")
             account = owners[0]
         return [Target(account, account_id, "--account-id")]
-    if account is not None:
-        own = next((d for d in declared if d.account == account), None)
-        return [Target(account, own.number if own else None, own.source if own else "")]
+    if account is not None and not declared:
+        return [Target(account, None)]
     probe = importer_for(item, _PROBE_ACCOUNT)
     found = probe.account_ids(item.path) if isinstance(probe, HnImporter) else []
+    if account is not None and len(set(found)) < 2:
+        own = next((d for d in declared if d.account == account), None)
+        return [Target(account, own.number if own else None, own.source if own else "")]
     if not found or not declared:
         numbers = f" (comptes du fichier : {', '.join(dict.fromkeys(found))})" if found else ""
         raise ImportFileError(item.path, "un relevé bancaire demande --account, p. ex. --account "
                                          f"Assets:Banque:Courant{numbers}")
+    # Several accounts in the file (or no --account): each goes to the account whose open
+    # declares its number; one number matching no open stops everything, never a row dropped.
     chosen: list[Target] = []
     problems: list[str] = []
     for number in dict.fromkeys(found):
@@ -124,11 +129,13 @@ def targets(item: Detected, account: str | None, account_id: str | None,
             where = f"déclaré sur {' et '.join(owners)}" if owners else "déclaré sur aucun open"
             problems.append(f"{number} {where}")
     if problems:
+        known = ", ".join(f"{d.account} ({d.number})" for d in declared)
         raise ImportFileError(
             item.path, f"relevé des comptes {', '.join(dict.fromkeys(found))} : "
-                       f"{'; '.join(problems)} ; donnez --account (et --account-id si le fichier a "
-                       "plusieurs comptes), ou déclarez le numéro sur l'open de chaque compte "
-                       "(compte: ou iban:) et passez le grand livre avec --existing")
+                       f"{'; '.join(problems)} (numéros déclarés dans le grand livre : {known}) ; "
+                       "rien n'est importé : déclarez le numéro sur l'open de chaque compte "
+                       "(compte: ou iban:), ou importez un seul compte avec --account et "
+                       "--account-id")
     return chosen
 
 
@@ -152,7 +159,7 @@ def run_extract(files: tuple[str, ...], account: str | None, ledger: LoadedLedge
             try:
                 entries = importer.extract(item.path, existing)
             except WrongAccountError as exc:
-                source = f" ({job.source})" if job.source else ""
+                source = f" ({job.source})" if job.source and job.source not in exc.message else ""
                 raise ImportFileError(exc.path, f"{exc.message}{source}", exc.line) from exc
             importer.sort(entries)
             for entry in entries:
@@ -170,8 +177,8 @@ def run_extract(files: tuple[str, ...], account: str | None, ledger: LoadedLedge
     return out.getvalue(), summary
 
 
-@click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.command(cls=FrenchCommand)
+@click.argument("files", metavar="FICHIERS...", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--account", "-a", metavar="COMPTE",
               help="Compte de trésorerie des relevés, p. ex. Assets:Banque:Courant.")
 @click.option("--existing", "-e", metavar="GRAND-LIVRE", type=click.Path(dir_okay=False),

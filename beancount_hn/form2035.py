@@ -65,6 +65,8 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn import lines2035, mapping
+from beancount_hn.frtypo import date as french_date
+from beancount_hn.frtypo import money
 from beancount_hn.assets import Asset, Registre, build_registre
 from beancount_hn.cashbook import (EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target,
                                    problem_errors, unexplained_message)
@@ -496,7 +498,7 @@ class _FormBuilder:
             if self._roles.role(settlement.account) == ITEM:  # an item born of other items only
                 self.errors.append(Form2035Error(
                     source_of(settlement.txn),
-                    f"{amount} EUR sur {settlement.account} règle une créance ou une dette née sans recette "
+                    f"{money(amount)} sur {settlement.account} règle une créance ou une dette née sans recette "
                     "ni dépense (en face d'autres créances ou dettes seulement) : rien n'en est compté. "
                     "Une écriture d'ouverture se passe en face d'Equity: (custom … « Reprise des créances »), "
                     "chaque créance classée par convention: ou acte:", settlement.txn))
@@ -579,7 +581,7 @@ class _FormBuilder:
         self.reconciliation.unexplained[settlement.account] += settlement.amount
         self.errors.append(Form2035Error(
             _meta_of(posting, settlement.target_txn),
-            f"{settlement.account} : dette reprise à l'ouverture, payée le {settlement.date.isoformat()} "
+            f"{settlement.account} : dette reprise à l'ouverture, payée le {french_date(settlement.date)} "
             f"({where(source_of(settlement.txn))}) : indiquez sur ce posting la ligne de la 2035 de la "
             'dépense, p. ex. ligne-2035: "BA"' if written is None else
             f'{settlement.account} : ligne-2035: "{written}" n\'est pas une ligne de la 2035',
@@ -628,11 +630,11 @@ class _FormBuilder:
                 amounts[i] += CENT
             label = "part privée" if key == "part-privee" else "part non déductible"
             percent = _percent(share)
-            year_total = (f"sur {self.year} : {percent} % de {base} = {total}, arrondi une fois "
+            year_total = (f"sur {self.year} : {percent} % de {money(base)} = {money(total)}, arrondi une fois "
                           f"pour {len(items)} paiement(s)")
             twice = self._rbs_double_count and not RBS_ADDED_BACK.isdisjoint(lines2035.chain(line))
             for item, amount in zip(items, amounts, strict=True):
-                described = f"{label} {percent} % de {item.signed} ({line}) ; {year_total}"
+                described = f"{label} {percent} % de {money(item.signed)} ({line}) ; {year_total}"
                 self.add(Contribution("CC", amount, SHARE, item.date, account, described, item.meta, item.paid_by))
                 if twice:  # CE holds it through CC, and DD adds BK/BV back whole: deduct it once on DB
                     self.add(Contribution(
@@ -671,13 +673,13 @@ class _FormBuilder:
         self._unmapped_seen.add(account)
         meta = _meta_of(posting, settlement.target_txn) or source_of(settlement.txn)
         raw = self.index.line_of(account)
-        why = (f'its ligne-2035 value "{raw}" is not valid' if raw is not None
-               else "it has no ligne-2035 and no default line matches its name")
+        why = (f'sa valeur ligne-2035: "{raw}" n\'est pas valable' if raw is not None
+               else "il n'a pas de ligne-2035: et aucune ligne par défaut ne correspond à son nom")
         error = Form2035Error(
             meta,
-            f"{account} is not mapped to a 2035 line ({why}); it is used in {self.year}, first at "
-            f"{where(meta)}: add ligne-2035: \"…\" (a box code, a sub-line \"17\"…\"30\", "
-            f"\"{NON_DEDUCTIBLE}\" or \"{NEUTRAL_LINE}\") to its open directive",
+            f"{account} n'a pas de ligne de la 2035 ({why}) ; il sert en {self.year}, d'abord en "
+            f"{where(meta)} : ajoutez ligne-2035: \"…\" (un code de case, une sous-ligne \"17\"…\"30\", "
+            f"\"{NON_DEDUCTIBLE}\" ou \"{NEUTRAL_LINE}\") à son open",
             settlement.target_txn or settlement.txn)
         self.errors.append(error)
         self.unmapped_errors.append(error)
@@ -693,7 +695,7 @@ class _FormBuilder:
             code = "BE" if asset.intangible else "CH"
             self.add(Contribution(
                 code, row.dotation, DOTATION, datetime.date(year, 12, 31), asset.account,
-                f"dotation {year}: {asset.designation} ({asset.plan}, coût {asset.cost})",
+                f"dotation {year} : {asset.designation} ({asset.plan}, coût {money(asset.cost)})",
                 asset.meta))
             if asset.vehicle:
                 self._capped(asset, row.dotation)
@@ -705,8 +707,8 @@ class _FormBuilder:
             signed = result.short_term if code == "CB" else -result.short_term
             self.add(Contribution(
                 code, signed, DISPOSAL, result.date, asset.account,
-                f"cession {asset.designation}: prix {result.price} − VNC {result.net_book_value} "
-                f"= {result.result} (court terme {result.short_term})",
+                f"cession {asset.designation} : prix {money(result.price)} − VNC {money(result.net_book_value)} "
+                f"= {money(result.result)} (court terme {money(result.short_term)})",
                 source_of(asset.disposal.txn)))
 
     def _capped(self, asset: Asset, dotation: Decimal) -> None:
@@ -719,8 +721,8 @@ class _FormBuilder:
         if excess:
             self.add(Contribution(
                 "CC", excess, SHARE, datetime.date(self.year, 12, 31), asset.account,
-                f"amortissement non déductible (art. 39-4 du CGI) de {asset.designation} : {dotation} × "
-                f"({asset.cost} − {cap.cap}) / {asset.cost} ; {cap.why}", asset.meta))
+                f"amortissement non déductible (art. 39-4 du CGI) de {asset.designation} : {money(dotation)} × "
+                f"({money(asset.cost)} − {money(cap.cap)}) / {money(asset.cost)} ; {cap.why}", asset.meta))
 
     # boxes entered by directive
     def entered(self) -> None:
@@ -755,7 +757,7 @@ class _FormBuilder:
             if rule is None or not rule.hint or amount <= 0 or values.get("DB", ZERO) >= amount:
                 continue
             hints.append(Form2035Hint(meta, (
-                f"{account} : {amount} EUR en {self.year} — {rule.hint} : "
+                f"{account} : {money(amount)} en {self.year} — {rule.hint} : "
                 f'custom "hn-option" "{ADJUSTMENT_OPTION}" "DB" {amount} EUR "{account} {self.year}"'),
                 None))
         return hints

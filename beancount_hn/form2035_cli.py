@@ -19,17 +19,19 @@ import click
 
 from beancount_hn import form2035_render as render
 from beancount_hn import lines2035
+from beancount_hn.clifrench import FrenchCommand
 from beancount_hn.errors import where
 from beancount_hn.form2035 import SOCIAL_CODES, compute_2035
+from beancount_hn.frtypo import money
 from beancount_hn.loading import (HnError, check_year_range, errors_json, format_error, load_ledger,
                                   require_year)
 
 FORMATS = ("table", "csv", "json", "html")
 
 
-@click.command(name="2035")
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", "-y", type=int, required=True, help="Année civile des recettes (p. ex. 2025).")
+@click.command(name="2035", cls=FrenchCommand)
+@click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False))
+@click.option("--year", "-y", type=int, metavar="ANNÉE", required=True, help="Année civile des recettes (p. ex. 2025).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table (euros entiers), csv (tableurs français), json (au centime), html.")
 @click.option("--explain", "explain", metavar="CODE",
@@ -38,7 +40,7 @@ FORMATS = ("table", "csv", "json", "html")
 @click.option("--all-boxes", "all_boxes", is_flag=True,
               help="Affiche aussi les cases « dont » de la ligne 43 nulles (table et HTML).")
 def form2035(ledger: str, year: int, fmt: str, explain: str | None, all_boxes: bool) -> None:
-    """La 2035 de LEDGER pour YEAR (recettes-dépenses), avec son rapprochement de trésorerie."""
+    """La 2035 de LIVRE pour l'année ANNÉE (recettes-dépenses), avec son rapprochement de trésorerie."""
     check_year_range(year)
     loaded = load_ledger(ledger)
     require_year(loaded, year)
@@ -92,8 +94,8 @@ def _report_on_stderr(loaded, form) -> None:
             click.echo(format_error(error, loaded.path), err=True)
     rec = form.reconciliation
     if not rec.closed:
-        gaps = ([f"écart {render.cents(rec.difference)} EUR"] if rec.difference else []) + [
-            f"inexpliqué {account} : {render.cents(amount)}"
+        gaps = ([f"écart {money(rec.difference)}"] if rec.difference else []) + [
+            f"inexpliqué {account} : {money(amount)}"
             for account, amount in sorted(rec.unexplained.items()) if amount]
         click.echo(f"hn 2035 : le rapprochement {form.year} ne tombe pas juste"
                    + (f" ({' ; '.join(gaps)})" if gaps else ""), err=True)

@@ -24,7 +24,7 @@ from beancount_hn.csvcells import Number, csv_rows
 from beancount_hn.declaration import declaration_boxes, result_boxes, whole_euros
 from beancount_hn.errors import dedupe, where
 from beancount_hn.form2035 import Contribution, Form2035
-from beancount_hn.frtypo import money, number
+from beancount_hn.frtypo import date, money, number, short_date
 from beancount_hn.lines2035 import Line2035
 from beancount_hn.loading import errors_json, not_final_banner
 
@@ -50,8 +50,8 @@ def cents(amount: Decimal) -> str:
 
 
 def euros_text(amount: Decimal) -> str:
-    """Whole euros with a space between thousands: ``12 346``."""
-    return f"{int(amount):,}".replace(",", " ")
+    """Whole euros with a narrow space between thousands (Babel): ``12 346``."""
+    return number(Decimal(int(amount)), 0)
 
 
 def comma(amount: Decimal, places: int = 2) -> Number:
@@ -75,8 +75,8 @@ def _shown(form: Form2035, all_boxes: bool) -> list[Line2035]:
 
 
 def ratio_text(ratio: Decimal | None) -> str:
-    """DSAU as printed on the form: ``0,69`` (n/a without receipts)."""
-    return "n/a" if ratio is None else number(ratio, 2)
+    """DSAU as printed on the form: ``0,69`` (``—`` without receipts)."""
+    return "—" if ratio is None else number(ratio, 2)
 
 
 def social_rows(form: Form2035) -> list[tuple[str, str, str, bool]]:
@@ -103,7 +103,7 @@ def cadre7_rows(form: Form2035) -> list[tuple[str, str, str, str]]:
         return []
     energy = " (électrique, +20 %)" if f.option.electric else ""
     return [((f.vehicle or "véhicule non désigné") + energy, str(f.option.horsepower),
-             euros_text(f.option.kilometers), cents(f.amount))]
+             euros_text(f.option.kilometers), number(f.amount))]
 
 
 def duty_lines(form: Form2035) -> list[str]:
@@ -163,7 +163,7 @@ def status(form: Form2035, ledger_errors: Sequence = ()) -> Status:
     """Final when the ledger (``ledger_errors``) and the form have no error and the reconciliation closes."""
     errors = dedupe(list(ledger_errors) + list(form.errors))
     rec = form.reconciliation
-    gaps = ([f"écart {cents(rec.difference)} EUR"] if rec.difference else []) + [
+    gaps = ([f"écart {money(rec.difference)}"] if rec.difference else []) + [
         f"inexpliqué {account}" for account, amount in sorted(rec.unexplained.items()) if amount]
     extra = "" if rec.closed else ("le rapprochement de trésorerie ne tombe pas juste"
                                    + (f" ({', '.join(gaps)})" if gaps else ""))
@@ -306,8 +306,8 @@ def to_table(form: Form2035, ledger_errors: Sequence = (), all_boxes: bool = Fal
             label = label[: width - 2] + "…"
         out.append(f"      {box:<5} {label:<{width - 1}} {text:>10}")
     social = form.social
-    out.append(f"            dont non conventionné (HN): {euros_text(_round(social.non_conventionne))}"
-               + (f"; non classé: {euros_text(_round(social.unclassified))}" if social.unclassified else ""))
+    out.append(f"            dont non conventionné (HN) : {euros_text(_round(social.non_conventionne))}"
+               + (f" ; non classé : {euros_text(_round(social.unclassified))}" if social.unclassified else ""))
     out += ["  " + line for line in snir_lines(form)]
     cadre7 = cadre7_rows(form)
     if cadre7:
@@ -337,18 +337,19 @@ def _registre_text(form: Form2035, width: int) -> list[str]:
         out.append(f"  {'acquis':<10} {'désignation':<28} {'plan':<18} {'coût':>10} {'dotation':>10} "
                    f"{'cumul':>10} {'VNC':>10}")
         for asset in held:
-            row = _registre_row(form, asset)
-            note = " (véhicule: couvert par le barème)" if asset.vehicle and form.forfait else ""
-            out.append(f"  {row['acquired']:<10} {asset.designation[:28]:<28} {row['plan']:<18} "
-                       f"{row['cost']:>10} {row['dotation']:>10} {row['cumulated']:>10} "
-                       f"{row['net_book_value']:>10}{note}")
+            cumulated = asset.cumulated_at(form.year)
+            row = asset.depreciation(form.year)
+            note = " (véhicule : couvert par le barème)" if asset.vehicle and form.forfait else ""
+            out.append(f"  {short_date(asset.acquired):<10} {asset.designation[:28]:<28} {str(asset.plan):<18} "
+                       f"{number(asset.cost):>10} {number(row.dotation if row else Decimal(0)):>10} "
+                       f"{number(cumulated):>10} {number(asset.cost - cumulated):>10}{note}")
     for asset, result in form.registre.disposals(form.year):
-        out.append(f"  cession {result.date} {asset.designation}: prix {cents(result.price)}, VNC "
-                   f"{cents(result.net_book_value)}, résultat {cents(result.result)} (court terme "
-                   f"{cents(result.short_term)}, long terme {cents(result.long_term)})")
+        out.append(f"  cession du {date(result.date)} : {asset.designation} : prix {money(result.price)}, "
+                   f"VNC {money(result.net_book_value)}, résultat {money(result.result)} (court terme "
+                   f"{money(result.short_term)}, long terme {money(result.long_term)})")
     if form.long_term:
-        out.append(f"  plus/moins-value nette à long terme {cents(form.long_term)} "
-                   "(hors résultat 2035: 2035 cadre II et 2042-C-PRO)")
+        out.append(f"  plus/moins-value nette à long terme {money(form.long_term)} "
+                   "(hors résultat 2035 : 2035 cadre II et 2042-C-PRO)")
     return out
 
 
@@ -357,12 +358,12 @@ def _reconciliation_text(form: Form2035, width: int) -> list[str]:
     out = ["", "Rapprochement de trésorerie (au centime)", "-" * (width + 20)]
 
     def line(label: str, amount: Decimal) -> None:
-        out.append(f"  {label:<{width}} {cents(amount):>14}")
+        out.append(f"  {label:<{width}} {number(amount):>14}")
 
     def by_account(prefix: str, amounts: dict[str, Decimal]) -> None:
         for account, amount in sorted(amounts.items()):
             if amount:
-                line(f"{prefix}: {account}", amount)
+                line(f"{prefix} : {account}", amount)
 
     line("Mouvement net des comptes de trésorerie", rec.treasury)
     line("+ recettes encaissées (lignes créditrices)", rec.receipts)
@@ -430,7 +431,7 @@ def to_html(form: Form2035, ledger_errors: Sequence = (), all_boxes: bool = Fals
         *([f'<p class="hn-not-final" role="alert" style="border:2px solid #b00;color:#b00;padding:.5em;'
             f'font-weight:bold">{e(banner)}</p>'] if banner else []),
         f"<h1>2035 — revenus {form.year}</h1>",
-        "<p>Recettes-dépenses (case AK). Montants en euros, arrondis ligne par ligne; "
+        "<p>Recettes-dépenses (case AK). Montants en euros, arrondis ligne par ligne ; "
         "les centimes figurent dans l'export JSON.</p>",
     ]
     section = None
@@ -489,10 +490,10 @@ def _explained(form: Form2035, code: str) -> tuple[str, Decimal, Decimal]:
     """The title, exact value and value on the form of a line, or of a social box (DSCS, DSAV, DSAW)."""
     if code in lines2035.by_code():
         row = lines2035.line(code)
-        title = f"{row.line} {code}: {row.label}" + (f" {UNCERTAIN_MARK}" if row.uncertain else "")
+        title = f"{row.line} {code} : {row.label}" + (f" {UNCERTAIN_MARK}" if row.uncertain else "")
         return title, form.values[code], form.euros[code]
     box = declaration_boxes()[code]
-    title = (f"{box.box(form.declarant)} (2042-C-PRO, volet social PAMC): {box.label}"
+    title = (f"{box.box(form.declarant)} (2042-C-PRO, volet social PAMC) : {box.label}"
              + (f" {UNCERTAIN_MARK}" if box.uncertain else ""))
     value = form.social.boxes()[code]
     return title, value, Decimal(whole_euros(value))
@@ -513,10 +514,11 @@ def explain_text(form: Form2035, code: str) -> str:
     if formula:
         out.append(f"  = {formula}")
     for item in sorted(form.explain(code), key=lambda c: (c.date, c.code)):
-        paid = f" (payé: {where(item.paid_by)})" if item.paid_by else ""
-        out.append(f"  {item.date}  {where(item.meta):<32} {item.code:>3} {signed(form.effect(code, item)):>12}  "
-                   f"{item.account}  {item.description}{paid}")
-    out.append(f"  total {code}: {cents(value)} (formulaire: {euros_text(on_form)})")
+        paid = f" (payé : {where(item.paid_by)})" if item.paid_by else ""
+        effect = form.effect(code, item)
+        out.append(f"  {short_date(item.date)}  {where(item.meta):<32} {item.code:>3} "
+                   f"{('+' if effect > 0 else '') + number(effect):>12}  {item.account}  {item.description}{paid}")
+    out.append(f"  total {code} : {money(value)} (formulaire : {euros_text(on_form)})")
     return "\n".join(out) + "\n"
 
 

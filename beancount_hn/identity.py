@@ -62,6 +62,7 @@ _EXAMPLES = {
 # « EI » in capitals as a word of its own, or the words in full (any case).
 _EI_RE = re.compile(r"(?<![\w.-])(?:E\.?I\.?|(?i:entrepreneur individuel|entrepreneuse individuelle))(?![\w-])")
 _LA_POSTE_SIREN = "356000000"
+SIRET_NOT_SIREN = "ne commence pas par le SIREN"
 
 
 class IdentityError(ValueError):
@@ -92,9 +93,10 @@ def siren_problem(value: str) -> str | None:
     """What is wrong with a SIREN, or None."""
     number = _clean_number(value)
     if not number.isdigit() or len(number) != 9:
-        return f"SIREN {value!r} must have 9 digits"
+        return f"SIREN {value!r} : il faut 9 chiffres"
     if not luhn_valid(number):
-        return f"SIREN {value!r} fails its check digit (Luhn); copy it again from your avis de situation INSEE"
+        return (f"SIREN {value!r} : la clé de contrôle (Luhn) est fausse ; recopiez-le de votre avis de "
+                "situation INSEE")
     return None
 
 
@@ -102,24 +104,25 @@ def siret_problem(value: str) -> str | None:
     """What is wrong with a SIRET, or None."""
     number = _clean_number(value)
     if not number.isdigit() or len(number) != 14:
-        return f"SIRET {value!r} must have 14 digits (the 9 of the SIREN and the 5 of the NIC)"
+        return f"SIRET {value!r} : il faut 14 chiffres (les 9 du SIREN et les 5 du NIC)"
     if number[:9] == _LA_POSTE_SIREN:
         ok = sum(int(c) for c in number) % 5 == 0
     else:
         ok = luhn_valid(number)
     if not ok:
-        return f"SIRET {value!r} fails its check digit (Luhn); copy it again from your avis de situation INSEE"
-    return siren_problem(number[:9]) and f"SIRET {value!r}: its first 9 digits are not a valid SIREN"
+        return (f"SIRET {value!r} : la clé de contrôle (Luhn) est fausse ; recopiez-le de votre avis de "
+                "situation INSEE")
+    return siren_problem(number[:9]) and f"SIRET {value!r} : ses 9 premiers chiffres ne sont pas un SIREN valable"
 
 
 def iban_problem(value: str) -> str | None:
     """What is wrong with an IBAN (ISO 13616 mod-97), or None."""
     number = _clean_number(value).upper()
     if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", number):
-        return f"IBAN {value!r} is not an IBAN (two letters, two check digits, then the account)"
+        return f"IBAN {value!r} : ce n'est pas un IBAN (deux lettres, deux chiffres de contrôle, puis le compte)"
     rearranged = number[4:] + number[:4]
     if int("".join(str(int(c, 36)) for c in rearranged)) % 97 != 1:
-        return f"IBAN {value!r} fails its check digits (mod 97); copy it again from your RIB"
+        return f"IBAN {value!r} : la clé de contrôle (modulo 97) est fausse ; recopiez-le de votre RIB"
     return None
 
 
@@ -206,7 +209,7 @@ class Identity:
     def location(self, key: str) -> str:
         """``file:line`` of the directive that set ``key``."""
         entry = self.entries.get(key)
-        return where(entry.meta) if entry else "<not declared>"
+        return where(entry.meta) if entry else "<non déclaré>"
 
 
 def read_identity(config: HnConfig, on: datetime.date | None = None) -> Identity:
@@ -235,20 +238,20 @@ def identity_problems(identity: Identity) -> list[tuple[str, str]]:
         if problem:
             problems.append(("siret", problem))
         elif values.get("siren") and not siren_problem(values["siren"]) and identity.siret[:9] != identity.siren:
-            problems.append(("siret", f"SIRET {values['siret']!r} does not start with the SIREN "
-                                      f"{values['siren']!r}; one of them is wrong"))
+            problems.append(("siret", f"SIRET {values['siret']!r} : {SIRET_NOT_SIREN} {values['siren']!r} ; "
+                                      "l'un des deux est faux"))
     if values.get("rpps") and not re.fullmatch(r"\d{11}", identity.rpps or ""):
-        problems.append(("rpps", f"RPPS {values['rpps']!r} must have 11 digits"))
+        problems.append(("rpps", f"RPPS {values['rpps']!r} : il faut 11 chiffres"))
     if values.get("adeli") and not re.fullmatch(r"(\d{2}|2A|2B)\d{7}", identity.adeli or ""):
-        problems.append(("adeli", f"ADELI {values['adeli']!r} must have 9 digits"))
+        problems.append(("adeli", f"ADELI {values['adeli']!r} : il faut 9 chiffres"))
     if values.get("iban"):
         problem = iban_problem(values["iban"])
         if problem:
             problems.append(("iban", problem))
     if values.get("code-postal") and not re.fullmatch(r"\d{5}|2[AB]\d{3}", values["code-postal"]):
-        problems.append(("code-postal", f"code postal {values['code-postal']!r} must have 5 digits"))
+        problems.append(("code-postal", f"code postal {values['code-postal']!r} : il faut 5 chiffres"))
     if values.get("email") and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
-        problems.append(("email", f"email {values['email']!r} is not an e-mail address"))
+        problems.append(("email", f"e-mail {values['email']!r} : ce n'est pas une adresse électronique"))
     return problems
 
 
@@ -267,9 +270,9 @@ def check_identity(index: LedgerIndex) -> list:
             # SIRET and SIREN in force together must agree; reported on the later declaration.
             current = read_identity(index.config, option.date)
             problems = [message for k, message in identity_problems(current)
-                        if k == "siret" and "does not start" in message]
+                        if k == "siret" and SIRET_NOT_SIREN in message]
         for message in problems:
-            errors.append(IdentityConfigError(source_of(option.entry), f"hn-option identity: {message}",
+            errors.append(IdentityConfigError(source_of(option.entry), f"hn-option identity : {message}",
                                               option.entry))
     return errors
 
@@ -280,7 +283,7 @@ def _add_line(key: str, on: datetime.date | None) -> str:
 
 
 def require_identity(config: HnConfig, on: datetime.date | None = None, *,
-                     purpose: str = "a note d'honoraires") -> Identity:
+                     purpose: str = "une note d'honoraires") -> Identity:
     """The identity in force on ``on``, complete and valid, or :class:`IdentityError`.
 
     The message lists every missing field with the directive to add and every
@@ -294,14 +297,14 @@ def require_identity(config: HnConfig, on: datetime.date | None = None, *,
         missing.append("profession")
     lines = []
     if missing:
-        lines.append(f"{purpose} needs the practitioner's identity; add to the ledger:")
-        lines.extend(f"  {_add_line(key, on)}" + ("   ; or \"adeli\"" if key == "rpps" else "")
+        lines.append(f"{purpose} demande l'identité du praticien ; ajoutez au grand livre :")
+        lines.extend(f"  {_add_line(key, on)}" + ("   ; ou \"adeli\"" if key == "rpps" else "")
                      for key in missing)
     for key, message in identity_problems(identity):
         lines.append(f"{identity.location(key)}: {message}")
     logo = identity.logo_path
     if logo and not os.path.isfile(logo):
-        lines.append(f"{identity.location('logo')}: logo file {logo} does not exist")
+        lines.append(f"{identity.location('logo')}: le fichier du logo {logo} n'existe pas")
     if lines:
         raise IdentityError("\n".join(lines))
     return identity

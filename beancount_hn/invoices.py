@@ -26,7 +26,6 @@ import datetime
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -46,7 +45,9 @@ CREDIT_KEY = "avoir-de"
 DATE_KEY = "date-facture"
 LOT_KEY = "lot"  # an FSE lot on a transaction; the lot a payment posting settles on a posting
 SETTLES_KEY = "reglement-de"  # on a payment posting: the invoice (or lot) it settles
-_ACCOUNT = attrgetter("account")
+_NO_META: dict[str, Any] = {}
+_new_tuple = tuple.__new__
+_INCOME, _EQUITY, _ITEM, _OTHER = range(4)  # what an account is to invoices and payments (_Reader.kind)
 QUOTE_KEY = "devis"
 SIREN_KEY = "client-siren"
 VOID_DIRECTIVE = "hn-facture-annulee"
@@ -226,16 +227,20 @@ class _Reader:
         self.series = series
         self.errors = errors
         self.classifier = Classifier(index)
-        self._income: dict[str, bool] = {}
+        self.kinds: dict[str, int] = {}  # account -> _INCOME, _EQUITY, _ITEM or _OTHER
 
     def error(self, entry: data.Directive, message: str) -> None:
         self.errors.append(InvoiceError(source_of(entry), message, entry))
 
-    def is_income(self, account: str) -> bool:
-        known = self._income.get(account)
-        if known is None:
-            known = self._income[account] = self.index.root_type(account) == "income"
-        return known
+    def kind(self, account: str) -> int:
+        """What ``account`` is to invoices and payments: income, equity, a receivable or payable
+        (by role, outside the treasury), or other; read once per account."""
+        kind = self.kinds.get(account)
+        if kind is None:
+            root = self.index.root_type(account)
+            kind = self.kinds[account] = (_INCOME if root == "income" else _EQUITY if root == "equity"
+                                          else _ITEM if roles_of(self.index).items((account,)) else _OTHER)
+        return kind
 
     def number(self, entry: data.Directive, written: str, on: datetime.date | None,
                what: str) -> tuple[str, NumberRef | None]:
@@ -274,8 +279,12 @@ class _Reader:
             date = txn.date
         number, ref = self.number(txn, written, date, "invoice number")
         amount, currencies = Decimal(0), set()
+        kinds = self.kinds
         for posting in txn.postings:
-            if self.is_income(posting.account) and posting.units is not None:
+            kind = kinds.get(posting.account)
+            if kind is None:
+                kind = self.kind(posting.account)
+            if kind is _INCOME and posting.units is not None:
                 amount -= posting.units.number
                 currencies.add(posting.units.currency)
         if not currencies:
@@ -318,12 +327,13 @@ class _Reader:
                                 'quoted, e.g. client-siren: "123456789"')
         return invoice
 
-    def note_references(self, txn: data.Transaction, document: bool, items: frozenset[str], keys: set[str],
+    def note_references(self, txn: data.Transaction, document: bool, keys: set[str],
                         references: list[PaymentReferences]) -> None:
         """Record what ``txn`` lets payments name (a document) or the numbers it names (the others).
 
         Checked references: every ``reglement-de:`` and ``lot:`` on a posting of a
-        receivable or payable (``items``), and every link that fits a declared
+        receivable or payable, unless the transaction earns fees (it bills: an FSE
+        lot, an invoice paid in part), and every link that fits a declared
         invoice-series pattern. Links of documents
         and of opening entries (a posting to an ``Equity:`` account) are keys.
         """
@@ -337,24 +347,37 @@ class _Reader:
             if links:
                 keys.update(links)
             return
+        earns = equity = False
+        named: list[data.Posting] = []  # postings of receivables and payables naming what they settle
+        kinds = self.kinds
+        for posting in txn.postings:
+            kind = kinds.get(posting.account)
+            if kind is None:
+                kind = self.kind(posting.account)
+            if kind is _INCOME:
+                if not links:
+                    return  # it bills: its postings name nothing, and it has no link
+                earns = True
+            elif kind is _EQUITY:
+                equity = True
+            elif kind is _ITEM:
+                pmeta = posting.meta
+                if pmeta and (SETTLES_KEY in pmeta or LOT_KEY in pmeta):
+                    named.append(posting)
         found: list[Reference] = []
-        for posting in txn.postings if items else ():
-            if posting.account not in items:
-                continue
+        for posting in () if earns else named:
             pmeta = posting.meta
-            if not pmeta or (SETTLES_KEY not in pmeta and LOT_KEY not in pmeta):
-                continue
             for key in (SETTLES_KEY, LOT_KEY):
                 value = pmeta.get(key)
                 if value is not None:
-                    found.append(Reference(str(value), key))
+                    found.append(_new_tuple(Reference, (str(value), key)))
         if links:
-            if any(self.index.root_type(p.account) == "equity" for p in txn.postings):
+            if equity:
                 keys.update(links)  # an opening entry: receivables of invoices issued before the books
             # Which links fit a series is asked of the few that name no document (reference_errors).
-            found.extend(Reference(link, "link") for link in sorted(links))
-        if found:
-            references.append(PaymentReferences(txn, tuple(found)))
+            found += [_new_tuple(Reference, (link, "link")) for link in sorted(links)]
+        if found:  # tuple.__new__: NamedTuple's Python-level __new__ skipped (one per payment)
+            references.append(_new_tuple(PaymentReferences, (txn, tuple(found))))
 
     def voided(self, entry: data.Custom) -> VoidedNumber | None:
         values = [v.value for v in entry.values]
@@ -379,12 +402,12 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
     keys: set[str] = set()
     references: list[PaymentReferences] = []
-    roles = roles_of(index)
-    settling: dict[frozenset[str], frozenset[str]] = {}  # per set of accounts: its receivables and payables
     for entry in entries:
-        if isinstance(entry, data.Transaction):
-            meta = entry.meta or {}
-            if INVOICE_KEY in meta or CREDIT_KEY in meta:
+        kind = type(entry)
+        if kind is data.Transaction:
+            meta = entry.meta or _NO_META
+            numbered = INVOICE_KEY in meta or CREDIT_KEY in meta
+            if numbered:
                 invoice = reader.invoice(entry)
                 if invoice is not None:
                     invoices.append(invoice)
@@ -393,18 +416,10 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                 receipts, _ = reader.classifier.receipts(entry)
                 if receipts:
                     unbilled.append((entry, receipts))
-            document = INVOICE_KEY in meta or CREDIT_KEY in meta or LOT_KEY in meta
             # A payment names its invoice on a posting of a receivable or payable (the cash
-            # book reads it there), or by a link: other postings are not read, nor those of a
-            # transaction earning fees (it bills: an FSE lot, an invoice paid in part).
-            used = frozenset(map(_ACCOUNT, entry.postings))
-            items = settling.get(used)
-            if items is None:
-                earns = any(index.root_type(account) == "income" for account in sorted(used))
-                items = settling[used] = frozenset() if earns else frozenset(roles.items(used))
-            if document or items or entry.links:
-                reader.note_references(entry, document, items, keys, references)
-        elif isinstance(entry, data.Custom) and entry.type == VOID_DIRECTIVE:
+            # book reads it there), or by a link.
+            reader.note_references(entry, numbered or LOT_KEY in meta, keys, references)
+        elif kind is data.Custom and entry.type == VOID_DIRECTIVE:
             number = reader.voided(entry)
             if number is not None:
                 voided.append(number)
@@ -452,6 +467,10 @@ def _before_numbering(ref: NumberRef) -> bool:
     return ref.seq < pattern.first_seq
 
 
+def _sequence_number(member: Member) -> int:
+    return member.ref.seq  # type: ignore[union-attr]  # members of a sequence have a ref
+
+
 def _sequences(members: list[Member]) -> list[Sequence]:
     """Group numbers by series pattern and year, sort them, find the gaps."""
     groups: dict[tuple[int, int | None], Sequence] = {}
@@ -464,7 +483,8 @@ def _sequences(members: list[Member]) -> list[Sequence]:
             sequence = groups[key] = Sequence(ref.pattern, ref.year)
         sequence.members.append(member)
     for sequence in groups.values():
-        sequence.members.sort(key=lambda m: (m.seq, _order(m)))
+        # Numbers are canonical and unique: a sequence number appears once in its sequence.
+        sequence.members.sort(key=_sequence_number)
         expected = sequence.pattern.start_of(sequence.year)
         for member in sequence.members:
             seq = member.seq
@@ -563,9 +583,9 @@ def quote_errors(book: InvoiceBook) -> list:
     for invoice in book.by_number.values():
         if invoice.is_credit_note:
             continue
-        statuses = {r.convention for r in invoice.receipts}
-        fees = sum((r.amount for r in invoice.receipts if r.currency == QUOTE_CURRENCY), Decimal(0))
         if invoice.devis is None:
+            statuses = {r.convention for r in invoice.receipts}
+            fees = sum((r.amount for r in invoice.receipts if r.currency == QUOTE_CURRENCY), Decimal(0))
             if statuses & {DEPASSEMENT, NON_CONVENTIONNE} and fees >= QUOTE_THRESHOLD:
                 kinds = " and ".join(k for k, s in (("a dépassement", DEPASSEMENT),
                                                      ("HN acts", NON_CONVENTIONNE)) if s in statuses)

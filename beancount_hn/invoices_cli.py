@@ -15,7 +15,9 @@ from typing import Any
 
 import click
 
+from beancount_hn.clifrench import FrenchCommand
 from beancount_hn.csvcells import csv_rows, number
+from beancount_hn.frtypo import money, short_date
 from beancount_hn.invoice_report import InvoiceReport, SeriesSummary, UnpaidInvoice, invoices_view
 from beancount_hn.loading import (check_year_range, errors_json, load_ledger, merge_errors, not_final_banner,
                                   require_year)
@@ -27,8 +29,12 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def _money(value: Decimal, currency: str | None) -> str:
+    return money(value, currency or "EUR")
+
+
 def _totals(totals: dict[str, Decimal]) -> str:
-    return " + ".join(f"{_amount(v)} {c}" for c, v in sorted(totals.items())) or "0.00"
+    return " + ".join(money(v, c) for c, v in sorted(totals.items())) or money(Decimal(0))
 
 
 def _series_json(row: SeriesSummary) -> dict[str, Any]:
@@ -113,48 +119,52 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[s
 
 
 def render_table(report: InvoiceReport, errors: Sequence = ()) -> str:
-    period = f"year {report.year}" if report.year is not None else "all years"
-    lines = ([not_final_banner(len(errors)), ""] if errors else []) + [f"Invoice series — {period}"]
+    """The report for a reader: amounts and dates in French (Babel)."""
+    period = f"année {report.year}" if report.year is not None else "toutes les années"
+    lines = ([not_final_banner(len(errors)), ""] if errors else []) + [f"Séries de factures — {period}"]
     if not report.series:
-        lines.append("  (no numbered invoice)")
+        lines.append("  (aucune facture numérotée)")
     else:
         rows = [[r.series, str(r.year), r.pattern, r.first or "", r.last or "", str(r.count),
                  _totals(r.totals), str(r.missing), str(len(r.voided)), str(len(r.credit_notes))]
                 for r in report.series]
-        lines += _table(["Series", "Year", "Pattern", "First", "Last", "Count", "Total", "Missing",
-                         "Voided", "Credit notes"], rows, {5, 6, 7, 8, 9})
+        lines += _table(["Série", "Année", "Modèle", "Premier", "Dernier", "Nombre", "Total", "Manquants",
+                         "Annulés", "Avoirs"], rows, {5, 6, 7, 8, 9})
         for r in report.series:
-            details = [f"  gap: {gap}" for gap in r.gaps]
-            details += [f"  voided: {v.number} ({v.date}, {v.reason})" for v in r.voided]
-            details += [f"  credit note: {n.number} ({n.date}) on {n.credit_of}: {_amount(n.amount)} "
-                        f"{n.currency}" for n in r.credit_notes]
+            details = [f"  trou : {gap}" for gap in r.gaps]
+            details += [f"  numéro annulé : {v.number} (le {short_date(v.date)}, motif : {v.reason})"
+                        for v in r.voided]
+            details += [f"  avoir : {n.number} (le {short_date(n.date)}) sur {n.credit_of} : "
+                        f"{_money(n.amount, n.currency)}" for n in r.credit_notes]
             if details:
-                lines += ["", f"{r.series} {r.year}:"] + details
-    lines += ["", f"Invoices not fully paid on {report.as_of}"]
+                lines += ["", f"{r.series} {r.year} :"] + details
+    lines += ["", f"Factures non entièrement réglées au {short_date(report.as_of)}"]
     if not report.unpaid:
-        lines.append("  (none)")
+        lines.append("  (aucune)")
         return "\n".join(lines)
-    rows = [[u.invoice.number, u.invoice.date.isoformat(), u.invoice.payee or "", _amount(u.amount),
-             _amount(u.credited), _amount(u.paid), _amount(u.remaining), u.currency or "", str(u.age_days)]
+    rows = [[u.invoice.number, short_date(u.invoice.date), u.invoice.payee or "", _money(u.amount, u.currency),
+             _money(u.credited, u.currency), _money(u.paid, u.currency), _money(u.remaining, u.currency),
+             str(u.age_days)]
             for u in report.unpaid]
-    lines += _table(["Number", "Date", "Client", "Amount", "Credited", "Paid", "Remaining", "Cur.",
-                     "Age (days)"], rows, {3, 4, 5, 6, 8})
+    lines += _table(["Numéro", "Date", "Client", "Montant", "Avoirs", "Encaissé", "Reste dû",
+                     "Âge (jours)"], rows, {3, 4, 5, 6, 7})
     totals: dict[str, Decimal] = {}
     for item in report.unpaid:
-        totals[item.currency or ""] = totals.get(item.currency or "", Decimal(0)) + item.remaining
-    lines.append(f"Total remaining: {_totals(totals)} ({len(report.unpaid)} invoice(s))")
+        totals[item.currency or "EUR"] = totals.get(item.currency or "EUR", Decimal(0)) + item.remaining
+    lines.append(f"Reste dû au total : {_totals(totals)} ({len(report.unpaid)} facture(s))")
     return "\n".join(lines)
 
 
 RENDERERS = {"table": render_table, "csv": render_csv, "json": render_json}
 
 
-@click.command()
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", type=int, default=None,
+@click.command(cls=FrenchCommand)
+@click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, metavar="ANNÉE", default=None,
               help="Séries de cette année ; impayés au 31 décembre (par défaut : toutes les années, "
                    "aujourd'hui).")
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="table", show_default=True,
+              help="Un tableau à lire, du CSV pour un tableur français, ou du JSON.")
 def invoices(ledger: str, year: int | None, fmt: str) -> None:
     """Numérotation des factures par série (trous, numéros annulés, avoirs) et factures impayées.
 

@@ -169,13 +169,14 @@ def describe_value_error(value: Any) -> str:
     text = str(value).strip().upper()
     row = by_code().get(text)
     if row is not None and row.kind == TOTAL:
-        return f'"{value}" is a total ({row.label}); map the account to one of the lines it sums'
+        return (f'"{value}" est un total ({row.label}) ; portez le compte sur une des lignes qu\'il '
+                "additionne")
     if row is not None and row.kind == COMPUTED:
-        return (f'"{value}" ({row.label}) is computed by hn itself (registre des immobilisations, '
-                "disposals); it cannot be a ligne-2035 value")
-    return (f'unknown ligne-2035 value "{value}"; use a box code (AA, AB, AC, AE, AF, BA…BP, JY, '
-            'CC, CL…), a "dont" box (BW, BT, BZ, BU), a sub-line number "17"…"30", '
-            f'"{NON_DEDUCTIBLE}" or "{NEUTRAL}"')
+        return (f'"{value}" ({row.label}) est calculé par hn lui-même (registre des immobilisations, '
+                "cessions) ; ce ne peut pas être une valeur de ligne-2035:")
+    return (f'valeur de ligne-2035: inconnue "{value}" ; écrivez un code de case (AA, AB, AC, AE, AF, '
+            'BA…BP, JY, CC, CL…), une case « dont » (BW, BT, BZ, BU), un numéro de sous-ligne "17"…"30", '
+            f'"{NON_DEDUCTIBLE}" ou "{NEUTRAL}"')
 
 
 def chain(code: str) -> list[str]:

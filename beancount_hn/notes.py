@@ -557,8 +557,8 @@ def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | N
     else:
         as_of = as_of or invoice.date
         if as_of < invoice.date:
-            raise DocumentError(f"{here} : la note {invoice.number} est émise le {invoice.date} : sa situation ne "
-                                f"peut pas être donnée au {as_of}, avant son émission")
+            raise DocumentError(f"{here} : la note {invoice.number} est émise le {frtypo.date(invoice.date)} : sa "
+                                f"situation ne peut pas être donnée au {frtypo.date(as_of)}, avant son émission")
         document.as_of = as_of
         if invoice.devis:
             quote = book.quotes.get(invoice.devis)
@@ -567,7 +567,7 @@ def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | N
                                     'aucun devis du livre ; déclarez-le avec custom "hn-devis"')
             if quote.date > invoice.date:
                 raise DocumentError(f"{here} : la facture {invoice.number} nomme le devis {quote.number} daté du "
-                                    f"{quote.date}, après la facture ; corrigez l'une des deux dates")
+                                    f"{frtypo.date(quote.date)}, après la facture ; corrigez l'une des deux dates")
             document.quote = DocRef(quote.number, quote.date, quote.amount.number)
         credit_notes = [c for c in invoice.credit_notes if c.date <= as_of]
         document.credit_notes = [DocRef(c.number, c.date, -c.amount) for c in credit_notes]
@@ -616,7 +616,7 @@ def _quote_lines(book: InvoiceBook, quote: Quote, convention: str | None, vat: s
         shown = " ou ".join(frtypo.money(value) for value in sorted(expected))
         raise DocumentError(f"{here} : devis {quote.number} : {frtypo.money(quote.amount.number)} moins le dépassement "
                             f"{frtypo.money(quote.depassement.number)} donnent {frtypo.money(act_tariff)} pour "
-                            f"« {quote.acte} », dont le tarif le {quote.date} est {shown} ; corrigez le montant "
+                            f"« {quote.acte} », dont le tarif le {frtypo.date(quote.date)} est {shown} ; corrigez le montant "
                             "du devis ou le dépassement")
     return [DocLine(quote.date, f"{designation} (tarif conventionnel)", quote.acte, CONVENTIONNE, vat, duration,
                     quantity, act_tariff, rate),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import click
 
 from beancount_hn.cashbook import Cashbook
+from beancount_hn.clifrench import FrenchCommand
 from beancount_hn.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.loading import (HnError, LoadedLedger, check_year_range, load_ledger, output_folder,
                                   refuse_to_write, report_stale, require_year)
@@ -20,12 +21,12 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="p
 
 
 def _one_document_command(func: Callable) -> click.Command:
-    """``hn note`` / ``hn devis``: NUMBER LEDGER [--out DIR] [--format pdf|html]."""
+    """``hn note`` / ``hn devis``: NUMÉRO LIVRE [--out DOSSIER] [--format pdf|html]."""
     for decorate in reversed((
-            click.command(),
-            click.argument("number"),
-            click.argument("ledger", type=click.Path(dir_okay=False)),
-            click.option("--out", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
+            click.command(cls=FrenchCommand),
+            click.argument("number", metavar="NUMÉRO"),
+            click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False)),
+            click.option("--out", "out_dir", metavar="DOSSIER", type=click.Path(file_okay=False), default=".", show_default=True,
                          help="dossier où le fichier est écrit"),
             _FORMAT)):
         func = decorate(func)
@@ -53,11 +54,11 @@ def _write_one(ledger: str, out_dir: str, fmt: str,
 
 
 @_one_document_command
-@click.option("--au", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--au", "as_of", metavar="AAAA-MM-JJ", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="situation des règlements à cette date (AAAA-MM-JJ), imprimée sur la note ; "
                    "par défaut la date d'émission")
 def note(number: str, ledger: str, out_dir: str, fmt: str, as_of: datetime.datetime | None) -> None:
-    """La note d'honoraires (ou l'avoir) NUMBER de LEDGER, en PDF ou HTML."""
+    """La note d'honoraires (ou l'avoir) NUMÉRO de LIVRE, en PDF ou HTML."""
     def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
         invoice = find_invoice(book, number)
         return invoice_document(book, invoice, Cashbook.build(loaded.entries, loaded.index),
@@ -65,33 +66,33 @@ def note(number: str, ledger: str, out_dir: str, fmt: str, as_of: datetime.datet
 
     doc, path = _write_one(ledger, out_dir, fmt, document)
     kind = " (Factur-X)" if doc.facturx and fmt == "pdf" else ""
-    click.echo(f"{doc.title} {doc.number}{kind}: {path}")
+    click.echo(f"{doc.title} {doc.number}{kind} : {path}")
 
 
 @_one_document_command
 def devis(number: str, ledger: str, out_dir: str, fmt: str) -> None:
-    """Le devis (custom "hn-devis") NUMBER de LEDGER, avec son bloc « Bon pour accord »."""
+    """Le devis (custom "hn-devis") NUMÉRO de LIVRE, avec son bloc « Bon pour accord »."""
     def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
         return quote_document(book, find_quote(book, number))
 
     doc, path = _write_one(ledger, out_dir, fmt, document)
-    click.echo(f"{doc.title} {doc.number}: {path}")
+    click.echo(f"{doc.title} {doc.number} : {path}")
 
 
-@click.command()
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--year", type=int, required=True, help="année civile des factures")
-@click.option("--out", "out_dir", type=click.Path(), required=True,
+@click.command(cls=FrenchCommand)
+@click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, metavar="ANNÉE", required=True, help="année civile des factures")
+@click.option("--out", "out_dir", metavar="DOSSIER", type=click.Path(), required=True,
               help="dossier d'archive, nouveau ou vide (écrit d'un bloc une fois complet)")
-@click.option("--force", is_flag=True, help="remplacer OUT s'il a été écrit par hn notes pour ce livre "
+@click.option("--force", is_flag=True, help="remplacer DOSSIER s'il a été écrit par hn notes pour ce livre "
               "(jamais un dossier qui contient autre chose)")
 @_FORMAT
 def notes(ledger: str, year: int, out_dir: str, force: bool, fmt: str) -> None:
-    """Toutes les notes d'honoraires et avoirs de YEAR dans OUT, avec un index.html.
+    """Toutes les notes d'honoraires et avoirs de l'année ANNÉE dans DOSSIER, avec un index.html.
 
     Rien n'est écrit (pas même le dossier) quand le livre comporte une erreur, ou pour une
-    année hors 1900–2999 ou sans transaction : code de sortie 1. OUT suit la règle des
-    dossiers de sortie (README, « Output folders »).
+    année hors 1900–2999 ou sans transaction : code de sortie 1. DOSSIER suit la
+    règle des dossiers de sortie (README, « Output folders »).
     """
     check_year_range(year)
     loaded = load_ledger(ledger)

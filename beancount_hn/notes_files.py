@@ -41,7 +41,7 @@ def render(doc: Document, fmt: str) -> bytes:
     if fmt == "html":
         return render_html(doc).encode("utf-8")
     if fmt != "pdf":
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise ValueError(f"format inconnu {fmt!r} ; formats possibles : {', '.join(FORMATS)}")
     pdf = render_pdf(doc)
     return embed_facturx(pdf, doc) if doc.facturx else pdf
 

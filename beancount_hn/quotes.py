@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_hn import frtypo
 from beancount_hn.errors import error_type, source_of, where
 
 QuoteError = error_type("QuoteError")
@@ -100,7 +101,8 @@ def parse_quote(entry: data.Custom) -> Quote:
     if validite is not None and not isinstance(validite, datetime.date):
         raise ValueError(f"hn-devis {number} : validite: est une date (AAAA-MM-JJ, sans guillemets)")
     if validite is not None and validite < entry.date:
-        raise ValueError(f"hn-devis {number} : validite: {validite} précède la date du devis {entry.date}")
+        raise ValueError(f"hn-devis {number} : validite: {validite} précède la date du devis "
+                         f"({frtypo.date(entry.date)})")
     for key in ("acte", "description"):
         if key in meta and _text(meta[key]) is None:
             raise ValueError(f"hn-devis {number} : {key}: est un texte entre guillemets, non vide")

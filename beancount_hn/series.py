@@ -28,6 +28,7 @@ import datetime
 import re
 import string
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -37,6 +38,7 @@ from beancount_hn.errors import error_type, source_of, where
 SeriesError = error_type("SeriesError")
 
 FIRST_NUMBER_KEY = "premier-numero"
+_new_tuple = tuple.__new__
 _SEQ_SPEC = re.compile(r"^(?:0?([1-9]\d?))?d?$")  # "", "d", "04d", "4d"
 _YEAR_SPECS = ("", "d", "04d", "4d")
 
@@ -138,9 +140,8 @@ class Series:
         return None
 
 
-@dataclass(frozen=True)
-class NumberRef:
-    """A number recognised as belonging to a series pattern."""
+class NumberRef(NamedTuple):
+    """A number recognised as belonging to a series pattern (a tuple: one per invoice read)."""
 
     pattern: SeriesPattern
     year: int | None
@@ -171,7 +172,7 @@ class SeriesSet:
         for pattern in self.patterns:
             parsed = pattern.parse(text)
             if parsed is not None:
-                found.append(NumberRef(pattern, parsed[0], parsed[1]))
+                found.append(_new_tuple(NumberRef, (pattern, *parsed)))
         return found
 
     def canonical(self, text: str) -> str:
@@ -195,6 +196,8 @@ class SeriesSet:
         ref = current[0] if current else found[-1]
         if ref.seq < 1:
             return None, "has sequence number 0; sequences start at 1"
+        if len(current) == 1:  # the usual number: one series in force
+            return ref, None
         if not current:
             return ref, (f"fits series {ref.series} pattern {ref.pattern.pattern!r}, in force "
                          f"{ref.pattern.period()} (declared at {where(ref.pattern.entry.meta)}), not on {on}; "

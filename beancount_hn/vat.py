@@ -43,8 +43,9 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_hn import frtypo
 from beancount_hn.alerts import WARNING, Alert
-from beancount_hn.cashbook import INCOME, Cashbook, Settlement, problem_errors
+from beancount_hn.cashbook import AGGREGATE, INCOME, Cashbook, Settlement, problem_errors
 from beancount_hn.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.config import TURNOVER_EXAMPLE, TURNOVER_OPTION, OptionValue
@@ -70,13 +71,14 @@ VatError = error_type("VatError")
 ZERO = Decimal(0)
 DEFAULT_WARNING_SHARE = Decimal("0.8")
 
-# Statuses (``YearVat.status``); "VAT due since <date>" is built with the date.
+# Statuses (``YearVat.status``), in French; "TVA due depuis le <date>" is built with the date.
 STATUS_FRANCHISE = "franchise"
-STATUS_LOST_NEXT_YEAR = "franchise lost next year"
-STATUS_TOLERANCE = "franchise (base threshold passed, kept next year by the two-year tolerance)"
+STATUS_LOST_NEXT_YEAR = "franchise perdue l'année suivante"
+STATUS_TOLERANCE = ("franchise (seuil de base dépassé, maintenue l'année suivante par la tolérance "
+                    "de deux ans)")
 STATUS_REEL = "reel"
-STATUS_UNKNOWN = "unknown thresholds: update beancount-hn"
-STATUS_BEFORE_TABLE = "not checked: before the thresholds table"
+STATUS_UNKNOWN = "seuils inconnus : mettez beancount-hn à jour"
+STATUS_BEFORE_TABLE = "non vérifiée : avant la table des seuils"
 
 ACTION = ('tva: "collectee" sur la recette, ou custom "hn-option" "vat-regime" "reel" '
           "à partir de cette date")
@@ -239,6 +241,27 @@ def _may_be_taxable(txn: data.Transaction, index: LedgerIndex, account_vat: dict
     return False
 
 
+def _exempt_whole(receipt_txns: list[tuple[data.Transaction, list[Receipt]]], index: LedgerIndex) -> set[int]:
+    """The transactions whose every income and expense posting is an exempt receipt, all
+    non conventionnés or none (an FSE lot): their exempt totals need no posting apart, so the
+    cash book may settle each as one aggregate (exactly what its postings receive together)."""
+    pnl: dict[str, bool] = {}
+    whole = set()
+    for txn, receipts in receipt_txns:
+        hn = receipts[0].convention == NON_CONVENTIONNE
+        if any(r.vat in TAXABLE or r.opening or (r.convention == NON_CONVENTIONNE) != hn for r in receipts):
+            continue
+        count = 0
+        for posting in txn.postings:
+            known = pnl.get(posting.account)
+            if known is None:
+                known = pnl[posting.account] = index.root_type(posting.account) in ("income", "expenses")
+            count += known
+        if count == len(receipts):
+            whole.add(id(txn))
+    return whole
+
+
 @gc_paused()
 def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             cashbook: Cashbook | None = None, as_of: datetime.date | None = None,
@@ -296,15 +319,24 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     sums: dict[int, _Sums] = defaultdict(_Sums)
     unpriced: list = []
     if taxable or (with_exempt and receipt_txns):
+        # Settled as aggregates by the cash book this function builds (a given one says nothing of them).
+        whole = _exempt_whole(receipt_txns, index) if with_exempt and cashbook is None else set()
         if cashbook is None:
             # Without exempt totals only the taxable transactions' settlements are read:
-            # only their accounts need walking (exact for these, many times cheaper).
-            cashbook = (Cashbook.build(entries, index) if with_exempt
+            # only their accounts need walking (exact for these, many times cheaper). With
+            # them, a transaction of exempt receipts alone is settled as one aggregate.
+            cashbook = (Cashbook.build(entries, index, detail=lambda txn: id(txn) not in whole) if with_exempt
                         else Cashbook.build_for(entries, index, [txn for txn, _ in taxable]))
         events: list[tuple[int, int, int, Settlement, Receipt]] = []
         for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
             by_index = {r.index: r for r in txn_receipts}
             for settlement in cashbook.for_target_txn(txn):
+                if settlement.target.bucket == AGGREGATE and id(txn) in whole:
+                    year = sums[settlement.date.year]  # what its receipts received together
+                    year.exempt += settlement.amount
+                    if txn_receipts[0].convention == NON_CONVENTIONNE:
+                        year.hn_exempt += settlement.amount
+                    continue
                 receipt = by_index.get(settlement.target.index)
                 if receipt is None or settlement.target.bucket != INCOME:
                     continue
@@ -458,7 +490,7 @@ def _practice_start_alert(entries: Sequence[data.Directive], index: LedgerIndex,
             break
         if type(entry) is data.Transaction and any(index.is_receipt_account(p.account)
                                                    for p in entry.postings):
-            evidence.append(f"une recette le {entry.date.isoformat()} ({where(source_of(entry))})")
+            evidence.append(f"une recette le {french_date(entry.date)} ({where(source_of(entry))})")
             break
     declared_before = [o for y, o in sorted(declared.items()) if y < start.year and o.value[1] > 0]
     for other in declared_before[:1]:
@@ -470,7 +502,7 @@ def _practice_start_alert(entries: Sequence[data.Directive], index: LedgerIndex,
         f" ; le chiffre d'affaires de l'année précédant le grand livre se déclare avec {TURNOVER_EXAMPLE}")
     return [(start.year, Alert(
         option.date, WARNING, "practice-start-receipts",
-        f"practice-start {start.isoformat()} est postérieur à des recettes : le grand livre a "
+        f"practice-start ({french_date(start)}) est postérieur à des recettes : le grand livre a "
         f"{' et '.join(evidence)}. practice-start "
         "est le premier jour d'activité du cabinet (il proratise les seuils 293 B de sa première année), "
         "pas le premier jour du grand livre : si le cabinet exerçait déjà, retirez practice-start ou "
@@ -539,7 +571,7 @@ def _status(report: YearVat) -> str:
     if report.regime == "reel" and not report.regime_changes:
         return STATUS_REEL
     if report.vat_due_from is not None:
-        return f"VAT due since {report.vat_due_from.isoformat()}"
+        return f"TVA due depuis le {french_date(report.vat_due_from)}"
     assert report.next_year is not None and report.base_threshold is not None
     if not report.next_year.franchise:
         return STATUS_LOST_NEXT_YEAR
@@ -585,41 +617,36 @@ def _alerts(report: YearVat, index: LedgerIndex) -> None:
     if not report.franchise_at_start.franchise:
         return  # the year is already lost: its errors say what to do
     year, next_year = report.year, report.year + 1
-    provisional = (f" (barème {next_year} absent de la table: seuil {report.base_threshold_year} "
+    provisional = (f" (barème {next_year} absent de la table : seuil {report.base_threshold_year} "
                    "utilisé à titre indicatif)") if report.base_threshold_provisional else ""
     base_label = (f"seuil de base de {eur(report.base_threshold)} (franchise {next_year}"
                   f"{prorata_note(report.prorata)}){provisional}")
     crossing = report.warning_crossing
     if crossing is not None and _regime_on(index, crossing.date) == "franchise":
-        percent = f"{float(report.warning_share * 100):g} %"
         report.alerts.append(Alert(
             crossing.date, WARNING, f"vat-share-{year}",
-            f"Franchise TVA 293 B: le chiffre d'affaires {year} soumis à la franchise atteint "
-            f"{eur(crossing.cumulative)} le {crossing.date.isoformat()}, plus de {percent} du "
-            f"{base_label}. {_beyond_base(report)} Vérifiez que les soins "
-            'HN thérapeutiques sont marqués tva: "exoneree" ("hn vat" montre ce qui est compté '
-            "imposable par défaut) / taxable turnover passed "
-            f"{percent} of the base threshold",
+            f"Franchise TVA 293 B : le chiffre d'affaires {year} soumis à la franchise atteint "
+            f"{eur(crossing.cumulative)} le {french_date(crossing.date)}, plus de "
+            f"{frtypo.percent(report.warning_share * 100)} du {base_label}. {_beyond_base(report)} "
+            'Vérifiez que les soins HN thérapeutiques sont marqués tva: "exoneree" (« hn vat » montre '
+            "ce qui est compté imposable par défaut)",
             crossing.settlement.txn,
         ))
     crossing = report.base_crossing
     if crossing is not None and _regime_on(index, crossing.date) == "franchise":
         if _tolerance_next(report):
             outcome = (f"la franchise {next_year} n'est maintenue que par la tolérance de deux ans "
-                       f"(si le CA {year} reste sous le seuil majoré {next_year}); deux années de "
-                       "suite au-dessus du seuil de base, elle est perdue / base threshold passed: "
-                       "franchise kept "
-                       f"in {next_year} by the two-year tolerance only")
+                       f"(si le CA {year} reste sous le seuil majoré {next_year}) ; deux années de "
+                       "suite au-dessus du seuil de base, elle est perdue")
         else:
-            outcome = (f"franchise perdue au 1er janvier {next_year}: facturez avec TVA à partir "
-                       f"du {next_year}-01-01 (custom \"hn-option\" \"vat-regime\" \"reel\" daté "
-                       f"du {next_year}-01-01) / base threshold passed: invoice with VAT from "
-                       f"{next_year}-01-01")
+            outcome = (f"franchise perdue au 1er janvier {next_year} : facturez avec TVA à partir "
+                       f"du 1er janvier {next_year} (custom \"hn-option\" \"vat-regime\" \"reel\" daté "
+                       f"du 1er janvier {next_year})")
         report.alerts.append(Alert(
             crossing.date, WARNING, f"vat-base-{year}",
-            f"Franchise TVA 293 B: le chiffre d'affaires {year} soumis à la franchise atteint "
-            f"{eur(crossing.cumulative)} le {crossing.date.isoformat()} et dépasse le "
-            f"{base_label}: {outcome}",
+            f"Franchise TVA 293 B : le chiffre d'affaires {year} soumis à la franchise atteint "
+            f"{eur(crossing.cumulative)} le {french_date(crossing.date)} et dépasse le "
+            f"{base_label} : {outcome}",
             crossing.settlement.txn,
         ))
 
@@ -651,19 +678,19 @@ def _crossing_error(report: YearVat, index: LedgerIndex) -> None:
     due = report.vat_due_from
     if report.thresholds.rules.vat_due_from == MONTH_START:
         when = (f"à compter du {french_date(due)} (1er jour du mois du dépassement, règles "
-                "d'avant 2025): émettez des factures rectificatives pour ce mois")
+                "d'avant 2025) : émettez des factures rectificatives pour ce mois")
     else:
         when = "à compter de la date du dépassement"
     txn = crossing.receipt.txn
     paid = "" if crossing.settlement.txn is txn else (
-        f" (règlement du {crossing.date.isoformat()}, {where(source_of(crossing.settlement.txn))})")
+        f" (règlement du {french_date(crossing.date)}, {where(source_of(crossing.settlement.txn))})")
     report.errors.append(VatError(
         source_of(txn),
-        f"Franchise TVA 293 B perdue le {crossing.date.isoformat()}: cette recette porte le "
+        f"Franchise TVA 293 B perdue le {french_date(crossing.date)} : cette recette porte le "
         f"chiffre d'affaires {report.year} soumis à la franchise à {eur(crossing.cumulative)}"
         f"{paid}, au-delà du seuil majoré de {eur(report.majore_threshold)}"
-        f"{_parenthesized(prorata_note(report.prorata))}. La TVA est due {when}: facturez avec "
-        f"TVA à partir du {due.isoformat()} ({ACTION}) / VAT franchise lost: invoice with VAT from {due.isoformat()}",
+        f"{_parenthesized(prorata_note(report.prorata))}. La TVA est due {when} : facturez avec "
+        f"TVA à partir du {french_date(due)} ({ACTION})",
         txn,
     ))
 
@@ -688,9 +715,8 @@ def _receipt_errors(analysis: VatAnalysis,
             target.append(VatError(
                 source_of(txn),
                 f'Recette de {eur(billed)} marquée tva: "franchise" alors que le régime de TVA est '
-                f'"reel" depuis le {since.isoformat()} (hn-option vat-regime): facturez-la avec TVA '
-                '(tva: "collectee", ou retirez tva:) ou corrigez la date du vat-regime / a '
-                'franchise receipt under vat-regime "reel": invoice it with VAT',
+                f'"reel" depuis le {french_date(since)} (hn-option vat-regime) : facturez-la avec TVA '
+                '(tva: "collectee", ou retirez tva:) ou corrigez la date du vat-regime',
                 txn,
             ))
             continue
@@ -699,18 +725,17 @@ def _receipt_errors(analysis: VatAnalysis,
         if id(txn) in flagged:
             continue
         assert report.franchise_at_start is not None
-        due = report.vat_due_from.isoformat()
+        due = french_date(report.vat_due_from)
         if not report.franchise_at_start.franchise:
-            why = (f"franchise TVA 293 B perdue au 1er janvier {report.year}: "
+            why = (f"franchise TVA 293 B perdue au 1er janvier {report.year} : "
                    f"{report.franchise_at_start.reason}")
         else:
             assert report.majore_crossing is not None
-            why = (f"franchise TVA 293 B perdue depuis le {due}: seuil majoré de "
-                   f"{eur(report.majore_threshold)} dépassé le {report.majore_crossing.date.isoformat()}")
+            why = (f"franchise TVA 293 B perdue depuis le {due} : seuil majoré de "
+                   f"{eur(report.majore_threshold)} dépassé le {french_date(report.majore_crossing.date)}")
         report.errors.append(VatError(
             source_of(txn),
-            f"Recette de {eur(billed)} facturée en franchise le {txn.date.isoformat()}, or {why}. "
-            f"Facturez avec TVA à partir du {due} ({ACTION}) / VAT franchise lost: "
-            f"invoice with VAT from {due}",
+            f"Recette de {eur(billed)} facturée en franchise le {french_date(txn.date)}, or {why}. "
+            f"Facturez avec TVA à partir du {due} ({ACTION})",
             txn,
         ))

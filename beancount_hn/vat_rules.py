@@ -8,10 +8,10 @@ Two tables in ``data/`` hold what changes with the law:
   (:class:`UnknownYearError`) telling the user to update beancount-hn: the
   figures of another year are never reused silently.
 * ``vat_rules.csv``: the rules of each period. ``avant-2025``: franchise in N
-  if CA(N-1) <= base, or CA(N-1) <= majoré and CA(N-2) <= base (two-year
+  if CA(N-1) ≤ base, or CA(N-1) ≤ majoré and CA(N-2) ≤ base (two-year
   tolerance); past the majoré in N, VAT is due from the first day of the month
   of crossing. ``depuis-2025`` (LF 2024, kept by loi n° 2025-1044): franchise in
-  N only if CA(N-1) <= base and CA(N) <= majoré; VAT is due from the date of
+  N only if CA(N-1) ≤ base and CA(N) ≤ majoré; VAT is due from the date of
   crossing.
 
 The franchise of year N is decided with the row of year N (the thresholds in
@@ -36,24 +36,22 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from importlib import resources
 
+from beancount_hn import frtypo
+
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 MONTH_START, CROSSING_DATE = "month-start", "crossing-date"
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
 
 
 def eur(amount: Decimal) -> str:
-    """``37 500,00 €``: an amount the French way, for messages and reports."""
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{text} €"
+    """``37 500,00 €``: an amount the French way (Babel), for messages and reports."""
+    return frtypo.money(amount)
 
 
 def french_date(day: datetime.date) -> str:
-    """``1er novembre 2024``, ``20 novembre 2025``."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+    """``1er novembre 2024``, ``20 novembre 2025`` (Babel)."""
+    return frtypo.date(day)
 
 
 @dataclass(frozen=True)
@@ -93,14 +91,12 @@ class UnknownYearError(LookupError):
         #: Years before the table are history no update will bring: reports say so and go on.
         self.before_table = year < min(table)
         if self.before_table:
-            message = (f"la table des seuils 293 B de beancount-hn commence en {min(table)}: "
-                       f"la franchise de {year} n'est pas vérifiée / {year} is before the "
-                       "thresholds table: not checked")
+            message = (f"la table des seuils 293 B de beancount-hn commence en {min(table)} : "
+                       f"la franchise de {year} n'est pas vérifiée")
         else:
             message = (f"beancount-hn ne connaît pas les seuils de la franchise 293 B pour {year} "
-                       f"(table {min(table)}–{max(table)}): mettez beancount-hn à jour "
-                       f"(pip install -U beancount-hn) / no 293 B thresholds for {year}: "
-                       "update beancount-hn")
+                       f"(table {min(table)}–{max(table)}) : mettez beancount-hn à jour "
+                       "(pip install -U beancount-hn)")
         super().__init__(message)
 
 
@@ -115,7 +111,7 @@ def rules_table() -> dict[str, Rules]:
     table = {}
     for row in _read_csv("vat_rules.csv"):
         if row["vat_due_from"] not in (MONTH_START, CROSSING_DATE):
-            raise ValueError(f"vat_rules.csv: unknown vat_due_from {row['vat_due_from']!r}")
+            raise ValueError(f"vat_rules.csv : vat_due_from inconnu « {row['vat_due_from']} »")
         table[row["rules"]] = Rules(
             row["rules"], row["two_year_tolerance"].upper() == "TRUE", row["vat_due_from"],
             row["summary"], row["source"],
@@ -220,8 +216,8 @@ def decide_franchise(year: int, row: Thresholds, turnover: Mapping[int, Decimal]
     said2 = f"CA {year - 2} = {eur(older)}{note2}"
     if older <= base2:
         return Decision(year, True, f"{said} > {eur(base1)} ({label}) mais ≤ {eur(majore1)} "
-                        f"(seuil majoré) et {said2} ≤ {eur(base2)}: tolérance de deux ans",
+                        f"(seuil majoré) et {said2} ≤ {eur(base2)} : tolérance de deux ans",
                         row, provisional)
-    return Decision(year, False, f"{said} > {eur(base1)} ({label}) et {said2} > {eur(base2)}: "
+    return Decision(year, False, f"{said} > {eur(base1)} ({label}) et {said2} > {eur(base2)} : "
                     "la tolérance de deux ans est épuisée", row, provisional)
 

@@ -55,6 +55,8 @@ from beancount.core import data
 
 from beancount_hn.config import BaremeKm, normalize_word
 from beancount_hn.errors import error_type, source_of
+from beancount_hn.frtypo import date as french_date
+from beancount_hn.frtypo import money
 from beancount_hn.ledger import LedgerIndex
 
 if TYPE_CHECKING:
@@ -233,7 +235,7 @@ def property_cost_hint(account: str, amount: Decimal, year: int, source: dict[st
     """The warning for property costs of a car absent from the registre, counted on line 23."""
     return VehicleHint(
         source,
-        f"avertissement : {account} : {amount} EUR comptés en ligne 23 en {year} (assurance, intérêts "
+        f"avertissement : {account} : {money(amount)} comptés en ligne 23 en {year} (assurance, intérêts "
         "d'emprunt ou grosses réparations du véhicule) alors qu'aucun véhicule n'est inscrit au registre "
         "des immobilisations cette année-là : ces frais ne sont déductibles que pour un véhicule inscrit "
         "(BOI-BNC-BASE-40-60-40-20). Inscrivez le véhicule (Assets:Immobilisations:Vehicule) ou "
@@ -279,7 +281,7 @@ def depreciation_cap(asset: Asset) -> DepreciationCap | None | str:
     if co2 is None:
         if asset.cost <= lowest_cap():
             return None
-        return (f"véhicule de {asset.cost} EUR : son amortissement déductible est plafonné selon ses "
+        return (f"véhicule de {money(asset.cost)} : son amortissement déductible est plafonné selon ses "
                 "émissions de CO₂ (art. 39-4 du CGI) ; indiquez co2: (g/km WLTP, case V.7 du certificat "
                 "d'immatriculation) sur le posting d'achat, ou plafond-amortissement: (le plafond en euros, "
                 '"aucun" pour un véhicule utilitaire)')
@@ -287,8 +289,8 @@ def depreciation_cap(asset: Asset) -> DepreciationCap | None | str:
         return f"co2: {co2!r} n'est pas un nombre entier de grammes de CO₂ par km"
     for since, low, below, cap, source in _cap_table():
         if asset.acquired >= since and low <= co2 and (below is None or co2 < below):
-            return DepreciationCap(cap, f"{co2} g de CO₂/km : plafond {cap} EUR ({source})")
-    return (f"véhicule acquis le {asset.acquired.isoformat()} : les plafonds de l'art. 39-4 connus "
+            return DepreciationCap(cap, f"{co2} g de CO₂/km : plafond {money(cap)} ({source})")
+    return (f"véhicule acquis le {french_date(asset.acquired)} : les plafonds de l'art. 39-4 connus "
             "s'appliquent aux véhicules acquis depuis 2021 (WLTP) ; indiquez plafond-amortissement: "
             "(le plafond de l'année d'acquisition, en euros)")
 

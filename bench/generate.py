@@ -27,7 +27,16 @@ below the 293 B thresholds at any scale: beyond it HN care is marked
 
 ``--scale K`` multiplies the volume (K practitioners' worth of activity in one
 ledger: K lots a day, K times the HN work and the expenses); scale 10 passes the
-100 000-transaction and 1 000 000-posting marks. Three files are written to
+100 000-transaction and 1 000 000-posting marks; ``--transactions N`` picks the
+scale that gives about N transactions.
+
+The shape of the bookkeeping varies with what practices differ on (:class:`Params`,
+named sets of them in :data:`SHAPES`, ``--shape``): one income posting per act or
+per FSE lot, the HN volume and the share of it billed with a numbered note, notes
+paid at the session or booked to a receivable then paid (with credit notes), the
+patients' part of a lot paid by card in the lot itself, ``hn-option "treasury"``
+on each account or on their parent, and the number of years. The defaults (shape
+``reference``) write the ledger described above. Three files are written to
 ``--out``: ``body.beancount`` (everything), ``plain.beancount`` (includes the
 body) and ``hn.beancount`` (``plugin "beancount_hn.plugins.all"`` + the same
 include), so that a load with and without the plugins parses the same text.
@@ -35,6 +44,7 @@ include), so that a load with and without the plugins parses the same text.
 Usage::
 
     python bench/generate.py --out /tmp/hn-bench --years 10 --scale 1 --seed 2035
+    python bench/generate.py --out /tmp/hn-bench --shape hn-accrual --transactions 30000
 """
 
 from __future__ import annotations
@@ -46,7 +56,7 @@ import random
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -56,7 +66,8 @@ DAY = datetime.timedelta(days=1)
 PLUGIN = "beancount_hn.plugins.all"
 BODY, PLAIN, WITH_PLUGINS = "body.beancount", "plain.beancount", "hn.beancount"
 
-COURANT, LIVRET, CAISSE = "Assets:Banque:Courant", "Assets:Banque:Livret", "Assets:Caisse"
+BANQUE, CAISSE = "Assets:Banque", "Assets:Caisse"
+COURANT, LIVRET = f"{BANQUE}:Courant", f"{BANQUE}:Livret"
 CPAM, MUTUELLES = "Assets:Creances:CPAM", "Assets:Creances:Mutuelles"
 PATIENTS, CLIENTS = "Assets:Creances:Patients", "Assets:Creances:Clients"
 CONV, DEP, HN = "Income:Honoraires:Conventionnes", "Income:Honoraires:Depassements", "Income:Honoraires:HN"
@@ -289,13 +300,52 @@ def month_day(year: int, month: int, day: int) -> datetime.date:
 # --- the generator -------------------------------------------------------------------------------
 
 
+LOT_POSTINGS = ("act", "lot")
+STYLES = ("cash", "mixed", "accrual")
+TREASURY = ("accounts", "parent")
+#: Share of the numbered notes booked to a receivable, and their credit notes' rate, by style.
+ACCRUAL_SHARE = {"cash": 0.0, "mixed": 0.4, "accrual": 1.0}
+CREDIT_RATE = {"cash": 0.0, "mixed": 0.04, "accrual": 0.10}
+
+
 @dataclass(frozen=True)
 class Params:
+    """The volume of the ledger, and the shape of the practice's bookkeeping."""
+
     years: int = 10
     start_year: int = 2017
     scale: int = 1
     seed: int = 2035
     acts_per_year: int = 5500
+    #: "act": one income posting per act (``acte:`` on it); "lot": one per FSE lot
+    #: (the account's ``open`` says ``convention: "conventionne"``).
+    lot_postings: str = "act"
+    hn: float = 1.0  # individual HN sessions a day, times the reference practice's 0.85
+    invoiced: float = 1.0  # share of the individual HN sessions billed with a numbered note
+    style: str = "mixed"  # cash: notes paid at the session; accrual: to a receivable, paid later
+    mixed: bool = False  # the patients' part of a FSE lot paid by card in the lot's transaction
+    treasury: str = "accounts"  # "parent": hn-option treasury on Assets:Banque, not on each account
+
+    def __post_init__(self) -> None:
+        if self.lot_postings not in LOT_POSTINGS or self.style not in STYLES or self.treasury not in TREASURY:
+            raise ValueError(f"unknown shape: {self}")
+        if self.years < 1 or self.scale < 1 or self.acts_per_year < 1 or self.hn < 0 \
+                or not 0 <= self.invoiced <= 1:
+            raise ValueError(f"out of range: {self}")
+
+    def shape(self) -> str:
+        """The shape's parameters, as the command line writes them."""
+        return (f"lot-postings={self.lot_postings} hn={self.hn:g} invoiced={self.invoiced:g} "
+                f"style={self.style} mixed={'yes' if self.mixed else 'no'} treasury={self.treasury}")
+
+
+#: Shapes practices differ on (``--shape``), each with the fields it changes from :class:`Params`.
+SHAPES: dict[str, dict[str, object]] = {
+    "reference": {},
+    "lots": {"lot_postings": "lot", "mixed": True, "treasury": "parent"},
+    "hn-accrual": {"lot_postings": "lot", "hn": 6.0, "style": "accrual", "treasury": "parent", "years": 3},
+    "hn-cash": {"hn": 6.0, "invoiced": 0.5, "style": "cash", "mixed": True},
+}
 
 
 class Generator:
@@ -323,7 +373,7 @@ class Generator:
             f'{d} custom "hn-option" "profession" "masseur-kinesitherapeute"',
             f'{d} custom "hn-option" "practice-start" {self.start}',
             f'{d} custom "hn-option" "vat-regime" "franchise"',
-            *(f'{d} custom "hn-option" "treasury" {a}' for a in (COURANT, LIVRET, CAISSE)),
+            *(f'{d} custom "hn-option" "treasury" {a}' for a in self.treasury_options()),
             f'{d} custom "hn-option" "invoice-series" "F" "F-{{year}}-{{seq:04d}}"',
             f'{d} custom "hn-option" "invoice-series" "AV" "AV-{{year}}-{{seq:03d}}"',
             f'{d} custom "hn-option" "identity" "nom" "Camille Martin EI"',
@@ -338,7 +388,8 @@ class Generator:
         ]
         opens = [(COURANT, {}), (LIVRET, {}), (CAISSE, {}), (CPAM, {}), (MUTUELLES, {}), (PATIENTS, {}),
                  (CLIENTS, {}), ("Assets:Depots:Garantie", {}), (EMPRUNT, {}), (FOURNISSEURS, {}),
-                 (APPORTS, {}), (PRELEVEMENTS, {}), (CONV, {}),
+                 (APPORTS, {}), (PRELEVEMENTS, {}),
+                 (CONV, {"convention": '"conventionne"'} if self.p.lot_postings == "lot" else {}),
                  (DEP, {"convention": '"depassement"'}), (HN, {"convention": '"non-conventionne"'}),
                  ("Income:Produits-Financiers", {"ligne-2035": '"AE"'})]
         opens += [(account, {"ligne-2035": quote(line)}) for account, line in EXPENSES.items()]
@@ -348,6 +399,10 @@ class Generator:
             lines.append(f"{d} open {account} EUR")
             lines.extend(_meta_lines(meta, "  "))
         return "\n".join(lines) + "\n\n"
+
+    def treasury_options(self) -> tuple[str, ...]:
+        """The accounts ``hn-option "treasury"`` names: each one, or the bank's parent."""
+        return (COURANT, LIVRET, CAISSE) if self.p.treasury == "accounts" else (BANQUE, CAISSE)
 
     # --- one year of one practitioner's activity -------------------------------------------
 
@@ -415,18 +470,21 @@ class Generator:
                     else:
                         patient += total - share
                 income.extend(Posting(CONV, -a, {"acte": quote(act)}) for act, a in parts)
+            if self.p.lot_postings == "lot":  # the lot's fees in one posting
+                income = [Posting(CONV, sum((p.amount for p in income), ZERO))]
             postings = [Posting(CPAM, cpam)]
             if mutuelle:
                 postings.append(Posting(MUTUELLES, mutuelle))
-            if patient:
-                postings.append(Posting(PATIENTS, patient))
+            if patient:  # by card at the session (mixed), or a receivable the card remittance pays
+                postings.append(Posting(COURANT if self.p.mixed else PATIENTS, patient))
             postings += income
             lot = f"{year % 100:02d}{k:02d}{number:03d}"
             self.ledger.txn(day, "Lot FSE", f"Télétransmission lot {lot} : {count} FSE", postings)
             paid_on = next_weekday(day + 2 * DAY, 1)  # CPAM pays the next Tuesday after 2 days
             weekly_cpam[paid_on] = weekly_cpam.get(paid_on, ZERO) + cpam
             remit = next_weekday(day, 1 if day.weekday() >= 4 or day.weekday() < 1 else 4)  # Tue, Fri
-            weekly_patients[remit] = weekly_patients.get(remit, ZERO) + patient
+            if not self.p.mixed:
+                weekly_patients[remit] = weekly_patients.get(remit, ZERO) + patient
             monthly_mutuelles[(day.year, day.month)] = monthly_mutuelles.get((day.year, day.month), ZERO) + mutuelle
         last = datetime.date(self.end_year, 12, 20)  # the last weeks stay open (unpaid FSE)
         for day, amount in weekly_cpam.items():
@@ -499,9 +557,11 @@ class Generator:
                                 [Posting(account, amount), Posting(HN, -amount)], amount,
                                 {"acte": '"HN"', "duree": '"1 h"'}, elide=True)
         self.voided_number(rng.choice(days[40:200]))
+        whole, part = divmod(self.p.hn, 1)
         for day in days:
-            for _ in range(rng.choices((0, 1, 2), (35, 45, 20))[0]):
-                self.hn_invoice(rng, day)
+            draws = int(whole) + (1 if part and rng.random() < part else 0)
+            for _ in range(sum(rng.choices((0, 1, 2), (35, 45, 20))[0] for _ in range(draws))):
+                self.hn_session(rng, day)
         # A company's ergonomics intervention, twice a year, invoiced to a receivable.
         for day in (rng.choice(days[20:100]), rng.choice(days[120:200])):
             name, siren, address = rng.choice(COMPANIES)
@@ -522,24 +582,35 @@ class Generator:
         self.ledger.add(day, lambda state: (
             f"{day} custom \"hn-facture-annulee\" {quote(number.text)} \"Note annulée avant remise\"\n"))
 
-    def hn_invoice(self, rng: random.Random, day: datetime.date) -> None:
-        """A numbered note d'honoraires: cash style, or accrual style with a linked payment."""
+    def hn_session(self, rng: random.Random, day: datetime.date) -> None:
+        """An individual HN session: with a numbered note (:meth:`hn_invoice`), or paid without one."""
         payee = f"{rng.choice(('M.', 'Mme'))} {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         label, low, high = rng.choice(HN_BIG if rng.random() < 0.12 else HN_SESSIONS)
         amount = Decimal(rng.randint(low, high))
+        if self.p.invoiced < 1 and rng.random() >= self.p.invoiced:
+            account = CAISSE if rng.random() < 0.3 else COURANT
+            self.hn_receipt(day, payee, label, [Posting(account, amount), Posting(HN, -amount)], amount,
+                            {"acte": '"HN"'}, elide=True)
+        else:
+            self.hn_invoice(rng, day, payee, label, amount)
+
+    def hn_invoice(self, rng: random.Random, day: datetime.date, payee: str, label: str,
+                   amount: Decimal) -> None:
+        """A numbered note d'honoraires: paid at the session, or to a receivable with a linked payment
+        (and now and then a credit note before it), in the proportion of the shape's style."""
         devis = self.devis(day - rng.randint(3, 20) * DAY, payee, amount, label) if amount >= 70 else None
         number = self.ledger.number("F", day)
         meta: dict[str, MetaValue] = {"facture": number, "acte": '"HN"'}
         if devis:
             meta["devis"] = quote(devis)
-        if rng.random() < 0.6:  # cash style: paid at the session
+        if rng.random() < 1 - ACCRUAL_SHARE[self.p.style]:  # cash style: paid at the session
             account = CAISSE if rng.random() < 0.2 else COURANT
             self.hn_receipt(day, payee, label, [Posting(account, amount), Posting(HN, -amount)], amount, meta,
                             number, elide=True)
             return
         self.hn_receipt(day, payee, label, [Posting(CLIENTS, amount), Posting(HN, -amount)], amount, meta, number)
         due = amount
-        if rng.random() < 0.04:  # a shortened session: credit note before payment
+        if rng.random() < CREDIT_RATE[self.p.style]:  # a shortened session: credit note before payment
             credit = money(amount * Decimal("0.25"))
             when = day + 2 * DAY
             note = self.ledger.number("AV", when)
@@ -720,7 +791,7 @@ def generate(out_dir: str, params: Params) -> Generated:
     paths = Generated(os.path.join(out_dir, BODY), os.path.join(out_dir, PLAIN),
                       os.path.join(out_dir, WITH_PLUGINS), state.transactions, state.postings)
     comment = (f"; Generated by bench/generate.py: years={params.years} start={params.start_year} "
-               f"scale={params.scale} seed={params.seed}\n"
+               f"scale={params.scale} seed={params.seed} {params.shape()}\n"
                f"; {state.transactions} transactions, {state.postings} postings\n")
     write_atomic(paths.body, comment + text)
     write_atomic(paths.plain, comment + f'include "{BODY}"\n')
@@ -728,23 +799,51 @@ def generate(out_dir: str, params: Params) -> Generated:
     return paths
 
 
+def shaped(shape: str = "reference", **fields: object) -> Params:
+    """The :class:`Params` of a named shape (:data:`SHAPES`), with ``fields`` over it (None: the shape's)."""
+    given = {name: value for name, value in fields.items() if value is not None}
+    return replace(Params(), **{**SHAPES[shape], **given})
+
+
+def scale_for(params: Params, transactions: int) -> int:
+    """The scale at which ``params`` gives about ``transactions`` transactions."""
+    one = generate_text(replace(params, scale=1))[1].transactions
+    return max(1, round(transactions / one))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"),
                         help="output directory (default: bench/out)")
-    parser.add_argument("--years", type=int, default=10, help="number of calendar years (default 10)")
-    parser.add_argument("--start-year", type=int, default=2017, help="first year (default 2017)")
-    parser.add_argument("--scale", type=int, default=1, help="volume multiplier K (default 1)")
-    parser.add_argument("--seed", type=int, default=2035, help="random seed (default 2035)")
-    parser.add_argument("--acts-per-year", type=int, default=5500,
-                        help="conventionné acts a year per practitioner (default 5500)")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="reference",
+                        help="a named shape of practice (default: reference); the options below override it")
+    parser.add_argument("--years", type=int, help="number of calendar years (default 10)")
+    parser.add_argument("--start-year", type=int, help="first year (default 2017)")
+    volume = parser.add_mutually_exclusive_group()
+    volume.add_argument("--scale", type=int, help="volume multiplier K (default 1)")
+    volume.add_argument("--transactions", type=int, help="the scale that gives about this many transactions")
+    parser.add_argument("--seed", type=int, help="random seed (default 2035)")
+    parser.add_argument("--acts-per-year", type=int, help="conventionné acts a year per practitioner (default 5500)")
+    parser.add_argument("--lot-postings", choices=LOT_POSTINGS, help="one income posting per act or per FSE lot")
+    parser.add_argument("--hn", type=float, help="individual HN sessions, times the reference's")
+    parser.add_argument("--invoiced", type=float, help="share of HN sessions with a numbered note (0-1)")
+    parser.add_argument("--style", choices=STYLES, help="numbered notes paid at once, to a receivable, or both")
+    parser.add_argument("--mixed", action=argparse.BooleanOptionalAction, default=None,
+                        help="the patients' part of each FSE lot paid by card in the lot's transaction")
+    parser.add_argument("--treasury", choices=TREASURY, help="hn-option treasury on each account or the parent")
     args = parser.parse_args(argv)
-    if args.years < 1 or args.scale < 1 or args.acts_per_year < 1:
-        parser.error("--years, --scale and --acts-per-year must be at least 1")
-    params = Params(args.years, args.start_year, args.scale, args.seed, args.acts_per_year)
+    try:
+        params = shaped(args.shape, years=args.years, start_year=args.start_year, scale=args.scale,
+                        seed=args.seed, acts_per_year=args.acts_per_year, lot_postings=args.lot_postings,
+                        hn=args.hn, invoiced=args.invoiced, style=args.style, mixed=args.mixed,
+                        treasury=args.treasury)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.transactions is not None:
+        params = replace(params, scale=scale_for(params, args.transactions))
     paths = generate(args.out, params)
-    print(f"{paths.with_plugins}: {paths.transactions} transactions, {paths.postings} postings "
-          f"(plain: {paths.plain})")
+    print(f"{paths.with_plugins}: {paths.transactions} transactions, {paths.postings} postings, "
+          f"scale {params.scale}, {params.years} years from {params.start_year} (plain: {paths.plain})")
     return 0
 
 

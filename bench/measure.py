@@ -9,6 +9,7 @@ own. It prints one JSON object on stdout::
     python bench/measure.py reports LEDGER --year 2025 # hn's load, then hn 2035 and hn invoices on it
     python bench/measure.py fava LEDGER                # Fava's load and the hn extension page renders
     python bench/measure.py work LEDGER --year 2025    # the Python operations of the chain, 2035, invoices
+    python bench/measure.py export LEDGER --year 2025  # hn's load, then hn export's bundle, written
 
 Each figure is given twice: ``*_s`` is wall-clock time (``time.perf_counter``),
 ``*_cpu`` the process's CPU time (``time.process_time``), which other processes
@@ -200,11 +201,17 @@ FAVA_RENDERS = 5
 
 
 def fava(path: str) -> dict[str, Any]:
-    """Fava's own load of ``path`` with the hn extension, then its report page, rendered repeatedly.
+    """Fava's own load of ``path`` with the hn extension, then its report page, rendered repeatedly,
+    then the journal behind the page's line AA (the page Fava's frontend asks for it).
 
     ``path`` is a ledger without the ``fava-extension`` directive: a sibling
     file that includes it and declares the extension is written next to it.
+    Each request is timed in wall-clock and CPU seconds (the server's own work).
     """
+    import html
+    import re
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
     from fava.application import create_app
 
     directory, name = os.path.split(os.path.abspath(path))
@@ -220,24 +227,61 @@ def fava(path: str) -> dict[str, Any]:
         result: dict[str, Any] = {"fava_load_s": load_s}
         details = [d for d in ledger.extensions.extension_details if d.report_title]
         pages: dict[str, Any] = {}
+        clock = Clock()
+        body = ""
         for detail in details:
             url = f"/{slug}/extension/{detail.name}/"
-            times = []
+            walls, cpus = [], []
             status = None
             for _ in range(FAVA_RENDERS):
-                seconds, response = _timed(lambda url=url: client.get(url))
+                response = clock(lambda url=url: client.get(url))
                 status = response.status_code
-                times.append(seconds)
-            pages[detail.name] = {"url": url, "status": status, "render_s": times}
+                walls.append(clock.wall)
+                cpus.append(clock.cpu)
+                body = body or response.get_data(as_text=True)
+            pages[detail.name] = {"url": url, "status": status, "render_s": walls, "render_cpu": cpus}
         result["fava_pages"] = pages
+        link = re.search(r'data-hn="2035\.lines\.AA"[^>]*><a href="([^"]*)"', body)
+        if link is not None:
+            text = parse_qs(urlsplit(html.unescape(link.group(1))).query).get("filter", [""])[0]
+            api = f"/{slug}/api/journal_page?" + urlencode({"page": 1, "order": "desc", "filter": text})
+            response = clock(lambda: client.get(api))
+            result["journal_aa"] = {"filter_chars": len(text), "status": response.status_code,
+                                    "bytes": len(response.data), "s": clock.wall, "cpu": clock.cpu}
         return result
     finally:
         os.unlink(wrapper)
 
 
+def export(path: str, year: int) -> dict[str, Any]:
+    """What ``hn export --year`` does after its load (the bundle built, then written to a
+    temporary directory), timed, with the peak RSS after the load and after the export."""
+    import tempfile
+
+    from beancount_hn.exports.bundle import build_bundle, write_bundle
+    from beancount_hn.loading import load_ledger, output_folder
+
+    clock = Clock()
+    loaded = clock(lambda: load_ledger(path, show_errors=False))
+    result: dict[str, Any] = {"load_rss_kb": peak_rss_kb(), **_summary(loaded.entries, loaded.errors)}
+    clock.record(result, "load")
+    with tempfile.TemporaryDirectory(prefix="hn-export-") as tmp:
+        def run() -> int:  # as beancount_hn.export_cli does
+            folder = output_folder(loaded, os.path.join(tmp, "out"), "hn export", force=False)
+            bundle = build_bundle(loaded.entries, loaded.index, year, ledger_name=path,
+                                  ledger_errors=len(loaded.errors))
+            write_bundle(bundle, folder)
+            return len(bundle.files)
+
+        result["files"] = clock(run)
+        clock.record(result, "export")
+    result["rss_kb"] = peak_rss_kb()
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="One benchmark measurement (used by bench/run.py).")
-    parser.add_argument("what", choices=("load", "reports", "fava", "work"))
+    parser.add_argument("what", choices=("load", "reports", "fava", "work", "export"))
     parser.add_argument("ledger")
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--plugins", action="store_true", help="load: also time the hn plugin chain alone")
@@ -250,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.what} needs --year")
     elif args.what == "work":
         result = work(args.ledger, args.year)
+    elif args.what == "export":
+        result = export(args.ledger, args.year)
     else:
         result = reports(args.ledger, args.year)
     json.dump(result, sys.stdout)

@@ -1,7 +1,7 @@
 """Benchmarks of beancount-hn against plain Beancount, in one run.
 
-    python bench/run.py                  # the full run (about 15 minutes on 2 cores, 1 GB of memory)
-    python bench/run.py --quick          # a smoke run: 2 years, scales 1-2-4, headline scale 2
+    python bench/run.py                  # the full run (about 20 minutes on 2 cores, 1.2 GB of memory)
+    python bench/run.py --quick          # a smoke run: 2-year ledgers, small matrix and headline
 
 On ledgers from ``bench/generate.py`` (the same text loaded with and without
 ``plugin "beancount_hn.plugins.all"``), each measurement in a fresh process
@@ -14,15 +14,20 @@ On ledgers from ``bench/generate.py`` (the same text loaded with and without
 (d) ``hn invoices --year Y``: the same load + invoice book, cash book of the numbered
     documents (``Cashbook.build_for``) and report;
 (e) each importer's rows per second (``bench/bench_importers.py``);
-(f) the Fava extension page: Fava's load, then the page rendered several times.
+(f) the Fava extension page: Fava's load, then the page rendered several times, then the
+    journal behind its line AA;
+(g) ``hn export --year Y`` on the linearity ledgers: its peak memory against the ledger's own.
 
-Then the ratios b/a and c/a on the headline ledger (scale 10: over 100 000
-transactions and 1 000 000 postings), the linearity at scales 1, 2 and 4
-(doubling the ledger should at most double each figure: judged on the work of
-beancount-hn's figures, the bytecode instructions they execute per unit of their
-input, and printed for every figure's time beside plain Beancount's own), the
-peak RSS of (b) against (a), and a last line ``plugins_overhead_ratio=<b/a>``.
-Each figure is timed in wall-clock and CPU seconds; the ratios use the
+The ledgers: the reference shape at scales 1, 2 and 4 (linearity: doubling the
+ledger should at most double each figure, judged on the work of beancount-hn's
+figures, the bytecode instructions they execute per unit of their input, and
+printed for every figure's time beside plain Beancount's own); the matrix of
+shapes of practice (``generate.SHAPES``), each at about ``--matrix-transactions``
+(a, b, c, d measured in full) and at about ``--headline-transactions`` (the
+chain alone, in the (a) process); the worst shape of the matrix at about
+``--headline-transactions``, measured in full. The targets are judged on every
+shape and the headline; the last line, ``plugins_overhead_ratio=<b/a>``, is the
+worst. Each figure is timed in wall-clock and CPU seconds; the ratios use the
 minimum CPU time of the repeats, the measurement least disturbed by other
 processes on a shared machine (wall-clock ratios are printed too).
 """
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import json
 import os
 import platform
@@ -52,9 +58,24 @@ MEASURE = os.path.join(HERE, "measure.py")
 IMPORTERS_BENCH = os.path.join(HERE, "bench_importers.py")
 EXAMPLE = os.path.join(ROOT, "ledger_example", "main.beancount")
 
-#: Targets of issue 10.
+
+def _generator_module():
+    """bench/generate.py, imported (``bench/`` is not a package)."""
+    module = sys.modules.get("bench_generate")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("bench_generate", GENERATE)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # its dataclasses look their module up while it executes
+        spec.loader.exec_module(module)
+    return module
+
+
+#: The shapes of practice of the matrix (bench/generate.py ``--shape``).
+SHAPES: dict[str, dict[str, object]] = _generator_module().SHAPES
+
+#: Targets of issues 10 and 22.
 TARGET_OVERHEAD, AIM_OVERHEAD = 1.10, 1.05
-TARGET_2035, TARGET_RSS, TARGET_DOUBLING = 1.2, 1.2, 2.0
+TARGET_2035, TARGET_RSS, TARGET_DOUBLING = 1.2, 1.1, 2.0
 
 
 # --- measurements --------------------------------------------------------------------------------
@@ -107,6 +128,7 @@ class Ledger:
     with_plugins: str
     transactions: int | None = None
     postings: int | None = None
+    year: int | None = None  # the year hn 2035 and hn invoices are asked (the ledger's last)
     a: Series = field(default_factory=Series)  # plain load
     b: Series = field(default_factory=Series)  # load with plugins
     chain: Series = field(default_factory=Series)  # the plugin chain alone, in the (a) process
@@ -236,17 +258,20 @@ def example_pair(tmp: str) -> tuple[str, str] | None:
     return paths
 
 
-def generated(out: str, args: argparse.Namespace, scale: int) -> Ledger:
-    """Run bench/generate.py in its own process (the parent stays small: the children's
-    memory is what is measured)."""
-    proc = subprocess.run([sys.executable, GENERATE, "--out", out, "--years", str(args.years),
-                           "--start-year", str(args.start_year), "--scale", str(scale),
-                           "--seed", str(args.seed)], capture_output=True, text=True, cwd=ROOT)
-    match = re.search(r"(\d+) transactions, (\d+) postings", proc.stdout)
+def generated(out: str, label: str, *options: str) -> Ledger:
+    """Run bench/generate.py with ``options`` in its own process (the parent stays small: the
+    children's memory is what is measured)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, GENERATE, "--out", out, *options], capture_output=True, text=True,
+                          cwd=ROOT)
+    match = re.search(r"(\d+) transactions, (\d+) postings, scale (\d+), (\d+) years from (\d+)", proc.stdout)
     if proc.returncode != 0 or match is None:
         raise RuntimeError(f"bench/generate.py failed:\n{proc.stderr[-3000:]}")
-    return Ledger(f"scale {scale}", os.path.join(out, "plain.beancount"), os.path.join(out, "hn.beancount"),
-                  int(match.group(1)), int(match.group(2)))
+    transactions, postings, scale, years, start = map(int, match.groups())
+    print(f"\ngenerated {label}: {transactions} transactions, {postings} postings (scale {scale}, {years} "
+          f"years from {start}) in {time.perf_counter() - t0:.1f} s")
+    return Ledger(label, os.path.join(out, "plain.beancount"), os.path.join(out, "hn.beancount"),
+                  transactions, postings, year=start + years - 1)
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -360,9 +385,10 @@ def print_linearity(points: list[Ledger]) -> Linearity:
     return found
 
 
-def run_importers(timeout: float) -> None:
-    print("\n== (e) Importers, rows per second")
-    proc = subprocess.run([sys.executable, IMPORTERS_BENCH], capture_output=True, text=True, cwd=ROOT,
+def run_importers(timeout: float, quick: bool = False) -> None:
+    print("\n== (e) Importers: rows per second, time and peak memory per MB, linearity")
+    proc = subprocess.run([sys.executable, IMPORTERS_BENCH, *(["--quick"] if quick else [])],
+                          capture_output=True, text=True, cwd=ROOT,
                           timeout=timeout, env={**os.environ, "BEANCOUNT_DISABLE_LOAD_CACHE": "1"})
     for line in proc.stdout.splitlines():
         print(f"   {line}")
@@ -375,34 +401,138 @@ def run_fava(ledger: Ledger) -> None:
     result = child("fava", ledger.with_plugins)
     print(f"   Fava load (its own, plugins included): {result['fava_load_s']:.2f} s")
     for name, page in result["fava_pages"].items():
-        times = page["render_s"]
-        print(f"   {page['url']} (HTTP {page['status']}): first render {times[0]:.3f} s, "
+        times, cpus = page["render_s"], page["render_cpu"]
+        print(f"   {page['url']} (HTTP {page['status']}): first render {times[0]:.3f} s ({cpus[0]:.3f} s CPU), "
               f"then min {min(times[1:] or times):.3f} s, median {statistics.median(times[1:] or times):.3f} s")
+    journal = result.get("journal_aa")
+    if journal is not None:
+        print(f"   the journal behind line AA (api/journal_page, HTTP {journal['status']}): {journal['s']:.3f} s "
+              f"({journal['cpu']:.3f} s CPU), {journal['bytes'] / 1e6:.1f} MB of HTML, "
+              f"a filter of {journal['filter_chars']} characters")
+
+
+def run_export(points: list[Ledger]) -> list[float]:
+    """(g) ``hn export`` on each linearity ledger: its peak memory against the ledger's own (the
+    peak of hn's load just before), and how each grows when the ledger doubles."""
+    print("\n== (g) hn export --year (the bundle built and written), peak RSS against the ledger's own")
+    print(f"   {'ledger':<12}{'postings':>10}{'load':>9}{'export':>9}{'ledger RSS':>12}{'export RSS':>12}"
+          f"{'ratio':>8}")
+    ratios, loads, peaks = [], [], []
+    for point in points:
+        result = child("export", point.with_plugins, "--year", str(point.year))
+        if result["errors"]:
+            print(f"   {point.label}: {result['errors']} error(s) loading: {'; '.join(result['first_errors'])}")
+            continue
+        loads.append(result["load_rss_kb"])
+        peaks.append(result["rss_kb"])
+        ratios.append(result["rss_kb"] / result["load_rss_kb"])
+        print(f"   {point.label:<12}{point.postings:>10}{result['load_cpu']:>7.2f} s{result['export_cpu']:>7.2f} s"
+              f"{result['load_rss_kb'] / 1024:>8.0f} MiB{result['rss_kb'] / 1024:>8.0f} MiB{ratios[-1]:>8.3f}")
+    if len(peaks) > 1:
+        print(f"   doubling the ledger: its own RSS x {_ratios(doublings(loads))}, "
+              f"hn export's peak x {_ratios(doublings(peaks))}")
+    return ratios
+
+
+@dataclass
+class Shape:
+    """One shape of the matrix: its ledger at the matrix size, and the chain's cost at the headline size."""
+
+    name: str
+    ledger: Ledger
+    large: Ledger | None = None  # the same shape at about the headline size: (a) and the chain alone
+
+    @property
+    def chain_ratio(self) -> float:
+        return 1 + self.ledger.chain.min / self.ledger.a.min
+
+    @property
+    def large_chain_ratio(self) -> float | None:
+        large = self.large
+        return 1 + large.chain.min / large.a.min if large and large.a.cpu else None
+
+
+def shape_options(name: str, args: argparse.Namespace, transactions: int) -> list[str]:
+    """bench/generate.py's options for shape ``name`` at about ``transactions`` transactions."""
+    options = ["--shape", name, "--transactions", str(transactions), "--seed", str(args.seed),
+               "--start-year", str(args.start_year)]
+    if args.quick:
+        options += ["--years", str(args.years)]
+    return options
+
+
+def run_matrix(args: argparse.Namespace, tmp: str) -> list[Shape]:
+    """Every shape of :data:`SHAPES` at about ``--matrix-transactions``, measured in full, and at
+    about ``--headline-transactions`` (one plain load, then the chain alone, least of three)."""
+    shapes = []
+    for name in SHAPES:
+        ledger = generated(os.path.join(tmp, f"shape-{name}"), f"shape {name}",
+                           *shape_options(name, args, args.matrix_transactions))
+        ledger.measure(args.repeats, ledger.year)
+        print_ledger(ledger, ledger.year)
+        shape = Shape(name, ledger)
+        if args.headline_transactions > args.matrix_transactions:
+            folder = os.path.join(tmp, f"shape-{name}-large")
+            large = generated(folder, f"shape {name}, large",
+                              *shape_options(name, args, args.headline_transactions))
+            measured = child("load", large.plain, "--plugins")
+            large.a.add(measured["load_s"], measured["load_cpu"])
+            large.chain.add(measured["chain_s"], measured["chain_cpu"])
+            print(f"   (a) {measured['load_cpu']:.2f} s CPU, the chain alone {measured['chain_cpu']:.2f} s: "
+                  f"1 + chain/a = {1 + measured['chain_cpu'] / measured['load_cpu']:.3f}")
+            shape.large = large
+            shutil.rmtree(folder, ignore_errors=True)
+        shapes.append(shape)
+        sys.stdout.flush()
+    return shapes
+
+
+def print_matrix(shapes: list[Shape]) -> Shape:
+    """The matrix as a table; returns the worst shape (the highest b/a)."""
+    worst = max(shapes, key=lambda shape: shape.ledger.b_over_a)
+    print("\n== Matrix of shapes (min CPU seconds; the last column: the same shape at the headline size)")
+    print(f"   {'shape':<12}{'tx':>8}{'postings':>10}{'(a)':>9}{'(b)':>9}{'b/a':>7}{'1+ch/a':>8}{'c/a':>7}"
+          f"{'RSS b/a':>9}{'large tx':>10}{'1+ch/a':>8}")
+    for shape in shapes:
+        ledger, large = shape.ledger, shape.large
+        big = f"{large.transactions:>10}{shape.large_chain_ratio:>8.3f}" if large else ""
+        print(f"   {shape.name:<12}{ledger.transactions:>8}{ledger.postings:>10}{ledger.a.min:>7.2f} s"
+              f"{ledger.b.min:>7.2f} s{ledger.b_over_a:>7.3f}{shape.chain_ratio:>8.3f}{ledger.c_over_a:>7.3f}"
+              f"{ledger.rss_ratio:>9.3f}{big}" + ("   <- worst" if shape is worst else ""))
+    for name in sorted({name for name in SHAPES}):
+        print(f"   {name}: {shape_params(name)}")
+    return worst
+
+
+def shape_params(name: str) -> str:
+    """The parameters of shape ``name``, as bench/generate.py prints them."""
+    fields = SHAPES[name]
+    return ", ".join(f"{key}={value}" for key, value in fields.items()) or "the defaults (see generate.py)"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", type=int, default=10, help="years of the generated ledgers (default 10)")
+    parser.add_argument("--years", type=int, default=10, help="years of the linearity ledgers (default 10)")
     parser.add_argument("--start-year", type=int, default=2017)
     parser.add_argument("--scales", default="1,2,4", help="linearity scales (default 1,2,4)")
-    parser.add_argument("--headline-scale", type=int, default=10,
-                        help="scale of the ledger b/a is judged on (default 10: > 100 000 transactions)")
+    parser.add_argument("--matrix-transactions", type=int, default=30000,
+                        help="size of each shape of the matrix (default 30000 transactions)")
+    parser.add_argument("--headline-transactions", type=int, default=100000,
+                        help="size of the worst shape's headline ledger (default 100000 transactions)")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of each figure (default 3)")
-    parser.add_argument("--headline-repeats", type=int, default=5,
-                        help="repeats on the headline ledger (default 5: each takes about a minute and a half)")
-    parser.add_argument("--year", type=int, default=None, help="year of hn 2035 / hn invoices (default: "
-                        "the last generated year)")
+    parser.add_argument("--headline-repeats", type=int, default=5, help="repeats on the headline ledger (default 5)")
     parser.add_argument("--seed", type=int, default=2035)
     parser.add_argument("--out", default=None, help="where to write the ledgers (default: a temp dir, removed)")
-    parser.add_argument("--quick", action="store_true", help="2 years, headline scale 2, 2 repeats")
+    parser.add_argument("--quick", action="store_true",
+                        help="2-year ledgers, a matrix of 4 000 and a headline of 10 000 transactions, 2 repeats")
     parser.add_argument("--no-example", action="store_true", help="skip the example ledger")
     args = parser.parse_args(argv)
     if args.quick:
-        args.years, args.headline_scale, args.repeats, args.headline_repeats = 2, 2, 2, 2
+        args.years, args.repeats, args.headline_repeats = 2, 2, 2
+        args.matrix_transactions, args.headline_transactions = 4000, 10000
     scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
-    year = args.year or args.start_year + args.years - 1
-    if min(scales) < 1 or args.headline_scale < 1 or args.repeats < 1:
-        parser.error("scales and repeats must be at least 1")
+    if min(scales) < 1 or args.repeats < 1 or args.matrix_transactions < 1:
+        parser.error("scales, sizes and repeats must be at least 1")
     started = time.perf_counter()
     byte_compile()
 
@@ -419,43 +549,51 @@ def main(argv: list[str] | None = None) -> int:
             if pair is None:
                 print("\n== ledger_example/main.beancount\n   skipped: the example ledger is not there")
             else:
-                example = Ledger("ledger_example/main.beancount", *pair)
+                example = Ledger("ledger_example/main.beancount", *pair, year=2025)
                 example.measure(max(args.repeats, 3), 2025)
                 print_ledger(example, 2025)
 
-        ledgers: dict[int, Ledger] = {}
-        for scale in sorted({*scales, args.headline_scale}):
-            t0 = time.perf_counter()
-            ledgers[scale] = generated(os.path.join(tmp, f"scale-{scale}"), args, scale)
-            print(f"\ngenerated scale {scale}: {ledgers[scale].transactions} transactions, "
-                  f"{ledgers[scale].postings} postings ({args.years} years from {args.start_year}) "
-                  f"in {time.perf_counter() - t0:.1f} s")
-        for scale, ledger in ledgers.items():
-            repeats = args.repeats if scale in scales else args.headline_repeats
-            ledger.measure(repeats, year)
-            if scale in scales and len(scales) > 1:
-                ledger.count_work(year)
-            print_ledger(ledger, year)
+        points = []
+        for scale in scales:
+            point = generated(os.path.join(tmp, f"scale-{scale}"), f"scale {scale}", "--scale", str(scale),
+                              "--years", str(args.years), "--start-year", str(args.start_year),
+                              "--seed", str(args.seed))
+            point.measure(args.repeats, point.year)
+            if len(scales) > 1:
+                point.count_work(point.year)
+            print_ledger(point, point.year)
+            points.append(point)
             sys.stdout.flush()
-
-        points = [ledgers[s] for s in scales]
         linearity = print_linearity(points) if len(points) > 1 else Linearity()
-        run_importers(timeout=600)
-        run_fava(ledgers[min(scales)])
 
-        head = ledgers[args.headline_scale]
-        print(f"\n== Targets (headline: scale {args.headline_scale}, {head.transactions} transactions, "
-              f"{head.postings} postings)")
-        overhead = head.b_over_a
-        print(f"   plugins overhead b/a = {overhead:.3f}  (target <= {TARGET_OVERHEAD}, aim {AIM_OVERHEAD}): "
-              f"{verdict(overhead <= TARGET_OVERHEAD)}; in one process 1 + chain/a = "
-              f"{1 + head.chain.min / head.a.min:.3f}")
-        c_over_a = head.c_over_a
-        print(f"   hn 2035 c/a = {c_over_a:.3f}  (target <= {TARGET_2035}): {verdict(c_over_a <= TARGET_2035)}")
+        shapes = run_matrix(args, tmp)
+        worst = print_matrix(shapes)
+        head = generated(os.path.join(tmp, "headline"), f"headline: shape {worst.name}",
+                         *shape_options(worst.name, args, args.headline_transactions))
+        head.measure(args.headline_repeats, head.year)
+        print_ledger(head, head.year)
+
+        run_importers(timeout=1800, quick=args.quick)
+        run_fava(points[0])
+        export_ratios = run_export(points)
+
+        measured = [shape.ledger for shape in shapes] + [head]
+        overhead = max(ledger.b_over_a for ledger in measured)
+        c_over_a = max(ledger.c_over_a for ledger in measured)
+        rss = max(ledger.rss_ratio for ledger in measured)
+        large = [ratio for shape in shapes if (ratio := shape.large_chain_ratio) is not None]
+        print(f"\n== Targets (every shape at ~{args.matrix_transactions} transactions; the worst, {worst.name}, "
+              f"at {head.transactions} transactions, {head.postings} postings)")
+        print(f"   plugins overhead b/a: worst {overhead:.3f}, headline {head.b_over_a:.3f}  "
+              f"(target <= {TARGET_OVERHEAD}, aim {AIM_OVERHEAD}): {verdict(overhead <= TARGET_OVERHEAD)}; "
+              f"in one process 1 + chain/a: worst {max(shape.chain_ratio for shape in shapes):.3f}"
+              + (f", at ~{args.headline_transactions} transactions {max(large):.3f}" if large else ""))
+        print(f"   hn 2035 c/a: worst {c_over_a:.3f}  (target <= {TARGET_2035}): {verdict(c_over_a <= TARGET_2035)}")
         print(f"   linear scaling (doubling <= {TARGET_DOUBLING}x): beancount-hn's work per unit of its input "
               f"{verdict(linearity.work_linear)}; {linearity.summary()}")
-        print(f"   peak RSS b/a = {head.rss_ratio:.3f}  (target <= {TARGET_RSS}): "
-              f"{verdict(head.rss_ratio <= TARGET_RSS)}")
+        print(f"   peak RSS b/a: worst {rss:.3f}  (target <= {TARGET_RSS}): {verdict(rss <= TARGET_RSS)}")
+        if export_ratios:
+            print(f"   hn export peak RSS / the ledger's own: {_ratios(export_ratios)}")
         print(f"   total run time {time.perf_counter() - started:.0f} s")
         print(f"plugins_overhead_ratio={overhead:.3f}")
     finally:

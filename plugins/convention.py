@@ -19,6 +19,7 @@ contradict. Running the plugin twice adds nothing.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from beancount.core import data
@@ -32,6 +33,8 @@ __plugins__ = ("convention",)
 
 HN_TAGS = frozenset(CONVENTION_STATUSES)
 _TAXABLE = frozenset(TAXABLE)
+_CONVENTION, _VAT = itemgetter(2), itemgetter(3)  # Receipt.convention, Receipt.vat
+_new_tuple = tuple.__new__
 
 
 def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
@@ -42,14 +45,16 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     errors: list = []
     classifier = Classifier(index)
     tagged: list[data.Directive] = []
+    append = tagged.append
     taxable: dict[int, tuple[data.Transaction, list]] = {}
     changed = False
     for entry in entries:
         if type(entry) is not data.Transaction:
-            tagged.append(entry)
+            append(entry)
             continue
         receipts, txn_errors = classifier.receipts(entry)
-        written = entry.tags & HN_TAGS
+        txn_tags = entry.tags
+        written = txn_tags & HN_TAGS if txn_tags else txn_tags
         if not receipts and not txn_errors:
             # hn tags on a transaction without any receipt contradict "no receipt".
             if written:
@@ -60,10 +65,11 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                     "fees); remove the tag — payments are classified through their invoice",
                     entry,
                 ))
-            tagged.append(entry)
+            append(entry)
             continue
-        errors.extend(txn_errors)
-        resolved = {receipt.convention for receipt in receipts}
+        if txn_errors:
+            errors.extend(txn_errors)
+        resolved = set(map(_CONVENTION, receipts))
         contradicted = written - resolved
         if contradicted and not txn_errors:
             tags = " ".join(f"#{t}" for t in sorted(contradicted))
@@ -74,11 +80,11 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                 "remove the tag or fix the acte:/convention: metadata",
                 entry,
             ))
-        if not resolved <= entry.tags:
-            entry, changed = entry._replace(tags=entry.tags | resolved), True
-        if not _TAXABLE.isdisjoint({receipt.vat for receipt in receipts}):
+        if not resolved <= txn_tags:  # a new Transaction, without NamedTuple's Python-level _replace
+            entry, changed = _new_tuple(data.Transaction, (*entry[:5], txn_tags | resolved, *entry[6:])), True
+        if not _TAXABLE.isdisjoint(map(_VAT, receipts)):  # in posting order: the same work every run
             taxable[id(entry)] = (entry, receipts)
-        tagged.append(entry)
+        append(entry)
     if not changed:
         tagged = entries
     index.taxable_receipts = TaxableReceipts(tagged, taxable)

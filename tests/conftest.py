@@ -58,6 +58,11 @@ def line_of(text: str, needle: str, *, header: bool = True, plugin: str | None =
     raise AssertionError(f"{needle!r} not in ledger")
 
 
+def plain(text: str) -> str:
+    """``text`` with Babel's narrow and no-break spaces as plain ones (``1 234,50 €``)."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
 @pytest.fixture
 def example_path() -> str:
     return os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")

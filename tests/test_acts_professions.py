@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from beancount_hn import frtypo
 from beancount_hn.acts import (COMMON_FILE, TABLE_FILES, VALUES_FILE, ActError, act_status, key_letters,
                                parse_acts, tariff)
 from beancount_hn.config import PROFESSIONS
@@ -33,15 +34,15 @@ def _rows(path: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize("code", BODY_REGION + ["TMK"])
 def test_the_letters_of_22_february_2024(code):
     assert act_status(f"{code} 8.1", AFTER) == "conventionne"
-    with pytest.raises(ActError, match=f"« {code} » n'est pas en vigueur le 2024-02-21 : elle l'est à partir du "
-                                       "2024-02-22"):
+    with pytest.raises(ActError, match=f"« {code} » n'est pas en vigueur le 21 février 2024 : elle l'est à partir "
+                                       "du 22 février 2024"):
         act_status(f"{code} 8.1", BEFORE)
 
 
 def test_ams_and_amc_end_when_the_body_region_letters_start():
     for code in ("AMS", "AMC"):
         assert act_status(f"{code} 7.5", BEFORE) == "conventionne"
-        with pytest.raises(ActError, match="remplacées le 2024-02-22 par AMK"):
+        with pytest.raises(ActError, match="remplacées le 22 février 2024 par AMK"):
             act_status(f"{code} 7.5", AFTER)
     assert act_status("AMK 8", BEFORE) == act_status("AMK 8", AFTER) == "conventionne"
 
@@ -181,7 +182,7 @@ def test_any_letter_on_any_day_is_its_status_or_a_dated_refusal(profession, day,
     try:
         status = act_status(f"{code} 2", day, profession=profession)
     except ActError as error:
-        assert not letter.in_force(day) and f"n'est pas en vigueur le {day.isoformat()}" in str(error)
+        assert not letter.in_force(day) and f"n'est pas en vigueur le {frtypo.date(day)}" in str(error)
     else:
         assert letter.in_force(day) and status == letter.status
     value = letter.value(day)

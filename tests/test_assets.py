@@ -179,8 +179,8 @@ def test_purchase_without_or_with_malformed_plan_is_an_error_at_its_line():
     reg, _ = registre(text)
     full = ACCOUNTS + textwrap.dedent(text)
     by_line = {e.source["lineno"]: e.message for e in reg.errors}
-    assert "without amortissement:" in by_line[line_of(full, "Table sans plan", plugin=None)]
-    assert "'degressif 3' (transaction)" in by_line[line_of(full, "plan mal écrit", plugin=None)]
+    assert "sans amortissement:" in by_line[line_of(full, "Table sans plan", plugin=None)]
+    assert "'degressif 3' (sur la transaction)" in by_line[line_of(full, "plan mal écrit", plugin=None)]
     assert reg.assets == []
 
 
@@ -210,7 +210,7 @@ def test_small_equipment_hint_depends_on_the_vat_regime():
     """
     reg, _ = registre(small)
     [hint] = reg.hints
-    assert "500 EUR HT" in hint.message and reg.assets  # franchise: 550 TTC may be ≤ 500 HT
+    assert "500 € HT" in hint.message and reg.assets  # franchise: 550 TTC may be ≤ 500 HT
     reg, _ = registre('2024-01-01 custom "hn-option" "vat-regime" "reel"\n' + textwrap.dedent(small))
     assert reg.hints == []  # booked HT under the réel regime: 550 > 500
 
@@ -222,7 +222,7 @@ def test_disposal_without_asset_is_an_error():
       Assets:Immobilisations:Table      -100.00 EUR
     """)
     [error] = reg.errors
-    assert "cannot be matched" in error.message
+    assert "sans immobilisation correspondante" in error.message
 
 
 @given(

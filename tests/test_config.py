@@ -68,14 +68,14 @@ def test_unknown_names_and_malformed_values_are_errors_at_their_line():
     assert all(isinstance(e, ConfigError) for e in errors)
     found = {e.source["lineno"]: e.message for e in errors}
     expect = {
-        "vat-regim": 'unknown hn-option "vat-regim"',
-        '"forfait"': "'forfait' is not one of franchise, reel",
-        "not an account": "expected an account name",
-        '"2024-09-02"': "expected a date",
-        '"F-{year}"': "pattern containing {seq:0Nd}",
-        "shoe-size": "unknown key 'shoe-size'",
-        "1.5": "share between 0 and 1",
-        '"yes"': "expected TRUE or FALSE",
+        "vat-regim": 'hn-option inconnue "vat-regim"',
+        '"forfait"': "'forfait' n'est pas l'une des valeurs franchise, reel",
+        "not an account": "attendu un nom de compte",
+        '"2024-09-02"': "attendu une date",
+        '"F-{year}"': "modèle contenant {seq:0Nd}",
+        "shoe-size": "clé inconnue 'shoe-size'",
+        "1.5": "part entre 0 et 1",
+        '"yes"': "attendu TRUE ou FALSE",
         "2025 5\n": "attendu une année, la puissance fiscale",
         '" 42': "sans nom d'option",
     }
@@ -88,4 +88,4 @@ def test_unknown_names_and_malformed_values_are_errors_at_their_line():
 
 def test_config_errors_are_reported_once_through_the_all_plugin():
     _, errors, _ = load('2024-09-01 custom "hn-option" "nope" "x"\n', header=False)
-    assert [e.message.split(";")[0] for e in errors] == ['unknown hn-option "nope"']
+    assert [e.message.split(" ;")[0] for e in errors] == ['hn-option inconnue "nope"']

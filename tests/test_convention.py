@@ -63,8 +63,8 @@ def test_act_codes_resolve(code, day, status):
 
 
 @pytest.mark.parametrize("code, day, message", [
-    ("AMS 7.5", "2024-02-22", "« AMS » n'est pas en vigueur le 2024-02-22 : elle l'est jusqu'au 2024-02-21"),
-    ("RAB 8", "2024-02-21", "« RAB » n'est pas en vigueur le 2024-02-21 : elle l'est à partir du 2024-02-22"),
+    ("AMS 7.5", "2024-02-22", "« AMS » n'est pas en vigueur le 22 février 2024 : elle l'est jusqu'au 21 février 2024"),
+    ("RAB 8", "2024-02-21", "« RAB » n'est pas en vigueur le 21 février 2024 : elle l'est à partir du 22 février 2024"),
     ("XYZ 3", "2025-01-01", "lettre clé NGAP « XYZ » inconnue"),
     ("RAB 8 + DE", "2025-01-01", "mêle des statuts différents"),
     ("8 RAB", "2025-01-01", "attendu une lettre clé suivie d'un coefficient"),
@@ -308,7 +308,7 @@ def test_one_classifier_resolves_repeated_fse_lines_as_a_fresh_one():
         assert [e.message for e in errors] == [e.message for e in fresh_errors]
     receipts, errors = shared.receipts(txns[-1])  # AMS ended on 2024-02-21; HN is now under VAT
     assert [r.vat for r in receipts] == ["collectee", "exoneree"]
-    assert len(errors) == 1 and "pas en vigueur le 2024-02-23" in errors[0].message
+    assert len(errors) == 1 and "pas en vigueur le 23 février 2024" in errors[0].message
 
 
 def test_status_aliases_are_normalized_words():

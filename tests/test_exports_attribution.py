@@ -300,7 +300,7 @@ def test_any_practice_exports_agree_with_its_2035(text):
     try:
         assert_exports_agree(entries, index, 2025)
     except ExportError as error:  # a year that moved no money: no file, and nothing paid on the 2035
-        assert "no treasury movement in 2025" in str(error)
+        assert "aucun mouvement de trésorerie en 2025" in str(error)
         assert not [c for c in compute_2035(entries, index, 2025).contributions if c.kind == "cash"]
 
 

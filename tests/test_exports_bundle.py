@@ -99,7 +99,7 @@ def test_bundle_is_complete_checked_and_consistent(tmp_path):
         readme = handle.read()
     assert "732829320FEC20251231.txt" in readme and "Rapprochement de trésorerie : équilibré" in readme
     assert "'Ł'×3" in readme  # the transliteration is reported, not silent
-    assert "transliterated" in result.output
+    assert "translittéré" in result.output
 
 
 def test_existing_directory_is_kept_without_force_and_replaced_with_it(tmp_path):
@@ -123,7 +123,7 @@ def test_existing_directory_is_kept_without_force_and_replaced_with_it(tmp_path)
     (lambda t: t.replace('2024-01-01 custom "hn-option" "identity" "siren" "732829320"\n', ""),
      'custom "hn-option" "identity" "siren"'),
     (lambda t: t + '2024-01-01 open Assets:Divers\n2025-07-01 * "Avance"\n  Assets:Banque  -5.00 EUR\n'
-                   '  Assets:Divers  5.00 EUR\n', "Assets:Divers has no PCG account number"),
+                   '  Assets:Divers  5.00 EUR\n', "Assets:Divers n'a pas de numéro de compte du PCG"),
 ])
 def test_bad_input_leaves_nothing_behind(tmp_path, change, message):
     ledger = small_ledger(tmp_path, change(SMALL))

@@ -141,7 +141,7 @@ def test_transliteration_is_counted_and_utf8_is_a_warning(tmp_path):
     entries, index = load_small()
     fec = build_fec(entries, index, 2025)
     latin9 = render_fec(fec)
-    assert latin9.warnings == ["3 character(s) outside iso8859-15 transliterated: 'Ł'×3"]
+    assert latin9.warnings == ["3 caractère(s) hors de iso8859-15 translittéré(s) : 'Ł'×3"]
     assert b"Mme Lucja Nowak" in latin9.content
     assert "É".encode("iso8859-15") in latin9.content  # é, è, É, € are in ISO 8859-15: kept
     utf8 = render_fec(fec, charset="utf-8")
@@ -157,7 +157,7 @@ def test_transliteration_is_counted_and_utf8_is_a_warning(tmp_path):
 def test_pipe_separator_cleans_pipes_inside_values(tmp_path):
     entries, index = load_small()
     rendered = render_fec(build_fec(entries, index, 2025), separator="pipe")
-    assert "separator or line-break" in rendered.warnings[-1]
+    assert "séparateur(s) ou saut(s) de ligne" in rendered.warnings[-1]
     path = write(tmp_path, rendered)
     assert check_fec(path, 2025) == []
     _, records, sep = read_fec(path)
@@ -247,7 +247,7 @@ def test_invalid_siren_points_to_its_line():
 
 def test_a_year_without_movement_is_an_error():
     entries, index = load_small()
-    with pytest.raises(ExportError, match="no treasury movement in 2023"):
+    with pytest.raises(ExportError, match="aucun mouvement de trésorerie en 2023"):
         build_fec(entries, index, 2023)
 
 
@@ -262,14 +262,14 @@ def test_account_without_number_is_named_with_its_open_line():
     with pytest.raises(ExportError) as error:
         build_fec(entries, index, 2025)
     message = str(error.value)
-    assert f"<string>:{line_of(text, 'open Assets:Divers')}: Assets:Divers has no PCG account number" in message
-    assert 'compte: "<number>"' in message
+    assert f"<string>:{line_of(text, 'open Assets:Divers')}: Assets:Divers n'a pas de numéro de compte du PCG" in message
+    assert 'compte: "<numéro>"' in message
 
 
 def test_malformed_compte_and_unknown_mode_are_errors_at_their_line():
     text = SMALL.replace("2024-01-01 open Expenses:Loyer\n", '2024-01-01 open Expenses:Loyer\n  compte: "LOYER"\n')
     entries, index = load_small(text)
-    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'open Expenses:Loyer')}: .*not a PCG number"):
+    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'open Expenses:Loyer')}: .*n'est pas un numéro du PCG"):
         build_fec(entries, index, 2025)
     text = SMALL.replace('mode-reglement: "especes"', 'mode-reglement: "bitcoin"')
     entries, index = load_small(text)
@@ -285,7 +285,7 @@ def test_foreign_currency_treasury_posting_is_refused():
   Expenses:Fournitures   100.00 CHF
 """
     entries, index = load_small(text, check=False)  # the ledger says it too (``roles.check``)
-    with pytest.raises(ExportError, match="kept in EUR"):
+    with pytest.raises(ExportError, match="le FEC est tenu en EUR"):
         build_fec(entries, index, 2025)
 
 
@@ -335,7 +335,7 @@ def test_any_ledger_gives_a_valid_fec_whose_pnl_accounts_match_the_cash_book(tmp
     try:
         fec = build_fec(entries, index, 2025)
     except ExportError as exc:
-        assert "no treasury movement in 2025" in str(exc)
+        assert "aucun mouvement de trésorerie en 2025" in str(exc)
         return
     path = write(tmp_path, render_fec(fec))
     assert check_fec(path, 2025) == []

@@ -79,8 +79,8 @@ def test_invalid_line_value_gives_no_number_and_a_clear_error():
     entries, index = load_small(text, check=False)
     with pytest.raises(ExportError) as error:
         ChartOfAccounts(index).resolve(["Expenses:Bizarre", "Expenses:Loyer"])
-    assert f"<string>:{line_of(text, 'open Expenses:Bizarre')}: Expenses:Bizarre has no PCG account number " \
-           "(it has no valid 2035 line" in str(error.value)
+    assert f"<string>:{line_of(text, 'open Expenses:Bizarre')}: Expenses:Bizarre n'a pas de numéro de compte " \
+           "du PCG (il n'a pas de ligne de la 2035 valable" in str(error.value)
 
 
 def test_one_label_per_number():

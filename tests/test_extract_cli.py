@@ -66,7 +66,7 @@ def test_one_line_error_and_nothing_written(tmp_path: Path) -> None:
     output.write_text("previous content\n", encoding="utf-8")
     result = _run(str(DATA / "releve.ofx"), str(bad), "--account", ACCOUNT, "--output", str(output))
     assert result.exit_code == 1
-    assert result.output.strip() == (f"Error: {bad}:2: le montant « 12,0O » n'est pas un nombre "
+    assert result.output.strip() == (f"Erreur : {bad}:2: le montant « 12,0O » n'est pas un nombre "
                                      "écrit comme 1 234,56")
     assert "Traceback" not in result.output
     assert output.read_text(encoding="utf-8") == "previous content\n"

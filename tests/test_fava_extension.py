@@ -200,7 +200,7 @@ def test_downloads_are_the_cli_files(client, base):
     assert json.loads(bundle.read("export-2025/2035-2025.json")) == cli_json("2035", EXAMPLE, "--year", "2025")
     missing = client.get(f"{base}fec", query_string={"year": "1999"})
     assert missing.status_code == 400
-    assert b"no treasury movement in 1999" in missing.data
+    assert "aucun mouvement de trésorerie en 1999".encode() in missing.data
 
 
 def test_figures_endpoint_is_the_cli_json(client, base):

@@ -309,7 +309,7 @@ def test_unmapped_account_is_an_error_naming_it_and_its_first_posting():
       Assets:Banque
     """
     result = compute(text, accounts=accounts)
-    [error] = [e for e in result.errors if "not mapped" in e.message]
+    [error] = [e for e in result.errors if "n'a pas de ligne de la 2035" in e.message]
     full = accounts + textwrap.dedent(text)
     assert "Expenses:Bizarre" in error.message
     assert error.source["lineno"] == line_of(full, "Bizarre    10.00")

@@ -250,10 +250,10 @@ def run(*args: str):
 def test_explain_command_accepts_social_boxes_and_prints_signs(ledger):
     result = run(ledger, "--year", "2025", "--explain", "dsaw")
     assert result.exit_code == 0, result.output
-    assert "DSAW (2042-C-PRO, volet social PAMC)" in result.stdout and "+100.00" in result.stdout
-    assert "total DSAW: 100.00" in result.stdout
-    cp = run(ledger, "--year", "2025", "--explain", "CP")
-    assert "-1200.00" in cp.stdout and "+6000.00" in cp.stdout
+    assert "DSAW (2042-C-PRO, volet social PAMC)" in result.stdout and "+100,00" in result.stdout
+    assert "total DSAW : 100,00 €" in plain(result.stdout)
+    cp = plain(run(ledger, "--year", "2025", "--explain", "CP").stdout)
+    assert "-1 200,00" in cp and "+6 000,00" in cp
     listing = json.loads(run(ledger, "--year", "2025", "--explain", "DSAV", "--format", "json").stdout)
     assert listing["amount"] == "6500.00" and {i["effect"] for i in listing["items"]} >= {"+100.00"}
 

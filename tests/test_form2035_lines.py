@@ -131,8 +131,8 @@ def test_validate_line_values_errors_at_the_open_line():
     entries, _, options = load(BAD, plugin=None)
     errors = validate_line_values(LedgerIndex.build(entries, options))
     by_line = {e.source["lineno"]: e.message for e in errors}
-    assert 'unknown ligne-2035 value "ZZ"' in by_line[line_of(BAD, "open Expenses:Loyer", plugin=None)]
-    assert "is a total" in by_line[line_of(BAD, "open Expenses:Telephone", plugin=None)]
+    assert 'valeur de ligne-2035: inconnue "ZZ"' in by_line[line_of(BAD, "open Expenses:Loyer", plugin=None)]
+    assert "est un total" in by_line[line_of(BAD, "open Expenses:Telephone", plugin=None)]
     assert "part-privee" in by_line[line_of(BAD, "open Expenses:Internet", plugin=None)]
     assert len(errors) == 3
 

@@ -156,7 +156,7 @@ def test_an_absurd_bareme_is_refused_at_the_option_line(tmp_path, values, messag
     result = run("2035", path, "--year", "2025")
     no_traceback(result)
     assert result.exit_code == 1
-    assert f"{path}:{line_of(text, option)}: hn-option \"bareme-km\": {message}" in result.stderr
+    assert f"{path}:{line_of(text, option)}: hn-option \"bareme-km\" : {message}" in result.stderr
 
 
 def test_a_sane_bareme_is_kept():

@@ -14,7 +14,7 @@ from beancount_hn.cli import main
 from beancount_hn.invoice_report import invoice_report
 from beancount_hn.invoices import build_invoice_book
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import header_for, load
+from tests.conftest import header_for, load, plain
 from tests.invoice_helpers import ACCOUNTS, txn
 from tests.test_invoices import VALID
 
@@ -98,14 +98,14 @@ def run(*args: str):
 def test_cli_table(ledger_file):
     result = run(ledger_file, "--year", "2025")
     assert result.exit_code == 0, result.output
-    out = result.stdout
-    assert "Invoice series — year 2025" in out
-    assert "F       2025  F-{year}-{seq:04d}   F-2025-0001  F-2025-0005      4  335.00 EUR" in out
-    assert "voided: F-2025-0003 (2025-03-12, note détruite, erreur de client)" in out
-    assert "credit note: AV-2025-001 (2025-03-10) on F-2025-0001: -20.00 EUR" in out
-    assert "Invoices not fully paid on 2025-12-31" in out
-    assert "F-2025-0005  2025-04-01  M. Blanc  150.00      0.00  50.00     100.00  EUR          274" in out
-    assert "Total remaining: 160.00 EUR (2 invoice(s))" in out
+    out = plain(result.stdout)
+    assert "Séries de factures — année 2025" in out
+    assert "F      2025   F-{year}-{seq:04d}   F-2025-0001  F-2025-0005       4  335,00 €" in out
+    assert "numéro annulé : F-2025-0003 (le 12/03/2025, motif : note détruite, erreur de client)" in out
+    assert "avoir : AV-2025-001 (le 10/03/2025) sur F-2025-0001 : -20,00 €" in out
+    assert "Factures non entièrement réglées au 31/12/2025" in out
+    assert "F-2025-0005  01/04/2025  M. Blanc  150,00 €  0,00 €   50,00 €  100,00 €          274" in out
+    assert "Reste dû au total : 160,00 € (2 facture(s))" in out
 
 
 def test_cli_json(ledger_file):
@@ -135,7 +135,7 @@ def test_cli_missing_file_is_a_clear_error(tmp_path):
 
 def test_cli_bad_year():
     result = run("x.beancount", "--year", "twenty")
-    assert result.exit_code == 2 and "is not a valid integer" in result.output
+    assert result.exit_code == 2 and "« twenty » n'est pas un nombre entier" in result.output
 
 
 def test_cli_reports_ledger_errors_on_stderr(tmp_path):
@@ -146,4 +146,4 @@ def test_cli_reports_ledger_errors_on_stderr(tmp_path):
     assert result.exit_code == 1  # a ledger with errors: the report is shown, not final
     assert result.stdout.startswith("CHIFFRES NON DÉFINITIFS : le livre comporte 1 erreur(s)")
     assert "F-2025-0001 missing" in result.stderr
-    assert "gap: F-2025-0001" in result.stdout
+    assert "trou : F-2025-0001" in result.stdout

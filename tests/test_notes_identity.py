@@ -27,22 +27,22 @@ def test_any_siren_with_its_luhn_key_is_accepted_and_a_changed_digit_is_not(body
     siren = body + _luhn_key(body)
     assert siren_problem(siren) is None
     wrong = siren[:-1] + str((int(siren[-1]) + 1) % 10)
-    assert "check digit" in siren_problem(wrong)
+    assert "clé de contrôle" in siren_problem(wrong)
 
 
 def test_siret_checks():
     assert siret_problem("73282932000074") is None
     assert siret_problem("732 829 320 00074") is None  # spaces as printed on an avis de situation
-    assert "14 digits" in siret_problem("7328293200007")
-    assert "check digit" in siret_problem("73282932000075")
+    assert "14 chiffres" in siret_problem("7328293200007")
+    assert "clé de contrôle" in siret_problem("73282932000075")
     # La Poste's establishments do not follow Luhn: their digits add up to a multiple of 5.
     assert siret_problem("35600000000001") is None
-    assert "check digit" in siret_problem("35600000000002")
+    assert "clé de contrôle" in siret_problem("35600000000002")
 
 
 def test_iban_check():
     assert iban_problem("FR76 3000 6000 0112 3456 7890 189") is None
-    assert "mod 97" in iban_problem("FR7630006000011234567890188")
+    assert "modulo 97" in iban_problem("FR7630006000011234567890188")
 
 
 @pytest.mark.parametrize("name, has", [
@@ -72,9 +72,9 @@ def test_malformed_identity_values_are_errors_at_their_lines():
     entries, errors, _ = load(text)
     found = {(e.source["lineno"], e.message) for e in errors}
     assert (line_of(text, '"siret" "73282932000075"'),
-            "hn-option identity: SIRET '73282932000075' fails its check digit (Luhn); "
-            "copy it again from your avis de situation INSEE") in found
-    assert (line_of(text, '"rpps" "1010123456"'), "hn-option identity: RPPS '1010123456' must have 11 digits") in found
+            "hn-option identity : SIRET '73282932000075' : la clé de contrôle (Luhn) est fausse ; "
+            "recopiez-le de votre avis de situation INSEE") in found
+    assert (line_of(text, '"rpps" "1010123456"'), "hn-option identity : RPPS '1010123456' : il faut 11 chiffres") in found
     assert len(errors) == 2
 
 
@@ -83,8 +83,8 @@ def test_a_siren_that_does_not_begin_the_siret_is_an_error():
     entries, errors, _ = load(text)
     [error] = errors
     assert error.source["lineno"] == line_of(text, '"siren" "552100554"')
-    assert error.message == ("hn-option identity: SIRET '73282932000074' does not start with the SIREN "
-                             "'552100554'; one of them is wrong")
+    assert error.message == ("hn-option identity : SIRET '73282932000074' : ne commence pas par le SIREN "
+                             "'552100554' ; l'un des deux est faux")
 
 
 def test_missing_identity_fields_name_the_options_to_add():
@@ -97,7 +97,7 @@ def test_missing_identity_fields_name_the_options_to_add():
     with pytest.raises(IdentityError) as raised:
         require_identity(config, datetime.date(2025, 3, 4), purpose="Note d'honoraires F-2025-0001")
     message = str(raised.value)
-    assert message.startswith("Note d'honoraires F-2025-0001 needs the practitioner's identity")
+    assert message.startswith("Note d'honoraires F-2025-0001 demande l'identité du praticien")
     for key in ("adresse", "code-postal", "siret", "rpps", "profession"):
         assert f'2025-03-04 custom "hn-option" "identity" "{key}"' in message
     assert '"nom"' not in message and '"ville"' not in message
@@ -123,6 +123,17 @@ def test_french_typography():
     assert frtypo.duration(Decimal(45)) == f"45{nbsp}min"
     assert frtypo.duration(Decimal(90)) == f"1{nbsp}h{nbsp}30"
     assert frtypo.duration(" 1 h  30") == f"1{nbsp}h{nbsp}30"
+
+
+def test_babel_formatting_rounds_half_up_and_never_prints_minus_zero():
+    nnbsp, nbsp = "\u202f", "\u00a0"
+    assert frtypo.money(Decimal("2.665")) == f"2,67{nbsp}€"  # Babel alone rounds half to even
+    assert frtypo.money(Decimal("-0.004")) == f"0,00{nbsp}€"
+    assert frtypo.money(Decimal("110400.89"), places=0) == f"110{nnbsp}401{nbsp}€"
+    assert frtypo.number(Decimal("-1234567.005")) == f"-1{nnbsp}234{nnbsp}567,01"
+    assert frtypo.percent(Decimal("5.5")) == f"5,5{nbsp}%"
+    assert frtypo.percent(Decimal("20")) == frtypo.typo("20 %") == f"20{nbsp}%"
+    assert frtypo.short_date(datetime.date(2025, 3, 15)) == "15/03/2025"
 
 
 @given(st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2))

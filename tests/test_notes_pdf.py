@@ -321,7 +321,7 @@ def test_logo_is_printed_from_a_path_relative_to_the_ledger(tmp_path):
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(doc)))
     assert reader.pages[0].images  # the logo is drawn
     (tmp_path / "logo.png").unlink()
-    with pytest.raises(DocumentError, match="logo file .*logo.png does not exist"):
+    with pytest.raises(DocumentError, match="le fichier du logo .*logo.png n'existe pas"):
         invoice_document(book, find_invoice(book, "F-2025-0001"))
 
 

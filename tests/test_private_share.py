@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from beancount_hn.cli import main
 from beancount_hn.form2035 import SHARE, compute_2035
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of, load
+from tests.conftest import line_of, load, plain
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -48,7 +48,7 @@ def test_explain_keeps_one_contribution_per_payment_adding_up_to_the_line():
     assert sum(c.amount for c in items) == form.values["CC"] == Decimal("129.56")
     # each payment within a cent of its exact share 10.797
     assert {c.amount for c in items} <= {Decimal("10.79"), Decimal("10.80")}
-    assert all("431.88 = 129.56" in c.description for c in items)
+    assert all("431,88 € = 129,56 €" in plain(c.description) for c in items)
     body = ACCOUNTS + textwrap.dedent(text)
     first = min(items, key=lambda c: c.date)
     assert first.meta["lineno"] == line_of(body, "Expenses:Telephone  35.99 EUR")

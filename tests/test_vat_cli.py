@@ -9,6 +9,7 @@ from decimal import Decimal
 from click.testing import CliRunner
 
 from beancount_hn.cli import main
+from tests.conftest import plain
 from tests.test_vat import hn, ledger
 
 JSON_KEYS = {"year", "counted_turnover", "base_threshold", "majore_threshold", "status", "crossing_date",
@@ -31,28 +32,28 @@ def test_json_per_year_with_amounts_as_strings_and_iso_dates(tmp_path):
     result = run(path, "--format", "json")
     assert result.exit_code == 1, result.output  # the VAT error of 2025: not final
     report = json.loads(result.stdout)
-    assert report["final"] is False and "invoice with VAT from 2025-11-20" in report["errors"][0]["message"]
+    assert report["final"] is False and "TVA à partir du 20 novembre 2025" in report["errors"][0]["message"]
     years = report["years"]
     assert [y["year"] for y in years] == [2024, 2025]
     assert all(JSON_KEYS <= set(y) for y in years)
     y2025 = years[1]
     assert (y2025["counted_turnover"], y2025["majore_threshold"], y2025["base_threshold"]) == (
         "41250.01", "41250.00", "37500.00")
-    assert (y2025["status"], y2025["crossing_date"]) == ("VAT due since 2025-11-20", "2025-11-20")
+    assert (y2025["status"], y2025["crossing_date"]) == ("TVA due depuis le 20 novembre 2025", "2025-11-20")
     assert y2025["projected_majore_crossing"] == "2025-11-20"
     assert years[0]["status"] == "franchise" and years[0]["crossing_date"] is None
-    assert len(y2025["errors"]) == 1 and "invoice with VAT from 2025-11-20" in y2025["errors"][0]["message"]
+    assert len(y2025["errors"]) == 1 and "TVA à partir du 20 novembre 2025" in y2025["errors"][0]["message"]
 
 
 def test_table_explains_the_year_and_its_warnings(tmp_path):
     path = write(tmp_path, ledger(hn("2025-03-01", "30000.01", "A")))
     result = run(path, "--year", "2025")
     assert result.exit_code == 0, result.output
-    out = result.stdout
-    assert "2025 · règles depuis-2025" in out and "Statut: franchise" in out
+    out = plain(result.stdout)
+    assert "2025 · règles depuis-2025" in out and "Statut : franchise" in out
     assert "30 000,01 €" in out and "37 500,00 €" in out and "41 250,00 €" in out
-    assert "Franchise au 1er janvier 2025: oui" in out
-    assert "[vat-share-2025]" in out and "franchi le 2025-03-01" in out
+    assert "Franchise au 1er janvier 2025 : oui" in out
+    assert "[vat-share-2025]" in out and "franchi le 1er mars 2025" in out
     assert "Projection" in out
 
 

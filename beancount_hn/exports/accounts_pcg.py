@@ -46,6 +46,10 @@ TREASURY = "treasury"
 _NUMBER_RE = re.compile(r"^\d{3}[0-9A-Z]*$")
 
 
+#: How the source of a number from the default table begins (``AccountNumber.source``).
+DEFAULT_SOURCE = "table par défaut : "
+
+
 @dataclass(frozen=True)
 class PcgRule:
     """One row of the default table."""
@@ -84,7 +88,7 @@ class AccountNumber:
     account: str
     number: str
     label: str
-    source: str  # "compte: on the open" or "default table: <note>"
+    source: str  # "compte: sur l'open" or DEFAULT_SOURCE + "<note>"
 
 
 def _written_number(value: object) -> str:
@@ -115,11 +119,11 @@ class ChartOfAccounts:
             rest = self._rest(account)
             line = lines2035.account_line(self.index, account) if root in ("income", "expenses") else None
             if root in ("income", "expenses") and line is None:
-                return None, "it has no valid 2035 line (ligne-2035: or the default line table)"
+                return None, "il n'a pas de ligne de la 2035 valable (ligne-2035: ou la table des lignes par défaut)"
         for rule in default_rules():
             if rule.matches(root, line, rest):
                 return rule, None
-        return None, "no row of the default table matches its name"
+        return None, "aucune ligne de la table par défaut ne correspond à son nom"
 
     def _treasury_suffixes(self) -> dict[str, str]:
         """Distinct numbers for treasury accounts that share a default number."""
@@ -137,7 +141,7 @@ class ChartOfAccounts:
         """The default number of a ``root`` ("income"/"expenses") account on 2035 ``line``
         (what a receivable or payable carried over against ``Equity:`` is booked on when paid)."""
         rule = next((r for r in default_rules() if line and r.matches(root, line, "")), None)
-        return None if rule is None else AccountNumber("", rule.number, rule.label, f"default table: {rule.note}")
+        return None if rule is None else AccountNumber("", rule.number, rule.label, DEFAULT_SOURCE + rule.note)
 
     def lookup(self, account: str) -> AccountNumber | None:
         """The number of ``account``, or None (see :meth:`resolve` for the error)."""
@@ -154,7 +158,7 @@ class ChartOfAccounts:
             if not _NUMBER_RE.match(number):
                 return None
             label = self.index.open_meta(account, LABEL_KEY) or account
-            return AccountNumber(account, number, str(label).strip(), f"{NUMBER_KEY}: on the open")
+            return AccountNumber(account, number, str(label).strip(), f"{NUMBER_KEY}: sur l'open")
         rule, _ = self._default(account)
         if rule is None:
             return None
@@ -162,18 +166,18 @@ class ChartOfAccounts:
         label = rule.label
         if account in self._suffixes:
             label = f"{rule.label} {account.rsplit(':', 1)[-1]}"
-        return AccountNumber(account, number, label, f"default table: {rule.note}")
+        return AccountNumber(account, number, label, DEFAULT_SOURCE + rule.note)
 
     def _problem(self, account: str) -> str:
         written = self.index.open_meta(account, NUMBER_KEY)
         opened = self.index.opens.get(account)
-        at = where(opened.meta) if opened is not None else "<no open directive>"
+        at = where(opened.meta) if opened is not None else "<aucun open>"
         if written is not None:
-            return (f"{at}: {account}: compte: {written!r} is not a PCG number (three digits, "
-                    f"then digits or letters, e.g. \"6132\")")
+            return (f"{at}: {account} : compte: {written!r} n'est pas un numéro du PCG (trois chiffres, "
+                    f"puis des chiffres ou des lettres, p. ex. \"6132\")")
         _, why = self._default(account)
-        return (f"{at}: {account} has no PCG account number ({why}); add "
-                f"compte: \"<number>\" to its open directive")
+        return (f"{at}: {account} n'a pas de numéro de compte du PCG ({why}) ; ajoutez "
+                f"compte: \"<numéro>\" à son open")
 
     def resolve(self, accounts: Iterable[str]) -> dict[str, AccountNumber]:
         """Numbers for every account in ``accounts``, or one :class:`ExportError` listing each failure.
@@ -184,7 +188,7 @@ class ChartOfAccounts:
         wanted = sorted(set(accounts))
         problems = [self._problem(a) for a in wanted if self.lookup(a) is None]
         if problems:
-            raise ExportError("accounts without a PCG number for the FEC:\n  " + "\n  ".join(problems))
+            raise ExportError("comptes sans numéro du PCG pour le FEC :\n  " + "\n  ".join(problems))
         result = {a: self.lookup(a) for a in wanted}
         labels: dict[str, str] = {}
         for account in wanted:

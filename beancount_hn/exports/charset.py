@@ -38,7 +38,7 @@ def normalize_charset(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError as exc:
-        raise ValueError(f"unknown character set {name!r}") from exc
+        raise ValueError(f"jeu de caractères inconnu {name!r}") from exc
 
 
 @dataclass
@@ -88,8 +88,8 @@ class Transliterator:
         if self.replaced:
             total = sum(self.replaced.values())
             chars = ", ".join(f"{c!r}×{n}" for c, n in sorted(self.replaced.items()))
-            notes.append(f"{total} character(s) outside {self.charset} transliterated: {chars}")
+            notes.append(f"{total} caractère(s) hors de {self.charset} translittéré(s) : {chars}")
         if self.cleaned:
             total = sum(self.cleaned.values())
-            notes.append(f"{total} separator or line-break character(s) inside values replaced by spaces")
+            notes.append(f"{total} séparateur(s) ou saut(s) de ligne dans les valeurs remplacé(s) par des espaces")
         return notes

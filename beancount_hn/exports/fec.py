@@ -54,7 +54,7 @@ from beancount_hn.cashbook import EXPENSE, INCOME, UNEXPLAINED, Cashbook, Settle
 from beancount_hn.csvcells import text_cell
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
-from beancount_hn.exports.accounts_pcg import AccountNumber, ChartOfAccounts
+from beancount_hn.exports.accounts_pcg import DEFAULT_SOURCE, AccountNumber, ChartOfAccounts
 from beancount_hn.exports.charset import Transliterator
 from beancount_hn.exports.movements import (
     CashEntry,
@@ -188,9 +188,9 @@ def practice_siren(index: LedgerIndex) -> str:
     siren = identity.siren
     if not siren:
         raise ExportError(
-            "the FEC file is named after the practice's SIREN, and the ledger has none; add\n"
+            "le fichier FEC porte le SIREN du cabinet, et le grand livre n'en déclare aucun ; ajoutez\n"
             '  2025-01-01 custom "hn-option" "identity" "siren" "123456789"\n'
-            '(or "siret" with the 14 digits) with your number from the avis de situation INSEE')
+            '(ou "siret" avec les 14 chiffres) avec votre numéro de l\'avis de situation INSEE')
     key = "siren" if identity.values.get("siren") else "siret"
     problem = siren_problem(siren) if key == "siren" else siret_problem(identity.values["siret"])
     if problem:
@@ -261,7 +261,7 @@ def _own_drawing_number(number: AccountNumber) -> bool:
     """Whether an account the 2035 counts on no line keeps its own number rather than ``108``:
     a sub-account of ``108`` (``1081``), or a number off classes 6/7 written on its ``open``."""
     return number.number.startswith(PERSONAL_FUNDS_NUMBER) or (
-        number.number[0] not in "67" and not number.source.startswith("default table"))
+        number.number[0] not in "67" and not number.source.startswith(DEFAULT_SOURCE))
 
 
 def _numbered(numbers: dict[str, AccountNumber], wanted: AccountNumber) -> AccountNumber:
@@ -276,8 +276,8 @@ def _sides(amount: Decimal) -> tuple[Decimal, Decimal]:
 
 def _check_cents(amount: Decimal, txn: data.Transaction | None) -> Decimal:
     if amount != amount.quantize(CENT):
-        raise ExportError(f"{where(txn.meta if txn else None)}: amount {amount} has more than two "
-                          "decimals; the FEC is kept in cents (round the posting)")
+        raise ExportError(f"{where(txn.meta if txn else None)}: le montant {amount} a plus de deux "
+                          "décimales ; le FEC est tenu au centime (arrondissez le posting)")
     return amount
 
 
@@ -293,8 +293,8 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
     moves = cash_entries(entries, index, form)
     opening = opening_balances(entries, index, year)
     if not moves:
-        raise ExportError(f"no treasury movement in {year}: nothing to export (check --year; "
-                          "the treasury accounts are declared with hn-option \"treasury\")")
+        raise ExportError(f"aucun mouvement de trésorerie en {year} : rien à exporter (vérifiez --year ; "
+                          "les comptes de trésorerie se déclarent avec hn-option \"treasury\")")
     used = set(opening)
     for move in moves:
         used.update(account for account, _ in move.treasury
@@ -416,11 +416,11 @@ def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "ta
     """
     sep = SEPARATORS.get(separator, separator)
     if sep not in SEPARATORS.values():
-        raise ExportError(f"separator {separator!r}: the FEC allows tab or pipe")
+        raise ExportError(f"séparateur {separator!r} : le FEC admet la tabulation (tab) ou la barre verticale (pipe)")
     try:
         translit = Transliterator(charset)
     except ValueError as exc:
-        raise ExportError(f"{exc}; use iso-8859-15 (default) or utf-8") from exc
+        raise ExportError(f"{exc} ; choisissez iso-8859-15 (par défaut) ou utf-8") from exc
     records = [sep.join(FIELDS)]
     for row in fec.rows():
         records.append(sep.join(_fec_cell(name, translit.field(value, sep)) for name, value in zip(FIELDS, row)))
@@ -428,6 +428,6 @@ def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "ta
     content = text.encode(translit.charset)
     warnings = translit.summary()
     if translit.charset == "utf-8":
-        warnings.insert(0, "FEC written in UTF-8: art. A47 A-1 LPF names ASCII, ISO 8859-15 or "
-                           "EBCDIC; check that the recipient accepts UTF-8 (default: iso-8859-15)")
+        warnings.insert(0, "FEC écrit en UTF-8 : l'art. A47 A-1 du LPF cite l'ASCII, l'ISO 8859-15 ou "
+                           "l'EBCDIC ; vérifiez que le destinataire accepte l'UTF-8 (par défaut : iso-8859-15)")
     return RenderedFec(fec.filename, content, translit.charset, warnings)

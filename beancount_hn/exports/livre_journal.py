@@ -27,6 +27,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_hn import lines2035
+from beancount_hn.frtypo import money
 from beancount_hn.cashbook import EXPENSE, INCOME, Cashbook
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.movements import (
@@ -137,8 +138,8 @@ def _line_totals(rows: list[JournalRow], form: Form2035) -> list[LineTotal]:
     for code in sorted(set(cash) | set(adjustments) | set(direct), key=_form_order):
         total = LineTotal(code, cash[code], adjustments[code], direct.get(code, ZERO))
         if total.cash + total.adjustments != total.form:  # one attribution: never hand over two figures
-            raise ExportError(f"ligne {code} : le livre-journal ({total.cash}) et ses ajustements "
-                              f"({total.adjustments}) ne font pas la 2035 ({total.form}) ; "
+            raise ExportError(f"ligne {code} : le livre-journal ({money(total.cash)}) et ses ajustements "
+                              f"({money(total.adjustments)}) ne font pas la 2035 ({money(total.form)}) ; "
                               "signalez ce grand livre")
         totals.append(total)
     return totals

@@ -36,6 +36,7 @@ from beancount_hn.config import normalize_word
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.form2035 import Form2035, compute_2035
+from beancount_hn.frtypo import money
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.roles import ITEM, roles_of
 
@@ -128,8 +129,8 @@ class _Resolver:
         mode = parse_mode(value)
         if mode is None:
             raise ExportError(
-                f"{where(meta)}: {MODE_KEY}: {value!r} is not a known mode of payment; "
-                f"write one of {', '.join(MODES)}")
+                f"{where(meta)}: {MODE_KEY}: {value!r} n'est pas un mode de règlement connu ; "
+                f"écrivez l'un de {', '.join(MODES)}")
         return mode
 
     def mode(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> str:
@@ -169,8 +170,8 @@ class _Resolver:
             code = "CA" if _CASH_BOX.search(main) else "BQ"
         code = str(code).strip().upper()
         if not re.fullmatch(r"[A-Z0-9]{1,10}", code):
-            raise ExportError(f"{where(txn.meta)}: journal {code!r} must be 1 to 10 letters or digits "
-                              "(e.g. BQ, CA, BQ2)")
+            raise ExportError(f"{where(txn.meta)}: journal {code!r} : de 1 à 10 lettres ou chiffres "
+                              "(p. ex. BQ, CA, BQ2)")
         label = self.index.open_meta(main, JOURNAL_LABEL_KEY) or JOURNALS.get(code) or main
         return Journal(code, str(label))
 
@@ -193,9 +194,9 @@ def is_treasury(account: str, on: datetime.date, starts: dict[str, datetime.date
 def _check_currency(posting: data.Posting, txn: data.Transaction, currency: str) -> None:
     if posting.units is None or posting.units.currency != currency:
         meta = posting.meta if posting.meta and "filename" in posting.meta else txn.meta
-        raise ExportError(f"{where(meta)}: {posting.account}: the FEC is kept in {currency}; "
-                          f"this posting is in {posting.units.currency if posting.units else '?'} "
-                          "(book the amount in euros, with the foreign amount as a price)")
+        raise ExportError(f"{where(meta)}: {posting.account} : le FEC est tenu en {currency} ; "
+                          f"ce posting est en {posting.units.currency if posting.units else '?'} "
+                          "(passez le montant en euros, avec le montant étranger comme prix)")
 
 
 def year_form(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
@@ -205,7 +206,7 @@ def year_form(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
     if form is None:
         return compute_2035(entries, index, year, cashbook=cashbook)
     if form.year != year or form.cashbook is None:
-        raise ValueError(f"the 2035 of {form.year} cannot export {year}")
+        raise ValueError(f"la 2035 de {form.year} ne peut pas exporter {year}")
     return form
 
 
@@ -265,8 +266,8 @@ def cash_entries(entries: Sequence[data.Directive], index: LedgerIndex, form: Fo
         moved = sum((amount for _, amount in treasury), ZERO)
         settled = sum((s.amount for s in settlements), ZERO)
         if moved != settled:  # the cash book guarantees it; never write an unbalanced entry
-            raise ExportError(f"{where(entry.meta)}: treasury movement {moved} differs from what the "
-                              f"cash book attributes ({settled}); please report this ledger")
+            raise ExportError(f"{where(entry.meta)}: le mouvement de trésorerie ({money(moved)}) diffère de ce "
+                              f"que le livre de caisse impute ({money(settled)}) ; signalez ce grand livre")
         result.append(CashEntry(entry, journal, mode, treasury, settlements, funded))
     return result
 

@@ -8,6 +8,7 @@ Nothing is computed here: every figure comes from the same functions the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import threading
 from collections.abc import Callable, Sequence
@@ -20,7 +21,8 @@ from beancount_hn.cashbook import Cashbook
 from beancount_hn.classify import Classifier
 from beancount_hn.fava.journal import EntryLocator, JournalFilter
 from beancount_hn.fava.split import ConventionSplit, ReceiptStatuses, convention_split
-from beancount_hn.form2035 import Form2035, compute_2035
+from beancount_hn.form2035 import SOCIAL_CODES, Contribution, Form2035, compute_2035
+from beancount_hn.gcpause import gc_paused
 from beancount_hn.invoice_report import InvoiceReport, invoice_report
 from beancount_hn.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
@@ -33,6 +35,7 @@ T = TypeVar("T")
 class LedgerFigures:
     """Lazily computed, cached figures of one ledger load (thread-safe)."""
 
+    @gc_paused()
     def __init__(self, entries: Sequence[data.Directive], options_map: dict[str, Any], *,
                  ledger_errors: int | Sequence = 0, ledger_name: str = "") -> None:
         # An entry with an amount out of bounds would overflow the decimal arithmetic (a 500):
@@ -50,9 +53,12 @@ class LedgerFigures:
         self._memo: dict[tuple, Any] = {}
 
     def _cached(self, key: tuple, compute: Callable[[], T]) -> T:
+        # Computed with the collector paused: a figure makes objects by the hundred thousand,
+        # and each full collection meanwhile would walk the whole loaded ledger again.
         with self._lock:
             if key not in self._memo:
-                self._memo[key] = compute()
+                with gc_paused():
+                    self._memo[key] = compute()
             return self._memo[key]
 
     # --- whole-ledger figures -----------------------------------------------------------
@@ -137,18 +143,52 @@ class LedgerFigures:
             locator = self.locator
             filters: dict[str, JournalFilter] = {}
             for row in form.lines():
-                contributions = form.explain(row.code)
-                wanted = [locator.entry_at(c.meta) for c in contributions]
+                behind = self._behind(form, row.code)
+                if behind is None:
+                    continue
+                wanted, accounts = behind
                 found = [entry for entry in wanted if entry is not None]
-                journal = locator.filter_for(found, accounts={c.account for c in contributions}, year=year)
+                journal = locator.filter_for(found, accounts=accounts, year=year)
                 if journal is not None:
                     exact = journal.exact and len(found) == len(wanted)
                     filters[row.code] = JournalFilter(journal.filter, journal.count, exact)
             return filters
         return self._cached(("line_filters", year), compute)
 
+    def _behind(self, form: Form2035, code: str) -> tuple[list[data.Directive | None], set[str]] | None:
+        """The entries behind ``code``'s contributions (``Form2035.explain``) and their accounts.
+
+        ``explain`` keeps a contribution for what its own line is: it is asked once
+        per line on a form holding one contribution of each line, and each line's
+        entries are looked up once (a total lists every line it is made of).
+        """
+        if code in SOCIAL_CODES:
+            contributions = form.explain(code)
+            return [self.locator.entry_at(c.meta) for c in contributions], {c.account for c in contributions}
+        lines = self._cached(("lines_behind", form.year), lambda: _LinesBehind(form, self.locator))
+        codes = [c.code for c in lines.probe.explain(code)]
+        if not codes:
+            return None
+        if len(codes) == 1:
+            return lines.entries[codes[0]], lines.accounts[codes[0]]
+        return ([entry for line in codes for entry in lines.entries[line]],
+                set().union(*(lines.accounts[line] for line in codes)))
+
     def invoice_filter(self, txn: data.Transaction, number: str) -> JournalFilter | None:
         """The journal of one invoice: its ``^link`` (payments included) if it has one, else its entry."""
         if number in (txn.links or ()):
             return JournalFilter(f"^{number}", 1, True)
         return self.locator.filter_for([txn])
+
+
+class _LinesBehind:
+    """A year's contributions by their own line: the entries and accounts behind each."""
+
+    def __init__(self, form: Form2035, locator: EntryLocator) -> None:
+        by_line: dict[str, list[Contribution]] = {}
+        for contribution in form.contributions:
+            by_line.setdefault(contribution.code, []).append(contribution)
+        #: The form with one contribution of each line: what ``explain`` reads of each.
+        self.probe = dataclasses.replace(form, contributions=[group[0] for group in by_line.values()])
+        self.entries = {code: [locator.entry_at(c.meta) for c in group] for code, group in by_line.items()}
+        self.accounts = {code: {c.account for c in group} for code, group in by_line.items()}

@@ -8,10 +8,14 @@ shows those entries and nothing else:
 
 * first a readable filter, when it is exact:
   ``any(account:"^Expenses:Loyer$") date:"^2025-"``;
-* otherwise one that names each entry by file and line:
-  ``(filename:"/2024\\.beancount$" lineno:"^(782|801)$"), (…)`` — what an
-  accrual-style line needs (a December invoice paid in January counts in
-  January's year), and what the computed lines need (depreciation, barème).
+* otherwise the shorter of: the readable filter corrected by the few entries
+  it shows too many or too few, named by file and line,
+  ``(any(account:"^Income:…$") date:"^2025-" -(lineno:"^(911)$")), (lineno:"^(42)$")``
+  (an accrual-style line: a December invoice paid in January counts in
+  January's year); and one that names each entry by file and line,
+  ``(filename:"/2024\\.beancount$" lineno:"^(782|801)$"), (…)`` (the computed
+  lines: depreciation, barème). Fava repeats the filter in every account link of
+  the journal it shows: a short one keeps a journal of a thousand FSE lots light.
 """
 
 from __future__ import annotations
@@ -68,10 +72,12 @@ class EntryLocator:
             if isinstance(entry, data.Transaction):
                 if where is not None:
                     at[where] = entry
-                for posting in entry.postings:
-                    posting_at = _location(posting.meta)
-                    if posting_at is not None:
-                        at.setdefault(posting_at, entry)
+                for posting in entry.postings:  # a hundred thousand on a ten-year ledger
+                    meta = posting.meta
+                    if meta and "filename" in meta:
+                        filename, lineno = meta["filename"], meta.get("lineno", 0)
+                        at.setdefault((filename, lineno) if type(filename) is str and type(lineno) is int
+                                      else _location(meta), entry)  # type: ignore[arg-type]
                     accounts = by_account[posting.account]
                     if not accounts or accounts[-1] is not entry:
                         accounts.append(entry)
@@ -109,22 +115,53 @@ class EntryLocator:
         expected = set(chosen)
         accounts = set(accounts)
         readable = _readable(accounts, year)
-        if readable is not None and year is not None and self._shown_by_accounts(accounts, year) == expected:
+        listed = self._listing(chosen)
+        if readable is None or year is None or not self._readable_exact(accounts):
+            text, shown = listed
+            return JournalFilter(text, len(expected), shown == expected)
+        by_accounts = self._shown_by_accounts(accounts, year)
+        if set(by_accounts) == expected:
             return JournalFilter(readable, len(expected), True)
+        # The readable filter, without what it shows too many, with what it misses.
+        text, shown = readable, set(by_accounts)
+        too_many = {key: entry for key, entry in by_accounts.items() if key not in expected}
+        if too_many:
+            removed, _ = self._listing(too_many, keep_customs=True)
+            text = f"({text}) -({removed})"
+            shown -= {id(other) for entry in too_many.values()
+                      for other in self._own.get(_location(entry.meta), ())}  # type: ignore[arg-type]
+        missing = {key: entry for key, entry in chosen.items() if key not in by_accounts}
+        if missing:
+            added, more = self._listing(missing)
+            text = f"({text}), ({added})"
+            shown |= more
+        if shown == expected and (listed[1] != expected or len(text) < len(listed[0])):
+            return JournalFilter(text, len(expected), True)
+        return JournalFilter(listed[0], len(expected), listed[1] == expected)
+
+    def _listing(self, chosen: dict[int, data.Directive], *, keep_customs: bool = False) -> tuple[str, set[int]]:
+        """The filter naming ``chosen`` by file and line, and the ids of what it shows (an
+        empty set when a file name cannot be written in a filter). A plugin-made custom entry
+        sharing a transaction's line (``hn-alert``) is left out, unless ``keep_customs``."""
         locations = {where for where in (_location(e.meta) for e in chosen.values()) if where is not None}
         text = self._by_line(locations)
         shown = [e for where in locations for e in self._own.get(where, ())]
-        extra = [e for e in shown if id(e) not in expected]
-        if extra and all(isinstance(e, data.Custom) for e in extra):
-            # A plugin-made custom entry sharing a transaction's line (hn-alert): leave it out.
+        extra = [e for e in shown if id(e) not in chosen]
+        if extra and not keep_customs and all(isinstance(e, data.Custom) for e in extra):
             types = sorted({e.type for e in extra})
             text = f'({text}) -type:"^({"|".join(_rx(t) for t in types)})$"'
             shown = [e for e in shown if not (isinstance(e, data.Custom) and e.type in types)]
-        exact = {id(e) for e in shown} == expected and all('"' not in where[0] for where in locations)
-        return JournalFilter(text, len(expected), exact)
+        if any('"' in where[0] for where in locations):
+            return text, set()
+        return text, {id(e) for e in shown}
 
-    def _shown_by_accounts(self, accounts: set[str], year: int) -> set[int]:
-        return {id(txn) for account in accounts for txn in self._by_account.get(account, ())
+    def _readable_exact(self, accounts: set[str]) -> bool:
+        """Whether ``account:"^…$"`` names these accounts only: Fava matches regardless of case."""
+        folded = {account.casefold() for account in accounts}
+        return all(account in accounts for account in self._by_account if account.casefold() in folded)
+
+    def _shown_by_accounts(self, accounts: set[str], year: int) -> dict[int, data.Directive]:
+        return {id(txn): txn for account in sorted(accounts) for txn in self._by_account.get(account, ())
                 if txn.date.year == year}
 
     def _by_line(self, locations: set[tuple[str, int]]) -> str:
@@ -149,10 +186,16 @@ def _readable(accounts: set[str], year: int | None) -> str | None:
     Only a candidate: the caller keeps it when Fava's filter shows exactly the
     wanted entries with it.
     """
-    if year is None or not accounts or len(accounts) > 6:
+    if year is None or not accounts:
         return None
-    names = "|".join(_rx(a) for a in sorted(accounts))
-    pattern = f"^({names})$" if len(accounts) > 1 else f"^{names}$"
+    children: dict[str, list[str]] = defaultdict(list)  # parent -> the accounts' last component
+    for name in sorted(accounts):
+        parent, _, leaf = name.rpartition(":")
+        children[parent].append(leaf)
+    names = "|".join(_rx(f"{parent}:" if parent else "") + (_rx(leaves[0]) if len(leaves) == 1 else
+                                                               f"({'|'.join(_rx(leaf) for leaf in leaves)})")
+                     for parent, leaves in children.items())
+    pattern = f"^({names})$" if len(children) > 1 else f"^{names}$"
     return f'any(account:"{pattern}") date:"^{year}-"'
 
 

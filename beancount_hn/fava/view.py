@@ -39,7 +39,7 @@ STATUS_LABELS = {
 STATUS_CSS = {CONVENTIONNE: "hn-conv", DEPASSEMENT: "hn-dep", NON_CONVENTIONNE: "hn-hn",
               UNCLASSIFIED: "hn-unclassified"}
 #: The social split of the form, by status (``form2035_render.to_json_dict(form)["social"]``).
-SOCIAL_KEYS = {CONVENTIONNE: "DSAV", DEPASSEMENT: "DSAW", NON_CONVENTIONNE: "non_conventionne",
+SOCIAL_KEYS = {CONVENTIONNE: "conventionne", DEPASSEMENT: "DSAW", NON_CONVENTIONNE: "non_conventionne",
                UNCLASSIFIED: "unclassified"}
 
 
@@ -451,7 +451,7 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
     social = []
     for code, label in SOCIAL_LABELS.items():
         value = js["social"][code]
-        text = "—" if value is None else (share(Decimal(value)) if code == "DSAU" else money(value))
+        text = "—" if value is None else (frtypo.number(Decimal(value), 2) if code == "DSAU" else money(value))
         social.append((code, label, Figure(text, f"2035.social.{code}", value or "")))
     social.append(("", "dont non conventionné (HN)",
                    Figure(money(js["social"]["non_conventionne"]), "2035.social.non_conventionne",
