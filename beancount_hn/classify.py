@@ -118,8 +118,8 @@ def parse_convention_status(value: Any, where: str) -> str:
     status = _alias(_CONVENTION_ALIASES, value)
     if status is None:
         raise StatusError(
-            f'unknown convention status "{value}" ({where}); '
-            f'use one of {", ".join(CONVENTION_STATUSES)}'
+            f'statut de convention "{value}" inconnu ({where}) ; '
+            f'valeurs admises : {", ".join(CONVENTION_STATUSES)}'
         )
     return status
 
@@ -128,7 +128,7 @@ def parse_vat_status(value: Any, where: str) -> str:
     status = _alias(_VAT_ALIASES, value)
     if status is None:
         raise StatusError(
-            f'unknown VAT status "{value}" ({where}); use one of {", ".join(VAT_STATUSES)}'
+            f'statut de TVA "{value}" inconnu ({where}) ; valeurs admises : {", ".join(VAT_STATUSES)}'
         )
     return status
 
@@ -215,7 +215,7 @@ class Classifier:
             return cache[account]
         except KeyError:
             value = self.index.open_meta(account, key)
-            status = cache[account] = None if value is None else parse(value, f"{key} on the open of {account}")
+            status = cache[account] = None if value is None else parse(value, f"{key}: sur l'open de {account}")
             return status
 
     def _receipt(self, txn: data.Transaction, i: int, posting: data.Posting, opening: bool = False) -> Receipt:
@@ -230,11 +230,11 @@ class Classifier:
         account = posting.account
         # Convention status: posting, account's open, transaction.
         if "convention" in pmeta:
-            convention, source = parse_convention_status(pmeta["convention"], "posting convention:"), \
+            convention, source = parse_convention_status(pmeta["convention"], "convention: du posting"), \
                 "convention: (posting)"
         elif "acte" in pmeta:
             acte = pmeta["acte"]
-            convention = self._act(acte, "posting acte:", txn.date)
+            convention = self._act(acte, "acte: du posting", txn.date)
             source = self._act_sources.get(acte)
             if source is None:  # one string per code: the receipts of a ledger share them
                 source = self._act_sources[acte] = f"acte: {acte} (posting)"
@@ -242,28 +242,28 @@ class Classifier:
                                                parse_convention_status)) is not None:
             source = f"convention: (open {account})"
         elif "convention" in tmeta:
-            convention, source = parse_convention_status(tmeta["convention"], "transaction convention:"), \
+            convention, source = parse_convention_status(tmeta["convention"], "convention: de la transaction"), \
                 "convention: (transaction)"
         elif "acte" in tmeta:
-            convention = self._act(tmeta["acte"], "transaction acte:", txn.date)
+            convention = self._act(tmeta["acte"], "acte: de la transaction", txn.date)
             source = f"acte: {tmeta['acte']} (transaction)"
         else:
             raise StatusError(
-                f"recette non classée / unclassified receipt on {account}: add "
-                'acte: (e.g. "RAB 8", "DE", "HN") or convention: (conventionne, depassement, '
-                "non-conventionne) to the posting, the transaction, or the account's open"
+                f"recette non classée sur {account} : ajoutez acte: (p. ex. \"RAB 8\", \"DE\", \"HN\") "
+                "ou convention: (conventionne, depassement, non-conventionne) au posting, à la "
+                "transaction ou à l'open du compte"
             )
         # VAT status: posting, account's open, transaction, else the convention's default.
         is_default = False
         if "tva" in pmeta:
-            vat = parse_vat_status(pmeta["tva"], "posting tva:")
+            vat = parse_vat_status(pmeta["tva"], "tva: du posting")
         else:
             vat = self._account_vat.get(account, _UNREAD)
             if vat is _UNREAD:
                 vat = self._from_account(self._account_vat, account, "tva", parse_vat_status)
             if vat is None:
                 if "tva" in tmeta:
-                    vat = parse_vat_status(tmeta["tva"], "transaction tva:")
+                    vat = parse_vat_status(tmeta["tva"], "tva: de la transaction")
                 else:
                     is_default = True
                     vat = (EXONEREE if convention in (CONVENTIONNE, DEPASSEMENT)  # no configuration lookup

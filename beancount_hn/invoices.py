@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
+from beancount_hn import frtypo
 from beancount_hn.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
@@ -171,7 +172,7 @@ class Sequence:
         if gap.size <= _MAX_LISTED:
             return ", ".join(self.number(seq) for seq in range(gap.start, gap.end + 1))
         return (", ".join(self.number(seq) for seq in range(gap.start, gap.start + 3))
-                + f", … {self.number(gap.end)} ({gap.size} numbers)")
+                + f", … {self.number(gap.end)} ({frtypo.number(Decimal(gap.size), 0)} numéros)")
 
 
 class Reference(NamedTuple):
@@ -253,31 +254,33 @@ class _Reader:
             return text, None
         canonical = ref.canonical
         if written != canonical:
-            self.error(entry, f'{what} "{written}" is not written as its series {ref.series} writes it '
-                              f'({ref.pattern.pattern!r}: stray spaces, case or zero padding); '
-                              f'write "{canonical}"')
+            self.error(entry, f'{what} "{written}" n\'est pas écrit comme l\'écrit sa série {ref.series} '
+                              f'("{ref.pattern.pattern}" : espaces en trop, majuscules ou zéros de '
+                              f'remplissage) ; écrivez "{canonical}"')
         if on is not None and ref.year is not None and ref.year != on.year and not problem:
-            self.error(entry, f"{what} {canonical} carries the year {ref.year} but is dated {on}; "
-                              f"series {ref.series} restarts each year: number it in the {on.year} "
-                              f"sequence or correct the date ({DATE_KEY}: or the transaction date)")
+            self.error(entry, f"{what} {canonical} porte l'année {ref.year} mais est daté du "
+                              f"{frtypo.short_date(on)} ; la série {ref.series} repart à 1 chaque année : "
+                              f"numérotez-le dans la suite de {on.year} ou corrigez la date ({DATE_KEY}: "
+                              "ou la date de la transaction)")
         return canonical, ref
 
     def invoice(self, txn: data.Transaction) -> Invoice | None:
         meta = txn.meta
         written = meta.get(INVOICE_KEY)
         if written is None:
-            self.error(txn, f'{CREDIT_KEY}: without {INVOICE_KEY}: — a credit note (avoir) carries its '
-                            f'own number: add {INVOICE_KEY}: "AV-…" in the credit-note series')
+            self.error(txn, f'{CREDIT_KEY}: sans {INVOICE_KEY}: — un avoir porte son propre numéro : '
+                            f'ajoutez {INVOICE_KEY}: "AV-…" dans la série des avoirs')
             return None
         if not isinstance(written, str) or not written.strip():
-            self.error(txn, f"{INVOICE_KEY}: {written!r} is not an invoice number; write it quoted, "
-                            'e.g. facture: "F-2025-0001"')
+            self.error(txn, f"{INVOICE_KEY}: {written!r} n'est pas un numéro de facture ; écrivez-le "
+                            'entre guillemets, p. ex. facture: "F-2025-0001"')
             return None
         date = meta.get(DATE_KEY, txn.date)
         if not isinstance(date, datetime.date):
-            self.error(txn, f"{DATE_KEY}: {date!r} is not a date; write it unquoted, e.g. {txn.date}")
+            self.error(txn, f"{DATE_KEY}: {date!r} n'est pas une date ; écrivez-la sans guillemets, "
+                            f"p. ex. {txn.date}")
             date = txn.date
-        number, ref = self.number(txn, written, date, "invoice number")
+        number, ref = self.number(txn, written, date, "le numéro de facture")
         amount, currencies = Decimal(0), set()
         kinds = self.kinds
         for posting in txn.postings:
@@ -288,15 +291,15 @@ class _Reader:
                 amount -= posting.units.number
                 currencies.add(posting.units.currency)
         if not currencies:
-            self.error(txn, f"{INVOICE_KEY}: {number} is on a transaction with no income posting; an "
-                            "invoice records the fees it bills (an Income: posting) — for a payment, "
-                            f"remove {INVOICE_KEY}: and link it to the invoice with ^{number}")
+            self.error(txn, f"{INVOICE_KEY}: {number} est sur une transaction sans ligne de recette ; une "
+                            "facture enregistre les honoraires qu'elle facture (une ligne Income:) — pour "
+                            f"un règlement, retirez {INVOICE_KEY}: et liez-le à la facture par ^{number}")
         elif len(currencies) > 1:
-            self.error(txn, f"invoice {number} mixes currencies ({', '.join(sorted(currencies))}); "
-                            "bill in one currency")
+            self.error(txn, f"la facture {number} mélange des devises ({', '.join(sorted(currencies))}) ; "
+                            "facturez dans une seule devise")
         elif amount <= 0 and meta.get(CREDIT_KEY) is None:
             currency = next(iter(currencies))
-            self.error(txn, f"la facture {number} totalise {amount:.2f} {currency} d'honoraires (≤ 0) : "
+            self.error(txn, f"la facture {number} totalise {frtypo.money(amount, currency)} d'honoraires (≤ 0) : "
                             "une facture porte un montant positif (le compte Income: au crédit, p. ex. "
                             "Income:Honoraires:HN -80.00 EUR) ; pour annuler ou réduire une facture, "
                             f'émettez un avoir : facture: "AV-…" et {CREDIT_KEY}: "<numéro de la facture>"')
@@ -308,23 +311,24 @@ class _Reader:
             if isinstance(credit_of, str) and credit_of.strip():
                 invoice.credit_of = self.series.canonical(credit_of)
             else:
-                self.error(txn, f"{CREDIT_KEY}: {credit_of!r} is not an invoice number; write the "
-                                'number of the invoice it credits, quoted, e.g. avoir-de: "F-2025-0042"')
+                self.error(txn, f"{CREDIT_KEY}: {credit_of!r} n'est pas un numéro de facture ; écrivez "
+                                "entre guillemets le numéro de la facture que l'avoir corrige, "
+                                'p. ex. avoir-de: "F-2025-0042"')
         devis = meta.get(QUOTE_KEY)
         if devis is not None:
             if isinstance(devis, str) and devis.strip():
                 invoice.devis = devis.strip()
             else:
-                self.error(txn, f'{QUOTE_KEY}: {devis!r} is not a quote number; write it quoted, '
-                                'e.g. devis: "D-2025-0001"')
+                self.error(txn, f"{QUOTE_KEY}: {devis!r} n'est pas un numéro de devis ; écrivez-le "
+                                'entre guillemets, p. ex. devis: "D-2025-0001"')
         siren = meta.get(SIREN_KEY)
         if siren is not None:
             digits = str(siren).replace(" ", "")
             if len(digits) == 9 and digits.isdigit():
                 invoice.client_siren = digits
             else:
-                self.error(txn, f"{SIREN_KEY}: {siren!r} is not a SIREN; write the client's 9 digits, "
-                                'quoted, e.g. client-siren: "123456789"')
+                self.error(txn, f"{SIREN_KEY}: {siren!r} n'est pas un SIREN ; écrivez les 9 chiffres du "
+                                'client, entre guillemets, p. ex. client-siren: "123456789"')
         return invoice
 
     def note_references(self, txn: data.Transaction, document: bool, keys: set[str],
@@ -381,11 +385,12 @@ class _Reader:
 
     def voided(self, entry: data.Custom) -> VoidedNumber | None:
         values = [v.value for v in entry.values]
-        example = f'e.g. custom "{VOID_DIRECTIVE}" "F-2025-0051" "erreur de saisie, note détruite"'
         if len(values) != 2 or not all(isinstance(v, str) and v.strip() for v in values):
-            self.error(entry, f"{VOID_DIRECTIVE} needs the voided number and the reason, both quoted ({example})")
+            self.error(entry, f"{VOID_DIRECTIVE} attend le numéro annulé et le motif, tous deux entre "
+                              f'guillemets (p. ex. custom "{VOID_DIRECTIVE}" "F-2025-0051" "erreur de saisie, '
+                              'note détruite")')
             return None
-        number, ref = self.number(entry, values[0], None, "voided number")
+        number, ref = self.number(entry, values[0], None, "le numéro annulé")
         return VoidedNumber(number, entry.date, values[1].strip(), ref, entry)
 
 
@@ -442,8 +447,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     for number in voided:
         first = voided_by_number.setdefault(number.number, number)
         if first is not number:
-            reader.error(number.entry, f"number {number.number} is already declared voided at "
-                                       f"{where(first.entry.meta)}; remove this repeated declaration")
+            reader.error(number.entry, f"le numéro {number.number} est déjà déclaré annulé en "
+                                       f"{where(first.entry.meta)} ; retirez cette déclaration répétée")
 
     members: list[Member] = [inv for inv in by_number.values() if inv.ref is not None]
     members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
@@ -507,32 +512,33 @@ def numbering_errors(book: InvoiceBook) -> list:
     """Duplicates, voided numbers in use, gaps and dates out of order."""
     errors = []
     for later, first in book.duplicates:
-        errors.append(_error(later, f"invoice number {later.number} is already used at "
-                                    f"{where(first.meta)}; a number is unique for all time: "
-                                    "give this document the next free number of its series"))
+        errors.append(_error(later, f"le numéro de facture {later.number} est déjà utilisé en "
+                                    f"{where(first.meta)} ; un numéro ne sert qu'une fois, pour toujours : "
+                                    "donnez à ce document le prochain numéro libre de sa série"))
     for number, voided in book.voided_by_number.items():
         holder = book.by_number.get(number)
         if holder is not None:
-            errors.append(_error(holder, f"invoice number {number} is declared voided "
-                                         f'("{voided.reason}", {where(voided.meta)}) but this '
-                                         "transaction uses it; remove the hn-facture-annulee "
-                                         "or give this invoice another number"))
+            errors.append(_error(holder, f"le numéro de facture {number} est déclaré annulé "
+                                         f'("{voided.reason}", {where(voided.meta)}) mais cette '
+                                         f"transaction l'utilise ; retirez le {VOID_DIRECTIVE} "
+                                         "ou donnez un autre numéro à cette facture"))
     for sequence in book.sequences:
         for gap in sequence.gaps:
             errors.append(_error(gap.after, (
-                f"gap in invoice series {sequence.series} before {sequence.number(gap.after.seq)}: "
-                f"{sequence.describe_gap(gap)} missing; book the missing invoice(s), or declare "
-                f'each number voided outside the ledger with custom "{VOID_DIRECTIVE}" '
-                f'"{sequence.number(gap.start)}" "motif"')))
+                f"trou dans la numérotation de la série {sequence.series} avant "
+                f"{sequence.number(gap.after.seq)} : il manque {sequence.describe_gap(gap)} ; "
+                "enregistrez la ou les factures manquantes, ou déclarez chaque numéro annulé hors du "
+                f'grand livre par custom "{VOID_DIRECTIVE}" "{sequence.number(gap.start)}" "motif"')))
         previous: Invoice | None = None
         for member in sequence.members:
             if not isinstance(member, Invoice):
                 continue
             if previous is not None and member.date < previous.date:
                 errors.append(_error(member, (
-                    f"invoice {member.number} is dated {member.date}, earlier than the lower number "
-                    f"{previous.number} dated {previous.date} ({where(previous.meta)}); numbers follow "
-                    f"the dates: correct the date ({DATE_KEY}: or the transaction date) or the number")))
+                    f"la facture {member.number} est datée du {frtypo.short_date(member.date)}, avant "
+                    f"la facture de numéro inférieur {previous.number}, datée du "
+                    f"{frtypo.short_date(previous.date)} ({where(previous.meta)}) ; les numéros suivent "
+                    f"les dates : corrigez la date ({DATE_KEY}: ou la date de la transaction) ou le numéro")))
             previous = member
     return errors
 
@@ -545,40 +551,42 @@ def credit_note_errors(book: InvoiceBook) -> list:
             continue
         target = book.by_number.get(note.credit_of or "")
         if target is None:
-            hint = " (that number is declared voided)" if note.credit_of in book.voided_by_number else ""
-            errors.append(_error(note, f'credit note {note.number}: {CREDIT_KEY}: "{note.credit_of}" '
-                                       f"names no invoice of the ledger{hint}; write the number of "
-                                       "the invoice this avoir credits"))
+            hint = " (ce numéro est déclaré annulé)" if note.credit_of in book.voided_by_number else ""
+            errors.append(_error(note, f'l\'avoir {note.number} : {CREDIT_KEY}: "{note.credit_of}" ne '
+                                       f"désigne aucune facture du grand livre{hint} ; écrivez le numéro "
+                                       "de la facture que cet avoir corrige"))
         elif target.is_credit_note:
-            errors.append(_error(note, f"credit note {note.number} credits {target.number}, itself a "
-                                       "credit note; name the original invoice"))
+            errors.append(_error(note, f"l'avoir {note.number} porte sur {target.number}, lui-même un "
+                                       "avoir ; indiquez la facture d'origine"))
         elif note.amount >= 0:
-            errors.append(_error(note, f"credit note {note.number} does not take fees back (its income "
-                                       "postings total a credit); an avoir debits the income account, "
-                                       "e.g. Income:Honoraires:HN 20.00 EUR"))
+            errors.append(_error(note, f"l'avoir {note.number} ne reprend pas d'honoraires (ses lignes de "
+                                       "recette totalisent un crédit) ; un avoir débite le compte de "
+                                       "recettes, p. ex. Income:Honoraires:HN 20.00 EUR"))
         elif note.currency != target.currency:
-            errors.append(_error(note, f"credit note {note.number} is in {note.currency} but invoice "
-                                       f"{target.number} is in {target.currency}; use the invoice's currency"))
+            errors.append(_error(note, f"l'avoir {note.number} est en {note.currency} mais la facture "
+                                       f"{target.number} est en {target.currency} ; utilisez la devise "
+                                       "de la facture"))
         elif note.date < target.date:
-            errors.append(_error(note, f"credit note {note.number} is dated {note.date}, before invoice "
-                                       f"{target.number} ({target.date}, {where(target.meta)}); "
-                                       "an avoir follows the invoice it credits"))
+            errors.append(_error(note, f"l'avoir {note.number} est daté du {frtypo.short_date(note.date)}, "
+                                       f"avant la facture {target.number} ({frtypo.short_date(target.date)}, "
+                                       f"{where(target.meta)}) ; un avoir suit la facture qu'il corrige"))
     for invoice in book.by_number.values():
         credited = Decimal(0)
         for note in invoice.credit_notes:
             taken = -note.amount
             if credited + taken > invoice.amount:
                 errors.append(_error(note, (
-                    f"credit note {note.number} ({taken:.2f} {note.currency}) exceeds what remains of "
-                    f"invoice {invoice.number}: {invoice.amount:.2f} invoiced, {credited:.2f} already "
-                    f"credited, {invoice.amount - credited:.2f} remaining; lower the avoir")))
+                    f"l'avoir {note.number} ({frtypo.money(taken, note.currency)}) dépasse ce qui reste "
+                    f"de la facture {invoice.number} : {frtypo.money(invoice.amount, note.currency)} "
+                    f"facturés, {frtypo.money(credited, note.currency)} déjà repris par avoir, "
+                    f"{frtypo.money(invoice.amount - credited, note.currency)} restants ; réduisez l'avoir")))
                 continue  # report each excessive note on its own
             credited += taken
     return errors
 
 
 def quote_errors(book: InvoiceBook) -> list:
-    """``devis:`` required from 70 EUR of fees with a dépassement or HN acts, and naming a prior quote."""
+    """``devis:`` required from 70 € of fees with a dépassement or HN acts, and naming a prior quote."""
     errors = []
     for invoice in book.by_number.values():
         if invoice.is_credit_note:
@@ -587,23 +595,26 @@ def quote_errors(book: InvoiceBook) -> list:
             statuses = {r.convention for r in invoice.receipts}
             fees = sum((r.amount for r in invoice.receipts if r.currency == QUOTE_CURRENCY), Decimal(0))
             if statuses & {DEPASSEMENT, NON_CONVENTIONNE} and fees >= QUOTE_THRESHOLD:
-                kinds = " and ".join(k for k, s in (("a dépassement", DEPASSEMENT),
-                                                     ("HN acts", NON_CONVENTIONNE)) if s in statuses)
+                kinds = " et ".join(k for k, s in (("un dépassement", DEPASSEMENT),
+                                                    ("des actes HN", NON_CONVENTIONNE)) if s in statuses)
                 errors.append(_error(invoice, (
-                    f"invoice {invoice.number} bills {fees:.2f} {QUOTE_CURRENCY} of fees including {kinds} "
-                    f"(≥ {QUOTE_THRESHOLD} EUR): prior written information is required; add "
-                    f'{QUOTE_KEY}: "D-…" naming a custom "hn-devis" given before the care')))
+                    f"la facture {invoice.number} porte {frtypo.money(fees, QUOTE_CURRENCY)} d'honoraires "
+                    f"dont {kinds} (≥ {frtypo.money(QUOTE_THRESHOLD, QUOTE_CURRENCY, 0)}) : une information "
+                    f'écrite préalable est obligatoire ; ajoutez {QUOTE_KEY}: "D-…" désignant un custom '
+                    '"hn-devis" remis avant les soins')))
             continue
         quote = book.quotes.get(invoice.devis)
         if quote is None:
-            errors.append(_error(invoice, f'invoice {invoice.number}: {QUOTE_KEY}: "{invoice.devis}" names '
-                                          'no quote of the ledger; declare it with custom "hn-devis" '
-                                          f'"{invoice.devis}" CLIENT AMOUNT, dated when it was given'))
+            errors.append(_error(invoice, f'la facture {invoice.number} : {QUOTE_KEY}: "{invoice.devis}" ne '
+                                          'désigne aucun devis du grand livre ; déclarez-le par custom '
+                                          f'"hn-devis" "{invoice.devis}" CLIENT MONTANT, daté du jour où il '
+                                          "a été remis"))
         elif quote.date > invoice.date:
-            errors.append(_error(invoice, f"invoice {invoice.number} ({invoice.date}) names quote "
-                                          f"{quote.number} dated {quote.date} ({where(quote.entry.meta)}), "
-                                          "after the invoice; the quote comes before the care: "
-                                          "correct one of the dates"))
+            errors.append(_error(invoice, f"la facture {invoice.number} ({frtypo.short_date(invoice.date)}) "
+                                          f"désigne le devis {quote.number} daté du "
+                                          f"{frtypo.short_date(quote.date)} ({where(quote.entry.meta)}), "
+                                          "postérieur à la facture ; le devis précède les soins : "
+                                          "corrigez l'une des deux dates"))
     return errors
 
 
@@ -621,11 +632,13 @@ def require_invoice_errors(book: InvoiceBook) -> list:
                 totals[receipt.convention] = totals.get(receipt.convention, Decimal(0)) + receipt.amount
         due = {status: total for status, total in totals.items() if total >= NOTE_THRESHOLD}
         if due:
-            listed = ", ".join(f"{status} {total:.2f} EUR" for status, total in sorted(due.items()))
+            listed = ", ".join(f"{status} {frtypo.money(total, QUOTE_CURRENCY)}"
+                               for status, total in sorted(due.items()))
             errors.append(InvoiceError(source_of(txn), (
-                f"receipt without {INVOICE_KEY}: ({listed}); hn-option require-invoice makes a "
-                f"numbered note d'honoraires mandatory for these receipts from {NOTE_THRESHOLD} EUR: "
-                f'add {INVOICE_KEY}: "…" with the next number of its series'), txn))
+                f"recette sans {INVOICE_KEY}: ({listed}) ; l'option require-invoice rend obligatoire "
+                "une note d'honoraires numérotée pour ces recettes à partir de "
+                f"{frtypo.money(NOTE_THRESHOLD, QUOTE_CURRENCY, 0)} : ajoutez {INVOICE_KEY}: \"…\" avec "
+                "le prochain numéro de sa série"), txn))
     return errors
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_hn import frtypo
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import error_type, posting_source, source_of, where
 from beancount_hn.ledger import LedgerIndex, parents
@@ -158,7 +159,7 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
             errors.append(RoleError(
                 source_of(opened),
                 f'{opened.account} : role: "{opened.meta[ROLE_KEY]}" contredit l\'option treasury qui couvre '
-                f"{account} depuis le {since.isoformat()} : un compte de trésorerie détient l'argent ; "
+                f"{account} depuis le {frtypo.short_date(since)} : un compte de trésorerie détient l'argent ; "
                 "retirez le role: ou sortez ce compte de la trésorerie (déclarez les comptes un à un)",
                 opened))
     first_pnl: data.Transaction | None = None
@@ -182,8 +183,8 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
             if since is not None:
                 errors.append(RoleError(
                     source_of(entry),
-                    f"{account} n'est un compte de trésorerie qu'à partir du {since.isoformat()} "
-                    f"(option treasury) mais porte ici, le {entry.date.isoformat()}, l'argent d'une "
+                    f"{account} n'est un compte de trésorerie qu'à partir du {frtypo.short_date(since)} "
+                    f"(option treasury) mais porte ici, le {frtypo.short_date(entry.date)}, l'argent d'une "
                     "recette, d'une dépense ou d'une créance qui ne serait jamais compté : datez "
                     "l'option treasury au plus tard de ce jour", entry))
             else:

@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from beancount.core import data
 
+from beancount_hn import frtypo
 from beancount_hn.config import HnConfig
 from beancount_hn.errors import error_type, source_of, where
 
@@ -55,13 +56,14 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern[str], bool]:
     still recognised, then reported against its canonical spelling.
     """
     if not isinstance(pattern, str) or not pattern.strip():
-        raise PatternError("the pattern is empty")
+        raise PatternError("le modèle est vide")
     if pattern != pattern.strip():
-        raise PatternError(f"pattern {pattern!r} has leading or trailing spaces")
+        raise PatternError(f'le modèle "{pattern}" commence ou finit par des espaces')
     try:
         parts = list(string.Formatter().parse(pattern))
     except ValueError as exc:
-        raise PatternError(f"pattern {pattern!r}: {exc}; write literal braces as {{{{ and }}}}") from exc
+        raise PatternError(f'modèle "{pattern}" : accolade seule ou mal fermée ; écrivez une accolade '
+                           "littérale doublée, {{ ou }}") from exc
     regex = []
     seen: set[str] = set()
     for literal, name, spec, conversion in parts:
@@ -69,23 +71,25 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern[str], bool]:
         if name is None:
             continue
         if name not in ("seq", "year"):
-            raise PatternError(f"pattern {pattern!r}: unknown field {{{name}}}; only {{year}} and {{seq:0Nd}} exist")
+            raise PatternError(f'modèle "{pattern}" : champ {{{name}}} inconnu ; seuls {{year}} et '
+                               "{seq:0Nd} existent")
         if name in seen:
-            raise PatternError(f"pattern {pattern!r}: {{{name}}} appears twice")
+            raise PatternError(f'modèle "{pattern}" : {{{name}}} apparaît deux fois')
         if conversion:
-            raise PatternError(f"pattern {pattern!r}: conversion !{conversion} is not allowed")
+            raise PatternError(f'modèle "{pattern}" : la conversion !{conversion} n\'est pas permise')
         seen.add(name)
         if name == "seq":
             if not _SEQ_SPEC.match(spec or ""):
-                raise PatternError(f"pattern {pattern!r}: {{seq:{spec}}} is not a zero-padded width "
-                                   "such as {seq:04d}")
+                raise PatternError(f'modèle "{pattern}" : {{seq:{spec}}} n\'est pas une largeur complétée '
+                                   "de zéros comme {seq:04d}")
             regex.append(r"(?P<seq>\d+)")
         else:
             if (spec or "") not in _YEAR_SPECS:
-                raise PatternError(f"pattern {pattern!r}: write the year as {{year}}, not {{year:{spec}}}")
+                raise PatternError(f'modèle "{pattern}" : écrivez l\'année {{year}}, pas {{year:{spec}}}')
             regex.append(r"(?P<year>\d{4})")
     if "seq" not in seen:
-        raise PatternError(f"pattern {pattern!r} has no {{seq}} field; e.g. \"F-{{year}}-{{seq:04d}}\"")
+        raise PatternError(f'le modèle "{pattern}" n\'a pas de champ {{seq}} (numéro d\'ordre, '
+                           '{seq:0Nd}) ; p. ex. "F-{year}-{seq:04d}"')
     return re.compile("".join(regex), re.IGNORECASE), "year" in seen
 
 
@@ -123,7 +127,9 @@ class SeriesPattern:
         return self.first_seq if year == self.first_year else 1
 
     def period(self) -> str:
-        return f"from {self.valid_from}" + (f" until {self.valid_to}" if self.valid_to else "")
+        """``à partir du 01/01/2025, avant le 01/07/2025`` (``valid_to`` excluded), for messages."""
+        return (f"à partir du {frtypo.short_date(self.valid_from)}"
+                + (f", avant le {frtypo.short_date(self.valid_to)}" if self.valid_to else ""))
 
 
 @dataclass
@@ -165,7 +171,7 @@ class SeriesSet:
 
     def describe(self) -> str:
         """``F: F-{year}-{seq:04d}, AV: …`` for messages."""
-        return ", ".join(f"{p.name}: {p.pattern}" for p in self.patterns) or "none declared"
+        return ", ".join(f"{p.name} : {p.pattern}" for p in self.patterns) or "aucune déclarée"
 
     def candidates(self, text: str) -> list[NumberRef]:
         found = []
@@ -190,22 +196,24 @@ class SeriesSet:
         """
         found = self.candidates(text)
         if not found:
-            return None, (f"matches no declared invoice series ({self.describe()}); correct the number "
-                          'or declare its series: custom "hn-option" "invoice-series" NAME PATTERN')
+            return None, (f"ne correspond à aucune série de factures déclarée ({self.describe()}) ; "
+                          'corrigez le numéro ou déclarez sa série : custom "hn-option" "invoice-series" '
+                          "NOM MODELE")
         current = found if on is None else [ref for ref in found if ref.pattern.in_force(on)]
         ref = current[0] if current else found[-1]
         if ref.seq < 1:
-            return None, "has sequence number 0; sequences start at 1"
+            return None, "a le numéro d'ordre 0 ; la numérotation commence à 1"
         if len(current) == 1:  # the usual number: one series in force
             return ref, None
         if not current:
-            return ref, (f"fits series {ref.series} pattern {ref.pattern.pattern!r}, in force "
-                         f"{ref.pattern.period()} (declared at {where(ref.pattern.entry.meta)}), not on {on}; "
-                         "number it in the pattern in force that day or correct the declaration's date")
+            return ref, (f'relève du modèle "{ref.pattern.pattern}" de la série {ref.series}, en vigueur '
+                         f"{ref.pattern.period()} (déclaré en {where(ref.pattern.entry.meta)}), pas le "
+                         f"{frtypo.short_date(on)} ; numérotez-le dans le modèle en vigueur ce jour-là ou "
+                         "corrigez la date de la déclaration")
         names = sorted({other.series for other in current})
         if len(names) > 1:
-            return ref, (f"fits several series ({' and '.join(names)}); give the series patterns "
-                         "distinct prefixes so each number names one series")
+            return ref, (f"relève de plusieurs séries ({' et '.join(names)}) ; donnez aux modèles des "
+                         "séries des préfixes distincts, pour que chaque numéro désigne une seule série")
         return ref, None
 
 
@@ -220,16 +228,17 @@ def read_series(config: HnConfig) -> tuple[SeriesSet, list]:
         try:
             regex, has_year = compile_pattern(pattern)
         except PatternError as exc:
-            errors.append(SeriesError(source_of(entry), f'invoice-series "{name}": {exc}', entry))
+            errors.append(SeriesError(source_of(entry), f'invoice-series "{name}" : {exc}', entry))
             continue
         versions = declared.get(name, [])
         same_day = [v for v in versions if v[0] == option.date]
         if same_day:
             errors.append(SeriesError(
                 source_of(entry),
-                f'invoice series "{name}" is declared twice on {option.date} (first at '
-                f"{where(same_day[0][4].meta)}); keep one declaration — to change the pattern, "
-                "declare it again from the date the new numbering starts",
+                f'la série de factures "{name}" est déclarée deux fois le {frtypo.short_date(option.date)} '
+                f"(la première en {where(same_day[0][4].meta)}) ; gardez une seule déclaration — pour "
+                "changer de modèle, déclarez-la de nouveau à partir de la date où commence la nouvelle "
+                "numérotation",
                 entry,
             ))
             continue
@@ -237,8 +246,8 @@ def read_series(config: HnConfig) -> tuple[SeriesSet, list]:
         if owner is not None and owner[0] != name:
             errors.append(SeriesError(
                 source_of(entry),
-                f'invoice series "{name}" has the same pattern {pattern!r} as series "{owner[0]}" '
-                f"({where(owner[1].meta)}); each series needs its own prefix",
+                f'la série de factures "{name}" a le même modèle "{pattern}" que la série "{owner[0]}" '
+                f"({where(owner[1].meta)}) ; chaque série a besoin de son propre préfixe",
                 entry,
             ))
             continue
@@ -269,8 +278,8 @@ def _with_first_number(version: SeriesPattern) -> tuple[SeriesPattern, object | 
     if parsed is None or version.format(parsed[1], parsed[0]) != first.strip() or parsed[1] < 1:
         return version, SeriesError(
             source_of(entry),
-            f"{FIRST_NUMBER_KEY}: {first!r} is not a number of pattern {version.pattern!r}; "
-            f"write it as the pattern does, e.g. {version.format(1, version.valid_from.year)!r}",
+            f"{FIRST_NUMBER_KEY}: {first!r} n'est pas un numéro du modèle \"{version.pattern}\" ; "
+            f"écrivez-le comme le modèle, p. ex. \"{version.format(1, version.valid_from.year)}\"",
             entry,
         )
     return SeriesPattern(version.name, version.pattern, version.valid_from, version.valid_to,

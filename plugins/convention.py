@@ -61,8 +61,8 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                 tags = " ".join(f"#{t}" for t in sorted(written))
                 errors.append(ClassificationError(
                     source_of(entry),
-                    f"tag {tags} on a transaction without any receipt (no income posting of "
-                    "fees); remove the tag — payments are classified through their invoice",
+                    f"tag {tags} sur une transaction sans recette (aucune ligne de recette "
+                    "d'honoraires) ; retirez le tag — les règlements sont classés par leur facture",
                     entry,
                 ))
             append(entry)
@@ -73,11 +73,11 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
         contradicted = written - resolved
         if contradicted and not txn_errors:
             tags = " ".join(f"#{t}" for t in sorted(contradicted))
-            found = ", ".join(sorted(resolved)) or "none"
+            found = ", ".join(sorted(resolved)) or "aucun"
             errors.append(ClassificationError(
                 source_of(entry),
-                f"tag {tags} contradicts the receipts' status ({found}); "
-                "remove the tag or fix the acte:/convention: metadata",
+                f"tag {tags} contredit le statut des recettes ({found}) ; "
+                "retirez le tag ou corrigez les métadonnées acte:/convention:",
                 entry,
             ))
         if not resolved <= txn_tags:  # a new Transaction, without NamedTuple's Python-level _replace

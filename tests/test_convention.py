@@ -206,12 +206,13 @@ def test_errors_name_the_transaction_line_and_what_to_do():
     assert all(isinstance(e, ClassificationError) for e in errors)
     got = [(e.source["lineno"], e.message) for e in errors]
     expected = [
-        ('"unclassified"', "recette non classée / unclassified receipt on Income:Honoraires: add acte:"),
-        ('"unknown status"', 'unknown convention status "secteur 2" (transaction convention:); use one of'),
+        ('"unclassified"', "recette non classée sur Income:Honoraires : ajoutez acte:"),
+        ('"unknown status"', 'statut de convention "secteur 2" inconnu (convention: de la transaction) ; '
+                             "valeurs admises :"),
         ('"unknown act"', "lettre clé NGAP « ZZZ » inconnue (acte « ZZZ 4 »)"),
-        ('"contradicting tag"', "tag #depassement contradicts the receipts' status (non-conventionne)"),
-        ('"unknown vat"', 'unknown VAT status "zero"'),
-        ('"tag without receipt"', "tag #conventionne on a transaction without any receipt"),
+        ('"contradicting tag"', "tag #depassement contredit le statut des recettes (non-conventionne)"),
+        ('"unknown vat"', 'statut de TVA "zero" inconnu'),
+        ('"tag without receipt"', "tag #conventionne sur une transaction sans recette"),
     ]
     for needle, message in expected:
         lineno = line_of(ledger, needle)

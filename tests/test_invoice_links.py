@@ -139,12 +139,12 @@ def test_an_invoice_of_negative_amount_is_an_error_naming_its_number():
     ledger = ACCOUNTS + txn("2025-03-04", "F-2025-0001", "-50.00")
     error = only_error(invoice_errors(ledger))
     assert error.source["lineno"] == txn_line(ledger, "F-2025-0001")
-    assert "la facture F-2025-0001 totalise -50.00 EUR" in error.message and "avoir-de" in error.message
+    assert "la facture F-2025-0001 totalise -50,00\u00a0€" in error.message and "avoir-de" in error.message
 
 
 def test_an_invoice_of_zero_is_an_error_and_a_positive_one_is_not():
     zero = INVOICE.replace("-60.00 EUR", "0.00 EUR").replace("60.00 EUR", "0.00 EUR")
-    assert "la facture F-2025-0001 totalise 0.00 EUR" in only_error(invoice_errors(zero)).message
+    assert "la facture F-2025-0001 totalise 0,00\u00a0€" in only_error(invoice_errors(zero)).message
     assert invoice_errors(ACCOUNTS + txn("2025-03-04", "F-2025-0001", "0.01")) == []
 
 

@@ -87,7 +87,7 @@ def test_plugin_runs_alone():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "F-2025-0003")
     error = only_error(check(ledger, plugin=plugin))
     assert error.source["lineno"] == line_of(ledger, 'facture: "F-2025-0003"', plugin=plugin) - 1
-    assert "F-2025-0002 missing" in error.message
+    assert "il manque F-2025-0002" in error.message
 
 
 # --- numbering ---------------------------------------------------------------------
@@ -97,8 +97,8 @@ def test_number_of_no_series():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "G-2025-0002")
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, "G-2025-0002")
-    assert 'invoice number "G-2025-0002" matches no declared invoice series' in error.message
-    assert "F: F-{year}-{seq:04d}" in error.message and "invoice-series" in error.message
+    assert 'le numéro de facture "G-2025-0002" ne correspond à aucune série de factures déclarée' in error.message
+    assert "F : F-{year}-{seq:04d}" in error.message and "invoice-series" in error.message
 
 
 def test_duplicate_number_reported_on_the_second():
@@ -107,27 +107,28 @@ def test_duplicate_number_reported_on_the_second():
     error = only_error(check(ledger))
     second = line_of(ledger, 'M. Autre')
     assert error.source["lineno"] == second
-    assert f"F-2025-0002 is already used at <string>:{txn_line(ledger, 'F-2025-0002')}" in error.message
+    assert f"F-2025-0002 est déjà utilisé en <string>:{txn_line(ledger, 'F-2025-0002')}" in error.message
 
 
 def test_gap_names_missing_numbers_on_the_invoice_after():
     ledger = ACCOUNTS + "".join(txn(f"2025-03-0{i}", f"F-2025-000{i}") for i in (1, 2, 5, 6))
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, "F-2025-0005")
-    assert "gap in invoice series F before F-2025-0005: F-2025-0003, F-2025-0004 missing" in error.message
+    assert ("trou dans la numérotation de la série F avant F-2025-0005 : il manque F-2025-0003, F-2025-0004"
+            in error.message)
     assert 'custom "hn-facture-annulee" "F-2025-0003"' in error.message
 
 
 def test_first_number_of_a_year_is_one():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0002")
     error = only_error(check(ledger))
-    assert "F-2025-0001 missing" in error.message
+    assert "il manque F-2025-0001" in error.message
 
 
 def test_long_gap_is_abridged():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "F-2025-9042")
     error = only_error(check(ledger))
-    assert "F-2025-0002, F-2025-0003, F-2025-0004, … F-2025-9041 (9040 numbers) missing" in error.message
+    assert "il manque F-2025-0002, F-2025-0003, F-2025-0004, … F-2025-9041 (9\u202f040 numéros)" in error.message
 
 
 def test_voided_number_fills_the_gap():
@@ -146,7 +147,7 @@ def test_series_without_year_is_continuous_across_years():
     ledger = (ACCOUNTS + '2025-01-01 custom "hn-option" "invoice-series" "N" "N{seq:05d}"\n'
               + txn("2025-12-30", "N00001") + txn("2026-01-02", "N00002") + txn("2026-01-03", "N00004"))
     error = only_error(check(ledger))
-    assert "N00003 missing" in error.message and error.source["lineno"] == txn_line(ledger, "N00004")
+    assert "il manque N00003" in error.message and error.source["lineno"] == txn_line(ledger, "N00004")
 
 
 def test_higher_number_with_earlier_date():
@@ -154,8 +155,8 @@ def test_higher_number_with_earlier_date():
               + txn("2025-03-11", "F-2025-0003"))
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, "F-2025-0002")
-    assert (f"invoice F-2025-0002 is dated 2025-03-05, earlier than the lower number F-2025-0001 dated "
-            f"2025-03-10 (<string>:{txn_line(ledger, 'F-2025-0001')})") in error.message
+    assert (f"la facture F-2025-0002 est datée du 05/03/2025, avant la facture de numéro inférieur "
+            f"F-2025-0001, datée du 10/03/2025 (<string>:{txn_line(ledger, 'F-2025-0001')})") in error.message
 
 
 def test_one_misdated_invoice_gives_one_error():
@@ -170,21 +171,21 @@ def test_date_facture_sets_the_invoice_date():
     ledger = (ACCOUNTS + txn("2025-03-05", "F-2025-0001")
               + txn("2025-03-20", "F-2025-0002", meta=(("date-facture", "2025-03-01"),)))
     error = only_error(check(ledger))
-    assert "F-2025-0002 is dated 2025-03-01" in error.message
+    assert "F-2025-0002 est datée du 01/03/2025" in error.message
 
 
 def test_bad_date_facture():
     ledger = ACCOUNTS + txn("2025-03-05", "F-2025-0001", meta=(("date-facture", '"hier"'),))
     error = only_error(check(ledger))
-    assert "date-facture: 'hier' is not a date" in error.message
+    assert "date-facture: 'hier' n'est pas une date" in error.message
 
 
 def test_number_year_must_match_the_date():
     ledger = ACCOUNTS + txn("2025-01-03", "F-2024-0001")
     errors = check(ledger)
-    error = only_error([e for e in errors if "carries the year" in e.message])
+    error = only_error([e for e in errors if "porte l'année" in e.message])
     assert error.source["lineno"] == txn_line(ledger, "F-2024-0001")
-    assert "F-2024-0001 carries the year 2024 but is dated 2025-01-03" in error.message
+    assert "F-2024-0001 porte l'année 2024 mais est daté du 03/01/2025" in error.message
 
 
 def test_voided_number_that_is_used():
@@ -194,7 +195,7 @@ def test_voided_number_that_is_used():
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, "F-2025-0002")
     voided_line = line_of(ledger, "hn-facture-annulee")
-    assert f'F-2025-0002 is declared voided ("erreur", <string>:{voided_line})' in error.message
+    assert f'F-2025-0002 est déclaré annulé ("erreur", <string>:{voided_line})' in error.message
 
 
 @pytest.mark.parametrize("written", ["f-2025-0002", " F-2025-0002", "F-2025-0002 ", "F-2025-2"])
@@ -203,20 +204,20 @@ def test_number_written_loosely_is_one_error(written):
               + txn("2025-03-03", "F-2025-0003"))
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, written)
-    assert f'invoice number "{written}" is not written as its series F writes it' in error.message
-    assert 'write "F-2025-0002"' in error.message
+    assert f'le numéro de facture "{written}" n\'est pas écrit comme l\'écrit sa série F' in error.message
+    assert 'écrivez "F-2025-0002"' in error.message
 
 
 def test_number_zero():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0000")
     error = only_error(check(ledger))
-    assert "sequence number 0; sequences start at 1" in error.message
+    assert "a le numéro d'ordre 0 ; la numérotation commence à 1" in error.message
 
 
 def test_facture_must_be_a_quoted_number():
     ledger = ACCOUNTS + "2025-03-01 * \"X\" \"Y\"\n  facture: 42\n  Assets:Banque  50 EUR\n  Income:Honoraires:HN\n"
     error = only_error(check(ledger))
-    assert "facture: Decimal('42') is not an invoice number" in error.message
+    assert "facture: Decimal('42') n'est pas un numéro de facture" in error.message
     assert error.source["lineno"] == line_of(ledger, "facture: 42") - 1
 
 
@@ -225,20 +226,20 @@ def test_facture_without_income_posting():
               + txn("2025-03-02", "F-2025-0002", debit="Assets:Banque", account="Assets:Creances:Patients"))
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, "F-2025-0002")
-    assert "facture: F-2025-0002 is on a transaction with no income posting" in error.message
+    assert "facture: F-2025-0002 est sur une transaction sans ligne de recette" in error.message
     assert "^F-2025-0002" in error.message
 
 
 def test_invoice_dated_before_its_series():
     ledger = ACCOUNTS + txn("2024-12-30", "F-2024-0001")
     error = only_error(check(ledger))
-    assert "in force from 2025-01-01" in error.message and "not on 2024-12-30" in error.message
+    assert "en vigueur à partir du 01/01/2025" in error.message and "pas le 30/12/2024" in error.message
 
 
 def test_client_siren_must_have_nine_digits():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001", meta=(("client-siren", '"1234"'),))
     error = only_error(check(ledger))
-    assert "client-siren: '1234' is not a SIREN" in error.message
+    assert "client-siren: '1234' n'est pas un SIREN" in error.message
 
 
 # --- credit notes ----------------------------------------------------------------------
@@ -253,7 +254,8 @@ def test_credit_note_of_unknown_invoice():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + credit("2025-03-02", "AV-2025-001", "F-2025-0099")
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, "AV-2025-001")
-    assert 'credit note AV-2025-001: avoir-de: "F-2025-0099" names no invoice of the ledger' in error.message
+    assert ('l\'avoir AV-2025-001 : avoir-de: "F-2025-0099" ne désigne aucune facture du grand livre'
+            in error.message)
 
 
 def test_credit_notes_exceeding_the_invoice():
@@ -262,8 +264,8 @@ def test_credit_notes_exceeding_the_invoice():
               + credit("2025-03-03", "AV-2025-002", "F-2025-0001", "30.00"))
     error = only_error(check(ledger))
     assert error.source["lineno"] == txn_line(ledger, "AV-2025-002")
-    assert ("credit note AV-2025-002 (30.00 EUR) exceeds what remains of invoice F-2025-0001: "
-            "50.00 invoiced, 30.00 already credited, 20.00 remaining") in error.message
+    assert ("l'avoir AV-2025-002 (30,00\u00a0€) dépasse ce qui reste de la facture F-2025-0001 : "
+            "50,00\u00a0€ facturés, 30,00\u00a0€ déjà repris par avoir, 20,00\u00a0€ restants") in error.message
 
 
 def test_credit_note_for_the_whole_invoice_is_fine():
@@ -277,7 +279,7 @@ def test_credit_note_needs_its_own_number():
               + '2025-03-02 * "X" "Avoir"\n  avoir-de: "F-2025-0001"\n'
                 "  Assets:Banque  -10 EUR\n  Income:Honoraires:HN  10 EUR\n")
     error = only_error(check(ledger))
-    assert "avoir-de: without facture:" in error.message
+    assert "avoir-de: sans facture:" in error.message
     assert error.source["lineno"] == line_of(ledger, 'avoir-de: "F-2025-0001"') - 1
 
 
@@ -285,14 +287,14 @@ def test_credit_note_that_adds_fees():
     ledger = (ACCOUNTS + txn("2025-03-01", "F-2025-0001")
               + txn("2025-03-02", "AV-2025-001", meta=(("avoir-de", '"F-2025-0001"'),)))
     error = only_error(check(ledger))
-    assert "credit note AV-2025-001 does not take fees back" in error.message
+    assert "l'avoir AV-2025-001 ne reprend pas d'honoraires" in error.message
 
 
 def test_credit_note_before_its_invoice():
     ledger = (ACCOUNTS + credit("2025-03-01", "AV-2025-001", "F-2025-0001")
               + txn("2025-03-02", "F-2025-0001"))
     error = only_error(check(ledger))
-    assert "credit note AV-2025-001 is dated 2025-03-01, before invoice F-2025-0001" in error.message
+    assert "l'avoir AV-2025-001 est daté du 01/03/2025, avant la facture F-2025-0001" in error.message
 
 
 # --- quotes (devis) ----------------------------------------------------------------------
@@ -313,8 +315,10 @@ def test_devis_required_from_70_eur(amount, account, needed):
         return
     error = only_error(errors)
     assert error.source["lineno"] == txn_line(ledger, "F-2025-0001")
-    assert f"invoice F-2025-0001 bills {amount} EUR of fees including" in error.message
-    assert "prior written information is required" in error.message and 'devis: "D-…"' in error.message
+    euros = amount.replace(".", ",") + "\u00a0€"
+    assert f"la facture F-2025-0001 porte {euros} d'honoraires dont" in error.message
+    assert "information écrite préalable est obligatoire" in error.message and 'devis: "D-…"' in error.message
+    assert "(≥ 70\u00a0€)" in error.message
 
 
 def test_devis_counts_every_fee_of_an_invoice_with_a_depassement():
@@ -326,7 +330,7 @@ def test_devis_counts_every_fee_of_an_invoice_with_a_depassement():
   Income:Honoraires:Depassements    -15.00 EUR
 """
     error = only_error(check(ledger))
-    assert "bills 75.00 EUR of fees including a dépassement" in error.message
+    assert "porte 75,00\u00a0€ d'honoraires dont un dépassement" in error.message
 
 
 def test_devis_unknown_or_later():
@@ -335,9 +339,10 @@ def test_devis_unknown_or_later():
               + txn("2025-03-02", "F-2025-0002", amount="80.00", meta=(("devis", '"D-2025-0002"'),)))
     first, second = sorted(check(ledger), key=lambda e: e.source["lineno"])
     assert first.source["lineno"] == txn_line(ledger, "F-2025-0001")
-    assert 'devis: "D-2025-0009" names no quote of the ledger' in first.message
+    assert 'devis: "D-2025-0009" ne désigne aucun devis du grand livre' in first.message
     assert second.source["lineno"] == txn_line(ledger, "F-2025-0002")
-    assert "names quote D-2025-0002 dated 2025-03-05" in second.message and "after the invoice" in second.message
+    assert "désigne le devis D-2025-0002 daté du 05/03/2025" in second.message
+    assert "postérieur à la facture" in second.message
 
 
 def test_malformed_quotes():
@@ -367,8 +372,8 @@ def test_require_invoice_on_non_conventionne_receipts():
               + txn("2025-03-04", "F-2025-0001", amount="30.00"))
     error = only_error(check(ledger))
     assert error.source["lineno"] == line_of(ledger, "Sans facture")
-    assert "receipt without facture: (non-conventionne 30.00 EUR)" in error.message
-    assert "from 25 EUR" in error.message
+    assert "recette sans facture: (non-conventionne 30,00\u00a0€)" in error.message
+    assert "à partir de 25\u00a0€" in error.message
 
 
 def test_require_invoice_applies_from_its_date():

@@ -145,5 +145,5 @@ def test_cli_reports_ledger_errors_on_stderr(tmp_path):
     result = run(str(path), "--year", "2025")
     assert result.exit_code == 1  # a ledger with errors: the report is shown, not final
     assert result.stdout.startswith("CHIFFRES NON DÉFINITIFS : le livre comporte 1 erreur(s)")
-    assert "F-2025-0001 missing" in result.stderr
+    assert "il manque F-2025-0001" in result.stderr
     assert "trou : F-2025-0001" in result.stdout

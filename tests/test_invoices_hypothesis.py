@@ -74,7 +74,7 @@ def test_dropping_a_number_is_one_gap_error(ledger, data):
     kept = [inv for i, inv in enumerate(invoices) if i != drop]
     errors = load_files(kept, files, [p for i, p in enumerate(placement) if i != drop], order)
     assert len(errors) == 1, [e.message for e in errors]
-    assert f"{number} missing" in errors[0].message
+    assert f"il manque {number}" in errors[0].message
 
 
 @SETTINGS
@@ -86,4 +86,4 @@ def test_duplicating_a_number_is_one_error(ledger, data):
     duplicate = txn(date.isoformat(), number, payee="duplicate") + "\n"
     errors = load_files(invoices, files, placement, order, extra=(duplicate, where))
     assert len(errors) == 1, [e.message for e in errors]
-    assert f"invoice number {number} is already used at" in errors[0].message
+    assert f"le numéro de facture {number} est déjà utilisé en" in errors[0].message

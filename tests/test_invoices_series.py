@@ -24,15 +24,16 @@ def test_patterns_parse_numbers(pattern, number, parsed):
 
 
 @pytest.mark.parametrize("pattern, message", [
-    ("F-{year}", "has no {seq} field"),
-    ("F-{year}-{seq:04d}-{seq}", "{seq} appears twice"),
-    ("F-{annee}-{seq:04d}", "unknown field {annee}"),
-    ("F-{year}-{seq:x}", "{seq:x} is not a zero-padded width"),
-    ("F-{year:02d}-{seq}", "write the year as {year}"),
-    ("F-{year}-{seq!r}", "conversion !r is not allowed"),
-    ("F-{year-{seq}", "write literal braces"),
-    ("F-{seq}}", "write literal braces"),
-    (" F-{seq}", "leading or trailing spaces"),
+    ("F-{year}", "n'a pas de champ {seq}"),
+    ("F-{year}-{seq:04d}-{seq}", "{seq} apparaît deux fois"),
+    ("F-{annee}-{seq:04d}", "champ {annee} inconnu"),
+    ("F-{year}-{seq:x}", "{seq:x} n'est pas une largeur complétée de zéros"),
+    ("F-{year:02d}-{seq}", "écrivez l'année {year}"),
+    ("F-{year}-{seq!r}", "la conversion !r n'est pas permise"),
+    ("F-{year-{seq}", "accolade littérale doublée"),
+    ("F-{seq}}", "accolade littérale doublée"),
+    (" F-{seq}", "commence ou finit par des espaces"),
+    ("", "le modèle est vide"),
 ])
 def test_malformed_patterns(pattern, message):
     with pytest.raises(PatternError, match=message.replace("{", r"\{").replace("}", r"\}")
@@ -44,7 +45,7 @@ def test_malformed_pattern_is_an_error_at_its_line():
     ledger = ACCOUNTS + '2025-01-01 custom "hn-option" "invoice-series" "G" "G-{annee}-{seq:03d}"\n'
     error = only_error(check(ledger))
     assert error.source["lineno"] == line_of(ledger, '"G-{annee}')
-    assert 'invoice-series "G": pattern' in error.message and "unknown field {annee}" in error.message
+    assert 'invoice-series "G" : modèle' in error.message and "champ {annee} inconnu" in error.message
 
 
 def test_pattern_without_seq_is_a_config_error():
@@ -59,8 +60,8 @@ def test_series_declared_twice_the_same_day():
               + txn("2025-03-01", "F-2025-0001"))
     error = only_error(check(ledger))
     assert error.source["lineno"] == line_of(ledger, '"FA-{year}')
-    assert 'invoice series "F" is declared twice on 2025-01-01 (first at <string>:' in error.message
-    assert "declare it again from the date the new numbering starts" in error.message
+    assert 'la série de factures "F" est déclarée deux fois le 01/01/2025 (la première en <string>:' in error.message
+    assert "déclarez-la de nouveau à partir de la date où commence la nouvelle numérotation" in error.message
 
 
 def test_same_declaration_repeated_later_changes_nothing():
@@ -77,13 +78,14 @@ def test_pattern_change_from_a_later_date():
     late = ledger + txn("2025-07-03", "F-2025-0003")
     error = only_error(check(late))
     assert error.source["lineno"] == txn_line(late, "F-2025-0003")
-    assert "in force from 2025-01-01 until 2025-07-01" in error.message and "not on 2025-07-03" in error.message
+    assert "en vigueur à partir du 01/01/2025, avant le 01/07/2025" in error.message
+    assert "pas le 03/07/2025" in error.message
 
 
 def test_two_series_with_one_pattern():
     ledger = ACCOUNTS + '2025-02-01 custom "hn-option" "invoice-series" "G" "F-{year}-{seq:04d}"\n'
     error = only_error(check(ledger))
-    assert 'invoice series "G" has the same pattern' in error.message and 'series "F"' in error.message
+    assert 'la série de factures "G" a le même modèle' in error.message and 'série "F"' in error.message
 
 
 def test_overlapping_series_are_ambiguous():
@@ -91,7 +93,7 @@ def test_overlapping_series_are_ambiguous():
               '2025-01-01 custom "hn-option" "invoice-series" "Y" "{year}{seq:02d}"\n'
               + txn("2025-03-01", "202501"))
     messages = [e.message for e in check(ledger)]
-    assert any("fits several series (X and Y)" in m for m in messages)
+    assert any("relève de plusieurs séries (X et Y)" in m for m in messages)
 
 
 def test_premier_numero_starts_a_sequence_mid_way():
@@ -100,14 +102,14 @@ def test_premier_numero_starts_a_sequence_mid_way():
               + txn("2025-03-01", "F-2025-0042") + txn("2025-03-02", "F-2025-0043")
               + txn("2026-01-02", "F-2026-0002"))
     error = only_error(check(ledger))  # 2026 starts at 1 again
-    assert "F-2026-0001 missing" in error.message
+    assert "il manque F-2026-0001" in error.message
 
 
 def test_bad_premier_numero():
     ledger = ACCOUNTS.replace('"F" "F-{year}-{seq:04d}"\n',
                               '"F" "F-{year}-{seq:04d}"\n  premier-numero: "F-42"\n')
     error = only_error(check(ledger))
-    assert "premier-numero: 'F-42' is not a number of pattern" in error.message
+    assert "premier-numero: 'F-42' n'est pas un numéro du modèle" in error.message
 
 
 def test_malformed_and_repeated_voided_numbers():
@@ -119,9 +121,9 @@ def test_malformed_and_repeated_voided_numbers():
     errors = sorted(check(ledger), key=lambda e: e.source["lineno"])
     assert [e.source["lineno"] for e in errors] == [
         line_of(ledger, '"erreur encore"'), line_of(ledger, '"F-2025-0003"'), line_of(ledger, '"Z-12"')]
-    assert "F-2025-0002 is already declared voided at <string>:" in errors[0].message
-    assert "needs the voided number and the reason" in errors[1].message
-    assert 'voided number "Z-12" matches no declared invoice series' in errors[2].message
+    assert "F-2025-0002 est déjà déclaré annulé en <string>:" in errors[0].message
+    assert "attend le numéro annulé et le motif" in errors[1].message
+    assert 'le numéro annulé "Z-12" ne correspond à aucune série de factures déclarée' in errors[2].message
 
 
 def test_voided_number_in_a_gap_after_the_last_invoice_is_fine():

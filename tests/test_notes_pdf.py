@@ -218,7 +218,7 @@ def test_cli_refuses_a_note_whose_devis_postdates_it(tmp_path):
     result = run("note", "F-2025-0001", str(path), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "erreur(s) ; aucun document n'est écrit" in result.output
-    assert "names quote D-2025-0001 dated 2025-03-05" in result.output
+    assert "désigne le devis D-2025-0001 daté du 05/03/2025" in result.output
     assert not (tmp_path / "out").exists()
 
 

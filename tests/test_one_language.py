@@ -266,6 +266,115 @@ BROKEN = {
   Income:Honoraires:HN
 2025-03-08 custom "hn-facture-annulee" "F-2025-0002"
 """,
+    "invoice numbering and dates": """
+2024-01-01 custom "hn-option" "require-invoice" "non-conventionne"
+2024-06-01 custom "hn-facture-annulee" "F-2024-0003" "note détruite"
+2024-06-02 custom "hn-facture-annulee" "F-2024-0003" "note détruite, bis"
+2024-03-01 custom "hn-devis" "D-2024-0001" "M. Gris" 80.00 EUR
+2024-02-01 * "Mme Roux" "Séance"
+  facture: "F-2024-0001"
+  Assets:Banque                 80.00 EUR
+  Income:Honoraires:HN
+2024-02-02 * "M. Blanc" "Séance"
+  facture: "F-2024-0001"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2024-02-20 * "M. Noir" "Séance"
+  facture: "F-2024-0400"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2024-02-10 * "M. Gris" "Séance"
+  facture: "F-2024-0401"
+  devis: "D-2024-0001"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2024-02-11 * "M. Gris" "Séance"
+  facture: "F-2024-0003"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2024-02-12 * "M. Gris" "Séance"
+  facture: "f-2024-402"
+  date-facture: "hier"
+  client-siren: "1234"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2025-01-03 * "M. Gris" "Séance"
+  facture: "F-2024-0403"
+  devis: "D-2024-0099"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2024-02-13 * "M. Gris" "Séance"
+  facture: "F-2024-0000"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2024-02-14 * "M. Gris" "Séance"
+  facture: "F-2024-0404"
+  Assets:Banque                 50.00 USD
+  Income:Honoraires:HN          -25.00 EUR
+  Income:Honoraires:Divers      -25.00 USD
+    convention: "non-conventionne"
+2024-02-15 * "M. Gris" "Avoir"
+  facture: "AV-2024-001"
+  avoir-de: "F-2024-0400"
+  Assets:Banque                -80.00 EUR
+  Income:Honoraires:HN
+2024-01-15 * "M. Gris" "Avoir"
+  facture: "AV-2024-002"
+  avoir-de: "F-2024-0401"
+  Assets:Banque                -10.00 EUR
+  Income:Honoraires:HN
+2024-02-16 * "M. Gris" "Avoir"
+  facture: "AV-2024-003"
+  avoir-de: "AV-2024-001"
+  Assets:Banque                -10.00 EUR
+  Income:Honoraires:HN
+2024-02-17 * "M. Gris" "Avoir"
+  facture: "AV-2024-004"
+  avoir-de: "F-2024-0003"
+  Assets:Banque                 10.00 EUR
+  Income:Honoraires:HN
+2024-02-18 * "M. Gris" "Séance"
+  avoir-de: "F-2024-0001"
+  Assets:Banque                -10.00 EUR
+  Income:Honoraires:HN
+2024-02-19 * "M. Gris" "Séance"
+  Assets:Banque                 40.00 EUR
+  Income:Honoraires:HN
+2024-02-21 * "M. Gris" "Règlement"
+  facture: "F-2024-0405"
+  Assets:Banque                 40.00 EUR
+  Assets:Creances:Patients
+""",
+    "invoice series": """
+2024-01-01 custom "hn-option" "invoice-series" "F" "FA-{year}-{seq:04d}"
+2024-01-01 custom "hn-option" "invoice-series" "G" "AV-{year}-{seq:03d}"
+2024-01-01 custom "hn-option" "invoice-series" "H" "H-{annee}-{seq}"
+2024-01-01 custom "hn-option" "invoice-series" "I" "I-{year}"
+2024-01-01 custom "hn-option" "invoice-series" "J" "J-{year}-{seq:x}"
+2024-01-01 custom "hn-option" "invoice-series" "K" "K-{year-{seq}"
+2024-01-01 custom "hn-option" "invoice-series" "L" " L-{seq}"
+2024-01-01 custom "hn-option" "invoice-series" "X" "{seq}"
+2024-01-01 custom "hn-option" "invoice-series" "Y" "{year}{seq:02d}"
+2024-01-01 custom "hn-option" "invoice-series" "N" "N{seq:03d}"
+  premier-numero: "N-42"
+2025-07-01 custom "hn-option" "invoice-series" "F" "NH{year}-{seq:03d}"
+2025-03-01 * "Mme Roux" "Séance"
+  facture: "202501"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2025-07-03 * "Mme Roux" "Séance"
+  facture: "F-2025-0001"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2025-07-04 * "Mme Roux" "Séance"
+  facture: "Z-2025-0001"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+2025-07-05 * "Mme Roux" "Séance"
+  facture: "NH2025-900"
+  Assets:Banque                 50.00 EUR
+  Income:Honoraires:HN
+""",
     "acts and convention": """
 2025-03-01 * "Mme Roux" "Séance"
   acte: "XYZ 3"
@@ -347,10 +456,9 @@ def _plugin_messages(ledger: str) -> list[str]:
     return ours + alerts
 
 
-#: Ledgers whose messages come from modules still worded in English (classify, invoices,
-#: series, roles, plugins/convention: their wording waits for the work on their speed to land).
-#: Strict: once they speak French these cases pass, and this list must be emptied.
-STILL_ENGLISH = {"acts and convention", "invoice numbers", "treasury", "vat franchise"}
+#: Ledgers whose messages come from modules still worded in English (strict: once they speak
+#: French these cases pass, and the name must leave this set). Every module speaks French now.
+STILL_ENGLISH: set[str] = set()
 
 
 @pytest.mark.parametrize("name", [

@@ -237,7 +237,7 @@ def test_a_treasury_option_dated_after_a_receipt_on_it_is_an_error():
   Assets:Banque:Courant   80.00 EUR
   Income:Honoraires      -80.00 EUR
 """, treasury='2025-03-01 custom "hn-option" "treasury" Assets:Banque\n')
-    found = [e for e in errors if "qu'à partir du 2025-03-01" in e.message]
+    found = [e for e in errors if "qu'à partir du 01/03/2025" in e.message]
     assert len(found) == 1 and "Assets:Banque:Courant" in found[0].message
 
 
@@ -379,7 +379,7 @@ def test_a_receivable_paid_before_its_treasury_option_is_an_error():
   Assets:Banque:Courant     60.00 EUR
   Assets:Creances:Clients  -60.00 EUR
 """, treasury='2025-03-01 custom "hn-option" "treasury" Assets:Banque\n')
-    assert any("qu'à partir du 2025-03-01" in m for m in messages(errors))
+    assert any("qu'à partir du 01/03/2025" in m for m in messages(errors))
 
 
 def test_an_opening_entry_with_a_loan_and_payables():
