@@ -118,7 +118,7 @@ def _new_directory(parent: str, prefix: str, suffix: str, private: bool) -> str:
         except FileExistsError:
             continue
         return candidate
-    raise FileExistsError(f"no unused temporary name in {parent}")
+    raise FileExistsError(f"{parent} : aucun nom temporaire libre")
 
 
 def _staging_pattern(base: str) -> re.Pattern[str]:
@@ -150,9 +150,9 @@ def staging_siblings(path: str) -> list[str]:
 def _check(path: str, target: str, overwrite: bool) -> None:
     if os.path.exists(target):
         if not os.path.isdir(target):
-            raise TargetNotADirectory(f"{path} exists and is not a directory")
+            raise TargetNotADirectory(f"{path} existe et n'est pas un dossier")
         if not overwrite:
-            raise TargetExists(f"{path} already exists")
+            raise TargetExists(f"{path} existe déjà")
 
 
 @contextmanager

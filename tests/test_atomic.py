@@ -43,7 +43,7 @@ def test_existing_directory_is_refused_unless_overwrite(tmp_path):
     target = tmp_path / "d"
     target.mkdir()
     (target / "old").write_text("x")
-    with pytest.raises(atomic.TargetExists, match="already exists"):
+    with pytest.raises(atomic.TargetExists, match="existe déjà"):
         with atomic.replace_directory(str(target)):
             pass
     with atomic.replace_directory(str(target), overwrite=True) as staging:
@@ -54,7 +54,7 @@ def test_existing_directory_is_refused_unless_overwrite(tmp_path):
 
 def test_file_in_the_way_and_error_in_the_body(tmp_path):
     (tmp_path / "f").write_text("x")
-    with pytest.raises(atomic.TargetNotADirectory, match="f exists and is not a directory"):
+    with pytest.raises(atomic.TargetNotADirectory, match="f existe et n.est pas un dossier"):
         with atomic.replace_directory(str(tmp_path / "f"), overwrite=True):
             pass
     target = tmp_path / "d"
