@@ -12,7 +12,9 @@ with ``CI`` set it fails instead (``.ci/run`` installs it).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import textwrap
 import threading
 from collections.abc import Iterator
 
@@ -48,10 +50,10 @@ def playwright_api():
         yield api
 
 
-@pytest.fixture(scope="module")
-def live_fava() -> Iterator[tuple[str, object]]:
-    """Fava on the example ledger, served on 127.0.0.1 by a thread; stopped at the end."""
-    app = fava_app(EXAMPLE)
+@contextlib.contextmanager
+def serve(path: str) -> Iterator[tuple[str, object]]:
+    """Fava on ``path``, served on 127.0.0.1 by a thread; stopped at the end."""
+    app = fava_app(path)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="fava-test-server", daemon=True)
     thread.start()
@@ -61,6 +63,39 @@ def live_fava() -> Iterator[tuple[str, object]]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def live_fava() -> Iterator[tuple[str, object]]:
+    """Fava on the example ledger."""
+    with serve(EXAMPLE) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_api):
+    launched = playwright_api.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    try:
+        yield launched
+    finally:
+        launched.close()
+
+
+# The page is wider than the window: what sticks out of the viewport, outside a scrolling table.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('.hn-cabinet *')) {
+    if (el.closest('.hn-scroll') || el.closest('svg')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width && (box.right > width + 1 || box.left < -1)) out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right));
+  }
+  // Fava scrolls its <article>, not the document: both must be as wide as the window.
+  const article = document.querySelector('article');
+  const scroll = Math.max(document.documentElement.scrollWidth,
+                          article ? article.scrollWidth - article.clientWidth + width : 0);
+  return {scroll, width, out: out.slice(0, 10)};
+}"""
 
 
 def expected_transactions(app) -> list[tuple[str, str]]:
@@ -108,3 +143,75 @@ def test_click_a_2035_line_and_land_on_its_postings(playwright_api, live_fava):
         assert not errors, errors
     finally:
         browser.close()
+
+
+@pytest.mark.parametrize("width", [390, 1024, 1280])
+def test_no_horizontal_overflow_and_key_figures_first(browser, live_fava, width):
+    base, _ = live_fava
+    page = browser.new_page(viewport={"width": width, "height": 900}, locale="fr-FR")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{base}/extension/Cabinet/?time={YEAR}")
+        keys = page.locator("#hn-synthese li a")
+        keys.first.wait_for(state="visible", timeout=20000)
+        assert keys.count() == 5
+        assert page.locator('#hn-synthese [data-hn="key.AA"]').inner_text() == "110\u202f400,89\u00a0€"
+        assert keys.first.bounding_box()["y"] < page.locator("#hn-recettes").bounding_box()["y"]
+        measured = page.evaluate(OVERFLOW)
+        assert measured["scroll"] <= measured["width"], measured
+        assert not measured["out"], measured
+        # Cents are visible, not cut: each amount of the receipts table fits in its cell.
+        cell = page.locator('td[data-hn="split.conventionne"]')
+        assert "," in cell.inner_text()
+        assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth",
+                             cell.element_handle())
+        # The chart shrinks with the screen.
+        chart = page.locator("svg.hn-chart").bounding_box()
+        assert chart["width"] <= width
+        if width in (390, 1280):
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            page.screenshot(path=os.path.join(ARTIFACTS, f"fava-cabinet-{width}.png"), full_page=True)
+        keys.nth(4).click()  # the amount owed leads to the unpaid invoices
+        page.wait_for_function("location.hash === '#hn-factures'")
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_error_banner_on_a_ledger_with_an_error(browser, tmp_path):
+    path = tmp_path / "erreur.beancount"
+    path.write_text(textwrap.dedent("""\
+        option "title" "Cabinet en erreur"
+        option "operating_currency" "EUR"
+        plugin "beancount_hn.plugins.all"
+        2025-01-01 custom "fava-extension" "beancount_hn.fava"
+        2025-01-01 custom "hn-option" "treasury" Assets:Banque
+        2025-01-01 open Assets:Banque
+        2025-01-01 open Income:Honoraires:HN
+          convention: "non-conventionne"
+          tva: "exoneree"
+        2025-02-03 * "Mme A" "Séance"
+          Assets:Banque                 50.00 EUR
+          Income:Honoraires:HN
+        2025-04-01 balance Assets:Banque  1.00 EUR
+        """), encoding="utf-8")
+    with serve(str(path)) as (base, _):
+        page = browser.new_page(viewport={"width": 390, "height": 800}, locale="fr-FR")
+        try:
+            page.goto(f"{base}/extension/Cabinet/?time=2025")
+            banner = page.locator("#hn-banner")
+            banner.wait_for(state="visible", timeout=20000)
+            assert "1 erreur dans le livre" in banner.inner_text()
+            assert banner.bounding_box()["y"] < page.locator("h2").bounding_box()["y"]
+            link = banner.locator("a").first
+            assert "line=13" in (link.get_attribute("href") or "")
+            assert page.locator('[data-hn="reconciliation.badge"]').get_attribute("data-value") != "closed"
+            measured = page.evaluate(OVERFLOW)
+            assert measured["scroll"] <= measured["width"], measured
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            page.screenshot(path=os.path.join(ARTIFACTS, "fava-cabinet-erreur-390.png"))
+            link.click()
+            page.wait_for_url("**/editor/**", timeout=20000)
+        finally:
+            page.close()

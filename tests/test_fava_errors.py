@@ -60,7 +60,7 @@ def test_hn_errors_are_listed_with_editor_links(tmp_path):
     section = html[start:html.index("</section>", start)]
     page = page_figures(section)
     assert "Erreurs des plugins beancount-hn (2)" in section
-    assert "gap in invoice series F before F-2025-0003" in section
+    assert "trou dans la numérotation de la série F avant F-2025-0003" in section
     assert "recette non classée" in section
     assert "Balance failed" not in section  # Beancount's own errors stay on Fava's errors page
 
@@ -84,3 +84,27 @@ def test_a_ledger_without_receipts_still_renders(tmp_path):
     assert "indisponible" not in html
     assert "Aucune recette en" in html
     assert "Aucune erreur" in html
+
+
+def test_errors_banner_on_top_links_each_error_to_the_editor(tmp_path):
+    path = tmp_path / "cabinet.beancount"
+    path.write_text(textwrap.dedent(LEDGER), encoding="utf-8")
+    app = fava_app(str(path))
+    ledger = ledger_of(app)
+    html = app.test_client().get(f"/{slug_of(app)}/extension/Cabinet/").get_data(as_text=True)
+    start = html.index('id="hn-banner"')
+    assert start < html.index('class="headerline"') < html.index('id="hn-synthese"')
+    banner = html[start:html.index("</div>", start)]
+    count = len(ledger.errors)
+    assert f"{count} erreurs dans le livre" in banner
+    assert "Balance failed" in banner  # every error of the ledger, Beancount's included
+    lines = set()
+    for href in page_figures(banner).hrefs:
+        url = urlsplit(href)
+        assert unquote(url.path).endswith("/editor/")
+        query = parse_qs(url.query)
+        assert query["file_path"] == [str(path)]
+        lines.add(int(query["line"][0]))
+    assert line_of("balance Assets:Banque") in lines and len(lines) == min(count, 5)
+    # The reconciliation is not shown green while the ledger has errors.
+    assert 'data-value="closed"' not in html

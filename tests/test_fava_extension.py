@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from decimal import Decimal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -165,6 +166,59 @@ def test_time_filter_chooses_the_year(client, base):
     assert "Le filtre de dates couvre 2024–2025" in html
 
 
+@pytest.mark.parametrize(("time", "span"), [("2025-Q2", "du 1er avril 2025 au 30 juin 2025"),
+                                             ("2025-03", "du 1er mars 2025 au 31 mars 2025")])
+def test_a_time_filter_narrower_than_a_year_says_so(client, base, time, span):
+    html, page = get_page(client, base, time=time)
+    assert "Cabinet — exercice 2025" in html
+    assert f"Le filtre de dates « {time} » couvre moins d\'une année ({span})" in html.replace("&#39;", "\'")
+    assert page.values["2035.lines.AA"] == cli_json("2035", EXAMPLE, "--year", "2025")["lines"]["AA"]
+    html, _ = get_page(client, base, time="2025")
+    assert "moins d" not in html
+
+
+def test_a_meaningless_time_filter_says_so(client, base):
+    html, _ = get_page(client, base, time="n\'importe quoi")
+    assert "Filtre de dates « n" in html and "non compris" in html
+    assert "Cabinet — exercice 2025" in html
+
+
+def test_key_figures_come_first_and_link_to_their_sections(client, base):
+    html, page = get_page(client, base, time="2025")
+    cli = cli_json("2035", EXAMPLE, "--year", "2025")
+    (vat,) = [y for y in cli_json("vat", EXAMPLE)["years"] if y["year"] == 2025]
+    invoices = cli_json("invoices", EXAMPLE, "--year", "2025")
+    assert html.index('id="hn-synthese"') < html.index('id="hn-recettes"')
+    assert page.values["key.AA"] == cli["lines"]["AA"]
+    assert page.values["key.BR"] == cli["lines"]["BR"]
+    assert page.values["key.CP"] == cli["lines"]["CP"] and Decimal(cli["lines"]["CR"]) == 0
+    assert "key.CR" not in page.values
+    assert page.values["key.vat"] == vat["status"]
+    owed = sum((Decimal(item["remaining"]) for item in invoices["unpaid"]), Decimal(0))
+    assert Decimal(page.values["key.unpaid"]) == owed > 0
+    section = html[html.index('id="hn-synthese"'):html.index("</ul>", html.index('id="hn-synthese"'))]
+    anchors = [h for h in page_figures(section).hrefs]
+    assert anchors == ["#hn-recettes", "#hn-2035", "#hn-2035", "#hn-tva", "#hn-factures"]
+    for anchor in set(anchors):
+        assert f'id="{anchor[1:]}"' in html
+    assert "110\u202f400,89\u00a0€" in section  # cents shown, French digits
+    # No error: no banner, and the balanced reconciliation is green.
+    assert 'id="hn-banner"' not in html
+    assert 'data-hn="reconciliation.badge" data-value="closed"' in html
+
+
+def test_an_empty_year_says_no_receipt_instead_of_an_empty_chart(client, base):
+    html, _ = get_page(client, base, time="2019")
+    assert "Aucune recette encaissée en 2019." in html
+    assert "hn-chart" not in html and "100\u202f%" not in html
+
+
+def test_tooltips_are_french(client, base):
+    html, _ = get_page(client, base, time="2025")
+    assert "= AG − BR si positif" in html
+    assert "if positive" not in html and "the same" not in html and "depuis-2025" not in html
+
+
 def test_tag_and_account_filters_narrow_receipts_and_unpaid_invoices(client, base):
     cli = cli_json("2035", EXAMPLE, "--year", "2025")
     html, page = get_page(client, base, time="2025", filter="#non-conventionne")
@@ -198,9 +252,33 @@ def test_downloads_are_the_cli_files(client, base):
     bundle = zipfile.ZipFile(io.BytesIO(client.get(f"{base}bundle", query_string={"year": "2025"}).data))
     assert "export-2025/SHA256SUMS" in bundle.namelist()
     assert json.loads(bundle.read("export-2025/2035-2025.json")) == cli_json("2035", EXAMPLE, "--year", "2025")
+    # A file that cannot be made: back to the page, which says why (never a silent failed download).
     missing = client.get(f"{base}fec", query_string={"year": "1999"})
-    assert missing.status_code == 400
-    assert "aucun mouvement de trésorerie en 1999".encode() in missing.data
+    assert missing.status_code == 303
+    back = client.get(missing.headers["Location"])
+    assert back.status_code == 200
+    html = back.get_data(as_text=True)
+    assert "Téléchargement impossible — FEC 1999 : aucun mouvement de trésorerie en 1999" in html
+    assert "Cabinet — exercice 1999" in html
+
+
+def test_one_charset_per_download(client, base):
+    for endpoint in ("form2035_csv", "form2035_json", "fec", "livre_journal", "registre"):
+        response = client.get(f"{base}{endpoint}", query_string={"year": "2025"})
+        assert response.status_code == 200, endpoint
+        content_type = response.headers["Content-Type"]
+        assert content_type.count("charset") <= 1, (endpoint, content_type)
+    assert client.get(f"{base}form2035_csv", query_string={"year": "2025"}).headers["Content-Type"] == \
+        "text/csv; charset=utf-8"
+    assert client.get(f"{base}fec", query_string={"year": "2025"}).headers["Content-Type"] == \
+        "text/plain; charset=iso8859-15"
+
+
+def test_downloads_of_a_year_without_movements_are_greyed_with_their_reason(client, base):
+    html, page = get_page(client, base, time="2019")
+    assert not any("form2035_csv" in h for h in page.hrefs)
+    assert html.count('class="hn-disabled"') >= 2
+    assert "aucune écriture en 2019 : rien à exporter pour cet exercice" in html
 
 
 def test_figures_endpoint_is_the_cli_json(client, base):

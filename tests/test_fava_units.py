@@ -140,8 +140,20 @@ def test_gauge_marks_the_crossed_thresholds():
     assert 'class="hn-gauge-fill hn-warning"' in gauge
 
 
-def test_nice_scale():
-    assert svg._nice_max(0) == 1.0
-    assert svg._nice_max(12900) == 20000
-    assert svg._nice_max(21000) == 25000
-    assert svg._nice_max(2025) == 2500
+def test_axis_steps_are_round():
+    assert svg.axis_ticks(0) == [0, 1]
+    assert svg.axis_ticks(1880) == [0, 500, 1000, 1500, 2000]
+    assert svg.axis_ticks(12900) == [0, 5000, 10000, 15000]
+    assert svg.axis_ticks(2025) == [0, 1000, 2000, 3000]
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=10**7, places=2))
+def test_axis_labels_never_show_odd_fractions(peak):
+    chart = svg.monthly_bars([svg.Series("A", "hn-conv", [peak] + [Decimal(0)] * 11)], None,
+                             previous_label="2024")
+    labels = [t.split(">")[1].split("<")[0] for t in chart.split('<text class="hn-axis"')[1:]]
+    for label in (x for x in labels if "€" in x):
+        digits = label.split("\u202f")[0].split("\u00a0")[0]
+        assert "," not in digits or len(digits.split(",")[1]) == 1, label  # 1,5 k€, never 1,88 k€
+    ticks = svg.axis_ticks(float(peak))
+    assert ticks[-1] >= float(peak) and len(ticks) <= 6

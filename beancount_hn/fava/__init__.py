@@ -27,16 +27,18 @@ load (``after_load_file`` drops them) by the same core functions as the CLI.
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from flask import Response, request, url_for
+from flask import Response, redirect, request, url_for
 from fava.context import g
 from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
 
+from beancount_hn import frtypo
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.view import Page, build_page
@@ -83,6 +85,8 @@ class Cabinet(FavaExtensionBase):
         super().__init__(ledger, config)
         self._lock = threading.Lock()
         self._figures: LedgerFigures | None = None
+        #: Why the last downloads failed, by the token of the page that shows it (``?echec=``).
+        self._download_failures: dict[str, str] = {}
 
     def after_load_file(self) -> None:
         with self._lock:
@@ -102,15 +106,26 @@ class Cabinet(FavaExtensionBase):
 
     def _year_and_notices(self) -> tuple[int, list[str]]:
         figures = self.figures
+        time = request.args.get("time", "").strip()
         try:
             date_range = g.filtered.date_range
         except FilterError:
             date_range = None
+            if time:
+                year = figures.default_year()
+                return year, [f"Filtre de dates « {time} » non compris : la page montre l'exercice {year} "
+                              "(écrivez une année, par exemple 2025)."]
         if date_range is None:
             return figures.default_year(), []
         first, last = date_range.begin.year, date_range.end_inclusive.year
         if first == last:
-            return first, []
+            whole = (date_range.begin == datetime.date(first, 1, 1)
+                     and date_range.end_inclusive == datetime.date(first, 12, 31))
+            if whole:
+                return first, []
+            return first, [f"Le filtre de dates « {time} » couvre moins d'une année (du "
+                           f"{frtypo.date(date_range.begin)} au {frtypo.date(date_range.end_inclusive)}) : "
+                           f"la page montre l'exercice {first} entier, du 1er janvier au 31 décembre."]
         return last, [f"Le filtre de dates couvre {first}–{last} : la page montre l'exercice {last} "
                       "(choisissez une année dans le filtre de dates pour une autre)."]
 
@@ -142,23 +157,39 @@ class Cabinet(FavaExtensionBase):
         year, notices = self._year_and_notices()
         kept, filter_notices = self._kept()
         urls = _FavaUrls(self.name)
-        offered = [(_downloads.DOWNLOADS[name][0], urls.download(name, year))
-                   for name in _downloads.available()]
+        why_not = _downloads.unavailable_reason(self.figures, year)
+        names = _downloads.available()
+        offered = [] if why_not else [(_downloads.DOWNLOADS[name][0], urls.download(name, year))
+                                      for name in names]
+        unavailable = [(_downloads.DOWNLOADS[name][0], why_not) for name in names] if why_not else []
+        failed = self._download_failures.get(request.args.get("echec", ""))
+        if failed:
+            notices = [f"Téléchargement impossible — {failed}", *notices]
         return build_page(self.figures, year, urls, notices=notices + filter_notices, kept=kept,
-                          errors=self.ledger.errors, downloads=offered)
+                          errors=self.ledger.errors, downloads=offered, unavailable=unavailable)
 
     # --- downloads ---------------------------------------------------------------------------
 
     def _download(self, name: str) -> Response | tuple[str, int]:
         label, make, _ = _downloads.DOWNLOADS[name]
         if name not in _downloads.available():
-            return f"{label}: not available in this installation of beancount-hn", 404
+            return f"{label} : indisponible dans cette installation de beancount-hn", 404
+        year = self._requested_year()
         try:
-            made = make(self.figures, self._requested_year())
+            made = make(self.figures, year)
         except _downloads.DownloadError as exc:
-            return f"{label}: {exc}", 400
-        return Response(made.content, mimetype=made.mimetype,
+            return self._failed(f"{label} {year} : {exc}", year)
+        # ``content_type`` as is: ``mimetype`` would append a second charset to a typed text.
+        return Response(made.content, content_type=made.mimetype,
                         headers={"Content-Disposition": f'attachment; filename="{made.filename}"'})
+
+    def _failed(self, message: str, year: int) -> Response:
+        """Back to the page, which shows why the file could not be made (never a silent failed download)."""
+        with self._lock:
+            token = str(len(self._download_failures) % 64 + 1)
+            self._download_failures[token] = message
+        page = url_for("extension_report", extension_name=self.name, time=str(year), echec=token)
+        return redirect(page, code=303)
 
     @extension_endpoint
     def form2035_csv(self) -> Response | tuple[str, int]:

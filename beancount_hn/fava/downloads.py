@@ -72,7 +72,7 @@ def _export(name: str, missing: str, make: Callable[[Any], T]) -> T:
     """
     module = _module(f"beancount_hn.exports.{name}")
     if module is None:
-        raise DownloadError(f"this installation of beancount-hn has no {missing}")
+        raise DownloadError(f"cette installation de beancount-hn n'a pas {missing}")
     try:
         return make(module)
     except _export_error() as exc:
@@ -80,25 +80,25 @@ def _export(name: str, missing: str, make: Callable[[Any], T]) -> T:
 
 
 def fec(figures: LedgerFigures, year: int) -> Download:
-    rendered = _export("fec", "FEC export", lambda module: module.render_fec(
+    rendered = _export("fec", "l'export FEC", lambda module: module.render_fec(
         module.build_fec(figures.entries, figures.index, year, form=figures.form(year))))
     return Download(rendered.filename, f"text/plain; charset={rendered.charset}", rendered.content)
 
 
 def livre_journal(figures: LedgerFigures, year: int) -> Download:
-    text = _export("livre_journal", "livre-journal export", lambda module: module.render_csv(
+    text = _export("livre_journal", "l'export du livre-journal", lambda module: module.render_csv(
         module.build_livre_journal(figures.entries, figures.index, year, form=figures.form(year))))
     return Download(f"livre-journal-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def registre(figures: LedgerFigures, year: int) -> Download:
-    text = _export("registre", "registre export", lambda module: module.render_csv(
+    text = _export("registre", "l'export du registre", lambda module: module.render_csv(
         module.build_registre_view(figures.entries, figures.index, year, registre=figures.registre)))
     return Download(f"registre-immobilisations-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def _bundle(figures: LedgerFigures, year: int, *, pseudonymise: bool) -> Download:
-    files = _export("bundle", "export bundle", lambda module: module.out_files(module.build_bundle(
+    files = _export("bundle", "l'export complet (hn export)", lambda module: module.out_files(module.build_bundle(
         figures.entries, figures.index, year, pseudonymise=pseudonymise,
         ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name)))
     folder = f"export-{year}" + ("-pseudonymise" if pseudonymise else "")
@@ -129,6 +129,13 @@ DOWNLOADS: dict[str, tuple[str, Callable[[LedgerFigures, int], Download], str | 
     "bundle": ("Dossier pour l'expert-comptable (zip)", bundle, "beancount_hn.exports.bundle"),
     "bundle_pseudonymise": ("Dossier pseudonymisé (zip)", bundle_pseudonymise, "beancount_hn.exports.bundle"),
 }
+
+
+def unavailable_reason(figures: LedgerFigures, year: int) -> str:
+    """Why no file of ``year`` can be made ("" when they can): a year without any movement."""
+    if year not in figures.transaction_years:
+        return f"aucune écriture en {year} : rien à exporter pour cet exercice"
+    return ""
 
 
 def available() -> list[str]:

@@ -98,6 +98,12 @@ class LedgerFigures:
         return self._cached(("receipt_years",), compute)
 
     @property
+    def transaction_years(self) -> frozenset[int]:
+        """Years with at least one transaction."""
+        return self._cached(("transaction_years",), lambda: frozenset(
+            e.date.year for e in self.entries if isinstance(e, data.Transaction)))
+
+    @property
     def years(self) -> list[int]:
         """Every calendar year from the first to the last transaction."""
         def compute() -> list[int]:

@@ -28,24 +28,32 @@ class Series:
     values: Sequence[Decimal]
 
 
-def _nice_max(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10^n at or above ``value``."""
+def _nice_step(value: float, ticks: int = 4) -> float:
+    """A round step (1, 2 or 5 × 10^n) for an axis from 0 to ``value`` in about ``ticks`` steps."""
     if value <= 0:
         return 1.0
-    exponent = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * exponent:
-            return step * exponent
-    return 10 * exponent  # pragma: no cover - the loop always returns
+    raw = value / ticks
+    exponent = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if raw <= step * exponent:
+            return float(step * exponent)
+    return 10.0 * exponent  # pragma: no cover - the loop always returns
+
+
+def axis_ticks(value: float, ticks: int = 4) -> list[float]:
+    """Round ticks from 0 to at least ``value``: ``[0, 500, 1000, 1500, 2000]`` for 1 880."""
+    step = _nice_step(value, ticks)
+    count = max(1, math.ceil(value / step - 1e-9))
+    return [step * i for i in range(count + 1)]
 
 
 def _short(amount: float) -> str:
-    """Axis labels: ``12 k€``, ``1,5 k€``, ``800 €``."""
+    """Axis labels: ``12 k€``, ``1,5 k€``, ``800 €`` (Babel's French digits)."""
     if amount >= 1000:
-        thousands = amount / 1000
-        text = f"{thousands:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-        return f"{text}\u202fk€"
-    return f"{amount:.0f}\u00a0€"
+        thousands = Decimal(str(amount)) / 1000
+        places = next((p for p in (0, 1, 2) if thousands == round(thousands, p)), 2)
+        return f"{frtypo.number(thousands, places)}\u202fk€"
+    return f"{frtypo.number(Decimal(str(amount)), 0)}\u00a0€"
 
 
 def monthly_bars(series: Sequence[Series], previous: Sequence[Decimal] | None, *,
@@ -55,14 +63,14 @@ def monthly_bars(series: Sequence[Series], previous: Sequence[Decimal] | None, *
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum((s.values[m] for s in series), Decimal(0)) for m in range(12)]
     peak = max([float(t) for t in totals] + [float(p) for p in (previous or [])] + [0.0])
-    scale_max = _nice_max(peak)
+    ticks = axis_ticks(peak)
+    scale_max = ticks[-1]
     slot = plot_w / 12
     bar_w = slot * 0.5
     out = [f'<svg class="hn-chart" viewBox="0 0 {width} {height}" role="img" '
            f'aria-label="Recettes encaissées par mois" xmlns="http://www.w3.org/2000/svg">']
-    for i in range(5):
-        value = scale_max * i / 4
-        y = top + plot_h - plot_h * i / 4
+    for value in ticks:
+        y = top + plot_h - plot_h * value / scale_max
         out.append(f'<line class="hn-grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
         out.append(f'<text class="hn-axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
                    f"{escape(_short(value))}</text>")

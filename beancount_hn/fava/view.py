@@ -8,6 +8,7 @@ with the CLI. This module formats; it computes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import logging
@@ -98,6 +99,16 @@ def day(value: str | datetime.date | None) -> str:
     return frtypo.date(value)
 
 
+def french_formula(formula: str | None) -> str | None:
+    """A 2035 line's formula as the form words it: ``AG − BR si positif``."""
+    if not formula:
+        return formula
+    if formula.startswith("the same"):
+        return "idem, si négatif (en valeur absolue)"
+    return formula.replace(", if positive", ", si positif").replace(" if positive", " si positif") \
+        .replace(" if negative", " si négatif")
+
+
 # --- the page ----------------------------------------------------------------------------
 
 
@@ -127,6 +138,8 @@ class SplitView:
     month_headers: list[str]  # the statuses of the monthly table
     months: list[tuple[str, list[str], str]]  # month label, amounts by status, total
     filtered: bool
+    empty: bool = False  # no receipt in the year (nor the previous one): no chart, no shares
+    has_previous: bool = True  # the previous year has receipts: its bars and legend are shown
 
 
 @dataclass
@@ -183,6 +196,7 @@ class InvoicesView:
     unpaid: list[UnpaidRow]
     unpaid_total: str
     filtered: bool
+    unpaid_value: str = "0.00"  # the same, as in the CLI's JSON (sum of ``remaining``)
 
 
 @dataclass
@@ -236,6 +250,25 @@ class Problem:
 
 
 @dataclass
+class KeyFigure:
+    """One of the key figures at the top of the page, linking to its section."""
+
+    label: str
+    figure: Figure
+    anchor: str  # id of the section it summarises
+    level: str = ""  # ok, warning, danger or neutral (coloured mark), "" for none
+    note: str = ""
+
+
+@dataclass
+class ErrorBanner:
+    """The ledger's errors (all of them, Beancount's and the plugins'): count and the first ones."""
+
+    count: int
+    first: list[Problem]
+
+
+@dataclass
 class Page:
     year: int
     years: list[YearLink]
@@ -246,6 +279,9 @@ class Page:
     form: FormView
     errors: list[Problem]
     sections: dict[str, str] = field(default_factory=dict)  # section -> why it could not be shown
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    banner: ErrorBanner | None = None  # None: the ledger has no error
+    unavailable: list[tuple[str, str]] = field(default_factory=list)  # download label, why not
 
 
 # --- receipts by convention status ------------------------------------------------------------
@@ -282,15 +318,17 @@ def split_view(figures: LedgerFigures, year: int, urls: Urls, kept: frozenset[in
         previous_total = Figure(money(previous.total), "split.previous.total", f"{previous.total:.2f}")
     statuses = [r for r in (CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, UNCLASSIFIED)
                 if r != UNCLASSIFIED or current.totals[r]]
-    chart = svg.monthly_bars(
+    empty = not any(current.totals.values())
+    has_previous = any(previous.totals.values())
+    chart = "" if empty else svg.monthly_bars(
         [svg.Series(STATUS_LABELS[s], STATUS_CSS[s], [current.months[m][s] for m in range(1, 13)])
          for s in statuses],
-        [previous.month_total(m) for m in range(1, 13)],
+        [previous.month_total(m) for m in range(1, 13)] if has_previous else None,
         previous_label=str(year - 1))
-    months = [(frtypo.MONTHS[m - 1], [money(current.months[m][s]) for s in statuses],
-               money(current.month_total(m))) for m in range(1, 13)]
+    months = [] if empty else [(frtypo.MONTHS[m - 1], [money(current.months[m][s]) for s in statuses],
+                                money(current.month_total(m))) for m in range(1, 13)]
     return SplitView(rows, total, previous_total, Markup(chart), [STATUS_LABELS[s] for s in statuses],
-                     months, kept is not None)
+                     months, kept is not None, empty, has_previous)
 
 
 # --- VAT franchise ---------------------------------------------------------------------------
@@ -376,7 +414,7 @@ def vat_view(figures: LedgerFigures, year: int, urls: Urls) -> VatView | None:
                    svg.Marker("majoré", report.majore_threshold, report.majore_crossing is not None)]
         gauge = Markup(svg.gauge(report.counted_turnover, markers, level=level))
     errors = [Problem.of(e, urls) for e in report.errors]
-    note = (f"Règles {report.thresholds.rules.name} : {report.thresholds.rules.summary.rstrip('. ')}. "
+    note = (f"Règle appliquée : {report.thresholds.rules.summary.rstrip('. ')}. "
             f"Source des seuils : {report.thresholds.source.rstrip('. ')}.") if report.thresholds else ""
     return VatView(Figure(status, "vat.status", js["status"]), level, gauge, facts,
                    [(day(a.date), a.message) for a in report.alerts], errors, note)
@@ -419,7 +457,7 @@ def invoices_view(figures: LedgerFigures, year: int, urls: Urls, kept: frozenset
             amount=money(item.amount), credited=money(item.credited), paid=money(item.paid),
             remaining=Figure(money(item.remaining), f"{key}.remaining", data["remaining"]),
             age=Figure(str(item.age_days), f"{key}.age_days", str(data["age_days"]))))
-    return InvoicesView(day(report.as_of), rows, unpaid, money(total), kept is not None)
+    return InvoicesView(day(report.as_of), rows, unpaid, money(total), kept is not None, f"{total:.2f}")
 
 
 # --- the 2035 ------------------------------------------------------------------------------------
@@ -436,7 +474,7 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
             sections.append(FormSection(row.section, SECTIONS[row.section], []))
         # A nil line has nothing behind it worth listing (a nil total would list every posting).
         journal = filters.get(row.code) if Decimal(js["lines"][row.code]) else None
-        formula = form.formula(row.code)
+        formula = french_formula(form.formula(row.code))
         title = f"= {formula}" if formula else None
         if journal is not None:
             title = (title + " — " if title else "") + (
@@ -506,12 +544,60 @@ def _source_href(urls: Urls, source: dict[str, Any] | None) -> str | None:
     return urls.source(str(source["filename"]), int(source.get("lineno", 0) or 0))
 
 
+# --- the key figures and the error banner ----------------------------------------------------------
+
+BANNER_SIZE = 5  # errors shown in the banner; the rest are on Fava's errors page
+
+
+def key_figures(figures: LedgerFigures, year: int, vat: VatView | None, invoices: InvoicesView) -> list[KeyFigure]:
+    """The row at the top: receipts, expenses, profit or loss (the 2035's lines), 293 B, what is owed.
+
+    The amounts are the 2035's (``to_json_dict`` of the same cached form), the VAT status and
+    the amount owed those of the sections below: nothing is computed twice.
+    """
+    js = to_json_dict(figures.form(year))
+    lines = js["lines"]
+
+    def line(label: str, code: str, anchor: str) -> KeyFigure:
+        return KeyFigure(label, Figure(money(lines[code]), f"key.{code}", lines[code]), anchor,
+                         note=f"ligne {code} de la 2035")
+
+    result = [line("Recettes encaissées", "AA", "hn-recettes"), line("Dépenses", "BR", "hn-2035")]
+    if Decimal(lines["CR"]) > 0:
+        deficit = line("Déficit", "CR", "hn-2035")
+        result.append(dataclasses.replace(deficit, level="danger"))
+    else:
+        result.append(line("Bénéfice", "CP", "hn-2035"))
+    if vat is None:
+        result.append(KeyFigure("Franchise TVA 293 B", Figure("aucune recette", "key.vat", ""), "hn-tva",
+                                "neutral"))
+    else:
+        result.append(KeyFigure("Franchise TVA 293 B", dataclasses.replace(vat.status, key="key.vat"),
+                                "hn-tva", vat.level))
+    count = len(invoices.unpaid)
+    result.append(KeyFigure(
+        f"Reste dû au {invoices.as_of}" if invoices.as_of else "Reste dû",
+        Figure(invoices.unpaid_total or money(0), "key.unpaid", invoices.unpaid_value), "hn-factures",
+        "warning" if count else "",
+        f"{count} facture{'s' if count > 1 else ''} non soldée{'s' if count > 1 else ''}" if count
+        else "aucune facture non soldée"))
+    return result
+
+
+def error_banner(errors: Sequence[Any], urls: Urls) -> ErrorBanner | None:
+    """Every error of the ledger (Beancount's and the plugins'), the first few linked to their line."""
+    if not errors:
+        return None
+    return ErrorBanner(len(errors), [Problem.of(e, urls) for e in list(errors)[:BANNER_SIZE]])
+
+
 # --- the whole page ----------------------------------------------------------------------------------
 
 
 def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequence[str] = (),
                kept: frozenset[int] | None = None, errors: Sequence[Any] = (),
-               downloads: Sequence[tuple[str, str]] = ()) -> Page:
+               downloads: Sequence[tuple[str, str]] = (),
+               unavailable: Sequence[tuple[str, str]] = ()) -> Page:
     """Every section of the page for ``year``; ``kept`` are the entry ids Fava's filters retain."""
     problems: dict[str, str] = {}
 
@@ -524,18 +610,27 @@ def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequen
             problems[name] = f"{type(exc).__name__}: {exc}"
             return fallback
 
-    empty_split = SplitView([], Figure("—"), Figure("—"), Markup(""), [], [], kept is not None)
+    empty_split = SplitView([], Figure("—"), Figure("—"), Markup(""), [], [], kept is not None, True, False)
     empty_form = FormView([], [], SOCIAL_NOTE, [], False, [], UNCERTAIN_NOTE, list(downloads))
     years = sorted(set(figures.years) | {year})
+    vat = section("tva", lambda: vat_view(figures, year, urls), None)
+    invoices = section("factures", lambda: invoices_view(figures, year, urls, kept),
+                       InvoicesView("", [], [], "", kept is not None))
+    # The key figures are the whole year's: with an account filter, the unpaid invoices of the
+    # section are narrowed, not the amount owed at the top.
+    whole_invoices = invoices if kept is None else section(
+        "synthèse", lambda: invoices_view(figures, year, urls, None), invoices)
     return Page(
         year=year,
         years=[YearLink(y, urls.year(y), y == year) for y in years],
         notices=list(notices),
         split=section("recettes", lambda: split_view(figures, year, urls, kept), empty_split),
-        vat=section("tva", lambda: vat_view(figures, year, urls), None),
-        invoices=section("factures", lambda: invoices_view(figures, year, urls, kept),
-                         InvoicesView("", [], [], "", kept is not None)),
+        vat=vat,
+        invoices=invoices,
         form=section("2035", lambda: form_view(figures, year, urls, downloads), empty_form),
         errors=errors_view(errors, urls),
         sections=problems,
+        key_figures=section("synthèse", lambda: key_figures(figures, year, vat, whole_invoices), []),
+        banner=error_banner(errors, urls),
+        unavailable=list(unavailable),
     )
