@@ -6,6 +6,8 @@ Import a month (from the repository root)::
 
 Entries already in the ledger are printed commented out (« ; duplicate of … »);
 the rest is ready to paste, the lines marked ``!`` and ``a-verifier:`` first.
+Only ``documents/banque-2026-02.csv`` (February 2026) holds new entries: the other
+statements are already booked.
 Fava uses the same file through ``custom "fava-option" "import-config" "import.py"``.
 """
 
@@ -38,8 +40,9 @@ CONFIG = [
     CFONBImporter("Assets:Banque:Courant", account_id="FR7618206000420001234567858",
                   categorizer=RULES),
     QIFImporter("Assets:Banque:Courant", account_id="00012345678", categorizer=RULES),
-    # Journal des factures et FSE du logiciel métier.
-    JournalImporter("logiciel-metier"),
+    # Journal des factures et FSE du logiciel métier, classé avec les créances des patients
+    # (un compte ouvert dans accounts.beancount).
+    JournalImporter("logiciel-metier", archive_account="Assets:Creances:Patients"),
 ]
 
 HOOKS: list = []

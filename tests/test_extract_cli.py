@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -113,16 +114,45 @@ def test_user_layout_file(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "présélection 'nope' inconnue" in result.output
 
 
+#: The example's statement still to import (February 2026): the others are already booked.
+NEW_STATEMENT = "banque-2026-02.csv"
+
+
 def test_example_documents_add_nothing() -> None:
     """Done-when of issue 7: every sample imports cleanly, and adds nothing to the example."""
     documents = sorted(str(p) for p in (EXAMPLE / "documents").iterdir()
-                       if p.suffix in (".csv", ".ofx", ".xml"))
+                       if p.suffix in (".csv", ".ofx", ".xml") and p.name != NEW_STATEMENT)
     assert len(documents) >= 4
     result = _run(*documents, "--account", ACCOUNT, "--existing", str(EXAMPLE / "main.beancount"),
                   "--rules", str(EXAMPLE / "regles-import.toml"))
     assert result.exit_code == 0, result.output
     assert result.output.count(" 0 nouvelle(s), ") == 2 * len(documents)  # stdout comment + stderr summary
     assert "\n20" not in result.output  # no entry printed
+
+
+def test_example_new_statement_imports_onto_the_ledger(tmp_path: Path) -> None:
+    """February 2026 is not booked: 7 lines and the closing balance, on opened accounts, and the
+    ledger with them stays clean (the CPAM's transfer settles its open receivable)."""
+    from beancount import loader
+    from beancount.core import data
+
+    ledger = EXAMPLE / "main.beancount"
+    result = _run(str(EXAMPLE / "documents" / NEW_STATEMENT), "--account", ACCOUNT, "--existing", str(ledger),
+                  "--rules", str(EXAMPLE / "regles-import.toml"))
+    assert result.exit_code == 0, result.output
+    assert result.output.count(" 8 nouvelle(s), 0 déjà dans le grand livre") == 2
+    assert "!" not in result.stdout  # every line categorised
+    copy = tmp_path / "exemple"
+    shutil.copytree(EXAMPLE, copy)
+    (copy / "fevrier-2026.beancount").write_text(result.stdout, encoding="utf-8")
+    with open(copy / "main.beancount", "a", encoding="utf-8") as main_file:
+        main_file.write('\ninclude "fevrier-2026.beancount"\n')
+    entries, errors, _ = loader.load_file(str(copy / "main.beancount"))
+    assert [e.message for e in errors] == []
+    imported = [e for e in entries if e.meta.get("filename", "").endswith("fevrier-2026.beancount")]
+    assert len(imported) == 8
+    opened = {e.account for e in entries if isinstance(e, data.Open)}
+    assert {p.account for e in imported if isinstance(e, data.Transaction) for p in e.postings} <= opened
 
 
 def test_example_import_py_uses_the_same_importers() -> None:
@@ -137,7 +167,6 @@ def test_example_import_py_uses_the_same_importers() -> None:
 def test_output_never_overwrites_the_ledger_a_statement_or_an_existing_file(tmp_path: Path) -> None:
     """``--output`` writes a new file; an existing one only with ``--force``; never a file the
     ledger loads or a statement being read, even with ``--force``."""
-    import shutil
     ledger_dir = tmp_path / "livre"
     shutil.copytree(EXAMPLE, ledger_dir)
     statement = ledger_dir / "documents" / "banque-2025-03.csv"

@@ -17,6 +17,7 @@ import os
 import textwrap
 import threading
 from collections.abc import Iterator
+from urllib.parse import urljoin
 
 import pytest
 from werkzeug.serving import make_server
@@ -215,3 +216,69 @@ def test_error_banner_on_a_ledger_with_an_error(browser, tmp_path):
             page.wait_for_url("**/editor/**", timeout=20000)
         finally:
             page.close()
+
+
+@contextlib.contextmanager
+def opened(browser, url: str, width: int = 1024) -> Iterator[object]:
+    """The page at ``url``, once its title is shown; closed after, with no script error on it."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, locale="fr-FR")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(url)
+        page.locator("h2", has_text="Cabinet").first.wait_for(state="visible", timeout=20000)
+        yield page
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_a_time_filter_narrower_than_a_year_says_so(browser, live_fava):
+    with opened(browser, f"{live_fava[0]}/extension/Cabinet/?time=2025-Q2", width=390) as page:
+        notice = page.locator(".hn-notice").first
+        notice.wait_for(state="visible", timeout=20000)
+        text = notice.inner_text()
+        assert "« 2025-Q2 » couvre moins d'une année" in text and "1er avril 2025" in text
+        assert "l'exercice 2025 entier" in text
+        assert page.locator("h2", has_text="Cabinet — exercice 2025").count() == 1
+        measured = page.evaluate(OVERFLOW)
+        assert measured["scroll"] <= measured["width"], measured
+
+
+def test_an_empty_year_says_no_receipt(browser, live_fava):
+    with opened(browser, f"{live_fava[0]}/extension/Cabinet/?time=2019") as page:
+        receipts = page.locator("#hn-recettes").inner_text()
+        assert "aucune recette" in receipts.lower() and "100\u202f%" not in receipts
+        assert page.locator("svg.hn-chart").count() == 0
+        # No movement: the downloads are greyed out with their reason, not offered.
+        assert page.locator(".hn-downloads a.button").count() == 0
+        assert page.locator(".hn-downloads .hn-disabled").count() > 0
+        assert "aucune écriture en 2019" in page.locator(".hn-unavailable").inner_text()
+
+
+def test_each_download_has_one_charset(browser, live_fava):
+    with opened(browser, f"{live_fava[0]}/extension/Cabinet/?time={YEAR}") as page:
+        links = page.locator(".hn-downloads a.button")
+        hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+        assert len(hrefs) >= 2, hrefs
+        types = {}
+        for href in hrefs:  # what the browser gets for each button of the page
+            response = page.request.get(urljoin(page.url, href))
+            assert response.status == 200, (href, response.status)
+            assert "attachment" in response.headers.get("content-disposition", ""), href
+            types[href] = response.headers["content-type"]
+            assert types[href].lower().count("charset") <= 1, (href, types[href])
+        assert "text/csv; charset=utf-8" in types.values(), types
+
+
+def test_a_failed_download_shows_its_message_on_the_page(browser, live_fava):
+    with opened(browser, f"{live_fava[0]}/extension/Cabinet/?time={YEAR}") as page:
+        link = page.locator(".hn-downloads a.button[href*='/fec?']")
+        assert link.count() == 1
+        # The FEC of a year without any movement cannot be made: the button, aimed at such a year.
+        link.evaluate("(a) => { a.href = a.href.replace('year=2025', 'year=2030'); }")
+        link.click()
+        page.wait_for_url("**echec=**", timeout=20000)
+        notice = page.locator(".hn-notice", has_text="Téléchargement impossible")
+        notice.wait_for(state="visible", timeout=20000)
+        assert "2030" in notice.inner_text()

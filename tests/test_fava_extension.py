@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -144,7 +145,11 @@ def test_each_line_links_to_the_journal_of_exactly_its_entries(app, client, base
             assert href is None, f"{code} is nil and must not link"
             continue
         assert href is not None, f"{code} ({value}) has no journal link"
-        url = urlsplit(href)
+        # A short readable link of the extension, redirecting to Fava's journal with the exact filter.
+        assert unquote(href) == f"{base}journal?annee={year}&ligne={code}" and len(href) <= 120
+        redirected = client.get(href)
+        assert redirected.status_code == 302, redirected.data[:500]
+        url = urlsplit(redirected.headers["Location"])
         assert unquote(url.path) == f"/{slug_of(app)}/journal/"
         query = parse_qs(url.query)
         assert "time" not in query and "account" not in query
@@ -194,8 +199,10 @@ def test_key_figures_come_first_and_link_to_their_sections(client, base):
     assert page.values["key.CP"] == cli["lines"]["CP"] and Decimal(cli["lines"]["CR"]) == 0
     assert "key.CR" not in page.values
     assert page.values["key.vat"] == vat["status"]
-    owed = sum((Decimal(item["remaining"]) for item in invoices["unpaid"]), Decimal(0))
-    assert Decimal(page.values["key.unpaid"]) == owed > 0
+    invoiced = sum((Decimal(item["remaining"]) for item in invoices["unpaid"]), Decimal(0))
+    owed = example_receivables(2025)  # the core's open items on 31 December, on a load of its own
+    assert Decimal(page.values["key.unpaid"]) == owed.total > invoiced > 0  # the FSE lots too
+    assert owed.lots and "Factures et FSE impayées" in html and f"{owed.lots} lots FSE" in html
     section = html[html.index('id="hn-synthese"'):html.index("</ul>", html.index('id="hn-synthese"'))]
     anchors = [h for h in page_figures(section).hrefs]
     assert anchors == ["#hn-recettes", "#hn-2035", "#hn-2035", "#hn-tva", "#hn-factures"]
@@ -205,6 +212,18 @@ def test_key_figures_come_first_and_link_to_their_sections(client, base):
     # No error: no banner, and the balanced reconciliation is green.
     assert 'id="hn-banner"' not in html
     assert 'data-hn="reconciliation.badge" data-value="closed"' in html
+
+
+def example_receivables(year: int):
+    import datetime
+
+    from beancount import loader
+
+    from beancount_hn.invoice_report import open_receivables, receivables_cashbook
+    from beancount_hn.ledger import LedgerIndex
+    entries, _, options = loader.load_file(EXAMPLE)
+    as_of = datetime.date(year, 12, 31)
+    return open_receivables(receivables_cashbook(entries, LedgerIndex.build(entries, options), as_of), as_of)
 
 
 def test_an_empty_year_says_no_receipt_instead_of_an_empty_chart(client, base):
@@ -298,3 +317,22 @@ def test_figures_are_cached_until_the_ledger_is_reloaded(app, client, base):
     ledger.load_file()
     assert extension.figures is not first
     get_page(client, base)
+
+
+def test_line_29_comes_before_its_dont_box_and_one_part_header(client, base):
+    html, _ = get_page(client, base, time="2025")
+    rows = re.findall(r'<td class="num hn-line">([^<]*)</td><td class="hn-code">([^<]*)</td>', html)
+    assert rows.index(("29", "")) + 1 == rows.index(("29", "BY"))
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        assert len(re.findall(r"<th[^>]*>Part\b", table)) <= 1
+
+
+def test_a_year_in_progress_is_compared_with_the_same_months(client, base):
+    html, page = get_page(client, base, time="2026")  # the example's last transaction: January 2026
+    assert "2025 sur la même période (janvier)" in html
+    from beancount import loader
+
+    from beancount_hn.fava.figures import LedgerFigures
+    entries, _, options = loader.load_file(EXAMPLE)
+    january = LedgerFigures(entries, options).split(2025).month_total(1)
+    assert Decimal(page.values["split.previous.total"]) == january > 0

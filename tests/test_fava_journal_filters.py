@@ -5,9 +5,17 @@ filter of a line backed by a thousand FSE lots must stay short: the readable
 ``any(account:…) date:"^YYYY-"`` corrected by the few entries it shows too many
 (an invoice of the year still unpaid on 31 December) or too few (one of the
 previous year paid in January), not a list of every line.
+
+The page does not carry that filter: it links to the extension's short route
+``journal?annee=YYYY&ligne=AA``, which redirects to Fava's journal with it.
 """
 
 from __future__ import annotations
+
+import os
+import tempfile
+import textwrap
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from beancount.core import data
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +23,8 @@ from hypothesis import strategies as st
 
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.journal import EntryLocator, journal_entries
-from tests.conftest import line_of, load
+from tests.conftest import header_for, line_of, load
+from tests.fava_support import fava_app, ledger_of, slug_of
 
 ACCOUNTS = """
 2024-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
@@ -99,3 +108,35 @@ def test_every_exact_line_filter_shows_what_the_line_explains_in_fava(text: str)
                 shown = journal_entries(journal.filter, entries)
                 assert {id(e) for e in shown} == {id(e) for e in wanted}, (code, journal.filter)
                 assert all(not isinstance(e, data.Custom) for e in shown)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(years_of_invoices())
+def test_the_short_route_of_each_line_lands_on_the_same_entries_as_its_filter(text: str) -> None:
+    body = textwrap.dedent(text) + '2024-01-01 custom "fava-extension" "beancount_hn.fava"\n'
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "livre.beancount")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write('plugin "beancount_hn.plugins.all"\n' + header_for(body) + body)
+        app = fava_app(path)
+        client = app.test_client()
+        ledger = ledger_of(app)
+        figures = ledger.extensions.get_extension("Cabinet").figures
+        entries = ledger.all_entries
+        base = f"/{slug_of(app)}/extension/Cabinet/"
+        for year in (2024, 2025, 2026):
+            form = figures.form(year)
+            for code, journal in figures.line_filters(year).items():
+                route = f"{base}journal?annee={year}&ligne={code}"
+                assert len(unquote(route)) <= 120
+                response = client.get(route)
+                assert response.status_code == 302, (code, response.data[:300])
+                location = urlsplit(response.headers["Location"])
+                assert unquote(location.path) == f"/{slug_of(app)}/journal/"
+                (filter_text,) = parse_qs(location.query)["filter"]
+                assert filter_text == journal.filter
+                if journal.exact:
+                    wanted = {id(figures.locator.entry_at(c.meta)) for c in form.explain(code)}
+                    assert {id(e) for e in journal_entries(filter_text, entries)} == wanted, (code, filter_text)
+        assert client.get(f"{base}journal?annee=2025&ligne=ZZ").status_code == 404
+        assert client.get(f"{base}journal?annee=deux&ligne=AA").status_code == 404

@@ -100,7 +100,7 @@ def test_hn_export_writes_nothing_over_an_amount_out_of_bounds(tmp_path):
 
 
 def test_the_bound_is_ten_to_the_fifteen_per_amount_per_unit_and_in_total():
-    entries, errors, _ = loader.load_string(CLEAN + f"""\
+    entries, errors, _ = loader.load_string(CLEAN + """\
 2024-01-01 open Assets:Titres
 2025-03-02 * "Juste sous la borne"
   Expenses:Loyer                   999999999999999.99 EUR

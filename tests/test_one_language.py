@@ -476,3 +476,38 @@ def test_every_broken_ledger_is_caught_by_the_plugins():
     counts = {name: len(_plugin_messages(text)) for name, text in BROKEN.items()}
     assert all(count >= 2 for count in counts.values()), counts
     assert os.environ.get("BEANCOUNT_DISABLE_LOAD_CACHE") == "1"
+
+
+# --- the Cabinet page of Fava ---------------------------------------------------------------------
+
+
+def _page_text(page: str) -> str:
+    """What the user reads of the Cabinet page: its text, and its tooltips and labels."""
+    page = page[page.index('<div class="hn-cabinet">'):]
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S)
+    said = [html.unescape(value) for value in re.findall(r'\b(?:title|aria-label|alt)="([^"]*)"', page)]
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    return "\n".join([text, *said])
+
+
+@pytest.fixture(scope="module")
+def cabinet_pages() -> dict[str, str]:
+    from tests.fava_support import EXAMPLE as FAVA_EXAMPLE, fava_app, slug_of
+    app = fava_app(FAVA_EXAMPLE)
+    client = app.test_client()
+    base = f"/{slug_of(app)}/extension/Cabinet/"
+    pages = {}
+    for query in ({"time": "2025"}, {"time": "2024"}, {"time": "2026"}, {"time": "2019"}, {"time": "2025-Q2"},
+                  {"time": "2023-2025"}, {"time": "n'importe"}, {"time": "2025", "account": "Income"}):
+        response = client.get(base, query_string=query)
+        assert response.status_code == 200
+        pages[str(query)] = _page_text(response.get_data(as_text=True))
+    failed = client.get(base + "fec", query_string={"year": "2030"})  # a download that cannot be made
+    assert failed.status_code == 303
+    pages["failed download"] = _page_text(client.get(failed.headers["Location"]).get_data(as_text=True))
+    return pages
+
+
+def test_the_cabinet_page_speaks_french(cabinet_pages):
+    assert "Téléchargement impossible" in cabinet_pages["failed download"]
+    assert offences(cabinet_pages.values()) == []

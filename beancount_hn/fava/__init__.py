@@ -40,6 +40,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 
 from beancount_hn import frtypo
 from beancount_hn.fava import downloads as _downloads
+from beancount_hn.fava import journal as _journal
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.view import Page, build_page
 from beancount_hn.form2035_render import to_json_dict
@@ -60,6 +61,12 @@ class _FavaUrls:
     def journal(self, filter_text: str) -> str:
         # No time or account filter: an invoice of December settled in January counts in January.
         return url_for("report", report_name="journal", filter=filter_text, time=None, account=None)
+
+    def line(self, year: int, code: str) -> str:
+        # A short route of the extension that redirects to ``journal(filter)``: no long filter in the page.
+        page = url_for("extension_report", extension_name=self.extension, time=None, account=None,
+                       filter=None)
+        return f"{page}{_journal.line_route(year, code)}"
 
     def source(self, filename: str, lineno: int) -> str | None:
         if g.ledger.fava_options.use_external_editor:
@@ -190,6 +197,15 @@ class Cabinet(FavaExtensionBase):
             self._download_failures[token] = message
         page = url_for("extension_report", extension_name=self.name, time=str(year), echec=token)
         return redirect(page, code=303)
+
+    @extension_endpoint(_journal.LINE_ENDPOINT)
+    def journal(self) -> Response | tuple[str, int]:
+        """``?annee=2025&ligne=AA``: Fava's journal of exactly the entries behind that 2035 line."""
+        line = _journal.line_from_query(request.args)
+        found = self.figures.line_filters(line[0]).get(line[1]) if line is not None else None
+        if found is None:
+            return "Ligne de la 2035 inconnue ou sans écriture pour cette année", 404
+        return redirect(_FavaUrls(self.name).journal(found.filter), code=302)
 
     @extension_endpoint
     def form2035_csv(self) -> Response | tuple[str, int]:

@@ -23,7 +23,8 @@ from beancount_hn.fava.journal import EntryLocator, JournalFilter
 from beancount_hn.fava.split import ConventionSplit, ReceiptStatuses, convention_split
 from beancount_hn.form2035 import SOCIAL_CODES, Contribution, Form2035, compute_2035
 from beancount_hn.gcpause import gc_paused
-from beancount_hn.invoice_report import InvoiceReport, invoice_report
+from beancount_hn.invoice_report import (InvoiceReport, OpenReceivables, invoice_report, open_receivables,
+                                         receivables_cashbook)
 from beancount_hn.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.amounts import without_out_of_bounds
@@ -111,6 +112,20 @@ class LedgerFigures:
             return list(range(min(dates), max(dates) + 1)) if dates else []
         return self._cached(("years",), compute)
 
+    @property
+    def last_transaction(self) -> datetime.date | None:
+        """The date of the ledger's last transaction."""
+        return self._cached(("last_transaction",), lambda: max(
+            (e.date for e in self.entries if isinstance(e, data.Transaction)), default=None))
+
+    def months_so_far(self, year: int) -> int | None:
+        """For a year in progress (its last transaction before 31 December), its last month;
+        None for a whole year."""
+        last = self.last_transaction
+        if last is None or last.year != year or last == datetime.date(year, 12, 31):
+            return None
+        return last.month
+
     def default_year(self) -> int:
         """The latest year with receipts (else with transactions, else this year)."""
         if self.receipt_years:
@@ -137,10 +152,25 @@ class LedgerFigures:
             self.cashbook, self.index, year, statuses=self.statuses,
             keep=lambda s: id(s.txn) in kept or id(s.target_txn) in kept)
 
+    @staticmethod
+    def split_until(split: ConventionSplit, month: int) -> ConventionSplit:
+        """``split`` reduced to its months 1 to ``month`` (the same period as a year in progress)."""
+        part = ConventionSplit(split.year)
+        for m in range(1, month + 1):
+            for status, amount in split.months[m].items():
+                part.add(m, status, amount)
+        return part
+
     def invoices(self, year: int) -> InvoiceReport:
         """``hn invoices --year``'s report: series of the year, unpaid on 31 December."""
         return self._cached(("invoice_report", year), lambda: invoice_report(
             self.invoice_book, self.cashbook, datetime.date(year, 12, 31), year))
+
+    def receivables(self, year: int) -> OpenReceivables:
+        """What is still owed on 31 December: the receivables open then (invoices and FSE lots)."""
+        as_of = datetime.date(year, 12, 31)
+        return self._cached(("receivables", year), lambda: open_receivables(
+            receivables_cashbook(self.entries, self.index, as_of, self.cashbook), as_of))
 
     def line_filters(self, year: int) -> dict[str, JournalFilter]:
         """For each line of the year's 2035 with postings behind it, the journal filter listing them."""

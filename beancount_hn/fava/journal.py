@@ -16,6 +16,13 @@ shows those entries and nothing else:
   ``(filename:"/2024\\.beancount$" lineno:"^(782|801)$"), (…)`` (the computed
   lines: depreciation, barème). Fava repeats the filter in every account link of
   the journal it shows: a short one keeps a journal of a thousand FSE lots light.
+
+The page does not show these filters: a line's amount links to the
+extension's own short route, ``journal?annee=2025&ligne=AA``
+(:func:`line_route`), which answers with a redirect to Fava's journal with the
+line's filter (:func:`line_from_query` reads it back). The link is
+``data-remote``: Fava's router would follow the redirect in the background and
+leave the short route in the address bar.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from beancount.core import data
 from fava.core.filters import AdvancedFilter
@@ -173,6 +181,23 @@ class EntryLocator:
             for name, numbers in sorted(lines.items())
         ]
         return groups[0][1:-1] if len(groups) == 1 else ", ".join(groups)
+
+
+#: The extension endpoint of a 2035 line's journal (``Cabinet.journal``).
+LINE_ENDPOINT = "journal"
+
+
+def line_route(year: int, code: str) -> str:
+    """The short route, relative to the extension's page, of ``code``'s journal for ``year``."""
+    return f"{LINE_ENDPOINT}?{urlencode({'annee': year, 'ligne': code})}"
+
+
+def line_from_query(args: Any) -> tuple[int, str] | None:
+    """The (year, 2035 code) a :func:`line_route` names (None when it names none)."""
+    year, code = str(args.get("annee", "")).strip(), str(args.get("ligne", "")).strip().upper()
+    if not (year.isdigit() and len(year) == 4 and code.isalnum() and len(code) <= 4):
+        return None
+    return int(year), code
 
 
 def journal_entries(filter_text: str, entries: Sequence[data.Directive]) -> list[data.Directive]:

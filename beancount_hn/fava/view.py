@@ -26,6 +26,7 @@ from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
 from beancount_hn.form2035_render import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE, to_json_dict
+from beancount_hn.invoice_report import OpenReceivables
 from beancount_hn.invoices_cli import render_json as invoices_json
 from beancount_hn.vat import STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL, STATUS_TOLERANCE, YearVat
 
@@ -48,6 +49,8 @@ class Urls(Protocol):
     """The links of the page (Fava's routes)."""
 
     def journal(self, filter_text: str) -> str: ...
+
+    def line(self, year: int, code: str) -> str: ...
 
     def source(self, filename: str, lineno: int) -> str | None: ...
 
@@ -140,6 +143,7 @@ class SplitView:
     filtered: bool
     empty: bool = False  # no receipt in the year (nor the previous one): no chart, no shares
     has_previous: bool = True  # the previous year has receipts: its bars and legend are shown
+    previous_label: str = ""  # the previous year, « sur la même période » when the year is in progress
 
 
 @dataclass
@@ -294,28 +298,36 @@ def split_view(figures: LedgerFigures, year: int, urls: Urls, kept: frozenset[in
     current = figures.split(year) if kept is None else figures.filtered_split(year, kept)
     previous = figures.split(year - 1) if kept is None else figures.filtered_split(year - 1, kept)
 
-    def amount(split: ConventionSplit, json_social: dict[str, Any], status: str, key: str) -> Figure:
-        if kept is None:  # the form's own figure (equal to the months' sum, to the cent)
+    so_far = figures.months_so_far(year)
+    if so_far is not None:  # a year in progress: the previous year's same months
+        previous = figures.split_until(previous, so_far)
+        period = "janvier" if so_far == 1 else f"janvier à {frtypo.MONTHS[so_far - 1].lower()}"
+        previous_label = f"{year - 1} sur la même période ({period})"
+    else:
+        previous_label = str(year - 1)
+
+    def amount(split: ConventionSplit, json_social: dict[str, Any] | None, status: str, key: str) -> Figure:
+        if json_social is not None:  # the form's own figure (equal to the months' sum, to the cent)
             value = Decimal(json_social[SOCIAL_KEYS[status]])
             return Figure(money(value), key, json_social[SOCIAL_KEYS[status]])
         return Figure(money(split.totals[status]), key, f"{split.totals[status]:.2f}")
 
+    whole = kept is None
+    whole_previous = whole and so_far is None
     rows = []
     for status in (CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, UNCLASSIFIED):
         if status == UNCLASSIFIED and not (current.totals[status] or previous.totals[status]):
             continue
         rows.append(SplitRow(
             STATUS_LABELS[status], STATUS_CSS[status],
-            amount(current, social, status, f"split.{status}"), share(current.share(status)),
-            amount(previous, previous_social, status, f"split.previous.{status}"),
+            amount(current, social if whole else None, status, f"split.{status}"), share(current.share(status)),
+            amount(previous, previous_social if whole_previous else None, status, f"split.previous.{status}"),
             share(previous.share(status))))
-    if kept is None:
-        total = Figure(money(Decimal(social["DSCS"])), "split.total", social["DSCS"])
-        previous_total = Figure(money(Decimal(previous_social["DSCS"])), "split.previous.total",
-                                previous_social["DSCS"])
-    else:
-        total = Figure(money(current.total), "split.total", f"{current.total:.2f}")
-        previous_total = Figure(money(previous.total), "split.previous.total", f"{previous.total:.2f}")
+    total = Figure(money(Decimal(social["DSCS"])), "split.total", social["DSCS"]) if whole else \
+        Figure(money(current.total), "split.total", f"{current.total:.2f}")
+    previous_total = Figure(money(Decimal(previous_social["DSCS"])), "split.previous.total",
+                            previous_social["DSCS"]) if whole_previous else \
+        Figure(money(previous.total), "split.previous.total", f"{previous.total:.2f}")
     statuses = [r for r in (CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, UNCLASSIFIED)
                 if r != UNCLASSIFIED or current.totals[r]]
     empty = not any(current.totals.values())
@@ -324,11 +336,11 @@ def split_view(figures: LedgerFigures, year: int, urls: Urls, kept: frozenset[in
         [svg.Series(STATUS_LABELS[s], STATUS_CSS[s], [current.months[m][s] for m in range(1, 13)])
          for s in statuses],
         [previous.month_total(m) for m in range(1, 13)] if has_previous else None,
-        previous_label=str(year - 1))
+        previous_label=previous_label)
     months = [] if empty else [(frtypo.MONTHS[m - 1], [money(current.months[m][s]) for s in statuses],
                                 money(current.month_total(m))) for m in range(1, 13)]
     return SplitView(rows, total, previous_total, Markup(chart), [STATUS_LABELS[s] for s in statuses],
-                     months, kept is not None, empty, has_previous)
+                     months, kept is not None, empty, has_previous, previous_label)
 
 
 # --- VAT franchise ---------------------------------------------------------------------------
@@ -463,13 +475,24 @@ def invoices_view(figures: LedgerFigures, year: int, urls: Urls, kept: frozenset
 # --- the 2035 ------------------------------------------------------------------------------------
 
 
+def _form_order(rows: Sequence[lines2035.Line2035]) -> list[lines2035.Line2035]:
+    """The form's lines as the page lists them: a sub-line whose parent is the « dont » box of
+    its own line number (line 29 and BY) comes before that box, which reads as « dont » of it."""
+    ordered = list(rows)
+    for i in range(len(ordered) - 1):
+        box, sub = ordered[i], ordered[i + 1]
+        if box.kind == lines2035.DONT and sub.parent == box.code and sub.line == box.line:
+            ordered[i], ordered[i + 1] = sub, box
+    return ordered
+
+
 def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence[tuple[str, str]]) -> FormView:
     """The 2035-A/B line by line (each amount a journal link), the social split, the reconciliation."""
     form = figures.form(year)
     js = to_json_dict(form)
     filters = figures.line_filters(year)
     sections: list[FormSection] = []
-    for row in form.lines():
+    for row in _form_order(form.lines()):
         if not sections or sections[-1].key != row.section:
             sections.append(FormSection(row.section, SECTIONS[row.section], []))
         # A nil line has nothing behind it worth listing (a nil total would list every posting).
@@ -482,7 +505,7 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
                 else "journal approché : certaines écritures n'ont pas pu être désignées")
         css = "hn-total" if row.kind == lines2035.TOTAL else ("hn-detail" if row.parent else "")
         figure = Figure(euros(js["euros"][row.code]), f"2035.lines.{row.code}", js["lines"][row.code],
-                        urls.journal(journal.filter) if journal else None, title,
+                        urls.line(year, row.code) if journal else None, title,
                         {"euros": str(js["euros"][row.code])})
         sections[-1].rows.append(LineRow(row.line, row.code if row.is_box else "", row.label,
                                          row.uncertain, css, figure))
@@ -549,11 +572,12 @@ def _source_href(urls: Urls, source: dict[str, Any] | None) -> str | None:
 BANNER_SIZE = 5  # errors shown in the banner; the rest are on Fava's errors page
 
 
-def key_figures(figures: LedgerFigures, year: int, vat: VatView | None, invoices: InvoicesView) -> list[KeyFigure]:
+def key_figures(figures: LedgerFigures, year: int, vat: VatView | None) -> list[KeyFigure]:
     """The row at the top: receipts, expenses, profit or loss (the 2035's lines), 293 B, what is owed.
 
-    The amounts are the 2035's (``to_json_dict`` of the same cached form), the VAT status and
-    the amount owed those of the sections below: nothing is computed twice.
+    The amounts are the 2035's (``to_json_dict`` of the same cached form), the VAT status that
+    of the section below, the amount owed the receivables open on 31 December (invoices and FSE
+    lots: ``invoice_report.open_receivables``). All are the whole ledger's, whatever the filters.
     """
     js = to_json_dict(figures.form(year))
     lines = js["lines"]
@@ -574,14 +598,21 @@ def key_figures(figures: LedgerFigures, year: int, vat: VatView | None, invoices
     else:
         result.append(KeyFigure("Franchise TVA 293 B", dataclasses.replace(vat.status, key="key.vat"),
                                 "hn-tva", vat.level))
-    count = len(invoices.unpaid)
+    owed = figures.receivables(year)
     result.append(KeyFigure(
-        f"Reste dû au {invoices.as_of}" if invoices.as_of else "Reste dû",
-        Figure(invoices.unpaid_total or money(0), "key.unpaid", invoices.unpaid_value), "hn-factures",
-        "warning" if count else "",
-        f"{count} facture{'s' if count > 1 else ''} non soldée{'s' if count > 1 else ''}" if count
-        else "aucune facture non soldée"))
+        "Factures et FSE impayées", Figure(money(owed.total), "key.unpaid", f"{owed.total:.2f}"),
+        "hn-factures", "warning" if owed.count else "",
+        f"au {day(owed.as_of)} : {_owed_note(owed) if owed.count else 'rien'}"))
     return result
+
+
+def _owed_note(owed: OpenReceivables) -> str:
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count > 1 else ''}"
+    parts = [plural(owed.invoices, "facture")] if owed.invoices else []
+    parts += [f"{owed.lots} lot{'s' if owed.lots > 1 else ''} FSE"] if owed.lots else []
+    parts += [plural(owed.others, "autre créance")] if owed.others else []
+    return ", ".join(parts)
 
 
 def error_banner(errors: Sequence[Any], urls: Urls) -> ErrorBanner | None:
@@ -616,10 +647,6 @@ def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequen
     vat = section("tva", lambda: vat_view(figures, year, urls), None)
     invoices = section("factures", lambda: invoices_view(figures, year, urls, kept),
                        InvoicesView("", [], [], "", kept is not None))
-    # The key figures are the whole year's: with an account filter, the unpaid invoices of the
-    # section are narrowed, not the amount owed at the top.
-    whole_invoices = invoices if kept is None else section(
-        "synthèse", lambda: invoices_view(figures, year, urls, None), invoices)
     return Page(
         year=year,
         years=[YearLink(y, urls.year(y), y == year) for y in years],
@@ -630,7 +657,7 @@ def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequen
         form=section("2035", lambda: form_view(figures, year, urls, downloads), empty_form),
         errors=errors_view(errors, urls),
         sections=problems,
-        key_figures=section("synthèse", lambda: key_figures(figures, year, vat, whole_invoices), []),
+        key_figures=section("synthèse", lambda: key_figures(figures, year, vat), []),
         banner=error_banner(errors, urls),
         unavailable=list(unavailable),
     )

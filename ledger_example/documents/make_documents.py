@@ -2,7 +2,10 @@
 
 They are what the bank and the practice software would have given for entries the
 example already holds, so ``hn extract … --existing ledger_example/main.beancount``
-must add nothing. Run after changing the example (from the repository root)::
+adds nothing from them; except ``banque-2026-02.csv``, February 2026's statement,
+whose lines (``NEW_LINES``) are not in the ledger yet: it is the one to import
+(Fava's import page proposes its entries, all on opened accounts). Run after
+changing the example (from the repository root)::
 
     BEANCOUNT_DISABLE_LOAD_CACHE=1 python ledger_example/documents/make_documents.py
 """
@@ -25,6 +28,21 @@ ACCOUNT = "Assets:Banque:Courant"
 ACCOUNT_NUMBER = "00012345678"
 IBAN = "FR7618206000420001234567858"
 JOURNAL_INVOICES = ("F-2025-0002", "F-2025-0004", "F-2025-0007", "F-2025-0012")
+#: February 2026 at the bank, not in the ledger: each line has its rule in regles-import.toml,
+#: or settles an open receivable (the CPAM's 42.00 EUR still due, see 2026.beancount).
+NEW_MONTH = (2026, 2)
+NEW_LINES = [
+    (datetime.date(2026, 2, 2), Decimal("288.00"),
+     "Remise CB cours collectifs Pilates, semaine du 26 au 30 janvier (2 cours, 18 participants à 16 EUR)"),
+    (datetime.date(2026, 2, 2), Decimal("-700.00"), "Loyer et charges du cabinet, février 2026"),
+    (datetime.date(2026, 2, 4), Decimal("-61.40"), "Carburant (visites à domicile)"),
+    (datetime.date(2026, 2, 5), Decimal("-486.00"),
+     "Prélèvement URSSAF cotisations personnelles, échéance de février 2026"),
+    (datetime.date(2026, 2, 12), Decimal("42.00"),
+     "VIR CPAM DU RHONE tiers payant AMO, régularisation d'une FSE rejetée"),
+    (datetime.date(2026, 2, 20), Decimal("-412.00"), "Prélèvement CARPIMKO retraite et prévoyance, février 2026"),
+    (datetime.date(2026, 2, 27), Decimal("-19.87"), "Frais de tenue de compte et commissions TPE, février 2026"),
+]
 
 
 def bank_lines(entries: list, year: int, month: int) -> list[tuple[datetime.date, Decimal, str]]:
@@ -46,14 +64,18 @@ def month_end(year: int, month: int) -> datetime.date:
     return (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
 
 
-def write_csv(entries: list, year: int, month: int) -> None:
+def write_csv(entries: list, year: int, month: int,
+              new: list[tuple[datetime.date, Decimal, str]] | None = None) -> None:
+    """The month's CSV statement: the ledger's lines, or ``new`` lines that follow the ledger."""
     end = month_end(year, month)
+    lines = bank_lines(entries, year, month) if new is None else new
+    closing = balance_after(entries, end) + sum((number for _, number, _ in new or ()), Decimal(0))
     nbsp = "\u00a0"
     rows = [f"Compte Courant Professionnel n° {ACCOUNT_NUMBER};;;",
             f"Téléchargement du {end + datetime.timedelta(days=1):%d/%m/%Y};;;",
-            f"Solde au {end:%d/%m/%Y};;;{format_amount(balance_after(entries, end), ',', nbsp)} €",
+            f"Solde au {end:%d/%m/%Y};;;{format_amount(closing, ',', nbsp)} €",
             ";;;", "Date;Libellé;Débit euros;Crédit euros;"]
-    for date, number, label in bank_lines(entries, year, month):
+    for date, number, label in lines:
         amount = format_amount(abs(number), ",", nbsp)
         debit, credit = (amount, "") if number < 0 else ("", amount)
         rows.append(f'{date:%d/%m/%Y};"{label.upper()}";{debit};{credit};')
@@ -186,6 +208,9 @@ def main() -> None:
     write_ofx(entries, 2025, 4)
     write_camt(entries, 2025, 5)
     write_journal(entries)
+    if bank_lines(entries, *NEW_MONTH):
+        raise SystemExit(f"{LEDGER} already holds {NEW_MONTH}: choose a later month for NEW_LINES")
+    write_csv(entries, *NEW_MONTH, new=NEW_LINES)
 
 
 if __name__ == "__main__":
