@@ -617,6 +617,8 @@ def _alerts(report: YearVat, index: LedgerIndex) -> None:
     if not report.franchise_at_start.franchise:
         return  # the year is already lost: its errors say what to do
     year, next_year = report.year, report.year + 1
+    if report.warning_crossing is None and report.base_crossing is None:
+        return  # nothing to say: no amount to format (Babel is loaded only for a message)
     provisional = (f" (barème {next_year} absent de la table : seuil {report.base_threshold_year} "
                    "utilisé à titre indicatif)") if report.base_threshold_provisional else ""
     base_label = (f"seuil de base de {eur(report.base_threshold)} (franchise {next_year}"

@@ -30,8 +30,8 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from importlib import resources
@@ -163,13 +163,24 @@ def prorata_note(share: Fraction) -> str:
 
 @dataclass(frozen=True)
 class Decision:
-    """Whether the franchise applies on 1 January of ``year``, and why."""
+    """Whether the franchise applies on 1 January of ``year``, and why.
+
+    ``reason`` (plain French, with the figures compared) is written when first
+    read: a clean ``bean-check`` shows none, and its amounts are formatted by
+    Babel, whose import alone costs more than the VAT step. ``explain`` builds
+    it (a function of no argument); a string may be given instead.
+    """
 
     year: int
     franchise: bool
-    reason: str  # plain French, with the figures compared
+    explain: Callable[[], str] | str = field(repr=False, compare=False)
     thresholds: Thresholds
     provisional: bool = False  # decided with an earlier year's row (``year`` not in the table yet)
+
+    @functools.cached_property
+    def reason(self) -> str:
+        """Why, in plain French, with the figures compared (built on first use)."""
+        return self.explain if isinstance(self.explain, str) else self.explain()
 
 
 def _turnover(turnover: Mapping[int, Decimal], year: int, practice_start: datetime.date | None,
@@ -194,30 +205,37 @@ def decide_franchise(year: int, row: Thresholds, turnover: Mapping[int, Decimal]
     ``row`` is the thresholds row in force in ``year`` (``provisional`` when
     another year's row stands in for a year not in the table yet). ``notes``
     names the source of figures that are not the ledger's own (see ``_turnover``).
+    The decision's ``reason`` is written only when read (see :class:`Decision`).
     """
     notes = notes or {}
     previous, note1 = _turnover(turnover, year - 1, practice_start, notes)
     share1 = prorata(year - 1, practice_start)
     base1 = prorate(row.base, share1)
-    label = f"seuil de base {row.year}{prorata_note(share1)}"
-    said = f"CA {year - 1} = {eur(previous)}{note1}"
-    if previous <= base1:
-        return Decision(year, True, f"{said} ≤ {eur(base1)} ({label})", row, provisional)
-    if not row.rules.two_year_tolerance:
-        return Decision(year, False, f"{said} > {eur(base1)} ({label}), sans tolérance depuis 2025",
-                        row, provisional)
     majore1 = prorate(row.majore, share1)
-    if previous > majore1:
-        return Decision(year, False, f"{said} > {eur(majore1)} (seuil majoré {row.year}"
-                        f"{prorata_note(share1)})", row, provisional)
     older, note2 = _turnover(turnover, year - 2, practice_start, notes)
     share2 = prorata(year - 2, practice_start)
     base2 = prorate(row.base, share2)
-    said2 = f"CA {year - 2} = {eur(older)}{note2}"
-    if older <= base2:
-        return Decision(year, True, f"{said} > {eur(base1)} ({label}) mais ≤ {eur(majore1)} "
-                        f"(seuil majoré) et {said2} ≤ {eur(base2)} : tolérance de deux ans",
-                        row, provisional)
-    return Decision(year, False, f"{said} > {eur(base1)} ({label}) et {said2} > {eur(base2)} : "
-                    "la tolérance de deux ans est épuisée", row, provisional)
 
+    def label() -> str:
+        return f"seuil de base {row.year}{prorata_note(share1)}"
+
+    def said() -> str:
+        return f"CA {year - 1} = {eur(previous)}{note1}"
+
+    def said2() -> str:
+        return f"CA {year - 2} = {eur(older)}{note2}"
+
+    if previous <= base1:
+        return Decision(year, True, lambda: f"{said()} ≤ {eur(base1)} ({label()})", row, provisional)
+    if not row.rules.two_year_tolerance:
+        return Decision(year, False, lambda: f"{said()} > {eur(base1)} ({label()}), sans tolérance depuis 2025",
+                        row, provisional)
+    if previous > majore1:
+        return Decision(year, False, lambda: f"{said()} > {eur(majore1)} (seuil majoré {row.year}"
+                        f"{prorata_note(share1)})", row, provisional)
+    if older <= base2:
+        return Decision(year, True, lambda: f"{said()} > {eur(base1)} ({label()}) mais ≤ {eur(majore1)} "
+                        f"(seuil majoré) et {said2()} ≤ {eur(base2)} : tolérance de deux ans",
+                        row, provisional)
+    return Decision(year, False, lambda: f"{said()} > {eur(base1)} ({label()}) et {said2()} > {eur(base2)} : "
+                    "la tolérance de deux ans est épuisée", row, provisional)
