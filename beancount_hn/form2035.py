@@ -217,9 +217,8 @@ class Form2035:
     def adjustments(self) -> list[Contribution]:
         """The contributions that move no money (barème, private shares, dotations,
         disposals), in form order: with the cash rows of the livre-journal they make every line."""
-        order = {row.code: i for i, row in enumerate(lines2035.lines())}
         return sorted((c for c in self.contributions if c.kind != CASH),
-                      key=lambda c: (order.get(c.code, len(order)), c.date))
+                      key=lambda c: (lines2035.form_order(c.code), c.date))
 
     def direct(self) -> dict[str, Decimal]:
         """Each code's own contributions (sub-lines and "dont" boxes not rolled into their box)."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from beancount_hn import lines2035
 from beancount_hn.csvcells import Number, csv_rows
+from beancount_hn.csvcells import number as csv_number
 from beancount_hn.declaration import declaration_boxes, result_boxes, whole_euros
 from beancount_hn.errors import dedupe, where
 from beancount_hn.form2035 import Contribution, Form2035
@@ -56,7 +57,7 @@ def euros_text(amount: Decimal) -> str:
 
 def comma(amount: Decimal, places: int = 2) -> Number:
     """Decimal comma for French spreadsheets: ``1234,50`` (a number cell of the CSV)."""
-    return Number(f"{amount.quantize(Decimal(1).scaleb(-places)):f}".replace(".", ","))
+    return csv_number(amount, places)
 
 
 def _is_detail(row: Line2035) -> bool:

@@ -126,6 +126,17 @@ def by_code() -> dict[str, Line2035]:
     return {line.code: line for line in lines()}
 
 
+@functools.cache
+def _positions() -> dict[str, int]:
+    return {row.code: i for i, row in enumerate(lines())}
+
+
+def form_order(code: str) -> tuple[int, str]:
+    """A sort key putting codes in form order (unknown values last, by name)."""
+    positions = _positions()
+    return positions.get(code, len(positions)), code
+
+
 def line(code: str) -> Line2035:
     """The line of ``code`` (KeyError when unknown)."""
     return by_code()[code]

@@ -44,6 +44,8 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn import frtypo
+from beancount_hn.frtypo import date as french_date
+from beancount_hn.frtypo import money as eur
 from beancount_hn.alerts import WARNING, Alert
 from beancount_hn.cashbook import AGGREGATE, INCOME, Cashbook, Settlement, problem_errors
 from beancount_hn.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
@@ -58,8 +60,6 @@ from beancount_hn.vat_rules import (
     Thresholds,
     UnknownYearError,
     decide_franchise,
-    eur,
-    french_date,
     prorata,
     prorata_note,
     prorate,

@@ -21,8 +21,10 @@ from beancount_hn.clifrench import FrenchCommand
 from beancount_hn.loading import (HnError, check_year_range, errors_json, load_ledger, merge_errors,
                                   not_final_banner, require_year)
 from beancount_hn.vat import Crossing, Decision, YearVat, analyze
+from beancount_hn.frtypo import date as french_date
+from beancount_hn.frtypo import money as eur
 from beancount_hn.frtypo import percent
-from beancount_hn.vat_rules import UnknownYearError, eur, french_date
+from beancount_hn.vat_rules import UnknownYearError
 
 
 #: The level of an alert, as the user reads it.

@@ -36,22 +36,12 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from importlib import resources
 
-from beancount_hn import frtypo
+from beancount_hn.frtypo import money as eur
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 MONTH_START, CROSSING_DATE = "month-start", "crossing-date"
 
-
-
-def eur(amount: Decimal) -> str:
-    """``37 500,00 €``: an amount the French way (Babel), for messages and reports."""
-    return frtypo.money(amount)
-
-
-def french_date(day: datetime.date) -> str:
-    """``1er novembre 2024``, ``20 novembre 2025`` (Babel)."""
-    return frtypo.date(day)
 
 
 @dataclass(frozen=True)

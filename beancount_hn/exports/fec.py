@@ -51,6 +51,7 @@ from beancount.core import data
 
 from beancount_hn import lines2035
 from beancount_hn.cashbook import EXPENSE, INCOME, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.csvcells import number as csv_number
 from beancount_hn.csvcells import text_cell
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
@@ -121,11 +122,6 @@ def _date(day: datetime.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def format_amount(amount: Decimal) -> str:
-    """``Decimal("1234.5")`` -> ``"1234,50"`` (no thousands separator)."""
-    return f"{amount:.2f}".replace(".", ",")
-
-
 @dataclass
 class Fec:
     """The FEC of one year: its lines and the practitioner's SIREN."""
@@ -162,7 +158,7 @@ class Fec:
         return [[
             ln.journal_code, ln.journal_lib, str(ln.number), _date(ln.date), ln.compte_num,
             ln.compte_lib, "", "", ln.piece_ref, _date(ln.piece_date), ln.label,
-            format_amount(ln.debit), format_amount(ln.credit), "", "", _date(ln.date), "", "",
+            csv_number(ln.debit), csv_number(ln.credit), "", "", _date(ln.date), "", "",
             _date(ln.payment_date), ln.mode, ln.nature, ln.client,
         ] for ln in self.lines]
 

@@ -114,15 +114,10 @@ class LivreJournal:
         for row in self.rows:
             sums[row.line][0] += row.receipt
             sums[row.line][1] += row.expense
-        return {code: (r, e) for code, (r, e) in sorted(sums.items(), key=lambda kv: _form_order(kv[0]))}
+        return {code: (r, e) for code, (r, e) in sorted(sums.items(), key=lambda kv: lines2035.form_order(kv[0]))}
 
 
-def _form_order(code: str) -> tuple[int, str]:
-    order = {row.code: i for i, row in enumerate(lines2035.lines())}
-    return order.get(code, len(order)), code
-
-
-def _line_totals(rows: list[JournalRow], form: Form2035) -> list[LineTotal]:
+def _line_totals(rows: list[JournalRow], form: Form2035, adjusted: list[Contribution]) -> list[LineTotal]:
     """Per 2035 code: the rows booked to it and its adjustments, checked against the 2035."""
     codes = lines2035.by_code()
     cash: dict[str, Decimal] = defaultdict(Decimal)
@@ -131,11 +126,11 @@ def _line_totals(rows: list[JournalRow], form: Form2035) -> list[LineTotal]:
         if line is not None:
             cash[row.line] += (row.receipt - row.expense) if line.sign == "credit" else (row.expense - row.receipt)
     adjustments: dict[str, Decimal] = defaultdict(Decimal)
-    for contribution in form.adjustments():
+    for contribution in adjusted:
         adjustments[contribution.code] += contribution.amount
     direct = form.direct()
     totals = []
-    for code in sorted(set(cash) | set(adjustments) | set(direct), key=_form_order):
+    for code in sorted(set(cash) | set(adjustments) | set(direct), key=lines2035.form_order):
         total = LineTotal(code, cash[code], adjustments[code], direct.get(code, ZERO))
         if total.cash + total.adjustments != total.form:  # one attribution: never hand over two figures
             raise ExportError(f"ligne {code} : le livre-journal ({money(total.cash)}) et ses ajustements "
@@ -170,7 +165,8 @@ def build_livre_journal(entries: Sequence[data.Directive], index: LedgerIndex, y
             rows.append(JournalRow(move.date, piece, tiers, nature.strip(), settlement.account,
                                    counted_line(form, settlement), move.mode_label, move.journal.code,
                                    receipt, expense))
-    return LivreJournal(year, rows, read_identity(index.config), form.adjustments(), _line_totals(rows, form))
+    adjusted = form.adjustments()
+    return LivreJournal(year, rows, read_identity(index.config), adjusted, _line_totals(rows, form, adjusted))
 
 
 def _line_label(code: str) -> str:
