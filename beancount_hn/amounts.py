@@ -10,7 +10,7 @@ errors through ``roles.check``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from beancount.core import amount as amount_lib
@@ -21,6 +21,11 @@ from beancount_hn.errors import error_type, source_of
 #: Amounts whose absolute value reaches this are refused (no practice books a
 #: million billion euros; beyond ~10^26 the decimal arithmetic itself overflows).
 MAX_AMOUNT = Decimal(10) ** 15
+
+
+def round_euros(amount: Decimal) -> Decimal:
+    """To the whole euro, half up, as the forms are filled (``12 345,50`` → ``12 346``)."""
+    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 AmountError = error_type("AmountError")
 

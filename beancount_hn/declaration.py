@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from importlib import resources
+
+from beancount_hn.amounts import round_euros
 
 #: The figures of the 2035 carried to the 2042-C-PRO (the rest are the PAMC social split).
 RESULT_FIGURES = ("CP", "CR", "DD", "DC")
@@ -54,4 +56,4 @@ def result_boxes(euros: dict[str, Decimal], declarant: int) -> dict[str, int]:
 
 
 def whole_euros(amount: Decimal) -> int:
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(round_euros(amount))

@@ -33,7 +33,7 @@ from beancount.parser import printer
 
 from beancount_hn import atomic
 from beancount_hn.clifrench import FrenchCommand
-from beancount_hn.importers.base import HnImporter, WrongAccountError, same_account
+from beancount_hn.importers.base import WrongAccountError, same_account
 from beancount_hn.importers.categorize import Categorizer, RuleError, load_rules
 from beancount_hn.importers.detect import CSV_JOURNAL, Detected, detect, importer_for
 from beancount_hn.importers.layouts import LayoutError, load_layout_file, preset, presets
@@ -108,7 +108,7 @@ def targets(item: Detected, account: str | None, account_id: str | None,
     if account is not None and not declared:
         return [Target(account, None)]
     probe = importer_for(item, _PROBE_ACCOUNT)
-    found = probe.account_ids(item.path) if isinstance(probe, HnImporter) else []
+    found = probe.account_ids(item.path)
     if account is not None and len(set(found)) < 2:
         own = next((d for d in declared if d.account == account), None)
         return [Target(account, own.number if own else None, own.source if own else "")]

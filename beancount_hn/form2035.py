@@ -65,6 +65,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn import lines2035, mapping
+from beancount_hn.amounts import round_euros
 from beancount_hn.frtypo import date as french_date
 from beancount_hn.frtypo import money
 from beancount_hn.assets import Asset, Registre, build_registre
@@ -90,7 +91,6 @@ Form2035Hint = error_type("Form2035Hint")
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-EURO = Decimal(1)
 
 #: Kinds of contributions behind a line (ENTERED: an ``ajustement-2035`` directive).
 CASH, SHARE, BAREME, DOTATION, DISPOSAL = "cash", "share", "bareme", "dotation", "disposal"
@@ -343,10 +343,6 @@ def _roll_up(direct: dict[str, Decimal]) -> dict[str, Decimal]:
     return rolled
 
 
-def _round_euros(amount: Decimal) -> Decimal:
-    return amount.quantize(EURO, rounding=ROUND_HALF_UP)
-
-
 # --- the computation --------------------------------------------------------------------
 
 
@@ -373,7 +369,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
               + cashbook.unpriced + _earlier_problems(cashbook, year) + builder.errors)
     boxes = _roll_up(_direct(builder.contributions))
     values = totals(boxes, year)
-    rounded = {code: _round_euros(amount) for code, amount in boxes.items()}
+    rounded = {code: round_euros(amount) for code, amount in boxes.items()}
     euros = totals(rounded, year)
     duties = duties_of(values, builder.fee_payments, year)
     hints = (list(registre.hints) + _nothing_counted(entries, index, year, builder)

@@ -16,10 +16,11 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from beancount_hn import lines2035
+from beancount_hn.amounts import round_euros
 from beancount_hn.csvcells import Number, csv_rows
 from beancount_hn.csvcells import number as csv_number
 from beancount_hn.declaration import declaration_boxes, result_boxes, whole_euros
@@ -307,8 +308,8 @@ def to_table(form: Form2035, ledger_errors: Sequence = (), all_boxes: bool = Fal
             label = label[: width - 2] + "…"
         out.append(f"      {box:<5} {label:<{width - 1}} {text:>10}")
     social = form.social
-    out.append(f"            dont non conventionné (HN) : {euros_text(_round(social.non_conventionne))}"
-               + (f" ; non classé : {euros_text(_round(social.unclassified))}" if social.unclassified else ""))
+    out.append(f"            dont non conventionné (HN) : {euros_text(round_euros(social.non_conventionne))}"
+               + (f" ; non classé : {euros_text(round_euros(social.unclassified))}" if social.unclassified else ""))
     out += ["  " + line for line in snir_lines(form)]
     cadre7 = cadre7_rows(form)
     if cadre7:
@@ -324,10 +325,6 @@ def to_table(form: Form2035, ledger_errors: Sequence = (), all_boxes: bool = Fal
     out += ["", "Sources des codes et libellés", rule]
     out += [f"  {source} : {', '.join(codes)}" for source, codes in source_groups(form)]
     return "\n".join(out) + "\n"
-
-
-def _round(amount: Decimal) -> Decimal:
-    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def _registre_text(form: Form2035, width: int) -> list[str]:
@@ -401,7 +398,7 @@ def to_csv(form: Form2035, ledger_errors: Sequence = ()) -> str:
     for code, value in form.social.boxes().items():
         box = table[code]
         rows.append(["social", "", box.box(form.declarant), box.label,
-                     "" if value is None else (comma(value) if code == "DSAU" else int(_round(value))),
+                     "" if value is None else (comma(value) if code == "DSAU" else int(round_euros(value))),
                      "" if value is None else comma(value), "oui" if box.uncertain else "", box.source])
     for box_code, amount in result_boxes(form.euros, form.declarant).items():
         box = next(row for row in table.values() if row.box(form.declarant) == box_code)

@@ -159,13 +159,15 @@ class OpenReceivables:
 
 
 def receivables_cashbook(entries: Sequence[data.Directive], index: LedgerIndex, as_of: datetime.date,
-                         cashbook: Cashbook | None = None) -> Cashbook:
+                         cashbook: Cashbook | None = None, last: datetime.date | None = None) -> Cashbook:
     """A cash book whose open items are those of ``as_of`` (31 December of a year, or later).
 
     ``cashbook`` (the full walk) is reused when nothing happens after ``as_of``; else the
-    walk stops on 31 December of ``as_of``'s year (``Cashbook.build_for_year``).
+    walk stops on 31 December of ``as_of``'s year (``Cashbook.build_for_year``). ``last``: the
+    ledger's last transaction date, when the caller knows it.
     """
-    last = max((e.date for e in entries if isinstance(e, data.Transaction)), default=as_of)
+    if last is None:
+        last = max((e.date for e in entries if isinstance(e, data.Transaction)), default=as_of)
     if last <= as_of:
         return cashbook if cashbook is not None else Cashbook.build(entries, index)
     return Cashbook.build_for_year(entries, index, as_of.year)

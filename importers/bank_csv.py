@@ -97,7 +97,7 @@ class BankCSVImporter(HnImporter):
             ids = self._ids(Table(filepath, text, header), sub_accounts=False)
         except ImportFileError:  # the sample ends inside a row: judge what was read
             ids = []
-        return not ids or any(self.is_own_account(i) for i in ids)
+        return self.holds_own_account(ids)
 
     def _better_preset(self, text: str, header: Header) -> bool:
         """True when another preset names more of the header's columns (a preset's header

@@ -228,13 +228,6 @@ class HnImporter(beangulp.Importer):
     def account(self, filepath: str) -> str:
         return self.importer_account
 
-    def check_account(self, path: str, found: str | None, line: int | None = None) -> None:
-        """Raise when the file names another account than ``account_id``."""
-        if found and self.account_id and not same_account(found, self.account_id):
-            raise WrongAccountError(
-                path, f"relevé du compte {found}, mais {self.importer_account} est le compte "
-                      f"{self.account_id} : importez-le sur le bon compte", line)
-
     def is_own_account(self, found: str | None) -> bool:
         return not (found and self.account_id and not same_account(found, self.account_id))
 

@@ -49,10 +49,6 @@ class Detected:
             return _LABELS[self.kind]
         return self.layout.name if self.layout else self.kind
 
-    @property
-    def needs_account(self) -> bool:
-        return self.kind != CSV_JOURNAL
-
 
 def detect(path: str, layouts: Mapping[str, Layout] | None = None) -> Detected:
     """The kind of ``path`` among OFX, camt, CFONB 120, QIF and the CSV ``layouts``

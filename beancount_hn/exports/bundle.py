@@ -42,7 +42,7 @@ from beancount_hn.cashbook import Cashbook
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
 from beancount_hn.exports import livre_journal, registre
-from beancount_hn.exports.fec import DEFAULT_CHARSET, build_fec, render_fec
+from beancount_hn.exports.fec import DEFAULT_CHARSET, build_fec, practice_siren, render_fec
 from beancount_hn.exports.pseudonymise import Pseudonymiser
 from beancount_hn.form2035 import compute_2035
 from beancount_hn.frtypo import money, number
@@ -93,6 +93,7 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
                  pseudonymise: bool = False, charset: str = DEFAULT_CHARSET, separator: str = "tab",
                  ledger_errors: int = 0, ledger_name: str = "") -> Bundle:
     """Every file of the bundle of ``year``, in memory (see :func:`write_bundle`)."""
+    siren = practice_siren(index)  # a missing or invalid SIREN stops everything, before any work
     pseudonymiser = None
     if pseudonymise:
         pseudonymiser = Pseudonymiser.from_entries(entries, index)
@@ -104,8 +105,8 @@ def build_bundle(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     bundle = Bundle(year)
 
     form = compute_2035(entries, index, year, registre=assets)
-    # The FEC first: its errors (SIREN, account numbers, empty year) stop everything.
-    fec = build_fec(entries, index, year, form=form)
+    # The FEC first: its errors (account numbers, empty year) stop everything.
+    fec = build_fec(entries, index, year, form=form, siren=siren)
     rendered = render_fec(fec, charset=charset, separator=separator)
     bundle.warnings.extend(f"FEC : {w}" for w in rendered.warnings)
 

@@ -50,7 +50,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_hn import lines2035
-from beancount_hn.cashbook import EXPENSE, INCOME, UNEXPLAINED, Cashbook, Settlement
+from beancount_hn.cashbook import EXPENSE, INCOME, UNEXPLAINED, Settlement
 from beancount_hn.csvcells import number as csv_number
 from beancount_hn.csvcells import text_cell
 from beancount_hn.errors import where
@@ -232,7 +232,7 @@ def _check_classes(moves: list[CashEntry], numbers: dict[str, AccountNumber], in
                 if form.line_of(settlement) not in _EXPLOITANT_NATURES and index.root_type(
                         settlement.account) in ("income", "expenses"):  # others: on their line's number
                     counted.add(settlement.account)
-            elif settlement.bucket not in (INCOME, EXPENSE):
+            else:
                 others.add(settlement.account)
     problems = []
     for account in sorted(counted | others):
@@ -278,13 +278,13 @@ def _check_cents(amount: Decimal, txn: data.Transaction | None) -> Decimal:
 
 
 def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
-              form: Form2035 | None = None, cashbook: Cashbook | None = None, siren: str | None = None,
+              form: Form2035 | None = None, siren: str | None = None,
               chart: ChartOfAccounts | None = None) -> Fec:
     """The FEC of ``year``: every treasury movement of the year, booked as the 2035
-    (``form``, computed from ``cashbook`` when not given) counted it, and the barème
+    (``form``, computed when not given) counted it, and the barème
     kilométrique as a year-end entry."""
     siren = siren or practice_siren(index)
-    form = year_form(entries, index, year, form=form, cashbook=cashbook)
+    form = year_form(entries, index, year, form=form)
     chart = chart or ChartOfAccounts(index)
     moves = cash_entries(entries, index, form)
     opening = opening_balances(entries, index, year)

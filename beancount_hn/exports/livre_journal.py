@@ -28,7 +28,7 @@ from beancount.core import data
 
 from beancount_hn import lines2035
 from beancount_hn.frtypo import money
-from beancount_hn.cashbook import EXPENSE, INCOME, Cashbook
+from beancount_hn.cashbook import EXPENSE, INCOME
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.movements import (
     cash_entries,
@@ -141,10 +141,10 @@ def _line_totals(rows: list[JournalRow], form: Form2035, adjusted: list[Contribu
 
 
 def build_livre_journal(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
-                        form: Form2035 | None = None, cashbook: Cashbook | None = None) -> LivreJournal:
+                        form: Form2035 | None = None) -> LivreJournal:
     """The receipts and expenses paid in ``year``, in date order, each on the line the 2035
-    (``form``, computed from ``cashbook`` when not given) counted it on."""
-    form = year_form(entries, index, year, form=form, cashbook=cashbook)
+    (``form``, computed when not given) counted it on."""
+    form = year_form(entries, index, year, form=form)
     rows: list[JournalRow] = []
     for move in cash_entries(entries, index, form):
         txn = move.txn

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn.cashbook import Cashbook, Settlement, funding_accounts
+from beancount_hn.cashbook import Settlement, funding_accounts
 from beancount_hn.config import normalize_word
 from beancount_hn.errors import where
 from beancount_hn.exports import ExportError
@@ -200,13 +200,13 @@ def _check_currency(posting: data.Posting, txn: data.Transaction, currency: str)
 
 
 def year_form(entries: Sequence[data.Directive], index: LedgerIndex, year: int, *,
-              form: Form2035 | None = None, cashbook: Cashbook | None = None) -> Form2035:
+              form: Form2035 | None = None) -> Form2035:
     """The 2035 of ``year`` whose attribution an export books: ``form`` when given, else
-    computed (from ``cashbook`` when given). One attribution for every file."""
+    computed. One attribution for every file."""
     if form is None:
-        return compute_2035(entries, index, year, cashbook=cashbook)
+        return compute_2035(entries, index, year)
     if form.year != year or form.cashbook is None:
-        raise ValueError(f"la 2035 de {form.year} ne peut pas exporter {year}")
+        raise ValueError(f"the 2035 of {form.year} cannot export {year}")
     return form
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from beancount.core import data
 
+from beancount_hn import form2035_render
 from beancount_hn.assets import Registre, build_registre
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.classify import Classifier
@@ -141,6 +142,10 @@ class LedgerFigures:
         return self._cached(("form", year), lambda: compute_2035(
             self.entries, self.index, year, cashbook=self.cashbook, registre=self.registre))
 
+    def form_json(self, year: int) -> dict[str, Any]:
+        """The form of ``year`` as ``hn 2035 --format json`` gives it (read-only: shared)."""
+        return self._cached(("form_json", year), lambda: form2035_render.to_json_dict(self.form(year)))
+
     def split(self, year: int) -> ConventionSplit:
         """The year's receipts by month and convention status (every settlement)."""
         return self._cached(("split", year), lambda: convention_split(
@@ -170,7 +175,8 @@ class LedgerFigures:
         """What is still owed on 31 December: the receivables open then (invoices and FSE lots)."""
         as_of = datetime.date(year, 12, 31)
         return self._cached(("receivables", year), lambda: open_receivables(
-            receivables_cashbook(self.entries, self.index, as_of, self.cashbook), as_of))
+            receivables_cashbook(self.entries, self.index, as_of, self.cashbook,
+                                 self.last_transaction or as_of), as_of))
 
     def line_filters(self, year: int) -> dict[str, JournalFilter]:
         """For each line of the year's 2035 with postings behind it, the journal filter listing them."""

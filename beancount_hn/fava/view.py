@@ -25,7 +25,7 @@ from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE
 from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
-from beancount_hn.form2035_render import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE, to_json_dict
+from beancount_hn.form2035_render import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
 from beancount_hn.invoice_report import OpenReceivables
 from beancount_hn.invoices_cli import render_json as invoices_json
 from beancount_hn.vat import STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL, STATUS_TOLERANCE, YearVat
@@ -293,8 +293,8 @@ class Page:
 
 def split_view(figures: LedgerFigures, year: int, urls: Urls, kept: frozenset[int] | None) -> SplitView:
     """The year's receipts by convention status beside the previous year's, and the monthly chart."""
-    social = to_json_dict(figures.form(year))["social"]
-    previous_social = to_json_dict(figures.form(year - 1))["social"]
+    social = figures.form_json(year)["social"]
+    previous_social = figures.form_json(year - 1)["social"]
     current = figures.split(year) if kept is None else figures.filtered_split(year, kept)
     previous = figures.split(year - 1) if kept is None else figures.filtered_split(year - 1, kept)
 
@@ -489,7 +489,7 @@ def _form_order(rows: Sequence[lines2035.Line2035]) -> list[lines2035.Line2035]:
 def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence[tuple[str, str]]) -> FormView:
     """The 2035-A/B line by line (each amount a journal link), the social split, the reconciliation."""
     form = figures.form(year)
-    js = to_json_dict(form)
+    js = figures.form_json(year)
     filters = figures.line_filters(year)
     sections: list[FormSection] = []
     for row in _form_order(form.lines()):
@@ -579,7 +579,7 @@ def key_figures(figures: LedgerFigures, year: int, vat: VatView | None) -> list[
     of the section below, the amount owed the receivables open on 31 December (invoices and FSE
     lots: ``invoice_report.open_receivables``). All are the whole ledger's, whatever the filters.
     """
-    js = to_json_dict(figures.form(year))
+    js = figures.form_json(year)
     lines = js["lines"]
 
     def line(label: str, code: str, anchor: str) -> KeyFigure:
