@@ -50,7 +50,7 @@ SIGNALS = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGH
 
 
 @contextmanager
-def _signals(handler: Callable[[int, object], None]) -> Iterator[None]:
+def _signals(handler: Callable[[int, object], None] | signal.Handlers) -> Iterator[None]:
     """``handler`` for :data:`SIGNALS` inside the block (main thread only: elsewhere, nothing changes)."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -75,11 +75,11 @@ def interruptible() -> Iterator[None]:
 
 
 @contextmanager
-def _deferred() -> Iterator[list[int]]:
-    """Inside the block, the signals are noted, not acted on: a swap is never cut in half."""
-    received: list[int] = []
-    with _signals(lambda signum, frame: received.append(signum)):
-        yield received
+def _deferred() -> Iterator[None]:
+    """Inside the block, the signals are ignored: a swap is never cut in half (the new
+    target stands, and the command ends normally)."""
+    with _signals(signal.SIG_IGN):
+        yield
 
 
 def _write(path: str, data: str | bytes, mode: str, encoding: str | None, prefix: str,

@@ -123,7 +123,7 @@ class BankCSVImporter(HnImporter):
 
     def read_table(self, filepath: str) -> Table:
         """The file's table, or an error naming the file (and line)."""
-        return read_layout_table(filepath, self.layout)[1]
+        return read_layout_table(filepath, self.layout)
 
     def read_entries(self, filepath: str) -> list[data.Directive]:
         """Transactions and balances of the file, not yet categorised."""

@@ -75,8 +75,8 @@ def head_text(raw: bytes, filepath: str, encoding: str) -> str:
 _LAYOUT_KINDS = {"layout": "mise en page", "journal layout": "mise en page de journal"}
 
 
-def read_layout_table(filepath: str, layout: Layout, what: str = "layout") -> tuple[str, Table]:
-    """The file's text and its table of ``layout``, or an error naming the file (and line).
+def read_layout_table(filepath: str, layout: Layout, what: str = "layout") -> Table:
+    """The file's table of ``layout``, or an error naming the file (and line).
 
     ``what`` names the layout in the error: ``"layout"``, ``"journal layout"``.
     """
@@ -87,7 +87,7 @@ def read_layout_table(filepath: str, layout: Layout, what: str = "layout") -> tu
         kind = _LAYOUT_KINDS.get(what, what)
         raise ImportFileError(filepath, f"aucune ligne d'en-tête de la {kind} {layout.name!r} dans "
                                         f"les premières lignes (colonnes attendues : {names})")
-    return text, read_table(filepath, text, headers[0])
+    return read_table(filepath, text, headers[0])
 
 
 def shown(text: str, limit: int = 40) -> str:

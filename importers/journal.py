@@ -107,7 +107,7 @@ class JournalImporter(beangulp.Importer):
         mark_duplicates(entries, existing)
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        _, table = read_layout_table(filepath, self.layout, "journal layout")
+        table = read_layout_table(filepath, self.layout, "journal layout")
         letters = self.extra_letters | self._ledger_letters(existing)
         entries: list[data.Directive] = []
         seen: dict[str, int] = {}

@@ -15,6 +15,7 @@ phone number goes too.
 
 from __future__ import annotations
 
+import functools
 import re
 
 PHONE = "[téléphone]"
@@ -75,6 +76,7 @@ def _postcode(match: re.Match[str]) -> str:
     return match.group(0) if town.upper() in ("EUR", "EUROS", "E") else ADDRESS
 
 
+@functools.lru_cache(maxsize=65536)
 def scrub_contacts(text: str) -> str:
     """``text`` without IBANs, RIBs, NIR, phone numbers, other long numbers, e-mail addresses, dates of
     birth and street addresses (in that order)."""
