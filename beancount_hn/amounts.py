@@ -38,6 +38,8 @@ def out_of_bounds(entry: data.Directive) -> tuple[Decimal, str | None] | None:
             number = getattr(units, "number", None)
             if isinstance(number, Decimal) and not _within(number):
                 return number, units.currency
+            if posting.price is None and posting.cost is None:  # most postings: nothing else to read
+                continue
             for per_unit in (posting.price, posting.cost):
                 unit_number = getattr(per_unit, "number", None)
                 if not isinstance(unit_number, Decimal):

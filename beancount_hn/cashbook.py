@@ -79,6 +79,7 @@ INCOME, EXPENSE, NEUTRAL, UNEXPLAINED = "income", "expense", "neutral", "unexpla
 AGGREGATE = "aggregate"
 _PNL = (INCOME, EXPENSE, AGGREGATE)
 _PNL_ROOTS = frozenset(("income", "expenses"))
+_new_tuple = tuple.__new__
 
 
 class Target:
@@ -154,6 +155,36 @@ class OpenItem:
         self.balance = sum(self.parts.values(), ZERO)
 
 
+@dataclass(frozen=True)
+class OpenReceivables:
+    """What is still owed on a date: the receivables open then (invoices, FSE lots, others)."""
+
+    as_of: datetime.date
+    total: Decimal
+    invoices: int  # open items of a transaction with ``facture:``
+    lots: int  # of a transaction with ``lot:`` (FSE lots)
+    others: int  # any other receivable (opening balances, unnumbered sales)
+
+    @property
+    def count(self) -> int:
+        return self.invoices + self.lots + self.others
+
+
+def owed_on(items: Iterable[OpenItem], as_of: datetime.date) -> OpenReceivables:
+    """The receivables among open ``items`` on ``as_of``: every item owed to the practice
+    (positive balance) dated up to ``as_of``, counted by what its transaction is."""
+    owed = [item for item in items if item.balance > 0 and item.date <= as_of]
+    invoices = lots = 0
+    for item in owed:
+        meta = item.txn.meta or {}
+        if meta.get("facture") is not None:
+            invoices += 1
+        elif meta.get("lot") is not None:
+            lots += 1
+    total = sum((item.balance for item in owed), ZERO).quantize(CENT)
+    return OpenReceivables(as_of, total, invoices, lots, len(owed) - invoices - lots)
+
+
 # Metadata naming what a transaction is (invoice number, FSE lot) and what a
 # payment posting settles (written by the importers when they match a transfer).
 INVOICE_KEYS = ("facture", "lot")
@@ -215,14 +246,27 @@ class Cashbook:
     #: An error at each posting walked whose amount is in another currency without its
     #: value in euros (counted at its units: the figures are not final).
     unpriced: list = field(default_factory=list)
+    #: A full walk's receivables on each 31 December it passed (``owed_on`` the items open
+    #: then): what the Fava page shows, without a walk to that date.
+    year_ends: dict[int, OpenReceivables] = field(default_factory=dict)
     _by_target_txn: dict[int, list[Settlement]] | None = field(default=None, repr=False)
+    _by_year: dict[int, list[Settlement]] | None = field(default=None, repr=False)
 
     # --- queries -------------------------------------------------------------------
 
     def for_year(self, year: int) -> list[Settlement]:
-        """The settlements dated in calendar year ``year``."""
-        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        return [s for s in self.settlements if start <= s.date <= end]
+        """The settlements dated in calendar year ``year`` (in the order of ``settlements``)."""
+        if self._by_year is None:  # one pass for every year: the Fava page asks for several
+            by_year: dict[int, list[Settlement]] = {}
+            for settlement in self.settlements:
+                year_of = settlement.date.year
+                found = by_year.get(year_of)
+                if found is None:
+                    by_year[year_of] = [settlement]
+                else:
+                    found.append(settlement)
+            self._by_year = by_year
+        return list(self._by_year.get(year, ()))
 
     def for_target_txn(self, txn: data.Transaction) -> list[Settlement]:
         """Every settlement of a posting of ``txn`` (an invoice, an expense…)."""
@@ -296,10 +340,23 @@ class Cashbook:
         transactions = _transactions(entries)
         builder = _Builder(index, transactions, detail, focus)
         kinds = builder.kind_of
-        positions = range(len(transactions)) if builder.walked is None else builder.walked
-        for position in positions:
-            builder.transaction(transactions[position], kinds[position])
-        return builder.cashbook()
+        if builder.walked is not None:
+            for position in builder.walked:
+                builder.transaction(transactions[position], kinds[position])
+            return builder.cashbook()
+        year_ends: dict[int, OpenReceivables] = {}
+        year = transactions[0].date.year if transactions else None
+        for txn, kind in zip(transactions, kinds, strict=True):
+            if txn.date.year != year:  # the state of every 31 December passed (years without a transaction too)
+                for passed in range(year, txn.date.year):
+                    year_ends[passed] = owed_on(builder.open_items(), datetime.date(passed, 12, 31))
+                year = txn.date.year
+            builder.transaction(txn, kind)
+        if year is not None:
+            year_ends[year] = owed_on(builder.open_items(), datetime.date(year, 12, 31))
+        cashbook = builder.cashbook()
+        cashbook.year_ends = year_ends
+        return cashbook
 
     @classmethod
     @gc_paused()
@@ -754,8 +811,9 @@ class _Builder:
 
     def _record(self, txn: data.Transaction, main: str, parts: dict[Target, Decimal], funded: bool) -> None:
         """The settlements of ``txn``'s money, one per target."""
-        self.settlements.extend(Settlement(txn.date, txn, main, value, target, funded)
-                                for target, value in parts.items() if value)
+        day = txn.date  # tuple.__new__: NamedTuple's Python-level __new__ skipped (one per act paid)
+        self.settlements.extend([_new_tuple(Settlement, (day, txn, main, value, target, funded))
+                                 for target, value in parts.items() if value])
 
     def _exchange(self, kind: _Kind, paid: list[str]) -> bool:
         """Whether fees that net to zero without money were still received and paid.

@@ -60,7 +60,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -90,6 +90,7 @@ Form2035Error = error_type("Form2035Error")
 Form2035Hint = error_type("Form2035Hint")
 
 ZERO = Decimal(0)
+_new_tuple = tuple.__new__  # a NamedTuple without its Python-level __new__ (one per receipt)
 CENT = Decimal("0.01")
 
 #: Kinds of contributions behind a line (ENTERED: an ``ajustement-2035`` directive).
@@ -117,6 +118,15 @@ class Contribution:
     paid_by: dict[str, Any] | None = None  # the treasury transaction, when another one
 
 
+class SocialItem(NamedTuple):
+    """One receipt the social split counts."""
+
+    contribution: Contribution  # its AA contribution (amount, date received)
+    convention: str | None  # its convention status (None: unclassified)
+    care_date: datetime.date  # the date of the care it pays (the income posting's transaction)
+    settlement: Settlement  # the money behind it
+
+
 @dataclass
 class Social:
     """The PAMC split of the year's receipts (2042-C-PRO volet social)."""
@@ -126,9 +136,8 @@ class Social:
     depassement: Decimal = ZERO  # DSAW
     non_conventionne: Decimal = ZERO
     unclassified: Decimal = ZERO
-    #: Each receipt counted: its AA contribution, its convention status (None: unclassified)
-    #: and the date of the care it pays (the income posting's transaction).
-    items: list[tuple[Contribution, str | None, datetime.date]] = field(default_factory=list)
+    #: Each receipt counted, in the order of the year's settlements.
+    items: list[SocialItem] = field(default_factory=list)
 
     @property
     def acts(self) -> Decimal:
@@ -148,7 +157,7 @@ class Social:
     def explain(self, code: str) -> list[Contribution]:
         """The receipts behind DSCS, DSAV or DSAW."""
         wanted = {"DSCS": None, "DSAV": (CONVENTIONNE, DEPASSEMENT), "DSAW": (DEPASSEMENT,)}[code]
-        return [c for c, convention, _ in self.items if wanted is None or convention in wanted]
+        return [item.contribution for item in self.items if wanted is None or item.convention in wanted]
 
 
 @dataclass
@@ -560,7 +569,7 @@ class _FormBuilder:
                 known_cost = self._property_costs.setdefault(account, [ZERO, meta or source_of(settlement.txn)])
                 known_cost[0] += signed
         if line == "AA" and is_income:
-            self._social(target, amount, contribution)
+            self._social(target, amount, contribution, settlement)
 
     def _opening_line(self, settlement: Settlement, posting: data.Posting) -> tuple | None:
         """The line of a receivable or payable carried over against ``Equity:`` (``cashbook``).
@@ -638,7 +647,8 @@ class _FormBuilder:
                         f"{lines2035.top_box(line)} (sinon comptée deux fois)", item.meta, item.paid_by))
         self._pending_shares.clear()
 
-    def _social(self, target: Target, amount: Decimal, contribution: Contribution) -> None:
+    def _social(self, target: Target, amount: Decimal, contribution: Contribution,
+                settlement: Settlement) -> None:
         txn = target.txn
         if txn is None:
             return
@@ -649,7 +659,8 @@ class _FormBuilder:
         receipt = known[0].get(target.index)
         social = self.social
         social.total += amount
-        social.items.append((contribution, receipt.convention if receipt is not None else None, txn.date))
+        social.items.append(_new_tuple(SocialItem, (contribution, receipt.convention if receipt is not None else None,
+                                                    txn.date, settlement)))
         if receipt is None:
             social.unclassified += amount
             if known[1] and id(txn) not in self._unclassified_seen:  # « recette non classée »: not final

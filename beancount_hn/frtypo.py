@@ -59,6 +59,17 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+def load_locale_data() -> None:
+    """Read Babel's French data now rather than at the first figure shown.
+
+    For a server at start-up (the Fava extension when Fava loads it): its first
+    page then does not pay for reading the CLDR files (about 0.1 s).
+    """
+    money(Decimal(1))
+    date(datetime.date(2000, 1, 1))
+    months()
+
+
 def number(value: Decimal, places: int = 2) -> str:
     """``Decimal("1234.5")`` -> ``"1 234,50"`` (narrow no-break space between thousands)."""
     from babel.numbers import format_decimal

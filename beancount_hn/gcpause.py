@@ -25,3 +25,21 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def freeze_loaded() -> None:
+    """Set every object alive now apart from the collector's walks (``gc.freeze``).
+
+    For a long-lived server (Fava) once a ledger is loaded: its millions of
+    objects stay alive until the next load, yet each full collection would walk
+    them all again (about 0.3 s on a 10 000-transaction ledger, once or twice a
+    page). Objects set apart are still freed by reference counting; call
+    :func:`thaw` when the ledger is dropped so any cycles among them are
+    collected again.
+    """
+    gc.freeze()
+
+
+def thaw() -> None:
+    """Undo :func:`freeze_loaded` (``gc.unfreeze``): the next full collection walks them again."""
+    gc.unfreeze()

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn.cashbook import Cashbook, problem_errors
+from beancount_hn.cashbook import Cashbook, OpenReceivables, owed_on, problem_errors
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.invoices import Invoice, InvoiceBook, VoidedNumber, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
@@ -143,21 +143,6 @@ def invoices_view(entries: Sequence[data.Directive], index: LedgerIndex, as_of: 
     return book, invoice_report(book, documents_cashbook(entries, index, book), as_of, year)
 
 
-@dataclass(frozen=True)
-class OpenReceivables:
-    """What is still owed on a date: the receivables open then (invoices, FSE lots, others)."""
-
-    as_of: datetime.date
-    total: Decimal
-    invoices: int  # open items of a transaction with ``facture:``
-    lots: int  # of a transaction with ``lot:`` (FSE lots)
-    others: int  # any other receivable (opening balances, unnumbered sales)
-
-    @property
-    def count(self) -> int:
-        return self.invoices + self.lots + self.others
-
-
 def receivables_cashbook(entries: Sequence[data.Directive], index: LedgerIndex, as_of: datetime.date,
                          cashbook: Cashbook | None = None, last: datetime.date | None = None) -> Cashbook:
     """A cash book whose open items are those of ``as_of`` (31 December of a year, or later).
@@ -174,15 +159,5 @@ def receivables_cashbook(entries: Sequence[data.Directive], index: LedgerIndex, 
 
 
 def open_receivables(cashbook: Cashbook, as_of: datetime.date) -> OpenReceivables:
-    """The receivables of ``cashbook`` (``receivables_cashbook``) still open on ``as_of``:
-    every open item owed to the practice (positive balance), dated up to ``as_of``."""
-    items = [item for item in cashbook.open_items() if item.balance > 0 and item.date <= as_of]
-    invoices = lots = 0
-    for item in items:
-        meta = item.txn.meta or {}
-        if meta.get("facture") is not None:
-            invoices += 1
-        elif meta.get("lot") is not None:
-            lots += 1
-    total = sum((item.balance for item in items), ZERO).quantize(CENT)
-    return OpenReceivables(as_of, total, invoices, lots, len(items) - invoices - lots)
+    """The receivables of ``cashbook`` (``receivables_cashbook``) still open on ``as_of``."""
+    return owed_on(cashbook.open_items(), as_of)

@@ -91,6 +91,6 @@ def snir_check(index: LedgerIndex, year: int, social: Social, retrocessions: Dec
         return None
     option = found[-1]  # a later directive replaces an earlier one
     first_day = datetime.date(year, 1, 1)
-    earlier = sum((c.amount for c, convention, care in social.items
-                   if convention in (CONVENTIONNE, DEPASSEMENT) and care < first_day), ZERO)
+    earlier = sum((item.contribution.amount for item in social.items
+                   if item.convention in (CONVENTIONNE, DEPASSEMENT) and item.care_date < first_day), ZERO)
     return SnirCheck(year, option.value[1], option.entry, social.acts, retrocessions, earlier)

@@ -316,6 +316,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
 
     # Only the settlements of receipts are visited, through the cashbook's index by target.
     taxable = [(t, rs) for t, rs in receipt_txns if any(r.vat in TAXABLE for r in rs)]
+    taxable_ids = {id(t) for t, _ in taxable}
     sums: dict[int, _Sums] = defaultdict(_Sums)
     unpriced: list = []
     if taxable or (with_exempt and receipt_txns):
@@ -328,15 +329,33 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             cashbook = (Cashbook.build(entries, index, detail=lambda txn: id(txn) not in whole) if with_exempt
                         else Cashbook.build_for(entries, index, [txn for txn, _ in taxable]))
         events: list[tuple[int, int, int, Settlement, Receipt]] = []
+        exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> exempt amounts received
+        hn_exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> those of HN receipts
         for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
+            settlements = cashbook.for_target_txn(txn)
+            if not settlements:
+                continue
+            if id(txn) in whole:  # what its receipts received together (one aggregate target)
+                sink = hn_exempt if txn_receipts[0].convention == NON_CONVENTIONNE else None
+                for settlement in settlements:
+                    if settlement.target.bucket == AGGREGATE:
+                        exempt[settlement.date.year].append(settlement.amount)
+                        if sink is not None:
+                            sink[settlement.date.year].append(settlement.amount)
+                continue
+            if id(txn) not in taxable_ids:  # exempt receipts only (most FSE lots): sums by year
+                is_hn = {r.index: r.convention == NON_CONVENTIONNE for r in txn_receipts}
+                for settlement in settlements:
+                    target = settlement.target
+                    hn = is_hn.get(target.index)
+                    if hn is None or target.bucket != INCOME:
+                        continue
+                    exempt[settlement.date.year].append(settlement.amount)
+                    if hn:
+                        hn_exempt[settlement.date.year].append(settlement.amount)
+                continue
             by_index = {r.index: r for r in txn_receipts}
-            for settlement in cashbook.for_target_txn(txn):
-                if settlement.target.bucket == AGGREGATE and id(txn) in whole:
-                    year = sums[settlement.date.year]  # what its receipts received together
-                    year.exempt += settlement.amount
-                    if txn_receipts[0].convention == NON_CONVENTIONNE:
-                        year.hn_exempt += settlement.amount
-                    continue
+            for settlement in settlements:
                 receipt = by_index.get(settlement.target.index)
                 if receipt is None or settlement.target.bucket != INCOME:
                     continue
@@ -344,10 +363,13 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
                     rank = (order[id(settlement.txn)], order[id(txn)], receipt.index)
                     events.append((*rank, settlement, receipt))
                 else:
-                    year = sums[settlement.date.year]
-                    year.exempt += settlement.amount
+                    exempt[settlement.date.year].append(settlement.amount)
                     if receipt.convention == NON_CONVENTIONNE:
-                        year.hn_exempt += settlement.amount
+                        hn_exempt[settlement.date.year].append(settlement.amount)
+        for year_of, amounts in exempt.items():  # summed in the order received, as one by one
+            sums[year_of].exempt = sum(amounts, ZERO)
+        for year_of, amounts in hn_exempt.items():
+            sums[year_of].hn_exempt = sum(amounts, ZERO)
         unpriced = cashbook.unpriced  # receipts in another currency without their value in euros
         if with_exempt:  # money that settled nothing: a receipt may be counted on the wrong day
             unsure.extend(problem_errors(cashbook))

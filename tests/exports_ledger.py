@@ -17,7 +17,7 @@ from beancount.core import data
 
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import load
+from tests.ledgers import loaded
 
 IDENTITY = """
 2024-01-01 custom "hn-option" "identity" "nom" "Camille Roux"
@@ -143,11 +143,10 @@ SMALL = IDENTITY + ACCOUNTS + TRANSACTIONS
 PATIENTS = ("Hélène Dupont", "Paul Lefèvre", "Łucja Nowak")
 
 
-def load_small(text: str = SMALL, *, check: bool = True):
-    """(entries, index) of a ledger; asserts that it loads without error unless ``check`` is False."""
-    entries, errors, options = load(text)
-    assert not check or not errors, [e.message for e in errors]
-    return entries, LedgerIndex.build(entries, options)
+def load_small(text: str = SMALL, *, check: bool = True) -> tuple[list[data.Directive], LedgerIndex]:
+    """(entries, index) of a ledger (the small practice by default); asserts that it loads
+    without error unless ``check`` is False."""
+    return loaded(text, check=check)
 
 
 def ledger_balance(entries: list[data.Directive], account: str, upto) -> Decimal:

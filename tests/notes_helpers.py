@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import re
 import textwrap
+from pathlib import Path
 
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.invoices import build_invoice_book
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.notes import Document, find_invoice, invoice_document, quote_document
-from tests.conftest import load
+from tests.ledgers import PLUGIN, load, messages, write_ledger
 
 IDENTITY = """\
 2024-01-01 custom "hn-option" "profession" "masseur-kinesitherapeute"
@@ -104,6 +105,16 @@ INVOICES = """\
 
 LEDGER = IDENTITY + ACCOUNTS + INVOICES
 
+#: What a ledger file of these tests starts with: the plugins and the treasury accounts.
+FILE_HEADER = (f'plugin "{PLUGIN}"\n'
+               '2024-01-01 custom "hn-option" "treasury" Assets:Banque\n'
+               '2024-01-01 custom "hn-option" "treasury" Assets:Caisse\n')
+
+
+def ledger_file(folder, text: str = LEDGER, name: str = "main.beancount") -> Path:
+    """FILE_HEADER + ``text`` written to ``folder/name``."""
+    return Path(write_ledger(folder, FILE_HEADER + text, name))
+
 
 def build(text: str = LEDGER):
     """(entries, errors, index, book, cashbook) of an inline ledger."""
@@ -114,7 +125,7 @@ def build(text: str = LEDGER):
 
 def document(number: str, text: str = LEDGER, as_of: datetime.date | None = None) -> Document:
     entries, errors, index, book, cashbook = build(text)
-    assert not errors, [e.message for e in errors]
+    assert not errors, messages(errors)
     if number in book.quotes:
         return quote_document(book, book.quotes[number])
     return invoice_document(book, find_invoice(book, number), cashbook, as_of)

@@ -16,7 +16,7 @@ from beancount_hn import frtypo
 from beancount_hn.acts import (COMMON_FILE, TABLE_FILES, VALUES_FILE, ActError, act_status, key_letters,
                                parse_acts, tariff)
 from beancount_hn.config import PROFESSIONS
-from tests.conftest import line_of, load
+from tests.ledgers import line_of, load
 
 KINE, INFIRMIER, ORTHOPHONISTE, SAGE_FEMME = PROFESSIONS
 BEFORE, AFTER = datetime.date(2024, 2, 21), datetime.date(2024, 2, 22)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from beancount_hn.assets import build_registre, days360, parse_plan
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of, load
+from tests.ledgers import line_of, load
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque

@@ -20,9 +20,8 @@ from hypothesis import strategies as st
 from beancount_hn.form2035 import compute_2035
 from beancount_hn.invoices import build_invoice_book
 from beancount_hn.invoice_report import documents_cashbook, unpaid_invoices
-from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vat import analyze
-from tests.conftest import load
+from tests.ledgers import loaded
 
 ACCOUNTS = """
 2023-01-01 custom "hn-option" "treasury" Assets:Banque
@@ -186,9 +185,7 @@ def render(items: list, style: str) -> str:
 
 
 def figures(text: str) -> dict:
-    entries, errors, options = load(text)
-    assert not errors, [e.message for e in errors]
-    index = LedgerIndex.build(entries, options)
+    entries, index = loaded(text)
     vat = analyze(entries, index)
     book = build_invoice_book(entries, index)
     cashbook = documents_cashbook(entries, index, book)

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from beancount.core import data
 from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import load
+from tests.ledgers import loaded
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -35,9 +34,8 @@ ACCOUNTS = """
 
 
 def book(text: str) -> tuple[Cashbook, list]:
-    entries, errors, options = load(ACCOUNTS + textwrap.dedent(text))
-    assert not errors, errors
-    return Cashbook.build(entries, LedgerIndex.build(entries, options)), entries
+    entries, index = loaded(ACCOUNTS + textwrap.dedent(text))
+    return Cashbook.build(entries, index), entries
 
 
 def totals(cashbook: Cashbook, year: int | None = None) -> dict[tuple[str, str], Decimal]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,7 @@ from beancount.core import data
 
 from beancount_hn.cashbook import AGGREGATE, Cashbook
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import load
+from tests.ledgers import loaded
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -38,10 +39,7 @@ ACCOUNTS = """
 """
 
 
-def _book(text: str) -> tuple[list, LedgerIndex]:
-    entries, errors, options_map = load(text, plugin=None)
-    assert errors == []
-    return entries, LedgerIndex.build(entries, options_map)
+_book = partial(loaded, plugin=None)
 
 
 def _key(settlement) -> tuple:

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from click.testing import CliRunner
-
-from beancount_hn.cli import main
-from beancount_hn.form2035 import compute_2035
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import load
+from tests.ledgers import form_for, run_hn, write_ledger
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -40,9 +35,8 @@ option "operating_currency" "EUR"
 
 
 def run(tmp_path, text: str, *args: str):
-    path = tmp_path / "livre.beancount"
-    path.write_text(text, encoding="utf-8")
-    return path, CliRunner().invoke(main, ["check", str(path), *args])
+    path = write_ledger(tmp_path, text, "livre.beancount")
+    return path, run_hn("check", path, *args)
 
 
 def block(output: str, year: int) -> str:
@@ -72,8 +66,7 @@ def test_receipts_are_counted_in_the_year_they_are_paid(tmp_path):
 
 
 def test_the_figures_are_those_of_the_2035(tmp_path):
-    entries, _, options = load(LEDGER, header=False, plugin=None)
-    social = compute_2035(entries, LedgerIndex.build(entries, options), 2025).social
+    social = form_for(LEDGER, 2025, check=False, header=False, plugin=None).social
     assert (social.conventionne, social.non_conventionne) == (2000, 80)
     _, result = run(tmp_path, LEDGER, "--year", "2025")
     assert result.exit_code == 0

@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beancount_hn.classify import Classifier
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import load
+from tests.ledgers import loaded
 
 ACCOUNTS = """
 2023-01-01 open Assets:Banque
@@ -65,8 +64,7 @@ def ledgers(draw) -> str:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers())
 def test_one_classifier_gives_what_a_fresh_one_gives_for_each_transaction(text: str) -> None:
-    entries, _, options_map = load(text, plugin=None)
-    index = LedgerIndex.build(entries, options_map)
+    entries, index = loaded(text, check=False, plugin=None)
     shared = Classifier(index)
     for txn in (e for e in entries if isinstance(e, data.Transaction)):
         receipts, errors = shared.receipts(txn)

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from beancount_hn.config import BaremeKm, ConfigError, load_config
-from tests.conftest import line_of, load
+from tests.ledgers import line_of, load
 
 LEDGER = """
 2024-09-01 custom "hn-option" "vat-regime" "franchise"

@@ -15,7 +15,7 @@ from beancount_hn.acts import ActError, act_status, key_letters
 from beancount_hn.classify import ClassificationError, classify_entries
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.plugins import convention as convention_plugin
-from tests.conftest import line_of, load
+from tests.ledgers import ledger_text, line_of, load, run_hn, write_ledger
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -222,13 +222,8 @@ def test_errors_name_the_transaction_line_and_what_to_do():
 
 
 def test_bean_check_prints_no_traceback_on_bad_ledgers(tmp_path):
-    from click.testing import CliRunner
-
-    from beancount_hn.cli import main
-
-    path = tmp_path / "bad.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + ACCOUNTS + ERRORS, encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path)])
+    path = write_ledger(tmp_path, ledger_text(ACCOUNTS + ERRORS, header=False), "bad.beancount")
+    result = run_hn("check", path)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert f"{path}:" in result.output and "recette non classée" in result.output

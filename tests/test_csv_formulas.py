@@ -20,9 +20,8 @@ from beancount_hn.csvcells import Number, csv_rows, is_formula, number, text_cel
 from beancount_hn.exports.bundle import build_bundle
 from beancount_hn.exports.tables import csv_amount, csv_text
 from beancount_hn.form2035_render import comma
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import load
 from tests.exports_ledger import ACCOUNTS, IDENTITY, TRANSACTIONS
+from tests.ledgers import loaded
 
 PAYLOADS = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\t=1"]
 #: A number cell as the tool writes it: optional minus, digits, optional decimal comma.
@@ -44,9 +43,7 @@ def hostile_ledger(payee: str, narration: str, designation: str, expense: str) -
 
 
 def bundle_of(text: str) -> dict[str, str]:
-    entries, errors, options = load(text)
-    assert not errors, [e.message for e in errors]
-    bundle = build_bundle(entries, LedgerIndex.build(entries, options), 2025)
+    bundle = build_bundle(*loaded(text), 2025)
     return {f.name: f.content.decode("iso8859-15" if "FEC" in f.name else "utf-8-sig") for f in bundle.files}
 
 

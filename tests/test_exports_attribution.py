@@ -13,8 +13,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import os
-import textwrap
 from collections import defaultdict
 from decimal import Decimal
 
@@ -30,11 +28,10 @@ from beancount_hn.exports.livre_journal import build_livre_journal, render_adjus
 from beancount_hn.form2035 import BAREME, compute_2035
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.loading import load_ledger
-from tests.conftest import load
 from tests.exports_ledger import ACCOUNTS, IDENTITY, SMALL
+from tests.ledgers import EXAMPLE, load, loaded
 
 ZERO = Decimal(0)
-EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")
 
 
 def _amount(text: str) -> Decimal:
@@ -86,12 +83,6 @@ def assert_exports_agree(entries, index, year):
     for code in set(fec) | codes:
         assert fec[code] + outside_fec[code] == direct.get(code, ZERO), (code, fec[code], outside_fec[code])
     return form, book, fec
-
-
-def loaded(text: str):
-    entries, errors, options = load(textwrap.dedent(text))
-    assert not errors, errors
-    return entries, LedgerIndex.build(entries, options)
 
 
 CAR = IDENTITY + """
@@ -208,8 +199,7 @@ def test_an_unmapped_payment_stops_the_files_instead_of_booking_it_somewhere():
   Expenses:Truc   10.00 EUR
   Assets:Banque
 """
-    entries, _, options = load(textwrap.dedent(text))
-    index = LedgerIndex.build(entries, options)
+    entries, index = loaded(text, check=False)
     with pytest.raises(ExportError, match="aucune ligne de la 2035"):
         build_livre_journal(entries, index, 2025)
     with pytest.raises(ExportError, match="aucune ligne de la 2035"):

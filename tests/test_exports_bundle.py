@@ -9,23 +9,21 @@ import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from beancount import loader
-from click.testing import CliRunner
 
 from beancount_hn import lines2035
-from beancount_hn.cli import main
 from beancount_hn.exports.accounts_pcg import ChartOfAccounts
 from beancount_hn.exports.pseudonymise import Pseudonymiser
 from beancount_hn.form2035 import CASH, compute_2035
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.outfolder import MARKER
-from tests.conftest import header_for
 from tests.exports_ledger import PATIENTS, SMALL
 from tests.fec_checker import check_fec, read_fec
+from tests.ledgers import EXAMPLE, ledger_text, run_hn, write_ledger
 
-EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")
 BUNDLE_FILES = {
     "2035-2025.txt", "2035-2025.csv", "2035-2025.json", "2035-2025.html", "2035-2025-detail.txt",
     "livre-journal-2025.csv", "livre-journal-2025.html", "ajustements-2035-2025.csv", "registre-immobilisations-2025.csv",
@@ -35,14 +33,10 @@ BUNDLE_FILES = {
 
 
 def small_ledger(tmp_path, text: str = SMALL) -> str:
-    path = os.path.join(tmp_path, "cabinet.beancount")
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write('plugin "beancount_hn.plugins.all"\n' + header_for(text) + text)
-    return path
+    return write_ledger(tmp_path, ledger_text(text), "cabinet.beancount")
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, ["export", *args], catch_exceptions=False)
+run = partial(run_hn, "export", catch_exceptions=False)
 
 
 def fec_of(out: str) -> str:
@@ -177,8 +171,7 @@ def test_pseudonymised_bundle_keeps_no_patient_name(tmp_path):
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     out = os.path.join(tmp_path_factory.mktemp("export"), "x")
-    result = CliRunner().invoke(main, ["export", EXAMPLE, "--year", "2025", "--out", out],
-                                catch_exceptions=False)
+    result = run(EXAMPLE, "--year", "2025", "--out", out)
     assert result.exit_code == 0, result.output
     entries, _, options = loader.load_file(EXAMPLE)
     return out, entries, LedgerIndex.build(entries, options)
@@ -238,8 +231,7 @@ def test_example_pseudonymised_bundle_has_no_patient_name(example, tmp_path):
     names = Pseudonymiser.from_entries(entries, index).names
     assert len(names) >= 5
     out = os.path.join(tmp_path, "pseudo")
-    result = CliRunner().invoke(main, ["export", EXAMPLE, "--year", "2025", "--out", out, "--pseudonymise"],
-                                catch_exceptions=False)
+    result = run(EXAMPLE, "--year", "2025", "--out", out, "--pseudonymise")
     assert result.exit_code == 0, result.output
     masked = all_text(out)
     for name in names:

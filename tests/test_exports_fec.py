@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import textwrap
 from collections import defaultdict
 from decimal import Decimal
@@ -16,7 +15,6 @@ from beancount_hn import lines2035
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.fec import build_fec, render_fec
 from beancount_hn.form2035 import compute_2035
-from tests.conftest import line_of
 from tests.exports_ledger import (
     ACCOUNTS,
     IDENTITY,
@@ -28,14 +26,12 @@ from tests.exports_ledger import (
     settled_by_account,
 )
 from tests.fec_checker import check_fec, read_fec
+from tests.ledgers import line_of, write_file
 
 
 
 def write(tmp_path, rendered) -> str:
-    path = os.path.join(tmp_path, rendered.filename)
-    with open(path, "wb") as handle:
-        handle.write(rendered.content)
-    return path
+    return write_file(tmp_path, rendered.filename, rendered.content)
 
 
 def parse_amount(text: str) -> Decimal:
@@ -147,9 +143,7 @@ def test_transliteration_is_counted_and_utf8_is_a_warning(tmp_path):
     utf8 = render_fec(fec, charset="utf-8")
     assert "Łucja".encode() in utf8.content
     assert len(utf8.warnings) == 1 and "UTF-8" in utf8.warnings[0]
-    path = os.path.join(tmp_path, utf8.filename)
-    with open(path, "wb") as handle:
-        handle.write(utf8.content)
+    path = write(tmp_path, utf8)
     assert check_fec(path, 2025, charset="utf-8") == []
     assert check_fec(path, 2025) != []  # read as ISO 8859-15, the UTF-8 bytes are caught
 
@@ -178,13 +172,9 @@ def test_checker_catches_broken_files(tmp_path):
         "21 fields": "\r\n".join(lines[:2] + [lines[2].rsplit("\t", 1)[0]] + lines[3:]),
     }
     for name, content in broken.items():
-        path = os.path.join(tmp_path, rendered.filename)
-        with open(path, "wb") as handle:
-            handle.write(content.encode("iso8859-15"))
+        path = write_file(tmp_path, rendered.filename, content.encode("iso8859-15"))
         assert check_fec(path, 2025), name
-    path = os.path.join(tmp_path, "FEC2025.txt")
-    with open(path, "wb") as handle:
-        handle.write(rendered.content)
+    path = write_file(tmp_path, "FEC2025.txt", rendered.content)
     assert any("file name" in p for p in check_fec(path, 2025))
 
 

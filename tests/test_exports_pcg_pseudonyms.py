@@ -10,8 +10,8 @@ from beancount_hn.exports.movements import parse_mode
 from beancount_hn.exports.counterparties import is_known_organisation
 from beancount_hn.exports.pseudonymise import AMBIGUOUS, Pseudonymiser
 from beancount_hn.lines2035 import mappable_codes
-from tests.conftest import line_of
 from tests.exports_ledger import SMALL, load_small
+from tests.ledgers import line_of
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque

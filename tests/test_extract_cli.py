@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from beancount_hn.cli import main
+from tests.ledgers import run_hn
 
 DATA = Path(__file__).parent / "data" / "importers"
 EXAMPLE = Path(__file__).parent.parent / "ledger_example"
 ACCOUNT = "Assets:Banque:Courant"
 
 
-@pytest.fixture(autouse=True)
-def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
-
-
-def _run(*args: str):
-    return CliRunner().invoke(main, ["extract", *args])
+pytestmark = pytest.mark.usefixtures("no_load_cache")
+_run = partial(run_hn, "extract")
 
 
 def test_recognises_each_kind() -> None:

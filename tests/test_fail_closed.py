@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 
 import pytest
-from click.testing import CliRunner
 
-from beancount_hn.cli import main
 from beancount_hn.loading import require_year
+from tests import ledgers
+from tests.ledgers import run_hn as run
+from tests.ledgers import write_ledger as write
 from tests.notes_helpers import IDENTITY
 
 CLEAN = """\
@@ -46,20 +48,8 @@ DEFECTS = {
 }
 
 
-def write(tmp_path, text: str, name: str = "main.beancount") -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
-
-
-def line_of(text: str, needle: str) -> int:
-    """The line of the last ``needle`` in ``text`` (a trailing newline is not part of the line)."""
-    position = text.rindex(needle) + len(needle.rstrip("\n"))
-    return text[:position].count("\n") + 1
+#: The line of the last ``needle`` in a ledger written as it is (a trailing newline is not part of the line).
+line_of = partial(ledgers.line_of, header=False, plugin=None, last=True)
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from functools import partial
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests import ledgers
 from tests.fava_support import fava_app, ledger_of, page_figures, slug_of
+from tests.ledgers import write_ledger
 
 LEDGER = """\
 option "title" "Cabinet test"
@@ -41,13 +44,11 @@ plugin "beancount_hn.plugins.all"
 """
 
 
-def line_of(needle: str) -> int:
-    return next(n for n, line in enumerate(LEDGER.splitlines(), 1) if needle in line)
+line_of = partial(ledgers.line_of, LEDGER, header=False, plugin=None)
 
 
 def test_hn_errors_are_listed_with_editor_links(tmp_path):
-    path = tmp_path / "cabinet.beancount"
-    path.write_text(textwrap.dedent(LEDGER), encoding="utf-8")
+    path = write_ledger(tmp_path, textwrap.dedent(LEDGER), "cabinet.beancount")
     app = fava_app(str(path))
     ledger = ledger_of(app)
     kinds = sorted(type(e).__name__ for e in ledger.errors)
@@ -87,8 +88,7 @@ def test_a_ledger_without_receipts_still_renders(tmp_path):
 
 
 def test_errors_banner_on_top_links_each_error_to_the_editor(tmp_path):
-    path = tmp_path / "cabinet.beancount"
-    path.write_text(textwrap.dedent(LEDGER), encoding="utf-8")
+    path = write_ledger(tmp_path, textwrap.dedent(LEDGER), "cabinet.beancount")
     app = fava_app(str(path))
     ledger = ledger_of(app)
     html = app.test_client().get(f"/{slug_of(app)}/extension/Cabinet/").get_data(as_text=True)

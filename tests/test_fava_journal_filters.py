@@ -12,7 +12,6 @@ The page does not carry that filter: it links to the extension's short route
 
 from __future__ import annotations
 
-import os
 import tempfile
 import textwrap
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -23,8 +22,8 @@ from hypothesis import strategies as st
 
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.journal import EntryLocator, journal_entries
-from tests.conftest import header_for, line_of, load
 from tests.fava_support import fava_app, ledger_of, slug_of
+from tests.ledgers import ledger_text, line_of, load, write_ledger
 
 ACCOUNTS = """
 2024-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
@@ -115,9 +114,7 @@ def test_every_exact_line_filter_shows_what_the_line_explains_in_fava(text: str)
 def test_the_short_route_of_each_line_lands_on_the_same_entries_as_its_filter(text: str) -> None:
     body = textwrap.dedent(text) + '2024-01-01 custom "fava-extension" "beancount_hn.fava"\n'
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "livre.beancount")
-        with open(path, "w", encoding="utf-8") as file:
-            file.write('plugin "beancount_hn.plugins.all"\n' + header_for(body) + body)
+        path = write_ledger(folder, ledger_text(body), "livre.beancount")
         app = fava_app(path)
         client = app.test_client()
         ledger = ledger_of(app)

@@ -16,8 +16,8 @@ from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.journal import EntryLocator, _unique_suffixes, journal_entries
 from beancount_hn.fava.split import CONVENTIONNE, NON_CONVENTIONNE, UNCLASSIFIED
 from beancount_hn.fava.view import is_hn_error
-from tests.conftest import line_of, load
 from tests.fava_support import EXAMPLE
+from tests.ledgers import line_of, load
 
 
 @pytest.fixture(scope="module")

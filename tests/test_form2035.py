@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn.form2035 import compute_2035, totals
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of, load
+from beancount_hn.form2035 import totals
+from tests.ledgers import form_for, line_of
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -156,9 +155,7 @@ YEAR = """
 
 
 def compute(text: str, year: int = 2025, accounts: str = ACCOUNTS):
-    entries, errors, options = load(accounts + textwrap.dedent(text))
-    assert not errors, errors
-    return compute_2035(entries, LedgerIndex.build(entries, options), year)
+    return form_for(accounts + textwrap.dedent(text), year)
 
 
 @pytest.fixture(scope="module")

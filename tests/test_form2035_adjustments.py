@@ -7,17 +7,14 @@ import textwrap
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beancount_hn import lines2035
-from beancount_hn.cli import main
-from beancount_hn.form2035 import ENTERED, RBS_EXONERATIONS, compute_2035
+from beancount_hn.form2035 import ENTERED, RBS_EXONERATIONS
 from beancount_hn.form2035_render import to_table
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import header_for, line_of, load
 from tests.exports_ledger import IDENTITY
+from tests.ledgers import form_for, ledger_text, line_of, load, loaded, run_hn, write_ledger
 from tests.test_exports_attribution import assert_exports_agree
 
 ACCOUNTS = """
@@ -39,9 +36,7 @@ YEAR = """
 
 
 def compute(text: str, year: int = 2025, accounts: str = ACCOUNTS):
-    entries, errors, options = load(accounts + textwrap.dedent(text))
-    assert not errors, errors
-    return compute_2035(entries, LedgerIndex.build(entries, options), year)
+    return form_for(accounts + textwrap.dedent(text), year)
 
 
 def test_entered_boxes_count_on_their_line_with_their_directive():
@@ -71,9 +66,7 @@ def test_entered_boxes_are_in_the_exports_adjustments():
     2025-12-31 custom "hn-option" "ajustement-2035" "CD" 1520.00 EUR "Quote-part SCM"
     2025-12-31 custom "hn-option" "ajustement-2035" "DB" 80.00 EUR "IJ"
     """)
-    entries, errors, options = load(text)
-    assert not errors, errors
-    form, book, _ = assert_exports_agree(entries, LedgerIndex.build(entries, options), 2025)
+    form, book, _ = assert_exports_agree(*loaded(text), 2025)
     assert {(a.code, a.kind) for a in book.adjustments} == {("CD", ENTERED), ("DB", ENTERED)}
 
 
@@ -172,9 +165,8 @@ INCOME = """
     ("Expenses:Redevances", None),  # a bare "Redevances" may be anything: no default line
 ])
 def test_collaboration_fees_and_daily_allowances(account, line):
-    entries, errors, options = load(INCOME)
-    assert not errors
-    assert lines2035.account_line(LedgerIndex.build(entries, options), account) == line
+    _, index = loaded(INCOME)
+    assert lines2035.account_line(index, account) == line
 
 
 def test_daily_allowances_hint_at_db_until_db_holds_them():
@@ -227,9 +219,8 @@ def test_nil_line_43_boxes_are_printed_only_when_asked_or_not_nil():
 
 
 def test_all_boxes_option_of_the_command(tmp_path):
-    path = tmp_path / "main.beancount"
-    path.write_text(header_for(ACCOUNTS) + ACCOUNTS + textwrap.dedent(YEAR), encoding="utf-8")
-    short = CliRunner().invoke(main, ["2035", str(path), "--year", "2025"])
-    full = CliRunner().invoke(main, ["2035", str(path), "--year", "2025", "--all-boxes"])
+    path = write_ledger(tmp_path, ledger_text(ACCOUNTS + textwrap.dedent(YEAR), plugin=None))
+    short = run_hn("2035", path, "--year", "2025")
+    full = run_hn("2035", path, "--year", "2025", "--all-boxes")
     assert short.exit_code == full.exit_code == 0, short.output
     assert "ZFU-TE" not in short.stdout and "ZFU-TE" in full.stdout

@@ -5,24 +5,19 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from functools import partial
 
 import pytest
-from click.testing import CliRunner
 
-from beancount_hn.cli import main
-from tests.conftest import header_for, plain
+from tests.ledgers import EXAMPLE, ledger_text, plain, run_hn, write_ledger
 from tests.test_form2035 import ACCOUNTS, YEAR
 
 
 def write(tmp_path, body: str) -> str:
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + header_for(ACCOUNTS) + ACCOUNTS + textwrap.dedent(body),
-                    encoding="utf-8")
-    return str(path)
+    return write_ledger(tmp_path, ledger_text(ACCOUNTS + textwrap.dedent(body)))
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, ["2035", *args], catch_exceptions=False)
+run = partial(run_hn, "2035", catch_exceptions=False)
 
 
 @pytest.fixture
@@ -58,7 +53,7 @@ def test_json_keeps_cents(ledger):
 
 
 def test_csv_for_french_spreadsheets(ledger):
-    result = CliRunner().invoke(main, ["2035", ledger, "--year", "2025", "--format", "csv"])
+    result = run_hn("2035", ledger, "--year", "2025", "--format", "csv")
     raw = result.stdout_bytes
     assert raw.startswith("\ufeff".encode("utf-8"))
     text = raw.decode("utf-8-sig")
@@ -82,7 +77,7 @@ def test_explain_lists_postings_with_file_line(ledger):
 
 
 def test_explain_unknown_code(ledger):
-    result = CliRunner().invoke(main, ["2035", ledger, "--year", "2025", "--explain", "ZZ"])
+    result = run_hn("2035", ledger, "--year", "2025", "--explain", "ZZ")
     assert result.exit_code != 0 and "inconnue pour 2025" in result.output
 
 
@@ -95,37 +90,33 @@ def test_reconciliation_not_closed_exits_non_zero(tmp_path):
       Assets:Creances:Patients       1.00 EUR
       Income:Honoraires:HN
     """)
-    result = CliRunner().invoke(main, ["2035", path, "--year", "2025"])
+    result = run_hn("2035", path, "--year", "2025")
     assert result.exit_code == 1
     assert "ne tombe pas juste" in result.stderr and result.stdout.startswith("CHIFFRES NON DÉFINITIFS")
     assert "NON ÉQUILIBRÉ" in result.stdout
 
 
 def test_unmapped_account_stops_with_its_name_and_first_posting(tmp_path):
-    path = tmp_path / "main.beancount"
-    path.write_text(header_for(ACCOUNTS) + ACCOUNTS + textwrap.dedent("""
+    path = write_ledger(tmp_path, ledger_text(ACCOUNTS + textwrap.dedent("""
     2024-01-01 open Expenses:Bizarre
     2025-02-01 * "Quelque chose"
       Expenses:Bizarre    10.00 EUR
       Assets:Banque
-    """), encoding="utf-8")
-    result = CliRunner().invoke(main, ["2035", str(path), "--year", "2025"])
+    """), plugin=None))
+    result = run_hn("2035", path, "--year", "2025")
     assert result.exit_code == 1
     assert "Expenses:Bizarre" in result.output and f"{path}:" in result.output
     assert "Traceback" not in result.output
 
 
 def test_missing_file_is_a_clean_error(tmp_path):
-    result = CliRunner().invoke(main, ["2035", str(tmp_path / "nope.beancount"), "--year", "2025"])
+    result = run_hn("2035", str(tmp_path / "nope.beancount"), "--year", "2025")
     assert result.exit_code != 0 and "fichier de livre introuvable" in result.output
-
-
-EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")
 
 
 @pytest.mark.skipif(not os.path.exists(EXAMPLE), reason="example ledger not written yet")
 def test_example_ledger_2025_closes():
-    result = CliRunner().invoke(main, ["2035", EXAMPLE, "--year", "2025", "--format", "json"])
+    result = run_hn("2035", EXAMPLE, "--year", "2025", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["reconciliation"]["closed"] is True

@@ -4,25 +4,16 @@ the relevé SNIR cross-check, the 2035-E and DAS-2 duties, ``--explain`` of soci
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.cli import main
-from beancount_hn.form2035 import compute_2035
 from beancount_hn.form2035_render import to_html, to_json_dict, to_table
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import header_for, line_of, load
-
-
-def plain(text: str) -> str:
-    """Amounts as frtypo prints them (narrow and no-break spaces), with plain spaces."""
-    return text.replace("\u202f", " ").replace("\xa0", " ")
+from tests.ledgers import EXAMPLE, form_for, ledger_text, line_of, load, plain, run_hn, write_ledger
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -71,9 +62,7 @@ YEAR = """
 
 
 def compute(text: str = YEAR, year: int = 2025, accounts: str = ACCOUNTS):
-    entries, errors, options = load(accounts + textwrap.dedent(text))
-    assert not errors, errors
-    return compute_2035(entries, LedgerIndex.build(entries, options), year)
+    return form_for(accounts + textwrap.dedent(text), year)
 
 
 def test_dsav_holds_the_depassements_and_dsau_is_a_ratio():
@@ -237,14 +226,10 @@ def test_contributions_inside_bk_do_not_move_the_revenu_brut_social():
 
 @pytest.fixture
 def ledger(tmp_path) -> str:
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + header_for(ACCOUNTS) + ACCOUNTS + YEAR,
-                    encoding="utf-8")
-    return str(path)
+    return write_ledger(tmp_path, ledger_text(ACCOUNTS + YEAR))
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, ["2035", *args])
+run = partial(run_hn, "2035")
 
 
 def test_explain_command_accepts_social_boxes_and_prints_signs(ledger):
@@ -266,11 +251,8 @@ def test_json_carries_the_declaration_and_the_duties_as_hints(ledger):
     assert any(h["message"].startswith("DAS-2") and h["where"].startswith(ledger) for h in data["hints"])
 
 
-EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")
-
-
 def test_example_ledger_declaration_snir_and_das2():
-    result = CliRunner().invoke(main, ["2035", EXAMPLE, "--year", "2025", "--format", "json"])
+    result = run(EXAMPLE, "--year", "2025", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["declaration"] == {"5QC": 81860, "5QE": 0, "DSDE": 91373, "DSDG": 0}

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from beancount_hn.cashbook import Cashbook
 from beancount_hn.form2035 import compute_2035
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import load
+from tests.ledgers import loaded
 
 ACCOUNTS = """
 2023-01-01 open Assets:Banque
@@ -127,9 +126,7 @@ def render(items: list, style: str) -> str:
 
 def forms(text: str):
     # Without plugins: this checks the cash book and the form, not the other checks.
-    entries, errors, options = load(text, plugin=None)
-    assert not errors, [e.message for e in errors]
-    index = LedgerIndex.build(entries, options)
+    entries, index = loaded(text, plugin=None)
     cashbook = Cashbook.build(entries, index)
     return {year: compute_2035(entries, index, year, cashbook=cashbook) for year in (2024, 2025, 2026)}
 

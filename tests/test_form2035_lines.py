@@ -10,7 +10,7 @@ from beancount_hn import lines2035
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.lines2035 import account_line, normalize_value, validate_line_values
 from beancount_hn.mapping import default_rules
-from tests.conftest import line_of, load
+from tests.ledgers import line_of, load, loaded
 
 EVERY_CODE = (
     "AA AB AC AD AE AF AG BA BB BC BD JY BS BV BF BG BW BH BJ BK BT BZ BU BM BY BN BP BR "
@@ -99,9 +99,8 @@ LEDGER = """
     ("Income:Honoraires", "AA"),
 ])
 def test_default_table_by_account_name(account, line):
-    entries, errors, options = load(LEDGER)
-    assert not errors
-    assert account_line(LedgerIndex.build(entries, options), account) == line
+    _, index = loaded(LEDGER)
+    assert account_line(index, account) == line
 
 
 def test_open_metadata_beats_the_default_table():

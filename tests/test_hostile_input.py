@@ -8,18 +8,14 @@ from decimal import Decimal
 
 import pytest
 from beancount import loader
-from click.testing import CliRunner
 
-from beancount_hn.cli import main
 from beancount_hn.config import ConfigError, load_config
 from beancount_hn.amounts import MAX_AMOUNT, without_out_of_bounds
-from tests.test_fail_closed import CLEAN, line_of, write
+from tests.ledgers import run_hn as run
+from tests.ledgers import write_ledger as write
+from tests.test_fail_closed import CLEAN, line_of
 
 HUGE = "100000000000000000000000000.00"  # 10^26: past the 28 digits of the default decimal context
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def no_traceback(result) -> None:

@@ -14,6 +14,7 @@ from beancount_hn.importers.journal import JournalImporter
 from beancount_hn.importers.layouts import Layout, LayoutError
 from beancount_hn.importers.ofx import OFXImporter
 from beancount_hn.importers.textfile import ImportFileError
+from tests.ledgers import write_file as _write
 
 DATA = Path(__file__).parent / "data" / "importers"
 ACCOUNT = "Assets:Banque:Courant"
@@ -38,15 +39,6 @@ LAUGHS = """<?xml version="1.0"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>
 <Ntry><AddtlNtryInf>&lol9;</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>
 """
-
-
-def _write(tmp_path: Path, name: str, content: str | bytes) -> str:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return str(path)
 
 
 def _error(importer, path: str) -> ImportFileError:

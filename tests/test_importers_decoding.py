@@ -23,16 +23,11 @@ from beancount_hn.importers.bank_csv import BankCSVImporter
 from beancount_hn.importers.detect import detect
 from beancount_hn.importers.layouts import header_key, key_matches, presets
 from beancount_hn.importers.textfile import ImportFileError, decode, eight_bit_encoding
+from tests.ledgers import write_file as _write
 
 BANKS = Path(__file__).parent / "data" / "importers" / "banks"
 ACCOUNT = "Assets:Banque:Courant"
 STATEMENT = "Date;Libellé;Montant\n03/03/2025;Café « Le Zéphyr » 12 €;-1 234,56\n"
-
-
-def _write(tmp_path: Path, name: str, content: bytes | str) -> str:
-    path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return str(path)
 
 
 def _transactions(path: str, preset: str = "montant-signe") -> list[data.Transaction]:

@@ -23,7 +23,8 @@ from beancount_hn.importers.ofx import OFXImporter
 from beancount_hn.importers.qif import QIFImporter
 from beancount_hn.importers.textfile import ImportFileError
 from tests.importer_regression import assert_matches_expected
-from tests.test_importers_bad_input import _error, _write
+from tests.ledgers import write_file as _write
+from tests.test_importers_bad_input import _error
 
 DATA = Path(__file__).parent / "data" / "importers"
 ACCOUNT = "Assets:Banque:Courant"

@@ -4,12 +4,12 @@ several accounts never merged, ``--account`` checked, and a second import that a
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from beancount_hn.cli import main
+from tests.ledgers import run_hn
 
 DATA = Path(__file__).parent / "data" / "importers"
 ACCOUNT = "Assets:Banque:Courant"
@@ -23,13 +23,8 @@ OPENS = """\
 """
 
 
-@pytest.fixture(autouse=True)
-def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
-
-
-def _run(*args: str):
-    return CliRunner().invoke(main, ["extract", *args])
+pytestmark = pytest.mark.usefixtures("no_load_cache")
+_run = partial(run_hn, "extract")
 
 
 def test_each_account_of_the_file_goes_to_the_account_declaring_its_number(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from beancount_hn.importers.camt import CamtImporter
 from beancount_hn.importers.dedup import drop_duplicates, mark_duplicates
 from beancount_hn.importers.journal import JournalImporter
 from beancount_hn.importers.ofx import OFXImporter
+from tests.ledgers import write_ledger
 
 DATA = Path(__file__).parent / "data" / "importers"
 ACCOUNT = "Assets:Banque:Courant"
@@ -38,9 +39,7 @@ def _import(importer, document: Path, existing: list) -> list:
 def _ledger(tmp_path: Path, *batches: list, opening: str = "") -> list:
     """Write the extracted entries into a ledger file and load it, as a user would."""
     text = OPENS + opening + "".join(printer.format_entry(e) + "\n" for batch in batches for e in batch)
-    path = tmp_path / "main.beancount"
-    path.write_text(text, encoding="utf-8")
-    entries, errors, _ = loader.load_file(str(path))
+    entries, errors, _ = loader.load_file(write_ledger(tmp_path, text))
     return entries
 
 

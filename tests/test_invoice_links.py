@@ -3,8 +3,9 @@ zero or negative amount (issue 17): one small ledger per rule, each with its con
 
 from __future__ import annotations
 
-from tests.conftest import line_of
-from tests.invoice_helpers import ACCOUNTS, check, only_error, txn, txn_line
+from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
+from tests.ledgers import errors_of as check
+from tests.ledgers import line_of, only_error, txn, txn_line
 
 NOWHERE = "qu'aucune facture ni aucun lot ne porte"
 

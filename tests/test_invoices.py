@@ -8,8 +8,9 @@ import pytest
 
 from beancount_hn.invoices import build_invoice_book, check_invoices
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of, load
-from tests.invoice_helpers import ACCOUNTS, check, only_error, txn, txn_line
+from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
+from tests.ledgers import errors_of as check
+from tests.ledgers import line_of, load, only_error, txn, txn_line
 
 VALID = ACCOUNTS + """\
 2025-02-20 custom "hn-devis" "D-2025-0001" "Mme Dupont" 80.00 EUR

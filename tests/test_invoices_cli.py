@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from click.testing import CliRunner
 
 from beancount_hn.cashbook import Cashbook
-from beancount_hn.cli import main
 from beancount_hn.invoice_report import invoice_report
 from beancount_hn.invoices import build_invoice_book
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import header_for, load, plain
-from tests.invoice_helpers import ACCOUNTS, txn
+from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
+from tests.ledgers import ledger_text, loaded, plain, run_hn, txn, write_ledger
 from tests.test_invoices import VALID
 
 PARTIAL = """\
@@ -33,9 +31,7 @@ PARTIAL = """\
 
 
 def report_of(ledger: str, as_of: datetime.date, year: int | None = None):
-    entries, errors, options = load(ledger)
-    assert errors == [], [e.message for e in errors]
-    index = LedgerIndex.build(entries, options)
+    entries, index = loaded(ledger)
     return invoice_report(build_invoice_book(entries, index), Cashbook.build(entries, index), as_of, year)
 
 
@@ -76,8 +72,7 @@ def test_series_rows():
 
 def test_series_row_lists_gaps():
     ledger = ACCOUNTS + txn("2025-03-01", "F-2025-0001") + txn("2025-03-02", "F-2025-0004")
-    entries, _, options = load(ledger)
-    index = LedgerIndex.build(entries, options)
+    entries, index = loaded(ledger, check=False)
     report = invoice_report(build_invoice_book(entries, index), Cashbook.build(entries, index),
                             datetime.date(2025, 12, 31), 2025)
     [row] = report.series
@@ -86,13 +81,10 @@ def test_series_row_lists_gaps():
 
 @pytest.fixture
 def ledger_file(tmp_path):
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + header_for(VALID) + VALID + PARTIAL, encoding="utf-8")
-    return str(path)
+    return write_ledger(tmp_path, ledger_text(VALID + PARTIAL))
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, ["invoices", *args])
+run = partial(run_hn, "invoices")
 
 
 def test_cli_table(ledger_file):
@@ -139,10 +131,8 @@ def test_cli_bad_year():
 
 
 def test_cli_reports_ledger_errors_on_stderr(tmp_path):
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + header_for(ACCOUNTS) + ACCOUNTS
-                    + txn("2025-03-01", "F-2025-0002"), encoding="utf-8")
-    result = run(str(path), "--year", "2025")
+    path = write_ledger(tmp_path, ledger_text(ACCOUNTS + txn("2025-03-01", "F-2025-0002")))
+    result = run(path, "--year", "2025")
     assert result.exit_code == 1  # a ledger with errors: the report is shown, not final
     assert result.stdout.startswith("CHIFFRES NON DÉFINITIFS : le livre comporte 1 erreur(s)")
     assert "il manque F-2025-0001" in result.stderr

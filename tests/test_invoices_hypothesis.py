@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import os
 import tempfile
 
 from beancount import loader
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import header_for
-from tests.invoice_helpers import ACCOUNTS, txn
+from tests.ledgers import INVOICE_ACCOUNTS, ledger_text, txn, write_file, write_ledger
 
-HEADER = 'plugin "beancount_hn.plugins.all"\n' + header_for(ACCOUNTS) + ACCOUNTS
+HEADER = ledger_text(INVOICE_ACCOUNTS)
 
 
 @st.composite
@@ -42,11 +40,8 @@ def load_files(invoices, files, placement, include_order, extra=None):
         if extra is not None:
             bodies[extra[1]] += extra[0]
         for i, body in enumerate(bodies):
-            with open(os.path.join(tmp, f"part{i}.beancount"), "w", encoding="utf-8") as handle:
-                handle.write(body)
-        main = os.path.join(tmp, "main.beancount")
-        with open(main, "w", encoding="utf-8") as handle:
-            handle.write(HEADER + "".join(f'include "part{i}.beancount"\n' for i in include_order))
+            write_file(tmp, f"part{i}.beancount", body)
+        main = write_ledger(tmp, HEADER + "".join(f'include "part{i}.beancount"\n' for i in include_order))
         _, errors, _ = loader.load_file(main)
         return errors
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from beancount_hn.series import PatternError, compile_pattern
-from tests.conftest import line_of
-from tests.invoice_helpers import ACCOUNTS, check, only_error, txn, txn_line
+from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
+from tests.ledgers import errors_of as check
+from tests.ledgers import line_of, only_error, txn, txn_line
 
 
 @pytest.mark.parametrize("pattern, number, parsed", [

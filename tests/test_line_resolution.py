@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from beancount_hn.cli import main
 from beancount_hn.exports.accounts_pcg import ChartOfAccounts
 from beancount_hn.form2035 import compute_2035
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.lines2035 import account_line, validate_line_values
 from beancount_hn.loading import load_ledger
-from tests.conftest import line_of, load
+from tests.ledgers import line_of, load, run_hn, write_ledger
 
 BANKS = """
 2024-01-01 open Assets:Banque
@@ -143,14 +141,13 @@ def test_bean_check_reports_them_through_the_plugin():
 
 
 def test_hn_2035_reports_the_error_once_and_fails(tmp_path):
-    path = tmp_path / "livre.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\noption "operating_currency" "EUR"\n'
-                    '2024-01-01 custom "hn-option" "treasury" Assets:Banque\n'
-                    "2024-01-01 open Assets:Banque\n"
-                    "2024-01-01 open Expenses:Loyer:Domicile-Prive\n"
-                    '2025-01-05 * "SCI" "Loyer"\n  Expenses:Loyer:Domicile-Prive  700.00 EUR\n  Assets:Banque\n',
-                    encoding="utf-8")
-    result = CliRunner().invoke(main, ["2035", str(path), "--year", "2025"])
+    path = write_ledger(tmp_path, 'plugin "beancount_hn.plugins.all"\noption "operating_currency" "EUR"\n'
+                        '2024-01-01 custom "hn-option" "treasury" Assets:Banque\n'
+                        "2024-01-01 open Assets:Banque\n"
+                        "2024-01-01 open Expenses:Loyer:Domicile-Prive\n"
+                        '2025-01-05 * "SCI" "Loyer"\n  Expenses:Loyer:Domicile-Prive  700.00 EUR\n  Assets:Banque\n',
+                        "livre.beancount")
+    result = run_hn("2035", path, "--year", "2025")
     assert result.exit_code == 1
     assert result.stderr.count(f"{path}:5: Expenses:Loyer:Domicile-Prive : nom ambigu") == 1
     assert "Traceback" not in result.output

@@ -9,6 +9,7 @@ import click
 import pytest
 
 from beancount_hn.loading import load_ledger
+from tests.ledgers import write_ledger
 
 LEDGER = """\
 option "operating_currency" "EUR"
@@ -28,9 +29,7 @@ def test_a_missing_ledger_is_a_clear_error(tmp_path) -> None:
 
 @pytest.fixture
 def ledger_path(tmp_path) -> str:
-    path = tmp_path / "main.beancount"
-    path.write_text(LEDGER, encoding="utf-8")
-    return str(path)
+    return write_ledger(tmp_path, LEDGER)
 
 
 def test_the_loaded_ledger_is_frozen_out_of_the_collector_and_collection_resumes(ledger_path) -> None:

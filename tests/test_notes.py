@@ -11,7 +11,7 @@ import pytest
 from beancount_hn.notes import (MENTION_DE, MENTION_EXONEREE, MENTION_FRANCHISE, MENTION_HN, DocumentError,
                                 Payment, find_invoice, invoice_document)
 from beancount_hn.notes_html import render_html
-from tests.conftest import line_of
+from tests.ledgers import line_of
 from tests.notes_helpers import ACCOUNTS, IDENTITY, LEDGER, build, document
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "data", "notes")

@@ -13,7 +13,7 @@ from beancount_hn import frtypo
 from beancount_hn.identity import (IdentityError, has_ei_mention, iban_problem, luhn_valid, read_identity,
                                    require_identity, siren_problem, siret_problem)
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of, load
+from tests.ledgers import line_of, load, loaded
 from tests.notes_helpers import IDENTITY
 
 
@@ -55,9 +55,8 @@ def test_ei_mention(name, has):
 
 
 def test_identity_adds_ei_and_derives_siren():
-    entries, errors, options = load(IDENTITY)
-    assert not errors
-    identity = read_identity(LedgerIndex.build(entries, options).config)
+    _, index = loaded(IDENTITY)
+    identity = read_identity(index.config)
     assert identity.display_name == "Camille Martin EI"
     assert identity.siren == "732829320"
     assert identity.profession == "Masseur-kinésithérapeute"

@@ -6,18 +6,19 @@ import datetime
 import io
 import os
 from decimal import Decimal
+from functools import partial
 
 import facturx
 import pypdf
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
-from beancount_hn.cli import main
 from beancount_hn.facturx_cii import build_cii, check_cii
 from beancount_hn.notes import DocumentError
 from beancount_hn.notes_files import render
 from beancount_hn.notes_pdf import render_pdf
+from tests import notes_helpers
+from tests.ledgers import ledger_text, run_hn, write_ledger
 from tests.notes_helpers import ACCOUNTS, IDENTITY, LEDGER, build, document, plain
 
 NS = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
@@ -171,15 +172,10 @@ def test_an_invalid_xml_is_reported():
 
 @pytest.fixture
 def ledger_file(tmp_path):
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n'
-                    '2024-01-01 custom "hn-option" "treasury" Assets:Banque\n'
-                    '2024-01-01 custom "hn-option" "treasury" Assets:Caisse\n' + LEDGER, encoding="utf-8")
-    return path
+    return notes_helpers.ledger_file(tmp_path)
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+run = partial(run_hn, catch_exceptions=False)
 
 
 def test_cli_note_pdf_and_html(ledger_file, tmp_path):
@@ -213,9 +209,8 @@ def test_cli_unknown_number_is_a_clear_error(ledger_file, tmp_path):
 
 def test_cli_refuses_a_note_whose_devis_postdates_it(tmp_path):
     text = LEDGER.replace('2025-03-01 custom "hn-devis" "D-2025-0001"', '2025-03-05 custom "hn-devis" "D-2025-0001"')
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + text, encoding="utf-8")
-    result = run("note", "F-2025-0001", str(path), "--out", str(tmp_path / "out"))
+    path = write_ledger(tmp_path, ledger_text(text, header=False))
+    result = run("note", "F-2025-0001", path, "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "erreur(s) ; aucun document n'est écrit" in result.output
     assert "désigne le devis D-2025-0001 daté du 05/03/2025" in result.output
@@ -249,9 +244,8 @@ def test_cli_notes_writes_nothing_when_one_document_fails(ledger_file, tmp_path)
 
 def test_cli_missing_identity_names_the_options(tmp_path):
     text = LEDGER.replace('2024-01-01 custom "hn-option" "identity" "siret" "73282932000074"\n', "")
-    path = tmp_path / "main.beancount"
-    path.write_text(text, encoding="utf-8")
-    result = run("note", "F-2025-0001", str(path), "--out", str(tmp_path / "out"))
+    path = write_ledger(tmp_path, text)
+    result = run("note", "F-2025-0001", path, "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert 'custom "hn-option" "identity" "siret"' in result.output
 
@@ -306,9 +300,8 @@ def test_logo_is_printed_from_a_path_relative_to_the_ledger(tmp_path):
     from beancount_hn.notes_html import render_html
 
     Image.new("RGB", (60, 30), (20, 90, 160)).save(tmp_path / "logo.png")
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n'
-                    '2024-01-01 custom "hn-option" "identity" "logo" "logo.png"\n' + LEDGER, encoding="utf-8")
+    path = write_ledger(tmp_path, ledger_text('2024-01-01 custom "hn-option" "identity" "logo" "logo.png"\n' + LEDGER,
+                                              header=False))
     from beancount_hn.loading import load_ledger
     from beancount_hn.invoices import build_invoice_book
     from beancount_hn.notes import find_invoice, invoice_document

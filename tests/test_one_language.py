@@ -44,10 +44,9 @@ from pathlib import Path
 
 import pytest
 from beancount.core import data
-from click.testing import CliRunner
 
-from beancount_hn.cli import COMMANDS, main
-from tests.conftest import load
+from beancount_hn.cli import COMMANDS
+from tests.ledgers import load, run_hn
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ledger_example"
 MAIN = str(EXAMPLE / "main.beancount")
@@ -148,7 +147,7 @@ def test_the_scan_leaves_french_and_code_alone(text):
 
 
 def _run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), prog_name="hn", catch_exceptions=False)
+    result = run_hn(*args, prog_name="hn", catch_exceptions=False)
     assert "Traceback" not in result.output
     return result.stdout + "\n" + result.stderr
 
@@ -208,7 +207,7 @@ def test_the_help_of_every_command_is_french():
     ["note", "F-2025-0001", MAIN, "--out"], ["extract"], ["check", MAIN, "en-trop"],
 ])
 def test_a_wrong_command_line_is_told_in_french(args):
-    result = CliRunner().invoke(main, args, prog_name="hn")
+    result = run_hn(*args, prog_name="hn")
     assert result.exit_code == 2 and "Erreur : " in result.stderr
     assert offences([result.stdout, result.stderr]) == []
 

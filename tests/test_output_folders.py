@@ -15,23 +15,21 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import replace
+from functools import partial
 
 import pytest
-from click.testing import CliRunner
 
 from beancount_hn import atomic, outfolder
-from beancount_hn.cli import main
 from beancount_hn.notes_files import archive_files, filename
 from beancount_hn.outfolder import MARKER, FolderError, OutFile, OutputFolder, zip_files
-from tests.conftest import header_for
 from tests.exports_ledger import SMALL
+from tests.ledgers import header_for, run_hn
 from tests import notes_helpers
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+run = partial(run_hn, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -349,12 +347,8 @@ def notes_ledger(tmp_path, renumber: dict[str, str] | None = None):
     text = notes_helpers.LEDGER
     for old, new in (renumber or {}).items():
         text = text.replace(old, new)
-    path = tmp_path / "cabinet.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n'
-                    '2024-01-01 custom "hn-option" "treasury" Assets:Banque\n'
-                    '2024-01-01 custom "hn-option" "treasury" Assets:Caisse\n'
-                    + (SERIES if renumber else "") + textwrap.dedent(text), encoding="utf-8")
-    return path
+    return notes_helpers.ledger_file(tmp_path, (SERIES if renumber else "") + textwrap.dedent(text),
+                                     "cabinet.beancount")
 
 
 def test_numbers_f_space_1_and_f_underscore_1_get_distinct_files(tmp_path):

@@ -5,12 +5,8 @@ from __future__ import annotations
 import textwrap
 from decimal import Decimal
 
-from click.testing import CliRunner
-
-from beancount_hn.cli import main
-from beancount_hn.form2035 import SHARE, compute_2035
-from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of, load, plain
+from beancount_hn.form2035 import SHARE
+from tests.ledgers import form_for, line_of, plain, run_hn, write_ledger
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -28,9 +24,7 @@ def monthly(account: str, amount: str, months: range = range(1, 13), meta: str =
 
 
 def form_of(text: str):
-    entries, errors, options = load(ACCOUNTS + textwrap.dedent(text))
-    assert not errors, [e.message for e in errors]
-    return compute_2035(entries, LedgerIndex.build(entries, options), 2025)
+    return form_for(ACCOUNTS + textwrap.dedent(text), 2025)
 
 
 def test_share_is_rounded_once_on_the_year_total():
@@ -100,10 +94,8 @@ BAD = """
 def test_a_malformed_share_on_a_posting_is_one_french_error_at_the_posting():
     """``hn 2035`` reads the posting's share, so it reports it (the plugin chain reads no posting
     metadata it does not need: every ``bean-check`` pays for what it reads)."""
-    entries, errors, options = load(BAD, header=False)
-    assert not errors
     where = line_of(BAD, "Expenses:Internet   60.00 EUR", header=False)  # the posting's line
-    form = compute_2035(entries, LedgerIndex.build(entries, options), 2025)  # paid in two settlements
+    form = form_for(BAD, 2025, header=False)  # paid in two settlements
     assert [(e.source["lineno"], e.message) for e in form.errors] == [
         (where, 'part-privee: "beaucoup" n\'est pas une part entre 0 et 1 ; '
                 "écrivez par ex. part-privee: 0.3 (30 %)")]
@@ -111,9 +103,8 @@ def test_a_malformed_share_on_a_posting_is_one_french_error_at_the_posting():
 
 
 def test_hn_2035_prints_it_once(tmp_path):
-    path = tmp_path / "livre.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\noption "operating_currency" "EUR"\n' + BAD,
-                    encoding="utf-8")
-    result = CliRunner().invoke(main, ["2035", str(path), "--year", "2025"])
+    path = write_ledger(tmp_path, 'plugin "beancount_hn.plugins.all"\noption "operating_currency" "EUR"\n' + BAD,
+                        "livre.beancount")
+    result = run_hn("2035", path, "--year", "2025")
     assert result.exit_code == 1
     assert result.stderr.count("n'est pas une part entre 0 et 1") == 1

@@ -19,11 +19,9 @@ import zipfile
 
 import pytest
 from beancount import loader
-from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.cli import main
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.bundle import build_bundle
 from beancount_hn.exports.counterparties import Counterparties, is_known_organisation
@@ -32,8 +30,8 @@ from beancount_hn.exports.vocabulary import CIVILITIES, PARTICLES, STOP_WORDS, W
 from beancount_hn.fava import downloads
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of
 from tests.exports_ledger import SMALL, load_small
+from tests.ledgers import line_of, run_hn
 
 EXAMPLE_DIR = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example")
 YEAR = 2025
@@ -227,8 +225,7 @@ def copy_example(tmp_path, extra: str = "") -> str:
 
 
 def export(ledger: str, out: str, *flags: str) -> dict[str, bytes]:
-    result = CliRunner().invoke(main, ["export", ledger, "--year", str(YEAR), "--out", out, *flags],
-                                catch_exceptions=False)
+    result = run_hn("export", ledger, "--year", str(YEAR), "--out", out, *flags, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     files = {}
     for name in sorted(n for n in os.listdir(out) if not n.startswith(".")):  # not the folder's marker
@@ -671,8 +668,7 @@ def test_known_organisation_followed_by_a_name_is_a_person():
 ])
 def test_declarations_refused_with_their_line(tmp_path, extra):
     ledger = copy_example(tmp_path, "\n" + extra)
-    result = CliRunner().invoke(main, ["export", ledger, "--year", str(YEAR), "--out", str(tmp_path / "o"),
-                                       "--pseudonymise"])
+    result = run_hn("export", ledger, "--year", str(YEAR), "--out", str(tmp_path / "o"), "--pseudonymise")
     assert result.exit_code != 0
     assert "sondes.beancount:2" in result.output and "rien n'est écrit" in result.output
 

@@ -9,7 +9,7 @@ import pytest
 
 from beancount_hn.form2035 import compute_2035
 from beancount_hn.ledger import LedgerIndex
-from tests.conftest import line_of, load
+from tests.ledgers import line_of, load, messages
 
 OPENS = """
 2024-01-01 open Assets:Banque:Courant
@@ -34,10 +34,6 @@ def ledger(body: str, *, treasury: str = TREASURY):
 def form(body: str, year: int = 2025, **kwargs):
     text, entries, errors, index = ledger(body, **kwargs)
     return errors, compute_2035(entries, index, year)
-
-
-def messages(errors) -> list[str]:
-    return [e.message for e in errors]
 
 
 # --- receivables and payables by role ----------------------------------------------------------

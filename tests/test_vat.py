@@ -4,64 +4,27 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
-from beancount.core import data
-
-from beancount_hn.alerts import ALERT_DIRECTIVE
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.plugins.vat_franchise import vat_franchise
 from beancount_hn.vat import (STATUS_BEFORE_TABLE, STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL,
-                              STATUS_TOLERANCE, STATUS_UNKNOWN, analyze)
-from tests.conftest import line_of as conf_line_of
-from tests.conftest import load as conf_load
-from tests.conftest import plain
+                              STATUS_TOLERANCE, STATUS_UNKNOWN)
+from tests import ledgers
+from tests.ledgers import alerts, plain, vat_analysis
+from tests.ledgers import hn_receipt as hn
+from tests.ledgers import vat_ledger as ledger
 
 D = Decimal
 
-# Treasury from 2017 (the conftest header starts in 2024), so every period can be tested.
-HEADER = """\
-option "operating_currency" "EUR"
-2017-01-01 custom "hn-option" "treasury" Assets:Banque
-2017-01-01 open Assets:Banque
-2017-01-01 open Assets:Creances:Patients
-2017-01-01 open Income:Honoraires:HN
-  convention: "non-conventionne"
-2017-01-01 open Income:Honoraires:Conventionnes
-  convention: "conventionne"
-"""
-
-
-def ledger(body: str) -> str:
-    """HEADER + body; blocks written indented by 4 in this file are dedented, hn() lines kept."""
-    lines = (line[4:] if line.startswith("    ") else line for line in body.splitlines())
-    return HEADER + "\n".join(lines) + "\n"
-
-
-def load(text: str):
-    return conf_load(text, header=False)
-
-
-def line_of(text: str, needle: str) -> int:
-    return conf_line_of(text, needle, header=False)
-
-
-def hn(day: str, amount: str, payee: str, meta: str = "") -> str:
-    """A cash-style HN receipt (taxable by default: franchise)."""
-    extra = f"\n  {meta}" if meta else ""
-    return f'\n{day} * "{payee}" "Séance HN"{extra}\n  Assets:Banque  {amount} EUR\n  Income:Honoraires:HN\n'
+# The ledgers carry their own header (``VAT_HEADER``, treasury from 2017).
+load = partial(ledgers.load, header=False)
+line_of = partial(ledgers.line_of, header=False)
+analysis = partial(vat_analysis, header=False)
 
 
 def vat_errors(errors):
     return [e for e in errors if type(e).__name__ == "VatError"]
-
-
-def alerts(entries):
-    return [e for e in entries if isinstance(e, data.Custom) and e.type == ALERT_DIRECTIVE]
-
-
-def analysis(text: str, **kwargs):
-    entries, errors, options = load(text)
-    return analyze(entries, LedgerIndex.build(entries, options), **kwargs), entries, errors
 
 
 # --- 2025 rules: VAT from the date the majoré threshold is crossed ------------------------
@@ -417,7 +380,7 @@ def test_the_chain_reuses_the_convention_steps_classification_and_finds_the_same
         + '\n2025-12-03 * "Lot FSE" "Séances"\n  Assets:Banque  96.00 EUR\n  Income:Honoraires:Conventionnes\n'
     )
     chain_entries, chain_errors, _ = load(text)
-    alone_entries, alone_errors, _ = conf_load(text, header=False, plugin="beancount_hn.plugins.vat_franchise")
+    alone_entries, alone_errors, _ = load(text, plugin="beancount_hn.plugins.vat_franchise")
     found = [(e.source["lineno"], e.message) for e in vat_errors(chain_errors)]
     assert len(found) == 2
     assert found == [(e.source["lineno"], e.message) for e in vat_errors(alone_errors)]

@@ -5,25 +5,21 @@ from __future__ import annotations
 import json
 import os
 from decimal import Decimal
+from functools import partial
 
-from click.testing import CliRunner
-
-from beancount_hn.cli import main
-from tests.conftest import plain
-from tests.test_vat import hn, ledger
+from tests.ledgers import hn_receipt as hn
+from tests.ledgers import ledger_text, plain, run_hn, write_ledger
+from tests.ledgers import vat_ledger as ledger
 
 JSON_KEYS = {"year", "counted_turnover", "base_threshold", "majore_threshold", "status", "crossing_date",
              "projected_base_crossing", "projected_majore_crossing"}
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, ["vat", *args])
+run = partial(run_hn, "vat")
 
 
 def write(tmp_path, text: str) -> str:
-    path = tmp_path / "main.beancount"
-    path.write_text('plugin "beancount_hn.plugins.all"\n' + text, encoding="utf-8")
-    return str(path)
+    return write_ledger(tmp_path, ledger_text(text, header=False))
 
 
 def test_json_per_year_with_amounts_as_strings_and_iso_dates(tmp_path):

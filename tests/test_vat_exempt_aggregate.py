@@ -10,9 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beancount_hn.cashbook import Cashbook
-from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vat import analyze
-from tests.conftest import load
+from tests.ledgers import loaded
 
 START = datetime.date(2024, 1, 1)
 HEADER = """\
@@ -73,9 +72,7 @@ def ledger(lots: list[dict]) -> str:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(lot, min_size=1, max_size=12))
 def test_exempt_aggregates_give_the_full_cash_books_analysis(lots: list[dict]) -> None:
-    entries, errors, options_map = load(ledger(lots), header=False, plugin=None)
-    assert errors == []
-    index = LedgerIndex.build(entries, options_map)
+    entries, index = loaded(ledger(lots), header=False, plugin=None)
     cheap = analyze(entries, index)
     full = analyze(entries, index, cashbook=Cashbook.build(entries, index))
     assert {year: report.to_json() for year, report in cheap.years.items()} == \

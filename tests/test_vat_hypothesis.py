@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vat import analyze
-from tests.test_vat import HEADER, load
+from tests.ledgers import VAT_HEADER, load
 
 START = datetime.date(2024, 1, 1)
 TAXABLE = {"franchise", "collectee"}
@@ -56,14 +56,14 @@ def build(ops: list[dict]) -> tuple[str, dict[int, Decimal], dict[int, Decimal]]
                           f'  Assets:Banque  {amount} EUR\n  Assets:Creances:Patients\n')
             signed = amount
         (taxable if vat_status(op) in TAXABLE else exempt)[paid.year] += signed
-    return HEADER + "\n".join(blocks), taxable, exempt
+    return VAT_HEADER + "\n".join(blocks), taxable, exempt
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operation, min_size=1, max_size=25))
 def test_counted_turnover_is_the_sum_of_taxable_cash_receipts(ops):
     text, taxable, exempt = build(ops)
-    entries, errors, options = load(text)
+    entries, errors, options = load(text, header=False)
     assert not [e for e in errors if type(e).__name__ not in ("VatError", "HnWarning")], errors
     result = analyze(entries, LedgerIndex.build(entries, options))
     for year, report in result.years.items():

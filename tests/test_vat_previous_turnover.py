@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-from beancount.core import data
+from functools import partial
 
-from beancount_hn.alerts import ALERT_DIRECTIVE
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.vat import analyze
-from tests.conftest import line_of as conf_line_of
-from tests.conftest import load as conf_load
-from tests.conftest import plain
+from tests import ledgers
+from tests.ledgers import alerts, plain, vat_analysis
+from tests.ledgers import hn_receipt as hn
 
 # A ledger begun on 2025-01-01 by a practice older than it.
 HEADER = """\
@@ -24,31 +21,16 @@ option "operating_currency" "EUR"
 """
 
 
-def hn(day: str, amount: str, payee: str) -> str:
-    """A cash-style HN receipt (taxable by default: franchise)."""
-    return f'\n{day} * "{payee}" "Séance HN"\n  Assets:Banque  {amount} EUR\n  Income:Honoraires:HN\n'
-
-
 def option(text: str, day: str = "2025-01-01") -> str:
     return f'{day} custom "hn-option" {text}\n'
 
 
-def run(text: str):
-    entries, errors, options = conf_load(text, header=False)
-    return analyze(entries, LedgerIndex.build(entries, options)), entries, errors
-
-
-def line_of(text: str, needle: str) -> int:
-    return conf_line_of(text, needle, header=False)
+run = partial(vat_analysis, header=False)
+line_of = partial(ledgers.line_of, header=False)
 
 
 def kinds(errors) -> list[str]:
     return [type(e).__name__ for e in errors]
-
-
-def alerts(entries, code: str) -> list[data.Custom]:
-    return [e for e in entries if isinstance(e, data.Custom) and e.type == ALERT_DIRECTIVE
-            and e.values[1].value == code]
 
 
 # --- the turnover of a year before the ledger ------------------------------------------------

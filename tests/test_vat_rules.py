@@ -20,7 +20,7 @@ from beancount_hn.vat_rules import (
     threshold_table,
     thresholds,
 )
-from tests.conftest import plain
+from tests.ledgers import plain
 
 D = Decimal
 

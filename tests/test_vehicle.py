@@ -8,11 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from beancount_hn import frtypo
-from beancount_hn.form2035 import compute_2035
 from beancount_hn.form2035_render import to_json_dict, to_table
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.vehicle import bareme_row, bareme_table, forfait
-from tests.conftest import line_of, load, plain
+from tests.ledgers import form_for, line_of, load, plain
 
 
 @pytest.mark.parametrize("year, cv, km, expected", [
@@ -72,9 +71,7 @@ LEDGER = """
 
 
 def form(extra: str = "", year: int = 2024):
-    entries, errors, options = load(textwrap.dedent(LEDGER) + textwrap.dedent(extra))
-    assert not errors, errors
-    return compute_2035(entries, LedgerIndex.build(entries, options), year)
+    return form_for(textwrap.dedent(LEDGER) + textwrap.dedent(extra), year)
 
 
 def test_actual_costs_without_the_option():
@@ -182,9 +179,7 @@ NO_CAR = LEDGER.replace('''2024-01-06 * "Garage" "Voiture d'occasion"
 
 
 def test_car_property_costs_without_the_car_in_the_registre_warn():
-    entries, errors, options = load(textwrap.dedent(NO_CAR))
-    assert not errors
-    result = compute_2035(entries, LedgerIndex.build(entries, options), 2024)
+    result = form_for(textwrap.dedent(NO_CAR), 2024)
     [hint] = [h for h in result.hints if "registre" in h.message]
     assert plain(hint.message).startswith("avertissement : Expenses:Vehicule:Assurance : 600,00 €")
     assert hint.source["lineno"] == line_of(textwrap.dedent(NO_CAR), "Expenses:Vehicule:Assurance   600.00")
@@ -194,8 +189,7 @@ def test_car_property_costs_without_the_car_in_the_registre_warn():
 
 def test_no_property_warning_in_a_barème_year():
     text = textwrap.dedent(NO_CAR) + '2025-01-15 custom "hn-option" "bareme-km" 2024 5 8200\n'
-    entries, errors, options = load(text)
-    result = compute_2035(entries, LedgerIndex.build(entries, options), 2024)
+    result = form_for(text, 2024, check=False)
     assert not [h for h in result.hints if "registre" in h.message]  # insurance is covered, not counted
 
 
@@ -216,9 +210,7 @@ CAR = """
 
 
 def car_form(meta: str, year: int = 2025):
-    entries, errors, options = load(CAR.replace("{meta}", meta))
-    assert not errors, errors
-    return compute_2035(entries, LedgerIndex.build(entries, options), year)
+    return form_for(CAR.replace("{meta}", meta), year)
 
 
 @pytest.mark.parametrize("co2, cap, excess", [
@@ -247,7 +239,6 @@ def test_car_ceiling_needs_co2_or_an_explicit_ceiling():
 
 def test_car_bought_before_2021_needs_its_ceiling():
     text = CAR.replace("2025-01-01 * \"Garage\"", "2020-06-01 * \"Garage\"").replace("{meta}", "    co2: 120")
-    entries, errors, options = load(text)
-    result = compute_2035(entries, LedgerIndex.build(entries, options), 2021)
+    result = form_for(text, 2021, check=False)
     [error] = result.errors
     assert "acquis le 1er juin 2020" in error.message and "plafond-amortissement:" in error.message

@@ -38,7 +38,7 @@ from fava.context import g
 from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
 
-from beancount_hn import frtypo
+from beancount_hn import frtypo, gcpause
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava import journal as _journal
 from beancount_hn.fava.figures import LedgerFigures
@@ -90,6 +90,7 @@ class Cabinet(FavaExtensionBase):
 
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
+        frtypo.load_locale_data()  # with Fava's start, not its first page
         self._lock = threading.Lock()
         self._figures: LedgerFigures | None = None
         #: Why the last downloads failed, by the token of the page that shows it (``?echec=``).
@@ -97,6 +98,8 @@ class Cabinet(FavaExtensionBase):
 
     def after_load_file(self) -> None:
         with self._lock:
+            if self._figures is not None:
+                gcpause.thaw()  # the previous load's objects: collectable again
             self._figures = None
 
     @property
@@ -104,6 +107,9 @@ class Cabinet(FavaExtensionBase):
         """The figures of the current ledger load (built on first use)."""
         with self._lock:
             if self._figures is None:
+                # The loaded ledger lives until the next load: the collector need not walk it
+                # on every full collection of what the pages make (see gcpause.freeze_loaded).
+                gcpause.freeze_loaded()
                 self._figures = LedgerFigures(
                     self.ledger.all_entries, self.ledger.options,
                     ledger_errors=list(self.ledger.load_errors), ledger_name=self.ledger.beancount_file_path)

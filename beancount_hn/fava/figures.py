@@ -18,14 +18,13 @@ from beancount.core import data
 
 from beancount_hn import form2035_render
 from beancount_hn.assets import Registre, build_registre
-from beancount_hn.cashbook import Cashbook
+from beancount_hn.cashbook import Cashbook, OpenReceivables
 from beancount_hn.classify import Classifier
 from beancount_hn.fava.journal import EntryLocator, JournalFilter
-from beancount_hn.fava.split import ConventionSplit, ReceiptStatuses, convention_split
+from beancount_hn.fava.split import ConventionSplit, convention_split
 from beancount_hn.form2035 import SOCIAL_CODES, Contribution, Form2035, compute_2035
 from beancount_hn.gcpause import gc_paused
-from beancount_hn.invoice_report import (InvoiceReport, OpenReceivables, invoice_report, open_receivables,
-                                         receivables_cashbook)
+from beancount_hn.invoice_report import InvoiceReport, invoice_report, open_receivables, receivables_cashbook
 from beancount_hn.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.amounts import without_out_of_bounds
@@ -87,10 +86,6 @@ class LedgerFigures:
         return self._cached(("locator",), lambda: EntryLocator(self.entries))
 
     @property
-    def statuses(self) -> ReceiptStatuses:
-        return self._cached(("statuses",), lambda: ReceiptStatuses(self.index))
-
-    @property
     def receipt_years(self) -> list[int]:
         """Years with at least one receipt (income posting of fees), by transaction date."""
         def compute() -> list[int]:
@@ -147,15 +142,12 @@ class LedgerFigures:
         return self._cached(("form_json", year), lambda: form2035_render.to_json_dict(self.form(year)))
 
     def split(self, year: int) -> ConventionSplit:
-        """The year's receipts by month and convention status (every settlement)."""
-        return self._cached(("split", year), lambda: convention_split(
-            self.cashbook, self.index, year, statuses=self.statuses))
+        """The year's receipts by month and convention status (the form's social split)."""
+        return self._cached(("split", year), lambda: convention_split(self.form(year)))
 
     def filtered_split(self, year: int, kept: frozenset[int]) -> ConventionSplit:
         """The same, for the settlements whose money or invoice is among the ``kept`` entry ids."""
-        return convention_split(
-            self.cashbook, self.index, year, statuses=self.statuses,
-            keep=lambda s: id(s.txn) in kept or id(s.target_txn) in kept)
+        return convention_split(self.form(year), keep=lambda s: id(s.txn) in kept or id(s.target_txn) in kept)
 
     @staticmethod
     def split_until(split: ConventionSplit, month: int) -> ConventionSplit:
@@ -172,7 +164,11 @@ class LedgerFigures:
             self.invoice_book, self.cashbook, datetime.date(year, 12, 31), year))
 
     def receivables(self, year: int) -> OpenReceivables:
-        """What is still owed on 31 December: the receivables open then (invoices and FSE lots)."""
+        """What is still owed on 31 December: the receivables open then (invoices and FSE lots),
+        as the full walk found them that day (else, after the ledger's last year, at its end)."""
+        passed = self.cashbook.year_ends.get(year)
+        if passed is not None:
+            return passed
         as_of = datetime.date(year, 12, 31)
         return self._cached(("receivables", year), lambda: open_receivables(
             receivables_cashbook(self.entries, self.index, as_of, self.cashbook,

@@ -2,11 +2,10 @@
 
 The year's totals are the social split of the 2035
 (:attr:`beancount_hn.form2035.Form2035.social`): money received in the year
-(cash-book settlements on line AA income accounts), by the convention status
-of the receipt it settles (``classify``). This module spreads the same
-settlements over the months, with the same rules, so that the months add up
-to the form's figures to the cent (the tests check it), and can keep only the
-settlements a Fava filter retains.
+(cash-book settlements on line AA), by the convention status of the receipt it
+settles (``classify``). This module spreads the form's own items over the
+months, so the months add up to the form's figures to the cent, and can keep
+only the settlements a Fava filter retains.
 """
 
 from __future__ import annotations
@@ -15,12 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from beancount.core import data
-
-from beancount_hn import lines2035
-from beancount_hn.cashbook import INCOME, Cashbook, Settlement
-from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.cashbook import Settlement
+from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE
+from beancount_hn.form2035 import Form2035
 
 UNCLASSIFIED = "non-classe"
 STATUSES = (CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, UNCLASSIFIED)
@@ -57,39 +53,12 @@ class ConventionSplit:
         self.months[month][status] += amount
 
 
-class ReceiptStatuses:
-    """The convention status of each receipt posting, classified once per transaction."""
-
-    def __init__(self, index: LedgerIndex) -> None:
-        self._classifier = Classifier(index)
-        self._by_txn: dict[int, dict[int, Receipt]] = {}
-
-    def status(self, txn: data.Transaction, posting_index: int) -> str:
-        known = self._by_txn.get(id(txn))
-        if known is None:
-            receipts, _ = self._classifier.receipts(txn)  # the convention plugin reports the errors
-            known = self._by_txn[id(txn)] = {r.index: r for r in receipts}
-        receipt = known.get(posting_index)
-        return receipt.convention if receipt is not None else UNCLASSIFIED
-
-
-def is_fee_receipt(index: LedgerIndex, settlement: Settlement) -> bool:
-    """True for money received for fees: what the 2035 counts on line AA and in the social split."""
-    return (settlement.bucket == INCOME and settlement.target_txn is not None
-            and index.root_type(settlement.account) == "income"
-            and lines2035.account_line(index, settlement.account) == "AA")
-
-
-def convention_split(cashbook: Cashbook, index: LedgerIndex, year: int, *,
-                     statuses: ReceiptStatuses | None = None,
-                     keep: Callable[[Settlement], bool] | None = None) -> ConventionSplit:
-    """The year's receipts by month and status; ``keep`` retains some settlements only."""
-    statuses = statuses or ReceiptStatuses(index)
-    split = ConventionSplit(year)
-    for settlement in cashbook.for_year(year):
-        if not is_fee_receipt(index, settlement) or (keep is not None and not keep(settlement)):
-            continue
-        assert settlement.target_txn is not None
-        status = statuses.status(settlement.target_txn, settlement.target_index)
-        split.add(settlement.date.month, status, settlement.amount)
+def convention_split(form: Form2035, *, keep: Callable[[Settlement], bool] | None = None) -> ConventionSplit:
+    """The year's receipts by month and status: the social split of ``form``, item by item
+    (each at the month its money came); ``keep`` retains some settlements only."""
+    split = ConventionSplit(form.year)
+    for item in form.social.items:
+        if keep is None or keep(item.settlement):
+            contribution = item.contribution
+            split.add(contribution.date.month, item.convention or UNCLASSIFIED, contribution.amount)
     return split

@@ -26,7 +26,7 @@ from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
 from beancount_hn.form2035_render import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
-from beancount_hn.invoice_report import OpenReceivables
+from beancount_hn.cashbook import OpenReceivables
 from beancount_hn.invoices_cli import render_json as invoices_json
 from beancount_hn.vat import STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL, STATUS_TOLERANCE, YearVat
 
