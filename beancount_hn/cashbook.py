@@ -147,7 +147,7 @@ class OpenItem:
     account: str
     date: datetime.date
     txn: data.Transaction
-    links: frozenset[str]  # links, ``facture:`` and ``lot:`` numbers payments may name
+    links: tuple[str, ...]  # links, ``facture:`` and ``lot:`` numbers payments may name (sorted)
     parts: dict[Target, Decimal]  # cash equivalents, summing to ``balance``
     balance: Decimal = field(init=False, default=ZERO)  # kept with ``parts`` by the walk
 
@@ -191,11 +191,12 @@ INVOICE_KEYS = ("facture", "lot")
 SETTLES_KEYS = ("reglement-de", "lot")
 
 
-def _item_keys(txn: data.Transaction) -> frozenset[str]:
-    """What payments may name to settle an item: its links, invoice and lot numbers."""
+def _item_keys(txn: data.Transaction) -> tuple[str, ...]:
+    """What payments may name to settle an item: its links, invoice and lot numbers (sorted,
+    each once; a tuple: one per open item, a fifth of a frozenset's memory)."""
     meta = txn.meta or {}
     numbers = {str(meta[key]) for key in INVOICE_KEYS if meta.get(key) is not None}
-    return frozenset(txn.links or ()) | numbers
+    return tuple(sorted(numbers.union(txn.links or ())))
 
 
 def _settled_keys(txn: data.Transaction, posting: data.Posting) -> frozenset[str]:
@@ -509,7 +510,7 @@ class _Builder:
         # every open item) does not walk the queue at all.
         self.open_count: dict[tuple[str, int], int] = defaultdict(int)
         self.buckets: dict[tuple[str, str], Target] = {}
-        self._keys: tuple[data.Transaction | None, frozenset[str]] = (None, frozenset())  # of the last item made
+        self._keys: tuple[data.Transaction | None, tuple[str, ...]] = (None, ())  # of the last item made
         self.walked: list[int] | None = None  # with focus: the positions of the transactions to walk
         self.kind_of: list[_Kind] = []  # by position: what each transaction's accounts are
         self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts

@@ -7,7 +7,7 @@ Fava use, and printed as Beancount entries; with ``--existing`` what the
 ledger already holds is left out.
 
 Which Beancount account a statement goes to: ``--account``, checked against
-the account number ``--account-id`` or the ``compte:``/``iban:`` of its
+the account number ``--account-id`` or the ``numero-compte:``/``iban:`` of its
 ``open``. A file holding several accounts (CFONB, several OFX/camt statements,
 a CSV with an account column) is never merged into one: ``--account-id``
 picks one; without it, each account of the file goes to the ledger account
@@ -42,7 +42,7 @@ from beancount_hn.outfolder import ledger_paths
 from beancount_hn.loading import LoadedLedger, load_ledger
 
 #: ``open`` metadata holding an account's number or IBAN, checked against the file's.
-ACCOUNT_ID_KEYS = ("iban", "compte")
+ACCOUNT_ID_KEYS = ("iban", "numero-compte")
 
 #: The account an importer is built with only to list the accounts of a file.
 _PROBE_ACCOUNT = "Assets:Releve"
@@ -54,7 +54,7 @@ class DeclaredId:
 
     account: str
     number: str
-    source: str  # "compte: sur main.beancount:12"
+    source: str  # "numero-compte: sur main.beancount:12"
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _layouts(name: str | None) -> dict | None:
 
 
 def declared_ids(ledger: LoadedLedger | None) -> list[DeclaredId]:
-    """The ``iban:``/``compte:`` numbers declared on the ledger's ``open`` directives."""
+    """The ``iban:``/``numero-compte:`` numbers declared on the ledger's ``open`` directives."""
     if ledger is None:
         return []
     found = []
@@ -134,7 +134,7 @@ def targets(item: Detected, account: str | None, account_id: str | None,
             item.path, f"relevé des comptes {', '.join(dict.fromkeys(found))} : "
                        f"{'; '.join(problems)} (numéros déclarés dans le grand livre : {known}) ; "
                        "rien n'est importé : déclarez le numéro sur l'open de chaque compte "
-                       "(compte: ou iban:), ou importez un seul compte avec --account et "
+                       "(numero-compte: ou iban:), ou importez un seul compte avec --account et "
                        "--account-id")
     return chosen
 
@@ -191,7 +191,7 @@ def run_extract(files: tuple[str, ...], account: str | None, ledger: LoadedLedge
               help="Règles de catégorisation (tables [[rule]] et [[settlement]]).")
 @click.option("--account-id", metavar="NUMÉRO|IBAN",
               help="Compte du fichier à importer ; un fichier d'un autre compte est refusé "
-                   "(par défaut : iban:/compte: sur l'open du compte).")
+                   "(par défaut : iban:/numero-compte: sur l'open du compte).")
 @click.option("--output", "-o", metavar="FICHIER", type=click.Path(dir_okay=False),
               help="Écrire les écritures dans FICHIER (de façon atomique) plutôt que sur la "
                    "sortie standard.")

@@ -262,6 +262,11 @@ def _exempt_whole(receipt_txns: list[tuple[data.Transaction, list[Receipt]]], in
     return whole
 
 
+def _ranks(entries: Sequence[data.Directive], wanted: set[int]) -> dict[int, int]:
+    """id(entry) -> its rank in ``entries``, for the ``wanted`` ids only."""
+    return {id(entry): rank for rank, entry in enumerate(entries) if id(entry) in wanted} if wanted else {}
+
+
 @gc_paused()
 def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             cashbook: Cashbook | None = None, as_of: datetime.date | None = None,
@@ -277,7 +282,6 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     classifier = Classifier(index)
     receipt_txns: list[tuple[data.Transaction, list[Receipt]]] = []
     unsure: list = []  # for a report: unclassified receipts, money that settled nothing
-    order: dict[int, int] = {}  # id(transaction) -> rank in the ledger, to replay cash in order
     last_date: datetime.date | None = None
     first_year: int | None = None  # the books start with the first account opened
     is_receipt: dict[str, bool] = {}
@@ -286,12 +290,11 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     shared = index.taxable_receipts
     classified = None if with_exempt or shared is None else shared.of(entries)
     # Runs on every bean-check: one pass, type checks and a per-account cache.
-    for rank, entry in enumerate(entries):
+    for entry in entries:
         if type(entry) is not data.Transaction:
             if first_year is None and type(entry) is data.Open:
                 first_year = entry.date.year
             continue
-        order[id(entry)] = rank
         last_date = entry.date
         if classified is not None:
             if id(entry) in classified and classified[id(entry)][0] is entry:
@@ -328,27 +331,27 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             # them, a transaction of exempt receipts alone is settled as one aggregate.
             cashbook = (Cashbook.build(entries, index, detail=lambda txn: id(txn) not in whole) if with_exempt
                         else Cashbook.build_for(entries, index, [txn for txn, _ in taxable]))
-        events: list[tuple[int, int, int, Settlement, Receipt]] = []
+        events: list[tuple[Settlement, Receipt]] = []
         exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> exempt amounts received
         hn_exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> those of HN receipts
         for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
             settlements = cashbook.for_target_txn(txn)
             if not settlements:
                 continue
-            if id(txn) in whole:  # what its receipts received together (one aggregate target)
-                sink = hn_exempt if txn_receipts[0].convention == NON_CONVENTIONNE else None
-                for settlement in settlements:
-                    if settlement.target.bucket == AGGREGATE:
-                        exempt[settlement.date.year].append(settlement.amount)
-                        if sink is not None:
-                            sink[settlement.date.year].append(settlement.amount)
-                continue
             if id(txn) not in taxable_ids:  # exempt receipts only (most FSE lots): sums by year
                 is_hn = {r.index: r.convention == NON_CONVENTIONNE for r in txn_receipts}
+                # A transaction of ``whole`` may be settled as one aggregate: what its receipts
+                # received together (all HN or none), or posting by posting (a full walk).
+                whole_hn = txn_receipts[0].convention == NON_CONVENTIONNE if id(txn) in whole else None
                 for settlement in settlements:
                     target = settlement.target
-                    hn = is_hn.get(target.index)
-                    if hn is None or target.bucket != INCOME:
+                    if target.bucket == AGGREGATE:
+                        hn = whole_hn
+                    elif target.bucket == INCOME:
+                        hn = is_hn.get(target.index)
+                    else:
+                        continue
+                    if hn is None:
                         continue
                     exempt[settlement.date.year].append(settlement.amount)
                     if hn:
@@ -360,8 +363,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
                 if receipt is None or settlement.target.bucket != INCOME:
                     continue
                 if receipt.vat in TAXABLE:
-                    rank = (order[id(settlement.txn)], order[id(txn)], receipt.index)
-                    events.append((*rank, settlement, receipt))
+                    events.append((settlement, receipt))
                 else:
                     exempt[settlement.date.year].append(settlement.amount)
                     if receipt.convention == NON_CONVENTIONNE:
@@ -373,8 +375,11 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
         unpriced = cashbook.unpriced  # receipts in another currency without their value in euros
         if with_exempt:  # money that settled nothing: a receipt may be counted on the wrong day
             unsure.extend(problem_errors(cashbook))
-        events.sort(key=lambda event: event[:3])  # the order money came in, as the ledger says
-        for *_, settlement, receipt in events:
+        # The order money came in, as the ledger says: the rank of its transaction, then of
+        # the receipt's (ranks read for these transactions only: one pass, no map of the ledger).
+        order = _ranks(entries, {id(t) for settlement, receipt in events for t in (settlement.txn, receipt.txn)})
+        events.sort(key=lambda event: (order[id(event[0].txn)], order[id(event[1].txn)], event[1].index))
+        for settlement, receipt in events:
             year = sums[settlement.date.year]
             year.counted += settlement.amount
             year.events.append((settlement, receipt))

@@ -274,7 +274,7 @@ class HnImporter(beangulp.Importer):
             raise WrongAccountError(
                 path, f"le fichier contient les relevés de plusieurs comptes ({listed}) : "
                       "choisissez-en un avec --account-id, ou déclarez chaque numéro sur l'open "
-                      "de son compte (compte: ou iban:) et passez le grand livre avec --existing",
+                      "de son compte (numero-compte: ou iban:) et passez le grand livre avec --existing",
                 line)
         return distinct
 

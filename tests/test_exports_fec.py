@@ -26,7 +26,7 @@ from tests.exports_ledger import (
     settled_by_account,
 )
 from tests.fec_checker import check_fec, read_fec
-from tests.ledgers import line_of, write_file
+from tests.ledgers import line_of, loaded, write_file
 
 
 
@@ -380,3 +380,23 @@ def test_receivables_carried_over_against_equity_are_booked_on_their_2035_line()
         ("AA", Decimal("300.00"), Decimal(0)), ("BA", Decimal(0), Decimal("120.00"))}
     form = compute_2035(entries, index, 2025)
     assert form.reconciliation.closed and not form.errors
+
+
+def test_a_bank_account_number_written_as_compte_is_refused_not_used_as_the_fec_number(tmp_path):
+    # compte: is the account's number in the chart of accounts; a bank's account number (which
+    # hn extract reads from numero-compte: or iban:) starts with no PCG class and is refused.
+    from beancount_hn.exports.accounts_pcg import ChartOfAccounts
+    entries, index = loaded('''
+2024-01-01 custom "hn-option" "treasury" Assets:Banque
+2024-01-01 open Assets:Banque:Courant
+  compte: "00012345678"
+2024-01-01 open Income:Honoraires:HN
+  convention: "non-conventionne"
+  tva: "exoneree"
+2024-03-01 * "Séance"
+  Assets:Banque:Courant  60.00 EUR
+  Income:Honoraires:HN  -60.00 EUR
+''', header=False)
+    with pytest.raises(ExportError) as raised:
+        ChartOfAccounts(index).resolve(["Assets:Banque:Courant"])
+    assert "00012345678" in str(raised.value) and "numero-compte:" in str(raised.value)

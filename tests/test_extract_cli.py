@@ -88,12 +88,12 @@ def test_bank_file_needs_an_account() -> None:
 
 def test_account_id_from_the_ledger(tmp_path: Path) -> None:
     ledger = tmp_path / "main.beancount"
-    ledger.write_text('2025-01-01 open Assets:Banque:Courant EUR\n  compte: "99887766554"\n',
+    ledger.write_text('2025-01-01 open Assets:Banque:Courant EUR\n  numero-compte: "99887766554"\n',
                       encoding="utf-8")
     result = _run(str(DATA / "releve.ofx"), "--account", ACCOUNT, "--existing", str(ledger))
     assert result.exit_code == 1
     assert "relevé du compte 00012345678" in result.output
-    assert "compte: sur" in result.output
+    assert "numero-compte: sur" in result.output
 
 
 def test_user_layout_file(tmp_path: Path) -> None:

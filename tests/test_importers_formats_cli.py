@@ -15,7 +15,7 @@ DATA = Path(__file__).parent / "data" / "importers"
 ACCOUNT = "Assets:Banque:Courant"
 OPENS = """\
 2019-01-01 open Assets:Banque:Courant EUR
-  compte: "98765432100"
+  numero-compte: "98765432100"
 2019-01-01 open Assets:Banque:Pro EUR
   iban: "FR76 1870 6000 0000 1234 5678 956"
 2019-01-01 open Assets:Creances:CPAM EUR
@@ -84,7 +84,7 @@ def test_second_import_with_existing_adds_nothing(tmp_path: Path, name: str,
     assert first.exit_code == 0, first.output
     assert " 0 nouvelle(s)" not in first.output
     ledger = tmp_path / "main.beancount"
-    ledger.write_text(OPENS.replace('  compte: "98765432100"\n', "")
+    ledger.write_text(OPENS.replace('  numero-compte: "98765432100"\n', "")
                       + 'include "import.beancount"\n', encoding="utf-8")
     second = _run(str(DATA / name), "--account", ACCOUNT, "--existing", str(ledger), *options)
     assert second.exit_code == 0, second.output
@@ -94,9 +94,9 @@ def test_second_import_with_existing_adds_nothing(tmp_path: Path, name: str,
 
 BOURSO_OPENS = """\
 2019-01-01 open Assets:Bourso:Courant EUR
-  compte: "00040111222"
+  numero-compte: "00040111222"
 2019-01-01 open Assets:Bourso:Livret EUR
-  compte: "00040333444"
+  numero-compte: "00040333444"
 2019-01-01 open Assets:Banque EUR
 """
 
@@ -119,7 +119,7 @@ def test_account_option_never_drops_the_other_accounts_of_the_file(tmp_path: Pat
 
 def test_a_number_of_the_file_no_open_declares_stops_everything(tmp_path: Path) -> None:
     ledger = tmp_path / "main.beancount"
-    ledger.write_text(BOURSO_OPENS.replace('  compte: "00040333444"\n', ""), encoding="utf-8")
+    ledger.write_text(BOURSO_OPENS.replace('  numero-compte: "00040333444"\n', ""), encoding="utf-8")
     result = _run(str(DATA / "banks" / "boursobank-2019.csv"), "--account",
                   "Assets:Bourso:Courant", "--existing", str(ledger))
     assert result.exit_code == 1

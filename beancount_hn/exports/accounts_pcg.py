@@ -43,7 +43,7 @@ NUMBER_KEY = "compte"
 LABEL_KEY = "compte-libelle"
 TREASURY = "treasury"
 
-_NUMBER_RE = re.compile(r"^\d{3}[0-9A-Z]*$")
+_NUMBER_RE = re.compile(r"^[1-8]\d{2}[0-9A-Z]*$")  # a class of the PCG (1 to 8), then its digits
 
 
 #: How the source of a number from the default table begins (``AccountNumber.source``).
@@ -173,8 +173,9 @@ class ChartOfAccounts:
         opened = self.index.opens.get(account)
         at = where(opened.meta) if opened is not None else "<aucun open>"
         if written is not None:
-            return (f"{at}: {account} : compte: {written!r} n'est pas un numéro du PCG (trois chiffres, "
-                    f"puis des chiffres ou des lettres, p. ex. \"6132\")")
+            return (f"{at}: {account} : compte: {written!r} n'est pas un numéro du PCG (trois chiffres dont "
+                    f"le premier, la classe, de 1 à 8, puis des chiffres ou des lettres, p. ex. \"6132\") ; "
+                    f"le numéro d'un compte bancaire s'écrit numero-compte: (ou iban:), pas compte:")
         _, why = self._default(account)
         return (f"{at}: {account} n'a pas de numéro de compte du PCG ({why}) ; ajoutez "
                 f"compte: \"<numéro>\" à son open")
