@@ -39,7 +39,7 @@ def _unquote(text: str) -> str:
 
 #: Click's messages (as ``format_message()`` returns them) and their French wording.
 _MESSAGES: Sequence[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"^Missing argument (?P<name>.+?)\.(?P<rest>.*)$", re.S),
+    (re.compile(r"^Missing argument (?P<name>'.*?'|\S+?)\.(?P<rest>.*)$", re.S),  # 'FICHIERS...'.
      lambda m: f"argument {_unquote(m.group('name'))} manquant.{m.group('rest')}"),
     (re.compile(r"^Missing option (?P<name>.+?)\.(?P<rest>.*)$", re.S),
      lambda m: f"option {_unquote(m.group('name'))} manquante.{m.group('rest')}"),

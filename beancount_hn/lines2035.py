@@ -186,8 +186,14 @@ def describe_value_error(value: Any) -> str:
         return (f'"{value}" ({row.label}) est calculé par hn lui-même (registre des immobilisations, '
                 "cessions) ; ce ne peut pas être une valeur de ligne-2035:")
     return (f'valeur de ligne-2035: inconnue "{value}" ; écrivez un code de case (AA, AB, AC, AE, AF, '
-            'BA…BP, JY, CC, CL…), une case « dont » (BW, BT, BZ, BU), un numéro de sous-ligne "17"…"30", '
+            f'BA…BP, JY, CC, CL…), une case « dont » ({", ".join(_dont_boxes())}), un numéro de sous-ligne '
+            '"17"…"30", '
             f'"{NON_DEDUCTIBLE}" ou "{NEUTRAL}"')
+
+
+def _dont_boxes() -> list[str]:
+    """The « dont » boxes ``ligne-2035:`` accepts, in the form's order."""
+    return [row.code for row in lines() if row.kind == DONT and row.is_box]
 
 
 def chain(code: str) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from beancount_hn.exports.accounts_pcg import ChartOfAccounts
 from beancount_hn.form2035 import compute_2035
 from beancount_hn.ledger import LedgerIndex
+from beancount_hn import lines2035
 from beancount_hn.lines2035 import account_line, validate_line_values
 from beancount_hn.loading import load_ledger
 from tests.ledgers import line_of, load, run_hn, write_ledger
@@ -166,3 +167,9 @@ def test_fec_account_numbers_follow_the_resolved_line():
 def test_an_exchange_gain_is_a_gain_divers_not_fees(account):
     entries, errors, options = load(f"2024-01-01 open {account}\n")
     assert account_line(LedgerIndex.build(entries, options), account) == "AF"
+
+
+def test_an_unknown_value_lists_every_dont_box_it_could_be():
+    message = lines2035.describe_value_error("ZZ")
+    for code in ("BW", "BT", "BZ", "BU", "BY", "CS", "DF"):
+        assert code in message and lines2035.normalize_value(code) == code

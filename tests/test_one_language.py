@@ -510,3 +510,9 @@ def cabinet_pages() -> dict[str, str]:
 def test_the_cabinet_page_speaks_french(cabinet_pages):
     assert "Téléchargement impossible" in cabinet_pages["failed download"]
     assert offences(cabinet_pages.values()) == []
+
+
+def test_a_missing_argument_with_dots_is_named_in_french():
+    result = run_hn("extract")
+    assert result.exit_code == 2
+    assert "argument « FICHIERS... » manquant." in result.output
