@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -101,6 +101,19 @@ class Receipt(NamedTuple):
     @property
     def date(self) -> datetime.date:
         return self.txn.date
+
+
+#: A :class:`Receipt`'s fields after ``txn`` and ``index``: what classifying its posting found.
+Fields = tuple[str, str, bool, str, bool]
+_NO_LINES: tuple[tuple, tuple, tuple] = ((), (), ())  # Classifier.lines of a transaction without receipts
+
+
+def make_receipts(txn: data.Transaction, indices: Sequence[int], fields: Sequence[Fields]) -> list[Receipt]:
+    """The receipts of ``txn`` from :meth:`Classifier.lines`."""
+    # tuple.__new__ skips NamedTuple's Python-level __new__: one Receipt per act of the ledger.
+    if len(fields) == 1:  # the usual transaction, without a comprehension's call
+        return [_new_tuple(Receipt, (txn, indices[0]) + fields[0])]
+    return [_new_tuple(Receipt, (txn, i) + line) for i, line in zip(indices, fields)]
 
 
 class StatusError(ValueError):
@@ -186,8 +199,14 @@ class Classifier:
         # the Receipt's fields after txn and index). A ledger repeats a few such lines
         # (an FSE lot's codes, an HN session's account and acte:) thousands of times: each
         # is resolved once, for as long as the dates it depends on allow (:meth:`_remember`).
-        self._lines: dict[tuple, tuple[datetime.date, datetime.date | None, tuple[str, str, bool, str, bool]]] = {}
+        self._lines: dict[tuple, tuple[datetime.date, datetime.date | None, Fields]] = {}
         self._regime_days: list[datetime.date] | None = None  # the days vat-regime changes
+        # The lines of ``_lines`` that hold on every day from ``_span_from`` to ``_span_to``, by
+        # the transaction's (acte:, convention:, tva:) then the posting's (account, acte:), or
+        # (account, acte:, convention:, tva:) when it has one of the last two: in a ledger's
+        # date order a receipt costs one lookup, without a date check (:meth:`lines`).
+        self._span_lines: dict[tuple, dict[tuple, Fields]] = {}
+        self._span_from, self._span_to = datetime.date.max, datetime.date.min  # empty: reset at first
 
     def _kind(self, account: str) -> int:
         kind = self._kinds[account] = (_RECEIPT if self.is_receipt_account(account)
@@ -273,10 +292,19 @@ class Classifier:
 
     def receipts(self, txn: data.Transaction) -> tuple[list[Receipt], list]:
         """The receipts of one transaction and the errors of those it cannot classify."""
-        receipts: list[Receipt] = []
-        errors = []
-        kinds, lines, day = self._kinds, self._lines, txn.date
-        read = None  # the transaction's acte:, convention: and tva:, read at its first receipt
+        indices, fields, errors = self.lines(txn)
+        return make_receipts(txn, indices, fields), list(errors)
+
+    def lines(self, txn: data.Transaction) -> tuple[Sequence[int], Sequence[Fields], Sequence]:
+        """The receipts of one transaction as the indices of their postings and their
+        classification (a :class:`Receipt`'s fields after ``txn`` and ``index``, shared by
+        the receipts classified alike), and the errors of those it cannot classify.
+
+        What :meth:`receipts` returns without making the receipts: the plugin chain's
+        convention step asks it of every transaction, and only needs their statuses.
+        """
+        kinds = self._kinds
+        fields: list[Fields] | None = None
         equity = False
         for i, posting in enumerate(txn.postings):
             account = posting.account
@@ -287,32 +315,73 @@ class Classifier:
                 if kind is _EQUITY:
                     equity = True
                 continue
-            if read is None:
+            if fields is None:  # the first receipt: the lines of the transaction's metadata
+                day = txn.date
+                if not self._span_from <= day <= self._span_to:  # (the first, or out of date order)
+                    self._span_lines = {}
+                    self._span_from, self._span_to = datetime.date.min, datetime.date.max
                 tmeta = txn.meta or _NO_META
                 read = (tmeta.get("acte", _ABSENT), tmeta.get("convention", _ABSENT), tmeta.get("tva", _ABSENT))
+                known = self._span_lines.get(read)
+                if known is None:
+                    known = self._span_lines[read] = {}
+                fields, indices, errors = [], [], []
             pmeta = posting.meta or _NO_META
-            key = (account, pmeta.get("acte", _ABSENT), pmeta.get("convention", _ABSENT), pmeta.get("tva", _ABSENT),
-                   read)
-            line = lines.get(key)
-            if line is not None:
-                start, end, fields = line
-                if start <= day and (end is None or day <= end):  # _inside, inlined: once per act
-                    receipts.append(_new_tuple(Receipt, (txn, i) + fields))
-                    continue
-            try:
-                receipt = self._receipt(txn, i, posting)
-            except StatusError as exc:
-                errors.append(ClassificationError(source_of(txn), str(exc), txn))
-                continue
-            receipts.append(receipt)
-            self._remember(key, receipt)
-        if equity and not receipts and not errors:
-            for i in self.opening_receivables(txn):
+            if "convention" in pmeta or "tva" in pmeta:
+                key: tuple = (account, pmeta.get("acte", _ABSENT), pmeta.get("convention", _ABSENT),
+                              pmeta.get("tva", _ABSENT))
+            else:
+                key = (account, pmeta.get("acte", _ABSENT))
+            line = known.get(key)
+            if line is None:
                 try:
-                    receipts.append(self._receipt(txn, i, txn.postings[i], opening=True))
+                    line = self._line(txn, i, read, key, known)
                 except StatusError as exc:
-                    errors.append(ClassificationError(posting_source(txn.postings[i], txn), str(exc), txn))
-        return receipts, errors
+                    errors.append(ClassificationError(source_of(txn), str(exc), txn))
+                    continue
+            fields.append(line)
+            indices.append(i)
+        if fields is None:
+            return self._opening_lines(txn) if equity else _NO_LINES
+        return indices, fields, errors
+
+    def _line(self, txn: data.Transaction, i: int, read: tuple, key: tuple, known: dict[tuple, Fields]) -> Fields:
+        """Classify the posting ``i`` of ``txn`` outside the span's lines (``StatusError``: it cannot be),
+        and keep what holds on more days than ``txn``'s for the span (:meth:`lines`)."""
+        posting = txn.postings[i]
+        pmeta = posting.meta or _NO_META
+        full = (posting.account, pmeta.get("acte", _ABSENT), pmeta.get("convention", _ABSENT),
+                pmeta.get("tva", _ABSENT), read)
+        day = txn.date
+        line = self._lines.get(full)
+        if line is not None and _inside(day, line[0], line[1]):
+            start, end, fields = line
+        else:
+            receipt = self._receipt(txn, i, posting)
+            fields = receipt[2:]
+            window = self._remember(full, receipt)
+            if window is None:
+                return fields
+            start, end = window
+        known[key] = fields
+        self._span_from = max(self._span_from, start)
+        if end is not None:
+            self._span_to = min(self._span_to, end)
+        return fields
+
+    def _opening_lines(self, txn: data.Transaction) -> tuple[list[int], list[Fields], list]:
+        """:meth:`lines` of a transaction without receipts that carries receivables over."""
+        indices: list[int] = []
+        fields: list[Fields] = []
+        errors: list = []
+        for i in self.opening_receivables(txn):
+            try:
+                fields.append(self._receipt(txn, i, txn.postings[i], opening=True)[2:])
+            except StatusError as exc:
+                errors.append(ClassificationError(posting_source(txn.postings[i], txn), str(exc), txn))
+                continue
+            indices.append(i)
+        return indices, fields, errors
 
     def opening_receivables(self, txn: data.Transaction) -> list[int]:
         """The postings of ``txn`` that carry a receivable over against ``Equity:`` (``cashbook``).
@@ -332,19 +401,20 @@ class Classifier:
             return []
         return [i for i, p in enumerate(txn.postings) if p.account in items and p.units.number > 0]
 
-    def _remember(self, key: tuple, receipt: Receipt) -> None:
+    def _remember(self, key: tuple, receipt: Receipt) -> tuple[datetime.date, datetime.date | None] | None:
         """Keep what ``_receipt`` resolved for ``key`` over the days it holds the same.
 
         The statuses depend on the day through an ``acte:`` code (its validity
         window: inside it ``_act`` answers the code's one status) and, for a default
         VAT status other than exempt care, through ``vat-regime`` (the period between
         two of its changes); on nothing else. Only text values are kept: equal values
-        of other types (``1`` and ``True``) would not classify alike.
+        of other types (``1`` and ``True``) would not classify alike. Returns the days
+        kept (None: not kept).
         """
         account, p_acte, p_convention, p_tva, (t_acte, t_convention, t_tva) = key
         if not all(value is _ABSENT or type(value) is str
                    for value in (p_acte, p_convention, p_tva, t_acte, t_convention, t_tva)):
-            return
+            return None
         day = receipt.txn.date
         start, end = datetime.date.min, None
         if p_convention is _ABSENT:  # the first hit of _receipt's order, when it is an acte:
@@ -353,7 +423,7 @@ class Classifier:
             if acte is not _ABSENT:
                 start, end, status = self._act_windows[acte]
                 if status is None or not _inside(day, start, end):
-                    return
+                    return None
         if receipt.vat_is_default and receipt.vat != EXONEREE:
             days = self._regime_days
             if days is None:
@@ -365,6 +435,7 @@ class Classifier:
                 last = days[after] - datetime.timedelta(days=1)
                 end = last if end is None else min(end, last)
         self._lines[key] = (start, end, receipt[2:])
+        return start, end
 
 
 def iter_receipts(
@@ -396,9 +467,42 @@ class TaxableReceipts:
         return self.by_txn if entries is self.entries else None
 
     def receipts(self, txn: data.Transaction) -> list[Receipt]:
-        """The receipts of ``txn`` (pointing to it: the step may have tagged a copy)."""
-        receipts = self.by_txn[id(txn)][1]
-        return receipts if receipts[0].txn is txn else [r._replace(txn=txn) for r in receipts]
+        """The receipts of ``txn`` (made from it: the step's tagged copy, when it tagged one)."""
+        return self.by_txn[id(txn)][1]
+
+
+@dataclass
+class ClassifiedReceipts:
+    """What the plugin chain's convention step classified, for the steps after it (the invoice
+    book): each transaction of ``entries`` with receipts, in ledger order, and its
+    :meth:`Classifier.lines` (the indices and the classification of its receipts, without the
+    errors: that step reports them). Valid for that very list of entries only (:meth:`of`).
+    """
+
+    entries: list[data.Directive] | None = None  # set once the step has made its list
+    txns: list[data.Transaction] = field(default_factory=list)
+    lines: list[tuple[Sequence[int], Sequence[Fields]]] = field(default_factory=list)
+    # A receipt alone, at the same index and classified alike, is most transactions of a ledger:
+    # they share one pair of tuples (the lines are kept until the invoice book has read them).
+    _alone: dict[tuple[int, Fields], tuple[tuple[int], tuple[Fields]]] = field(default_factory=dict, repr=False)
+
+    def add(self, txn: data.Transaction, indices: Sequence[int], fields: Sequence[Fields]) -> None:
+        """Keep the receipts of ``txn``, the next transaction of the ledger with receipts."""
+        if len(fields) == 1:
+            key = (indices[0], fields[0])
+            lines = self._alone.get(key)
+            if lines is None:
+                lines = self._alone[key] = ((indices[0],), (fields[0],))
+        else:
+            lines = (indices, fields)
+        self.txns.append(txn)
+        self.lines.append(lines)
+
+    def of(self, entries: Sequence[data.Directive]) -> tuple[Sequence[data.Transaction],
+                                                             Sequence[tuple[Sequence[int], Sequence[Fields]]]]:
+        """The transactions kept and their lines, if ``entries`` is the list they come from (else
+        none): read them along with it, the next one kept being the next one with receipts."""
+        return (self.txns, self.lines) if entries is self.entries else ((), ())
 
 
 def classify_entries(entries: Sequence[data.Directive], index: LedgerIndex) -> tuple[list[Receipt], list]:

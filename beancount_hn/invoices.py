@@ -23,6 +23,7 @@ and a payment naming a number no ``facture:`` nor ``lot:`` carries
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,11 +32,11 @@ from typing import Any, NamedTuple
 from beancount.core import data
 
 from beancount_hn import frtypo
-from beancount_hn.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
+from beancount_hn.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt, make_receipts
 from beancount_hn.errors import error_type, source_of, where
 from beancount_hn.gcpause import gc_paused
 from beancount_hn.ledger import LedgerIndex
-from beancount_hn.quotes import Quote, read_quotes
+from beancount_hn.quotes import QUOTE_DIRECTIVE, Quote, read_quotes
 from beancount_hn.roles import roles_of
 from beancount_hn.series import NumberRef, SeriesPattern, SeriesSet, read_series
 
@@ -47,6 +48,7 @@ DATE_KEY = "date-facture"
 LOT_KEY = "lot"  # an FSE lot on a transaction; the lot a payment posting settles on a posting
 SETTLES_KEY = "reglement-de"  # on a payment posting: the invoice (or lot) it settles
 _NO_META: dict[str, Any] = {}
+_ZERO = Decimal(0)
 _new_tuple = tuple.__new__
 _INCOME, _EQUITY, _ITEM, _OTHER = range(4)  # what an account is to invoices and payments (_Reader.kind)
 QUOTE_KEY = "devis"
@@ -55,6 +57,10 @@ VOID_DIRECTIVE = "hn-facture-annulee"
 
 #: Fees (with a dépassement or HN acts) from which prior written information is due.
 QUOTE_THRESHOLD = Decimal("70")
+_QUOTED = frozenset((DEPASSEMENT, NON_CONVENTIONNE))  # the statuses that call for a quote
+_CONVENTION = operator.attrgetter("convention")
+_NUMBER = operator.itemgetter(0)  # Reference.number
+_OPENING = Receipt._fields.index("opening") - 2  # in a receipt's classify.Fields
 #: Amount from which a note d'honoraires is due (arrêté n° 83-50/A).
 NOTE_THRESHOLD = Decimal("25")
 QUOTE_CURRENCY = "EUR"
@@ -264,7 +270,14 @@ class _Reader:
                               "ou la date de la transaction)")
         return canonical, ref
 
-    def invoice(self, txn: data.Transaction) -> Invoice | None:
+    def receipts(self, txn: data.Transaction, lines: tuple | None) -> list[Receipt]:
+        """The receipts of ``txn``, from its ``lines`` when the convention step left them
+        (``classify.ClassifiedReceipts``); their errors are the convention plugin's to report."""
+        if lines is not None:
+            return make_receipts(txn, *lines)
+        return self.classifier.receipts(txn)[0]
+
+    def invoice(self, txn: data.Transaction, lines: tuple | None = None) -> Invoice | None:
         meta = txn.meta
         written = meta.get(INVOICE_KEY)
         if written is None:
@@ -281,15 +294,17 @@ class _Reader:
                             f"p. ex. {txn.date}")
             date = txn.date
         number, ref = self.number(txn, written, date, "le numéro de facture")
-        amount, currencies = Decimal(0), set()
+        amount, currencies = _ZERO, set()
         kinds = self.kinds
         for posting in txn.postings:
             kind = kinds.get(posting.account)
             if kind is None:
                 kind = self.kind(posting.account)
-            if kind is _INCOME and posting.units is not None:
-                amount -= posting.units.number
-                currencies.add(posting.units.currency)
+            if kind is _INCOME:
+                units = posting.units
+                if units is not None:
+                    amount -= units.number
+                    currencies.add(units.currency)
         if not currencies:
             self.error(txn, f"{INVOICE_KEY}: {number} est sur une transaction sans ligne de recette ; une "
                             "facture enregistre les honoraires qu'elle facture (une ligne Income:) — pour "
@@ -303,7 +318,7 @@ class _Reader:
                             "une facture porte un montant positif (le compte Income: au crédit, p. ex. "
                             "Income:Honoraires:HN -80.00 EUR) ; pour annuler ou réduire une facture, "
                             f'émettez un avoir : facture: "AV-…" et {CREDIT_KEY}: "<numéro de la facture>"')
-        receipts, _ = self.classifier.receipts(txn)  # the convention plugin reports their errors
+        receipts = self.receipts(txn, lines)
         invoice = Invoice(number, written, date, txn, amount,
                           min(currencies) if currencies else None, receipts, ref)
         credit_of = meta.get(CREDIT_KEY)
@@ -331,28 +346,18 @@ class _Reader:
                                 'client, entre guillemets, p. ex. client-siren: "123456789"')
         return invoice
 
-    def note_references(self, txn: data.Transaction, document: bool, keys: set[str],
-                        references: list[PaymentReferences]) -> None:
-        """Record what ``txn`` lets payments name (a document) or the numbers it names (the others).
+    def note_payment(self, txn: data.Transaction, keys: set[str], references: list[PaymentReferences]) -> None:
+        """Record the numbers ``txn``, neither an invoice nor a lot, names (and its links as ``keys``
+        when it is an opening entry: a posting to an ``Equity:`` account).
 
         Checked references: every ``reglement-de:`` and ``lot:`` on a posting of a
         receivable or payable, unless the transaction earns fees (it bills: an FSE
         lot, an invoice paid in part), and every link that fits a declared
-        invoice-series pattern. Links of documents
-        and of opening entries (a posting to an ``Equity:`` account) are keys.
+        invoice-series pattern.
         """
         links = txn.links
-        if document:
-            meta = txn.meta or {}
-            for key in (INVOICE_KEY, LOT_KEY):
-                value = meta.get(key)
-                if value is not None:
-                    keys.add(str(value))
-            if links:
-                keys.update(links)
-            return
         earns = equity = False
-        named: list[data.Posting] = []  # postings of receivables and payables naming what they settle
+        named: list[data.Posting] | None = None  # postings of receivables and payables naming what they settle
         kinds = self.kinds
         for posting in txn.postings:
             kind = kinds.get(posting.account)
@@ -367,9 +372,13 @@ class _Reader:
             elif kind is _ITEM:
                 pmeta = posting.meta
                 if pmeta and (SETTLES_KEY in pmeta or LOT_KEY in pmeta):
+                    if named is None:
+                        named = []
                     named.append(posting)
+        if not links and named is None:
+            return  # the usual expense or transfer: it names nothing
         found: list[Reference] = []
-        for posting in () if earns else named:
+        for posting in () if earns or named is None else named:
             pmeta = posting.meta
             for key in (SETTLES_KEY, LOT_KEY):
                 value = pmeta.get(key)
@@ -394,42 +403,74 @@ class _Reader:
         return VoidedNumber(number, entry.date, values[1].strip(), ref, entry)
 
 
+def _note_keys(meta: dict[str, Any], links: frozenset[str] | None, keys: set[str]) -> None:
+    """What payments may name of a document: its ``facture:`` and ``lot:`` values and its links."""
+    for key in (INVOICE_KEY, LOT_KEY):
+        value = meta.get(key)
+        if value is not None:
+            keys.add(str(value))
+    if links:
+        keys.update(links)
+
+
 @gc_paused()
 def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> InvoiceBook:
     """Read every invoice, credit note, voided number, series and quote (one pass plus a sort)."""
-    series, errors = read_series(index.config)
-    quotes, quote_errors = read_quotes(entries)
-    errors.extend(quote_errors)
+    series, series_errors = read_series(index.config)
+    errors: list = []  # the reader's, after those of the series and of the quotes
     reader = _Reader(index, series, errors)
     need_unbilled = bool(index.config.entries("require-invoice"))
     invoices: list[Invoice] = []
+    orders: list[tuple] = []  # each invoice's _order
     voided: list[VoidedNumber] = []
+    quote_entries: list[data.Custom] = []
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
     keys: set[str] = set()
     references: list[PaymentReferences] = []
+    # In the plugin chain, the receipts the convention step found, read along with the entries.
+    classified = index.classified_receipts
+    shared_txns, shared = classified.of(entries) if classified is not None else ((), ())
+    position, upcoming = 0, shared_txns[0] if shared_txns else None  # the next one with receipts
     for entry in entries:
         kind = type(entry)
         if kind is data.Transaction:
+            lines = None
+            if entry is upcoming:
+                lines = shared[position]
+                position += 1
+                upcoming = shared_txns[position] if position < len(shared_txns) else None
             meta = entry.meta or _NO_META
             numbered = INVOICE_KEY in meta or CREDIT_KEY in meta
             if numbered:
-                invoice = reader.invoice(entry)
+                invoice = reader.invoice(entry, lines)
                 if invoice is not None:
                     invoices.append(invoice)
+                    orders.append((invoice.date, str(meta.get("filename", "")), meta.get("lineno", 0)))
             elif need_unbilled and any(reader.classifier.is_receipt_account(p.account)
                                        for p in entry.postings):
-                receipts, _ = reader.classifier.receipts(entry)
+                receipts = reader.receipts(entry, lines)
                 if receipts:
                     unbilled.append((entry, receipts))
-            # A payment names its invoice on a posting of a receivable or payable (the cash
-            # book reads it there), or by a link.
-            reader.note_references(entry, numbered or LOT_KEY in meta, keys, references)
-        elif kind is data.Custom and entry.type == VOID_DIRECTIVE:
-            number = reader.voided(entry)
-            if number is not None:
-                voided.append(number)
+            # What payments may name: the numbers and links of documents. A payment names its
+            # invoice on a posting of a receivable or payable (the cash book reads it there), or
+            # by a link.
+            if numbered or LOT_KEY in meta:
+                _note_keys(meta, entry.links, keys)
+            elif entry.links or lines is None or lines[1][0][_OPENING]:
+                reader.note_payment(entry, keys, references)
+            # else: it earns fees (a receipt not carried over: an income posting) and has no link,
+            # so it names nothing (note_payment)
+        elif kind is data.Custom:
+            if entry.type == VOID_DIRECTIVE:
+                number = reader.voided(entry)
+                if number is not None:
+                    voided.append(number)
+            elif entry.type == QUOTE_DIRECTIVE:
+                quote_entries.append(entry)
+    quotes, quote_errors = read_quotes(quote_entries)
 
-    invoices.sort(key=_order)
+    if not all(map(operator.le, orders, orders[1:])):  # (in ledger order, they mostly are already)
+        invoices = [invoices[n] for n in sorted(range(len(orders)), key=orders.__getitem__)]
     by_number: dict[str, Invoice] = {}
     duplicates: list[tuple[Invoice, Invoice]] = []
     for invoice in invoices:
@@ -454,7 +495,7 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
     sequences = _sequences(members)
     return InvoiceBook(index, series, invoices, by_number, duplicates, voided, voided_by_number,
-                       sequences, quotes, unbilled, errors, keys, references)
+                       sequences, quotes, unbilled, series_errors + quote_errors + errors, keys, references)
 
 
 def _before_numbering(ref: NumberRef) -> bool:
@@ -547,7 +588,7 @@ def credit_note_errors(book: InvoiceBook) -> list:
     """Credit notes naming an unknown invoice, or taking back more than remains of it."""
     errors = []
     for note in book.invoices:
-        if not note.is_credit_note or book.by_number.get(note.number) is not note:
+        if note.credit_of is None or book.by_number.get(note.number) is not note:  # not a credit note
             continue
         target = book.by_number.get(note.credit_of or "")
         if target is None:
@@ -589,12 +630,18 @@ def quote_errors(book: InvoiceBook) -> list:
     """``devis:`` required from 70 € of fees with a dépassement or HN acts, and naming a prior quote."""
     errors = []
     for invoice in book.by_number.values():
-        if invoice.is_credit_note:
+        if invoice.credit_of is not None:  # a credit note
             continue
         if invoice.devis is None:
-            statuses = {r.convention for r in invoice.receipts}
-            fees = sum((r.amount for r in invoice.receipts if r.currency == QUOTE_CURRENCY), Decimal(0))
-            if statuses & {DEPASSEMENT, NON_CONVENTIONNE} and fees >= QUOTE_THRESHOLD:
+            statuses = set(map(_CONVENTION, invoice.receipts))
+            if statuses.isdisjoint(_QUOTED):
+                continue
+            fees = _ZERO  # the Receipt.amount of those in EUR, its properties inlined (once per invoice)
+            for receipt in invoice.receipts:
+                units = receipt.txn.postings[receipt.index].units
+                if units.currency == QUOTE_CURRENCY:
+                    fees += units.number if receipt.opening else -units.number
+            if fees >= QUOTE_THRESHOLD:
                 kinds = " et ".join(k for k, s in (("un dépassement", DEPASSEMENT),
                                                     ("des actes HN", NON_CONVENTIONNE)) if s in statuses)
                 errors.append(_error(invoice, (
@@ -675,6 +722,8 @@ def reference_errors(book: InvoiceBook) -> list:
     keys = book.reference_keys
     spelled: dict[str, str] | None = None  # canonical spelling -> a key as written
     for item in book.references:
+        if keys.issuperset(map(_NUMBER, item.references)):  # the usual payment: everything it names is known
+            continue
         reported: set[str] = set()
         for reference in item.references:
             number = reference.number

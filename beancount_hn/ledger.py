@@ -37,9 +37,11 @@ class LedgerIndex:
     _treasury: dict[str, datetime.date] | None = field(default=None, repr=False)
     currency: str = "EUR"  # the operating currency: every figure is in it
     roles: Any = field(default=None, repr=False)  # ``roles.Roles``, made on first use (``roles_of``)
-    # What the plugin chain's convention step leaves for the steps after it
-    # (``beancount_hn.classify.TaxableReceipts``): one classification per chain.
+    # What the plugin chain's convention step leaves for the steps after it: one classification
+    # per chain (``beancount_hn.classify.TaxableReceipts`` for the VAT step,
+    # ``beancount_hn.classify.ClassifiedReceipts`` for the invoice book).
     taxable_receipts: Any = field(default=None, repr=False)
+    classified_receipts: Any = field(default=None, repr=False)
 
     @classmethod
     def build(cls, entries: Sequence[data.Directive], options_map: dict[str, Any] | None) -> LedgerIndex:

@@ -42,6 +42,7 @@ FIRST_NUMBER_KEY = "premier-numero"
 _new_tuple = tuple.__new__
 _SEQ_SPEC = re.compile(r"^(?:0?([1-9]\d?))?d?$")  # "", "d", "04d", "4d"
 _YEAR_SPECS = ("", "d", "04d", "4d")
+_SEQ_ZERO = "a le numéro d'ordre 0 ; la numérotation commence à 1"
 
 
 class PatternError(ValueError):
@@ -93,6 +94,20 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern[str], bool]:
     return re.compile("".join(regex), re.IGNORECASE), "year" in seen
 
 
+def printf_template(pattern: str) -> tuple[str, bool]:
+    """A valid ``pattern`` (:func:`compile_pattern`) as a printf-style template of integers, and
+    whether ``{year}`` comes before ``{seq}`` in it: ``("F-%d-%04d", True)`` for
+    ``F-{year}-{seq:04d}``. It writes integers as ``str.format`` does with the pattern.
+    """
+    parts, names = [], []
+    for literal, name, spec, _ in string.Formatter().parse(pattern):
+        parts.append(literal.replace("%", "%%"))
+        if name is not None:
+            names.append(name)
+            parts.append(f"%{(spec or '').removesuffix('d')}d")
+    return "".join(parts), names[:1] == ["year"]
+
+
 @dataclass(frozen=True, eq=False)
 class SeriesPattern:
     """One pattern of a series, in force from ``valid_from`` until ``valid_to`` (excluded)."""
@@ -106,10 +121,19 @@ class SeriesPattern:
     entry: data.Custom
     first_seq: int = 1
     first_year: int | None = None  # the year premier-numero applies to
+    _printf: tuple[str, bool] = field(init=False, repr=False)  # printf_template(pattern)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_printf", printf_template(self.pattern))
 
     def format(self, seq: int, year: int | None = None) -> str:
         """The number ``seq`` (of ``year``) as the pattern writes it."""
-        return self.pattern.format(seq=seq, year=year)
+        template, year_first = self._printf  # once per invoice read: no format-spec parsing
+        if not self.has_year:
+            return template % seq
+        if year is None:
+            return self.pattern.format(seq=seq, year=year)
+        return template % ((year, seq) if year_first else (seq, year))
 
     def parse(self, text: str) -> tuple[int | None, int] | None:
         """``(year, seq)`` of a number of this pattern (any case, any padding), or None."""
@@ -168,17 +192,24 @@ class SeriesSet:
     def __init__(self, series: dict[str, Series]) -> None:
         self.series = series
         self.patterns = [p for s in series.values() for p in s.patterns]
+        # What :meth:`candidates` tries on every number read (once per invoice of the ledger).
+        self._matchers = [(p, p.regex.fullmatch, p.has_year) for p in self.patterns]
 
     def describe(self) -> str:
         """``F: F-{year}-{seq:04d}, AV: …`` for messages."""
         return ", ".join(f"{p.name} : {p.pattern}" for p in self.patterns) or "aucune déclarée"
 
     def candidates(self, text: str) -> list[NumberRef]:
+        """The number ``text`` in each pattern it fits (:meth:`SeriesPattern.parse`), in declaration order."""
         found = []
-        for pattern in self.patterns:
-            parsed = pattern.parse(text)
-            if parsed is not None:
-                found.append(_new_tuple(NumberRef, (pattern, *parsed)))
+        for pattern, fullmatch, has_year in self._matchers:
+            match = fullmatch(text)
+            if match is not None:
+                if has_year:
+                    year, seq = match.group("year", "seq")
+                    found.append(_new_tuple(NumberRef, (pattern, int(year), int(seq))))
+                else:
+                    found.append(_new_tuple(NumberRef, (pattern, None, int(match.group("seq")))))
         return found
 
     def canonical(self, text: str) -> str:
@@ -195,14 +226,18 @@ class SeriesSet:
         (a voided number, declared whenever) accepts any pattern.
         """
         found = self.candidates(text)
-        if not found:
+        if len(found) == 1:  # the usual number: one pattern fits, in force on its date
+            ref = found[0]
+            if on is None or ref.pattern.in_force(on):
+                return (ref, None) if ref.seq >= 1 else (None, _SEQ_ZERO)
+        elif not found:
             return None, (f"ne correspond à aucune série de factures déclarée ({self.describe()}) ; "
                           'corrigez le numéro ou déclarez sa série : custom "hn-option" "invoice-series" '
                           "NOM MODELE")
         current = found if on is None else [ref for ref in found if ref.pattern.in_force(on)]
         ref = current[0] if current else found[-1]
         if ref.seq < 1:
-            return None, "a le numéro d'ordre 0 ; la numérotation commence à 1"
+            return None, _SEQ_ZERO
         if len(current) == 1:  # the usual number: one series in force
             return ref, None
         if not current:

@@ -24,7 +24,8 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.classify import CONVENTION_STATUSES, TAXABLE, ClassificationError, Classifier, TaxableReceipts
+from beancount_hn.classify import (CONVENTION_STATUSES, TAXABLE, ClassificationError, ClassifiedReceipts, Classifier,
+                                   TaxableReceipts, make_receipts)
 from beancount_hn.errors import source_of
 from beancount_hn.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
@@ -33,7 +34,7 @@ __plugins__ = ("convention",)
 
 HN_TAGS = frozenset(CONVENTION_STATUSES)
 _TAXABLE = frozenset(TAXABLE)
-_CONVENTION, _VAT = itemgetter(2), itemgetter(3)  # Receipt.convention, Receipt.vat
+_CONVENTION, _VAT = itemgetter(0), itemgetter(1)  # of a receipt's Fields: convention, vat
 _new_tuple = tuple.__new__
 
 
@@ -41,21 +42,24 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     """Return the entries with hn tags added, and the classification errors.
 
     One pass: every transaction is classified, tagged and checked where it stands.
+    What it classified is left on ``index`` for the steps after it: the taxable
+    receipts (the VAT step) and every transaction's receipts (the invoice book).
     """
     errors: list = []
-    classifier = Classifier(index)
+    lines = Classifier(index).lines
     tagged: list[data.Directive] = []
     append = tagged.append
     taxable: dict[int, tuple[data.Transaction, list]] = {}
+    classified = ClassifiedReceipts()
     changed = False
     for entry in entries:
         if type(entry) is not data.Transaction:
             append(entry)
             continue
-        receipts, txn_errors = classifier.receipts(entry)
+        indices, fields, txn_errors = lines(entry)
         txn_tags = entry.tags
         written = txn_tags & HN_TAGS if txn_tags else txn_tags
-        if not receipts and not txn_errors:
+        if not fields and not txn_errors:
             # hn tags on a transaction without any receipt contradict "no receipt".
             if written:
                 tags = " ".join(f"#{t}" for t in sorted(written))
@@ -69,25 +73,33 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
             continue
         if txn_errors:
             errors.extend(txn_errors)
-        resolved = set(map(_CONVENTION, receipts))
-        contradicted = written - resolved
-        if contradicted and not txn_errors:
-            tags = " ".join(f"#{t}" for t in sorted(contradicted))
-            found = ", ".join(sorted(resolved)) or "aucun"
-            errors.append(ClassificationError(
-                source_of(entry),
-                f"tag {tags} contredit le statut des recettes ({found}) ; "
-                "retirez le tag ou corrigez les métadonnées acte:/convention:",
-                entry,
-            ))
+        resolved = set(map(_CONVENTION, fields))
+        if written:
+            contradicted = written - resolved
+            if contradicted and not txn_errors:
+                tags = " ".join(f"#{t}" for t in sorted(contradicted))
+                found = ", ".join(sorted(resolved)) or "aucun"
+                errors.append(ClassificationError(
+                    source_of(entry),
+                    f"tag {tags} contredit le statut des recettes ({found}) ; "
+                    "retirez le tag ou corrigez les métadonnées acte:/convention:",
+                    entry,
+                ))
         if not resolved <= txn_tags:  # a new Transaction, without NamedTuple's Python-level _replace
-            entry, changed = _new_tuple(data.Transaction, (*entry[:5], txn_tags | resolved, *entry[6:])), True
-        if not _TAXABLE.isdisjoint(map(_VAT, receipts)):  # in posting order: the same work every run
-            taxable[id(entry)] = (entry, receipts)
+            meta, date, flag, payee, narration, _, links, postings = entry
+            entry = _new_tuple(data.Transaction, (meta, date, flag, payee, narration, txn_tags | resolved, links,
+                                                  postings))
+            changed = True
+        if not _TAXABLE.isdisjoint(map(_VAT, fields)):  # in posting order: the same work every run
+            taxable[id(entry)] = (entry, make_receipts(entry, indices, fields))
+        if fields:
+            classified.add(entry, indices, fields)
         append(entry)
     if not changed:
         tagged = entries
     index.taxable_receipts = TaxableReceipts(tagged, taxable)
+    classified.entries = tagged
+    index.classified_receipts = classified
     return tagged, errors
 
 

@@ -42,8 +42,15 @@ __plugins__ = ("invoice_numbering",)
 
 
 def invoices_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
-    """Invoice numbering and invoice rules (validation only)."""
-    return entries, check_invoices(build_invoice_book(entries, index))
+    """Invoice numbering and invoice rules (validation only).
+
+    In the plugin chain the invoice book reads the receipts the convention step
+    classified (``index.classified_receipts``); it is their last reader, so they
+    are let go before the steps after it run.
+    """
+    book = build_invoice_book(entries, index)
+    index.classified_receipts = None
+    return entries, check_invoices(book)
 
 
 def invoice_numbering(entries: list[data.Directive], options_map: dict[str, Any],
