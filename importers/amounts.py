@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from beancount_hn.amounts import MAX_AMOUNT
+from beancount_hn.core.amounts import MAX_AMOUNT
 
 #: Characters used as thousands separators besides the dot/comma.
 SPACES = " \u00a0\u202f\u2009\u2007'"

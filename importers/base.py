@@ -27,8 +27,8 @@ from babel.numbers import get_currency_precision
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn import frtypo
-from beancount_hn.amounts import MAX_AMOUNT
+from beancount_hn.core import frtypo
+from beancount_hn.core.amounts import MAX_AMOUNT
 from beancount_hn.importers.categorize import Categorizer
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
 from beancount_hn.importers.layouts import Layout

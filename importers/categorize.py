@@ -57,7 +57,7 @@ from beancount.core import account as account_lib
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn import frtypo
+from beancount_hn.core import frtypo
 from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
 REVIEW_KEY = "a-verifier"

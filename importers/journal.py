@@ -35,8 +35,8 @@ import beangulp
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn.acts import ActError, act_status, parse_acts
-from beancount_hn.config import load_config
+from beancount_hn.core.acts import ActError, act_status, parse_acts
+from beancount_hn.core.config import load_config
 from beancount_hn.importers.amounts import CENT, AmountError, parse_amount, parse_date
 from beancount_hn.importers.base import file_head, head_text, read_layout_table
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates

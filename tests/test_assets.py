@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beancount_hn.assets import build_registre, days360, parse_plan
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.assets import build_registre, days360, parse_plan
 from tests.ledgers import line_of, load
 
 ACCOUNTS = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from beancount_hn.config import BaremeKm, ConfigError, load_config
+from beancount_hn.core.config import BaremeKm, ConfigError, load_config
 from tests.ledgers import line_of, load
 
 LEDGER = """

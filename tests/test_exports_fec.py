@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn import lines2035
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.fec import build_fec, render_fec
-from beancount_hn.form2035 import compute_2035
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.form2035 import compute_2035
 from tests.exports_ledger import (
     ACCOUNTS,
     IDENTITY,

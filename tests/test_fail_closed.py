@@ -12,7 +12,7 @@ from functools import partial
 
 import pytest
 
-from beancount_hn.loading import require_year
+from beancount_hn.core.loading import require_year
 from tests import ledgers
 from tests.ledgers import run_hn as run
 from tests.ledgers import write_ledger as write
@@ -203,7 +203,7 @@ def test_a_year_that_is_not_a_number_is_a_usage_error(clean):
 
 
 def test_require_year_names_the_years_of_the_ledger(tmp_path):
-    from beancount_hn.loading import HnError, load_ledger
+    from beancount_hn.core.loading import HnError, load_ledger
 
     path = write(tmp_path, CLEAN + '2023-05-01 * "Bailleur" "Loyer"\n  Expenses:Loyer  1.00 EUR\n  Assets:Banque\n')
     loaded = load_ledger(path, show_errors=False)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn.form2035 import totals
+from beancount_hn.tax.form2035 import totals
 from tests.ledgers import form_for, line_of
 
 ACCOUNTS = """

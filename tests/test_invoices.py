@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn.invoices import build_invoice_book, check_invoices
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.invoicing.invoices import build_invoice_book, check_invoices
 from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
 from tests.ledgers import errors_of as check
 from tests.ledgers import line_of, load, only_error, txn, txn_line

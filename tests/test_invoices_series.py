@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from beancount_hn.series import PatternError, compile_pattern
+from beancount_hn.invoicing.series import PatternError, compile_pattern
 from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
 from tests.ledgers import errors_of as check
 from tests.ledgers import line_of, only_error, txn, txn_line

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn.notes import (MENTION_DE, MENTION_EXONEREE, MENTION_FRANCHISE, MENTION_HN, DocumentError,
-                                Payment, find_invoice, invoice_document)
-from beancount_hn.notes_html import render_html
+from beancount_hn.invoicing.notes import (MENTION_DE, MENTION_EXONEREE, MENTION_FRANCHISE, MENTION_HN, DocumentError,
+                                          Payment, find_invoice, invoice_document)
+from beancount_hn.invoicing.notes_html import render_html
 from tests.ledgers import line_of
 from tests.notes_helpers import ACCOUNTS, IDENTITY, LEDGER, build, document
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beancount_hn import frtypo
-from beancount_hn.identity import (IdentityError, has_ei_mention, iban_problem, luhn_valid, read_identity,
-                                   require_identity, siren_problem, siret_problem)
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core import frtypo
+from beancount_hn.core.identity import (IdentityError, has_ei_mention, iban_problem, luhn_valid, read_identity,
+                                        require_identity, siren_problem, siret_problem)
+from beancount_hn.core.ledger import LedgerIndex
 from tests.ledgers import line_of, load, loaded
 from tests.notes_helpers import IDENTITY
 

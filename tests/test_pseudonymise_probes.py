@@ -22,6 +22,7 @@ from beancount import loader
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.bundle import build_bundle
 from beancount_hn.exports.counterparties import Counterparties, is_known_organisation
@@ -29,7 +30,6 @@ from beancount_hn.exports.pseudonymise import AMBIGUOUS, Pseudonymiser
 from beancount_hn.exports.vocabulary import CIVILITIES, PARTICLES, STOP_WORDS, WORD, plain
 from beancount_hn.fava import downloads
 from beancount_hn.fava.figures import LedgerFigures
-from beancount_hn.ledger import LedgerIndex
 from tests.exports_ledger import SMALL, load_small
 from tests.ledgers import line_of, run_hn
 

@@ -7,10 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from beancount_hn import frtypo
-from beancount_hn.form2035_render import to_json_dict, to_table
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.vehicle import bareme_row, bareme_table, forfait
+from beancount_hn.core import frtypo
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.render.form2035 import to_json_dict, to_table
+from beancount_hn.tax.vehicle import bareme_row, bareme_table, forfait
 from tests.ledgers import form_for, line_of, load, plain
 
 

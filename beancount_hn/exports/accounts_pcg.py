@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from beancount_hn import lines2035
-from beancount_hn.errors import where
+from beancount_hn.core.errors import where
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.tax import lines2035
 
 NUMBER_KEY = "compte"
 LABEL_KEY = "compte-libelle"

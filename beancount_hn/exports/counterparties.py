@@ -39,10 +39,10 @@ import re
 from collections.abc import Iterable, Sequence
 from beancount.core import data
 
-from beancount_hn.errors import where
+from beancount_hn.core.errors import where
+from beancount_hn.core.ledger import LedgerIndex, parents
 from beancount_hn.exports.vocabulary import (CIVILITIES, GENERIC_WORDS, PARTICLES, WORD, is_civility, is_harmless,
                                              name_key, plain)
-from beancount_hn.ledger import LedgerIndex, parents
 
 ORGANISATION_OPTION = "organisation"
 ORGANISATION_KEY = "organisation"
