@@ -85,7 +85,7 @@ def detect(path: str, layouts: Mapping[str, Layout] | None = None) -> Detected:
             path, f"format inconnu : ni OFX, ni camt, ni CFONB 120, ni QIF, et les premières lignes "
                   f"(p. ex. {first[:80]!r}) n'ont l'en-tête d'aucune présélection CSV "
                   f"({', '.join(sorted(table))}) ; décrivez votre mise en page dans un fichier "
-                  "TOML et passez-le avec --preset FICHIER.toml (README, « Ajouter sa banque »)")
+                  "TOML et passez-le avec --preset FICHIER.toml (guide, page « Relevés », « Ajouter sa banque »)")
     headers.sort(key=lambda h: -h.score)
     best = headers[0]
     ties = [h.layout.name for h in headers if h.score == best.score]

@@ -92,7 +92,7 @@ def notes(ledger: str, year: int, out_dir: str, force: bool, fmt: str) -> None:
 
     Rien n'est écrit (pas même le dossier) quand le livre comporte une erreur, ou pour une
     année hors 1900–2999 ou sans transaction : code de sortie 1. DOSSIER suit la
-    règle des dossiers de sortie (README, « Output folders »).
+    règle des dossiers de sortie (guide, page « Expert-comptable », « Le dossier de sortie et --force »).
     """
     check_year_range(year)
     loaded = load_ledger(ledger)

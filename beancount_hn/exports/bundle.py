@@ -243,7 +243,7 @@ def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separat
               "colonne « Dans le FEC » : parts privées réintégrées en CC, dotations, plus ou "
               "moins-values) font le montant de la ligne, au centime.",
               "Numéros de compte : métadonnée compte: du compte, sinon la table par défaut de beancount-hn "
-              "(data/pcg_accounts.csv, documentée dans le README)."]
+              "(data/pcg_accounts.csv, documentée dans le guide, page « Expert-comptable »)."]
     if pseudonymiser is not None:
         lines += ["", "Pseudonymisation", "----------------", *pseudonymiser.readme_lines()]
     notes = list(bundle.warnings)
