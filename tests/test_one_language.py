@@ -61,6 +61,7 @@ ENGLISH = frozenset("""
     number amount paid unpaid year years file files series credit voided gap already
     passed threshold default required show help usage try exit message value values remaining
     does has have got given needs lost kept only before after between per each every
+    positive negative same absolute
 """.split())
 
 #: The metadata keys (and rule-file keys) messages name, written ``key:`` as in the ledger.
@@ -160,7 +161,9 @@ def command_outputs(tmp_path_factory) -> dict[str, str]:
         "2035 html": re.sub(r"<style>.*?</style>", "", _run("2035", MAIN, "--year", "2025", "--format", "html"),
                             flags=re.S),
         "2035 explain": _run("2035", MAIN, "--year", "2025", "--explain", "CC")
-                        + _run("2035", MAIN, "--year", "2025", "--explain", "DSAW"),
+                        + _run("2035", MAIN, "--year", "2025", "--explain", "DSAW")
+                        + _run("2035", MAIN, "--year", "2025", "--explain", "CP")
+                        + _run("2035", MAIN, "--year", "2025", "--explain", "DC"),
         "vat": _run("vat", MAIN),
         "invoices": _run("invoices", MAIN) + _run("invoices", MAIN, "--year", "2025"),
         "export": _run("export", MAIN, "--year", "2025", "--out", str(out)),

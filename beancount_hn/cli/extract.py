@@ -104,6 +104,13 @@ def targets(item: Detected, account: str | None, account_id: str | None,
                                                  "Beancount du relevé, p. ex. --account "
                                                  "Assets:Banque:Courant")
             account = owners[0]
+        own = [d for d in declared if d.account == account]
+        if own and not any(same_account(account_id, d.number) for d in own):
+            # The ledger says which account this is: another account's number is a mistake.
+            listed = ", ".join(f"{d.number} ({d.source})" for d in own)
+            raise ImportFileError(item.path, f"--account-id {account_id} n'est pas le numéro de {account} "
+                                             f"dans le grand livre ({listed}) : rien n'est importé ; "
+                                             "donnez le compte dont c'est le numéro, ou corrigez son open")
         return [Target(account, account_id, "--account-id")]
     if account is not None and not declared:
         return [Target(account, None)]

@@ -103,16 +103,6 @@ def day(value: str | datetime.date | None) -> str:
     return frtypo.date(value)
 
 
-def french_formula(formula: str | None) -> str | None:
-    """A 2035 line's formula as the form words it: ``AG − BR si positif``."""
-    if not formula:
-        return formula
-    if formula.startswith("the same"):
-        return "idem, si négatif (en valeur absolue)"
-    return formula.replace(", if positive", ", si positif").replace(" if positive", " si positif") \
-        .replace(" if negative", " si négatif")
-
-
 # --- the page ----------------------------------------------------------------------------
 
 
@@ -498,7 +488,7 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
             sections.append(FormSection(row.section, SECTIONS[row.section], []))
         # A nil line has nothing behind it worth listing (a nil total would list every posting).
         journal = filters.get(row.code) if Decimal(js["lines"][row.code]) else None
-        formula = french_formula(form.formula(row.code))
+        formula = form.formula(row.code)
         title = f"= {formula}" if formula else None
         if journal is not None:
             title = (title + " — " if title else "") + (

@@ -275,18 +275,19 @@ _DEPENSES_BOXES = tuple(
     row.code for row in lines2035.lines()
     if row.section == "depenses" and row.parent is None and row.kind != lines2035.TOTAL
 )
+#: How each total is computed, in the form's words (shown by ``--explain`` and Fava).
 _FORMULAS = {
     "AD": "AA − AB − AC",
     "AG": "AD + AE + AF",
     "BR": " + ".join(_DEPENSES_BOXES),
-    "CA": "AG − BR if positive",
-    "CF": "BR − AG if positive",
+    "CA": "AG − BR si positif",
+    "CF": "BR − AG si positif",
     "CE": "CA + CB + CC + CD",
     "CN": "CF + CG + CH + CK + CL + CM",
-    "CP": "CE − CN if positive",
-    "CR": "CN − CE if positive",
-    "DD": "CE − CN + BK + BV + " + " + ".join(RBS_EXONERATIONS) + " + DE − DB, if positive",
-    "DC": "the same, if negative (absolute value)",
+    "CP": "CE − CN si positif",
+    "CR": "CN − CE si positif",
+    "DD": "CE − CN + BK + BV + " + " + ".join(RBS_EXONERATIONS) + " + DE − DB, si positif",
+    "DC": "idem, si négatif (en valeur absolue)",
 }
 _TOTAL_PARTS = {
     "AD": ("AA", "AB", "AC"),

@@ -56,7 +56,7 @@ from beancount.core import data
 from beancount_hn.core.config import BaremeKm, normalize_word
 from beancount_hn.core.errors import error_type, source_of
 from beancount_hn.core.frtypo import date as french_date
-from beancount_hn.core.frtypo import money
+from beancount_hn.core.frtypo import money, number
 from beancount_hn.core.ledger import LedgerIndex
 
 if TYPE_CHECKING:
@@ -94,13 +94,19 @@ class BaremeRow:
     def amount(self, km: Decimal) -> tuple[Decimal, str]:
         """The forfait for ``km`` kilometres (to the cent) and its formula."""
         if km <= 5000:
-            raw, formula = km * self.rate_upto_5000, f"{km} km × {self.rate_upto_5000}"
+            raw, formula = km * self.rate_upto_5000, f"{_figure(km)} km × {_figure(self.rate_upto_5000)}"
         elif km <= 20000:
             raw = km * self.rate_5001_20000 + self.fixed_5001_20000
-            formula = f"{km} km × {self.rate_5001_20000} + {self.fixed_5001_20000}"
+            formula = (f"{_figure(km)} km × {_figure(self.rate_5001_20000)} + "
+                       f"{_figure(self.fixed_5001_20000)}")
         else:
-            raw, formula = km * self.rate_over_20000, f"{km} km × {self.rate_over_20000}"
+            raw, formula = km * self.rate_over_20000, f"{_figure(km)} km × {_figure(self.rate_over_20000)}"
         return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), formula
+
+
+def _figure(value: Decimal) -> str:
+    """``value`` in French with the decimals it has (``0,357``, ``1 395``, ``8 200``)."""
+    return number(value, max(0, -value.normalize().as_tuple().exponent))
 
 
 @functools.cache
