@@ -377,7 +377,8 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     builder.assets(registre, year_forfait is not None)
     builder.entered()
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
-              + cashbook.unpriced + _earlier_problems(cashbook, year) + builder.errors)
+              + cashbook.unpriced + _earlier_problems(cashbook, year) + _books_begin_during(index, year)
+              + builder.errors)
     boxes = _roll_up(_direct(builder.contributions))
     values = totals(boxes, year)
     rounded = {code: round_euros(amount) for code, amount in boxes.items()}
@@ -432,6 +433,31 @@ def _earlier_problems(cashbook: Cashbook, year: int) -> list:
     return [Form2035Error(error.source, f"{error.message} ; cette erreur de {error.entry.date.year} peut "
                           f"changer les chiffres de {year} : corrigez-la d'abord", error.entry)
             for error in problem_errors(cashbook, before=datetime.date(year, 1, 1))]
+
+
+def _books_begin_during(index: LedgerIndex, year: int) -> list:
+    """An error when the books of a practice older than them begin after 1 January of ``year``.
+
+    The cash book counts from the first ``treasury`` option: a ledger begun on 1 July for a
+    practice open since 2019 would file half a year's receipts and expenses as the year's.
+    A practice that opens that year (``practice-start`` on or after the books' first day,
+    or none written) files from its first day, as the law says.
+    """
+    options = index.config.entries("treasury")
+    if not options:
+        return []
+    first = min(options, key=lambda option: option.date)
+    start = index.config.value("practice-start")
+    if first.date.year != year or first.date == datetime.date(year, 1, 1) or start is None or start >= first.date:
+        return []
+    return [Form2035Error(
+        source_of(first.entry),
+        f"le livre commence le {french_date(first.date)} (première option treasury) mais l'activité a "
+        f"commencé le {french_date(start)} (practice-start) : la 2035 de {year} ne compterait que les "
+        f"recettes et dépenses depuis le {french_date(first.date)}. Reprenez les opérations du 1er janvier "
+        f"au {french_date(first.date - datetime.timedelta(days=1))} (au moins leurs totaux, une "
+        "transaction par ligne de la 2035), et datez l'option treasury du 1er janvier",
+        first.entry)]
 
 
 def _nothing_counted(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
