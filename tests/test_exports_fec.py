@@ -263,7 +263,7 @@ def test_malformed_compte_and_unknown_mode_are_errors_at_their_line():
         build_fec(entries, index, 2025)
     text = SMALL.replace('mode-reglement: "especes"', 'mode-reglement: "bitcoin"')
     entries, index = load_small(text)
-    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'Massage, 3 séances')}: mode-reglement: 'bitcoin'"):
+    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'Massage, 3 séances')}: mode-reglement: \"bitcoin\""):
         build_fec(entries, index, 2025)
 
 

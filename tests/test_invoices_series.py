@@ -110,7 +110,7 @@ def test_bad_premier_numero():
     ledger = ACCOUNTS.replace('"F" "F-{year}-{seq:04d}"\n',
                               '"F" "F-{year}-{seq:04d}"\n  premier-numero: "F-42"\n')
     error = only_error(check(ledger))
-    assert "premier-numero: 'F-42' n'est pas un numéro du modèle" in error.message
+    assert 'premier-numero: "F-42" n\'est pas un numéro du modèle' in error.message
 
 
 def test_malformed_and_repeated_voided_numbers():

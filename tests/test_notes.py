@@ -216,7 +216,7 @@ def test_company_siren_failing_luhn_and_missing_address_are_errors():
   Assets:Creances:Clients    60.00 EUR
   Income:Honoraires:HN      -60.00 EUR
 """
-    with pytest.raises(DocumentError, match=r"client-siren: SIREN '552100555' : la clé de contrôle \(Luhn\) est fausse"):
+    with pytest.raises(DocumentError, match=r'client-siren: SIREN "552100555" : la clé de contrôle \(Luhn\) est fausse'):
         document("F-2025-0001", base.replace("{meta}", 'client-siren: "552100555"\n  client-adresse: "Lyon"'))
     with pytest.raises(DocumentError, match="sans son adresse ; ajoutez client-adresse:"):
         document("F-2025-0001", base.replace("{meta}", 'client-siren: "552100554"'))

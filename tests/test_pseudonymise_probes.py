@@ -467,7 +467,7 @@ def test_a_malformed_organisation_flag_is_an_error():
     entries, index = load_small(text)
     with pytest.raises(ExportError) as error:
         Pseudonymiser.from_entries(entries, index)
-    assert f":{line_of(text, 'open Expenses:Loyer')} : organisation: 'oui' sur le compte Expenses:Loyer" \
+    assert f":{line_of(text, 'open Expenses:Loyer')} : organisation: \"oui\" sur le compte Expenses:Loyer" \
            in str(error.value)
 
 

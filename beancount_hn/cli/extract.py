@@ -33,6 +33,7 @@ from beancount.parser import printer
 
 from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.core import atomic
+from beancount_hn.core.errors import as_written
 from beancount_hn.core.loading import LoadedLedger, load_ledger
 from beancount_hn.core.outfolder import ledger_paths
 from beancount_hn.importers.base import WrongAccountError, same_account
@@ -211,7 +212,7 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
     ce que le GRAND-LIVRE contient déjà.
     """
     if account is not None and not account_lib.is_valid(account):
-        raise click.ClickException(f"--account {account!r} n'est pas un nom de compte Beancount "
+        raise click.ClickException(f"--account {as_written(account)} n'est pas un nom de compte Beancount "
                                    "(p. ex. Assets:Banque:Courant)")
     try:
         layouts = _layouts(preset)

@@ -31,7 +31,7 @@ from beancount.core import account as account_lib
 from beancount.core.amount import Amount
 from beancount.core import data
 
-from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
 
 ConfigError = error_type("ConfigError")
@@ -65,7 +65,7 @@ def _expect_count(values: list[Any], count: int, shape: str) -> None:
 def _string(values: list[Any], what: str = "un texte entre guillemets") -> str:
     _expect_count(values, 1, what)
     if not isinstance(values[0], str) or not values[0].strip():
-        raise OptionValueError(f"attendu {what} ; reçu {values[0]!r}")
+        raise OptionValueError(f"attendu {what} ; reçu {as_written(values[0])}")
     return values[0].strip()
 
 
@@ -75,7 +75,7 @@ def _choice(choices: Iterable[str]) -> Callable[[list[Any]], str]:
     def parse(values: list[Any]) -> str:
         word = normalize_word(_string(values, "l'une des valeurs " + ", ".join(allowed)))
         if word not in allowed:
-            raise OptionValueError(f"{values[0]!r} n'est pas l'une des valeurs {', '.join(allowed)}")
+            raise OptionValueError(f"{as_written(values[0])} n'est pas l'une des valeurs {', '.join(allowed)}")
         return word
 
     return parse
@@ -84,7 +84,7 @@ def _choice(choices: Iterable[str]) -> Callable[[list[Any]], str]:
 def _date(values: list[Any]) -> datetime.date:
     _expect_count(values, 1, "une date (AAAA-MM-JJ, sans guillemets)")
     if not isinstance(values[0], datetime.date):
-        raise OptionValueError(f"attendu une date (AAAA-MM-JJ, sans guillemets) ; reçu {values[0]!r}")
+        raise OptionValueError(f"attendu une date (AAAA-MM-JJ, sans guillemets) ; reçu {as_written(values[0])}")
     return values[0]
 
 
@@ -92,14 +92,14 @@ def _account(values: list[Any]) -> str:
     _expect_count(values, 1, "un nom de compte (sans guillemets)")
     value = values[0]
     if not isinstance(value, str) or not account_lib.is_valid(value):
-        raise OptionValueError(f"attendu un nom de compte ; reçu {value!r}")
+        raise OptionValueError(f"attendu un nom de compte ; reçu {as_written(value)}")
     return value
 
 
 def _bool(values: list[Any]) -> bool:
     _expect_count(values, 1, "TRUE ou FALSE")
     if not isinstance(values[0], bool):
-        raise OptionValueError(f"attendu TRUE ou FALSE ; reçu {values[0]!r}")
+        raise OptionValueError(f"attendu TRUE ou FALSE ; reçu {as_written(values[0])}")
     return values[0]
 
 
@@ -107,7 +107,7 @@ def _share(values: list[Any]) -> Decimal:
     _expect_count(values, 1, "une part entre 0 et 1 (p. ex. 0.8)")
     value = values[0]
     if not isinstance(value, Decimal) or isinstance(value, bool) or not 0 < value <= 1:
-        raise OptionValueError(f"attendu une part entre 0 et 1 (p. ex. 0.8) ; reçu {value!r}")
+        raise OptionValueError(f"attendu une part entre 0 et 1 (p. ex. 0.8) ; reçu {as_written(value)}")
     return value
 
 
@@ -118,11 +118,11 @@ def _keyed_string(keys: Iterable[str]) -> Callable[[list[Any]], tuple[str, str]]
         _expect_count(values, 2, "une clé et une valeur")
         key, value = values
         if not isinstance(key, str) or normalize_word(key) not in allowed:
-            raise OptionValueError(f"clé inconnue {key!r} ; clés possibles : {', '.join(allowed)}")
+            raise OptionValueError(f"clé inconnue {as_written(key)} ; clés possibles : {', '.join(allowed)}")
         if isinstance(value, Decimal):  # an unquoted number such as a SIRET
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            raise OptionValueError(f"attendu une valeur entre guillemets pour {key!r}")
+            raise OptionValueError(f"attendu une valeur entre guillemets pour {as_written(key)}")
         return normalize_word(key), value.strip()
 
     return parse
@@ -132,9 +132,9 @@ def _invoice_series(values: list[Any]) -> tuple[str, str]:
     _expect_count(values, 2, 'un nom de série et un modèle, p. ex. "F" "F-{year}-{seq:04d}"')
     name, pattern = values
     if not isinstance(name, str) or not name.strip():
-        raise OptionValueError(f"attendu un nom de série ; reçu {name!r}")
+        raise OptionValueError(f"attendu un nom de série ; reçu {as_written(name)}")
     if not isinstance(pattern, str) or "{seq" not in pattern:
-        raise OptionValueError(f"attendu un modèle contenant {{seq:0Nd}} ; reçu {pattern!r}")
+        raise OptionValueError(f"attendu un modèle contenant {{seq:0Nd}} ; reçu {as_written(pattern)}")
     return name.strip(), pattern
 
 
@@ -167,7 +167,7 @@ def _bareme_km(values: list[Any]) -> tuple[int, BaremeKm]:
     vehicle, electric = _bareme_vehicle(values[3:])
     values = values[:3]
     if not all(isinstance(v, Decimal) and not isinstance(v, bool) for v in values):
-        raise OptionValueError(f"attendu trois nombres ANNÉE CV KM, reçu {values!r}")
+        raise OptionValueError(f"attendu trois nombres ANNÉE CV KM, reçu {as_written(values)}")
     year, horsepower, kilometers = values
     if not _whole(year) or not 2000 <= year <= 2100:
         raise OptionValueError(f"attendu une année entre 2000 et 2100, reçu {year}")
@@ -190,14 +190,14 @@ def _bareme_vehicle(extra: list[Any]) -> tuple[str, bool]:
     for value in extra:
         if not isinstance(value, str) or not value.strip():
             raise OptionValueError(f"après ANNÉE CV KM, attendu le véhicule entre guillemets ou "
-                                   f"\"electrique\", reçu {value!r}")
+                                   f"\"electrique\", reçu {as_written(value)}")
         word = normalize_word(value)
         if word in ("electrique", "thermique"):
             if energy is not None:
-                raise OptionValueError(f"énergie donnée deux fois : {value!r}")
+                raise OptionValueError(f"énergie donnée deux fois : {as_written(value)}")
             energy = word
         elif vehicle:
-            raise OptionValueError(f"véhicule donné deux fois : « {vehicle} » puis {value!r} ; une option "
+            raise OptionValueError(f"véhicule donné deux fois : « {vehicle} » puis {as_written(value)} ; une option "
                                    "bareme-km porte sur un véhicule")
         else:
             vehicle = value.strip()
@@ -227,7 +227,7 @@ def _year_and_euros(values: list[Any], example: str, what: str, why_euros: str) 
     year, amount = values
     if (not isinstance(year, Decimal) or not year.is_finite() or year != year.to_integral_value()
             or not 1990 <= year <= 2100):
-        raise OptionValueError(f"{year!r} n'est pas une année (sans guillemets) ; attendu {shape}")
+        raise OptionValueError(f"{as_written(year)} n'est pas une année (sans guillemets) ; attendu {shape}")
     number = _euros(amount, shape, why_euros)
     if number < 0:
         raise OptionValueError(f"montant {number} : {what} est positif ou nul ; attendu {shape}")
@@ -243,7 +243,7 @@ def _euros(amount: Any, shape: str, why_euros: str) -> Decimal:
     elif isinstance(amount, Decimal) and not isinstance(amount, bool):
         number = amount
     else:
-        raise OptionValueError(f"{amount!r} n'est pas un montant ; attendu {shape}")
+        raise OptionValueError(f"{as_written(amount)} n'est pas un montant ; attendu {shape}")
     if number is None or not number.is_finite():
         raise OptionValueError(f"montant {number} illisible ; attendu {shape}")
     return number
@@ -283,7 +283,7 @@ def _adjustment_2035(values: list[Any]) -> Adjustment2035:
     box, amount, description = values
     code = box.strip().upper() if isinstance(box, str) else ""
     if code not in ADJUSTABLE_BOXES:
-        raise OptionValueError(f"{box!r} n'est pas une case qu'un ajustement peut remplir ; cases : "
+        raise OptionValueError(f"{as_written(box)} n'est pas une case qu'un ajustement peut remplir ; cases : "
                                f"{', '.join(ADJUSTABLE_BOXES)} (les autres viennent des écritures)")
     number = _euros(amount, shape, "la 2035 est en euros")
     if number <= 0:
@@ -299,14 +299,14 @@ def _declarant(values: list[Any]) -> int:
     value = values[0]
     text = value.strip() if isinstance(value, str) else (str(value) if isinstance(value, Decimal) else "")
     if text not in ("1", "2"):
-        raise OptionValueError(f"attendu 1 (déclarant 1) ou 2 (déclarant 2 de la 2042), reçu {value!r}")
+        raise OptionValueError(f"attendu 1 (déclarant 1) ou 2 (déclarant 2 de la 2042), reçu {as_written(value)}")
     return int(text)
 
 
 def _ngap_letter(values: list[Any]) -> str:
     letter = _string(values, "une lettre clé NGAP, p. ex. \"XYZ\"").upper()
     if not letter.isalpha():
-        raise OptionValueError(f"attendu des lettres seulement ; reçu {letter!r}")
+        raise OptionValueError(f"attendu des lettres seulement ; reçu {as_written(letter)}")
     return letter
 
 
@@ -395,7 +395,7 @@ class HnConfig:
 
     def _upto(self, name: str, on: datetime.date | None) -> list[OptionValue]:
         if name not in OPTIONS:
-            raise KeyError(f"option hn inconnue {name!r}")
+            raise KeyError(f"option hn inconnue {as_written(name)}")
         values = self.history.get(name, [])
         if on is None or not values:
             return values

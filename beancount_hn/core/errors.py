@@ -7,9 +7,12 @@ type so tests (and users reading ``bean-check --json``) can tell them apart.
 from __future__ import annotations
 
 import collections
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
+from beancount.core.amount import Amount
 
 #: Every beancount-hn error type is a namedtuple of these three fields.
 ERROR_FIELDS = "source message entry"
@@ -52,3 +55,23 @@ def dedupe(errors: list) -> list:
             seen.add(key)
             unique.append(error)
     return unique
+
+
+def as_written(value: Any) -> str:
+    """``value`` as a ledger writes it, for a message quoting what it read: ``"F 12"``, ``3``,
+    ``TRUE``, ``2025-03-04``, ``12.50 EUR`` — never Python's ``Decimal('3')`` or ``'F 12'``."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Amount):
+        return f"{as_written(value.number)} {value.currency}"
+    if isinstance(value, (list, tuple)):
+        return " ".join(as_written(item) for item in value)
+    if value is None:
+        return "(rien)"
+    return str(value)

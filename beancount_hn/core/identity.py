@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 from beancount.core import data
 
+from beancount_hn.core.acts import DEFAULT_PROFESSION
 from beancount_hn.core.config import HnConfig
-from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.ledger import LedgerIndex
 
 IdentityConfigError = error_type("IdentityConfigError")
@@ -93,9 +94,9 @@ def siren_problem(value: str) -> str | None:
     """What is wrong with a SIREN, or None."""
     number = _clean_number(value)
     if not number.isdigit() or len(number) != 9:
-        return f"SIREN {value!r} : il faut 9 chiffres"
+        return f"SIREN {as_written(value)} : il faut 9 chiffres"
     if not luhn_valid(number):
-        return (f"SIREN {value!r} : la clé de contrôle (Luhn) est fausse ; recopiez-le de votre avis de "
+        return (f"SIREN {as_written(value)} : la clé de contrôle (Luhn) est fausse ; recopiez-le de votre avis de "
                 "situation INSEE")
     return None
 
@@ -104,25 +105,25 @@ def siret_problem(value: str) -> str | None:
     """What is wrong with a SIRET, or None."""
     number = _clean_number(value)
     if not number.isdigit() or len(number) != 14:
-        return f"SIRET {value!r} : il faut 14 chiffres (les 9 du SIREN et les 5 du NIC)"
+        return f"SIRET {as_written(value)} : il faut 14 chiffres (les 9 du SIREN et les 5 du NIC)"
     if number[:9] == _LA_POSTE_SIREN:
         ok = sum(int(c) for c in number) % 5 == 0
     else:
         ok = luhn_valid(number)
     if not ok:
-        return (f"SIRET {value!r} : la clé de contrôle (Luhn) est fausse ; recopiez-le de votre avis de "
+        return (f"SIRET {as_written(value)} : la clé de contrôle (Luhn) est fausse ; recopiez-le de votre avis de "
                 "situation INSEE")
-    return siren_problem(number[:9]) and f"SIRET {value!r} : ses 9 premiers chiffres ne sont pas un SIREN valable"
+    return siren_problem(number[:9]) and f"SIRET {as_written(value)} : ses 9 premiers chiffres ne sont pas un SIREN valable"
 
 
 def iban_problem(value: str) -> str | None:
     """What is wrong with an IBAN (ISO 13616 mod-97), or None."""
     number = _clean_number(value).upper()
     if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", number):
-        return f"IBAN {value!r} : ce n'est pas un IBAN (deux lettres, deux chiffres de contrôle, puis le compte)"
+        return f"IBAN {as_written(value)} : ce n'est pas un IBAN (deux lettres, deux chiffres de contrôle, puis le compte)"
     rearranged = number[4:] + number[:4]
     if int("".join(str(int(c, 36)) for c in rearranged)) % 97 != 1:
-        return f"IBAN {value!r} : la clé de contrôle (modulo 97) est fausse ; recopiez-le de votre RIB"
+        return f"IBAN {as_written(value)} : la clé de contrôle (modulo 97) est fausse ; recopiez-le de votre RIB"
     return None
 
 
@@ -222,7 +223,7 @@ def read_identity(config: HnConfig, on: datetime.date | None = None) -> Identity
         key, value = option.value
         values[key] = value
         entries[key] = option.entry
-    return Identity(values, config.value("profession", on), entries)
+    return Identity(values, config.value("profession", on, DEFAULT_PROFESSION), entries)
 
 
 def identity_problems(identity: Identity) -> list[tuple[str, str]]:
@@ -238,20 +239,20 @@ def identity_problems(identity: Identity) -> list[tuple[str, str]]:
         if problem:
             problems.append(("siret", problem))
         elif values.get("siren") and not siren_problem(values["siren"]) and identity.siret[:9] != identity.siren:
-            problems.append(("siret", f"SIRET {values['siret']!r} : {SIRET_NOT_SIREN} {values['siren']!r} ; "
+            problems.append(("siret", f"SIRET {as_written(values['siret'])} : {SIRET_NOT_SIREN} {as_written(values['siren'])} ; "
                                       "l'un des deux est faux"))
     if values.get("rpps") and not re.fullmatch(r"\d{11}", identity.rpps or ""):
-        problems.append(("rpps", f"RPPS {values['rpps']!r} : il faut 11 chiffres"))
+        problems.append(("rpps", f"RPPS {as_written(values['rpps'])} : il faut 11 chiffres"))
     if values.get("adeli") and not re.fullmatch(r"(\d{2}|2A|2B)\d{7}", identity.adeli or ""):
-        problems.append(("adeli", f"ADELI {values['adeli']!r} : il faut 9 chiffres"))
+        problems.append(("adeli", f"ADELI {as_written(values['adeli'])} : il faut 9 chiffres"))
     if values.get("iban"):
         problem = iban_problem(values["iban"])
         if problem:
             problems.append(("iban", problem))
     if values.get("code-postal") and not re.fullmatch(r"\d{5}|2[AB]\d{3}", values["code-postal"]):
-        problems.append(("code-postal", f"code postal {values['code-postal']!r} : il faut 5 chiffres"))
+        problems.append(("code-postal", f"code postal {as_written(values['code-postal'])} : il faut 5 chiffres"))
     if values.get("email") and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
-        problems.append(("email", f"e-mail {values['email']!r} : ce n'est pas une adresse électronique"))
+        problems.append(("email", f"e-mail {as_written(values['email'])} : ce n'est pas une adresse électronique"))
     return problems
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from beancount_hn import __version__
 from beancount_hn.core import atomic
+from beancount_hn.core.errors import as_written
 
 #: The marker a written folder carries: what wrote it, for which ledger, which files.
 MARKER = ".hn-dossier"
@@ -81,7 +82,7 @@ class _NameBook:
     def claim(self, item: OutFile) -> None:
         name = item.name
         if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name or name == MARKER:
-            raise FolderError(f"nom de fichier invalide pour {item.what} : {name!r}")
+            raise FolderError(f"nom de fichier invalide pour {item.what} : {as_written(name)}")
         first = self._taken.get(name.casefold())
         if first is not None:
             raise FolderError(f"{first.what} et {item.what} auraient le même fichier {name} "

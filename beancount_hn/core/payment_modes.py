@@ -15,7 +15,7 @@ import re
 from beancount.core import data
 
 from beancount_hn.core.config import normalize_word
-from beancount_hn.core.errors import where
+from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.ledger import LedgerIndex
 
 MODE_KEY = "mode-reglement"
@@ -69,7 +69,7 @@ def _checked_mode(value: object, meta: dict | None) -> str:
     mode = parse_mode(value)
     if mode is None:
         raise PaymentModeError(
-            f"{where(meta)}: {MODE_KEY}: {value!r} n'est pas un mode de règlement connu ; "
+            f"{where(meta)}: {MODE_KEY}: {as_written(value)} n'est pas un mode de règlement connu ; "
             f"écrivez l'un de {', '.join(MODES)}")
     return mode
 

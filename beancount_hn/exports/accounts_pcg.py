@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from beancount_hn.core.errors import where
+from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
 from beancount_hn.tax import lines2035
@@ -173,7 +173,7 @@ class ChartOfAccounts:
         opened = self.index.opens.get(account)
         at = where(opened.meta) if opened is not None else "<aucun open>"
         if written is not None:
-            return (f"{at}: {account} : compte: {written!r} n'est pas un numéro du PCG (trois chiffres dont "
+            return (f"{at}: {account} : compte: {as_written(written)} n'est pas un numéro du PCG (trois chiffres dont "
                     f"le premier, la classe, de 1 à 8, puis des chiffres ou des lettres, p. ex. \"6132\") ; "
                     f"le numéro d'un compte bancaire s'écrit numero-compte: (ou iban:), pas compte:")
         _, why = self._default(account)

@@ -52,7 +52,7 @@ from beancount.core import data
 from beancount_hn.core.cashbook import EXPENSE, INCOME, UNEXPLAINED, Settlement
 from beancount_hn.core.csvcells import number as csv_number
 from beancount_hn.core.csvcells import text_cell
-from beancount_hn.core.errors import where
+from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.identity import read_identity, siren_problem, siret_problem
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
@@ -412,7 +412,7 @@ def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "ta
     """
     sep = SEPARATORS.get(separator, separator)
     if sep not in SEPARATORS.values():
-        raise ExportError(f"séparateur {separator!r} : le FEC admet la tabulation (tab) ou la barre verticale (pipe)")
+        raise ExportError(f"séparateur {as_written(separator)} : le FEC admet la tabulation (tab) ou la barre verticale (pipe)")
     try:
         translit = Transliterator(charset)
     except ValueError as exc:

@@ -32,7 +32,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_hn.core.cashbook import Settlement, funding_accounts
-from beancount_hn.core.errors import where
+from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.payment_modes import MODES, PaymentModeError, is_cash_box, written_mode
@@ -107,7 +107,7 @@ class _Resolver:
             code = "CA" if is_cash_box(main) else "BQ"
         code = str(code).strip().upper()
         if not re.fullmatch(r"[A-Z0-9]{1,10}", code):
-            raise ExportError(f"{where(txn.meta)}: journal {code!r} : de 1 à 10 lettres ou chiffres "
+            raise ExportError(f"{where(txn.meta)}: journal {as_written(code)} : de 1 à 10 lettres ou chiffres "
                               "(p. ex. BQ, CA, BQ2)")
         label = self.index.open_meta(main, JOURNAL_LABEL_KEY) or JOURNALS.get(code) or main
         return Journal(code, str(label))

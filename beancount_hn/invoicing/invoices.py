@@ -32,7 +32,7 @@ from beancount.core import data
 
 from beancount_hn.core import frtypo
 from beancount_hn.core.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
-from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.roles import roles_of
@@ -272,12 +272,12 @@ class _Reader:
                             f'ajoutez {INVOICE_KEY}: "AV-…" dans la série des avoirs')
             return None
         if not isinstance(written, str) or not written.strip():
-            self.error(txn, f"{INVOICE_KEY}: {written!r} n'est pas un numéro de facture ; écrivez-le "
+            self.error(txn, f"{INVOICE_KEY}: {as_written(written)} n'est pas un numéro de facture ; écrivez-le "
                             'entre guillemets, p. ex. facture: "F-2025-0001"')
             return None
         date = meta.get(DATE_KEY, txn.date)
         if not isinstance(date, datetime.date):
-            self.error(txn, f"{DATE_KEY}: {date!r} n'est pas une date ; écrivez-la sans guillemets, "
+            self.error(txn, f"{DATE_KEY}: {as_written(date)} n'est pas une date ; écrivez-la sans guillemets, "
                             f"p. ex. {txn.date}")
             date = txn.date
         number, ref = self.number(txn, written, date, "le numéro de facture")
@@ -311,7 +311,7 @@ class _Reader:
             if isinstance(credit_of, str) and credit_of.strip():
                 invoice.credit_of = self.series.canonical(credit_of)
             else:
-                self.error(txn, f"{CREDIT_KEY}: {credit_of!r} n'est pas un numéro de facture ; écrivez "
+                self.error(txn, f"{CREDIT_KEY}: {as_written(credit_of)} n'est pas un numéro de facture ; écrivez "
                                 "entre guillemets le numéro de la facture que l'avoir corrige, "
                                 'p. ex. avoir-de: "F-2025-0042"')
         devis = meta.get(QUOTE_KEY)
@@ -319,7 +319,7 @@ class _Reader:
             if isinstance(devis, str) and devis.strip():
                 invoice.devis = devis.strip()
             else:
-                self.error(txn, f"{QUOTE_KEY}: {devis!r} n'est pas un numéro de devis ; écrivez-le "
+                self.error(txn, f"{QUOTE_KEY}: {as_written(devis)} n'est pas un numéro de devis ; écrivez-le "
                                 'entre guillemets, p. ex. devis: "D-2025-0001"')
         siren = meta.get(SIREN_KEY)
         if siren is not None:
@@ -327,7 +327,7 @@ class _Reader:
             if len(digits) == 9 and digits.isdigit():
                 invoice.client_siren = digits
             else:
-                self.error(txn, f"{SIREN_KEY}: {siren!r} n'est pas un SIREN ; écrivez les 9 chiffres du "
+                self.error(txn, f"{SIREN_KEY}: {as_written(siren)} n'est pas un SIREN ; écrivez les 9 chiffres du "
                                 'client, entre guillemets, p. ex. client-siren: "123456789"')
         return invoice
 

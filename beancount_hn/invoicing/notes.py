@@ -57,7 +57,7 @@ from beancount_hn.core.cashbook import Cashbook, Settlement
 from beancount_hn.core.classify import (COLLECTEE, CONVENTIONNE, DEPASSEMENT, EXONEREE, FRANCHISE, NON_CONVENTIONNE,
                                         StatusError, default_vat_status, parse_vat_status)
 from beancount_hn.core.config import normalize_word
-from beancount_hn.core.errors import where
+from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.identity import Identity, IdentityError, require_identity, siren_problem
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.payment_modes import PaymentModeError, payment_mode
@@ -375,7 +375,7 @@ def _quantity(value: object, where_: str) -> Decimal:
     try:
         quantity = Decimal(str(value).replace(",", "."))
     except ArithmeticError as exc:
-        raise DocumentError(f"{where_} : quantite: {value!r} n'est pas un nombre ; écrivez p. ex. quantite: 4") from exc
+        raise DocumentError(f"{where_} : quantite: {as_written(value)} n'est pas un nombre ; écrivez p. ex. quantite: 4") from exc
     if quantity <= 0:
         raise DocumentError(f"{where_} : quantite: doit être positive, pas {value}")
     return quantity
@@ -387,7 +387,7 @@ def _rate(value: object, where_: str) -> Decimal:
     try:
         rate = Decimal(str(value).replace(",", ".").rstrip("% "))
     except ArithmeticError as exc:
-        raise DocumentError(f"{where_} : taux-tva: {value!r} n'est pas un taux ; écrivez p. ex. taux-tva: 20") from exc
+        raise DocumentError(f"{where_} : taux-tva: {as_written(value)} n'est pas un taux ; écrivez p. ex. taux-tva: 20") from exc
     if not 0 < rate < 100:
         raise DocumentError(f"{where_} : taux-tva: {value} n'est pas un taux de TVA en % (p. ex. 20, 10, 5.5)")
     return rate
@@ -419,7 +419,7 @@ def _client(txn: data.Transaction, number: str) -> Client:
                                 'adresse ; ajoutez client-adresse: "5 avenue Jean Jaurès, 69007 Lyon"')
     country = (_text(meta.get("client-pays")) or "FR").upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
-        raise DocumentError(f"{here} : client-pays: {country!r} n'est pas un code pays à deux lettres (p. ex. FR)")
+        raise DocumentError(f"{here} : client-pays: {as_written(country)} n'est pas un code pays à deux lettres (p. ex. FR)")
     return Client(name, address, siren, vat_number, country, is_company)
 
 
@@ -480,7 +480,7 @@ def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocL
         if service is None:
             service = txn.date
         if not isinstance(service, datetime.date):
-            raise DocumentError(f"{here} : date-soin: {service!r} n'est pas une date ; écrivez-la sans guillemets, "
+            raise DocumentError(f"{here} : date-soin: {as_written(service)} n'est pas une date ; écrivez-la sans guillemets, "
                                 f"p. ex. {txn.date}")
         rate = _rate(_meta(posting, tmeta, "taux-tva"), here) if vat == COLLECTEE else ZERO
         amount = sign * -posting.units.number
@@ -576,7 +576,7 @@ def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | N
             document.payments = _payments(book.index, settlements, document.total_ht, document.total_ttc)
         due = tmeta.get("echeance")
         if due is not None and not isinstance(due, datetime.date):
-            raise DocumentError(f"{here} : echeance: {due!r} n'est pas une date ; écrivez-la sans guillemets, "
+            raise DocumentError(f"{here} : echeance: {as_written(due)} n'est pas une date ; écrivez-la sans guillemets, "
                                 f"p. ex. {invoice.date}")
         document.due_date = due if due is not None else (invoice.date if client.is_company else None)
     if document.facturx:

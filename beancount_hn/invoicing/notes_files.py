@@ -24,6 +24,7 @@ from beancount.core import data
 
 from beancount_hn.core import atomic
 from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.errors import as_written
 from beancount_hn.core.frtypo import date
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.outfolder import OutFile, OutputFolder
@@ -41,7 +42,7 @@ def render(doc: Document, fmt: str) -> bytes:
     if fmt == "html":
         return render_html(doc).encode("utf-8")
     if fmt != "pdf":
-        raise ValueError(f"format inconnu {fmt!r} ; formats possibles : {', '.join(FORMATS)}")
+        raise ValueError(f"format inconnu {as_written(fmt)} ; formats possibles : {', '.join(FORMATS)}")
     pdf = render_pdf(doc)
     return embed_facturx(pdf, doc) if doc.facturx else pdf
 

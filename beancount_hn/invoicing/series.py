@@ -34,7 +34,7 @@ from beancount.core import data
 
 from beancount_hn.core import frtypo
 from beancount_hn.core.config import HnConfig
-from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.errors import as_written, error_type, source_of, where
 
 SeriesError = error_type("SeriesError")
 
@@ -278,7 +278,7 @@ def _with_first_number(version: SeriesPattern) -> tuple[SeriesPattern, object | 
     if parsed is None or version.format(parsed[1], parsed[0]) != first.strip() or parsed[1] < 1:
         return version, SeriesError(
             source_of(entry),
-            f"{FIRST_NUMBER_KEY}: {first!r} n'est pas un numéro du modèle \"{version.pattern}\" ; "
+            f"{FIRST_NUMBER_KEY}: {as_written(first)} n'est pas un numéro du modèle \"{version.pattern}\" ; "
             f"écrivez-le comme le modèle, p. ex. \"{version.format(1, version.valid_from.year)}\"",
             entry,
         )

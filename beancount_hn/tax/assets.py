@@ -51,7 +51,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.core.config import normalize_word
-from beancount_hn.core.errors import error_type, source_of
+from beancount_hn.core.errors import as_written, error_type, source_of
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.ledger import LedgerIndex
 
@@ -310,7 +310,7 @@ def _start_date(posting: data.Posting, txn: data.Transaction) -> datetime.date |
         return txn.date
     if isinstance(value, datetime.date):
         return max(value, txn.date)
-    return f"mise-en-service: {value!r} n'est pas une date ; écrivez-la sans guillemets, p. ex. 2025-04-01"
+    return f"mise-en-service: {as_written(value)} n'est pas une date ; écrivez-la sans guillemets, p. ex. 2025-04-01"
 
 
 def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Registre:
@@ -367,7 +367,7 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     if plan is None:
         registre.errors.append(AssetError(
             source_of(txn),
-            f"amortissement: {found[0]!r} ({_WHERE_PLAN[found[1]]}) sur {account} n'est pas un plan "
+            f"amortissement: {as_written(found[0])} ({_WHERE_PLAN[found[1]]}) sur {account} n'est pas un plan "
             'd\'amortissement ; écrivez "lineaire N" avec N le nombre d\'années (p. ex. "lineaire 5"), '
             'ou "non-amortissable"',
             txn,

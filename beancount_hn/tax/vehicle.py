@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 from beancount.core import data
 
 from beancount_hn.core.config import BaremeKm, normalize_word
-from beancount_hn.core.errors import error_type, source_of
+from beancount_hn.core.errors import as_written, error_type, source_of
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money, number
 from beancount_hn.core.ledger import LedgerIndex
@@ -281,7 +281,7 @@ def depreciation_cap(asset: Asset) -> DepreciationCap | None | str:
             return None
         if isinstance(explicit, Decimal) and explicit > 0:
             return DepreciationCap(explicit, f"plafond-amortissement: {explicit}")
-        return (f"plafond-amortissement: {explicit!r} n'est ni un montant positif ni \"aucun\" "
+        return (f"plafond-amortissement: {as_written(explicit)} n'est ni un montant positif ni \"aucun\" "
                 "(véhicule utilitaire)")
     co2 = meta.get("co2")
     if co2 is None:
@@ -292,7 +292,7 @@ def depreciation_cap(asset: Asset) -> DepreciationCap | None | str:
                 "d'immatriculation) sur le posting d'achat, ou plafond-amortissement: (le plafond en euros, "
                 '"aucun" pour un véhicule utilitaire)')
     if not isinstance(co2, Decimal) or co2 < 0 or co2 != co2.to_integral_value():
-        return f"co2: {co2!r} n'est pas un nombre entier de grammes de CO₂ par km"
+        return f"co2: {as_written(co2)} n'est pas un nombre entier de grammes de CO₂ par km"
     for since, low, below, cap, source in _cap_table():
         if asset.acquired >= since and low <= co2 and (below is None or co2 < below):
             return DepreciationCap(cap, f"{co2} g de CO₂/km : plafond {money(cap)} ({source})")
