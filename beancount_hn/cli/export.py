@@ -46,7 +46,7 @@ def export(ledger: str, year: int, out: str, pseudonymise: bool, force: bool, ch
     année hors 1900–2999 ou sans transaction : code de sortie 1.
     """
     check_year_range(year)
-    loaded = load_ledger(ledger)
+    loaded = load_ledger(ledger, show_errors=False)  # refuse_to_write lists them, once
     require_year(loaded, year)
     refuse_to_write(loaded, what="aucun fichier (ni le dossier)")
     folder = output_folder(loaded, out, "hn export", force=force)  # before the (long) computation

@@ -40,7 +40,7 @@ def _write_one(ledger: str, out_dir: str, fmt: str,
     Returns the document and its path; any error is one message, and nothing is
     written (not even OUT_DIR) over a ledger with errors.
     """
-    loaded = load_ledger(ledger)
+    loaded = load_ledger(ledger, show_errors=False)  # refuse_to_write lists them, once
     book = build_invoice_book(loaded.entries, loaded.index)
     refuse_to_write(loaded, book.errors, what="aucun document")
     try:
@@ -95,7 +95,7 @@ def notes(ledger: str, year: int, out_dir: str, force: bool, fmt: str) -> None:
     règle des dossiers de sortie (guide, page « Expert-comptable », « Le dossier de sortie et --force »).
     """
     check_year_range(year)
-    loaded = load_ledger(ledger)
+    loaded = load_ledger(ledger, show_errors=False)  # refuse_to_write lists them, once
     require_year(loaded, year)
     book = build_invoice_book(loaded.entries, loaded.index)
     refuse_to_write(loaded, book.errors, what="aucun document (ni le dossier)")

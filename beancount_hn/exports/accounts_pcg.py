@@ -129,7 +129,9 @@ class ChartOfAccounts:
         """Distinct numbers for treasury accounts that share a default number."""
         groups: dict[str, list[str]] = defaultdict(list)
         for account in sorted(self._treasury):
-            if self.index.open_meta(account, NUMBER_KEY) is None:
+            # Only opened accounts take a number: ``treasury Assets:Banque`` names the parent of
+            # the bank accounts, which posts nothing (it took 5121, its one account 5122).
+            if account in self.index.opens and self.index.open_meta(account, NUMBER_KEY) is None:
                 rule, _ = self._default(account)
                 if rule is not None:
                     groups[rule.number].append(account)
