@@ -40,8 +40,7 @@ UNCERTAIN_MARK = "(?)"
 UNCERTAIN_NOTE = ("(?) = case ou libellé qu'une seule source publique donne : "
                   "à vérifier sur le formulaire officiel avant de déclarer")
 SOCIAL_LABELS = {code: declaration_boxes()[code].label for code in ("DSCS", "DSAV", "DSAW", "DSAU")}
-SOCIAL_NOTE = ("volet social PAMC de la 2042-C-PRO ; DSAT (recettes en structures de soins) n'est pas "
-               "calculé")
+SOCIAL_NOTE = "DSAT (recettes en structures de soins) n'est pas calculé"
 OPTIONAL_NOTE = ("cases « dont » de la ligne 43 nulles non affichées (exonérations, déductions des "
                  "médecins : 0 pour un kiné) ; --all-boxes les affiche")
 
@@ -488,7 +487,8 @@ def _explained(form: Form2035, code: str) -> tuple[str, Decimal, Decimal]:
     """The title, exact value and value on the form of a line, or of a social box (DSCS, DSAV, DSAW)."""
     if code in lines2035.by_code():
         row = lines2035.line(code)
-        title = f"{row.line} {code} : {row.label}" + (f" {UNCERTAIN_MARK}" if row.uncertain else "")
+        number = f"{row.line} {code}" if row.line != code else code  # a sub-line is its own number
+        title = f"{number} : {row.label}" + (f" {UNCERTAIN_MARK}" if row.uncertain else "")
         return title, form.values[code], form.euros[code]
     box = declaration_boxes()[code]
     title = (f"{box.box(form.declarant)} (2042-C-PRO, volet social PAMC) : {box.label}"

@@ -11,6 +11,9 @@ from beancount_hn.core.frtypo import percent
 from beancount_hn.tax.vat import Crossing, Decision, YearVat
 from beancount_hn.tax.vat_rules import UnknownYearError
 
+#: The periods of the 293 B rules (``vat_rules.csv``), as the user reads them.
+RULES_LABELS = {"avant-2025": "règles d'avant 2025", "depuis-2025": "règles depuis 2025"}
+
 #: The level of an alert, as the user reads it.
 LEVELS = {"warning": "avertissement"}
 
@@ -38,8 +41,8 @@ def _amount(value) -> str:
 
 def render_year(report: YearVat) -> list[str]:
     """The lines of one year's explanation."""
-    rules = report.thresholds.rules.name if report.thresholds else "?"
-    lines = [f"{report.year} · règles {rules} · vat-regime au 1er janvier : {report.regime}"]
+    rules = RULES_LABELS.get(report.thresholds.rules.name, report.thresholds.rules.name) if report.thresholds else "?"
+    lines = [f"{report.year} · {rules} · vat-regime au 1er janvier : {report.regime}"]
 
     def text(label: str, value: str) -> None:
         lines.append(f"  {label} : {value}")
