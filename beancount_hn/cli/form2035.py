@@ -87,7 +87,7 @@ def _report_on_stderr(loaded, form) -> None:
     """The form's hints and its own errors (the ledger's are already shown), the reconciliation's gap."""
     for hint in form.hints:
         place = render.hint_where(hint)
-        click.echo(f"{place + ': ' if place else ''}indice : {hint.message}", err=True)
+        click.echo(f"{place + ': ' if place else ''}conseil : {hint.message}", err=True)
     already_shown = {(where(e.source), e.message) for e in loaded.errors}
     for error in form.errors:
         if (where(error.source), error.message) not in already_shown:
