@@ -120,9 +120,9 @@ def _summary(entries: list, errors: list) -> dict[str, Any]:
 def reports(path: str, year: int) -> dict[str, Any]:
     """The load of the ``hn`` commands (``loading.load_ledger``: plugins, then the index),
     then the ``hn 2035`` and ``hn invoices`` computations on the loaded entries."""
-    from beancount_hn.form2035 import compute_2035
-    from beancount_hn.invoice_report import invoices_view
-    from beancount_hn.loading import load_ledger
+    from beancount_hn.tax.form2035 import compute_2035
+    from beancount_hn.invoicing.invoice_report import invoices_view
+    from beancount_hn.core.loading import load_ledger
 
     clock = Clock()
     loaded = clock(lambda: load_ledger(path, show_errors=False))
@@ -180,9 +180,9 @@ def work(path: str, year: int) -> dict[str, Any]:
     chain's output, each run once as ``bean-check``, ``hn 2035`` and ``hn invoices`` do."""
     from beancount import loader
 
-    from beancount_hn.form2035 import compute_2035
-    from beancount_hn.invoice_report import invoices_view
-    from beancount_hn.ledger import LedgerIndex
+    from beancount_hn.tax.form2035 import compute_2035
+    from beancount_hn.invoicing.invoice_report import invoices_view
+    from beancount_hn.core.ledger import LedgerIndex
     from beancount_hn.plugins.all import run_all
 
     loaded, errors, options_map = loader.load_file(path)
@@ -259,14 +259,14 @@ def export(path: str, year: int) -> dict[str, Any]:
     import tempfile
 
     from beancount_hn.exports.bundle import build_bundle, write_bundle
-    from beancount_hn.loading import load_ledger, output_folder
+    from beancount_hn.core.loading import load_ledger, output_folder
 
     clock = Clock()
     loaded = clock(lambda: load_ledger(path, show_errors=False))
     result: dict[str, Any] = {"load_rss_kb": peak_rss_kb(), **_summary(loaded.entries, loaded.errors)}
     clock.record(result, "load")
     with tempfile.TemporaryDirectory(prefix="hn-export-") as tmp:
-        def run() -> int:  # as beancount_hn.export_cli does
+        def run() -> int:  # as beancount_hn.cli.export does
             folder = output_folder(loaded, os.path.join(tmp, "out"), "hn export", force=False)
             bundle = build_bundle(loaded.entries, loaded.index, year, ledger_name=path,
                                   ledger_errors=len(loaded.errors))

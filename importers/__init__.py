@@ -10,4 +10,7 @@
 * :mod:`.dedup` — ``import-id:`` and duplicate marking; :mod:`.amounts` — French numbers
   and dates; :mod:`.textfile`, :mod:`.table` — safe reading; :mod:`.detect` — file
   recognition for ``hn extract``.
+
+May import: ``core`` only (a grouped CPAM transfer settles the receivables the
+cash book knows); nothing of the tax rules.
 """

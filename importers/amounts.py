@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from beancount_hn.amounts import MAX_AMOUNT
+from beancount_hn.core.amounts import MAX_AMOUNT
+from beancount_hn.core.errors import as_written
 
 #: Characters used as thousands separators besides the dot/comma.
 SPACES = " \u00a0\u202f\u2009\u2007'"
@@ -61,7 +62,7 @@ def parse_amount(text: str, decimal: str = ",") -> Decimal:
     if decimal == AUTO:
         decimal = _auto_decimal(text)
     if decimal not in _NUMBER_RES:
-        raise AmountError(f"le séparateur décimal doit être ',' ou '.', pas {decimal!r}")
+        raise AmountError(f"le séparateur décimal doit être ',' ou '.', pas {as_written(decimal)}")
     raw = " ".join(text.split())  # quoted in one-line errors
     s = _CURRENCY_RE.sub("", text.strip()).strip()
     negative = False
@@ -86,7 +87,7 @@ def parse_amount(text: str, decimal: str = ",") -> Decimal:
         other = "." if decimal == "," else ","
         raise AmountError(
             f"le montant « {raw} » a {len(fraction)} décimales : le séparateur décimal "
-            f"serait-il {other!r} plutôt que {decimal!r} ?"
+            f"serait-il {as_written(other)} plutôt que {as_written(decimal)} ?"
         )
     group = "." if decimal == "," else ","
     plain = s.replace(group, "").replace(decimal, ".")

@@ -32,6 +32,7 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_hn.core.errors import as_written
 from beancount_hn.importers.amounts import AmountError, parse_amount, parse_date
 from beancount_hn.importers.base import (HnImporter, file_head, head_text, one_balance_per_day,
                                          read_layout_table, same_account, shown)
@@ -69,7 +70,7 @@ class BankCSVImporter(HnImporter):
                  **options) -> None:
         layout = preset(layout) if isinstance(layout, str) else layout
         if layout.kind != BANK:
-            raise LayoutError(f"la présélection {layout.name!r} décrit un journal de factures, "
+            raise LayoutError(f"la présélection {as_written(layout.name)} décrit un journal de factures, "
                               "pas un relevé bancaire")
         super().__init__(account, currency=layout.currency, **options)
         self.layout = layout
@@ -255,7 +256,7 @@ class BankCSVImporter(HnImporter):
         if balance is not None and not self.layout.balance_after:
             raise ImportFileError(
                 path, f"ligne de solde « {shown(text)} » parmi ou après les opérations, alors que "
-                      f"la mise en page {self.layout.name!r} n'en attend qu'au-dessus du tableau : "
+                      f"la mise en page {as_written(self.layout.name)} n'en attend qu'au-dessus du tableau : "
                       "un second relevé collé à la suite ? Exportez chaque relevé séparément "
                       "(ou, pour une mise en page personnelle, balance-after = true)", line)
         return balance

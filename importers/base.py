@@ -27,8 +27,9 @@ from babel.numbers import get_currency_precision
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn import frtypo
-from beancount_hn.amounts import MAX_AMOUNT
+from beancount_hn.core import frtypo
+from beancount_hn.core.amounts import MAX_AMOUNT
+from beancount_hn.core.errors import as_written
 from beancount_hn.importers.categorize import Categorizer
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
 from beancount_hn.importers.layouts import Layout
@@ -85,7 +86,7 @@ def read_layout_table(filepath: str, layout: Layout, what: str = "layout") -> Ta
     if not headers:
         names = ", ".join("/".join(v) for v in layout.columns.values())
         kind = _LAYOUT_KINDS.get(what, what)
-        raise ImportFileError(filepath, f"aucune ligne d'en-tête de la {kind} {layout.name!r} dans "
+        raise ImportFileError(filepath, f"aucune ligne d'en-tête de la {kind} {as_written(layout.name)} dans "
                                         f"les premières lignes (colonnes attendues : {names})")
     return read_table(filepath, text, headers[0])
 

@@ -31,6 +31,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from lxml import etree
 
+from beancount_hn.core.errors import as_written
 from beancount_hn.importers.base import HnImporter, file_head, shown, to_precision
 from beancount_hn.importers.dedup import IMPORT_ID, IdMaker
 from beancount_hn.importers.textfile import ImportFileError, read_bytes
@@ -143,7 +144,7 @@ class CamtImporter(HnImporter):
                 kind = camt_kind(namespace.encode())
                 if kind is None or kind not in self.kinds:
                     raise ImportFileError(path, "ce n'est pas un document ISO 20022 camt.053/052/054 "
-                                                f"(espace de noms {namespace!r})", element.sourceline)
+                                                f"(espace de noms {as_written(namespace)})", element.sourceline)
                 statement_tag = KINDS[kind]
                 continue
             name = _local(element)

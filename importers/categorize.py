@@ -57,7 +57,8 @@ from beancount.core import account as account_lib
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn import frtypo
+from beancount_hn.core import frtypo
+from beancount_hn.core.errors import as_written
 from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
 REVIEW_KEY = "a-verifier"
@@ -89,12 +90,12 @@ def _compile(pattern: str, what: str) -> re.Pattern[str]:
     try:  # accents stripped but case kept: "\b" must not become "\B"
         return re.compile(_strip_accents(pattern), re.IGNORECASE)
     except re.error as exc:
-        raise RuleError(f"{what} : {pattern!r} n'est pas une expression régulière : {exc}") from exc
+        raise RuleError(f"{what} : {as_written(pattern)} n'est pas une expression régulière : {exc}") from exc
 
 
 def _check_account(name: str, what: str) -> str:
     if not account_lib.is_valid(name):
-        raise RuleError(f"{what} : {name!r} n'est pas un nom de compte comme Expenses:Loyer")
+        raise RuleError(f"{what} : {as_written(name)} n'est pas un nom de compte comme Expenses:Loyer")
     return name
 
 
@@ -110,9 +111,9 @@ class Rule:
     sign: str | None = None  # "credit" or "debit": match only money in (or out)
 
     def __post_init__(self) -> None:
-        _check_account(self.account, f"règle {self.pattern!r}")
+        _check_account(self.account, f"règle {as_written(self.pattern)}")
         if self.sign not in (None, "credit", "debit"):
-            raise RuleError(f"règle {self.pattern!r} : sign vaut 'credit' ou 'debit'")
+            raise RuleError(f"règle {as_written(self.pattern)} : sign vaut 'credit' ou 'debit'")
         object.__setattr__(self, "_regex", _compile(self.pattern, "règle"))
 
     def matches(self, label: str, amount: Decimal) -> bool:
@@ -131,9 +132,9 @@ class Settlement:
     payer: str = ""  # shown in messages: "CPAM", "mutuelle"…
 
     def __post_init__(self) -> None:
-        _check_account(self.account, f"règlement {self.pattern!r}")
+        _check_account(self.account, f"règlement {as_written(self.pattern)}")
         if self.window_days < 0:
-            raise RuleError(f"règlement {self.pattern!r} : window-days doit être positif ou nul")
+            raise RuleError(f"règlement {as_written(self.pattern)} : window-days doit être positif ou nul")
         object.__setattr__(self, "_regex", _compile(self.pattern, "règlement"))
 
     def matches(self, label: str, amount: Decimal) -> bool:

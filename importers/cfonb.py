@@ -37,7 +37,7 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn import frtypo
+from beancount_hn.core import frtypo
 from beancount_hn.importers.base import HnImporter, file_head, one_balance_per_day
 from beancount_hn.importers.dedup import IdMaker
 from beancount_hn.importers.textfile import ImportFileError, decode, read_bytes

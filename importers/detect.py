@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import beangulp
 
+from beancount_hn.core.errors import as_written
 from beancount_hn.importers.bank_csv import BankCSVImporter
 from beancount_hn.importers.base import HnImporter
 from beancount_hn.importers.camt import CamtImporter, camt_kind
@@ -83,9 +84,9 @@ def detect(path: str, layouts: Mapping[str, Layout] | None = None) -> Detected:
         first = next((line for line in decode(raw, path)[0].splitlines() if line.strip()), "")
         raise ImportFileError(
             path, f"format inconnu : ni OFX, ni camt, ni CFONB 120, ni QIF, et les premières lignes "
-                  f"(p. ex. {first[:80]!r}) n'ont l'en-tête d'aucune présélection CSV "
+                  f"(p. ex. {as_written(first[:80])}) n'ont l'en-tête d'aucune présélection CSV "
                   f"({', '.join(sorted(table))}) ; décrivez votre mise en page dans un fichier "
-                  "TOML et passez-le avec --preset FICHIER.toml (README, « Ajouter sa banque »)")
+                  "TOML et passez-le avec --preset FICHIER.toml (guide, page « Relevés », « Ajouter sa banque »)")
     headers.sort(key=lambda h: -h.score)
     best = headers[0]
     ties = [h.layout.name for h in headers if h.score == best.score]

@@ -35,8 +35,9 @@ import beangulp
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_hn.acts import ActError, act_status, parse_acts
-from beancount_hn.config import load_config
+from beancount_hn.core.acts import ActError, act_status, parse_acts
+from beancount_hn.core.config import load_config
+from beancount_hn.core.errors import as_written
 from beancount_hn.importers.amounts import CENT, AmountError, parse_amount, parse_date
 from beancount_hn.importers.base import file_head, head_text, read_layout_table
 from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
@@ -76,7 +77,7 @@ class JournalImporter(beangulp.Importer):
                  flag: str = "*", extra_letters: Iterable[str] = ()) -> None:
         layout = preset(layout) if isinstance(layout, str) else layout
         if layout.kind != JOURNAL:
-            raise LayoutError(f"la présélection {layout.name!r} décrit un relevé bancaire, "
+            raise LayoutError(f"la présélection {as_written(layout.name)} décrit un relevé bancaire, "
                               "pas un journal de factures")
         self.layout = layout
         self.accounts = accounts or JournalAccounts()

@@ -60,6 +60,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from beancount_hn.core.errors import as_written
+
 BANK, JOURNAL = "bank", "journal"
 
 #: Roles a layout of each kind may name; the first tuple is required.
@@ -138,34 +140,34 @@ class Layout:
     def from_dict(cls, name: str, spec: Mapping[str, Any], kind: str = BANK) -> Layout:
         """Build and validate a layout from its TOML/dict description."""
         if kind not in ROLES:
-            raise LayoutError(f"présélection {name!r} : le type doit être {BANK!r} ou {JOURNAL!r}")
+            raise LayoutError(f"présélection {as_written(name)} : le type doit être {as_written(BANK)} ou {as_written(JOURNAL)}")
         unknown = set(spec) - _KEYS
         if unknown:
-            raise LayoutError(f"présélection {name!r} : clé(s) inconnue(s) {', '.join(sorted(unknown))} ; "
+            raise LayoutError(f"présélection {as_written(name)} : clé(s) inconnue(s) {', '.join(sorted(unknown))} ; "
                               f"clés connues : {', '.join(sorted(_KEYS))}")
         header_line = _regex(name, "header-line", spec.get("header-line"), ())
         columns, positions = _columns(name, spec.get("columns"), kind, positional=header_line is not None)
         decimal = spec.get("decimal", ",")
         if decimal not in (",", ".", "auto"):
-            raise LayoutError(f"présélection {name!r} : decimal doit valoir ',', '.' ou 'auto'")
+            raise LayoutError(f"présélection {as_written(name)} : decimal doit valoir ',', '.' ou 'auto'")
         balance_decimal = spec.get("balance-decimal")
         if balance_decimal not in (None, ",", ".", "auto"):
-            raise LayoutError(f"présélection {name!r} : balance-decimal doit valoir ',', '.' ou 'auto'")
+            raise LayoutError(f"présélection {as_written(name)} : balance-decimal doit valoir ',', '.' ou 'auto'")
         delimiter = spec.get("delimiter")
         if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
-            raise LayoutError(f"présélection {name!r} : delimiter doit être un seul caractère")
+            raise LayoutError(f"présélection {as_written(name)} : delimiter doit être un seul caractère")
         if header_line is not None and delimiter is None:
-            raise LayoutError(f"présélection {name!r} : une présélection sans ligne d'en-tête "
+            raise LayoutError(f"présélection {as_written(name)} : une présélection sans ligne d'en-tête "
                               "(header-line) doit donner son delimiter")
         require = spec.get("require", [])
         require = (require,) if isinstance(require, str) else tuple(require)
         if any(role not in (columns or positions) for role in require):
-            raise LayoutError(f"présélection {name!r} : require ne peut nommer que des rôles de "
+            raise LayoutError(f"présélection {as_written(name)} : require ne peut nommer que des rôles de "
                               "ses colonnes")
         formats = spec.get("date-formats", ["%d/%m/%Y"])
         formats = (formats,) if isinstance(formats, str) else tuple(formats)
         if not formats or not all(isinstance(f, str) and "%" in f for f in formats):
-            raise LayoutError(f"présélection {name!r} : date-formats attend des formats "
+            raise LayoutError(f"présélection {as_written(name)} : date-formats attend des formats "
                               'comme "%d/%m/%Y"')
         return cls(
             name=name, kind=kind, columns=columns, positions=positions,
@@ -212,23 +214,23 @@ def _columns(name: str, raw: Any, kind: str, positional: bool
              ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
     """The ``[columns]`` table: header names by role, or 0-based positions."""
     if not isinstance(raw, Mapping) or not raw:
-        raise LayoutError(f"présélection {name!r} : une table [columns] est requise")
+        raise LayoutError(f"présélection {as_written(name)} : une table [columns] est requise")
     required, optional = ROLES[kind]
     columns: dict[str, tuple[str, ...]] = {}
     positions: dict[str, int] = {}
     for role, names in raw.items():
         if role not in required + optional:
-            raise LayoutError(f"présélection {name!r} : rôle de colonne {role!r} inconnu ; rôles "
+            raise LayoutError(f"présélection {as_written(name)} : rôle de colonne {as_written(role)} inconnu ; rôles "
                               f"possibles : {', '.join(required + optional)}")
         if positional:
             if isinstance(names, bool) or not isinstance(names, int) or names < 1:
-                raise LayoutError(f"présélection {name!r} : sans ligne d'en-tête, la colonne "
-                                  f"{role!r} se donne par son numéro (1 pour la première)")
+                raise LayoutError(f"présélection {as_written(name)} : sans ligne d'en-tête, la colonne "
+                                  f"{as_written(role)} se donne par son numéro (1 pour la première)")
             positions[role] = names - 1
             continue
         names = (names,) if isinstance(names, str) else tuple(names)
         if not names or not all(isinstance(n, str) and header_key(n) for n in names):
-            raise LayoutError(f"présélection {name!r} : la colonne {role!r} attend un ou des "
+            raise LayoutError(f"présélection {as_written(name)} : la colonne {as_written(role)} attend un ou des "
                               "noms d'en-tête")
         columns[role] = names
     present = set(positions or columns)
@@ -236,7 +238,7 @@ def _columns(name: str, raw: Any, kind: str, positional: bool
     if kind == BANK and "amount" not in present and not {"debit", "credit"} <= present:
         missing.append("amount (ou debit et credit)")
     if missing:
-        raise LayoutError(f"présélection {name!r} : colonne(s) manquante(s) {', '.join(missing)}")
+        raise LayoutError(f"présélection {as_written(name)} : colonne(s) manquante(s) {', '.join(missing)}")
     return columns, positions
 
 
@@ -246,11 +248,11 @@ def _regex(name: str, key: str, value: Any, groups: tuple[str, ...]) -> re.Patte
     try:
         pattern = re.compile(str(value), re.IGNORECASE | re.MULTILINE)
     except re.error as exc:
-        raise LayoutError(f"présélection {name!r} : {key} n'est pas une expression "
+        raise LayoutError(f"présélection {as_written(name)} : {key} n'est pas une expression "
                           f"régulière valide : {exc}") from exc
     missing = [g for g in groups if g not in pattern.groupindex]
     if missing:
-        raise LayoutError(f"présélection {name!r} : {key} doit avoir le(s) groupe(s) nommé(s) "
+        raise LayoutError(f"présélection {as_written(name)} : {key} doit avoir le(s) groupe(s) nommé(s) "
                           + ", ".join(f"(?P<{g}>…)" for g in missing))
     return pattern
 
@@ -269,7 +271,7 @@ def layouts_from_toml(text: str, source: str) -> dict[str, Layout]:
     for kind in (BANK, JOURNAL):
         for name, spec in document.get(kind, {}).items():
             if name in layouts:
-                raise LayoutError(f"{source} : la présélection {name!r} est définie deux fois")
+                raise LayoutError(f"{source} : la présélection {as_written(name)} est définie deux fois")
             if not isinstance(spec, Mapping):
                 raise LayoutError(f"{source} : [{kind}.{name}] doit être une table")
             layouts[name] = Layout.from_dict(name, spec, kind)
@@ -302,5 +304,5 @@ def preset(name: str) -> Layout:
     """A built-in layout by name."""
     table = presets()
     if name not in table:
-        raise LayoutError(f"présélection {name!r} inconnue ; présélections : {', '.join(sorted(table))}")
+        raise LayoutError(f"présélection {as_written(name)} inconnue ; présélections : {', '.join(sorted(table))}")
     return table[name]

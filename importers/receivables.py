@@ -1,6 +1,6 @@
 """Open receivables per invoice: what the CPAM, a mutuelle or a patient still owes.
 
-A thin view of :mod:`beancount_hn.cashbook`, the one place where payments are
+A thin view of :mod:`beancount_hn.core.cashbook`, the one place where payments are
 matched to what they settle (links, ``reglement-de:``/``lot:`` posting
 metadata, then oldest first): the importers look for combinations of these
 items when a grouped transfer arrives. An item is named by its ``facture:``,
@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn.cashbook import INVOICE_KEYS, Cashbook
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.cashbook import INVOICE_KEYS, Cashbook
+from beancount_hn.core.ledger import LedgerIndex
 
 INVOICE_KEY, LOT_KEY = INVOICE_KEYS
 LINK_KIND = "link"  # an item known by its link only

@@ -11,6 +11,8 @@ import codecs
 import os
 import re
 
+from beancount_hn.core.errors import as_written
+
 #: Statements are small; a bigger file is refused rather than read into memory.
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -104,7 +106,7 @@ def decode(raw: bytes, path: str, encoding: str = AUTO) -> tuple[str, str]:
         try:
             name = codecs.lookup(encoding).name
         except LookupError as exc:
-            raise ImportFileError(path, f"encodage {encoding!r} inconnu : écrivez par exemple "
+            raise ImportFileError(path, f"encodage {as_written(encoding)} inconnu : écrivez par exemple "
                                         '"utf-8", "cp1252" ou "iso-8859-15"') from exc
         if name == "utf-8":
             name = "utf-8-sig"  # a BOM is never part of the data

@@ -7,6 +7,9 @@ Load them all with one line, in the order they must run::
 Each plugin module holds a *step* ``(entries, index) -> (entries, errors)``;
 ``plugins.all`` builds the ledger index once for the whole chain, and each
 module's own plugin function runs its step alone with :func:`run_step`.
+
+May import: ``core``, ``tax`` and ``invoicing`` (the plugins run the rules on
+every ``bean-check``); never a face.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.gcpause import gc_paused
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.ledger import LedgerIndex
 
 Step = Callable[[list[data.Directive], LedgerIndex], tuple[list[data.Directive], list]]
 

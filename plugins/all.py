@@ -12,9 +12,9 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.errors import dedupe
-from beancount_hn.gcpause import gc_paused
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.errors import dedupe
+from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins.convention import tag_receipts
 from beancount_hn.plugins.identity import identity_step
 from beancount_hn.plugins.invoice_numbering import invoices_step

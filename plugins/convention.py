@@ -1,7 +1,7 @@
 """Tag every transaction with receipts by its convention status.
 
 Each receipt (income posting of fees) is classified as conventionné,
-dépassement or non conventionné (see ``beancount_hn.classify``), and its
+dépassement or non conventionné (see ``beancount_hn.core.classify``), and its
 transaction gets the matching tags::
 
     2025-03-04 * "Lot FSE" "Séances de la semaine"
@@ -24,10 +24,10 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.classify import (CONVENTION_STATUSES, TAXABLE, ClassificationError, ClassifiedReceipts, Classifier,
-                                   TaxableReceipts, make_receipts)
-from beancount_hn.errors import source_of
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.classify import (CONVENTION_STATUSES, TAXABLE, ClassificationError, ClassifiedReceipts,
+                                        Classifier, TaxableReceipts, make_receipts)
+from beancount_hn.core.errors import source_of
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
 
 __plugins__ = ("convention",)

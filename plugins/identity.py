@@ -9,7 +9,7 @@ Load it alone or through ``beancount_hn.plugins.all``::
 Errors, at the ``hn-option`` line: a SIREN or SIRET of the wrong length or
 failing its Luhn check digit, a SIRET not starting with the declared SIREN,
 an RPPS that is not 11 digits, an ADELI that is not 9, an IBAN failing its
-mod-97 check, a malformed postcode or e-mail (see ``beancount_hn.identity``).
+mod-97 check, a malformed postcode or e-mail (see ``beancount_hn.core.identity``).
 Missing fields are not errors here: only issuing a document needs them, and
 ``hn note`` then lists what to add. Entries are returned unchanged.
 """
@@ -20,8 +20,8 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.identity import check_identity
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.identity import check_identity
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
 
 __plugins__ = ("identity",)

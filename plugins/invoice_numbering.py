@@ -13,7 +13,7 @@ Load it alone or through ``beancount_hn.plugins.all``::
       Assets:Creances:Patients    60.00 EUR
       Income:Honoraires:HN
 
-Errors, each at the offending entry's file and line (see ``beancount_hn.invoices``):
+Errors, each at the offending entry's file and line (see ``beancount_hn.invoicing.invoices``):
 a number matching no declared series or not written as its series writes it;
 a duplicate number (on the later one, naming the first); a gap (on the number
 after it, naming the missing ones); a higher number dated before a lower one;
@@ -25,7 +25,7 @@ of that status without ``facture:``; an invoice (no ``avoir-de:``) of zero or
 negative amount; and a payment naming a number that no ``facture:`` nor
 ``lot:`` carries — through ``reglement-de:`` or ``lot:`` on a posting, or a
 link that fits a declared series pattern (other links are not checked; see
-``beancount_hn.invoices.reference_errors``). Entries are returned unchanged.
+``beancount_hn.invoicing.invoices.reference_errors``). Entries are returned unchanged.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.invoices import build_invoice_book, check_invoices
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.invoicing.invoices import build_invoice_book, check_invoices
 from beancount_hn.plugins import run_step
 
 __plugins__ = ("invoice_numbering",)

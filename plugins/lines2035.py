@@ -16,7 +16,7 @@ Errors, at the offending entry's line: an unknown ``ligne-2035:`` value on an
 ``open`` (with the accepted values), an ambiguous account name without
 ``ligne-2035:`` (a private-looking word such as ``Prive``, ``Domicile``,
 ``Amendes`` in a name the default table puts on a deductible line, see
-``beancount_hn.mapping``), a ``part-privee:``/``part-non-deductible:`` on an
+``beancount_hn.core.mapping``), a ``part-privee:``/``part-non-deductible:`` on an
 ``open`` that is not a share between 0 and 1 (one on a posting is an error of
 ``hn 2035``, which reads it), a fixed-asset purchase without
 ``amortissement:`` or with a malformed one, a disposal that matches no asset,
@@ -32,11 +32,11 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.assets import build_registre
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.lines2035 import validate_line_values
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
-from beancount_hn.vehicle import validate_bareme
+from beancount_hn.tax.assets import build_registre
+from beancount_hn.tax.lines2035 import validate_line_values
+from beancount_hn.tax.vehicle import validate_bareme
 
 __plugins__ = ("lines2035",)
 

@@ -1,4 +1,4 @@
-"""Check that the cash basis can count every receipt and expense (``beancount_hn.roles``).
+"""Check that the cash basis can count every receipt and expense (``beancount_hn.core.roles``).
 
 Load it alone or through ``beancount_hn.plugins.all``::
 
@@ -23,9 +23,9 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.roles import check
 from beancount_hn.plugins import run_step
-from beancount_hn.roles import check
 
 __plugins__ = ("treasury",)
 

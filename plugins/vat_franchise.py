@@ -1,7 +1,7 @@
 """Watch the VAT franchise (art. 293 B CGI) on every ``bean-check``.
 
 Counts, per calendar year and on a cash basis, the receipts whose VAT status
-is ``franchise`` or ``collectee`` (see ``beancount_hn.vat``), and:
+is ``franchise`` or ``collectee`` (see ``beancount_hn.tax.vat``), and:
 
 * **errors** (``bean-check`` fails), at the transaction to fix: the receipt
   whose payment takes the year past the majoré threshold; every later
@@ -39,10 +39,10 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.alerts import publish
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.alerts import publish
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
-from beancount_hn.vat import analyze
+from beancount_hn.tax.vat import analyze
 
 __plugins__ = ("vat_franchise",)
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.ledger import LedgerIndex
 from tests.ledgers import loaded
 
 IDENTITY = """

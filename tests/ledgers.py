@@ -37,11 +37,11 @@ from beancount import loader
 from beancount.core import data
 from click.testing import CliRunner, Result
 
-from beancount_hn.alerts import ALERT_DIRECTIVE
 from beancount_hn.cli import main
-from beancount_hn.form2035 import Form2035, compute_2035
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.vat import analyze
+from beancount_hn.core.alerts import ALERT_DIRECTIVE
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.form2035 import Form2035, compute_2035
+from beancount_hn.tax.vat import analyze
 
 PLUGIN = "beancount_hn.plugins.all"
 EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")
@@ -58,7 +58,7 @@ option "operating_currency" "EUR"
 
 def header_for(body: str) -> str:
     """HEADER, declaring as treasury only the accounts the ledger opens (an option naming
-    no opened account is an error, ``beancount_hn.roles``)."""
+    no opened account is an error, ``beancount_hn.core.roles``)."""
     return "".join(line + "\n" for line in HEADER.splitlines()
                    if "\"treasury\"" not in line
                    or re.search(rf"open {line.split()[-1]}(:|\s|$)", body))
@@ -221,7 +221,7 @@ def hn_receipt(day: str, amount: str, payee: str, meta: str = "") -> str:
 
 def vat_analysis(text: str, *, header: bool = True, plugin: str | None = PLUGIN, **analyze_options):
     """(the 293 B analysis, entries, errors) of an inline ledger; ``analyze_options`` go to
-    ``beancount_hn.vat.analyze``."""
+    ``beancount_hn.tax.vat.analyze``."""
     entries, errors, options = load(text, header=header, plugin=plugin)
     return analyze(entries, LedgerIndex.build(entries, options), **analyze_options), entries, errors
 

@@ -7,10 +7,10 @@ import re
 import textwrap
 from pathlib import Path
 
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.invoices import build_invoice_book
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.notes import Document, find_invoice, invoice_document, quote_document
+from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.invoicing.invoices import build_invoice_book
+from beancount_hn.invoicing.notes import Document, find_invoice, invoice_document, quote_document
 from tests.ledgers import PLUGIN, load, messages, write_ledger
 
 IDENTITY = """\

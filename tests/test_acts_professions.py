@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beancount_hn import frtypo
-from beancount_hn.acts import (COMMON_FILE, TABLE_FILES, VALUES_FILE, ActError, act_status, key_letters,
-                               parse_acts, tariff)
-from beancount_hn.config import PROFESSIONS
+from beancount_hn.core import frtypo
+from beancount_hn.core.acts import (COMMON_FILE, TABLE_FILES, VALUES_FILE, ActError, act_status, key_letters,
+                                    parse_acts, tariff)
+from beancount_hn.core.config import PROFESSIONS
 from tests.ledgers import line_of, load
 
 KINE, INFIRMIER, ORTHOPHONISTE, SAGE_FEMME = PROFESSIONS

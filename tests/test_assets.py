@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beancount_hn.assets import build_registre, days360, parse_plan
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.assets import build_registre, days360, parse_plan
 from tests.ledgers import line_of, load
 
 ACCOUNTS = """
@@ -180,7 +180,7 @@ def test_purchase_without_or_with_malformed_plan_is_an_error_at_its_line():
     full = ACCOUNTS + textwrap.dedent(text)
     by_line = {e.source["lineno"]: e.message for e in reg.errors}
     assert "sans amortissement:" in by_line[line_of(full, "Table sans plan", plugin=None)]
-    assert "'degressif 3' (sur la transaction)" in by_line[line_of(full, "plan mal écrit", plugin=None)]
+    assert '"degressif 3" (sur la transaction)' in by_line[line_of(full, "plan mal écrit", plugin=None)]
     assert reg.assets == []
 
 

@@ -1,4 +1,4 @@
-"""``beancount_hn.atomic``: files and directories written whole or not at all."""
+"""``beancount_hn.core.atomic``: files and directories written whole or not at all."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from beancount_hn import atomic
+from beancount_hn.core import atomic
 
 
 def test_write_text_and_bytes_replace_the_file_and_leave_no_temporary(tmp_path):

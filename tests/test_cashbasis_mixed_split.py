@@ -17,10 +17,10 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.form2035 import compute_2035
-from beancount_hn.invoices import build_invoice_book
-from beancount_hn.invoice_report import documents_cashbook, unpaid_invoices
-from beancount_hn.vat import analyze
+from beancount_hn.invoicing.invoice_report import documents_cashbook, unpaid_invoices
+from beancount_hn.invoicing.invoices import build_invoice_book
+from beancount_hn.tax.form2035 import compute_2035
+from beancount_hn.tax.vat import analyze
 from tests.ledgers import loaded
 
 ACCOUNTS = """

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beancount.core import data
-from beancount_hn.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook
+from beancount_hn.core.cashbook import EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook
 from tests.ledgers import loaded
 
 ACCOUNTS = """

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from beancount.core import data
 
-from beancount_hn.cashbook import AGGREGATE, Cashbook
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.cashbook import AGGREGATE, Cashbook
+from beancount_hn.core.ledger import LedgerIndex
 from tests.ledgers import loaded
 
 ACCOUNTS = """

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from beancount import loader
 
-from beancount_hn.cashbook import Cashbook, owed_on
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.cashbook import Cashbook, owed_on
+from beancount_hn.core.ledger import LedgerIndex
 from tests.bench_support import bench_module
 
 EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "ledger_example", "main.beancount")

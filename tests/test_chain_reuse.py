@@ -11,12 +11,12 @@ from beancount.core import data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.classify import Classifier, make_receipts
-from beancount_hn.invoices import build_invoice_book
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.classify import Classifier, make_receipts
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.invoicing.invoices import build_invoice_book
+from beancount_hn.invoicing.series import compile_pattern, read_series
 from beancount_hn.plugins.convention import tag_receipts
 from beancount_hn.plugins.invoice_numbering import invoices_step
-from beancount_hn.series import compile_pattern, read_series
 from tests.ledgers import errors_of, load, plain
 from tests.test_classify_cache import ACCOUNTS as CLASSIFIED_ACCOUNTS
 from tests.test_classify_cache import ACTE, CONVENTION, TVA, _meta

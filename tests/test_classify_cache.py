@@ -10,7 +10,7 @@ from beancount.core import data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.classify import Classifier
+from beancount_hn.core.classify import Classifier
 from tests.ledgers import loaded
 
 ACCOUNTS = """

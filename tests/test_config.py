@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from beancount_hn.config import BaremeKm, ConfigError, load_config
+from beancount_hn.core.config import BaremeKm, ConfigError, load_config
 from tests.ledgers import line_of, load
 
 LEDGER = """
@@ -69,11 +69,11 @@ def test_unknown_names_and_malformed_values_are_errors_at_their_line():
     found = {e.source["lineno"]: e.message for e in errors}
     expect = {
         "vat-regim": 'hn-option inconnue "vat-regim"',
-        '"forfait"': "'forfait' n'est pas l'une des valeurs franchise, reel",
+        '"forfait"': '"forfait" n\'est pas l\'une des valeurs franchise, reel',
         "not an account": "attendu un nom de compte",
         '"2024-09-02"': "attendu une date",
         '"F-{year}"': "modèle contenant {seq:0Nd}",
-        "shoe-size": "clé inconnue 'shoe-size'",
+        "shoe-size": 'clé inconnue "shoe-size"',
         "1.5": "part entre 0 et 1",
         '"yes"': "attendu TRUE ou FALSE",
         "2025 5\n": "attendu une année, la puissance fiscale",

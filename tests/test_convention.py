@@ -11,9 +11,9 @@ from beancount.core import data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.acts import ActError, act_status, key_letters
-from beancount_hn.classify import ClassificationError, classify_entries
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.acts import ActError, act_status, key_letters
+from beancount_hn.core.classify import ClassificationError, classify_entries
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import convention as convention_plugin
 from tests.ledgers import ledger_text, line_of, load, run_hn, write_ledger
 
@@ -279,7 +279,7 @@ def test_every_receipt_gets_exactly_one_status_or_one_error(postings, txn_source
 
 def test_one_classifier_resolves_repeated_fse_lines_as_a_fresh_one():
     """A code seen once is reused only inside its validity window and when its VAT has no dates."""
-    from beancount_hn.classify import Classifier
+    from beancount_hn.core.classify import Classifier
 
     entries, _, options = load(ACCOUNTS + textwrap.dedent("""
     2024-02-01 custom "hn-option" "vat-regime" "franchise"
@@ -309,8 +309,8 @@ def test_one_classifier_resolves_repeated_fse_lines_as_a_fresh_one():
 
 def test_status_aliases_are_normalized_words():
     """A status written exactly as an alias key skips normalize_word: each key must be its own normal form."""
-    from beancount_hn.classify import _CONVENTION_ALIASES, _VAT_ALIASES, parse_convention_status, parse_vat_status
-    from beancount_hn.config import normalize_word
+    from beancount_hn.core.classify import _CONVENTION_ALIASES, _VAT_ALIASES, parse_convention_status, parse_vat_status
+    from beancount_hn.core.config import normalize_word
 
     for aliases in (_CONVENTION_ALIASES, _VAT_ALIASES):
         assert all(normalize_word(key) == key for key in aliases)

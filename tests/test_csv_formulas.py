@@ -1,4 +1,4 @@
-"""CSV cells that are not formulas (``beancount_hn.csvcells``), in every CSV the tool writes and the FEC.
+"""CSV cells that are not formulas (``beancount_hn.core.csvcells``), in every CSV the tool writes and the FEC.
 
 Payees, narrations and designations reach the livre-journal, the invoices
 report, the registre and the FEC: a text cell starting with ``=``, ``+``,
@@ -16,10 +16,10 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.csvcells import Number, csv_rows, is_formula, number, text_cell
+from beancount_hn.core.csvcells import Number, csv_rows, is_formula, number, text_cell
 from beancount_hn.exports.bundle import build_bundle
 from beancount_hn.exports.tables import csv_amount, csv_text
-from beancount_hn.form2035_render import comma
+from beancount_hn.render.form2035 import comma
 from tests.exports_ledger import ACCOUNTS, IDENTITY, TRANSACTIONS
 from tests.ledgers import loaded
 

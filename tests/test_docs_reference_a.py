@@ -1,6 +1,6 @@
 """The user guide's reference pages list exactly what the code knows.
 
-* ``docs/reference/options.md``: every ``hn-option`` of ``beancount_hn.config.OPTIONS``,
+* ``docs/reference/options.md``: every ``hn-option`` of ``beancount_hn.core.config.OPTIONS``,
   once in the summary table and once as a detail section, and nothing else;
 * ``docs/reference/metadonnees.md``: every metadata key the code reads or writes on an
   ``open``, a transaction, a posting or an ``hn-devis``/``hn-option`` directive — found
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from beancount.parser import parser
 
-from beancount_hn.config import OPTIONS
+from beancount_hn.core.config import OPTIONS
 from beancount_hn.exports.pseudonymise import IDENTIFIER_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,11 +19,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from beancount_hn import cli, lines2035, mapping
-from beancount_hn.config import ADJUSTABLE_BOXES
-from beancount_hn.declaration import declaration_boxes
+from beancount_hn import cli
+from beancount_hn.core import mapping
+from beancount_hn.core.config import ADJUSTABLE_BOXES
+from beancount_hn.core.loading import HnError
 from beancount_hn.importers import layouts
-from beancount_hn.loading import HnError
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.declaration import declaration_boxes
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

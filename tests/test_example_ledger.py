@@ -17,9 +17,9 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.classify import FRANCHISE, Classifier
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.classify import FRANCHISE, Classifier
+from beancount_hn.core.ledger import LedgerIndex
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ledger_example"
 MAIN = EXAMPLE / "main.beancount"

@@ -20,14 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn import lines2035
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.loading import load_ledger
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.bundle import build_bundle
 from beancount_hn.exports.fec import build_fec, render_fec
 from beancount_hn.exports.livre_journal import build_livre_journal, render_adjustments_csv
-from beancount_hn.form2035 import BAREME, compute_2035
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.loading import load_ledger
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.form2035 import BAREME, compute_2035
 from tests.exports_ledger import ACCOUNTS, IDENTITY, SMALL
 from tests.ledgers import EXAMPLE, load, loaded
 

@@ -14,12 +14,12 @@ from functools import partial
 import pytest
 from beancount import loader
 
-from beancount_hn import lines2035
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.outfolder import MARKER
 from beancount_hn.exports.accounts_pcg import ChartOfAccounts
 from beancount_hn.exports.pseudonymise import Pseudonymiser
-from beancount_hn.form2035 import CASH, compute_2035
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.outfolder import MARKER
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.form2035 import CASH, compute_2035
 from tests.exports_ledger import PATIENTS, SMALL
 from tests.fec_checker import check_fec, read_fec
 from tests.ledgers import EXAMPLE, ledger_text, run_hn, write_ledger

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn import lines2035
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.fec import build_fec, render_fec
-from beancount_hn.form2035 import compute_2035
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.form2035 import compute_2035
 from tests.exports_ledger import (
     ACCOUNTS,
     IDENTITY,
@@ -263,7 +263,7 @@ def test_malformed_compte_and_unknown_mode_are_errors_at_their_line():
         build_fec(entries, index, 2025)
     text = SMALL.replace('mode-reglement: "especes"', 'mode-reglement: "bitcoin"')
     entries, index = load_small(text)
-    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'Massage, 3 séances')}: mode-reglement: 'bitcoin'"):
+    with pytest.raises(ExportError, match=f"<string>:{line_of(text, 'Massage, 3 séances')}: mode-reglement: \"bitcoin\""):
         build_fec(entries, index, 2025)
 
 
@@ -400,3 +400,19 @@ def test_a_bank_account_number_written_as_compte_is_refused_not_used_as_the_fec_
     with pytest.raises(ExportError) as raised:
         ChartOfAccounts(index).resolve(["Assets:Banque:Courant"])
     assert "00012345678" in str(raised.value) and "numero-compte:" in str(raised.value)
+
+
+def test_the_one_bank_account_under_a_parent_treasury_option_is_512():
+    """Tester's report: with treasury Assets:Banque (not opened), its one account took 5122."""
+    from beancount_hn.exports.accounts_pcg import ChartOfAccounts
+    _, index = loaded('''
+2024-01-01 custom "hn-option" "treasury" Assets:Banque
+2024-01-01 open Assets:Banque:Courant
+2024-01-01 open Income:Honoraires:HN
+  convention: "non-conventionne"
+  tva: "exoneree"
+2024-03-01 * "Séance"
+  Assets:Banque:Courant  60.00 EUR
+  Income:Honoraires:HN  -60.00 EUR
+''', header=False)
+    assert ChartOfAccounts(index).resolve(["Assets:Banque:Courant"])["Assets:Banque:Courant"].number == "512"

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from beancount_hn.exports import livre_journal, registre
-from beancount_hn.form2035 import compute_2035
+from beancount_hn.tax.form2035 import compute_2035
 from tests.exports_ledger import SMALL, golden, load_small
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from beancount_hn.core.payment_modes import parse_mode
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import ChartOfAccounts, default_rules
-from beancount_hn.exports.movements import parse_mode
 from beancount_hn.exports.counterparties import is_known_organisation
 from beancount_hn.exports.pseudonymise import AMBIGUOUS, Pseudonymiser
-from beancount_hn.lines2035 import mappable_codes
+from beancount_hn.tax.lines2035 import mappable_codes
 from tests.exports_ledger import SMALL, load_small
 from tests.ledgers import line_of
 

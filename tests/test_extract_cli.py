@@ -106,7 +106,7 @@ def test_user_layout_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Assets:Banque:Courant  -2.00 EUR" in result.output
     result = _run(str(statement), "--account", ACCOUNT, "--preset", "nope")
-    assert result.exit_code == 1 and "présélection 'nope' inconnue" in result.output
+    assert result.exit_code == 1 and 'présélection "nope" inconnue' in result.output
 
 
 #: The example's statement still to import (February 2026): the others are already booked.

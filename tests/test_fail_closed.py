@@ -12,7 +12,7 @@ from functools import partial
 
 import pytest
 
-from beancount_hn.loading import require_year
+from beancount_hn.core.loading import require_year
 from tests import ledgers
 from tests.ledgers import run_hn as run
 from tests.ledgers import write_ledger as write
@@ -203,7 +203,7 @@ def test_a_year_that_is_not_a_number_is_a_usage_error(clean):
 
 
 def test_require_year_names_the_years_of_the_ledger(tmp_path):
-    from beancount_hn.loading import HnError, load_ledger
+    from beancount_hn.core.loading import HnError, load_ledger
 
     path = write(tmp_path, CLEAN + '2023-05-01 * "Bailleur" "Loyer"\n  Expenses:Loyer  1.00 EUR\n  Assets:Banque\n')
     loaded = load_ledger(path, show_errors=False)
@@ -228,3 +228,20 @@ def test_hn_export_writes_nothing_when_its_2035_is_not_final(tmp_path):
     assert "la 2035 de 2025 n'est pas définitive ; rien n'est écrit" in result.output
     assert "le rapprochement de trésorerie 2025 ne tombe pas juste" in result.output
     assert os.listdir(tmp_path) == ["main.beancount"]
+
+
+@pytest.mark.parametrize("command", [("export", "--out"), ("notes", "--out")])
+def test_a_writing_command_lists_each_error_once(tmp_path, command):
+    """Tester's report: hn devis printed the ledger's errors, then the same ones again."""
+    path = write(tmp_path, '''
+plugin "beancount_hn.plugins.all"
+2025-01-01 custom "hn-option" "treasury" Assets:Banque
+2025-01-01 open Assets:Banque
+2025-01-01 open Income:Honoraires:HN
+2025-03-01 * "Séance"
+  Assets:Banque  60.00 EUR
+  Income:Honoraires:HN  -60.00 EUR
+''')
+    result = run(command[0], path, "--year", "2025", command[1], str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.output.count("recette non classée") == 1 and not (tmp_path / "out").exists()

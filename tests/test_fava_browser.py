@@ -22,8 +22,8 @@ from urllib.parse import urljoin
 import pytest
 from werkzeug.serving import make_server
 
-from beancount_hn.form2035 import compute_2035
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.form2035 import compute_2035
 from tests.fava_support import EXAMPLE, fava_app, ledger_of, slug_of
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from beancount.core import data
 
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.fava import Cabinet
-from beancount_hn.form2035 import compute_2035
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.tax.form2035 import compute_2035
 from tests.fava_support import EXAMPLE, cli_bytes, cli_json, fava_app, ledger_of, page_figures, slug_of
 
 
@@ -219,8 +219,8 @@ def example_receivables(year: int):
 
     from beancount import loader
 
-    from beancount_hn.invoice_report import open_receivables, receivables_cashbook
-    from beancount_hn.ledger import LedgerIndex
+    from beancount_hn.invoicing.invoice_report import open_receivables, receivables_cashbook
+    from beancount_hn.core.ledger import LedgerIndex
     entries, _, options = loader.load_file(EXAMPLE)
     as_of = datetime.date(year, 12, 31)
     return open_receivables(receivables_cashbook(entries, LedgerIndex.build(entries, options), as_of), as_of)

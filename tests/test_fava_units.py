@@ -10,7 +10,7 @@ from beancount.core import data
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beancount_hn.classify import ClassificationError
+from beancount_hn.core.classify import ClassificationError
 from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.journal import EntryLocator, _unique_suffixes, journal_entries

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn.form2035 import totals
+from beancount_hn.tax.form2035 import totals
 from tests.ledgers import form_for, line_of
 
 ACCOUNTS = """
@@ -373,3 +373,27 @@ def test_totals_formulas_deficit():
     assert result["CF"] == 240 and result["CA"] == 0
     assert result["CN"] == 290 and result["CR"] == 290 and result["CP"] == 0
     assert result["DC"] == 250 and result["DD"] == 0  # CE − CN + BK = −290 + 40
+
+
+def test_books_begun_in_july_for_an_older_practice_are_not_a_year(tmp_path):
+    """Tester's report: a ledger begun on 1 July for a practice open since 2019 filed July to
+    December as the year's 2035, exit 0."""
+    text = '''
+2019-03-01 custom "hn-option" "practice-start" 2019-03-01
+2025-07-01 custom "hn-option" "treasury" Assets:Banque
+2025-07-01 open Assets:Banque
+2025-07-01 open Income:Honoraires:HN
+  convention: "non-conventionne"
+  tva: "exoneree"
+2025-09-02 * "Séance"
+  Assets:Banque  60.00 EUR
+  Income:Honoraires:HN  -60.00 EUR
+'''
+    form = form_for(text, 2025, check=False, header=False)
+    assert [e.message for e in form.errors if "le livre commence le 1er juillet 2025" in e.message]
+    assert "Reprenez les opérations du 1er janvier au 30 juin 2025" in form.errors[0].message
+    # The next year, and a practice that opens with its books, are whole years.
+    assert not form_for(text, 2026, check=False, header=False).errors
+    opening = text.replace("2019-03-01 custom", "2025-07-01 custom").replace(
+        '"practice-start" 2019-03-01', '"practice-start" 2025-07-01')
+    assert not form_for(opening, 2025, check=False, header=False).errors

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn import lines2035
-from beancount_hn.form2035 import ENTERED, RBS_EXONERATIONS
-from beancount_hn.form2035_render import to_table
+from beancount_hn.render.form2035 import to_table
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.form2035 import ENTERED, RBS_EXONERATIONS
 from tests.exports_ledger import IDENTITY
 from tests.ledgers import form_for, ledger_text, line_of, load, loaded, run_hn, write_ledger
 from tests.test_exports_attribution import assert_exports_agree

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.form2035_render import to_html, to_json_dict, to_table
+from beancount_hn.render.form2035 import to_html, to_json_dict, to_table
 from tests.ledgers import EXAMPLE, form_for, ledger_text, line_of, load, plain, run_hn, write_ledger
 
 ACCOUNTS = """

@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.form2035 import compute_2035
+from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.tax.form2035 import compute_2035
 from tests.ledgers import loaded
 
 ACCOUNTS = """

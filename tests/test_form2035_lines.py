@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn import lines2035
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.lines2035 import account_line, normalize_value, validate_line_values
-from beancount_hn.mapping import default_rules
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.mapping import default_rules
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.lines2035 import account_line, normalize_value, validate_line_values
 from tests.ledgers import line_of, load, loaded
 
 EVERY_CODE = (

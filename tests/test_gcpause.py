@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from beancount_hn.gcpause import gc_paused
+from beancount_hn.core.gcpause import gc_paused
 
 
 def test_the_collector_is_paused_inside_and_restored_after() -> None:

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from beancount import loader
 
-from beancount_hn.config import ConfigError, load_config
-from beancount_hn.amounts import MAX_AMOUNT, without_out_of_bounds
+from beancount_hn.core.amounts import MAX_AMOUNT, without_out_of_bounds
+from beancount_hn.core.config import ConfigError, load_config
 from tests.ledgers import run_hn as run
 from tests.ledgers import write_ledger as write
 from tests.test_fail_closed import CLEAN, line_of

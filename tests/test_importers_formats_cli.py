@@ -146,3 +146,19 @@ def test_ambiguous_account_id_is_named_once(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "plusieurs comptes du fichier" in result.output
     assert result.output.count("--account-id") == 1
+
+
+def test_another_accounts_number_with_account_is_refused(tmp_path: Path) -> None:
+    """Tester's report: --account Courant --account-id <the Livret's number> imported the Livret's
+    rows and balance into the current account, although the ledger declares Courant's number."""
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(BOURSO_OPENS, encoding="utf-8")
+    result = _run(str(DATA / "banks" / "boursobank-2019.csv"), "--account", "Assets:Bourso:Courant",
+                  "--account-id", "00040333444", "--existing", str(ledger))
+    assert result.exit_code == 1
+    assert "--account-id 00040333444 n'est pas le numéro de Assets:Bourso:Courant" in result.output
+    assert "00040111222" in result.output and "balance" not in result.output
+    right = _run(str(DATA / "banks" / "boursobank-2019.csv"), "--account", "Assets:Bourso:Livret",
+                 "--account-id", "00040333444", "--existing", str(ledger))
+    assert right.exit_code == 0, right.output
+    assert "(boursobank -> Assets:Bourso:Livret) : 2 nouvelle(s)" in right.output

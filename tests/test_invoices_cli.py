@@ -9,9 +9,9 @@ from functools import partial
 
 import pytest
 
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.invoice_report import invoice_report
-from beancount_hn.invoices import build_invoice_book
+from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.invoicing.invoice_report import invoice_report
+from beancount_hn.invoicing.invoices import build_invoice_book
 from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
 from tests.ledgers import ledger_text, loaded, plain, run_hn, txn, write_ledger
 from tests.test_invoices import VALID

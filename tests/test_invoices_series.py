@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from beancount_hn.series import PatternError, compile_pattern
+from beancount_hn.invoicing.series import PatternError, compile_pattern
 from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
 from tests.ledgers import errors_of as check
 from tests.ledgers import line_of, only_error, txn, txn_line
@@ -110,7 +110,7 @@ def test_bad_premier_numero():
     ledger = ACCOUNTS.replace('"F" "F-{year}-{seq:04d}"\n',
                               '"F" "F-{year}-{seq:04d}"\n  premier-numero: "F-42"\n')
     error = only_error(check(ledger))
-    assert "premier-numero: 'F-42' n'est pas un numéro du modèle" in error.message
+    assert 'premier-numero: "F-42" n\'est pas un numéro du modèle' in error.message
 
 
 def test_malformed_and_repeated_voided_numbers():

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.loading import load_ledger
 from beancount_hn.exports.accounts_pcg import ChartOfAccounts
-from beancount_hn.form2035 import compute_2035
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn import lines2035
-from beancount_hn.lines2035 import account_line, validate_line_values
-from beancount_hn.loading import load_ledger
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.form2035 import compute_2035
+from beancount_hn.tax.lines2035 import account_line, validate_line_values
 from tests.ledgers import line_of, load, run_hn, write_ledger
 
 BANKS = """

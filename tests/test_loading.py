@@ -8,7 +8,7 @@ import gc
 import click
 import pytest
 
-from beancount_hn.loading import load_ledger
+from beancount_hn.core.loading import load_ledger
 from tests.ledgers import write_ledger
 
 LEDGER = """\

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn.notes import (MENTION_DE, MENTION_EXONEREE, MENTION_FRANCHISE, MENTION_HN, DocumentError,
-                                Payment, find_invoice, invoice_document)
-from beancount_hn.notes_html import render_html
+from beancount_hn.invoicing.notes import (MENTION_DE, MENTION_EXONEREE, MENTION_FRANCHISE, MENTION_HN, DocumentError,
+                                          Payment, find_invoice, invoice_document)
+from beancount_hn.invoicing.notes_html import render_html
 from tests.ledgers import line_of
 from tests.notes_helpers import ACCOUNTS, IDENTITY, LEDGER, build, document
 
@@ -216,7 +216,7 @@ def test_company_siren_failing_luhn_and_missing_address_are_errors():
   Assets:Creances:Clients    60.00 EUR
   Income:Honoraires:HN      -60.00 EUR
 """
-    with pytest.raises(DocumentError, match=r"client-siren: SIREN '552100555' : la clé de contrôle \(Luhn\) est fausse"):
+    with pytest.raises(DocumentError, match=r'client-siren: SIREN "552100555" : la clé de contrôle \(Luhn\) est fausse'):
         document("F-2025-0001", base.replace("{meta}", 'client-siren: "552100555"\n  client-adresse: "Lyon"'))
     with pytest.raises(DocumentError, match="sans son adresse ; ajoutez client-adresse:"):
         document("F-2025-0001", base.replace("{meta}", 'client-siren: "552100554"'))

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beancount_hn import frtypo
-from beancount_hn.identity import (IdentityError, has_ei_mention, iban_problem, luhn_valid, read_identity,
-                                   require_identity, siren_problem, siret_problem)
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core import frtypo
+from beancount_hn.core.identity import (IdentityError, has_ei_mention, iban_problem, luhn_valid, read_identity,
+                                        require_identity, siren_problem, siret_problem)
+from beancount_hn.core.ledger import LedgerIndex
 from tests.ledgers import line_of, load, loaded
 from tests.notes_helpers import IDENTITY
 
@@ -71,9 +71,10 @@ def test_malformed_identity_values_are_errors_at_their_lines():
     entries, errors, _ = load(text)
     found = {(e.source["lineno"], e.message) for e in errors}
     assert (line_of(text, '"siret" "73282932000075"'),
-            "hn-option identity : SIRET '73282932000075' : la clé de contrôle (Luhn) est fausse ; "
+            'hn-option identity : SIRET "73282932000075" : la clé'
+            " de contrôle (Luhn) est fausse ; "
             "recopiez-le de votre avis de situation INSEE") in found
-    assert (line_of(text, '"rpps" "1010123456"'), "hn-option identity : RPPS '1010123456' : il faut 11 chiffres") in found
+    assert (line_of(text, '"rpps" "1010123456"'), "hn-option identity : RPPS \"1010123456\" : il faut 11 chiffres") in found
     assert len(errors) == 2
 
 
@@ -82,8 +83,8 @@ def test_a_siren_that_does_not_begin_the_siret_is_an_error():
     entries, errors, _ = load(text)
     [error] = errors
     assert error.source["lineno"] == line_of(text, '"siren" "552100554"')
-    assert error.message == ("hn-option identity : SIRET '73282932000074' : ne commence pas par le SIREN "
-                             "'552100554' ; l'un des deux est faux")
+    assert error.message == ("hn-option identity : SIRET \"73282932000074\" : ne commence pas par le SIREN "
+                             '"552100554" ; l\'un des deux est faux')
 
 
 def test_missing_identity_fields_name_the_options_to_add():
@@ -97,9 +98,11 @@ def test_missing_identity_fields_name_the_options_to_add():
         require_identity(config, datetime.date(2025, 3, 4), purpose="Note d'honoraires F-2025-0001")
     message = str(raised.value)
     assert message.startswith("Note d'honoraires F-2025-0001 demande l'identité du praticien")
-    for key in ("adresse", "code-postal", "siret", "rpps", "profession"):
+    for key in ("adresse", "code-postal", "siret", "rpps"):
         assert f'2025-03-04 custom "hn-option" "identity" "{key}"' in message
-    assert '"nom"' not in message and '"ville"' not in message
+    # The profession is the profession option's, the kiné's when none is written (tester's report).
+    assert '"nom"' not in message and '"ville"' not in message and '"profession"' not in message
+    assert read_identity(config, datetime.date(2025, 3, 4)).profession == "Masseur-kinésithérapeute"
 
 
 def test_identity_in_force_on_the_document_date():

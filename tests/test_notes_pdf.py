@@ -13,10 +13,10 @@ import pypdf
 import pytest
 from lxml import etree
 
-from beancount_hn.facturx_cii import build_cii, check_cii
-from beancount_hn.notes import DocumentError
-from beancount_hn.notes_files import render
-from beancount_hn.notes_pdf import render_pdf
+from beancount_hn.invoicing.facturx_cii import build_cii, check_cii
+from beancount_hn.invoicing.notes import DocumentError
+from beancount_hn.invoicing.notes_files import render
+from beancount_hn.invoicing.notes_pdf import render_pdf
 from tests import notes_helpers
 from tests.ledgers import ledger_text, run_hn, write_ledger
 from tests.notes_helpers import ACCOUNTS, IDENTITY, LEDGER, build, document, plain
@@ -252,10 +252,10 @@ def test_cli_missing_identity_names_the_options(tmp_path):
 
 def test_example_company_invoice_is_a_valid_factur_x(example_path, tmp_path):
     """The example practice's ergonomics intervention invoiced to a company."""
-    from beancount_hn.loading import load_ledger
+    from beancount_hn.core.loading import load_ledger
 
     loaded = load_ledger(example_path)
-    from beancount_hn.invoices import build_invoice_book
+    from beancount_hn.invoicing.invoices import build_invoice_book
 
     book = build_invoice_book(loaded.entries, loaded.index)
     company = [inv for inv in book.invoices if inv.client_siren and "ergonomie" in (inv.txn.narration or "").lower()]
@@ -269,8 +269,8 @@ def test_example_company_invoice_is_a_valid_factur_x(example_path, tmp_path):
 
 
 def test_example_hn_note_is_a_pdf_a_patient_can_be_handed(example_path, tmp_path):
-    from beancount_hn.invoices import build_invoice_book
-    from beancount_hn.loading import load_ledger
+    from beancount_hn.invoicing.invoices import build_invoice_book
+    from beancount_hn.core.loading import load_ledger
 
     loaded = load_ledger(example_path)
     book = build_invoice_book(loaded.entries, loaded.index)
@@ -297,14 +297,14 @@ def test_cli_notes_replaces_a_previous_archive_whole(ledger_file, tmp_path):
 def test_logo_is_printed_from_a_path_relative_to_the_ledger(tmp_path):
     from PIL import Image
 
-    from beancount_hn.notes_html import render_html
+    from beancount_hn.invoicing.notes_html import render_html
 
     Image.new("RGB", (60, 30), (20, 90, 160)).save(tmp_path / "logo.png")
     path = write_ledger(tmp_path, ledger_text('2024-01-01 custom "hn-option" "identity" "logo" "logo.png"\n' + LEDGER,
                                               header=False))
-    from beancount_hn.loading import load_ledger
-    from beancount_hn.invoices import build_invoice_book
-    from beancount_hn.notes import find_invoice, invoice_document
+    from beancount_hn.core.loading import load_ledger
+    from beancount_hn.invoicing.invoices import build_invoice_book
+    from beancount_hn.invoicing.notes import find_invoice, invoice_document
 
     loaded = load_ledger(str(path))
     book = build_invoice_book(loaded.entries, loaded.index)

@@ -50,7 +50,6 @@ from tests.ledgers import load, run_hn
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "ledger_example"
 MAIN = str(EXAMPLE / "main.beancount")
-README = Path(__file__).resolve().parent.parent / "README.md"
 
 #: English words that never occur in French prose (``on``, ``or``, ``a``, ``an``, ``date``,
 #: ``total``, ``note``, ``type``, ``options``… are French too and are not listed).
@@ -62,6 +61,7 @@ ENGLISH = frozenset("""
     number amount paid unpaid year years file files series credit voided gap already
     passed threshold default required show help usage try exit message value values remaining
     does has have got given needs lost kept only before after between per each every
+    positive negative same absolute
 """.split())
 
 #: The metadata keys (and rule-file keys) messages name, written ``key:`` as in the ledger.
@@ -161,7 +161,9 @@ def command_outputs(tmp_path_factory) -> dict[str, str]:
         "2035 html": re.sub(r"<style>.*?</style>", "", _run("2035", MAIN, "--year", "2025", "--format", "html"),
                             flags=re.S),
         "2035 explain": _run("2035", MAIN, "--year", "2025", "--explain", "CC")
-                        + _run("2035", MAIN, "--year", "2025", "--explain", "DSAW"),
+                        + _run("2035", MAIN, "--year", "2025", "--explain", "DSAW")
+                        + _run("2035", MAIN, "--year", "2025", "--explain", "CP")
+                        + _run("2035", MAIN, "--year", "2025", "--explain", "DC"),
         "vat": _run("vat", MAIN),
         "invoices": _run("invoices", MAIN) + _run("invoices", MAIN, "--year", "2025"),
         "export": _run("export", MAIN, "--year", "2025", "--out", str(out)),
@@ -212,15 +214,20 @@ def test_a_wrong_command_line_is_told_in_french(args):
     assert offences([result.stdout, result.stderr]) == []
 
 
-def test_the_readme_headings_the_messages_point_to_exist():
-    """« README, « X » » in a message names a heading of the README."""
-    headings = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
-    sources = [path.read_text(encoding="utf-8") for path in Path(__file__).resolve().parent.parent.glob(
-        "*/**/*.py") if "tests" not in path.parts]
-    pointed = {m for text in sources for m in re.findall(r"README, « ([^»]+?) »", text)}
-    assert "Ajouter sa banque" in pointed
-    for title in pointed:
-        assert any(title in heading for heading in headings), title
+def test_the_guide_pages_and_headings_the_messages_point_to_exist():
+    """« page « P », « H » » in a message names a page of the guide (its title in mkdocs.yml's
+    navigation) and a heading of that page; no message points to the README any more."""
+    root = Path(__file__).resolve().parent.parent
+    nav = dict(re.findall(r"^\s*- ([^:\n]+): (\S+\.md)$", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M))
+    sources = [path.read_text(encoding="utf-8") for pattern in ("*/**/*.py", "*/**/*.toml")
+               for path in root.glob(pattern) if "tests" not in path.parts and ".venv" not in path.parts]
+    pointed = {m for text in sources for m in re.findall(r"page « ([^»]+?) », « ([^»]+?) »", text)}
+    assert ("Relevés", "Ajouter sa banque") in pointed
+    for title, heading in pointed:
+        page = (root / "docs" / nav[title]).read_text(encoding="utf-8")
+        headings = [line.lstrip("#").strip().replace("`", "") for line in page.splitlines() if line.startswith("#")]
+        assert heading in headings, (title, heading)
+    assert not any(re.search(r"\(README, «", text) for text in sources)
 
 
 # --- the plugins, as bean-check and Fava show them -------------------------------------------------

@@ -1,4 +1,4 @@
-"""The output-folder rule (``beancount_hn.outfolder``): ``hn export``, ``hn notes`` and Fava's zips.
+"""The output-folder rule (``beancount_hn.core.outfolder``): ``hn export``, ``hn notes`` and Fava's zips.
 
 A command creates its folder, or replaces only a folder it wrote itself for the
 same ledger (its marker), only with ``--force``; never a folder that holds, equals
@@ -19,9 +19,9 @@ from functools import partial
 
 import pytest
 
-from beancount_hn import atomic, outfolder
-from beancount_hn.notes_files import archive_files, filename
-from beancount_hn.outfolder import MARKER, FolderError, OutFile, OutputFolder, zip_files
+from beancount_hn.core import atomic, outfolder
+from beancount_hn.core.outfolder import MARKER, FolderError, OutFile, OutputFolder, zip_files
+from beancount_hn.invoicing.notes_files import archive_files, filename
 from tests.exports_ledger import SMALL
 from tests.ledgers import header_for, run_hn
 from tests import notes_helpers
@@ -219,7 +219,7 @@ def test_a_marker_that_is_not_ours_does_not_count(ledger, tmp_path):
 
 SLOW_WRITE = """
 import os, sys, time
-from beancount_hn import outfolder
+from beancount_hn.core import outfolder
 real = outfolder._write_file
 def slow(folder, name, content):
     real(folder, name, content)

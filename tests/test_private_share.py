@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from decimal import Decimal
 
-from beancount_hn.form2035 import SHARE
+from beancount_hn.tax.form2035 import SHARE
 from tests.ledgers import form_for, line_of, plain, run_hn, write_ledger
 
 ACCOUNTS = """

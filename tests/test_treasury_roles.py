@@ -1,5 +1,5 @@
 """Treasury accounts and the roles of balance-sheet accounts: every receipt counted when its
-money arrives, or an error at file:line (``beancount_hn.roles``, ``beancount_hn.cashbook``)."""
+money arrives, or an error at file:line (``beancount_hn.core.roles``, ``beancount_hn.core.cashbook``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_hn.form2035 import compute_2035
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.form2035 import compute_2035
 from tests.ledgers import line_of, load, messages
 
 OPENS = """
@@ -272,7 +272,7 @@ def test_an_amount_in_another_currency_counts_through_its_price_or_is_an_error()
     _, result = form(body)
     found = [e for e in result.errors if "CHF sans valeur en EUR" in e.message]
     assert [e.source["lineno"] for e in found] == [line_of(text, "Income:Honoraires      -100.00 CHF", header=False)]
-    from beancount_hn.vat import analyze
+    from beancount_hn.tax.vat import analyze
     assert any("CHF sans valeur en EUR" in e.message for e in analyze(entries, index).errors)
 
 
@@ -436,7 +436,7 @@ def test_foreign_money_held_at_cost_and_converted_at_another_price():
 
 @pytest.mark.parametrize("account", ["Liabilities:Etat:TVA-Collectee", "Assets:TVA-Deductible"])
 def test_vat_accounts_are_neutral_by_name(account):
-    from beancount_hn.roles import NEUTRAL, roles_of
+    from beancount_hn.core.roles import NEUTRAL, roles_of
     _, _, _, index = ledger(f"2024-01-01 open {account}\n")
     assert roles_of(index).role(account) == NEUTRAL
 
@@ -539,7 +539,7 @@ def test_items_born_of_other_items_only_are_an_error_when_paid():
 
 
 def test_an_unexplained_payment_makes_the_invoice_report_not_final():
-    from beancount_hn.invoice_report import invoices_view
+    from beancount_hn.invoicing.invoice_report import invoices_view
     import datetime
     text, entries, errors, index = ledger("""
 2024-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
@@ -557,7 +557,7 @@ def test_an_unexplained_payment_makes_the_invoice_report_not_final():
 
 
 def test_hn_vat_is_not_final_while_money_settled_nothing_or_a_receipt_is_unclassified():
-    from beancount_hn.vat import analyze
+    from beancount_hn.tax.vat import analyze
     _, entries, _, index = ledger("""
 2025-02-01 * "Patient" ^F-1
   convention: "non-conventionne"

@@ -6,10 +6,10 @@ import datetime
 from decimal import Decimal
 from functools import partial
 
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins.vat_franchise import vat_franchise
-from beancount_hn.vat import (STATUS_BEFORE_TABLE, STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL,
-                              STATUS_TOLERANCE, STATUS_UNKNOWN)
+from beancount_hn.tax.vat import (STATUS_BEFORE_TABLE, STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL,
+                                  STATUS_TOLERANCE, STATUS_UNKNOWN)
 from tests import ledgers
 from tests.ledgers import alerts, plain, vat_analysis
 from tests.ledgers import hn_receipt as hn
@@ -392,7 +392,7 @@ def test_plugin_path_skips_only_provably_exempt_transactions(example_path):
     """The plugin's shortcut (tags prove a transaction exempt) changes no figure."""
     from beancount import loader
 
-    from beancount_hn.vat import analyze
+    from beancount_hn.tax.vat import analyze
 
     entries, errors, options = loader.load_file(example_path)
     assert not errors

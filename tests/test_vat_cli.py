@@ -46,7 +46,7 @@ def test_table_explains_the_year_and_its_warnings(tmp_path):
     result = run(path, "--year", "2025")
     assert result.exit_code == 0, result.output
     out = plain(result.stdout)
-    assert "2025 · règles depuis-2025" in out and "Statut : franchise" in out
+    assert "2025 · règles depuis 2025 · " in out and "Statut : franchise" in out
     assert "30 000,01 €" in out and "37 500,00 €" in out and "41 250,00 €" in out
     assert "Franchise au 1er janvier 2025 : oui" in out
     assert "[vat-share-2025]" in out and "franchi le 1er mars 2025" in out

@@ -9,8 +9,8 @@ import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.vat import analyze
+from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.tax.vat import analyze
 from tests.ledgers import loaded
 
 START = datetime.date(2024, 1, 1)

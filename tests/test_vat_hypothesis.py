@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.vat import analyze
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.vat import analyze
 from tests.ledgers import VAT_HEADER, load
 
 START = datetime.date(2024, 1, 1)

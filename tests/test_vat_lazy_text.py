@@ -8,7 +8,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from beancount_hn.vat_rules import decide_franchise, threshold_table
+from beancount_hn.tax.vat_rules import decide_franchise, threshold_table
 
 CLEAN = '''option "operating_currency" "EUR"
 plugin "beancount_hn.plugins.all"

@@ -7,10 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from beancount_hn import frtypo
-from beancount_hn.form2035_render import to_json_dict, to_table
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.vehicle import bareme_row, bareme_table, forfait
+from beancount_hn.core import frtypo
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.render.form2035 import to_json_dict, to_table
+from beancount_hn.tax.vehicle import bareme_row, bareme_table, forfait
 from tests.ledgers import form_for, line_of, load, plain
 
 
@@ -95,7 +95,7 @@ def test_bareme_replaces_covered_costs():
     covered = {k: v for k, v in rec.non_deductible.items() if "barème" in k}
     assert sum(covered.values()) == Decimal("-1500.00")
     bareme = [c for c in result.explain("23") if c.kind == "bareme"]
-    assert bareme[0].amount == Decimal("4322.40") and "8200 km × 0.357 + 1395" in bareme[0].description
+    assert bareme[0].amount == Decimal("4322.40") and "8\u202f200 km × 0,357 + 1\u202f395" in bareme[0].description
 
 
 def test_option_is_per_year():

@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from beancount_hn import lines2035
-from beancount_hn.errors import where
+from beancount_hn.core.errors import as_written, where
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
-from beancount_hn.ledger import LedgerIndex
+from beancount_hn.tax import lines2035
 
 NUMBER_KEY = "compte"
 LABEL_KEY = "compte-libelle"
@@ -129,7 +129,9 @@ class ChartOfAccounts:
         """Distinct numbers for treasury accounts that share a default number."""
         groups: dict[str, list[str]] = defaultdict(list)
         for account in sorted(self._treasury):
-            if self.index.open_meta(account, NUMBER_KEY) is None:
+            # Only opened accounts take a number: ``treasury Assets:Banque`` names the parent of
+            # the bank accounts, which posts nothing (it took 5121, its one account 5122).
+            if account in self.index.opens and self.index.open_meta(account, NUMBER_KEY) is None:
                 rule, _ = self._default(account)
                 if rule is not None:
                     groups[rule.number].append(account)
@@ -173,7 +175,7 @@ class ChartOfAccounts:
         opened = self.index.opens.get(account)
         at = where(opened.meta) if opened is not None else "<aucun open>"
         if written is not None:
-            return (f"{at}: {account} : compte: {written!r} n'est pas un numéro du PCG (trois chiffres dont "
+            return (f"{at}: {account} : compte: {as_written(written)} n'est pas un numéro du PCG (trois chiffres dont "
                     f"le premier, la classe, de 1 à 8, puis des chiffres ou des lettres, p. ex. \"6132\") ; "
                     f"le numéro d'un compte bancaire s'écrit numero-compte: (ou iban:), pas compte:")
         _, why = self._default(account)

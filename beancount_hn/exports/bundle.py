@@ -15,7 +15,7 @@ made by the module that owns its figures (nothing is recomputed here):
 * ``LISEZMOI.txt`` (what each file is, how it was made, what to check) and
   ``SHA256SUMS`` (``sha256sum -c SHA256SUMS``).
 
-Writing follows the folder rule (:mod:`beancount_hn.outfolder`): the files go
+Writing follows the folder rule (:mod:`beancount_hn.core.outfolder`): the files go
 to a temporary directory next to the target, renamed at the end; an existing
 target is replaced only when ``hn export`` wrote it for this ledger, with
 ``force``; on any error or signal nothing is left behind. With ``pseudonymise`` the entries are
@@ -35,27 +35,28 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn import __version__, lines2035
-from beancount_hn import form2035_render as render2035
-from beancount_hn.assets import build_registre
-from beancount_hn.cashbook import Cashbook
-from beancount_hn.errors import where
+from beancount_hn import __version__
+from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.errors import where
+from beancount_hn.core.frtypo import money, number
+from beancount_hn.core.identity import read_identity
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.outfolder import OutFile, OutputFolder
 from beancount_hn.exports import ExportError
 from beancount_hn.exports import livre_journal, registre
 from beancount_hn.exports.fec import DEFAULT_CHARSET, build_fec, practice_siren, render_fec
 from beancount_hn.exports.pseudonymise import Pseudonymiser
-from beancount_hn.form2035 import compute_2035
-from beancount_hn.frtypo import money, number
-from beancount_hn.identity import read_identity
-from beancount_hn.invoice_report import invoice_report
-from beancount_hn.invoices import build_invoice_book
-from beancount_hn.invoices_cli import render_csv as invoices_csv
-from beancount_hn.invoices_cli import render_json as invoices_json
-from beancount_hn.invoices_cli import render_table as invoices_table
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.outfolder import OutFile, OutputFolder
-from beancount_hn.vat import analyze
-from beancount_hn.vat_cli import render_year as vat_text
+from beancount_hn.invoicing.invoice_report import invoice_report
+from beancount_hn.invoicing.invoices import build_invoice_book
+from beancount_hn.render import form2035 as render2035
+from beancount_hn.render.invoices import render_csv as invoices_csv
+from beancount_hn.render.invoices import render_json as invoices_json
+from beancount_hn.render.invoices import render_table as invoices_table
+from beancount_hn.render.vat import render_year as vat_text
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.assets import build_registre
+from beancount_hn.tax.form2035 import compute_2035
+from beancount_hn.tax.vat import analyze
 
 BOM = "\ufeff"
 CHECKSUMS = "SHA256SUMS"
@@ -242,7 +243,7 @@ def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separat
               "colonne « Dans le FEC » : parts privées réintégrées en CC, dotations, plus ou "
               "moins-values) font le montant de la ligne, au centime.",
               "Numéros de compte : métadonnée compte: du compte, sinon la table par défaut de beancount-hn "
-              "(data/pcg_accounts.csv, documentée dans le README)."]
+              "(data/pcg_accounts.csv, documentée dans le guide, page « Expert-comptable »)."]
     if pseudonymiser is not None:
         lines += ["", "Pseudonymisation", "----------------", *pseudonymiser.readme_lines()]
     notes = list(bundle.warnings)
@@ -254,7 +255,7 @@ def _readme(bundle: Bundle, index: LedgerIndex, form, fec, charset: str, separat
 
 
 def out_files(bundle: Bundle) -> list[OutFile]:
-    """The bundle's files as a folder or a zip takes them (:mod:`beancount_hn.outfolder`)."""
+    """The bundle's files as a folder or a zip takes them (:mod:`beancount_hn.core.outfolder`)."""
     return [OutFile(item.name, item.content) for item in bundle.files]
 
 
@@ -264,7 +265,7 @@ def write_bundle(bundle: Bundle, folder: OutputFolder) -> list[str]:
     The target is created complete or not at all (a private staging folder
     beside it, mode 0700: it holds health data, renamed at the end); it
     replaces only a folder ``hn export`` wrote for this ledger, with ``force``
-    (:class:`beancount_hn.outfolder.OutputFolder`).
+    (:class:`beancount_hn.core.outfolder.OutputFolder`).
     """
     return folder.write(out_files(bundle), private=True)
 

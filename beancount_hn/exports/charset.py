@@ -15,6 +15,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from beancount_hn.core.errors import as_written
+
 #: Replacements tried before Unicode decomposition.
 _TABLE = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -38,7 +40,7 @@ def normalize_charset(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError as exc:
-        raise ValueError(f"jeu de caractères inconnu {name!r}") from exc
+        raise ValueError(f"jeu de caractères inconnu {as_written(name)}") from exc
 
 
 @dataclass

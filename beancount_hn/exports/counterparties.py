@@ -39,10 +39,10 @@ import re
 from collections.abc import Iterable, Sequence
 from beancount.core import data
 
-from beancount_hn.errors import where
+from beancount_hn.core.errors import as_written, where
+from beancount_hn.core.ledger import LedgerIndex, parents
 from beancount_hn.exports.vocabulary import (CIVILITIES, GENERIC_WORDS, PARTICLES, WORD, is_civility, is_harmless,
                                              name_key, plain)
-from beancount_hn.ledger import LedgerIndex, parents
 
 ORGANISATION_OPTION = "organisation"
 ORGANISATION_KEY = "organisation"
@@ -258,7 +258,7 @@ class Counterparties:
                 if isinstance(value, bool):
                     flag = value
                 else:
-                    self.errors.append(f"{where(opened.meta)} : organisation: {value!r} sur le compte "
+                    self.errors.append(f"{where(opened.meta)} : organisation: {as_written(value)} sur le compte "
                                        f"{parent} — écrivez organisation: TRUE (ou FALSE), sans guillemets")
                     flag = False
                 break

@@ -49,30 +49,30 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn import lines2035
-from beancount_hn.cashbook import EXPENSE, INCOME, UNEXPLAINED, Settlement
-from beancount_hn.csvcells import number as csv_number
-from beancount_hn.csvcells import text_cell
-from beancount_hn.errors import where
+from beancount_hn.core.cashbook import EXPENSE, INCOME, UNEXPLAINED, Settlement
+from beancount_hn.core.csvcells import number as csv_number
+from beancount_hn.core.csvcells import text_cell
+from beancount_hn.core.errors import as_written, where
+from beancount_hn.core.identity import read_identity, siren_problem, siret_problem
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import DEFAULT_SOURCE, AccountNumber, ChartOfAccounts
 from beancount_hn.exports.charset import Transliterator
 from beancount_hn.exports.movements import (
-    CashEntry,
-    cash_entries,
-    client_of,
-    invoice_of,
-    label_of,
-    counted_line,
-    merged_settlements,
-    opening_balances,
-    piece_of,
-    year_form,
-)
-from beancount_hn.form2035 import Form2035
-from beancount_hn.vehicle import VEHICLE_LINE
-from beancount_hn.identity import read_identity, siren_problem, siret_problem
-from beancount_hn.ledger import LedgerIndex
+                                            CashEntry,
+                                            cash_entries,
+                                            client_of,
+                                            invoice_of,
+                                            label_of,
+                                            counted_line,
+                                            merged_settlements,
+                                            opening_balances,
+                                            piece_of,
+                                            year_form,
+                                            )
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.form2035 import Form2035
+from beancount_hn.tax.vehicle import VEHICLE_LINE
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -412,7 +412,7 @@ def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "ta
     """
     sep = SEPARATORS.get(separator, separator)
     if sep not in SEPARATORS.values():
-        raise ExportError(f"séparateur {separator!r} : le FEC admet la tabulation (tab) ou la barre verticale (pipe)")
+        raise ExportError(f"séparateur {as_written(separator)} : le FEC admet la tabulation (tab) ou la barre verticale (pipe)")
     try:
         translit = Transliterator(charset)
     except ValueError as exc:

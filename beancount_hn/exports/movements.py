@@ -31,50 +31,18 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_hn.cashbook import Settlement, funding_accounts
-from beancount_hn.config import normalize_word
-from beancount_hn.errors import where
+from beancount_hn.core.cashbook import Settlement, funding_accounts
+from beancount_hn.core.errors import as_written, where
+from beancount_hn.core.frtypo import money
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.payment_modes import MODES, PaymentModeError, is_cash_box, written_mode
+from beancount_hn.core.roles import ITEM, roles_of
 from beancount_hn.exports import ExportError
-from beancount_hn.form2035 import Form2035, compute_2035
-from beancount_hn.frtypo import money
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.roles import ITEM, roles_of
+from beancount_hn.tax.form2035 import Form2035, compute_2035
 
 ZERO = Decimal(0)
-MODE_KEY = "mode-reglement"
 JOURNAL_KEY = "journal"
 JOURNAL_LABEL_KEY = "journal-libelle"
-
-#: Canonical modes of payment and their printed labels.
-MODES = {
-    "virement": "Virement",
-    "cheque": "Chèque",
-    "carte": "Carte bancaire",
-    "especes": "Espèces",
-    "prelevement": "Prélèvement",
-    "tip": "TIP",
-    "lettre-change": "Lettre de change",
-    "compensation": "Compensation",
-    "fonds-personnels": "Fonds personnels",
-}
-_MODE_ALIASES = {
-    **{key: key for key in MODES},
-    "vir": "virement", "virt": "virement", "transfer": "virement", "sepa": "virement",
-    "chq": "cheque", "check": "cheque", "cheques": "cheque",
-    "cb": "carte", "carte-bancaire": "carte", "card": "carte", "tpe": "carte",
-    "espece": "especes", "liquide": "especes", "cash": "especes", "numeraire": "especes",
-    "prlv": "prelevement", "direct-debit": "prelevement", "prelevement-sepa": "prelevement",
-    "apport": "fonds-personnels", "personnel": "fonds-personnels",
-}
-# Words bank statements put in the label; checked on the accent-free upper-case text.
-_MODE_WORDS = (
-    (re.compile(r"\b(PRLV|PRELEVEMENT|PRELEV|SEPA DD)\b"), "prelevement"),
-    (re.compile(r"\b(CB|CARTE|PAIEMENT CARTE|FACTURE CARTE|TPE)\b"), "carte"),
-    (re.compile(r"\b(CHQ|CHEQUE|CHEQUES|REMISE CHQ)\b"), "cheque"),
-    (re.compile(r"\b(ESPECES|RETRAIT DAB|RETRAIT)\b"), "especes"),
-    (re.compile(r"\b(VIR|VIREMENT|VIRT|VIR SEPA)\b"), "virement"),
-)
-_CASH_BOX = re.compile(r"(^|:)(Caisse|Cash|Especes)(:|$)", re.IGNORECASE)
 
 JOURNALS = {
     "BQ": "Banque",
@@ -110,51 +78,20 @@ class CashEntry:
         return MODES[self.mode]
 
 
-def _upper_ascii(text: str) -> str:
-    return normalize_word(text).replace("-", " ").upper()
-
-
-def parse_mode(value: object) -> str | None:
-    """The canonical mode of a ``mode-reglement:`` value, or None."""
-    return _MODE_ALIASES.get(normalize_word(str(value)))
-
-
 class _Resolver:
     """Journal and mode of payment of treasury transactions, for one ledger."""
 
     def __init__(self, index: LedgerIndex) -> None:
         self.index = index
 
-    def _checked_mode(self, value: object, meta: dict | None) -> str:
-        mode = parse_mode(value)
-        if mode is None:
-            raise ExportError(
-                f"{where(meta)}: {MODE_KEY}: {value!r} n'est pas un mode de règlement connu ; "
-                f"écrivez l'un de {', '.join(MODES)}")
-        return mode
-
     def mode(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> str:
-        written = self.written_mode(txn, postings, main)
+        try:
+            written = written_mode(self.index, txn, postings, main)
+        except PaymentModeError as exc:
+            raise ExportError(str(exc)) from None
         if written is not None:
             return written
-        return "especes" if _CASH_BOX.search(main) else "virement"
-
-    def written_mode(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> str | None:
-        """The mode the ledger states (metadata, a bank label word, the account's open), else None."""
-        for posting in postings:
-            if posting.meta and MODE_KEY in posting.meta:
-                return self._checked_mode(posting.meta[MODE_KEY], posting.meta)
-        if txn.meta and MODE_KEY in txn.meta:
-            return self._checked_mode(txn.meta[MODE_KEY], txn.meta)
-        text = _upper_ascii(" ".join(t for t in (txn.payee, txn.narration) if t))
-        for pattern, mode in _MODE_WORDS:
-            if pattern.search(text):
-                return mode
-        written = self.index.open_meta(main, MODE_KEY)
-        if written is not None:
-            opened = self.index.opens.get(main)
-            return self._checked_mode(written, opened.meta if opened else None)
-        return None
+        return "especes" if is_cash_box(main) else "virement"
 
     def journal(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> Journal:
         code = None
@@ -167,22 +104,13 @@ class _Resolver:
         if code is None:
             code = self.index.open_meta(main, JOURNAL_KEY)
         if code is None:
-            code = "CA" if _CASH_BOX.search(main) else "BQ"
+            code = "CA" if is_cash_box(main) else "BQ"
         code = str(code).strip().upper()
         if not re.fullmatch(r"[A-Z0-9]{1,10}", code):
-            raise ExportError(f"{where(txn.meta)}: journal {code!r} : de 1 à 10 lettres ou chiffres "
+            raise ExportError(f"{where(txn.meta)}: journal {as_written(code)} : de 1 à 10 lettres ou chiffres "
                               "(p. ex. BQ, CA, BQ2)")
         label = self.index.open_meta(main, JOURNAL_LABEL_KEY) or JOURNALS.get(code) or main
         return Journal(code, str(label))
-
-
-def payment_mode(index: LedgerIndex, txn: data.Transaction, treasury_account: str) -> str | None:
-    """The mode of payment (a key of MODES) of ``txn`` moving money on ``treasury_account`` as
-    the ledger states it (the module docstring), espèces for a cash box; None where the FEC
-    would assume virement. A note d'honoraires prints it."""
-    postings = [p for p in txn.postings if p.account == treasury_account]
-    written = _Resolver(index).written_mode(txn, postings, treasury_account)
-    return written or ("especes" if _CASH_BOX.search(treasury_account) else None)
 
 
 def is_treasury(account: str, on: datetime.date, starts: dict[str, datetime.date]) -> bool:

@@ -66,15 +66,15 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.config import ADJUSTMENT_OPTION, load_config
-from beancount_hn.errors import where
+from beancount_hn.core.config import ADJUSTMENT_OPTION, load_config
+from beancount_hn.core.errors import where
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.contacts import MARKERS, REDACTED, scrub_contacts
 from beancount_hn.exports.counterparties import (DESCRIPTION, ORGANISATION, PERSON, PRACTITIONER,
                                                  Counterparties)
 from beancount_hn.exports.vocabulary import (BANK_WORDS, CIVILITIES, NAME_INTRODUCERS, PARTICLES, STOP_WORDS, WORD,
                                              is_capitalised, is_civility, is_harmless, ordinary_words, plain)
-from beancount_hn.ledger import LedgerIndex
 
 PATIENT_KEY = "patient"
 AMBIGUOUS = "[personne]"

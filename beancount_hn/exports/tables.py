@@ -3,7 +3,7 @@
 CSV: ``;`` separator, decimal comma without thousands separator (so the
 spreadsheet reads numbers), dates ``JJ/MM/AAAA``, UTF-8 with a BOM (so Excel
 detects the encoding), CR LF; text cells never start a formula
-(:mod:`beancount_hn.csvcells`: amounts are numbers, the rest is text). HTML:
+(:mod:`beancount_hn.core.csvcells`: amounts are numbers, the rest is text). HTML:
 one self-contained page (inline CSS, A4 landscape when printed), every value
 escaped.
 """
@@ -15,9 +15,9 @@ import html
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from beancount_hn import frtypo
-from beancount_hn.csvcells import Number, csv_rows, number
-from beancount_hn.identity import Identity
+from beancount_hn.core import frtypo
+from beancount_hn.core.csvcells import Number, csv_rows, number
+from beancount_hn.core.identity import Identity
 
 BOM = "\ufeff"
 

@@ -23,6 +23,9 @@ Fava's account and advanced (tag, payee…) filters narrow the receipts and the
 unpaid invoices; the 2035, the VAT and the numbering always cover the whole
 ledger (a partial 2035 means nothing). Figures are computed once per ledger
 load (``after_load_file`` drops them) by the same core functions as the CLI.
+
+May import: ``core``, ``tax``, ``invoicing``, ``render`` and ``exports`` (its
+downloads are the CLI's files); nothing imports it but Fava.
 """
 
 from __future__ import annotations
@@ -38,13 +41,13 @@ from fava.context import g
 from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
 
-from beancount_hn import frtypo, gcpause
+from beancount_hn.core import frtypo, gcpause
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava import journal as _journal
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.view import Page, build_page
-from beancount_hn.form2035_render import to_json_dict
-from beancount_hn.invoices_cli import render_json
+from beancount_hn.render.form2035 import to_json_dict
+from beancount_hn.render.invoices import render_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger

@@ -7,7 +7,7 @@
   registre des immobilisations (CSV), and the whole ``hn export`` bundle
   (``exports.bundle``) as a zip, with or without pseudonymised patients: the
   same files, made and name-checked by the same functions as ``hn export``
-  (``exports.bundle.out_files``, :func:`beancount_hn.outfolder.zip_files`).
+  (``exports.bundle.out_files``, :func:`beancount_hn.core.outfolder.zip_files`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from beancount_hn import form2035_render
+from beancount_hn.core.outfolder import FolderError, zip_files
 from beancount_hn.fava.figures import LedgerFigures
-from beancount_hn.outfolder import FolderError, zip_files
+from beancount_hn.render import form2035 as form2035_render
 
 CSV = "text/csv; charset=utf-8"
 

@@ -16,19 +16,19 @@ from typing import Any, TypeVar
 
 from beancount.core import data
 
-from beancount_hn import form2035_render
-from beancount_hn.assets import Registre, build_registre
-from beancount_hn.cashbook import Cashbook, OpenReceivables
-from beancount_hn.classify import Classifier
+from beancount_hn.core.amounts import without_out_of_bounds
+from beancount_hn.core.cashbook import Cashbook, OpenReceivables
+from beancount_hn.core.classify import Classifier
+from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.fava.journal import EntryLocator, JournalFilter
 from beancount_hn.fava.split import ConventionSplit, convention_split
-from beancount_hn.form2035 import SOCIAL_CODES, Contribution, Form2035, compute_2035
-from beancount_hn.gcpause import gc_paused
-from beancount_hn.invoice_report import InvoiceReport, invoice_report, open_receivables, receivables_cashbook
-from beancount_hn.invoices import InvoiceBook, build_invoice_book
-from beancount_hn.ledger import LedgerIndex
-from beancount_hn.amounts import without_out_of_bounds
-from beancount_hn.vat import VatAnalysis, analyze
+from beancount_hn.invoicing.invoice_report import InvoiceReport, invoice_report, open_receivables, receivables_cashbook
+from beancount_hn.invoicing.invoices import InvoiceBook, build_invoice_book
+from beancount_hn.render import form2035 as form2035_render
+from beancount_hn.tax.assets import Registre, build_registre
+from beancount_hn.tax.form2035 import SOCIAL_CODES, Contribution, Form2035, compute_2035
+from beancount_hn.tax.vat import VatAnalysis, analyze
 
 T = TypeVar("T")
 

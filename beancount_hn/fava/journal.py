@@ -1,6 +1,6 @@
 """Fava journal filters that list exactly the entries behind a figure.
 
-A 2035 line is explained by :meth:`beancount_hn.form2035.Form2035.explain`:
+A 2035 line is explained by :meth:`beancount_hn.tax.form2035.Form2035.explain`:
 contributions pointing at the posting (or directive) they come from. This
 module turns such a list into a filter for Fava's journal (its ``filter=``
 URL parameter) and checks, with Fava's own filter code, that the journal

@@ -1,7 +1,7 @@
 """Receipts of a year by month and convention status, for the Cabinet page's chart.
 
 The year's totals are the social split of the 2035
-(:attr:`beancount_hn.form2035.Form2035.social`): money received in the year
+(:attr:`beancount_hn.tax.form2035.Form2035.social`): money received in the year
 (cash-book settlements on line AA), by the convention status of the receipt it
 settles (``classify``). This module spreads the form's own items over the
 months, so the months add up to the form's figures to the cent, and can keep
@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from beancount_hn.cashbook import Settlement
-from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE
-from beancount_hn.form2035 import Form2035
+from beancount_hn.core.cashbook import Settlement
+from beancount_hn.core.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE
+from beancount_hn.tax.form2035 import Form2035
 
 UNCLASSIFIED = "non-classe"
 STATUSES = (CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, UNCLASSIFIED)

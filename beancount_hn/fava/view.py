@@ -20,15 +20,16 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from beancount_hn import frtypo, lines2035
-from beancount_hn.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE
+from beancount_hn.core import frtypo
+from beancount_hn.core.cashbook import OpenReceivables
+from beancount_hn.core.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE
 from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
-from beancount_hn.form2035_render import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
-from beancount_hn.cashbook import OpenReceivables
-from beancount_hn.invoices_cli import render_json as invoices_json
-from beancount_hn.vat import STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL, STATUS_TOLERANCE, YearVat
+from beancount_hn.render.form2035 import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
+from beancount_hn.render.invoices import render_json as invoices_json
+from beancount_hn.tax import lines2035
+from beancount_hn.tax.vat import STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL, STATUS_TOLERANCE, YearVat
 
 LOG = logging.getLogger(__name__)
 
@@ -100,16 +101,6 @@ def day(value: str | datetime.date | None) -> str:
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value)
     return frtypo.date(value)
-
-
-def french_formula(formula: str | None) -> str | None:
-    """A 2035 line's formula as the form words it: ``AG − BR si positif``."""
-    if not formula:
-        return formula
-    if formula.startswith("the same"):
-        return "idem, si négatif (en valeur absolue)"
-    return formula.replace(", if positive", ", si positif").replace(" if positive", " si positif") \
-        .replace(" if negative", " si négatif")
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -497,7 +488,7 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
             sections.append(FormSection(row.section, SECTIONS[row.section], []))
         # A nil line has nothing behind it worth listing (a nil total would list every posting).
         journal = filters.get(row.code) if Decimal(js["lines"][row.code]) else None
-        formula = french_formula(form.formula(row.code))
+        formula = form.formula(row.code)
         title = f"= {formula}" if formula else None
         if journal is not None:
             title = (title + " — " if title else "") + (
@@ -543,7 +534,7 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
 
 
 def is_hn_error(error: Any) -> bool:
-    """An error of a beancount-hn plugin (its types come from ``beancount_hn.errors``)."""
+    """An error of a beancount-hn plugin (its types come from ``beancount_hn.core.errors``)."""
     if type(error).__module__.startswith("beancount_hn"):
         return True
     message = str(getattr(error, "message", ""))

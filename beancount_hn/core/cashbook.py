@@ -1,0 +1,887 @@
+"""Cash basis: every treasury movement attributed to what it settles.
+
+A BNC in déclaration contrôlée counts *recettes encaissées* and *dépenses
+payées* (art. 93 CGI): money that reached or left a treasury account
+(``hn-option "treasury"``) during the year. This module walks the ledger once,
+in date order, and splits each treasury movement into **settlements**:
+
+* an income or expense posting of the same transaction (cash style), directly;
+* the income/expense postings behind a receivable or payable it settles
+  (accrual style): postings to the *tiers* accounts (``roles``: receivables
+  and payables by role, not by inference) become *open items*, even when the
+  same transaction also moves cash (an FSE lot whose patients' part is paid by
+  card, an acompte, a bill partly paid: the items take their share of the
+  transaction's fees in posting order, the cash the rest); receivables and
+  payables carried over against ``Equity:`` are items of their own posting.
+  A payment naming items (a shared ``^link``, ``reglement-de:``, ``lot:``,
+  ``avoir-de:``) settles those only; any other payment settles the oldest
+  unlinked items (FIFO), then the oldest linked ones; a partial payment
+  settles each posting behind the item pro rata;
+* a neutral bucket, named by its account, for everything that is neither
+  receipt nor expense: internal transfers, personal drawings and contributions
+  (``Equity:``), loan capital, deposits, fixed assets (their cost reaches the
+  2035 through the depreciation, line CH);
+* ``unexplained``: a payment to a receivable or payable account that exceeds
+  its open items (or what the items it names owe) — the 2035 reconciliation
+  lists it so the ledger can be fixed, and :attr:`Cashbook.problems` keeps it
+  for the later years it may change.
+
+Money paid or received outside the treasury counts on its date, with
+``funded_by_equity`` set: an income, expense or item posting against
+``Equity:`` (personal funds), or an income or expense posting against
+``neutre`` accounts only (a lender paying a supplier, rent taken from the
+deposit). Amounts in another currency count at their weight in euros
+(``roles.euros``: cost, else price).
+
+Amounts are *cash equivalents*: positive when money comes in (a receipt),
+negative when it goes out (an expense). Each treasury transaction's
+settlements add up, to the cent, to its treasury movement.
+
+``Cashbook.build(entries, index, detail=predicate)`` keeps the posting-level
+detail only for the transactions the predicate selects; the income and expense
+postings of the others are settled as one ``AGGREGATE`` target per
+transaction. Settlements of the selected transactions are the same, to the
+cent, as in the full walk, and an aggregate receives exactly what its postings
+receive together; the walk is many times cheaper on a ledger of
+many-line FSE lots. Two cheaper walks build on it, each exact for what its
+caller reads: ``Cashbook.build_for(entries, index, txns)`` walks only the
+accounts that can bring money to ``txns`` (the VAT plugin's taxable receipts,
+``hn invoices``' numbered documents), and ``Cashbook.build_for_year`` resumes
+from the open items of an earlier 1 January and stops at the year's end
+(``hn 2035``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import NamedTuple
+
+from beancount.core import data
+
+from beancount_hn.core.errors import error_type, source_of
+from beancount_hn.core.frtypo import money
+from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.roles import ITEM, euros, roles_of, unpriced_error
+
+CashbookError = error_type("CashbookError")
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+INCOME, EXPENSE, NEUTRAL, UNEXPLAINED = "income", "expense", "neutral", "unexplained"
+#: The income and expense postings of a transaction outside ``Cashbook.build(detail=...)``, as one target.
+AGGREGATE = "aggregate"
+_PNL = (INCOME, EXPENSE, AGGREGATE)
+_PNL_ROOTS = frozenset(("income", "expenses"))
+_new_tuple = tuple.__new__
+
+
+class Target:
+    """What money is attributed to: a posting (income/expense) or a neutral account.
+
+    Targets are compared by identity (C-speed dictionary keys: a walk handles
+    millions of them): a walk makes one per posting and one per neutral,
+    unexplained or aggregate bucket (``_Builder`` interns those). To compare
+    targets of two cash books, compare their :attr:`key`.
+    """
+
+    __slots__ = ("bucket", "account", "txn", "index")
+
+    def __init__(self, bucket: str, account: str, txn: data.Transaction | None = None, index: int = -1) -> None:
+        self.bucket = bucket  # INCOME, EXPENSE, NEUTRAL, UNEXPLAINED or AGGREGATE
+        self.account = account
+        self.txn = txn  # the transaction holding the posting
+        self.index = index  # the posting's index in txn.postings
+
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        return self.bucket, self.account, id(self.txn), self.index
+
+    def __repr__(self) -> str:
+        return f"Target({self.bucket!r}, {self.account!r}, index={self.index})"
+
+
+class Settlement(NamedTuple):
+    """A part of a treasury movement attributed to one target (a tuple: cheap to make by the million)."""
+
+    date: datetime.date
+    txn: data.Transaction  # the transaction that moves the money
+    treasury_account: str  # main treasury (or Equity, if funded_by_equity) account
+    amount: Decimal  # cash equivalent: + in, - out
+    target: Target
+    funded_by_equity: bool = False
+
+    @property
+    def bucket(self) -> str:
+        return self.target.bucket
+
+    @property
+    def account(self) -> str:
+        return self.target.account
+
+    @property
+    def target_txn(self) -> data.Transaction | None:
+        return self.target.txn
+
+    @property
+    def target_index(self) -> int:
+        return self.target.index
+
+    @property
+    def posting(self) -> data.Posting | None:
+        """The income, expense or carried-over posting it pays (None for a bucket)."""
+        target = self.target
+        return target.txn.postings[target.index] if target.txn is not None and target.index >= 0 else None
+
+
+@dataclass(slots=True)
+class OpenItem:
+    """An unsettled receivable or payable: its balance and what it is made of."""
+
+    account: str
+    date: datetime.date
+    txn: data.Transaction
+    links: tuple[str, ...]  # links, ``facture:`` and ``lot:`` numbers payments may name (sorted)
+    parts: dict[Target, Decimal]  # cash equivalents, summing to ``balance``
+    balance: Decimal = field(init=False, default=ZERO)  # kept with ``parts`` by the walk
+
+    def __post_init__(self) -> None:
+        self.balance = sum(self.parts.values(), ZERO)
+
+
+@dataclass(frozen=True)
+class OpenReceivables:
+    """What is still owed on a date: the receivables open then (invoices, FSE lots, others)."""
+
+    as_of: datetime.date
+    total: Decimal
+    invoices: int  # open items of a transaction with ``facture:``
+    lots: int  # of a transaction with ``lot:`` (FSE lots)
+    others: int  # any other receivable (opening balances, unnumbered sales)
+
+    @property
+    def count(self) -> int:
+        return self.invoices + self.lots + self.others
+
+
+def owed_on(items: Iterable[OpenItem], as_of: datetime.date) -> OpenReceivables:
+    """The receivables among open ``items`` on ``as_of``: every item owed to the practice
+    (positive balance) dated up to ``as_of``, counted by what its transaction is."""
+    owed = [item for item in items if item.balance > 0 and item.date <= as_of]
+    invoices = lots = 0
+    for item in owed:
+        meta = item.txn.meta or {}
+        if meta.get("facture") is not None:
+            invoices += 1
+        elif meta.get("lot") is not None:
+            lots += 1
+    total = sum((item.balance for item in owed), ZERO).quantize(CENT)
+    return OpenReceivables(as_of, total, invoices, lots, len(owed) - invoices - lots)
+
+
+# Metadata naming what a transaction is (invoice number, FSE lot) and what a
+# payment posting settles (written by the importers when they match a transfer).
+INVOICE_KEYS = ("facture", "lot")
+SETTLES_KEYS = ("reglement-de", "lot")
+
+
+def _item_keys(txn: data.Transaction) -> tuple[str, ...]:
+    """What payments may name to settle an item: its links, invoice and lot numbers (sorted,
+    each once; a tuple: one per open item, a fifth of a frozenset's memory)."""
+    meta = txn.meta or {}
+    numbers = {str(meta[key]) for key in INVOICE_KEYS if meta.get(key) is not None}
+    return tuple(sorted(numbers.union(txn.links or ())))
+
+
+def _settled_keys(txn: data.Transaction, posting: data.Posting) -> frozenset[str]:
+    """The items a posting names: its own ``reglement-de:``/``lot:``, else the
+    transaction's links and ``avoir-de:``."""
+    pmeta = posting.meta or {}
+    for key in SETTLES_KEYS:
+        if pmeta.get(key) is not None:
+            return frozenset({str(pmeta[key])})
+    credited = (txn.meta or {}).get("avoir-de")
+    return frozenset(txn.links or ()) | ({str(credited)} if credited is not None else set())
+
+
+def _sign(number: Decimal) -> int:
+    return (number > 0) - (number < 0)
+
+
+def _split(parts: dict[Target, Decimal], total: Decimal) -> dict[Target, Decimal]:
+    """Scale ``parts`` so that they sum to ``total`` exactly (cents, largest remainder)."""
+    if len(parts) == 1:  # an item of one posting or one aggregate: it takes the whole amount
+        for target, value in parts.items():
+            rounded = total.quantize(CENT, ROUND_HALF_EVEN)
+            return {target: rounded} if value and rounded else {}
+    if not parts:
+        return {}
+    whole = sum(parts.values(), ZERO)
+    if whole == 0:
+        return {}
+    # Settling a whole item is the common case: v * total / whole is then v itself.
+    scaled = parts if total == whole else {t: v * total / whole for t, v in parts.items()}
+    rounded = {t: v.quantize(CENT, ROUND_HALF_EVEN) for t, v in scaled.items()}
+    gap = total.quantize(CENT, ROUND_HALF_EVEN) - sum(rounded.values(), ZERO)
+    if gap:
+        largest = max(rounded, key=lambda t: abs(scaled[t]))
+        rounded[largest] += gap
+    return {t: v for t, v in rounded.items() if v}
+
+
+@dataclass
+class Cashbook:
+    """All settlements of a ledger, and the items still open at its end."""
+
+    settlements: list[Settlement] = field(default_factory=list)
+    items: dict[str, list[OpenItem]] = field(default_factory=dict)
+    #: Money that settled nothing (transaction, item account, cash equivalent), every year
+    #: walked: a later year's figures may depend on it (an item eaten by the wrong payment).
+    problems: list[tuple[data.Transaction, str, Decimal]] = field(default_factory=list)
+    #: An error at each posting walked whose amount is in another currency without its
+    #: value in euros (counted at its units: the figures are not final).
+    unpriced: list = field(default_factory=list)
+    #: A full walk's receivables on each 31 December it passed (``owed_on`` the items open
+    #: then): what the Fava page shows, without a walk to that date.
+    year_ends: dict[int, OpenReceivables] = field(default_factory=dict)
+    _by_target_txn: dict[int, list[Settlement]] | None = field(default=None, repr=False)
+    _by_year: dict[int, list[Settlement]] | None = field(default=None, repr=False)
+
+    # --- queries -------------------------------------------------------------------
+
+    def for_year(self, year: int) -> list[Settlement]:
+        """The settlements dated in calendar year ``year`` (in the order of ``settlements``)."""
+        if self._by_year is None:  # one pass for every year: the Fava page asks for several
+            by_year: dict[int, list[Settlement]] = {}
+            for settlement in self.settlements:
+                year_of = settlement.date.year
+                found = by_year.get(year_of)
+                if found is None:
+                    by_year[year_of] = [settlement]
+                else:
+                    found.append(settlement)
+            self._by_year = by_year
+        return list(self._by_year.get(year, ()))
+
+    def for_target_txn(self, txn: data.Transaction) -> list[Settlement]:
+        """Every settlement of a posting of ``txn`` (an invoice, an expense…)."""
+        if self._by_target_txn is None:  # built on first use: most callers never ask
+            by_txn: dict[int, list[Settlement]] = {}
+            for settlement in self.settlements:
+                if settlement.target.txn is not None:
+                    by_txn.setdefault(id(settlement.target.txn), []).append(settlement)
+            self._by_target_txn = by_txn
+        return self._by_target_txn.get(id(txn), [])
+
+    def settled(self, txn: data.Transaction, upto: datetime.date | None = None) -> Decimal:
+        """Money received (+) or paid (-) so far for the postings of ``txn``."""
+        return sum(
+            (s.amount for s in self.for_target_txn(txn) if upto is None or s.date <= upto), ZERO
+        )
+
+    def open_items(self, account: str | None = None) -> list[OpenItem]:
+        """Receivables and payables not (fully) settled at the end of the ledger."""
+        accounts = [account] if account else sorted(self.items)
+        return [i for a in accounts for i in self.items.get(a, []) if i.balance]
+
+    # --- construction ----------------------------------------------------------------
+
+    @classmethod
+    @gc_paused()
+    def build(cls, entries: Sequence[data.Directive], index: LedgerIndex, *,
+              detail: Callable[[data.Transaction], bool] | None = None) -> Cashbook:
+        """Walk ``entries`` (sorted, as the loader returns them) once.
+
+        ``detail``, when given, names the transactions whose income and expense
+        postings a caller needs one by one (the VAT franchise needs only its
+        taxable receipts). The postings of the other transactions are settled as
+        one ``AGGREGATE`` target per transaction, which makes the walk several
+        times cheaper on a ledger of many-line FSE lots. The settlements of the
+        detailed transactions are exactly those of the full walk, and each
+        aggregate settlement is exactly the sum of the full walk's settlements of
+        its transaction's postings by that treasury transaction: when a pro-rata
+        split would mix an aggregate with another target (and so could round
+        differently), the ledger is walked again in full.
+        """
+        if detail is not None:
+            try:
+                return cls._walk(entries, index, detail)
+            except _NeedsDetail:
+                pass
+        return cls._walk(entries, index, None)
+
+    @classmethod
+    @gc_paused()
+    def build_for(cls, entries: Sequence[data.Directive], index: LedgerIndex,
+                  txns: Iterable[data.Transaction]) -> Cashbook:
+        """A cash book whose settlements of the postings of ``txns`` are exactly the full walk's.
+
+        Only what can bring money to them is walked: ``txns`` themselves and the
+        transactions touching the item accounts their items can reach (their own,
+        and those a transaction without treasury moves items to or from). Other
+        item accounts count as neutral and other postings are aggregated, so read
+        nothing from it but the settlements of ``txns``. The VAT plugin needs its
+        taxable receipts only, and a ledger keeps those away from the FSE lots.
+        """
+        chosen = {id(txn) for txn in txns}
+        try:
+            return cls._walk(entries, index, lambda txn: id(txn) in chosen, chosen)
+        except _NeedsDetail:
+            return cls._walk(entries, index, None, chosen)
+
+    @classmethod
+    def _walk(cls, entries: Sequence[data.Directive], index: LedgerIndex,
+              detail: Callable[[data.Transaction], bool] | None, focus: set[int] | None = None) -> Cashbook:
+        transactions = _transactions(entries)
+        builder = _Builder(index, transactions, detail, focus)
+        kinds = builder.kind_of
+        if builder.walked is not None:
+            for position in builder.walked:
+                builder.transaction(transactions[position], kinds[position])
+            return builder.cashbook()
+        year_ends: dict[int, OpenReceivables] = {}
+        year = transactions[0].date.year if transactions else None
+        for txn, kind in zip(transactions, kinds, strict=True):
+            if txn.date.year != year:  # the state of every 31 December passed (years without a transaction too)
+                for passed in range(year, txn.date.year):
+                    year_ends[passed] = owed_on(builder.open_items(), datetime.date(passed, 12, 31))
+                year = txn.date.year
+            builder.transaction(txn, kind)
+        if year is not None:
+            year_ends[year] = owed_on(builder.open_items(), datetime.date(year, 12, 31))
+        cashbook = builder.cashbook()
+        cashbook.year_ends = year_ends
+        return cashbook
+
+    @classmethod
+    @gc_paused()
+    def build_for_year(cls, entries: Sequence[data.Directive], index: LedgerIndex, year: int) -> Cashbook:
+        """A cash book whose ``for_year(year)`` is exactly the full walk's (values and order).
+
+        Money can reach an earlier transaction during ``year`` only through the
+        items open on 1 January. So a first walk, every transaction aggregated,
+        stops there and names the transactions behind those items; a second walk
+        resumes from the state on the first day of the first of their months,
+        keeps them and the year's own transactions in detail, and stops at 31
+        December. Only the settlements of ``year`` are complete; its items are
+        those open on the second walk's start or created since.
+        """
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        transactions = _transactions(entries)
+        try:
+            first = _Builder(index, transactions, lambda txn: False)
+            first.recording = False
+            snapshots: dict[tuple[int, int], tuple[int, _State]] = {}  # (year, month) -> position, state
+            position = len(transactions)
+            items = first.item_accounts
+            for rank, (txn, kind) in enumerate(zip(transactions, first.kind_of, strict=True)):
+                if txn.date >= start:
+                    position = rank
+                    break
+                month = txn.date.year, txn.date.month
+                if month not in snapshots:
+                    snapshots[month] = (rank, first.state())
+                if not items.isdisjoint(kind.balance_sheet):  # the others change no open item
+                    first.transaction(txn, kind)
+            reached = {id(target.txn): target.txn for item in first.open_items()
+                       for target in item.parts if target.bucket == AGGREGATE}
+            resume = min(((txn.date.year, txn.date.month) for txn in reached.values()), default=None)
+            position, state = snapshots[resume] if resume else (position, first.state())
+            second = _Builder(index, transactions, lambda txn: txn.date >= start or id(txn) in reached,
+                              item_accounts=first.item_accounts)
+            second.restore(state)
+            for txn, kind in zip(transactions[position:], first.kind_of[position:], strict=True):
+                if txn.date > end:
+                    break
+                second.transaction(txn, kind)
+            second.problems = [p for p in second.problems if p[0].date >= start]  # the first walk has the rest
+            return second.cashbook(earlier=first)
+        except _NeedsDetail:
+            return cls._walk(entries, index, None)
+
+
+def unexplained_message(amount: Decimal, account: str) -> str:
+    """Why money that settles nothing makes the figures unsure, and what to do."""
+    text = (f"{money(amount)} sur {account} ne règle rien d'ouvert sur ce compte (aucune facture ni dette "
+            "restant due, ou le règlement dépasse ce que doivent les pièces qu'il nomme) : enregistrez "
+            "la facture avant son règlement, ou liez le règlement à sa pièce par son ^numéro")
+    if amount < 0:  # money out towards a receivable, or in from a payable with nothing owed
+        text += (" ; un chèque impayé ou un remboursement se passe en face de la recette (Income:…), "
+                 "pas de la créance")
+    return text
+
+
+def problem_errors(cashbook: Cashbook, *, before: datetime.date | None = None) -> list:
+    """The cash book's :attr:`~Cashbook.problems` (those dated before ``before``) as errors at their line."""
+    return [CashbookError(source_of(txn), unexplained_message(amount, account), txn)
+            for txn, account, amount in cashbook.problems if before is None or txn.date < before]
+
+
+def funding_accounts(index: LedgerIndex, used: Iterable[str], roots: dict[str, str | None] | None = None
+                     ) -> frozenset[str]:
+    """The accounts of a transaction that stand for the treasury when none of its accounts is
+    treasury that day: money paid or received outside the treasury still counts on its date.
+
+    Its ``Equity:`` accounts (personal funds: an expense paid with the practitioner's own
+    card, a patient's cheque cashed on a personal account) when it also moves income,
+    expenses or receivables and payables; else, with income or expenses and no receivable or
+    payable, its other non-treasury balance-sheet accounts (an expense paid from the deposit
+    or directly by the lender, a cheque received on a ``neutre`` "cheques to remit" account).
+    ``roots``: each account's root type, when the caller knows them.
+    """
+    roots = roots if roots is not None else {account: index.root_type(account) for account in used}
+    pnl = not _PNL_ROOTS.isdisjoint(roots.values())
+    equity = frozenset(a for a, root in roots.items() if root == "equity")
+    balance_sheet = frozenset(a for a, root in roots.items()
+                              if root in ("assets", "liabilities") and a not in index.treasury_from)
+    roles = roles_of(index)
+    has_items = ITEM in {roles.role(a) for a in balance_sheet}  # no early exit: the same work in any order
+    if equity and (pnl or has_items):
+        return equity
+    return balance_sheet if pnl and not has_items else frozenset()
+
+
+def _transactions(entries: Sequence[data.Directive]) -> list[data.Transaction]:
+    return [entry for entry in entries if type(entry) is data.Transaction]
+
+
+class _Roots(dict):
+    """Account -> root type (``income``, ``expenses``…), computed once per account."""
+
+    def __init__(self, index: LedgerIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, account: str) -> str | None:
+        root = self[account] = self.index.root_type(account)
+        return root
+
+
+class _NeedsDetail(Exception):
+    """A pro-rata split would mix an aggregate with another target: walk in full."""
+
+
+@dataclass
+class _State:
+    """The open items of a walk at one moment, in queue order (copies: a walk mutates them)."""
+
+    unlinked: dict[str, list[OpenItem]]
+    linked: dict[str, list[OpenItem]]
+    named: set[tuple[str, str]]  # every (account, number) an item carried so far
+
+
+class _Kind(NamedTuple):
+    """What a transaction's accounts are, shared by the transactions using the same set."""
+
+    treasury: tuple[str, ...]  # its treasury accounts (each from its option's date)
+    treasury_since: datetime.date  # the first day one of them is treasury (date.max: none)
+    balance_sheet: frozenset[str]  # its asset and liability accounts
+    pnl: frozenset[str]  # its income and expense accounts
+    funding: frozenset[str]  # what pays or receives instead of a treasury account (see _new_kind)
+    has_equity: bool  # an Equity account among them (opening balances, drawings)
+
+
+class _Builder:
+    """The single pass behind ``Cashbook.build``."""
+
+    def __init__(self, index: LedgerIndex, transactions: Sequence[data.Transaction],
+                 detail: Callable[[data.Transaction], bool] | None = None,
+                 focus: set[int] | None = None, item_accounts: set[str] | None = None) -> None:
+        self.index = index
+        self.detail = detail
+        self.settlements: list[Settlement] = []
+        # Treasury accounts, each from the date its option was declared.
+        # (the declared accounts and every account below them: ``LedgerIndex.treasury_from``).
+        self.treasury_from: dict[str, datetime.date] = index.treasury_from
+        self.currency = index.currency
+        self.root = _Roots(index)
+        self.all_items: dict[str, list[OpenItem]] = defaultdict(list)
+        self.unlinked: dict[str, deque[OpenItem]] = defaultdict(deque)
+        self.linked: dict[str, deque[OpenItem]] = defaultdict(deque)
+        self.by_link: dict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+        # Open items by (account, sign of their balance): a payment stops looking as
+        # soon as no item of the opposite sign is left, and an invoice (same sign as
+        # every open item) does not walk the queue at all.
+        self.open_count: dict[tuple[str, int], int] = defaultdict(int)
+        self.buckets: dict[tuple[str, str], Target] = {}
+        self._keys: tuple[data.Transaction | None, tuple[str, ...]] = (None, ())  # of the last item made
+        self.walked: list[int] | None = None  # with focus: the positions of the transactions to walk
+        self.kind_of: list[_Kind] = []  # by position: what each transaction's accounts are
+        self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts
+        self.recording = True  # False: keep the open items only (a walk to a later start)
+        self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
+        self.unpriced: dict[int, tuple[data.Transaction, data.Posting]] = {}  # postings of no known euro value
+        if item_accounts is None:
+            item_accounts = self._scan(transactions, focus)
+        self.item_accounts = item_accounts
+
+    def cashbook(self, earlier: _Builder | None = None) -> Cashbook:
+        unpriced = {**earlier.unpriced, **self.unpriced} if earlier else self.unpriced
+        return Cashbook(self.settlements, dict(self.all_items),
+                        problems=[*(earlier.problems if earlier else ()), *self.problems],
+                        unpriced=[unpriced_error(txn, posting, self.currency) for txn, posting in unpriced.values()])
+
+    # --- account kinds ---------------------------------------------------------------
+
+    def _scan(self, transactions: Sequence[data.Transaction], focus: set[int] | None) -> set[str]:
+        """The item accounts: the receivables and payables by role (``roles``).
+
+        With ``focus`` (transaction ids), only those the focused transactions'
+        items can reach: their own, and from any of them the other item accounts
+        of a transaction without treasury (it moves items between them); and
+        ``walked``, the focused transactions and those touching these accounts.
+        """
+        without_treasury: set[frozenset[str]] = set()  # balance-sheet accounts of those transactions
+        start: set[str] = set()
+        focused: list[int] = []
+        self.kind_of = kind_of = []
+        kinds, new_kind = self.kinds, self._new_kind
+        for position, txn in enumerate(transactions):
+            used = frozenset([p.account for p in txn.postings])
+            kind = kinds.get(used) or new_kind(used)  # _kind, inlined: once per transaction
+            kind_of.append(kind)
+            if focus is not None and id(txn) in focus:
+                focused.append(position)
+                start |= kind.balance_sheet
+            if txn.date < kind.treasury_since:
+                without_treasury.add(kind.balance_sheet)
+        roles = roles_of(self.index)
+        accounts = roles.items(set().union(*(kind.balance_sheet for kind in kinds.values())))
+        if focus is None:
+            return accounts
+        moves: dict[str, set[str]] = defaultdict(set)  # item account -> those its items move to/from
+        for balance_sheet in without_treasury:
+            for account in balance_sheet:
+                moves[account] |= balance_sheet & accounts
+        reached, todo = set(), [a for a in start if a in accounts]
+        while todo:
+            account = todo.pop()
+            if account not in reached:
+                reached.add(account)
+                todo.extend(moves.get(account, ()))
+        touches = {kind: not reached.isdisjoint(kind.balance_sheet) for kind in set(kind_of)}
+        self.walked = sorted({*focused, *(p for p, kind in enumerate(kind_of) if touches[kind])})
+        return reached
+
+    def _kind(self, txn: data.Transaction) -> _Kind:
+        """What the accounts of ``txn`` are. A ledger repeats a few sets of accounts
+        (every FSE lot has the same): each set is sorted out once."""
+        used = frozenset([p.account for p in txn.postings])
+        return self.kinds.get(used) or self._new_kind(used)
+
+    def _new_kind(self, used: frozenset[str]) -> _Kind:
+        """Sort out a set of accounts (its funding accounts: :func:`funding_accounts`)."""
+        roots = dict(zip(used, (self.root[a] for a in used), strict=True))
+        treasury = tuple(a for a in used if a in self.treasury_from)
+        kind = self.kinds[used] = _Kind(
+            treasury, min((self.treasury_from[a] for a in treasury), default=datetime.date.max),
+            frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
+            frozenset(a for a, root in roots.items() if root in _PNL_ROOTS),
+            funding_accounts(self.index, used, roots), "equity" in roots.values())
+        return kind
+
+    # --- open items ------------------------------------------------------------------
+
+    def open_items(self) -> list[OpenItem]:
+        return [item for queues in (self.unlinked, self.linked) for queue in queues.values()
+                for item in queue if item.balance]
+
+    def state(self) -> _State:
+        """A copy of the open items, to resume a walk from (``restore``)."""
+        def copy(queues: dict[str, deque[OpenItem]]) -> dict[str, list[OpenItem]]:
+            return {account: [OpenItem(i.account, i.date, i.txn, i.links, dict(i.parts)) for i in queue if i.balance]
+                    for account, queue in queues.items()}
+        return _State(copy(self.unlinked), copy(self.linked), set(self.by_link))
+
+    def restore(self, state: _State) -> None:
+        """Start from ``state``, whose items this walk now owns and settles."""
+        for key in state.named:  # numbers already used: a payment naming them settles nothing else
+            self.by_link.setdefault(key, [])
+        for queues, saved in ((self.unlinked, state.unlinked), (self.linked, state.linked)):
+            for items in saved.values():
+                for item in items:
+                    queues[item.account].append(item)
+                    self.all_items[item.account].append(item)
+                    self.open_count[(item.account, _sign(item.balance))] += 1
+                    for link in item.links:
+                        self.by_link[(item.account, link)].append(item)
+
+    def _bucket(self, bucket: str, account: str) -> Target:
+        """The one neutral or unexplained target of ``account`` (targets compare by identity)."""
+        target = self.buckets.get((bucket, account))
+        if target is None:
+            target = self.buckets[(bucket, account)] = Target(bucket, account)
+        return target
+
+    def _consume(self, account: str, amount: Decimal, txn: data.Transaction,
+                 posting: data.Posting) -> tuple[dict[Target, Decimal], Decimal]:
+        """Settle up to ``amount`` (posting sign) of items of opposite sign on ``account``.
+
+        A payment naming items of this account (a shared link, ``reglement-de:``,
+        ``lot:``, ``avoir-de:``) settles those only, oldest first. Any other
+        payment settles the unlinked items (oldest first), then the linked ones
+        (oldest first) — so a grouped remittance without link never eats an invoice
+        awaiting its own linked payment while unlinked items are open. Returns the consumed parts (cash equivalents)
+        and the remainder that found no item (an invoice, usually: nothing of
+        opposite sign is open, and the payment's keys are never read).
+        """
+        unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
+        if not amount or (not unlinked and not linked_queue):
+            return {}, amount
+        # The remainder keeps its sign down to zero: only items of the opposite sign
+        # settle it, and ``left`` is its size.
+        paying_debits = amount < ZERO
+        settleable = (account, 1 if paying_debits else -1)
+        counts = self.open_count
+        if not counts[settleable]:
+            return {}, amount
+        consumed: dict[Target, Decimal] = {}
+        left = -amount if paying_debits else amount
+        links = _settled_keys(txn, posting)
+        named = [self.by_link[(account, link)] for link in sorted(links) if (account, link) in self.by_link]
+        # A payment naming its invoices or lots settles those only: what it pays beyond
+        # them is left over (the reconciliation shows it), never someone else's item.
+        candidates = [i for items in named for i in items] if named else \
+            itertools.chain(unlinked or (), linked_queue or ())
+        for item in candidates:
+            if not left or not counts[settleable]:
+                break
+            size = item.balance if paying_debits else -item.balance
+            if size <= ZERO:  # settled already, or of the payment's own sign
+                continue
+            if left >= size:
+                # The whole item: its parts are already cents (every item is made by
+                # _split), so _split(parts, balance) would return them unchanged.
+                portion, item.parts, item.balance = item.parts, {}, ZERO
+                counts[settleable] -= 1
+                left -= size
+            else:
+                portion = self._split(item.parts, left if paying_debits else -left)
+                item.parts = {t: rest for t, v in item.parts.items()
+                              if (rest := v - portion[t] if t in portion else v)}
+                item.balance = sum(item.parts.values(), ZERO)
+                left = ZERO
+            if consumed:
+                for target, value in portion.items():
+                    consumed[target] = consumed.get(target, ZERO) + value
+            else:
+                consumed.update(portion)
+        for queue in (unlinked, linked_queue):
+            while queue and not queue[0].balance:
+                queue.popleft()
+        return consumed, -left if paying_debits else left
+
+    def _split(self, parts: dict[Target, Decimal], total: Decimal) -> dict[Target, Decimal]:
+        """``_split``, refusing to round an aggregate together with any other target.
+
+        An aggregate split alone takes the whole amount, exactly what its postings
+        take together in the full walk; shared with another target, the rounding
+        could differ by a cent.
+        """
+        if self.detail is not None and len(parts) > 1 and any(t.bucket == AGGREGATE for t in parts):
+            raise _NeedsDetail
+        return _split(parts, total)
+
+    def _create(self, txn: data.Transaction, account: str, parts: dict[Target, Decimal]) -> None:
+        if not parts:
+            return
+        keys = self._keys
+        if keys[0] is not txn:  # a transaction often opens several items (CPAM, mutuelle, patient)
+            keys = self._keys = (txn, _item_keys(txn))
+        item = OpenItem(account, txn.date, txn, keys[1], parts)  # parts: a fresh dict from the caller
+        self.open_count[(account, _sign(item.balance))] += 1
+        if self.recording:
+            self.all_items[account].append(item)
+        (self.linked if item.links else self.unlinked)[account].append(item)
+        for link in item.links:
+            self.by_link[(account, link)].append(item)
+
+    # --- one transaction ---------------------------------------------------------------
+
+    def transaction(self, txn: data.Transaction, kind: _Kind | None = None) -> None:
+        roots, treasury_from, day, postings = self.root, self.treasury_from, txn.date, txn.postings
+        kind = kind or self._kind(txn)
+        treasury = [p for p in postings if p.account in kind.treasury and day >= treasury_from[p.account]] \
+            if kind.treasury else []
+        funded_by_equity = False
+        if not treasury and kind.funding:
+            treasury, funded_by_equity = [p for p in postings if p.account in kind.funding], True
+        sources: dict[Target, Decimal] = {}  # cash equivalents
+        detailed = self.detail is None or self.detail(txn)
+        aggregate: Target | None = None
+        aggregated = ZERO
+        creating: list[tuple[str, Decimal, int]] = []  # item account, remainder, posting index
+        paid: list[str] = []  # the item accounts whose items it settles
+        currency = self.currency
+        skipped = {id(p) for p in treasury}
+        item_accounts, pnl = self.item_accounts, kind.pnl
+        for i, posting in enumerate(postings):
+            if skipped and id(posting) in skipped:
+                continue
+            account = posting.account
+            units = posting.units
+            if units.currency == currency:
+                amount = units.number
+            else:  # its weight in euros; without one, an error (its units keep the walk balanced)
+                amount = euros(posting, currency)
+                if amount is None:
+                    amount = units.number
+                    self.unpriced[id(posting)] = (txn, posting)
+            if account in pnl:
+                if not detailed:
+                    if aggregate is None:  # its place among the sources, its sum below
+                        aggregate = Target(AGGREGATE, AGGREGATE, txn)
+                        sources[aggregate] = ZERO
+                    aggregated -= amount
+                else:
+                    bucket = INCOME if roots[account] == "income" else EXPENSE
+                    sources[Target(bucket, account, txn, i)] = -amount
+                continue
+            if account in item_accounts:
+                consumed, remainder = self._consume(account, amount, txn, posting)
+                if consumed:
+                    paid.append(account)
+                if sources:
+                    for target, value in consumed.items():
+                        sources[target] = sources.get(target, ZERO) + value
+                else:  # the usual payment: nothing else yet
+                    sources.update(consumed)
+                if remainder:
+                    creating.append((account, remainder, i))
+            else:
+                neutral = self._bucket(NEUTRAL, account)
+                sources[neutral] = sources.get(neutral, ZERO) - amount
+        if aggregate is not None:
+            sources[aggregate] = aggregated
+        if creating and not pnl and kind.has_equity:
+            self._opening(txn, sources, creating)
+            creating = []
+
+        if treasury:
+            self._treasury(txn, treasury, sources, creating, funded_by_equity)
+        else:
+            self._no_treasury(txn, sources, creating, kind, paid)
+
+    def _opening(self, txn: data.Transaction, sources: dict[Target, Decimal],
+                 creating: list[tuple[str, Decimal, int]]) -> None:
+        """Receivables and payables carried over against ``Equity:`` (an opening entry).
+
+        Each becomes an item of its own posting: a receipt (or an expense) of the
+        year it is paid, classified by ``convention:``/``acte:`` on that posting
+        (``classify``). The equity balances them: its neutral share (when the entry
+        also moves treasury) shrinks by as much.
+        """
+        equity = next((t for t, v in sources.items() if t.bucket == NEUTRAL and self.root[t.account] == "equity"),
+                      None)
+        for account, remainder, i in creating:
+            target = Target(INCOME if remainder > 0 else EXPENSE, account, txn, i)
+            self._create(txn, account, {target: remainder})
+            if equity is not None:
+                sources[equity] -= remainder
+
+    def _treasury(self, txn, treasury, sources, creating, funded_by_equity) -> None:
+        if creating:
+            pnl = {t: v for t, v in sources.items() if t.bucket in _PNL and t.txn is txn}
+            left = sum(pnl.values(), ZERO)
+        for account, remainder, _ in creating:
+            # Part of this transaction's own fees (or costs) left on credit — an FSE
+            # lot whose patients' part is paid now, an acompte, a bill partly paid:
+            # the rest becomes an open item, taken from what is left of the fees in
+            # posting order (so the same facts written split give the same parts).
+            if pnl and left and _sign(remainder) == _sign(left) and abs(remainder) <= abs(left):
+                share = self._split(pnl, remainder)
+                for target, value in share.items():
+                    sources[target] -= value
+                    pnl[target] -= value
+                left -= remainder
+                self._create(txn, account, share)
+            else:
+                unexplained = self._bucket(UNEXPLAINED, account)
+                sources[unexplained] = sources.get(unexplained, ZERO) - remainder
+                self.problems.append((txn, account, -remainder))
+        if self.recording:  # a walk to a later start keeps no settlement
+            main = max(treasury, key=lambda p: abs(p.units.number)).account
+            self._record(txn, main, sources, funded_by_equity)
+        # Internal transfers between treasury accounts net to zero and leave no settlement.
+
+    def _record(self, txn: data.Transaction, main: str, parts: dict[Target, Decimal], funded: bool) -> None:
+        """The settlements of ``txn``'s money, one per target."""
+        day = txn.date  # tuple.__new__: NamedTuple's Python-level __new__ skipped (one per act paid)
+        self.settlements.extend([_new_tuple(Settlement, (day, txn, main, value, target, funded))
+                                 for target, value in parts.items() if value])
+
+    def _exchange(self, kind: _Kind, paid: list[str]) -> bool:
+        """Whether fees that net to zero without money were still received and paid.
+
+        Yes for a transaction of income and expense accounts only (a
+        reclassification between two lines, a service paid with a service), for
+        income set against a payable (a supplier paid with a service), and for a
+        receivable set against a payable. No for a credit note (income against its
+        receivable) or a write-off (an expense against a receivable): nothing was
+        received. Decided on the accounts alone, so every walk decides alike.
+        """
+        if not kind.balance_sheet and not kind.has_equity:
+            return True
+        sides = {self.root[account] for account in paid}
+        pnl_roots = {self.root[account] for account in kind.pnl}
+        return ("liabilities" in sides and "income" in pnl_roots) or (not pnl_roots and len(sides) == 2)
+
+    def _no_treasury(self, txn, sources, creating, kind, paid) -> None:
+        if creating and paid and not kind.pnl:
+            # A receivable set against a payable the ledger does not owe yet (the supplier's
+            # bill comes later), or the reverse: what exceeds settles nothing, as money would not.
+            sides = {self.root[account] for account in paid}
+            excess = [c for c in creating if self.root[c[0]] not in sides]
+            if excess:
+                for account, remainder, _ in excess:
+                    self.problems.append((txn, account, -remainder))
+                    sources[self._bucket(UNEXPLAINED, account)] = -remainder
+                if self.recording:
+                    self._record(txn, next(iter(paid)), sources, True)
+                return
+        if not creating:
+            # Items paid from outside the treasury (a supplier bill paid by the lender):
+            # paid on this date, from the first other account. Fees that net to zero are
+            # a credit note set against its invoice or a write-off (nothing was paid),
+            # unless the transaction is an exchange (``_exchange``).
+            pnl = {t: v for t, v in sources.items() if v and t.bucket in _PNL}
+            if pnl and self.recording and (sum(pnl.values(), ZERO) or self._exchange(kind, paid)):
+                main = next((t.account for t in sources if t.bucket == NEUTRAL), txn.postings[0].account)
+                self._record(txn, main, pnl, True)
+            return
+        source_parts = {t: v for t, v in sources.items() if v}
+        whole = sum(source_parts.values(), ZERO)
+        if source_parts and whole:
+            # An item running against the fees (VAT collected on a receivable, VAT
+            # deductible on a payable) is no part of them: it becomes its own neutral
+            # item, and the main items carry it beside the fees.
+            sign = _sign(whole)
+            main = [(a, r) for a, r, _ in creating if _sign(r) == sign]
+            for account, remainder, _ in creating:
+                if _sign(remainder) != sign and main:
+                    side = self._bucket(NEUTRAL, account)
+                    self._create(txn, account, {side: remainder})
+                    source_parts[side] = source_parts.get(side, ZERO) - remainder
+            # Each item takes its share of what the others left, in posting order:
+            # together they take each fee exactly once.
+            rest = main or [(a, r) for a, r, _ in creating]
+            for n, (account, remainder) in enumerate(rest):
+                share = source_parts if n == len(rest) - 1 and remainder == sum(source_parts.values(), ZERO) \
+                    else self._split(source_parts, remainder)
+                source_parts = {t: v - share.get(t, ZERO) for t, v in source_parts.items()
+                                if v - share.get(t, ZERO)}
+                self._create(txn, account, dict(share))
+            return
+        # Balance-sheet only (a fixed asset bought on credit): each new item is made
+        # of the other items' accounts, so paying it later lands in a neutral bucket.
+        total = sum((r for _, r, _ in creating), ZERO)
+        for account, remainder, _ in creating:
+            others = {self._bucket(NEUTRAL, a): -r for a, r, _ in creating if a != account}
+            if others and total - remainder:
+                self._create(txn, account, _split(others, remainder))

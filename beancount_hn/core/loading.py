@@ -1,0 +1,268 @@
+"""Load a ledger for the command line: a clear message, never a traceback.
+
+Fail closed (DESIGN §8): :func:`load_ledger` gathers every error of the ledger
+(Beancount's, the plugins', the ``hn-option`` errors even without the plugin
+line, amounts out of bounds) in ``LoadedLedger.errors``; a command over a
+ledger with errors never presents a figure as final (:func:`merge_errors` adds
+its own errors, :func:`not_final_banner` comes first, :func:`errors_json` goes in
+its JSON with ``"final": false``), or writes nothing (:func:`refuse_to_write`),
+and exits 1. :func:`require_year` is the one check of a ``--year`` value;
+:func:`output_folder` the one check of an ``--out`` folder.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import os
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import click
+from beancount import loader
+from beancount.core import data
+
+from beancount_hn.core.amounts import amount_errors, without_out_of_bounds
+from beancount_hn.core.errors import dedupe, where
+from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.outfolder import FolderError, OutputFolder, ledger_paths
+
+#: Years a ``--year`` may name.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+
+class HnError(click.ClickException):
+    """A command's error, shown as ``Erreur : message`` on stderr, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Erreur : {self.format_message()}", file=file or sys.stderr)
+
+
+@dataclass
+class LoadedLedger:
+    """A ledger loaded with its plugins, and its index."""
+
+    path: str
+    entries: list[data.Directive]
+    errors: list
+    options_map: dict[str, Any]
+    index: LedgerIndex
+
+    def transaction_years(self) -> list[int]:
+        """The calendar years with at least one transaction, in order."""
+        return sorted({e.date.year for e in self.entries if isinstance(e, data.Transaction)})
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def _short(message: str) -> str:
+    """A plugin that crashed: Beancount puts its traceback in the message; keep its last line."""
+    marker = "Traceback (most recent call last)"
+    if marker not in message:
+        return message
+    head = message.split(marker, 1)[0].rstrip(" :")
+    if head.startswith("Error applying plugin "):
+        head = f"le plugin {head[len('Error applying plugin '):]} a échoué"
+    tail = [line.strip() for line in message.splitlines() if line.strip()]
+    return f"{head} : {tail[-1]}" if tail else head
+
+
+def format_error(error: Any, fallback: str = "<livre>") -> str:
+    """``file:line: message`` of an error (a plugin's traceback cut to its last line)."""
+    source = error.source or {}
+    return f"{source.get('filename', fallback)}:{source.get('lineno', 0)}: {_short(str(error.message))}"
+
+
+_GLOB_RE = re.compile(r'^File glob "(?P<glob>.*)" does not match any files$')
+
+
+def _locate_includes(errors: list, options_map: dict[str, Any]) -> list:
+    """Beancount reports a missing ``include`` at ``<load>:0``: put it at the ``include`` line."""
+    located = []
+    for error in errors:
+        match = _GLOB_RE.match(str(error.message))
+        if match and (error.source or {}).get("filename") == "<load>":
+            glob = match.group("glob")
+            source = _include_line(glob, options_map.get("include") or [])
+            if source is not None:
+                error = error._replace(source=source, message=(
+                    f'include "{glob}" : aucun fichier ne correspond (un chemin relatif part du '
+                    "dossier du fichier qui l'inclut) ; corrigez le chemin ou retirez la ligne"))
+        located.append(error)
+    return located
+
+
+def _include_line(glob: str, files: list[str]) -> dict[str, Any] | None:
+    wanted = re.compile(r'^\s*include\s+"' + re.escape(glob) + '"')
+    relative = os.path.basename(glob)
+    for filename in files:
+        try:
+            with open(filename, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            continue
+        for lineno, line in enumerate(lines, start=1):
+            if wanted.match(line) or (line.lstrip().startswith("include") and f'/{relative}"' in line):
+                return {"filename": filename, "lineno": lineno}
+    return None
+
+
+def _arithmetic_failure(path: str, exc: Exception) -> HnError:
+    """Beancount's own booking overflowed: name the amounts out of bounds, found by a plain parse."""
+    try:
+        parsed, _, _ = loader._parse_recursive([(os.path.abspath(path), True)], None)
+        found = amount_errors(parsed)
+    except Exception:  # noqa: BLE001 - the parse is only a diagnosis
+        found = []
+    if found:
+        return HnError("Beancount n'a pas pu charger le livre :\n"
+                       + "\n".join(format_error(e, path) for e in found))
+    return HnError(f"{path} : Beancount n'a pas pu charger le livre (erreur de calcul décimal "
+                   f"{type(exc).__name__}) ; cherchez un montant démesuré")
+
+
+def load_ledger(path: str, *, show_errors: bool = True) -> LoadedLedger:
+    """Load ``path`` with Beancount's loader (plugins included).
+
+    ``errors`` holds Beancount's errors (parse, includes, balances, plugins), the
+    ``hn-option`` errors of the index (deduplicated: the plugin line reports them
+    too) and an :data:`AmountError` at each entry with an amount out of bounds;
+    those entries are left out of ``entries``. With ``show_errors`` the errors are
+    printed to stderr as ``file:line: message``; a missing or unreadable file, or a
+    ledger Beancount cannot load at all, is an :class:`HnError`.
+
+    The cyclic collector waits during the load, and what is alive then (the
+    ledger, which lives as long as the command) is frozen out of its sight
+    (``gc.freeze``): a load makes millions of objects and almost no garbage
+    cycles (a few dozen on a 40 000-transaction ledger, for the same peak
+    memory), yet its full collections, each walking everything loaded so far,
+    are a sixth of Beancount's load time, and every later one would walk the
+    ledger again.
+    """
+    if not os.path.isfile(path):
+        raise HnError(f"{path} : fichier de livre introuvable")
+    try:
+        with gc_paused():
+            entries, errors, options_map = loader.load_file(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HnError(f"{path} : impossible de lire le livre : {exc}") from exc
+    except ArithmeticError as exc:
+        raise _arithmetic_failure(path, exc) from exc
+    except Exception as exc:  # noqa: BLE001 - Beancount itself failed: one line, no traceback
+        raise HnError(f"{path} : Beancount n'a pas pu charger le livre ({type(exc).__name__} : {exc})") from exc
+    gc.freeze()
+    entries, bound_errors = without_out_of_bounds(entries)
+    index = LedgerIndex.build(entries, options_map)
+    errors = dedupe(_locate_includes(list(errors), options_map) + list(index.config_errors) + bound_errors)
+    if errors and show_errors:
+        print_errors(errors, path)
+    return LoadedLedger(path, entries, errors, options_map, index)
+
+
+def print_errors(errors: list, path: str = "<livre>") -> None:
+    """Print errors to stderr, ``file:line: message``, then their count."""
+    for error in errors:
+        click.echo(format_error(error, path), err=True)
+    click.echo(f"{path} : {len(errors)} erreur(s) dans le livre (bean-check les détaille)", err=True)
+
+
+# --- fail closed ---------------------------------------------------------------------------
+
+
+def merge_errors(loaded: LoadedLedger, own: Iterable) -> list:
+    """The ledger's errors, then the command's own ones not already among them."""
+    return dedupe(list(loaded.errors) + list(own))
+
+
+def errors_json(errors: Iterable) -> list[dict[str, Any]]:
+    """Errors as JSON objects: ``fichier``, ``ligne``, ``where`` (``file:line``) and ``message``."""
+    out = []
+    for error in errors:
+        source = error.source or {}
+        out.append({"fichier": source.get("filename"), "ligne": source.get("lineno"),
+                    "where": where(source), "message": _short(str(error.message))})
+    return out
+
+
+def not_final_banner(count: int, extra: str = "") -> str:
+    """The first line of a report whose figures are not final."""
+    reasons = [f"le livre comporte {count} erreur(s) (listées avec leur fichier:ligne)"] if count else []
+    if extra:
+        reasons.append(extra)
+    return ("CHIFFRES NON DÉFINITIFS : " + " ; ".join(reasons)
+            + " — corrigez avant de déclarer ou de transmettre ces chiffres.")
+
+
+def refuse_to_write(loaded: LoadedLedger, own: Iterable = (), what: str = "aucun fichier") -> None:
+    """Stop a command that writes files (``hn export``, ``hn notes``…) over a ledger with errors."""
+    errors = merge_errors(loaded, own)
+    if errors:
+        shown = "\n".join(format_error(e, loaded.path) for e in errors[:20])
+        more = f"\n… et {len(errors) - 20} autre(s)" if len(errors) > 20 else ""
+        raise HnError(f"{loaded.path} : le livre comporte {len(errors)} erreur(s) ; {what} n'est écrit "
+                      f"tant qu'elles ne sont pas corrigées :\n{shown}{more}")
+
+
+def output_folder(loaded: LoadedLedger, out: str, command: str, *, force: bool) -> OutputFolder:
+    """The folder ``command`` (``hn export``…) writes for ``loaded``, checked before any long work.
+
+    The rule of :mod:`beancount_hn.core.outfolder` (never over the ledger, never over
+    what hn did not write, an own folder only with ``--force``): a refusal is an
+    :class:`HnError` naming the folder and what is in the way.
+    """
+    folder = OutputFolder(out, command, loaded.path, ledger_paths(loaded.path, loaded.options_map), force)
+    try:
+        folder.check()
+    except FolderError as exc:
+        raise HnError(f"{exc} ; rien n'est écrit") from exc
+    return folder
+
+
+def report_stale(paths: Iterable[str]) -> None:
+    """Say which staging folders of an interrupted run :meth:`OutputFolder.write` removed."""
+    for path in paths:
+        click.echo(f"dossier temporaire d'une exécution interrompue supprimé : {path}", err=True)
+
+
+# --- --year ----------------------------------------------------------------------------
+
+
+def check_year_range(year: int, option: str = "--year") -> None:
+    """An :class:`HnError` for a year outside :data:`MIN_YEAR`–:data:`MAX_YEAR` (0 included)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise HnError(f"{option} {year} : année hors limites (attendu une année entre {MIN_YEAR} "
+                      f"et {MAX_YEAR}, p. ex. {datetime.date.today().year - 1})")
+
+
+def require_year(loaded: LoadedLedger, year: int, option: str = "--year") -> None:
+    """The one check of a ``--year``: within 1900–2999 and with at least one transaction.
+
+    A year without data is an error, not a form of zeros (DESIGN §8): :class:`HnError`
+    (exit status 1) with the years the ledger covers.
+    """
+    check_year_range(year, option)
+    years = loaded.transaction_years()
+    if year not in years:
+        covered = (f"années avec des transactions : {_ranges(years)}" if years
+                   else "le livre n'a aucune transaction")
+        raise HnError(f"{loaded.path} : aucune transaction en {year} ({option} {year}) ; {covered}")
+
+
+def _ranges(years: list[int]) -> str:
+    """``[2019, 2020, 2021, 2024]`` → ``"2019–2021, 2024"``."""
+    parts: list[str] = []
+    start = previous = years[0]
+    for year in years[1:] + [None]:  # type: ignore[list-item]
+        if year is not None and year == previous + 1:
+            previous = year
+            continue
+        parts.append(str(start) if start == previous else f"{start}–{previous}")
+        if year is not None:
+            start = previous = year
+    return ", ".join(parts)

@@ -1,0 +1,289 @@
+"""Folders the ``hn`` commands write: never over what they did not write.
+
+One code path for every command that writes a folder (``hn export --out``,
+``hn notes --out``) and for the zips Fava offers (:func:`zip_files`):
+
+* the folder is created; an existing one is used only when it is empty, or
+  replaced when it carries the marker :data:`MARKER` of the same command over
+  the same ledger, only with ``--force``, and only when it holds nothing but
+  the files that command wrote there, unchanged (a file added or edited since
+  is named and the folder kept);
+* never a folder that holds, equals or is an ancestor of a file the ledger
+  loads (its ``include`` files, its ``documents`` folders), nor the current
+  folder or one above it, nor a symbolic link;
+* two files with one name (case ignored, as on macOS and Windows) are an
+  error naming both, never one silently over the other;
+* the files go to a hidden staging folder beside the target, marker first,
+  renamed into place once complete (:func:`beancount_hn.core.atomic.replace_directory`):
+  a signal (Ctrl-C, SIGTERM) removes the staging folder; one left by a
+  ``kill -9`` is recognised (its name, its marker, a dead process) and removed
+  on the next run.
+
+Messages are in French (users read them); :class:`FolderError` carries them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from beancount_hn import __version__
+from beancount_hn.core import atomic
+from beancount_hn.core.errors import as_written
+
+#: The marker a written folder carries: what wrote it, for which ledger, which files.
+MARKER = ".hn-dossier"
+#: How many names an error lists before "… et N autre(s)".
+SHOWN = 5
+
+
+class FolderError(ValueError):
+    """The folder cannot be written as asked; the message (French) says why and what to do."""
+
+
+class FolderInterrupted(FolderError):
+    """A signal stopped the write: the staging folder is removed, the target is as it was."""
+
+
+@dataclass(frozen=True)
+class OutFile:
+    """One file of a folder or a zip: its name, its bytes, and what it is (for error messages)."""
+
+    name: str
+    content: bytes
+    label: str = ""
+
+    @property
+    def what(self) -> str:
+        return self.label or self.name
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(sorted(names)[:SHOWN])
+    return shown + (f" (… et {len(names) - SHOWN} autre(s))" if len(names) > SHOWN else "")
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+class _NameBook:
+    """The names given so far: a second file with one of them (case ignored) is an error."""
+
+    def __init__(self) -> None:
+        self._taken: dict[str, OutFile] = {}
+
+    def claim(self, item: OutFile) -> None:
+        name = item.name
+        if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name or name == MARKER:
+            raise FolderError(f"nom de fichier invalide pour {item.what} : {as_written(name)}")
+        first = self._taken.get(name.casefold())
+        if first is not None:
+            raise FolderError(f"{first.what} et {item.what} auraient le même fichier {name} "
+                              "(les noms de fichier ne distinguent pas majuscules et minuscules) : "
+                              "aucun n'est écrit à la place de l'autre")
+        self._taken[name.casefold()] = item
+
+
+def zip_files(folder: str, files: Iterable[OutFile]) -> bytes:
+    """A zip of ``files`` under ``folder/``, with the same name checks as a written folder."""
+    book = _NameBook()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in files:
+            book.claim(item)
+            archive.writestr(f"{folder}/{item.name}", item.content)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What :data:`MARKER` says: the command, the ledger, the files (name → SHA-256).
+
+    The ledger is a digest of its real path: the folder goes to the accountant,
+    and a path may name people (``/home/…``); the digest only tells "same ledger".
+    """
+
+    command: str
+    ledger: str  # sha256 of the main ledger file's real path
+    files: dict[str, str] = field(default_factory=dict)
+    pid: int | None = None  # set while the folder is being written
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "note": f"Dossier écrit par {self.command} (beancount-hn) : hn ne le remplace (avec --force) "
+                    "que s'il porte ce fichier et rien d'autre que les fichiers listés ici.",
+            "command": self.command, "ledger": self.ledger, "version": __version__,
+            "pid": self.pid, "files": self.files,
+        }, ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def read(cls, folder: str) -> Marker | None:
+        """The marker of ``folder``, or None when it has none (or one hn did not write)."""
+        path = os.path.join(folder, MARKER)
+        if os.path.islink(path) or not os.path.isfile(path):
+            return None
+        try:
+            with open(path, encoding="utf-8") as handle:
+                raw = json.load(handle)
+            files = raw["files"]
+            if not (isinstance(raw["command"], str) and isinstance(raw["ledger"], str)
+                    and isinstance(files, dict) and all(isinstance(v, str) for v in files.values())):
+                return None
+            pid = raw.get("pid")
+            return cls(raw["command"], raw["ledger"], dict(files), pid if isinstance(pid, int) else None)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or under it (both real, absolute paths)."""
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # different drives
+        return False
+
+
+def ledger_paths(ledger: str, options_map: dict) -> tuple[str, ...]:
+    """The files a ledger loads (``include``, the ledger itself) and its ``documents`` folders."""
+    base = os.path.dirname(os.path.abspath(ledger))
+    paths = [os.path.abspath(ledger), *(options_map.get("include") or [])]
+    paths += [os.path.join(base, folder) for folder in options_map.get("documents") or []]
+    return tuple(dict.fromkeys(os.path.realpath(p) for p in paths))
+
+
+@dataclass(frozen=True)
+class OutputFolder:
+    """Where a command writes its folder, and the rule it must keep.
+
+    ``command`` (``hn export``…) and ``ledger`` (the main file) go in the
+    marker; ``protected`` are the ledger's files (:func:`ledger_paths`).
+    """
+
+    path: str
+    command: str
+    ledger: str
+    protected: tuple[str, ...]
+    force: bool = False
+
+    @property
+    def target(self) -> str:
+        return os.path.abspath(self.path)
+
+    def _marker(self, files: dict[str, str] | None = None, pid: int | None = None) -> Marker:
+        return Marker(self.command, _sha256(os.path.realpath(self.ledger).encode("utf-8")), files or {}, pid)
+
+    def check(self) -> None:
+        """Raise :class:`FolderError` unless the rule lets this command write the folder."""
+        target, shown = self.target, self.path
+        if os.path.islink(target):
+            raise FolderError(f"{shown} est un lien symbolique : donnez le chemin du dossier lui-même")
+        real = os.path.realpath(target)
+        for path in self.protected:
+            if _inside(path, real):
+                raise FolderError(f"{shown} contient {path}, un fichier du livre (ou son dossier de "
+                                  f"documents) : {self.command} n'écrit jamais là ; choisissez un dossier "
+                                  "à part, p. ex. un sous-dossier nouveau")
+        if _inside(os.path.realpath(os.getcwd()), real):
+            raise FolderError(f"{shown} est le dossier courant ou le contient : choisissez un dossier "
+                              "nouveau, p. ex. un sous-dossier")
+        if not os.path.lexists(target):
+            return
+        if not os.path.isdir(target):
+            raise FolderError(f"{shown} existe et n'est pas un dossier : choisissez un autre dossier")
+        present = os.listdir(target)
+        if present:
+            self._check_replacing(shown, target, present)
+
+    def _check_replacing(self, shown: str, target: str, present: list[str]) -> None:
+        marker = Marker.read(target)
+        if marker is None:
+            raise FolderError(f"{shown} n'est pas vide et n'a pas été écrit par {self.command} "
+                              f"(il contient {_names(present)}) : hn ne remplace jamais un dossier qu'il "
+                              "n'a pas écrit, même avec --force ; choisissez un dossier nouveau ou vide")
+        mine = self._marker()
+        if (marker.command, marker.ledger) != (mine.command, mine.ledger):
+            other = "un autre livre" if marker.ledger != mine.ledger else f"ce livre, pas par {self.command}"
+            raise FolderError(f"{shown} a été écrit par {marker.command} pour {other} : {self.command} ne le "
+                              "remplace pas, même avec --force ; choisissez un autre dossier")
+        if not self.force:
+            raise FolderError(f"{shown} existe déjà (écrit par {self.command} pour ce livre) ; utilisez "
+                              "--force pour le remplacer, ou choisissez un autre dossier")
+        added = [n for n in present if n != MARKER and n not in marker.files]
+        if added:
+            raise FolderError(f"{shown} contient des fichiers que {self.command} n'y a pas écrits : "
+                              f"{_names(added)} ; hn ne les supprime pas, même avec --force : "
+                              "déplacez-les ou choisissez un autre dossier")
+        changed = [n for n in present if n in marker.files and not _unchanged(target, n, marker.files[n])]
+        if changed:
+            raise FolderError(f"{shown} contient des fichiers modifiés depuis que {self.command} les a "
+                              f"écrits : {_names(changed)} ; hn ne les écrase pas, même avec --force : "
+                              "déplacez-les ou choisissez un autre dossier")
+
+    def clean_stale(self) -> list[str]:
+        """Remove the staging folders a killed run of this target left; returns their paths."""
+        removed = []
+        for path in atomic.staging_siblings(self.target):
+            marker = Marker.read(path)
+            empty = not os.listdir(path)
+            if empty or (marker is not None and not (marker.pid is not None and _alive(marker.pid))):
+                shutil.rmtree(path)
+                removed.append(path)
+        return removed
+
+    def write(self, files: Iterable[OutFile], *, private: bool = True) -> list[str]:
+        """Write ``files`` as the whole folder, atomically; returns the stale folders removed first.
+
+        ``files`` may be a generator (each file made as it is written). Any
+        error leaves the target as it was and no staging folder; a signal
+        raises :class:`FolderInterrupted`.
+        """
+        self.check()
+        removed = self.clean_stale()
+        written: dict[str, str] = {}
+        book = _NameBook()
+        try:
+            with atomic.replace_directory(self.target, overwrite=True, private=private,
+                                          before_swap=self.check) as staging:
+                _write_file(staging, MARKER, self._marker(pid=os.getpid()).to_json().encode("utf-8"))
+                for item in files:
+                    book.claim(item)
+                    _write_file(staging, item.name, item.content)
+                    written[item.name] = _sha256(item.content)
+                _write_file(staging, MARKER, self._marker(written).to_json().encode("utf-8"))
+        except atomic.Interrupted as exc:
+            raise FolderInterrupted(f"interrompu ({exc.name}) : {self.path} est tel qu'il était, le "
+                                    "dossier temporaire est supprimé") from None
+        return removed
+
+
+def _unchanged(folder: str, name: str, digest: str) -> bool:
+    path = os.path.join(folder, name)
+    if os.path.islink(path) or not os.path.isfile(path):
+        return False
+    with open(path, "rb") as handle:
+        return _sha256(handle.read()) == digest
+
+
+def _write_file(folder: str, name: str, content: bytes) -> None:
+    """One file of a staging folder, flushed to disk."""
+    with open(os.path.join(folder, name), "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -1,0 +1,270 @@
+"""The role of each balance-sheet account on the cash basis, and the checks that keep it sure.
+
+Every asset, liability and equity account is, for the cash book, one of:
+
+* **treasury** — money itself (``hn-option "treasury"``, the account and every
+  account below it, from the option's date): a receipt or an expense counts
+  when money moves on it;
+* **tiers** — a receivable or a payable (patients, CPAM, mutuelles, clients,
+  suppliers, URSSAF…): what it holds counts when it is paid, even when the
+  same transaction also moves cash (an acompte, an FSE lot whose patients' part
+  is paid by card, a supplier bill partly paid);
+* **neutre** — neither receipt nor expense: fixed assets (their cost reaches the
+  2035 through the depreciation), loans, deposits, VAT, and every ``Equity:``
+  account (personal drawings and contributions, opening balances).
+
+The role comes from ``role:`` on the account's ``open`` (``"tiers"`` —
+``"creance"`` and ``"dette"`` are accepted too — or ``"neutre"``), or on the
+``open`` of the nearest account above it, else from its name: a segment of
+the name such as ``Creances``, ``Patients``, ``CPAM``, ``Fournisseurs`` makes it
+*tiers*; ``Immobilisations``, ``Emprunts``, ``Depots``, ``TVA`` make it
+*neutre* (see :data:`DEFAULT_ROLES`). An account with no role that never
+stands opposite an income or expense posting (a transfer to a savings
+account) is neutral; one that does is an error naming it (:func:`check`): it
+may hold money that was never counted.
+"""
+
+from __future__ import annotations
+
+import re
+from operator import attrgetter
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.core import frtypo
+from beancount_hn.core.config import normalize_word
+from beancount_hn.core.errors import error_type, posting_source, source_of, where
+from beancount_hn.core.ledger import LedgerIndex, parents
+
+RoleError = error_type("RoleError")
+
+_ACCOUNT = attrgetter("account")
+
+ROLE_KEY = "role"
+_PNL_ROOTS = frozenset(("income", "expenses"))
+ITEM, NEUTRAL = "tiers", "neutre"
+_ROLE_WORDS = {"tiers": ITEM, "creance": ITEM, "creances": ITEM, "dette": ITEM, "dettes": ITEM,
+               "neutre": NEUTRAL}
+
+#: Name segments that give a role, tried on every segment of the account's name (after
+#: its root), the last segment first, each word alone or before a hyphen (``TVA-Collectee``,
+#: ``Creances-Clients``): ``Assets:Creances:CPAM`` and
+#: ``Liabilities:Dettes:Fournisseurs`` are tiers, ``Assets:Immobilisations:Table`` is neutral.
+DEFAULT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (NEUTRAL, re.compile(r"^(tva|vat|taxe-?sur-?la-?valeur-?ajoutee)(-|$)")),  # TVA-Collectee, TVA-Deductible
+    (ITEM, re.compile(r"^(creances?|receivables?|clients?|patients?|cpam|caisses?-?primaires?|mutuelles?|"
+                      r"amo|amc|tiers-?payants?|organismes?|debiteurs?|fournisseurs?|suppliers?|"
+                      r"payables?|dettes?|crediteurs?|a-?recevoir|a-?payer|urssaf|"
+                      r"carpimko|cipav|carpv|cavp|charges-?a-?payer|factures?-?a-?recevoir)(-|$)")),
+    (NEUTRAL, re.compile(r"^(immobilisations?|fixed-?assets?|amortissements?|emprunts?|loans?|prets?|"
+                         r"depots?|cautions?|deposits?|garanties?)(-|$)")),
+)
+
+
+def _segments(account: str) -> list[str]:
+    return [normalize_word(part) for part in account.split(":")[1:]][::-1]
+
+
+class Roles:
+    """Resolves the role of each account of one ledger (cached)."""
+
+    def __init__(self, index: LedgerIndex) -> None:
+        self.index = index
+        self._cache: dict[str, str | None] = {}
+
+    def written(self, account: str) -> tuple[str | None, data.Open | None]:
+        """The ``role:`` written on the open of ``account`` or the nearest account above it."""
+        for parent in parents(account):
+            opened = self.index.opens.get(parent)
+            if opened is not None and opened.meta and ROLE_KEY in opened.meta:
+                return _ROLE_WORDS.get(normalize_word(str(opened.meta[ROLE_KEY]))), opened
+        return None, None
+
+    def role(self, account: str) -> str | None:
+        """``"tiers"``, ``"neutre"`` or None (a balance-sheet account of unknown role).
+
+        Treasury is not a role here (it has a date: ``LedgerIndex.treasury_since``);
+        income and expense accounts have none.
+        """
+        known = self._cache.get(account, False)
+        if known is not False:
+            return known
+        root = self.index.root_type(account)
+        role = None
+        if root == "equity":
+            role = NEUTRAL
+        elif root in ("assets", "liabilities"):
+            written, opened = self.written(account)
+            if opened is not None:
+                role = written
+            else:
+                role = next((name for segment in _segments(account)
+                             for name, pattern in DEFAULT_ROLES if pattern.match(segment)), None)
+        self._cache[account] = role
+        return role
+
+    def items(self, accounts) -> set[str]:
+        """The receivable and payable accounts among ``accounts``."""
+        return {a for a in accounts if self.role(a) == ITEM and self.index.treasury_since(a) is None}
+
+
+def roles_of(index: LedgerIndex) -> Roles:
+    """The ledger's :class:`Roles` (one per index)."""
+    if index.roles is None:
+        index.roles = Roles(index)
+    return index.roles
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
+    """Every reason the cash book could count wrong, as errors at file:line.
+
+    * a ``role:`` value that is not one of tiers / neutre, or written on (or
+      above) a treasury account;
+    * a treasury option naming no opened account (itself or below it), or an
+      account outside the asset and liability roots;
+    * a ledger with receipts or expenses and no treasury option (at the first);
+    * an income or expense posting, or the payment of a receivable or payable
+      (outside an opening entry against ``Equity:``), standing opposite an
+      account that will be treasury only later (the option is dated after it:
+      that money would never count), or opposite a balance-sheet account of no
+      known role;
+
+    It reads the accounts of each transaction, never its postings one by one
+    (every ``bean-check`` pays for it): what a posting holds is checked where it
+    is read — an amount in another currency without its value in euros by the
+    cash book (:func:`unpriced_error`), an amount out of bounds by ``amounts``.
+    """
+    errors: list = []
+    roles = roles_of(index)
+    for opened in index.opens.values():
+        if opened.meta and ROLE_KEY in opened.meta and \
+                normalize_word(str(opened.meta[ROLE_KEY])) not in _ROLE_WORDS:
+            errors.append(RoleError(
+                source_of(opened),
+                f'{opened.account} : role: "{opened.meta[ROLE_KEY]}" inconnu ; valeurs admises : '
+                '"tiers" (créance ou dette, comptée quand elle est payée) ou "neutre" (ni recette ni '
+                'dépense : immobilisation, emprunt, dépôt, TVA)', opened))
+    errors += _check_options(index)
+    conflicting: set[str] = set()
+    for account, since in index.treasury_from.items():
+        _, opened = roles.written(account)
+        if opened is not None and opened.account not in conflicting:
+            conflicting.add(opened.account)
+            errors.append(RoleError(
+                source_of(opened),
+                f'{opened.account} : role: "{opened.meta[ROLE_KEY]}" contredit l\'option treasury qui couvre '
+                f"{account} depuis le {frtypo.short_date(since)} : un compte de trésorerie détient l'argent ; "
+                "retirez le role: ou sortez ce compte de la trésorerie (déclarez les comptes un à un)",
+                opened))
+    first_pnl: data.Transaction | None = None
+    reported: set[str] = set()
+    kinds: dict[frozenset[str], tuple[bool, tuple]] = {}  # per set of accounts
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        postings = entry.postings
+        used = frozenset(map(_ACCOUNT, postings))
+        kind = kinds.get(used)
+        if kind is None:
+            kind = kinds[used] = _kind(used, index, roles)
+        has_pnl, watched = kind
+        if has_pnl and first_pnl is None:
+            first_pnl = entry
+        for account, since in watched:
+            if account in reported or (since is not None and entry.date >= since):
+                continue
+            reported.add(account)
+            if since is not None:
+                errors.append(RoleError(
+                    source_of(entry),
+                    f"{account} n'est un compte de trésorerie qu'à partir du {frtypo.short_date(since)} "
+                    f"(option treasury) mais porte ici, le {frtypo.short_date(entry.date)}, l'argent d'une "
+                    "recette, d'une dépense ou d'une créance qui ne serait jamais compté : datez "
+                    "l'option treasury au plus tard de ce jour", entry))
+            else:
+                opened = index.opens.get(account)
+                at = f" (ouvert en {where(opened.meta)})" if opened is not None else ""
+                errors.append(RoleError(
+                    source_of(entry),
+                    f"{account}{at} est en face d'une recette, d'une dépense, d'une créance ou d'une dette "
+                    "mais son rôle est inconnu : "
+                    f"s'il détient de l'argent (banque, caisse, carte), déclarez-le "
+                    f'custom "hn-option" "treasury" {account} ; si c\'est une créance ou une dette, '
+                    f'écrivez role: "tiers" sur son open ; sinon role: "neutre"', entry))
+    if not index.config.entries("treasury") and first_pnl is not None:
+        errors.append(RoleError(
+            source_of(first_pnl),
+            "le livre a des recettes et des dépenses mais aucun compte de trésorerie : déclarez "
+            'chaque compte qui détient l\'argent, p. ex. 2025-01-01 custom "hn-option" "treasury" '
+            "Assets:Banque (il couvre aussi les comptes en dessous)", first_pnl))
+    return errors
+
+
+def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool, tuple]:
+    """For a set of accounts: whether it holds income or expenses, and the balance-sheet
+    accounts a receipt, an expense or the payment of a receivable or payable (without
+    ``Equity:``: an opening entry) must be checked against: the treasury ones (with their
+    first day) and those of unknown role (None)."""
+    roots = {account: index.root_type(account) for account in used}
+    has_pnl = not _PNL_ROOTS.isdisjoint(roots.values())  # no early exit: the same work in any set order
+    settles = ITEM in {roles.role(a) for a in used if roots[a] in ("assets", "liabilities")} \
+        and "equity" not in roots.values()
+    if not (has_pnl or settles) or not index.config.entries("treasury"):
+        return has_pnl, ()
+    watched = []
+    for account in sorted(used):
+        if roots[account] not in ("assets", "liabilities"):
+            continue
+        since = index.treasury_since(account)
+        if since is not None or roles.role(account) is None:
+            watched.append((account, since))
+    return has_pnl, tuple(watched)
+
+
+def _check_options(index: LedgerIndex) -> list:
+    errors = []
+    for option in index.config.entries("treasury"):
+        account = option.value
+        root = index.root_type(account)
+        if root not in ("assets", "liabilities"):
+            errors.append(RoleError(
+                source_of(option.entry),
+                f"option treasury {account} : un compte de trésorerie est un compte d'actif ou de "
+                "passif (Assets:Banque, Assets:Caisse, Liabilities:Carte…)", option.entry))
+        elif not any(a == account or a.startswith(account + ":") for a in index.opens):
+            errors.append(RoleError(
+                source_of(option.entry),
+                f"option treasury {account} : aucun compte ouvert ne porte ce nom ni n'est en dessous ; "
+                "ouvrez-le (open) ou corrigez le nom", option.entry))
+    return errors
+
+
+def unpriced_error(txn: data.Transaction, posting: data.Posting, currency: str) -> Any:
+    """The error of an amount in another currency than ``currency`` without its value in it."""
+    units = posting.units
+    return RoleError(
+        posting_source(posting, txn),
+        f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
+        f"indiquez le prix (@ ou @@ … {currency}) : aucun montant d'une autre devise "
+        "n'est additionné comme des euros", txn)
+
+
+def euros(posting: data.Posting, currency: str) -> Decimal | None:
+    """The posting's value in the operating currency: its units, or their cost or price
+    (its weight, as Beancount balances it: the cost first). None when neither is in it:
+    the cash book reports it (:func:`unpriced_error`) rather than sum it as euros."""
+    units = posting.units
+    if units.currency == currency:
+        return units.number
+    cost = posting.cost
+    if cost is not None and getattr(cost, "currency", None) == currency and cost.number is not None:
+        return (units.number * cost.number).quantize(Decimal("0.01"))
+    if posting.price is not None and posting.price.currency == currency:
+        return (units.number * posting.price.number).quantize(Decimal("0.01"))
+    return None

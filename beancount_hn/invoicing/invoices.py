@@ -1,0 +1,766 @@
+"""Invoices (notes d'honoraires), credit notes (avoirs) and voided numbers of a ledger.
+
+Every transaction with ``facture:`` metadata is an invoice, dated on the
+transaction date or on ``date-facture:``; with ``avoir-de:`` as well it is a
+credit note of the invoice it names. Numbers belong to the series declared by
+``custom "hn-option" "invoice-series"`` (``beancount_hn.invoicing.series``); a number
+voided outside the ledger is declared with
+``custom "hn-facture-annulee" NUMBER REASON``.
+
+Amounts: ``Invoice.amount`` is the sum of the transaction's income postings
+with the sign flipped, so it is **positive for an invoice** (fees earned) and
+**negative for a credit note** (fees taken back). ``Invoice.credited()`` is
+the positive total of the credit notes applied to an invoice.
+
+:func:`build_invoice_book` reads everything in one pass plus a sort;
+:func:`check_invoices` returns the numbering and invoice-rule errors (used by
+the ``invoice_numbering`` plugin, the ``hn invoices`` report and Fava alike),
+among them an invoice of zero or negative amount that is not a credit note,
+and a payment naming a number no ``facture:`` nor ``lot:`` carries
+(:func:`reference_errors` says which links and metadata are checked).
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+from collections.abc import Sequence as Seq
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from beancount.core import data
+
+from beancount_hn.core import frtypo
+from beancount_hn.core.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt, make_receipts
+from beancount_hn.core.errors import as_written, error_type, source_of, where
+from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.roles import roles_of
+from beancount_hn.invoicing.quotes import QUOTE_DIRECTIVE, Quote, read_quotes
+from beancount_hn.invoicing.series import NumberRef, SeriesPattern, SeriesSet, read_series
+
+InvoiceError = error_type("InvoiceError")
+
+INVOICE_KEY = "facture"
+CREDIT_KEY = "avoir-de"
+DATE_KEY = "date-facture"
+LOT_KEY = "lot"  # an FSE lot on a transaction; the lot a payment posting settles on a posting
+SETTLES_KEY = "reglement-de"  # on a payment posting: the invoice (or lot) it settles
+_NO_META: dict[str, Any] = {}
+_ZERO = Decimal(0)
+_new_tuple = tuple.__new__
+_INCOME, _EQUITY, _ITEM, _OTHER = range(4)  # what an account is to invoices and payments (_Reader.kind)
+QUOTE_KEY = "devis"
+SIREN_KEY = "client-siren"
+VOID_DIRECTIVE = "hn-facture-annulee"
+
+#: Fees (with a dépassement or HN acts) from which prior written information is due.
+QUOTE_THRESHOLD = Decimal("70")
+_QUOTED = frozenset((DEPASSEMENT, NON_CONVENTIONNE))  # the statuses that call for a quote
+_CONVENTION = operator.attrgetter("convention")
+_NUMBER = operator.itemgetter(0)  # Reference.number
+_OPENING = Receipt._fields.index("opening") - 2  # in a receipt's classify.Fields
+#: Amount from which a note d'honoraires is due (arrêté n° 83-50/A).
+NOTE_THRESHOLD = Decimal("25")
+QUOTE_CURRENCY = "EUR"
+_MAX_LISTED = 10  # missing numbers named in one gap message
+
+
+class _Numbered:
+    """The parts of a document's number, for :class:`Invoice` and :class:`VoidedNumber`."""
+
+    __slots__ = ()
+    ref: NumberRef | None
+    date: datetime.date
+
+    @property
+    def series(self) -> str | None:
+        return self.ref.series if self.ref else None
+
+    @property
+    def seq(self) -> int | None:
+        return self.ref.seq if self.ref else None
+
+    @property
+    def year(self) -> int:
+        """The year of the number's sequence (the document date's year without ``{year}``)."""
+        return self.ref.year if self.ref and self.ref.year is not None else self.date.year
+
+
+@dataclass(eq=False, slots=True)
+class Invoice(_Numbered):
+    """One numbered document: an invoice, or a credit note when ``credit_of`` is set."""
+
+    number: str  # canonical spelling (the written text, stripped, if no series fits)
+    written: str  # the facture: value as written
+    date: datetime.date
+    txn: data.Transaction
+    amount: Decimal  # positive for an invoice, negative for a credit note
+    currency: str | None
+    receipts: list[Receipt]
+    ref: NumberRef | None
+    credit_of: str | None = None  # avoir-de:, canonical
+    devis: str | None = None
+    client_siren: str | None = None
+    credit_notes: list[Invoice] = field(default_factory=list)  # applied to this invoice, date order
+
+    @property
+    def payee(self) -> str | None:
+        return self.txn.payee
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.credit_of is not None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.txn.meta
+
+    def credited(self, upto: datetime.date | None = None) -> Decimal:
+        """Positive total of the credit notes applied to this invoice up to ``upto``."""
+        return -sum((c.amount for c in self.credit_notes if upto is None or c.date <= upto), Decimal(0))
+
+    def net_amount(self, upto: datetime.date | None = None) -> Decimal:
+        """The amount left after the credit notes dated up to ``upto``."""
+        return self.amount - self.credited(upto)
+
+
+@dataclass(eq=False, slots=True)
+class VoidedNumber(_Numbered):
+    """A number declared voided by ``custom "hn-facture-annulee" NUMBER REASON``."""
+
+    number: str
+    date: datetime.date
+    reason: str
+    ref: NumberRef | None
+    entry: data.Custom
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.entry.meta
+
+
+Member = Invoice | VoidedNumber
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Missing sequence numbers ``start``..``end`` (inclusive), just before ``after``."""
+
+    start: int
+    end: int
+    after: Member
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start + 1
+
+
+@dataclass(eq=False)
+class Sequence:
+    """The numbers of one series pattern (and one year, when the pattern has ``{year}``)."""
+
+    pattern: SeriesPattern
+    year: int | None
+    members: list[Member] = field(default_factory=list)  # by sequence number
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def series(self) -> str:
+        return self.pattern.name
+
+    def number(self, seq: int) -> str:
+        return self.pattern.format(seq, self.year)
+
+    def describe_gap(self, gap: Gap) -> str:
+        """The missing numbers of ``gap``, listed (abridged when long)."""
+        if gap.size <= _MAX_LISTED:
+            return ", ".join(self.number(seq) for seq in range(gap.start, gap.end + 1))
+        return (", ".join(self.number(seq) for seq in range(gap.start, gap.start + 3))
+                + f", … {self.number(gap.end)} ({frtypo.number(Decimal(gap.size), 0)} numéros)")
+
+
+class Reference(NamedTuple):
+    """A number a payment names: ``how`` is ``link``, ``reglement-de`` or ``lot`` (a tuple: one
+    per payment line of the ledger, made on every ``bean-check``)."""
+
+    number: str
+    how: str
+
+
+class PaymentReferences(NamedTuple):
+    """The references of one transaction that is not itself an invoice or a lot."""
+
+    txn: data.Transaction
+    references: tuple[Reference, ...]
+
+
+@dataclass
+class InvoiceBook:
+    """Every invoice, credit note, voided number, series and quote of a ledger."""
+
+    index: LedgerIndex
+    series: SeriesSet
+    invoices: list[Invoice]  # invoices and credit notes, by (date, file, line)
+    by_number: dict[str, Invoice]  # canonical number -> its first holder
+    duplicates: list[tuple[Invoice, Invoice]]  # (later holder, first holder)
+    voided: list[VoidedNumber]
+    voided_by_number: dict[str, VoidedNumber]
+    sequences: list[Sequence]
+    quotes: dict[str, Quote]
+    unbilled: list[tuple[data.Transaction, list[Receipt]]]  # receipts without facture: (require-invoice)
+    errors: list  # problems found while reading (malformed values, unknown series…)
+    # What payments may name (facture: and lot: values, links of documents and opening
+    # entries), and the references to check against it (see :func:`reference_errors`).
+    reference_keys: set[str] = field(default_factory=set)
+    references: list[PaymentReferences] = field(default_factory=list)
+
+    @property
+    def credit_notes(self) -> list[Invoice]:
+        return [inv for inv in self.invoices if inv.is_credit_note]
+
+
+def _order(item: Member) -> tuple:
+    meta = item.meta or {}
+    return (item.date, str(meta.get("filename", "")), meta.get("lineno", 0))
+
+
+class _Reader:
+    """Reads the invoice metadata of transactions and the voided-number directives."""
+
+    def __init__(self, index: LedgerIndex, series: SeriesSet, errors: list) -> None:
+        self.index = index
+        self.series = series
+        self.errors = errors
+        self.classifier = Classifier(index)
+        self.kinds: dict[str, int] = {}  # account -> _INCOME, _EQUITY, _ITEM or _OTHER
+
+    def error(self, entry: data.Directive, message: str) -> None:
+        self.errors.append(InvoiceError(source_of(entry), message, entry))
+
+    def kind(self, account: str) -> int:
+        """What ``account`` is to invoices and payments: income, equity, a receivable or payable
+        (by role, outside the treasury), or other; read once per account."""
+        kind = self.kinds.get(account)
+        if kind is None:
+            root = self.index.root_type(account)
+            kind = self.kinds[account] = (_INCOME if root == "income" else _EQUITY if root == "equity"
+                                          else _ITEM if roles_of(self.index).items((account,)) else _OTHER)
+        return kind
+
+    def number(self, entry: data.Directive, written: str, on: datetime.date | None,
+               what: str) -> tuple[str, NumberRef | None]:
+        """The canonical number and series of ``written``; reports what does not fit."""
+        text = written.strip()
+        ref, problem = self.series.match(text, on)
+        if problem:
+            self.error(entry, f'{what} "{written}" {problem}')
+        if ref is None:
+            return text, None
+        canonical = ref.canonical
+        if written != canonical:
+            self.error(entry, f'{what} "{written}" n\'est pas écrit comme l\'écrit sa série {ref.series} '
+                              f'("{ref.pattern.pattern}" : espaces en trop, majuscules ou zéros de '
+                              f'remplissage) ; écrivez "{canonical}"')
+        if on is not None and ref.year is not None and ref.year != on.year and not problem:
+            self.error(entry, f"{what} {canonical} porte l'année {ref.year} mais est daté du "
+                              f"{frtypo.short_date(on)} ; la série {ref.series} repart à 1 chaque année : "
+                              f"numérotez-le dans la suite de {on.year} ou corrigez la date ({DATE_KEY}: "
+                              "ou la date de la transaction)")
+        return canonical, ref
+
+    def receipts(self, txn: data.Transaction, lines: tuple | None) -> list[Receipt]:
+        """The receipts of ``txn``, from its ``lines`` when the convention step left them
+        (``classify.ClassifiedReceipts``); their errors are the convention plugin's to report."""
+        if lines is not None:
+            return make_receipts(txn, *lines)
+        return self.classifier.receipts(txn)[0]
+
+    def invoice(self, txn: data.Transaction, lines: tuple | None = None) -> Invoice | None:
+        meta = txn.meta
+        written = meta.get(INVOICE_KEY)
+        if written is None:
+            self.error(txn, f'{CREDIT_KEY}: sans {INVOICE_KEY}: — un avoir porte son propre numéro : '
+                            f'ajoutez {INVOICE_KEY}: "AV-…" dans la série des avoirs')
+            return None
+        if not isinstance(written, str) or not written.strip():
+            self.error(txn, f"{INVOICE_KEY}: {as_written(written)} n'est pas un numéro de facture ; écrivez-le "
+                            'entre guillemets, p. ex. facture: "F-2025-0001"')
+            return None
+        date = meta.get(DATE_KEY, txn.date)
+        if not isinstance(date, datetime.date):
+            self.error(txn, f"{DATE_KEY}: {as_written(date)} n'est pas une date ; écrivez-la sans guillemets, "
+                            f"p. ex. {txn.date}")
+            date = txn.date
+        number, ref = self.number(txn, written, date, "le numéro de facture")
+        amount, currencies = _ZERO, set()
+        kinds = self.kinds
+        for posting in txn.postings:
+            kind = kinds.get(posting.account)
+            if kind is None:
+                kind = self.kind(posting.account)
+            if kind is _INCOME:
+                units = posting.units
+                if units is not None:
+                    amount -= units.number
+                    currencies.add(units.currency)
+        if not currencies:
+            self.error(txn, f"{INVOICE_KEY}: {number} est sur une transaction sans ligne de recette ; une "
+                            "facture enregistre les honoraires qu'elle facture (une ligne Income:) — pour "
+                            f"un règlement, retirez {INVOICE_KEY}: et liez-le à la facture par ^{number}")
+        elif len(currencies) > 1:
+            self.error(txn, f"la facture {number} mélange des devises ({', '.join(sorted(currencies))}) ; "
+                            "facturez dans une seule devise")
+        elif amount <= 0 and meta.get(CREDIT_KEY) is None:
+            currency = next(iter(currencies))
+            self.error(txn, f"la facture {number} totalise {frtypo.money(amount, currency)} d'honoraires (≤ 0) : "
+                            "une facture porte un montant positif (le compte Income: au crédit, p. ex. "
+                            "Income:Honoraires:HN -80.00 EUR) ; pour annuler ou réduire une facture, "
+                            f'émettez un avoir : facture: "AV-…" et {CREDIT_KEY}: "<numéro de la facture>"')
+        receipts = self.receipts(txn, lines)
+        invoice = Invoice(number, written, date, txn, amount,
+                          min(currencies) if currencies else None, receipts, ref)
+        credit_of = meta.get(CREDIT_KEY)
+        if credit_of is not None:
+            if isinstance(credit_of, str) and credit_of.strip():
+                invoice.credit_of = self.series.canonical(credit_of)
+            else:
+                self.error(txn, f"{CREDIT_KEY}: {as_written(credit_of)} n'est pas un numéro de facture ; écrivez "
+                                "entre guillemets le numéro de la facture que l'avoir corrige, "
+                                'p. ex. avoir-de: "F-2025-0042"')
+        devis = meta.get(QUOTE_KEY)
+        if devis is not None:
+            if isinstance(devis, str) and devis.strip():
+                invoice.devis = devis.strip()
+            else:
+                self.error(txn, f"{QUOTE_KEY}: {as_written(devis)} n'est pas un numéro de devis ; écrivez-le "
+                                'entre guillemets, p. ex. devis: "D-2025-0001"')
+        siren = meta.get(SIREN_KEY)
+        if siren is not None:
+            digits = str(siren).replace(" ", "")
+            if len(digits) == 9 and digits.isdigit():
+                invoice.client_siren = digits
+            else:
+                self.error(txn, f"{SIREN_KEY}: {as_written(siren)} n'est pas un SIREN ; écrivez les 9 chiffres du "
+                                'client, entre guillemets, p. ex. client-siren: "123456789"')
+        return invoice
+
+    def note_payment(self, txn: data.Transaction, keys: set[str], references: list[PaymentReferences]) -> None:
+        """Record the numbers ``txn``, neither an invoice nor a lot, names (and its links as ``keys``
+        when it is an opening entry: a posting to an ``Equity:`` account).
+
+        Checked references: every ``reglement-de:`` and ``lot:`` on a posting of a
+        receivable or payable, unless the transaction earns fees (it bills: an FSE
+        lot, an invoice paid in part), and every link that fits a declared
+        invoice-series pattern.
+        """
+        links = txn.links
+        earns = equity = False
+        named: list[data.Posting] | None = None  # postings of receivables and payables naming what they settle
+        kinds = self.kinds
+        for posting in txn.postings:
+            kind = kinds.get(posting.account)
+            if kind is None:
+                kind = self.kind(posting.account)
+            if kind is _INCOME:
+                if not links:
+                    return  # it bills: its postings name nothing, and it has no link
+                earns = True
+            elif kind is _EQUITY:
+                equity = True
+            elif kind is _ITEM:
+                pmeta = posting.meta
+                if pmeta and (SETTLES_KEY in pmeta or LOT_KEY in pmeta):
+                    if named is None:
+                        named = []
+                    named.append(posting)
+        if not links and named is None:
+            return  # the usual expense or transfer: it names nothing
+        found: list[Reference] = []
+        for posting in () if earns or named is None else named:
+            pmeta = posting.meta
+            for key in (SETTLES_KEY, LOT_KEY):
+                value = pmeta.get(key)
+                if value is not None:
+                    found.append(_new_tuple(Reference, (str(value), key)))
+        if links:
+            if equity:
+                keys.update(links)  # an opening entry: receivables of invoices issued before the books
+            # Which links fit a series is asked of the few that name no document (reference_errors).
+            found += [_new_tuple(Reference, (link, "link")) for link in sorted(links)]
+        if found:  # tuple.__new__: NamedTuple's Python-level __new__ skipped (one per payment)
+            references.append(_new_tuple(PaymentReferences, (txn, tuple(found))))
+
+    def voided(self, entry: data.Custom) -> VoidedNumber | None:
+        values = [v.value for v in entry.values]
+        if len(values) != 2 or not all(isinstance(v, str) and v.strip() for v in values):
+            self.error(entry, f"{VOID_DIRECTIVE} attend le numéro annulé et le motif, tous deux entre "
+                              f'guillemets (p. ex. custom "{VOID_DIRECTIVE}" "F-2025-0051" "erreur de saisie, '
+                              'note détruite")')
+            return None
+        number, ref = self.number(entry, values[0], None, "le numéro annulé")
+        return VoidedNumber(number, entry.date, values[1].strip(), ref, entry)
+
+
+def _note_keys(meta: dict[str, Any], links: frozenset[str] | None, keys: set[str]) -> None:
+    """What payments may name of a document: its ``facture:`` and ``lot:`` values and its links."""
+    for key in (INVOICE_KEY, LOT_KEY):
+        value = meta.get(key)
+        if value is not None:
+            keys.add(str(value))
+    if links:
+        keys.update(links)
+
+
+@gc_paused()
+def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> InvoiceBook:
+    """Read every invoice, credit note, voided number, series and quote (one pass plus a sort)."""
+    series, series_errors = read_series(index.config)
+    errors: list = []  # the reader's, after those of the series and of the quotes
+    reader = _Reader(index, series, errors)
+    need_unbilled = bool(index.config.entries("require-invoice"))
+    invoices: list[Invoice] = []
+    orders: list[tuple] = []  # each invoice's _order
+    voided: list[VoidedNumber] = []
+    quote_entries: list[data.Custom] = []
+    unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
+    keys: set[str] = set()
+    references: list[PaymentReferences] = []
+    # In the plugin chain, the receipts the convention step found, read along with the entries.
+    classified = index.classified_receipts
+    shared_txns, shared = classified.of(entries) if classified is not None else ((), ())
+    position, upcoming = 0, shared_txns[0] if shared_txns else None  # the next one with receipts
+    for entry in entries:
+        kind = type(entry)
+        if kind is data.Transaction:
+            lines = None
+            if entry is upcoming:
+                lines = shared[position]
+                position += 1
+                upcoming = shared_txns[position] if position < len(shared_txns) else None
+            meta = entry.meta or _NO_META
+            numbered = INVOICE_KEY in meta or CREDIT_KEY in meta
+            if numbered:
+                invoice = reader.invoice(entry, lines)
+                if invoice is not None:
+                    invoices.append(invoice)
+                    orders.append((invoice.date, str(meta.get("filename", "")), meta.get("lineno", 0)))
+            elif need_unbilled and any(reader.classifier.is_receipt_account(p.account)
+                                       for p in entry.postings):
+                receipts = reader.receipts(entry, lines)
+                if receipts:
+                    unbilled.append((entry, receipts))
+            # What payments may name: the numbers and links of documents. A payment names its
+            # invoice on a posting of a receivable or payable (the cash book reads it there), or
+            # by a link.
+            if numbered or LOT_KEY in meta:
+                _note_keys(meta, entry.links, keys)
+            elif entry.links or lines is None or lines[1][0][_OPENING]:
+                reader.note_payment(entry, keys, references)
+            # else: it earns fees (a receipt not carried over: an income posting) and has no link,
+            # so it names nothing (note_payment)
+        elif kind is data.Custom:
+            if entry.type == VOID_DIRECTIVE:
+                number = reader.voided(entry)
+                if number is not None:
+                    voided.append(number)
+            elif entry.type == QUOTE_DIRECTIVE:
+                quote_entries.append(entry)
+    quotes, quote_errors = read_quotes(quote_entries)
+
+    if not all(map(operator.le, orders, orders[1:])):  # (in ledger order, they mostly are already)
+        invoices = [invoices[n] for n in sorted(range(len(orders)), key=orders.__getitem__)]
+    by_number: dict[str, Invoice] = {}
+    duplicates: list[tuple[Invoice, Invoice]] = []
+    for invoice in invoices:
+        first = by_number.setdefault(invoice.number, invoice)
+        if first is not invoice:
+            duplicates.append((invoice, first))
+    for invoice in invoices:
+        target = by_number.get(invoice.credit_of) if invoice.credit_of else None
+        if (target is not None and not target.is_credit_note and by_number[invoice.number] is invoice
+                and invoice.amount < 0 and invoice.currency == target.currency):
+            target.credit_notes.append(invoice)  # only well-formed notes: credited() stays meaningful
+
+    voided.sort(key=_order)
+    voided_by_number: dict[str, VoidedNumber] = {}
+    for number in voided:
+        first = voided_by_number.setdefault(number.number, number)
+        if first is not number:
+            reader.error(number.entry, f"le numéro {number.number} est déjà déclaré annulé en "
+                                       f"{where(first.entry.meta)} ; retirez cette déclaration répétée")
+
+    members: list[Member] = [inv for inv in by_number.values() if inv.ref is not None]
+    members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
+    sequences = _sequences(members)
+    return InvoiceBook(index, series, invoices, by_number, duplicates, voided, voided_by_number,
+                       sequences, quotes, unbilled, series_errors + quote_errors + errors, keys, references)
+
+
+def _before_numbering(ref: NumberRef) -> bool:
+    """Is ``ref`` a number its series issued before the ledger's numbering of it starts?
+
+    That is a year before the pattern's declaration (``{year}`` patterns) or a
+    sequence number below its ``premier-numero:``: an invoice of the books kept
+    before this ledger, which the ledger does not hold.
+    """
+    pattern = ref.pattern
+    if pattern.has_year and ref.year is not None:
+        if ref.year < pattern.valid_from.year:
+            return True
+        return ref.year == pattern.first_year and ref.seq < pattern.first_seq
+    return ref.seq < pattern.first_seq
+
+
+def _sequence_number(member: Member) -> int:
+    return member.ref.seq  # type: ignore[union-attr]  # members of a sequence have a ref
+
+
+def _sequences(members: list[Member]) -> list[Sequence]:
+    """Group numbers by series pattern and year, sort them, find the gaps."""
+    groups: dict[tuple[int, int | None], Sequence] = {}
+    for member in members:
+        ref = member.ref
+        assert ref is not None
+        key = (id(ref.pattern), ref.year)
+        sequence = groups.get(key)
+        if sequence is None:
+            sequence = groups[key] = Sequence(ref.pattern, ref.year)
+        sequence.members.append(member)
+    for sequence in groups.values():
+        # Numbers are canonical and unique: a sequence number appears once in its sequence.
+        sequence.members.sort(key=_sequence_number)
+        expected = sequence.pattern.start_of(sequence.year)
+        for member in sequence.members:
+            seq = member.seq
+            assert seq is not None
+            if seq > expected:
+                sequence.gaps.append(Gap(expected, seq - 1, member))
+            expected = max(expected, seq + 1)
+    return sorted(groups.values(), key=lambda s: (s.series, s.year or 0, s.pattern.valid_from))
+
+
+# --- checks ----------------------------------------------------------------------------
+
+
+def _error(item: Member, message: str) -> Any:
+    entry = item.txn if isinstance(item, Invoice) else item.entry
+    return InvoiceError(source_of(entry), message, entry)
+
+
+def numbering_errors(book: InvoiceBook) -> list:
+    """Duplicates, voided numbers in use, gaps and dates out of order."""
+    errors = []
+    for later, first in book.duplicates:
+        errors.append(_error(later, f"le numéro de facture {later.number} est déjà utilisé en "
+                                    f"{where(first.meta)} ; un numéro ne sert qu'une fois, pour toujours : "
+                                    "donnez à ce document le prochain numéro libre de sa série"))
+    for number, voided in book.voided_by_number.items():
+        holder = book.by_number.get(number)
+        if holder is not None:
+            errors.append(_error(holder, f"le numéro de facture {number} est déclaré annulé "
+                                         f'("{voided.reason}", {where(voided.meta)}) mais cette '
+                                         f"transaction l'utilise ; retirez le {VOID_DIRECTIVE} "
+                                         "ou donnez un autre numéro à cette facture"))
+    for sequence in book.sequences:
+        for gap in sequence.gaps:
+            errors.append(_error(gap.after, (
+                f"trou dans la numérotation de la série {sequence.series} avant "
+                f"{sequence.number(gap.after.seq)} : il manque {sequence.describe_gap(gap)} ; "
+                "enregistrez la ou les factures manquantes, ou déclarez chaque numéro annulé hors du "
+                f'grand livre par custom "{VOID_DIRECTIVE}" "{sequence.number(gap.start)}" "motif"')))
+        previous: Invoice | None = None
+        for member in sequence.members:
+            if not isinstance(member, Invoice):
+                continue
+            if previous is not None and member.date < previous.date:
+                errors.append(_error(member, (
+                    f"la facture {member.number} est datée du {frtypo.short_date(member.date)}, avant "
+                    f"la facture de numéro inférieur {previous.number}, datée du "
+                    f"{frtypo.short_date(previous.date)} ({where(previous.meta)}) ; les numéros suivent "
+                    f"les dates : corrigez la date ({DATE_KEY}: ou la date de la transaction) ou le numéro")))
+            previous = member
+    return errors
+
+
+def credit_note_errors(book: InvoiceBook) -> list:
+    """Credit notes naming an unknown invoice, or taking back more than remains of it."""
+    errors = []
+    for note in book.invoices:
+        if note.credit_of is None or book.by_number.get(note.number) is not note:  # not a credit note
+            continue
+        target = book.by_number.get(note.credit_of or "")
+        if target is None:
+            hint = " (ce numéro est déclaré annulé)" if note.credit_of in book.voided_by_number else ""
+            errors.append(_error(note, f'l\'avoir {note.number} : {CREDIT_KEY}: "{note.credit_of}" ne '
+                                       f"désigne aucune facture du grand livre{hint} ; écrivez le numéro "
+                                       "de la facture que cet avoir corrige"))
+        elif target.is_credit_note:
+            errors.append(_error(note, f"l'avoir {note.number} porte sur {target.number}, lui-même un "
+                                       "avoir ; indiquez la facture d'origine"))
+        elif note.amount >= 0:
+            errors.append(_error(note, f"l'avoir {note.number} ne reprend pas d'honoraires (ses lignes de "
+                                       "recette totalisent un crédit) ; un avoir débite le compte de "
+                                       "recettes, p. ex. Income:Honoraires:HN 20.00 EUR"))
+        elif note.currency != target.currency:
+            errors.append(_error(note, f"l'avoir {note.number} est en {note.currency} mais la facture "
+                                       f"{target.number} est en {target.currency} ; utilisez la devise "
+                                       "de la facture"))
+        elif note.date < target.date:
+            errors.append(_error(note, f"l'avoir {note.number} est daté du {frtypo.short_date(note.date)}, "
+                                       f"avant la facture {target.number} ({frtypo.short_date(target.date)}, "
+                                       f"{where(target.meta)}) ; un avoir suit la facture qu'il corrige"))
+    for invoice in book.by_number.values():
+        credited = Decimal(0)
+        for note in invoice.credit_notes:
+            taken = -note.amount
+            if credited + taken > invoice.amount:
+                errors.append(_error(note, (
+                    f"l'avoir {note.number} ({frtypo.money(taken, note.currency)}) dépasse ce qui reste "
+                    f"de la facture {invoice.number} : {frtypo.money(invoice.amount, note.currency)} "
+                    f"facturés, {frtypo.money(credited, note.currency)} déjà repris par avoir, "
+                    f"{frtypo.money(invoice.amount - credited, note.currency)} restants ; réduisez l'avoir")))
+                continue  # report each excessive note on its own
+            credited += taken
+    return errors
+
+
+def quote_errors(book: InvoiceBook) -> list:
+    """``devis:`` required from 70 € of fees with a dépassement or HN acts, and naming a prior quote."""
+    errors = []
+    for invoice in book.by_number.values():
+        if invoice.credit_of is not None:  # a credit note
+            continue
+        if invoice.devis is None:
+            statuses = set(map(_CONVENTION, invoice.receipts))
+            if statuses.isdisjoint(_QUOTED):
+                continue
+            fees = _ZERO  # the Receipt.amount of those in EUR, its properties inlined (once per invoice)
+            for receipt in invoice.receipts:
+                units = receipt.txn.postings[receipt.index].units
+                if units.currency == QUOTE_CURRENCY:
+                    fees += units.number if receipt.opening else -units.number
+            if fees >= QUOTE_THRESHOLD:
+                kinds = " et ".join(k for k, s in (("un dépassement", DEPASSEMENT),
+                                                    ("des actes HN", NON_CONVENTIONNE)) if s in statuses)
+                errors.append(_error(invoice, (
+                    f"la facture {invoice.number} porte {frtypo.money(fees, QUOTE_CURRENCY)} d'honoraires "
+                    f"dont {kinds} (≥ {frtypo.money(QUOTE_THRESHOLD, QUOTE_CURRENCY, 0)}) : une information "
+                    f'écrite préalable est obligatoire ; ajoutez {QUOTE_KEY}: "D-…" désignant un custom '
+                    '"hn-devis" remis avant les soins')))
+            continue
+        quote = book.quotes.get(invoice.devis)
+        if quote is None:
+            errors.append(_error(invoice, f'la facture {invoice.number} : {QUOTE_KEY}: "{invoice.devis}" ne '
+                                          'désigne aucun devis du grand livre ; déclarez-le par custom '
+                                          f'"hn-devis" "{invoice.devis}" CLIENT MONTANT, daté du jour où il '
+                                          "a été remis"))
+        elif quote.date > invoice.date:
+            errors.append(_error(invoice, f"la facture {invoice.number} ({frtypo.short_date(invoice.date)}) "
+                                          f"désigne le devis {quote.number} daté du "
+                                          f"{frtypo.short_date(quote.date)} ({where(quote.entry.meta)}), "
+                                          "postérieur à la facture ; le devis précède les soins : "
+                                          "corrigez l'une des deux dates"))
+    return errors
+
+
+def require_invoice_errors(book: InvoiceBook) -> list:
+    """Receipts of a status listed by ``hn-option "require-invoice"`` that carry no ``facture:``."""
+    errors = []
+    config = book.index.config
+    for txn, receipts in book.unbilled:
+        required = config.values("require-invoice", txn.date)
+        if not required:
+            continue
+        totals: dict[str, Decimal] = {}
+        for receipt in receipts:
+            if receipt.convention in required and receipt.currency == QUOTE_CURRENCY:
+                totals[receipt.convention] = totals.get(receipt.convention, Decimal(0)) + receipt.amount
+        due = {status: total for status, total in totals.items() if total >= NOTE_THRESHOLD}
+        if due:
+            listed = ", ".join(f"{status} {frtypo.money(total, QUOTE_CURRENCY)}"
+                               for status, total in sorted(due.items()))
+            errors.append(InvoiceError(source_of(txn), (
+                f"recette sans {INVOICE_KEY}: ({listed}) ; l'option require-invoice rend obligatoire "
+                "une note d'honoraires numérotée pour ces recettes à partir de "
+                f"{frtypo.money(NOTE_THRESHOLD, QUOTE_CURRENCY, 0)} : ajoutez {INVOICE_KEY}: \"…\" avec "
+                "le prochain numéro de sa série"), txn))
+    return errors
+
+
+_HOW = {
+    "link": "lien ^{}",
+    SETTLES_KEY: SETTLES_KEY + ': "{}"',
+    LOT_KEY: LOT_KEY + ': "{}" sur une ligne du règlement',
+}
+
+
+def _touches_treasury(book: InvoiceBook, txn: data.Transaction) -> bool:
+    """Does ``txn`` move a treasury account (a payment), rather than only receivables?"""
+    for posting in txn.postings:
+        since = book.index.treasury_since(posting.account)
+        if since is not None and since <= txn.date:
+            return True
+    return False
+
+
+def reference_errors(book: InvoiceBook) -> list:
+    """Payments naming an invoice or FSE lot that no transaction of the ledger carries.
+
+    A transaction that carries neither ``facture:``, ``avoir-de:`` nor ``lot:``
+    names a number through ``reglement-de:`` or ``lot:`` on a posting (always
+    checked) or through a link that fits a declared invoice-series pattern
+    (other links, such as ``^vacances-2025``, are not checked). The number must
+    be, to the letter, a ``facture:`` or ``lot:`` value, or a link of a
+    transaction carrying one or of an opening entry (a posting to ``Equity:``).
+    A number of a series from before the ledger's numbering of it (a year before
+    its declaration, or below its ``premier-numero:``) is an invoice of earlier
+    books and is not checked. One error per transaction and number.
+    """
+    errors = []
+    keys = book.reference_keys
+    spelled: dict[str, str] | None = None  # canonical spelling -> a key as written
+    for item in book.references:
+        if keys.issuperset(map(_NUMBER, item.references)):  # the usual payment: everything it names is known
+            continue
+        reported: set[str] = set()
+        for reference in item.references:
+            number = reference.number
+            if number in keys or number in reported:
+                continue
+            fits = book.series.candidates(number.strip())
+            if (reference.how == "link" and not fits) or (fits and all(map(_before_numbering, fits))):
+                continue  # an ordinary link, or a number of the books kept before this ledger
+            reported.add(number)
+            if spelled is None:
+                spelled = {}
+                for key in sorted(keys):
+                    spelled.setdefault(book.series.canonical(key), key)
+            txn = item.txn
+            who = "Le règlement" if _touches_treasury(book, txn) else "L'écriture"
+            how = _HOW[reference.how].format(number)
+            canonical = book.series.canonical(number)
+            written = spelled.get(canonical)
+            voided = book.voided_by_number.get(canonical)
+            if written is not None:
+                fix = f"^{written}" if reference.how == "link" else f'"{written}"'
+                message = (f"{who} renvoie à {number} ({how}), qui ne s'écrit pas comme {written} au "
+                           f"grand livre : le rapprochement compare le texte exact, écrivez {fix}")
+            elif voided is not None:
+                message = (f"{who} renvoie à {number}, qu'aucune facture ni aucun lot ne porte ({how}) : "
+                           f"ce numéro est déclaré annulé ({where(voided.meta)}) ; corrigez le numéro "
+                           "de la facture réglée")
+            else:
+                message = (f"{who} renvoie à {number}, qu'aucune facture ni aucun lot ne porte ({how}) ; "
+                           f'corrigez le numéro, ou enregistrez la facture ({INVOICE_KEY}: "{number}") '
+                           f'ou le lot FSE ({LOT_KEY}: "{number}") que ce règlement solde')
+            errors.append(InvoiceError(source_of(txn), message, txn))
+    return errors
+
+
+def check_invoices(book: InvoiceBook) -> list:
+    """Every invoice error of the ledger: reading, numbering, credit notes, quotes, required
+    notes, payments naming unknown numbers."""
+    return (book.errors + numbering_errors(book) + credit_note_errors(book)
+            + quote_errors(book) + require_invoice_errors(book) + reference_errors(book))

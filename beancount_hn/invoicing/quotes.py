@@ -1,0 +1,136 @@
+"""Quotes (devis, prior written information) declared by ``custom "hn-devis"``.
+
+A quote is given to the patient before the care when the fees include a
+dépassement or hors-nomenclature acts and reach 70 EUR (arrêté du 2 octobre
+2008, CSP L.1111-3); the invoice then names it with ``devis:``::
+
+    2025-03-10 custom "hn-devis" "D-2025-0001" "Mme Sophie Bernard" 90.00 EUR
+      acte: "HN"
+      description: "Bilan postural et 3 séances de Pilates individuel"
+      validite: 2025-04-10
+
+Values: the quote number, the client, the quoted amount. Metadata (all
+optional): ``acte:``, ``description:``, ``validite:`` (a date, the last day the
+quote may be accepted). A quote for a dépassement states the act's tariff and
+the nature and amount of the dépassement (CSP L.1111-3): ``acte:`` names the
+NGAP act, ``depassement:`` its amount (part of the quoted amount) and
+``motif-depassement:`` its nature::
+
+    2025-03-10 custom "hn-devis" "D-2025-0002" "M. Roux" 29.68 EUR
+      acte: "RAB 8"
+      depassement: 12.00 EUR
+      motif-depassement: "séances à 20 h 30, à la demande du patient"
+
+The invoice checks live in ``beancount_hn.invoicing.invoices``; the notes renderer
+reuses :class:`Quote`. Messages are in French (``bean-check`` shows them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_hn.core import frtypo
+from beancount_hn.core.errors import error_type, source_of, where
+
+QuoteError = error_type("QuoteError")
+
+QUOTE_DIRECTIVE = "hn-devis"
+_EXAMPLE = 'p. ex. custom "hn-devis" "D-2025-0001" "Mme Sophie Bernard" 90.00 EUR'
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One ``hn-devis`` directive."""
+
+    number: str
+    date: datetime.date
+    client: str
+    amount: Amount
+    acte: str | None
+    description: str | None
+    validite: datetime.date | None
+    entry: data.Custom
+    depassement: Amount | None = None  # the dépassement inside ``amount``
+    motif_depassement: str | None = None  # its nature
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _depassement(number: str, amount: Amount, meta: dict) -> tuple[Amount | None, str | None]:
+    """``depassement:`` (inside the quoted amount, same currency) and its ``motif-depassement:``."""
+    value, motif = meta.get("depassement"), _text(meta.get("motif-depassement"))
+    if value is None:
+        if "motif-depassement" in meta:
+            raise ValueError(f"hn-devis {number} : motif-depassement: sans depassement: ; écrivez aussi le "
+                             "montant du dépassement, p. ex. depassement: 12.00 EUR")
+        return None, None
+    if not isinstance(value, Amount) or value.number is None or value.currency != amount.currency:
+        raise ValueError(f"hn-devis {number} : depassement: est un montant dans la devise du devis, "
+                         f"p. ex. depassement: 12.00 {amount.currency}")
+    if not 0 < value.number < amount.number:
+        raise ValueError(f"hn-devis {number} : depassement: {value.number} doit être positif et inférieur au "
+                         f"montant du devis ({amount.number}), qui comprend le tarif de l'acte")
+    if motif is None:
+        raise ValueError(f"hn-devis {number} : un dépassement dit sa nature (art. L.1111-3 du CSP) ; ajoutez "
+                         'motif-depassement: "séance à 20 h 30, à la demande du patient"')
+    return value, motif
+
+
+def parse_quote(entry: data.Custom) -> Quote:
+    """Parse one ``hn-devis`` directive; ``ValueError`` says (in French) what is wrong."""
+    values = [v.value for v in entry.values]
+    if len(values) != 3:
+        raise ValueError(f"hn-devis attend un numéro, un client et un montant ({_EXAMPLE}) ; "
+                         f"reçu {len(values)} valeur(s)")
+    number, client, amount = values
+    if _text(number) is None:
+        raise ValueError(f"hn-devis : le numéro du devis est un texte entre guillemets ({_EXAMPLE})")
+    if _text(client) is None:
+        raise ValueError(f"hn-devis {number} : le client est un texte entre guillemets ({_EXAMPLE})")
+    if not isinstance(amount, Amount) or amount.number is None or amount.number <= 0:
+        raise ValueError(f"hn-devis {number} : le montant est positif, avec sa devise, p. ex. 90.00 EUR")
+    meta = entry.meta or {}
+    validite = meta.get("validite")
+    if validite is not None and not isinstance(validite, datetime.date):
+        raise ValueError(f"hn-devis {number} : validite: est une date (AAAA-MM-JJ, sans guillemets)")
+    if validite is not None and validite < entry.date:
+        raise ValueError(f"hn-devis {number} : validite: {validite} précède la date du devis "
+                         f"({frtypo.date(entry.date)})")
+    for key in ("acte", "description"):
+        if key in meta and _text(meta[key]) is None:
+            raise ValueError(f"hn-devis {number} : {key}: est un texte entre guillemets, non vide")
+    depassement, motif = _depassement(number, amount, meta)
+    return Quote(number.strip(), entry.date, client.strip(), amount, _text(meta.get("acte")),
+                 _text(meta.get("description")), validite, entry, depassement, motif)
+
+
+def read_quotes(entries: Iterable[data.Directive]) -> tuple[dict[str, Quote], list]:
+    """Every ``hn-devis`` of the ledger by number, and the errors of malformed or repeated ones."""
+    quotes: dict[str, Quote] = {}
+    errors: list = []
+    for entry in entries:
+        if not isinstance(entry, data.Custom) or entry.type != QUOTE_DIRECTIVE:
+            continue
+        try:
+            quote = parse_quote(entry)
+        except ValueError as exc:
+            errors.append(QuoteError(source_of(entry), str(exc), entry))
+            continue
+        first = quotes.get(quote.number)
+        if first is not None:
+            errors.append(QuoteError(
+                source_of(entry),
+                f"le numéro de devis {quote.number} est déjà pris par le hn-devis de "
+                f"{where(first.entry.meta)} ; donnez à ce devis son propre numéro",
+                entry,
+            ))
+            continue
+        quotes[quote.number] = quote
+    return quotes, errors

@@ -1,0 +1,90 @@
+"""One year of the 293 B franchise (``vat.YearVat``) as text: ``hn vat`` and the accountant's
+bundle print these very lines."""
+
+from __future__ import annotations
+
+import datetime
+
+from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.core.frtypo import money as eur
+from beancount_hn.core.frtypo import percent
+from beancount_hn.tax.vat import Crossing, Decision, YearVat
+from beancount_hn.tax.vat_rules import UnknownYearError
+
+#: The periods of the 293 B rules (``vat_rules.csv``), as the user reads them.
+RULES_LABELS = {"avant-2025": "règles d'avant 2025", "depuis-2025": "règles depuis 2025"}
+
+#: The level of an alert, as the user reads it.
+LEVELS = {"warning": "avertissement"}
+
+
+def _yes_no(decision: Decision | None) -> str:
+    if decision is None:
+        return "—"
+    answer = "oui" if decision.franchise else "NON"
+    provisional = (f" (provisoire : barème {decision.year} absent de la table)"
+                   if decision.provisional else "")
+    return f"{answer} — {decision.reason}{provisional}"
+
+
+def _crossed(crossing: Crossing | None) -> str:
+    return f"franchi le {french_date(crossing.date)}" if crossing else "non franchi"
+
+
+def _day(value: datetime.date | None) -> str:
+    return f"le {french_date(value)}" if value else "— (pas cette année à ce rythme)"
+
+
+def _amount(value) -> str:
+    return "—" if value is None else eur(value)
+
+
+def render_year(report: YearVat) -> list[str]:
+    """The lines of one year's explanation."""
+    rules = RULES_LABELS.get(report.thresholds.rules.name, report.thresholds.rules.name) if report.thresholds else "?"
+    lines = [f"{report.year} · {rules} · vat-regime au 1er janvier : {report.regime}"]
+
+    def text(label: str, value: str) -> None:
+        lines.append(f"  {label} : {value}")
+
+    def amount(label: str, value, note: str = "") -> None:
+        lines.append(f"  {label:<46} {_amount(value):>14}" + (f"   {note}" if note else ""))
+
+    for day, regime in report.regime_changes:
+        text("vat-regime", f"« {regime} » à partir du {french_date(day)}")
+    text("Statut", report.status)
+    amount("CA compté (franchise + collectée, encaissé)", report.counted_turnover)
+    amount("  dont imposable par défaut (HN sans tva:)", report.taxable_by_default,
+           'des soins thérapeutiques ? marquez-les tva: "exoneree"' if report.taxable_by_default else "")
+    amount("Recettes exonérées à côté (art. 261-4-1° du CGI)", report.exempt_receipts)
+    amount('  dont HN marquées tva: "exoneree"', report.hn_exempt)
+    if report.thresholds is None:
+        lines.append(f"  Seuils inconnus pour cette année : {UnknownYearError(report.year)}")
+    else:
+        if report.prorata != 1:
+            text("Première année", f"seuils proratisés {report.prorata.numerator}/"
+                 f"{report.prorata.denominator} jours (arrondis au centime inférieur)")
+        base_label = f"Seuil de base (franchise {report.year + 1})"
+        if report.base_threshold_provisional:
+            base_label = f"Seuil de base (barème {report.base_threshold_year}, indicatif)"
+        text(f"Franchise au 1er janvier {report.year}", _yes_no(report.franchise_at_start))
+        amount(f"Seuil d'alerte ({percent(report.warning_share * 100)} du seuil de base)", report.warning_threshold,
+               _crossed(report.warning_crossing))
+        amount(base_label, report.base_threshold, _crossed(report.base_crossing))
+        amount(f"Seuil majoré {report.year}", report.majore_threshold, _crossed(report.majore_crossing))
+        if report.vat_due_from:
+            text("TVA due à partir du", french_date(report.vat_due_from))
+        text(f"Franchise en {report.year + 1} (CA {report.year} à ce jour)", _yes_no(report.next_year))
+        as_of = french_date(report.as_of) if report.as_of else "?"
+        text(f"Projection au rythme de l'année (au {as_of})",
+             f"seuil de base {_day(report.projected_base_crossing)} ; "
+             f"seuil majoré {_day(report.projected_majore_crossing)}")
+        text("Règles", report.thresholds.rules.summary)
+        text("Source des seuils", report.thresholds.source)
+    for alert in report.alerts:
+        lines.append(f"  ! {LEVELS.get(alert.level, alert.level)} du {french_date(alert.date)} : {alert.message} "
+                     f"[{alert.code}]")
+    for error in report.errors:
+        source = error.source or {}
+        lines.append(f"  ✗ erreur {source.get('filename')}:{source.get('lineno')}: {error.message}")
+    return lines

@@ -1,0 +1,328 @@
+"""The lines of the 2035-A and 2035-B, as data (``data/lines_2035.csv``).
+
+Each row is one box or sub-line of the form: its code (``AA``…, or the line
+number ``"17"``… of a sub-line that has no box of its own), line number,
+official label, the box it counts in (``parent``), its kind, its sign, the
+confidence of fr-rules and its public source, in French (shown to the user).
+``uncertain`` rows — a label only one source gives — are labelled as such in
+every output (fr-rules: never hide an uncertainty behind a number);
+``optional`` rows (the "dont" boxes of line 43, nil for a kiné) are printed
+only when they are not zero, or on request.
+
+Kinds:
+
+* ``input``: a box an account can be mapped to (``ligne-2035: "BF"``);
+* ``dont``: an inner "dont" box, mappable, that also counts in its parent
+  (``BT`` in ``BK``, ``BW`` in ``BG``…); the parent's total includes it;
+* ``subline``: a line without a box (``"17"``…``"30"``), mappable, summed into
+  its group box (``BH``, ``BJ``, ``BM``);
+* ``computed``: filled by the engine only (``CH`` from the registre des
+  immobilisations, ``CB``/``CK`` from disposals);
+* ``total``: a formula of other lines (``AD``, ``BR``, ``CP``…).
+
+``sign`` says which side of a posting feeds the line: ``credit`` lines
+(receipts, ``AA``) grow with money earned, ``debit`` lines (expenses, ``BA``)
+with money spent, so a supplier's refund booked on an expense account lowers
+its line.
+
+Besides codes, an account may be mapped to :data:`NON_DEDUCTIBLE` (money of the
+practice that no line deducts: income tax, fines, a private share booked
+apart) or :data:`NEUTRAL` (movements that are no income or expense at all).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+
+from beancount_hn.core import mapping
+from beancount_hn.core.config import normalize_word
+from beancount_hn.core.errors import error_type, source_of
+from beancount_hn.core.ledger import LINE_KEY, LedgerIndex
+
+NON_DEDUCTIBLE = "non-deductible"
+NEUTRAL = "neutre"
+#: Not a value one writes: what the 2035 makes of a car cost the year's barème kilométrique replaces.
+COVERED_BY_BAREME = "couvert-bareme"
+
+INPUT, DONT, SUBLINE, COMPUTED, TOTAL = "input", "dont", "subline", "computed", "total"
+MAPPABLE_KINDS = frozenset({INPUT, DONT, SUBLINE})
+
+_SPECIAL_ALIASES = {
+    "non-deductible": NON_DEDUCTIBLE,
+    "non-deductibles": NON_DEDUCTIBLE,
+    "nondeductible": NON_DEDUCTIBLE,
+    "prive": NON_DEDUCTIBLE,
+    "neutre": NEUTRAL,
+    "neutral": NEUTRAL,
+}
+
+
+@dataclass(frozen=True)
+class Line2035:
+    """One box or sub-line of the 2035-A/2035-B."""
+
+    code: str
+    line: str
+    label: str
+    form: str
+    section: str  # recettes, depenses, resultat, cadre8
+    parent: str | None
+    kind: str
+    sign: str  # credit or debit
+    from_year: int | None
+    confidence: str
+    uncertain: bool
+    source: str  # in French, shown to the user: the public source behind the code and label
+    optional: bool = False  # printed in the table only when not zero, or on request (line 43's "dont")
+
+    @property
+    def mappable(self) -> bool:
+        """True when an account may name this line in ``ligne-2035:``."""
+        return self.kind in MAPPABLE_KINDS
+
+    @property
+    def is_box(self) -> bool:
+        """True for a box of the form (a code), False for a box-less sub-line."""
+        return not self.code.isdigit()
+
+    def applies_to(self, year: int) -> bool:
+        """True when the line exists on the form of ``year``'s revenue."""
+        return self.from_year is None or year >= self.from_year
+
+
+@functools.cache
+def lines() -> tuple[Line2035, ...]:
+    """Every line of the table, in form order."""
+    text = resources.files("beancount_hn").joinpath("data/lines_2035.csv").read_text("utf-8")
+    return tuple(
+        Line2035(
+            code=row["code"],
+            line=row["line"],
+            label=row["label"],
+            form=row["form"],
+            section=row["section"],
+            parent=row["parent"] or None,
+            kind=row["kind"],
+            sign=row["sign"],
+            from_year=int(row["from_year"]) if row["from_year"] else None,
+            confidence=row["confidence"],
+            uncertain=row["uncertain"].strip().lower() == "yes",
+            source=row["source"],
+            optional=row["optional"].strip().lower() == "yes",
+        )
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+@functools.cache
+def by_code() -> dict[str, Line2035]:
+    """The lines by code."""
+    return {line.code: line for line in lines()}
+
+
+@functools.cache
+def _positions() -> dict[str, int]:
+    return {row.code: i for i, row in enumerate(lines())}
+
+
+def form_order(code: str) -> tuple[int, str]:
+    """A sort key putting codes in form order (unknown values last, by name)."""
+    positions = _positions()
+    return positions.get(code, len(positions)), code
+
+
+def line(code: str) -> Line2035:
+    """The line of ``code`` (KeyError when unknown)."""
+    return by_code()[code]
+
+
+@functools.cache
+def mappable_codes() -> frozenset[str]:
+    """The codes accepted in ``ligne-2035:`` besides the two special values."""
+    return frozenset(code for code, row in by_code().items() if row.mappable)
+
+
+def normalize_value(value: Any) -> str | None:
+    """The canonical form of a ``ligne-2035:`` value, or None if it names nothing known.
+
+    ``"bf"`` → ``"BF"``, ``17`` (a number) or ``"17"`` → ``"17"``,
+    ``"Non déductible"`` → ``"non-deductible"``, ``"neutral"`` → ``"neutre"``.
+    A known code that cannot be mapped to (``"BR"``, a total) also gives None.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        if value != int(value):
+            return None
+        value = str(int(value))
+    return _normalize_text(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_text(value: str) -> str | None:
+    """``normalize_value`` of a text: called for every settlement of a year, so cached."""
+    text = value.strip()
+    special = _SPECIAL_ALIASES.get(normalize_word(text))
+    if special is not None:
+        return special
+    code = text.upper()
+    return code if code in mappable_codes() else None
+
+
+def describe_value_error(value: Any) -> str:
+    """Why a ``ligne-2035:`` value is refused, and what to write instead."""
+    text = str(value).strip().upper()
+    row = by_code().get(text)
+    if row is not None and row.kind == TOTAL:
+        return (f'"{value}" est un total ({row.label}) ; portez le compte sur une des lignes qu\'il '
+                "additionne")
+    if row is not None and row.kind == COMPUTED:
+        return (f'"{value}" ({row.label}) est calculé par hn lui-même (registre des immobilisations, '
+                "cessions) ; ce ne peut pas être une valeur de ligne-2035:")
+    return (f'valeur de ligne-2035: inconnue "{value}" ; écrivez un code de case (AA, AB, AC, AE, AF, '
+            f'BA…BP, JY, CC, CL…), une case « dont » ({", ".join(_dont_boxes())}), un numéro de sous-ligne '
+            '"17"…"30", '
+            f'"{NON_DEDUCTIBLE}" ou "{NEUTRAL}"')
+
+
+def _dont_boxes() -> list[str]:
+    """The « dont » boxes ``ligne-2035:`` accepts, in the form's order."""
+    return [row.code for row in lines() if row.kind == DONT and row.is_box]
+
+
+def chain(code: str) -> list[str]:
+    """``code`` and every line it counts in, innermost first: ``"29"`` → 29, BY, BM."""
+    table = by_code()
+    result = [code]
+    parent = table[code].parent
+    while parent is not None:
+        result.append(parent)
+        parent = table[parent].parent
+    return result
+
+
+def top_box(code: str) -> str:
+    """The outermost box a code counts in (``"17"`` → ``BH``, ``BT`` → ``BK``)."""
+    return chain(code)[-1]
+
+
+# --- the accounts of a ledger -----------------------------------------------------
+
+LineValueError = error_type("LineValueError")
+AmbiguousAccountError = error_type("AmbiguousAccountError")
+
+#: Metadata keys of a share of an expense added back on line CC (see ``form2035``).
+SHARE_KEYS = ("part-privee", "part-non-deductible")
+
+
+def account_line(index: LedgerIndex, account: str) -> str | None:
+    """The canonical 2035 value of an account (``"BF"``, ``"17"``, ``"neutre"``…).
+
+    None when the account is unmapped or its ``ligne-2035:`` value is invalid
+    (:func:`validate_line_values` reports the latter at the open's line).
+    """
+    raw = index.line_of(account)
+    return None if raw is None else normalize_value(raw)
+
+
+def target_line(index: LedgerIndex, account: str, posting: Any, amount: Decimal) -> str | None:
+    """The 2035 value of what a settlement pays: its account's (:func:`account_line`), or —
+    for a receivable or payable carried over against ``Equity:`` (``cashbook``: a balance-sheet
+    posting) — the ``ligne-2035:`` written on that posting, else ``AA`` for a receivable.
+
+    One answer for the 2035 and every export (None: no line; a payable needs one written).
+    """
+    if index.root_type(account) in ("income", "expenses"):
+        return account_line(index, account)
+    written = (getattr(posting, "meta", None) or {}).get(LINE_KEY)
+    if written is not None:
+        return normalize_value(written)
+    return "AA" if amount > 0 else None
+
+
+def parse_share(value: Any) -> Decimal | None:
+    """A share between 0 and 1 (``0.3``, ``"30%"``), or None if malformed."""
+    if isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, str):
+            text = value.strip().replace(",", ".")
+            share = Decimal(text[:-1].strip()) / 100 if text.endswith("%") else Decimal(text)
+        else:
+            share = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    return share if 0 <= share <= 1 else None
+
+
+def ambiguous_name(index: LedgerIndex, account: str) -> tuple[tuple[str, ...], Line2035] | None:
+    """The private-looking words of an account name that the default table puts on
+    a deductible line (see ``mapping``), and that line; None when ``ligne-2035:``
+    is on its open, when no default row applies, or when the line is not deductible."""
+    if index.open_meta(account, LINE_KEY) is not None:
+        return None
+    root = index.root_type(account)
+    if root not in ("income", "expenses"):
+        return None
+    resolution = mapping.resolve(root, account.split(":", 1)[1] if ":" in account else "")
+    if resolution is None or not resolution.ambiguous:
+        return None
+    row = by_code().get(normalize_value(resolution.line) or "")
+    return (resolution.ambiguous, row) if row is not None and row.sign == "debit" else None
+
+
+def _ambiguous_message(account: str, found: tuple[str, ...], row: Line2035) -> str:
+    where_to = f"sur la ligne {row.code}" if not row.is_box else f"en case {row.code}"
+    unique = list(dict.fromkeys(found))
+    quoted = ", ".join(f"« {word} »" for word in unique)
+    these = "ces mots évoquent" if len(unique) > 1 else "ce mot évoque"
+    return (f"{account} : nom ambigu ({quoted}) ; la table par défaut le porterait {where_to} "
+            f"({row.label}), or {these} une dépense privée, une amende ou le domicile ; "
+            f"indiquez ligne-2035: sur son open (ligne-2035: \"{row.code}\" si la dépense est "
+            f"professionnelle, ligne-2035: \"{NON_DEDUCTIBLE}\" sinon)")
+
+
+def share_error(key: str, raw: Any, source: dict[str, Any], entry: Any) -> Any:
+    """The error of a malformed ``part-privee:``/``part-non-deductible:`` written on
+    a posting, at ``source`` (the posting's file and line); None when it is a share."""
+    if parse_share(raw) is not None:
+        return None
+    written = f'"{raw}"' if isinstance(raw, str) else str(raw)  # as in the ledger, not Decimal('1.5')
+    return LineValueError(
+        source, f"{key}: {written} n'est pas une part entre 0 et 1 ; écrivez par ex. {key}: 0.3 (30 %)",
+        entry)
+
+
+
+def validate_line_values(index: LedgerIndex) -> list:
+    """Errors for every ``open`` whose ``ligne-2035:`` or share value is malformed,
+    or whose name is ambiguous.
+
+    An unknown line code is an error at the ``open``'s line, with the values
+    that are accepted; so is a ``part-privee:``/``part-non-deductible:`` that
+    is not a share between 0 and 1, and a name without ``ligne-2035:`` that the
+    default table puts on a deductible line although it holds a private-looking
+    word (``Expenses:Loyer:Domicile-Prive``: see ``mapping``).
+    """
+    errors = []
+    for account, entry in sorted(index.opens.items()):
+        meta = entry.meta or {}
+        if LINE_KEY in meta and normalize_value(meta[LINE_KEY]) is None:
+            errors.append(LineValueError(
+                source_of(entry), f"{account}: {describe_value_error(meta[LINE_KEY])}", entry))
+        ambiguous = ambiguous_name(index, account)
+        if ambiguous is not None:
+            errors.append(AmbiguousAccountError(
+                source_of(entry), _ambiguous_message(account, *ambiguous), entry))
+        for key in SHARE_KEYS:
+            if key in meta:
+                error = share_error(key, meta[key], source_of(entry), entry)
+                if error is not None:
+                    errors.append(error._replace(message=f"{account} : {error.message}"))
+    return errors

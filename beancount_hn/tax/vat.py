@@ -1,0 +1,770 @@
+"""The VAT franchise (art. 293 B CGI) of a ledger: turnover, crossings, status, projection.
+
+One function, :func:`analyze`, computes everything the plugin
+(``beancount_hn.plugins.vat_franchise``), ``hn vat`` and Fava show:
+
+* **Counted turnover** of each calendar year: the money received that year
+  (cash basis: :class:`beancount_hn.core.cashbook.Cashbook` settlements, an invoice
+  counts when and as far as it is paid, net of credit notes) for receipts whose
+  VAT status is ``franchise`` or ``collectee``. Exempt receipts (``exoneree``,
+  art. 261-4-1° CGI) are totalled beside it, and the part counted as taxable
+  only *by default* (non-conventionné receipts without ``tva:``) is shown, so
+  therapeutic HN care can be marked ``tva: "exoneree"``.
+* **Thresholds** (``beancount_hn.tax.vat_rules``): the majoré threshold of year N
+  applies to N's turnover; the base threshold that N's turnover must not pass
+  to keep the franchise in N+1 is the one of row N+1 (row N, flagged
+  provisional, while N+1 is not in the table). Prorated for the first year.
+* **Crossings**, in date order: the warning share of the base threshold
+  (``vat-warning-share``, default 0.8), the base threshold, the majoré
+  threshold; the date VAT becomes due; the **status** of each year and a
+  **projection** (at the year's pace so far, the day each threshold would be
+  crossed).
+* **Errors**, at the transaction to fix: the receipt whose payment crosses the
+  majoré threshold; every later ``franchise`` receipt of that period; every
+  ``franchise`` receipt of a year whose franchise was lost by the previous
+  years' turnover; a ``franchise`` receipt under ``vat-regime "reel"``; a year
+  missing from the thresholds table. Warnings are :class:`~beancount_hn.core.alerts.Alert`.
+* **Books begun mid-activity**: ``hn-option "vat-turnover" YEAR AMOUNT EUR``
+  gives the counted turnover of a year the ledger does not hold (used when the
+  ledger counts nothing that year; above the ledger's own figure, used with a
+  warning; below it, an error at the option). A ``practice-start`` dated after
+  a receipt (or a declared year) is a warning at its directive.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
+from typing import Any
+
+from beancount.core import data
+
+from beancount_hn.core import frtypo
+from beancount_hn.core.alerts import WARNING, Alert
+from beancount_hn.core.cashbook import AGGREGATE, INCOME, Cashbook, Settlement, problem_errors
+from beancount_hn.core.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
+from beancount_hn.core.config import TURNOVER_EXAMPLE, TURNOVER_OPTION, OptionValue
+from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.core.frtypo import money as eur
+from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.vat_rules import (
+                                        CENT,
+                                        MONTH_START,
+                                        Decision,
+                                        Thresholds,
+                                        UnknownYearError,
+                                        decide_franchise,
+                                        prorata,
+                                        prorata_note,
+                                        prorate,
+                                        threshold_table,
+                                        )
+
+VatError = error_type("VatError")
+
+ZERO = Decimal(0)
+DEFAULT_WARNING_SHARE = Decimal("0.8")
+
+# Statuses (``YearVat.status``), in French; "TVA due depuis le <date>" is built with the date.
+STATUS_FRANCHISE = "franchise"
+STATUS_LOST_NEXT_YEAR = "franchise perdue l'année suivante"
+STATUS_TOLERANCE = ("franchise (seuil de base dépassé, maintenue l'année suivante par la tolérance "
+                    "de deux ans)")
+STATUS_REEL = "reel"
+STATUS_UNKNOWN = "seuils inconnus : mettez beancount-hn à jour"
+STATUS_BEFORE_TABLE = "non vérifiée : avant la table des seuils"
+
+ACTION = ('tva: "collectee" sur la recette, ou custom "hn-option" "vat-regime" "reel" '
+          "à partir de cette date")
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """The settlement that took a year's counted turnover past a threshold."""
+
+    date: datetime.date
+    threshold: Decimal
+    cumulative: Decimal  # the counted turnover right after it
+    settlement: Settlement
+    receipt: Receipt
+
+
+@dataclass
+class YearVat:
+    """Everything about the 293 B franchise in one calendar year."""
+
+    year: int
+    thresholds: Thresholds | None  # the table's row for the year (None: not in the table)
+    prorata: Fraction = Fraction(1)
+    majore_threshold: Decimal | None = None
+    base_threshold: Decimal | None = None  # what this year's turnover must not pass (next year's franchise)
+    base_threshold_year: int | None = None  # the row it comes from
+    warning_share: Decimal = DEFAULT_WARNING_SHARE
+    warning_threshold: Decimal | None = None
+    counted_turnover: Decimal = ZERO
+    taxable_by_default: Decimal = ZERO  # counted only because non-conventionné receipts default to franchise
+    exempt_receipts: Decimal = ZERO
+    hn_exempt: Decimal = ZERO  # non-conventionné receipts marked exoneree
+    regime: str = "franchise"  # vat-regime on 1 January
+    regime_changes: list[tuple[datetime.date, str]] = field(default_factory=list)
+    franchise_at_start: Decision | None = None
+    next_year: Decision | None = None  # the franchise of year+1, from this year's turnover so far
+    warning_crossing: Crossing | None = None
+    base_crossing: Crossing | None = None
+    majore_crossing: Crossing | None = None
+    vat_due_from: datetime.date | None = None
+    as_of: datetime.date | None = None
+    projected_base_crossing: datetime.date | None = None
+    projected_majore_crossing: datetime.date | None = None
+    status: str = STATUS_FRANCHISE
+    # The turnover of the previous year the decisions use, and where it comes from:
+    # "ledger" (its receipts), "declared" (hn-option vat-turnover) or "none" (taken as nil).
+    previous_turnover: Decimal | None = None
+    previous_turnover_source: str = "none"
+    declared_turnover: Decimal | None = None  # hn-option vat-turnover given for this year
+    alerts: list[Alert] = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def base_threshold_provisional(self) -> bool:
+        return self.base_threshold_year is not None and self.base_threshold_year != self.year + 1
+
+    def to_json(self) -> dict[str, Any]:
+        """Amounts as strings, dates ISO or null."""
+
+        def amount(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value:.2f}"
+
+        def day(value: datetime.date | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        def crossing(value: Crossing | None) -> str | None:
+            return None if value is None else value.date.isoformat()
+
+        def decision(value: Decision | None) -> dict[str, Any] | None:
+            if value is None:
+                return None
+            return {"year": value.year, "franchise": value.franchise, "reason": value.reason,
+                    "provisional": value.provisional}
+
+        rules = self.thresholds.rules.name if self.thresholds else None
+        return {
+            "year": self.year,
+            "rules": rules,
+            "regime": self.regime,
+            "regime_changes": [{"date": d.isoformat(), "vat_regime": v} for d, v in self.regime_changes],
+            "counted_turnover": amount(self.counted_turnover),
+            "taxable_by_default": amount(self.taxable_by_default),
+            "exempt_receipts": amount(self.exempt_receipts),
+            "hn_exempt": amount(self.hn_exempt),
+            "prorata": None if self.prorata == 1 else f"{self.prorata.numerator}/{self.prorata.denominator}",
+            "base_threshold": amount(self.base_threshold),
+            "base_threshold_year": self.base_threshold_year,
+            "base_threshold_provisional": self.base_threshold_provisional,
+            "majore_threshold": amount(self.majore_threshold),
+            "warning_share": str(self.warning_share),
+            "warning_threshold": amount(self.warning_threshold),
+            "status": self.status,
+            "franchise_at_start": decision(self.franchise_at_start),
+            "next_year": decision(self.next_year),
+            "warning_crossing_date": crossing(self.warning_crossing),
+            "base_crossing_date": crossing(self.base_crossing),
+            "crossing_date": crossing(self.majore_crossing),
+            "vat_due_from": day(self.vat_due_from),
+            "as_of": day(self.as_of),
+            "projected_base_crossing": day(self.projected_base_crossing),
+            "projected_majore_crossing": day(self.projected_majore_crossing),
+            "previous_turnover": {"year": self.year - 1, "amount": amount(self.previous_turnover),
+                                  "source": self.previous_turnover_source},
+            "declared_turnover": amount(self.declared_turnover),
+            "alerts": [{"date": a.date.isoformat(), "level": a.level, "code": a.code,
+                        "message": a.message} for a in self.alerts],
+            "errors": [{"where": where(e.source), "message": e.message} for e in self.errors],
+        }
+
+
+@dataclass
+class VatAnalysis:
+    """The franchise of every year of a ledger, its errors and warnings."""
+
+    years: dict[int, YearVat]
+    errors: list
+    alerts: list[Alert]
+
+
+# --- the single pass over receipts and settlements ---------------------------------------
+
+
+@dataclass
+class _Sums:
+    """Per-year accumulators filled from the settlements."""
+
+    counted: Decimal = ZERO
+    by_default: Decimal = ZERO
+    exempt: Decimal = ZERO
+    hn_exempt: Decimal = ZERO
+    events: list[tuple[Settlement, Receipt]] = field(default_factory=list)  # taxable, in date order
+
+
+def _is_taxable_by_default(receipt: Receipt) -> bool:
+    return receipt.vat_is_default and receipt.convention == NON_CONVENTIONNE
+
+
+_HN_TAGS = frozenset(CONVENTION_STATUSES)
+
+
+def _may_be_taxable(txn: data.Transaction, index: LedgerIndex, account_vat: dict[str, bool]) -> bool:
+    """False only when the convention plugin's tags prove every receipt exempt.
+
+    Conventionné and dépassement receipts are exempt unless a ``tva:`` says
+    otherwise (on the posting, the transaction or the account's ``open``), so a
+    transaction tagged with those statuses alone and without any ``tva:`` needs
+    no classification in the plugin (most of a ledger: the FSE lots).
+    """
+    tags = txn.tags & _HN_TAGS
+    if not tags or NON_CONVENTIONNE in tags or "tva" in (txn.meta or {}):
+        return True
+    for posting in txn.postings:
+        if posting.meta and "tva" in posting.meta:
+            return True
+        has_vat = account_vat.get(posting.account)
+        if has_vat is None:
+            has_vat = account_vat[posting.account] = index.open_meta(posting.account, "tva") is not None
+        if has_vat:
+            return True
+    return False
+
+
+def _exempt_whole(receipt_txns: list[tuple[data.Transaction, list[Receipt]]], index: LedgerIndex) -> set[int]:
+    """The transactions whose every income and expense posting is an exempt receipt, all
+    non conventionnés or none (an FSE lot): their exempt totals need no posting apart, so the
+    cash book may settle each as one aggregate (exactly what its postings receive together)."""
+    pnl: dict[str, bool] = {}
+    whole = set()
+    for txn, receipts in receipt_txns:
+        hn = receipts[0].convention == NON_CONVENTIONNE
+        if any(r.vat in TAXABLE or r.opening or (r.convention == NON_CONVENTIONNE) != hn for r in receipts):
+            continue
+        count = 0
+        for posting in txn.postings:
+            known = pnl.get(posting.account)
+            if known is None:
+                known = pnl[posting.account] = index.root_type(posting.account) in ("income", "expenses")
+            count += known
+        if count == len(receipts):
+            whole.add(id(txn))
+    return whole
+
+
+def _ranks(entries: Sequence[data.Directive], wanted: set[int]) -> dict[int, int]:
+    """id(entry) -> its rank in ``entries``, for the ``wanted`` ids only."""
+    return {id(entry): rank for rank, entry in enumerate(entries) if id(entry) in wanted} if wanted else {}
+
+
+@gc_paused()
+def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
+            cashbook: Cashbook | None = None, as_of: datetime.date | None = None,
+            with_exempt: bool = True) -> VatAnalysis:
+    """The 293 B franchise of the ledger ``entries`` (sorted, as the loader returns them).
+
+    ``as_of`` is the day projections start from; by default the last
+    transaction's date. ``cashbook`` may be passed when already built.
+    ``with_exempt=False`` skips the totals of exempt receipts, which only
+    reports show (the plugin runs on every bean-check and needs none of them).
+    """
+    config = index.config
+    classifier = Classifier(index)
+    receipt_txns: list[tuple[data.Transaction, list[Receipt]]] = []
+    unsure: list = []  # for a report: unclassified receipts, money that settled nothing
+    last_date: datetime.date | None = None
+    first_year: int | None = None  # the books start with the first account opened
+    is_receipt: dict[str, bool] = {}
+    account_vat: dict[str, bool] = {}
+    # In the plugin chain the convention step has classified every receipt already.
+    shared = index.taxable_receipts
+    classified = None if with_exempt or shared is None else shared.of(entries)
+    # Runs on every bean-check: one pass, type checks and a per-account cache.
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            if first_year is None and type(entry) is data.Open:
+                first_year = entry.date.year
+            continue
+        last_date = entry.date
+        if classified is not None:
+            if id(entry) in classified and classified[id(entry)][0] is entry:
+                receipt_txns.append((entry, shared.receipts(entry)))
+            continue
+        for posting in entry.postings:
+            known = is_receipt.get(posting.account)
+            if known is None:
+                known = is_receipt[posting.account] = classifier.is_receipt_account(posting.account)
+            if known:
+                break
+        else:
+            if not classifier.opening_receivables(entry):  # a receivable carried over is one too
+                continue
+        if not with_exempt and not _may_be_taxable(entry, index, account_vat):
+            continue
+        txn_receipts, txn_errors = classifier.receipts(entry)
+        if with_exempt:  # a report says them: the convention plugin does on bean-check, but not of
+            unsure.extend(txn_errors)  # what Beancount adds after the plugins (pad entries)
+        if txn_receipts:
+            receipt_txns.append((entry, txn_receipts))
+
+    # Only the settlements of receipts are visited, through the cashbook's index by target.
+    taxable = [(t, rs) for t, rs in receipt_txns if any(r.vat in TAXABLE for r in rs)]
+    taxable_ids = {id(t) for t, _ in taxable}
+    sums: dict[int, _Sums] = defaultdict(_Sums)
+    unpriced: list = []
+    if taxable or (with_exempt and receipt_txns):
+        # Settled as aggregates by the cash book this function builds (a given one says nothing of them).
+        whole = _exempt_whole(receipt_txns, index) if with_exempt and cashbook is None else set()
+        if cashbook is None:
+            # Without exempt totals only the taxable transactions' settlements are read:
+            # only their accounts need walking (exact for these, many times cheaper). With
+            # them, a transaction of exempt receipts alone is settled as one aggregate.
+            cashbook = (Cashbook.build(entries, index, detail=lambda txn: id(txn) not in whole) if with_exempt
+                        else Cashbook.build_for(entries, index, [txn for txn, _ in taxable]))
+        events: list[tuple[Settlement, Receipt]] = []
+        exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> exempt amounts received
+        hn_exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> those of HN receipts
+        for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
+            settlements = cashbook.for_target_txn(txn)
+            if not settlements:
+                continue
+            if id(txn) not in taxable_ids:  # exempt receipts only (most FSE lots): sums by year
+                is_hn = {r.index: r.convention == NON_CONVENTIONNE for r in txn_receipts}
+                # A transaction of ``whole`` may be settled as one aggregate: what its receipts
+                # received together (all HN or none), or posting by posting (a full walk).
+                whole_hn = txn_receipts[0].convention == NON_CONVENTIONNE if id(txn) in whole else None
+                for settlement in settlements:
+                    target = settlement.target
+                    if target.bucket == AGGREGATE:
+                        hn = whole_hn
+                    elif target.bucket == INCOME:
+                        hn = is_hn.get(target.index)
+                    else:
+                        continue
+                    if hn is None:
+                        continue
+                    exempt[settlement.date.year].append(settlement.amount)
+                    if hn:
+                        hn_exempt[settlement.date.year].append(settlement.amount)
+                continue
+            by_index = {r.index: r for r in txn_receipts}
+            for settlement in settlements:
+                receipt = by_index.get(settlement.target.index)
+                if receipt is None or settlement.target.bucket != INCOME:
+                    continue
+                if receipt.vat in TAXABLE:
+                    events.append((settlement, receipt))
+                else:
+                    exempt[settlement.date.year].append(settlement.amount)
+                    if receipt.convention == NON_CONVENTIONNE:
+                        hn_exempt[settlement.date.year].append(settlement.amount)
+        for year_of, amounts in exempt.items():  # summed in the order received, as one by one
+            sums[year_of].exempt = sum(amounts, ZERO)
+        for year_of, amounts in hn_exempt.items():
+            sums[year_of].hn_exempt = sum(amounts, ZERO)
+        unpriced = cashbook.unpriced  # receipts in another currency without their value in euros
+        if with_exempt:  # money that settled nothing: a receipt may be counted on the wrong day
+            unsure.extend(problem_errors(cashbook))
+        # The order money came in, as the ledger says: the rank of its transaction, then of
+        # the receipt's (ranks read for these transactions only: one pass, no map of the ledger).
+        order = _ranks(entries, {id(t) for settlement, receipt in events for t in (settlement.txn, receipt.txn)})
+        events.sort(key=lambda event: (order[id(event[0].txn)], order[id(event[1].txn)], event[1].index))
+        for settlement, receipt in events:
+            year = sums[settlement.date.year]
+            year.counted += settlement.amount
+            year.events.append((settlement, receipt))
+            if _is_taxable_by_default(receipt):
+                year.by_default += settlement.amount
+
+    start = config.value("practice-start")
+    declared = _declared_turnover(index)
+    # Read from every receipt, exempt ones too, so the plugin and the reports agree.
+    start_alerts = _practice_start_alert(entries, index, start, declared) if start is not None else []
+    years = set(sums) | {txn.date.year for txn, _ in receipt_txns}
+    if start is not None and years:
+        years.add(start.year)
+    if not years:
+        return VatAnalysis({}, [], [alert for _, alert in start_alerts])
+    span = range(min(years), max(years) + 1)
+    known = range(min(span.start, first_year or span.start), span.stop)  # years the books cover
+    turnover = {year: sums[year].counted if year in sums else ZERO for year in known}
+    as_of = as_of or last_date or datetime.date(max(years), 12, 31)
+
+    analysis = VatAnalysis({}, [*unpriced, *unsure], [])
+    notes, used, problems = _apply_declared(declared, sums, turnover)
+    problems.extend(start_alerts)
+    first_receipt = _first_taxable_by_year(receipt_txns, sums)
+    for year in span:
+        report = _year(year, sums.get(year) or _Sums(), turnover, start, as_of, index, notes)
+        previous = year - 1
+        report.previous_turnover_source = ("declared" if previous in used
+                                           else "ledger" if previous in turnover else "none")
+        report.previous_turnover = turnover.get(previous)
+        if year in declared:
+            report.declared_turnover = declared[year].value[1]
+        if report.thresholds is None and year in first_receipt:
+            entry, unknown = first_receipt[year], UnknownYearError(year)
+            if unknown.before_table:
+                report.alerts.append(Alert(entry.date, WARNING, f"vat-unchecked-{year}", str(unknown), entry))
+            else:
+                report.errors.append(VatError(source_of(entry), str(unknown), entry))
+        analysis.years[year] = report
+    for problem_year, problem in problems:  # each year with receipts holds its own
+        report = analysis.years.get(problem_year)
+        if isinstance(problem, Alert):
+            (report.alerts if report else analysis.alerts).append(problem)
+        else:
+            (report.errors if report else analysis.errors).append(problem)
+    _receipt_errors(analysis, receipt_txns, index)
+    for report in analysis.years.values():
+        analysis.errors.extend(report.errors)
+        analysis.alerts.extend(report.alerts)
+    return analysis
+
+
+def _first_taxable_by_year(receipt_txns: list[tuple[data.Transaction, list[Receipt]]],
+                           sums: dict[int, _Sums]) -> dict[int, data.Transaction]:
+    """The first transaction of each year with a taxable receipt or taxable cash."""
+    first: dict[int, data.Transaction] = {}
+    for txn, txn_receipts in receipt_txns:
+        if any(r.vat in TAXABLE for r in txn_receipts):
+            first.setdefault(txn.date.year, txn)
+    for year, year_sums in sums.items():
+        if year_sums.events:
+            settlement = year_sums.events[0][0]
+            if year not in first or settlement.date < first[year].date:
+                first[year] = settlement.txn
+    return first
+
+
+# --- starting the books mid-activity: turnover given by option, practice-start --------------
+
+
+def _declared_turnover(index: LedgerIndex) -> dict[int, OptionValue]:
+    """The ``vat-turnover`` option of each year (the latest declared, as for every keyed option)."""
+    return {option.value[0]: option for option in index.config.entries(TURNOVER_OPTION)}
+
+
+def _apply_declared(declared: dict[int, OptionValue], sums: dict[int, _Sums],
+                    turnover: dict[int, Decimal]) -> tuple[dict[int, str], set[int], list[tuple[int, Any]]]:
+    """Put the declared turnover of each year into ``turnover`` where the ledger's own falls short.
+
+    The option gives a whole year's counted turnover. With no counted receipts
+    of that year in the ledger, it is the figure. When the ledger has some, the
+    option must not be below them (an error at the option; the ledger's figure
+    stays); above them, the ledger may hold only part of the year (books begun
+    during it): the declared figure is used, with a warning at the option.
+    Returns the notes naming each figure's source, the years whose declared
+    figure is used, and ``(year, alert or error)`` to attach to that year.
+    """
+    notes: dict[int, str] = {}
+    used: set[int] = set()
+    problems: list[tuple[int, Any]] = []
+    for year, option in sorted(declared.items()):
+        amount = option.value[1]
+        own = sums[year].counted if year in sums else ZERO
+        place = where(source_of(option.entry))
+        label = f'hn-option "{TURNOVER_OPTION}" {year}'
+        if own == amount and own:
+            continue
+        if own > amount:
+            problems.append((year, VatError(
+                source_of(option.entry),
+                f"{label} : {eur(amount)} déclarés, mais le grand livre compte déjà {eur(own)} de "
+                f"chiffre d'affaires {year} soumis à la franchise (recettes franchise et collectée "
+                f"encaissées en {year}) ; le chiffre de l'année entière ne peut pas être inférieur : "
+                f"corrigez le montant, ou supprimez l'option si le grand livre couvre toute l'année "
+                f"{year} (en attendant, le chiffre du grand livre est retenu)",
+                option.entry,
+            )))
+            continue
+        turnover[year] = amount
+        used.add(year)
+        notes[year] = f" (déclaré par {label}, {place})"
+        if own:
+            notes[year] = f" (déclaré par {label}, {place} ; le grand livre n'en compte que {eur(own)})"
+            problems.append((year, Alert(
+                option.date, WARNING, f"vat-turnover-{year}",
+                f"{label} : {eur(amount)} déclarés, le grand livre n'en compte que {eur(own)} "
+                f"encaissés en {year} : le montant déclaré (l'année entière) est retenu pour la "
+                f"franchise 293 B. Si le grand livre couvre toute l'année {year}, corrigez ou "
+                "supprimez l'option",
+                option.entry,
+            )))
+    return notes, used, problems
+
+
+def _practice_start_alert(entries: Sequence[data.Directive], index: LedgerIndex, start: datetime.date,
+                          declared: dict[int, OptionValue]) -> list[tuple[int, Alert]]:
+    """A warning at ``practice-start`` when receipts (or declared turnover) come before it."""
+    options = index.config.entries("practice-start")
+    if not options:
+        return []
+    option = options[-1]  # the one in force
+    evidence = []
+    for entry in entries:  # sorted by date: only what precedes the start is read
+        if entry.date >= start:
+            break
+        if type(entry) is data.Transaction and any(index.is_receipt_account(p.account)
+                                                   for p in entry.postings):
+            evidence.append(f"une recette le {french_date(entry.date)} ({where(source_of(entry))})")
+            break
+    declared_before = [o for y, o in sorted(declared.items()) if y < start.year and o.value[1] > 0]
+    for other in declared_before[:1]:
+        evidence.append(f"un chiffre d'affaires {other.value[0]} déclaré par hn-option "
+                        f'"{TURNOVER_OPTION}" ({where(source_of(other.entry))})')
+    if not evidence:
+        return []
+    advice = "" if declared else (
+        f" ; le chiffre d'affaires de l'année précédant le grand livre se déclare avec {TURNOVER_EXAMPLE}")
+    return [(start.year, Alert(
+        option.date, WARNING, "practice-start-receipts",
+        f"practice-start ({french_date(start)}) est postérieur à des recettes : le grand livre a "
+        f"{' et '.join(evidence)}. practice-start "
+        "est le premier jour d'activité du cabinet (il proratise les seuils 293 B de sa première année), "
+        "pas le premier jour du grand livre : si le cabinet exerçait déjà, retirez practice-start ou "
+        f"donnez la vraie date{advice}",
+        option.entry,
+    ))]
+
+
+# --- one year ------------------------------------------------------------------------------
+
+
+def _year(year: int, sums: _Sums, turnover: dict[int, Decimal], start: datetime.date | None,
+          as_of: datetime.date, index: LedgerIndex, notes: dict[int, str]) -> YearVat:
+    config = index.config
+    table = threshold_table()
+    report = YearVat(year, table.get(year))
+    report.counted_turnover = sums.counted
+    report.taxable_by_default = sums.by_default
+    report.exempt_receipts = sums.exempt
+    report.hn_exempt = sums.hn_exempt
+    first_day, last_day = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    report.regime = config.value("vat-regime", first_day, "franchise")
+    regime = report.regime
+    for day, value in config.changes("vat-regime"):
+        if first_day < day <= last_day and value != regime:
+            report.regime_changes.append((day, value))
+        if day <= last_day:
+            regime = value
+    report.as_of = min(max(as_of, first_day), last_day)
+    if report.thresholds is None:
+        report.status = STATUS_BEFORE_TABLE if year < min(table) else STATUS_UNKNOWN
+        return report
+    row = report.thresholds
+    share = report.prorata = prorata(year, start)
+    report.majore_threshold = prorate(row.majore, share)
+    base_row = table.get(year + 1, row)
+    report.base_threshold = prorate(base_row.base, share)
+    report.base_threshold_year = base_row.year
+    report.warning_share = config.value("vat-warning-share", last_day, DEFAULT_WARNING_SHARE)
+    report.warning_threshold = (report.base_threshold * report.warning_share).quantize(CENT, ROUND_DOWN)
+    report.franchise_at_start = decide_franchise(year, row, turnover, start, notes=notes)
+    report.next_year = decide_franchise(year + 1, base_row, turnover, start,
+                                        provisional=base_row.year != year + 1, notes=notes)
+
+    cumulative = ZERO
+    limits = (("warning_crossing", report.warning_threshold), ("base_crossing", report.base_threshold),
+              ("majore_crossing", report.majore_threshold))
+    for settlement, receipt in sums.events:
+        cumulative += settlement.amount
+        for name, limit in limits:
+            if getattr(report, name) is None and cumulative > limit:
+                setattr(report, name, Crossing(settlement.date, limit, cumulative, settlement, receipt))
+
+    if not report.franchise_at_start.franchise:
+        report.vat_due_from = first_day
+    elif report.majore_crossing is not None:
+        report.vat_due_from = row.rules.vat_due_date(report.majore_crossing.date)
+    report.status = _status(report)
+    _project(report, start)
+    _alerts(report, index)
+    _crossing_error(report, index)
+    return report
+
+
+def _status(report: YearVat) -> str:
+    if report.regime == "reel" and not report.regime_changes:
+        return STATUS_REEL
+    if report.vat_due_from is not None:
+        return f"TVA due depuis le {french_date(report.vat_due_from)}"
+    assert report.next_year is not None and report.base_threshold is not None
+    if not report.next_year.franchise:
+        return STATUS_LOST_NEXT_YEAR
+    if report.counted_turnover > report.base_threshold:
+        return STATUS_TOLERANCE
+    return STATUS_FRANCHISE
+
+
+def _project(report: YearVat, start: datetime.date | None) -> None:
+    """At the pace of the year so far, the day each threshold would be crossed (None: not this year)."""
+    assert report.as_of is not None
+    last_day = datetime.date(report.year, 12, 31)
+    period_start = datetime.date(report.year, 1, 1)
+    if start is not None and start.year == report.year:
+        period_start = start
+    elapsed = (report.as_of - period_start).days + 1
+    for crossing, threshold, name in (
+        (report.base_crossing, report.base_threshold, "projected_base_crossing"),
+        (report.majore_crossing, report.majore_threshold, "projected_majore_crossing"),
+    ):
+        if crossing is not None:
+            setattr(report, name, crossing.date)
+            continue
+        if threshold is None or elapsed <= 0 or report.counted_turnover <= 0:
+            continue
+        pace = report.counted_turnover / elapsed  # per day
+        days = int((threshold - report.counted_turnover) / pace) + 1
+        if days <= (last_day - report.as_of).days:  # never build a date far past the year
+            setattr(report, name, report.as_of + datetime.timedelta(days=days))
+
+
+def _parenthesized(note: str) -> str:
+    return f" ({note.removeprefix(', ')})" if note else ""
+
+
+def _regime_on(index: LedgerIndex, day: datetime.date) -> str:
+    return index.config.value("vat-regime", day, "franchise")
+
+
+def _alerts(report: YearVat, index: LedgerIndex) -> None:
+    """Warnings of a year still under the franchise: the warning share, the base threshold."""
+    assert report.franchise_at_start is not None and report.next_year is not None
+    if not report.franchise_at_start.franchise:
+        return  # the year is already lost: its errors say what to do
+    year, next_year = report.year, report.year + 1
+    if report.warning_crossing is None and report.base_crossing is None:
+        return  # nothing to say: no amount to format (Babel is loaded only for a message)
+    provisional = (f" (barème {next_year} absent de la table : seuil {report.base_threshold_year} "
+                   "utilisé à titre indicatif)") if report.base_threshold_provisional else ""
+    base_label = (f"seuil de base de {eur(report.base_threshold)} (franchise {next_year}"
+                  f"{prorata_note(report.prorata)}){provisional}")
+    crossing = report.warning_crossing
+    if crossing is not None and _regime_on(index, crossing.date) == "franchise":
+        report.alerts.append(Alert(
+            crossing.date, WARNING, f"vat-share-{year}",
+            f"Franchise TVA 293 B : le chiffre d'affaires {year} soumis à la franchise atteint "
+            f"{eur(crossing.cumulative)} le {french_date(crossing.date)}, plus de "
+            f"{frtypo.percent(report.warning_share * 100)} du {base_label}. {_beyond_base(report)} "
+            'Vérifiez que les soins HN thérapeutiques sont marqués tva: "exoneree" (« hn vat » montre '
+            "ce qui est compté imposable par défaut)",
+            crossing.settlement.txn,
+        ))
+    crossing = report.base_crossing
+    if crossing is not None and _regime_on(index, crossing.date) == "franchise":
+        if _tolerance_next(report):
+            outcome = (f"la franchise {next_year} n'est maintenue que par la tolérance de deux ans "
+                       f"(si le CA {year} reste sous le seuil majoré {next_year}) ; deux années de "
+                       "suite au-dessus du seuil de base, elle est perdue")
+        else:
+            outcome = (f"franchise perdue au 1er janvier {next_year} : facturez avec TVA à partir "
+                       f"du 1er janvier {next_year} (custom \"hn-option\" \"vat-regime\" \"reel\" daté "
+                       f"du 1er janvier {next_year})")
+        report.alerts.append(Alert(
+            crossing.date, WARNING, f"vat-base-{year}",
+            f"Franchise TVA 293 B : le chiffre d'affaires {year} soumis à la franchise atteint "
+            f"{eur(crossing.cumulative)} le {french_date(crossing.date)} et dépasse le "
+            f"{base_label} : {outcome}",
+            crossing.settlement.txn,
+        ))
+
+
+def _beyond_base(report: YearVat) -> str:
+    """What passing the base threshold would mean for next year, under next year's rules."""
+    assert report.next_year is not None
+    if report.next_year.thresholds.rules.two_year_tolerance:
+        return (f"Au-delà du seuil de base, la franchise {report.year + 1} ne tient plus qu'à la "
+                "tolérance de deux ans.")
+    return f"Au-delà du seuil de base, la franchise est perdue au 1er janvier {report.year + 1}."
+
+
+def _tolerance_next(report: YearVat) -> bool:
+    """Would next year's franchise survive this year's base crossing by the two-year tolerance?"""
+    assert report.next_year is not None
+    return report.next_year.thresholds.rules.two_year_tolerance and report.next_year.franchise
+
+
+def _crossing_error(report: YearVat, index: LedgerIndex) -> None:
+    """Error at the receipt whose payment takes the turnover past the majoré threshold."""
+    crossing = report.majore_crossing
+    assert report.franchise_at_start is not None
+    if crossing is None or not report.franchise_at_start.franchise:
+        return
+    if crossing.receipt.vat != FRANCHISE or _regime_on(index, crossing.date) != "franchise":
+        return  # already invoiced with VAT
+    assert report.vat_due_from is not None and report.thresholds is not None
+    due = report.vat_due_from
+    if report.thresholds.rules.vat_due_from == MONTH_START:
+        when = (f"à compter du {french_date(due)} (1er jour du mois du dépassement, règles "
+                "d'avant 2025) : émettez des factures rectificatives pour ce mois")
+    else:
+        when = "à compter de la date du dépassement"
+    txn = crossing.receipt.txn
+    paid = "" if crossing.settlement.txn is txn else (
+        f" (règlement du {french_date(crossing.date)}, {where(source_of(crossing.settlement.txn))})")
+    report.errors.append(VatError(
+        source_of(txn),
+        f"Franchise TVA 293 B perdue le {french_date(crossing.date)} : cette recette porte le "
+        f"chiffre d'affaires {report.year} soumis à la franchise à {eur(crossing.cumulative)}"
+        f"{paid}, au-delà du seuil majoré de {eur(report.majore_threshold)}"
+        f"{_parenthesized(prorata_note(report.prorata))}. La TVA est due {when} : facturez avec "
+        f"TVA à partir du {french_date(due)} ({ACTION})",
+        txn,
+    ))
+
+
+# --- receipts booked under a franchise they no longer have -------------------------------
+
+
+def _receipt_errors(analysis: VatAnalysis,
+                    receipt_txns: list[tuple[data.Transaction, list[Receipt]]],
+                    index: LedgerIndex) -> None:
+    """Errors at ``franchise`` receipts dated when VAT is due, or under ``vat-regime "reel"``."""
+    flagged = {id(e.entry) for r in analysis.years.values() for e in r.errors}  # the crossing receipts
+    for txn, txn_receipts in receipt_txns:
+        # Credit notes keep the status of the invoice they reverse: only earnings are checked.
+        billed = sum((r.amount for r in txn_receipts if r.vat == FRANCHISE and r.amount > 0), ZERO)
+        if not billed:
+            continue
+        report = analysis.years.get(txn.date.year)
+        if _regime_on(index, txn.date) == "reel":
+            since = max(d for d, v in index.config.changes("vat-regime") if d <= txn.date and v == "reel")
+            target = report.errors if report else analysis.errors
+            target.append(VatError(
+                source_of(txn),
+                f'Recette de {eur(billed)} marquée tva: "franchise" alors que le régime de TVA est '
+                f'"reel" depuis le {french_date(since)} (hn-option vat-regime) : facturez-la avec TVA '
+                '(tva: "collectee", ou retirez tva:) ou corrigez la date du vat-regime',
+                txn,
+            ))
+            continue
+        if report is None or report.vat_due_from is None or txn.date < report.vat_due_from:
+            continue
+        if id(txn) in flagged:
+            continue
+        assert report.franchise_at_start is not None
+        due = french_date(report.vat_due_from)
+        if not report.franchise_at_start.franchise:
+            why = (f"franchise TVA 293 B perdue au 1er janvier {report.year} : "
+                   f"{report.franchise_at_start.reason}")
+        else:
+            assert report.majore_crossing is not None
+            why = (f"franchise TVA 293 B perdue depuis le {due} : seuil majoré de "
+                   f"{eur(report.majore_threshold)} dépassé le {french_date(report.majore_crossing.date)}")
+        report.errors.append(VatError(
+            source_of(txn),
+            f"Recette de {eur(billed)} facturée en franchise le {french_date(txn.date)}, or {why}. "
+            f"Facturez avec TVA à partir du {due} ({ACTION})",
+            txn,
+        ))
