@@ -52,6 +52,7 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     taxable: dict[int, tuple[data.Transaction, list]] = {}
     classified = ClassifiedReceipts()
     changed = False
+    shared_tags: dict[frozenset[str], frozenset[str]] = {}
     for entry in entries:
         if type(entry) is not data.Transaction:
             append(entry)
@@ -87,8 +88,10 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                 ))
         if not resolved <= txn_tags:  # a new Transaction, without NamedTuple's Python-level _replace
             meta, date, flag, payee, narration, _, links, postings = entry
-            entry = _new_tuple(data.Transaction, (meta, date, flag, payee, narration, txn_tags | resolved, links,
-                                                  postings))
+            tags = frozenset(txn_tags) | resolved
+            # One frozenset per set of tags, shared: a ledger of thousands of lots has a handful.
+            tags = shared_tags.setdefault(tags, tags)
+            entry = _new_tuple(data.Transaction, (meta, date, flag, payee, narration, tags, links, postings))
             changed = True
         if not _TAXABLE.isdisjoint(map(_VAT, fields)):  # in posting order: the same work every run
             taxable[id(entry)] = (entry, make_receipts(entry, indices, fields))
