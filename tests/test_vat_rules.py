@@ -11,15 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from beancount_hn.tax.vat_rules import (
-                                        CROSSING_DATE,
-                                        MONTH_START,
-                                        UnknownYearError,
-                                        decide_franchise,
-                                        prorata,
-                                        prorate,
-                                        threshold_table,
-                                        thresholds,
-                                        )
+    CROSSING_DATE,
+    MONTH_START,
+    UnknownYearError,
+    decide_franchise,
+    prorata,
+    prorate,
+    threshold_table,
+    thresholds,
+)
 from tests.ledgers import plain
 
 D = Decimal

@@ -59,17 +59,17 @@ from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import DEFAULT_SOURCE, AccountNumber, ChartOfAccounts
 from beancount_hn.exports.charset import Transliterator
 from beancount_hn.exports.movements import (
-                                            CashEntry,
-                                            cash_entries,
-                                            client_of,
-                                            invoice_of,
-                                            label_of,
-                                            counted_line,
-                                            merged_settlements,
-                                            opening_balances,
-                                            piece_of,
-                                            year_form,
-                                            )
+    CashEntry,
+    cash_entries,
+    client_of,
+    invoice_of,
+    label_of,
+    counted_line,
+    merged_settlements,
+    opening_balances,
+    piece_of,
+    year_form,
+)
 from beancount_hn.tax import lines2035
 from beancount_hn.tax.form2035 import Form2035
 from beancount_hn.tax.vehicle import VEHICLE_LINE

@@ -32,24 +32,24 @@ from beancount_hn.core.identity import Identity, read_identity
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.movements import (
-                                            cash_entries,
-                                            counted_line,
-                                            invoice_of,
-                                            label_of,
-                                            merged_settlements,
-                                            piece_of,
-                                            year_form,
-                                            )
+    cash_entries,
+    counted_line,
+    invoice_of,
+    label_of,
+    merged_settlements,
+    piece_of,
+    year_form,
+)
 from beancount_hn.exports.tables import (
-                                         csv_amount,
-                                         csv_date,
-                                         csv_text,
-                                         esc,
-                                         html_amount,
-                                         html_date,
-                                         html_page,
-                                         html_table,
-                                         )
+    csv_amount,
+    csv_date,
+    csv_text,
+    esc,
+    html_amount,
+    html_date,
+    html_page,
+    html_table,
+)
 from beancount_hn.tax import lines2035
 from beancount_hn.tax.form2035 import BAREME, DISPOSAL, DOTATION, ENTERED, SHARE, Contribution, Form2035
 

@@ -20,15 +20,15 @@ from beancount.core import data
 from beancount_hn.core.identity import Identity, read_identity
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports.tables import (
-                                         csv_amount,
-                                         csv_date,
-                                         csv_text,
-                                         esc,
-                                         html_amount,
-                                         html_date,
-                                         html_page,
-                                         html_table,
-                                         )
+    csv_amount,
+    csv_date,
+    csv_text,
+    esc,
+    html_amount,
+    html_date,
+    html_page,
+    html_table,
+)
 from beancount_hn.tax.assets import NOT_DEPRECIABLE, Asset, Registre, build_registre
 from beancount_hn.tax.vehicle import forfait
 

@@ -54,17 +54,17 @@ from beancount_hn.core.frtypo import money as eur
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.tax.vat_rules import (
-                                        CENT,
-                                        MONTH_START,
-                                        Decision,
-                                        Thresholds,
-                                        UnknownYearError,
-                                        decide_franchise,
-                                        prorata,
-                                        prorata_note,
-                                        prorate,
-                                        threshold_table,
-                                        )
+    CENT,
+    MONTH_START,
+    Decision,
+    Thresholds,
+    UnknownYearError,
+    decide_franchise,
+    prorata,
+    prorata_note,
+    prorate,
+    threshold_table,
+)
 
 VatError = error_type("VatError")
 
