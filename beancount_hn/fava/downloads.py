@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from beancount_hn.core.outfolder import FolderError, zip_files
 from beancount_hn.fava.figures import LedgerFigures
-from beancount_hn.render import form2035 as form2035_render
+from beancount_hn.render import form2035 as render2035
 
 CSV = "text/csv; charset=utf-8"
 
@@ -56,12 +56,12 @@ def _export_error() -> type[Exception]:
 
 
 def form2035_csv(figures: LedgerFigures, year: int) -> Download:
-    text = "\ufeff" + form2035_render.to_csv(figures.form(year), figures.errors)
+    text = "\ufeff" + render2035.to_csv(figures.form(year), figures.errors)
     return Download(f"2035-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def form2035_json(figures: LedgerFigures, year: int) -> Download:
-    text = form2035_render.to_json(figures.form(year), figures.errors) + "\n"
+    text = render2035.to_json(figures.form(year), figures.errors) + "\n"
     return Download(f"2035-{year}.json", "application/json", text.encode("utf-8"))
 
 

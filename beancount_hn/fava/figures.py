@@ -25,7 +25,7 @@ from beancount_hn.fava.journal import EntryLocator, JournalFilter
 from beancount_hn.fava.split import ConventionSplit, convention_split
 from beancount_hn.invoicing.invoice_report import InvoiceReport, invoice_report, open_receivables, receivables_cashbook
 from beancount_hn.invoicing.invoices import InvoiceBook, build_invoice_book
-from beancount_hn.render import form2035 as form2035_render
+from beancount_hn.render import form2035 as render2035
 from beancount_hn.tax.assets import Registre, build_registre
 from beancount_hn.tax.form2035 import SOCIAL_CODES, Contribution, Form2035, compute_2035
 from beancount_hn.tax.vat import VatAnalysis, analyze
@@ -139,7 +139,7 @@ class LedgerFigures:
 
     def form_json(self, year: int) -> dict[str, Any]:
         """The form of ``year`` as ``hn 2035 --format json`` gives it (read-only: shared)."""
-        return self._cached(("form_json", year), lambda: form2035_render.to_json_dict(self.form(year)))
+        return self._cached(("form_json", year), lambda: render2035.to_json_dict(self.form(year)))
 
     def split(self, year: int) -> ConventionSplit:
         """The year's receipts by month and convention status (the form's social split)."""

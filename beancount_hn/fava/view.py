@@ -1,7 +1,7 @@
 """What the Cabinet page shows, ready for its template: labels, formatted figures, links.
 
 Each figure is taken from the JSON the ``hn`` command prints
-(``form2035_render.to_json_dict``, ``YearVat.to_json``, ``invoices_cli.render_json``)
+(``render.form2035.to_json_dict``, ``YearVat.to_json``, ``render.invoices.render_json``)
 and carries it as ``data-value`` in the page, so the tests compare the page
 with the CLI. This module formats; it computes nothing.
 """
@@ -41,7 +41,7 @@ STATUS_LABELS = {
 }
 STATUS_CSS = {CONVENTIONNE: "hn-conv", DEPASSEMENT: "hn-dep", NON_CONVENTIONNE: "hn-hn",
               UNCLASSIFIED: "hn-unclassified"}
-#: The social split of the form, by status (``form2035_render.to_json_dict(form)["social"]``).
+#: The social split of the form, by status (``render.form2035.to_json_dict(form)["social"]``).
 SOCIAL_KEYS = {CONVENTIONNE: "conventionne", DEPASSEMENT: "DSAW", NON_CONVENTIONNE: "non_conventionne",
                UNCLASSIFIED: "unclassified"}
 
