@@ -336,3 +336,14 @@ def test_a_year_in_progress_is_compared_with_the_same_months(client, base):
     entries, _, options = loader.load_file(EXAMPLE)
     january = LedgerFigures(entries, options).split(2025).month_total(1)
     assert Decimal(page.values["split.previous.total"]) == january > 0
+
+
+def test_the_page_sets_its_figures_apart_from_the_collector_until_the_next_load(app, client, base):
+    import gc
+
+    gc.unfreeze()
+    get_page(client, base)
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    ledger = app.config["LEDGERS"][slug_of(app)]
+    ledger.extensions.after_load_file()  # a new load: the old figures and ledger are collectable again
+    assert gc.get_freeze_count() == 0
