@@ -319,7 +319,6 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
 
     # Only the settlements of receipts are visited, through the cashbook's index by target.
     taxable = [(t, rs) for t, rs in receipt_txns if any(r.vat in TAXABLE for r in rs)]
-    taxable_ids = {id(t) for t, _ in taxable}
     sums: dict[int, _Sums] = defaultdict(_Sums)
     unpriced: list = []
     if taxable or (with_exempt and receipt_txns):
@@ -332,46 +331,24 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             cashbook = (Cashbook.build(entries, index, detail=lambda txn: id(txn) not in whole) if with_exempt
                         else Cashbook.build_for(entries, index, [txn for txn, _ in taxable]))
         events: list[tuple[Settlement, Receipt]] = []
-        exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> exempt amounts received
-        hn_exempt: dict[int, list[Decimal]] = defaultdict(list)  # year -> those of HN receipts
         for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
-            settlements = cashbook.for_target_txn(txn)
-            if not settlements:
-                continue
-            if id(txn) not in taxable_ids:  # exempt receipts only (most FSE lots): sums by year
-                is_hn = {r.index: r.convention == NON_CONVENTIONNE for r in txn_receipts}
-                # A transaction of ``whole`` may be settled as one aggregate: what its receipts
-                # received together (all HN or none), or posting by posting (a full walk).
-                whole_hn = txn_receipts[0].convention == NON_CONVENTIONNE if id(txn) in whole else None
-                for settlement in settlements:
-                    target = settlement.target
-                    if target.bucket == AGGREGATE:
-                        hn = whole_hn
-                    elif target.bucket == INCOME:
-                        hn = is_hn.get(target.index)
-                    else:
-                        continue
-                    if hn is None:
-                        continue
-                    exempt[settlement.date.year].append(settlement.amount)
-                    if hn:
-                        hn_exempt[settlement.date.year].append(settlement.amount)
-                continue
             by_index = {r.index: r for r in txn_receipts}
-            for settlement in settlements:
-                receipt = by_index.get(settlement.target.index)
-                if receipt is None or settlement.target.bucket != INCOME:
+            # A transaction of ``whole`` may be settled as one aggregate: what its receipts (all
+            # exempt, all HN or none) received together; else posting by posting.
+            together = txn_receipts[0] if id(txn) in whole else None
+            for settlement in cashbook.for_target_txn(txn):
+                bucket = settlement.target.bucket
+                receipt = (together if bucket == AGGREGATE
+                           else by_index.get(settlement.target.index) if bucket == INCOME else None)
+                if receipt is None:
                     continue
                 if receipt.vat in TAXABLE:
                     events.append((settlement, receipt))
-                else:
-                    exempt[settlement.date.year].append(settlement.amount)
-                    if receipt.convention == NON_CONVENTIONNE:
-                        hn_exempt[settlement.date.year].append(settlement.amount)
-        for year_of, amounts in exempt.items():  # summed in the order received, as one by one
-            sums[year_of].exempt = sum(amounts, ZERO)
-        for year_of, amounts in hn_exempt.items():
-            sums[year_of].hn_exempt = sum(amounts, ZERO)
+                    continue
+                year = sums[settlement.date.year]
+                year.exempt += settlement.amount
+                if receipt.convention == NON_CONVENTIONNE:
+                    year.hn_exempt += settlement.amount
         unpriced = cashbook.unpriced  # receipts in another currency without their value in euros
         if with_exempt:  # money that settled nothing: a receipt may be counted on the wrong day
             unsure.extend(problem_errors(cashbook))
