@@ -446,7 +446,7 @@ def _books_begin_during(index: LedgerIndex, year: int) -> list:
     options = index.config.entries("treasury")
     if not options:
         return []
-    first = min(options, key=lambda option: option.date)
+    first = options[0]  # in date order
     start = index.config.value("practice-start")
     if first.date.year != year or first.date == datetime.date(year, 1, 1) or start is None or start >= first.date:
         return []
