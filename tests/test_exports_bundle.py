@@ -186,7 +186,7 @@ def test_example_bundle_is_complete_and_its_fec_passes_the_checker(example):
 
 def test_example_fec_matches_the_2035(example):
     out, entries, index = example
-    chart = ChartOfAccounts(index)
+    chart = ChartOfAccounts(index, entries)
     # PCG number -> 2035 line of the ledger's income and expense accounts (one line per number).
     line_of_number: dict[str, str] = {}
     for account in index.opens:

@@ -398,15 +398,17 @@ def test_a_bank_account_number_written_as_compte_is_refused_not_used_as_the_fec_
   Income:Honoraires:HN  -60.00 EUR
 ''', header=False)
     with pytest.raises(ExportError) as raised:
-        ChartOfAccounts(index).resolve(["Assets:Banque:Courant"])
+        ChartOfAccounts(index, entries).resolve(["Assets:Banque:Courant"])
     assert "00012345678" in str(raised.value) and "numero-compte:" in str(raised.value)
 
 
 def test_the_one_bank_account_under_a_parent_treasury_option_is_512():
-    """Tester's report: with treasury Assets:Banque (not opened), its one account took 5122."""
+    """Tester's report: with treasury Assets:Banque, its one account took 5122; the parent takes no
+    number, opened or not, since it posts nothing."""
     from beancount_hn.exports.accounts_pcg import ChartOfAccounts
-    _, index = loaded('''
+    entries, index = loaded('''
 2024-01-01 custom "hn-option" "treasury" Assets:Banque
+2024-01-01 open Assets:Banque
 2024-01-01 open Assets:Banque:Courant
 2024-01-01 open Income:Honoraires:HN
   convention: "non-conventionne"
@@ -415,4 +417,4 @@ def test_the_one_bank_account_under_a_parent_treasury_option_is_512():
   Assets:Banque:Courant  60.00 EUR
   Income:Honoraires:HN  -60.00 EUR
 ''', header=False)
-    assert ChartOfAccounts(index).resolve(["Assets:Banque:Courant"])["Assets:Banque:Courant"].number == "512"
+    assert ChartOfAccounts(index, entries).resolve(["Assets:Banque:Courant"])["Assets:Banque:Courant"].number == "512"

@@ -45,7 +45,7 @@ ACCOUNTS = """
 
 def chart() -> ChartOfAccounts:
     entries, index = load_small(ACCOUNTS, check=False)  # Expenses:Bizarre is an error of the ledger
-    return ChartOfAccounts(index)
+    return ChartOfAccounts(index, entries)
 
 
 @pytest.mark.parametrize("account, number", [
@@ -78,7 +78,7 @@ def test_invalid_line_value_gives_no_number_and_a_clear_error():
     text = ACCOUNTS
     entries, index = load_small(text, check=False)
     with pytest.raises(ExportError) as error:
-        ChartOfAccounts(index).resolve(["Expenses:Bizarre", "Expenses:Loyer"])
+        ChartOfAccounts(index, entries).resolve(["Expenses:Bizarre", "Expenses:Loyer"])
     assert f"<string>:{line_of(text, 'open Expenses:Bizarre')}: Expenses:Bizarre n'a pas de numéro de compte " \
            "du PCG (il n'a pas de ligne de la 2035 valable" in str(error.value)
 

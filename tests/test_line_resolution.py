@@ -157,7 +157,7 @@ def test_hn_2035_reports_the_error_once_and_fails(tmp_path):
 def test_fec_account_numbers_follow_the_resolved_line():
     index = index_of(["Expenses:Honoraires:Retrocession", "Expenses:Vehicule:Amendes",
                       "Expenses:Vehicule:Assurance"])
-    chart = ChartOfAccounts(index)
+    chart = ChartOfAccounts(index, [])
     assert chart.lookup("Expenses:Honoraires:Retrocession").number == "62282"  # AC, not 6226 (21)
     assert chart.lookup("Expenses:Vehicule:Amendes").number == "1081"  # non-deductible
     assert chart.lookup("Expenses:Vehicule:Assurance").number == "6251"  # 23, not 616 (22)

@@ -29,10 +29,12 @@ import csv
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
+
+from beancount.core import data
 
 from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.ledger import LedgerIndex
@@ -100,11 +102,11 @@ def _written_number(value: object) -> str:
 class ChartOfAccounts:
     """Resolves ledger accounts to PCG numbers for one ledger."""
 
-    def __init__(self, index: LedgerIndex) -> None:
+    def __init__(self, index: LedgerIndex, entries: Sequence[data.Directive]) -> None:
         self.index = index
         self._treasury = set(index.treasury_accounts())
         self._cache: dict[str, AccountNumber | None] = {}
-        self._suffixes = self._treasury_suffixes()
+        self._suffixes = self._treasury_suffixes(entries)
 
     def _rest(self, account: str) -> str:
         return account.split(":", 1)[1] if ":" in account else ""
@@ -125,13 +127,19 @@ class ChartOfAccounts:
                 return rule, None
         return None, "aucune ligne de la table par défaut ne correspond à son nom"
 
-    def _treasury_suffixes(self) -> dict[str, str]:
-        """Distinct numbers for treasury accounts that share a default number."""
+    def _treasury_suffixes(self, entries: Sequence[data.Directive]) -> dict[str, str]:
+        """Distinct numbers for the treasury accounts that share a default number.
+
+        Only accounts with a posting somewhere in the ledger take one (the same in every
+        year's FEC): ``treasury Assets:Banque`` names the parent of the bank accounts,
+        opened or not, which posts nothing (it took 5121, its one account 5122).
+        """
+        treasury = self._treasury
+        posted = {p.account for entry in entries if type(entry) is data.Transaction
+                  for p in entry.postings if p.account in treasury}
         groups: dict[str, list[str]] = defaultdict(list)
-        for account in sorted(self._treasury):
-            # Only opened accounts take a number: ``treasury Assets:Banque`` names the parent of
-            # the bank accounts, which posts nothing (it took 5121, its one account 5122).
-            if account in self.index.opens and self.index.open_meta(account, NUMBER_KEY) is None:
+        for account in sorted(posted):
+            if self.index.open_meta(account, NUMBER_KEY) is None:
                 rule, _ = self._default(account)
                 if rule is not None:
                     groups[rule.number].append(account)

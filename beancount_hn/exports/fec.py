@@ -285,7 +285,7 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
     kilométrique as a year-end entry."""
     siren = siren or practice_siren(index)
     form = year_form(entries, index, year, form=form)
-    chart = chart or ChartOfAccounts(index)
+    chart = chart or ChartOfAccounts(index, entries)
     moves = cash_entries(entries, index, form)
     opening = opening_balances(entries, index, year)
     if not moves:
