@@ -33,13 +33,9 @@ def _modules() -> list[tuple[str, str]]:
     for package, folder in SOURCES.items():
         base = os.path.join(ROOT, folder)
         for directory, subdirectories, names in os.walk(base):
-            subdirectories[:] = [d for d in subdirectories if not d.startswith(("__", "."))
-                                 and os.path.join(directory, d) not in
-                                 {os.path.join(ROOT, "beancount_hn", "importers")}]
+            subdirectories[:] = [d for d in subdirectories if not d.startswith(("__", "."))]
             relative = os.path.relpath(directory, base)
             prefix = package if relative == "." else f"{package}.{relative.replace(os.sep, '.')}"
-            if package == "beancount_hn" and relative.split(os.sep)[0] in ("plugins", "importers"):
-                continue
             for name in names:
                 if name.endswith(".py"):
                     module = prefix if name == "__init__.py" else f"{prefix}.{name[:-3]}"
