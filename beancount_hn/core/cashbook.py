@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import operator
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,8 @@ AGGREGATE = "aggregate"
 _PNL = (INCOME, EXPENSE, AGGREGATE)
 _PNL_ROOTS = frozenset(("income", "expenses"))
 _new_tuple = tuple.__new__
+_ACCOUNT = operator.attrgetter("account")
+_NOTHING: dict = {}  # what ``_Builder._consume`` returns when it settles nothing (never changed)
 
 
 class Target:
@@ -195,19 +198,29 @@ def _item_keys(txn: data.Transaction) -> tuple[str, ...]:
     """What payments may name to settle an item: its links, invoice and lot numbers (sorted,
     each once; a tuple: one per open item, a fifth of a frozenset's memory)."""
     meta = txn.meta or {}
-    numbers = {str(meta[key]) for key in INVOICE_KEYS if meta.get(key) is not None}
-    return tuple(sorted(numbers.union(txn.links or ())))
+    invoice, lot = meta.get("facture"), meta.get("lot")
+    links = txn.links
+    if lot is None and (invoice is None or (links and len(links) == 1 and str(invoice) in links)):
+        return tuple(links) if links and len(links) == 1 else tuple(sorted(links)) if links else ()
+    numbers = {str(value) for value in (invoice, lot) if value is not None}
+    return tuple(sorted(numbers.union(links or ())))
 
 
-def _settled_keys(txn: data.Transaction, posting: data.Posting) -> frozenset[str]:
-    """The items a posting names: its own ``reglement-de:``/``lot:``, else the
+def _settled_keys(txn: data.Transaction, posting: data.Posting) -> tuple[str, ...] | list[str]:
+    """The items a posting names, sorted: its own ``reglement-de:``/``lot:``, else the
     transaction's links and ``avoir-de:``."""
-    pmeta = posting.meta or {}
-    for key in SETTLES_KEYS:
-        if pmeta.get(key) is not None:
-            return frozenset({str(pmeta[key])})
-    credited = (txn.meta or {}).get("avoir-de")
-    return frozenset(txn.links or ()) | ({str(credited)} if credited is not None else set())
+    pmeta = posting.meta
+    if pmeta:
+        for key in SETTLES_KEYS:
+            value = pmeta.get(key)
+            if value is not None:
+                return (str(value),)
+    meta = txn.meta
+    credited = meta.get("avoir-de") if meta else None
+    links = txn.links
+    if credited is None:
+        return sorted(links) if links else ()
+    return sorted({str(credited), *links}) if links else (str(credited),)
 
 
 def _sign(number: Decimal) -> int:
@@ -481,6 +494,8 @@ class _Kind(NamedTuple):
 
     treasury: tuple[str, ...]  # its treasury accounts (each from its option's date)
     treasury_since: datetime.date  # the first day one of them is treasury (date.max: none)
+    treasury_all: datetime.date  # the first day all of them are (date.max: none)
+    treasury_set: frozenset[str]  # ``treasury`` as a set
     balance_sheet: frozenset[str]  # its asset and liability accounts
     pnl: frozenset[str]  # its income and expense accounts
     funding: frozenset[str]  # what pays or receives instead of a treasury account (see _new_kind)
@@ -542,8 +557,9 @@ class _Builder:
         focused: list[int] = []
         self.kind_of = kind_of = []
         kinds, new_kind = self.kinds, self._new_kind
+        account_of = _ACCOUNT
         for position, txn in enumerate(transactions):
-            used = frozenset([p.account for p in txn.postings])
+            used = frozenset(map(account_of, txn.postings))
             kind = kinds.get(used) or new_kind(used)  # _kind, inlined: once per transaction
             kind_of.append(kind)
             if focus is not None and id(txn) in focus:
@@ -572,7 +588,7 @@ class _Builder:
     def _kind(self, txn: data.Transaction) -> _Kind:
         """What the accounts of ``txn`` are. A ledger repeats a few sets of accounts
         (every FSE lot has the same): each set is sorted out once."""
-        used = frozenset([p.account for p in txn.postings])
+        used = frozenset(map(_ACCOUNT, txn.postings))
         return self.kinds.get(used) or self._new_kind(used)
 
     def _new_kind(self, used: frozenset[str]) -> _Kind:
@@ -581,6 +597,7 @@ class _Builder:
         treasury = tuple(a for a in used if a in self.treasury_from)
         kind = self.kinds[used] = _Kind(
             treasury, min((self.treasury_from[a] for a in treasury), default=datetime.date.max),
+            max((self.treasury_from[a] for a in treasury), default=datetime.date.max), frozenset(treasury),
             frozenset(a for a, root in roots.items() if root in ("assets", "liabilities")),
             frozenset(a for a, root in roots.items() if root in _PNL_ROOTS),
             funding_accounts(self.index, used, roots), "equity" in roots.values())
@@ -629,25 +646,26 @@ class _Builder:
         (oldest first) — so a grouped remittance without link never eats an invoice
         awaiting its own linked payment while unlinked items are open. Returns the consumed parts (cash equivalents)
         and the remainder that found no item (an invoice, usually: nothing of
-        opposite sign is open, and the payment's keys are never read).
+        opposite sign is open, and the payment's keys are never read). The parts
+        returned are the caller's to read, never to change.
         """
-        unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
-        if not amount or (not unlinked and not linked_queue):
-            return {}, amount
+        if not amount:
+            return _NOTHING, amount
         # The remainder keeps its sign down to zero: only items of the opposite sign
         # settle it, and ``left`` is its size.
         paying_debits = amount < ZERO
         settleable = (account, 1 if paying_debits else -1)
         counts = self.open_count
-        if not counts[settleable]:
-            return {}, amount
+        if not counts.get(settleable):
+            return _NOTHING, amount
         consumed: dict[Target, Decimal] = {}
         left = -amount if paying_debits else amount
-        links = _settled_keys(txn, posting)
-        named = [self.by_link[(account, link)] for link in sorted(links) if (account, link) in self.by_link]
+        by_link = self.by_link
+        named = [by_link[(account, link)] for link in _settled_keys(txn, posting) if (account, link) in by_link]
         # A payment naming its invoices or lots settles those only: what it pays beyond
         # them is left over (the reconciliation shows it), never someone else's item.
-        candidates = [i for items in named for i in items] if named else \
+        unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
+        candidates = (named[0] if len(named) == 1 else [i for items in named for i in items]) if named else \
             itertools.chain(unlinked or (), linked_queue or ())
         for item in candidates:
             if not left or not counts[settleable]:
@@ -705,13 +723,20 @@ class _Builder:
     # --- one transaction ---------------------------------------------------------------
 
     def transaction(self, txn: data.Transaction, kind: _Kind | None = None) -> None:
-        roots, treasury_from, day, postings = self.root, self.treasury_from, txn.date, txn.postings
         kind = kind or self._kind(txn)
-        treasury = [p for p in postings if p.account in kind.treasury and day >= treasury_from[p.account]] \
-            if kind.treasury else []
+        postings = txn.postings
+        treasury: list[data.Posting] = []
+        skipped: frozenset[str] | set[str] = frozenset()  # the accounts of ``treasury``
+        if kind.treasury:
+            day, treasury_from = txn.date, self.treasury_from
+            skipped = kind.treasury_set if day >= kind.treasury_all else \
+                {a for a in kind.treasury if day >= treasury_from[a]}
+            if skipped:
+                treasury = [p for p in postings if p.account in skipped]
         funded_by_equity = False
         if not treasury and kind.funding:
-            treasury, funded_by_equity = [p for p in postings if p.account in kind.funding], True
+            skipped = kind.funding
+            treasury, funded_by_equity = [p for p in postings if p.account in skipped], True
         sources: dict[Target, Decimal] = {}  # cash equivalents
         detailed = self.detail is None or self.detail(txn)
         aggregate: Target | None = None
@@ -719,12 +744,11 @@ class _Builder:
         creating: list[tuple[str, Decimal, int]] = []  # item account, remainder, posting index
         paid: list[str] = []  # the item accounts whose items it settles
         currency = self.currency
-        skipped = {id(p) for p in treasury}
-        item_accounts, pnl = self.item_accounts, kind.pnl
+        item_accounts, pnl, roots = self.item_accounts, kind.pnl, self.root
         for i, posting in enumerate(postings):
-            if skipped and id(posting) in skipped:
-                continue
             account = posting.account
+            if account in skipped:
+                continue
             units = posting.units
             if units.currency == currency:
                 amount = units.number
@@ -740,18 +764,17 @@ class _Builder:
                         sources[aggregate] = ZERO
                     aggregated -= amount
                 else:
-                    bucket = INCOME if roots[account] == "income" else EXPENSE
-                    sources[Target(bucket, account, txn, i)] = -amount
+                    sources[Target(INCOME if roots[account] == "income" else EXPENSE, account, txn, i)] = -amount
                 continue
             if account in item_accounts:
                 consumed, remainder = self._consume(account, amount, txn, posting)
                 if consumed:
                     paid.append(account)
-                if sources:
-                    for target, value in consumed.items():
-                        sources[target] = sources.get(target, ZERO) + value
-                else:  # the usual payment: nothing else yet
-                    sources.update(consumed)
+                    if sources:
+                        for target, value in consumed.items():
+                            sources[target] = sources.get(target, ZERO) + value
+                    else:  # the usual payment: nothing else yet
+                        sources.update(consumed)
                 if remainder:
                     creating.append((account, remainder, i))
             else:
@@ -806,7 +829,8 @@ class _Builder:
                 sources[unexplained] = sources.get(unexplained, ZERO) - remainder
                 self.problems.append((txn, account, -remainder))
         if self.recording:  # a walk to a later start keeps no settlement
-            main = max(treasury, key=lambda p: abs(p.units.number)).account
+            main = treasury[0].account if len(treasury) == 1 else \
+                max(treasury, key=lambda p: abs(p.units.number)).account
             self._record(txn, main, sources, funded_by_equity)
         # Internal transfers between treasury accounts net to zero and leave no settlement.
 
@@ -857,6 +881,11 @@ class _Builder:
             return
         source_parts = {t: v for t, v in sources.items() if v}
         whole = sum(source_parts.values(), ZERO)
+        if len(creating) == 1:  # the usual invoice: one item, of every fee (what follows, for one)
+            if source_parts and whole:
+                account, remainder, _ = creating[0]
+                self._create(txn, account, source_parts if remainder == whole else self._split(source_parts, remainder))
+            return
         if source_parts and whole:
             # An item running against the fees (VAT collected on a receivable, VAT
             # deductible on a payable) is no part of them: it becomes its own neutral
