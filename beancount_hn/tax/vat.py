@@ -289,17 +289,17 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     # In the plugin chain the convention step has classified every receipt already.
     shared = index.taxable_receipts
     classified = None if with_exempt or shared is None else shared.of(entries)
+    if classified is not None:  # in ledger order: the first open and the last transaction are read apart
+        receipt_txns = list(classified.values())
+        first_year = next((e.date.year for e in entries if type(e) is data.Open), None)
+        last_date = next((e.date for e in reversed(entries) if type(e) is data.Transaction), None)
     # Runs on every bean-check: one pass, type checks and a per-account cache.
-    for entry in entries:
+    for entry in entries if classified is None else ():
         if type(entry) is not data.Transaction:
             if first_year is None and type(entry) is data.Open:
                 first_year = entry.date.year
             continue
         last_date = entry.date
-        if classified is not None:
-            if id(entry) in classified and classified[id(entry)][0] is entry:
-                receipt_txns.append((entry, shared.receipts(entry)))
-            continue
         for posting in entry.postings:
             known = is_receipt.get(posting.account)
             if known is None:
