@@ -258,7 +258,7 @@ def export(path: str, year: int) -> dict[str, Any]:
     temporary directory), timed, with the peak RSS after the load and after the export."""
     import tempfile
 
-    from beancount_hn.exports.bundle import build_bundle, write_bundle
+    from beancount_hn.exports.bundle import BundleStream, write_bundle
     from beancount_hn.core.loading import load_ledger, output_folder
 
     clock = Clock()
@@ -268,10 +268,10 @@ def export(path: str, year: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hn-export-") as tmp:
         def run() -> int:  # as beancount_hn.cli.export does
             folder = output_folder(loaded, os.path.join(tmp, "out"), "hn export", force=False)
-            bundle = build_bundle(loaded.entries, loaded.index, year, ledger_name=path,
+            bundle = BundleStream(loaded.entries, loaded.index, year, ledger_name=path,
                                   ledger_errors=len(loaded.errors))
             write_bundle(bundle, folder)
-            return len(bundle.files)
+            return len(bundle.names())
 
         result["files"] = clock(run)
         clock.record(result, "export")

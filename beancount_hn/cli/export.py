@@ -1,10 +1,11 @@
 """``hn export LEDGER --year Y --out DIR``: the year-end bundle for the accountant.
 
-A thin face over ``beancount_hn.exports.bundle``: load, build every file in
-memory, write them atomically. Bad input (no SIREN, an account without PCG
-number or 2035 line, a year without treasury movement) is a message naming the
-file and line to fix, and nothing is written; so is a ledger with any error
-(fail closed, DESIGN §8). The output folder follows :mod:`beancount_hn.core.outfolder`:
+A thin face over ``beancount_hn.exports.bundle``: load, then make the files
+one at a time, each written to the staging folder as it is made (the bundle
+never stands whole in memory), the folder renamed into place at the end. Bad
+input (no SIREN, an account without PCG number or 2035 line, a year without
+treasury movement) is a message naming the file and line to fix, and nothing
+is written; so is a ledger with any error (fail closed, DESIGN §8). The output folder follows :mod:`beancount_hn.core.outfolder`:
 created, or replaced only when ``hn export`` wrote it for this ledger and with
 ``--force``; never a folder of the ledger or one holding what hn did not write.
 """
@@ -12,13 +13,14 @@ created, or replaced only when ``hn export`` wrote it for this ledger and with
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 
 import click
 
 from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.core.loading import (HnError, check_year_range, load_ledger, output_folder, refuse_to_write,
                                        report_stale, require_year)
-from beancount_hn.exports.bundle import build_bundle, write_bundle
+from beancount_hn.exports.bundle import BundleFile, BundleStream, write_bundle
 from beancount_hn.exports.fec import SEPARATORS
 
 CHARSETS = {"iso-8859-15": "iso8859-15", "utf-8": "utf-8"}
@@ -51,24 +53,32 @@ def export(ledger: str, year: int, out: str, pseudonymise: bool, force: bool, ch
     refuse_to_write(loaded, what="aucun fichier (ni le dossier)")
     folder = output_folder(loaded, out, "hn export", force=force)  # before the (long) computation
     try:
-        bundle = build_bundle(loaded.entries, loaded.index, year, pseudonymise=pseudonymise,
+        bundle = BundleStream(loaded.entries, loaded.index, year, pseudonymise=pseudonymise,
                               charset=CHARSETS[charset], separator=separator,
                               ledger_errors=len(loaded.errors), ledger_name=ledger)
-        _refuse_unless_final(bundle, year)
-        stale = write_bundle(bundle, folder)
+        stale = write_bundle(_refused_unless_final(bundle, year), folder)
     except (ValueError, OSError) as exc:  # ExportError, FolderError and the core's own input errors
         raise HnError(f"{exc} ; rien n'est écrit") from exc
     report_stale(stale)
     for warning in bundle.warnings:
         click.echo(f"avertissement : {warning}", err=True)
-    click.echo(f"{folder.target} : {len(bundle.files)} fichiers pour {year}"
+    click.echo(f"{folder.target} : {len(bundle.names())} fichiers pour {year}"
                + (" (patients pseudonymisés)" if pseudonymise else ""))
 
 
-def _refuse_unless_final(bundle, year: int) -> None:
-    """Nothing is written when the bundle's own 2035 is not final (its errors, a reconciliation gap)."""
+def _refused_unless_final(files: Iterable[BundleFile], year: int) -> Iterator[BundleFile]:
+    """``files`` as they are made; once all are made, nothing is written (the staging folder is
+    removed) when the bundle's own 2035 is not final (its errors, a reconciliation gap)."""
     name = f"2035-{year}.json"
-    form = next((json.loads(f.content) for f in bundle.files if f.name == name), None)
+    form = None
+    for item in files:
+        if item.name == name:
+            form = json.loads(item.content)  # made whole (only the long files come in pieces)
+        yield item
+    _refuse_unless_final(form, year)
+
+
+def _refuse_unless_final(form: dict | None, year: int) -> None:
     if form is None or form.get("final", True):
         return
     reasons = [f"{e['where']}: {e['message']}" for e in form.get("errors", [])]

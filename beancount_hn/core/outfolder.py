@@ -17,7 +17,7 @@ One code path for every command that writes a folder (``hn export --out``,
   renamed into place once complete (:func:`beancount_hn.core.atomic.replace_directory`):
   a signal (Ctrl-C, SIGTERM) removes the staging folder; one left by a
   ``kill -9`` is recognised (its name, its marker, a dead process) and removed
-  on the next run.
+  by the next run, once that run's own files are all written.
 
 Messages are in French (users read them); :class:`FolderError` carries them.
 """
@@ -30,7 +30,7 @@ import json
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from beancount_hn import __version__
@@ -53,10 +53,14 @@ class FolderInterrupted(FolderError):
 
 @dataclass(frozen=True)
 class OutFile:
-    """One file of a folder or a zip: its name, its bytes, and what it is (for error messages)."""
+    """One file of a folder or a zip: its name, its bytes, and what it is (for error messages).
+
+    ``content`` may also be the file's pieces in order, read once (a generator: each
+    piece made as it is written, never the whole file in memory).
+    """
 
     name: str
-    content: bytes
+    content: bytes | Iterable[bytes]
     label: str = ""
 
     @property
@@ -98,7 +102,8 @@ def zip_files(folder: str, files: Iterable[OutFile]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in files:
             book.claim(item)
-            archive.writestr(f"{folder}/{item.name}", item.content)
+            content = item.content
+            archive.writestr(f"{folder}/{item.name}", content if isinstance(content, bytes) else b"".join(content))
     return buffer.getvalue()
 
 
@@ -236,10 +241,13 @@ class OutputFolder:
                               f"écrits : {_names(changed)} ; hn ne les écrase pas, même avec --force : "
                               "déplacez-les ou choisissez un autre dossier")
 
-    def clean_stale(self) -> list[str]:
-        """Remove the staging folders a killed run of this target left; returns their paths."""
+    def clean_stale(self, keep: str = "") -> list[str]:
+        """Remove the staging folders a killed run of this target left (never ``keep``, this
+        run's own); returns their paths."""
         removed = []
         for path in atomic.staging_siblings(self.target):
+            if path == keep:
+                continue
             marker = Marker.read(path)
             empty = not os.listdir(path)
             if empty or (marker is not None and not (marker.pid is not None and _alive(marker.pid))):
@@ -250,12 +258,13 @@ class OutputFolder:
     def write(self, files: Iterable[OutFile], *, private: bool = True) -> list[str]:
         """Write ``files`` as the whole folder, atomically; returns the stale folders removed first.
 
-        ``files`` may be a generator (each file made as it is written). Any
-        error leaves the target as it was and no staging folder; a signal
-        raises :class:`FolderInterrupted`.
+        ``files`` may be a generator (each file made as it is written), and a
+        file's content its pieces (:class:`OutFile`). Any error leaves the
+        target as it was and no staging folder; a signal raises
+        :class:`FolderInterrupted`. The stale folders are removed once every
+        file is written: a run that fails leaves everything as it was.
         """
         self.check()
-        removed = self.clean_stale()
         written: dict[str, str] = {}
         book = _NameBook()
         try:
@@ -264,9 +273,11 @@ class OutputFolder:
                 _write_file(staging, MARKER, self._marker(pid=os.getpid()).to_json().encode("utf-8"))
                 for item in files:
                     book.claim(item)
-                    _write_file(staging, item.name, item.content)
-                    written[item.name] = _sha256(item.content)
+                    digest = hashlib.sha256()
+                    _write_file(staging, item.name, _hashed(item.content, digest))
+                    written[item.name] = digest.hexdigest()
                 _write_file(staging, MARKER, self._marker(written).to_json().encode("utf-8"))
+                removed = self.clean_stale(keep=staging)
         except atomic.Interrupted as exc:
             raise FolderInterrupted(f"interrompu ({exc.name}) : {self.path} est tel qu'il était, le "
                                     "dossier temporaire est supprimé") from None
@@ -281,9 +292,23 @@ def _unchanged(folder: str, name: str, digest: str) -> bool:
         return _sha256(handle.read()) == digest
 
 
-def _write_file(folder: str, name: str, content: bytes) -> None:
-    """One file of a staging folder, flushed to disk."""
+def _hashed(content: bytes | Iterable[bytes], digest: hashlib._Hash) -> bytes | Iterator[bytes]:
+    """``content`` as it is (its pieces one by one), each byte added to ``digest`` as it is read."""
+    if isinstance(content, bytes):
+        digest.update(content)
+        return content
+    return _hashed_pieces(content, digest)
+
+
+def _hashed_pieces(pieces: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+    for piece in pieces:
+        digest.update(piece)
+        yield piece
+
+
+def _write_file(folder: str, name: str, content: bytes | Iterable[bytes]) -> None:
+    """One file of a staging folder (its bytes, or its pieces in order), flushed to disk."""
     with open(os.path.join(folder, name), "wb") as handle:
-        handle.write(content)
+        handle.writelines((content,) if isinstance(content, bytes) else content)
         handle.flush()
         os.fsync(handle.fileno())

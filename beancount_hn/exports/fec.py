@@ -43,7 +43,7 @@ receipt (``client-siren:``, else the payee).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -91,7 +91,7 @@ OPENING_LABEL = "Report à nouveau (soldes de trésorerie au 1er janvier)"
 PERSONAL_FUNDS_NUMBER = "108"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FecLine:
     """One line of the FEC, before formatting (amounts positive, one side only)."""
 
@@ -153,14 +153,13 @@ class Fec:
             result[line.account] = result.get(line.account, ZERO) + line.signed
         return result
 
-    def rows(self) -> list[list[str]]:
-        """The 22 text fields of each line, unformatted for the character set."""
-        return [[
-            ln.journal_code, ln.journal_lib, str(ln.number), _date(ln.date), ln.compte_num,
-            ln.compte_lib, "", "", ln.piece_ref, _date(ln.piece_date), ln.label,
-            csv_number(ln.debit), csv_number(ln.credit), "", "", _date(ln.date), "", "",
-            _date(ln.payment_date), ln.mode, ln.nature, ln.client,
-        ] for ln in self.lines]
+    def rows(self) -> Iterator[list[str]]:
+        """The 22 text fields of each line, unformatted for the character set, one line at a time."""
+        for ln in self.lines:
+            yield [ln.journal_code, ln.journal_lib, str(ln.number), _date(ln.date), ln.compte_num,
+                   ln.compte_lib, "", "", ln.piece_ref, _date(ln.piece_date), ln.label,
+                   csv_number(ln.debit), csv_number(ln.credit), "", "", _date(ln.date), "", "",
+                   _date(ln.payment_date), ln.mode, ln.nature, ln.client]
 
 
 @dataclass
@@ -417,11 +416,12 @@ def render_fec(fec: Fec, *, charset: str = DEFAULT_CHARSET, separator: str = "ta
         translit = Transliterator(charset)
     except ValueError as exc:
         raise ExportError(f"{exc} ; choisissez iso-8859-15 (par défaut) ou utf-8") from exc
-    records = [sep.join(FIELDS)]
+    # Each record encoded as it is made: never the whole file as text and as bytes at once.
+    records = [(sep.join(FIELDS) + "\r\n").encode(translit.charset)]
     for row in fec.rows():
-        records.append(sep.join(_fec_cell(name, translit.field(value, sep)) for name, value in zip(FIELDS, row)))
-    text = "\r\n".join(records) + "\r\n"
-    content = text.encode(translit.charset)
+        record = sep.join(_fec_cell(name, translit.field(value, sep)) for name, value in zip(FIELDS, row))
+        records.append((record + "\r\n").encode(translit.charset))
+    content = b"".join(records)
     warnings = translit.summary()
     if translit.charset == "utf-8":
         warnings.insert(0, "FEC écrit en UTF-8 : l'art. A47 A-1 du LPF cite l'ASCII, l'ISO 8859-15 ou "

@@ -19,8 +19,9 @@ own) make the 2035's figure, checked to the cent before anything is written.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,8 +48,9 @@ from beancount_hn.exports.tables import (
     esc,
     html_amount,
     html_date,
-    html_page,
+    html_page_parts,
     html_table,
+    html_table_parts,
 )
 from beancount_hn.tax import lines2035
 from beancount_hn.tax.form2035 import BAREME, DISPOSAL, DOTATION, ENTERED, SHARE, Contribution, Form2035
@@ -64,7 +66,7 @@ HEADERS = ("Date", "Pièce", "Tiers", "Nature", "Compte", "Ligne 2035", "Mode de
            "Journal", "Recettes", "Dépenses")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JournalRow:
     """One receipt or expense of the livre-journal."""
 
@@ -185,13 +187,12 @@ def _line_label(code: str) -> str:
 
 def render_csv(book: LivreJournal) -> str:
     """``;``-separated, decimal comma, UTF-8 with BOM, a total row at the end."""
-    rows: list[list[str]] = [list(HEADERS)]
-    for r in book.rows:
-        rows.append([csv_date(r.date), r.piece, r.tiers, r.nature, r.account, r.line, r.mode, r.journal,
-                     csv_amount(r.receipt) if r.receipt else "", csv_amount(r.expense) if r.expense else ""])
-    rows.append(["", "", "", f"Total {book.year}", "", "", "", "",
-                 csv_amount(book.total_receipts), csv_amount(book.total_expenses)])
-    return csv_text(rows)
+    rows = ([csv_date(r.date), r.piece, r.tiers, r.nature, r.account, r.line, r.mode, r.journal,
+             csv_amount(r.receipt) if r.receipt else "", csv_amount(r.expense) if r.expense else ""]
+            for r in book.rows)  # one at a time: never every row's cells at once
+    total = ["", "", "", f"Total {book.year}", "", "", "", "",
+             csv_amount(book.total_receipts), csv_amount(book.total_expenses)]
+    return csv_text(itertools.chain([list(HEADERS)], rows, [total]))
 
 
 ADJUSTMENT_HEADERS = ("Date", "Ligne 2035", "Nature", "Compte", "Détail", "Montant", "Dans le FEC")
@@ -208,33 +209,41 @@ def render_adjustments_csv(book: LivreJournal) -> str:
 
 def render_html(book: LivreJournal) -> str:
     """A printable page: the journal, then the totals per 2035 line."""
-    body = [f"<p>Exercice du 01/01/{book.year} au 31/12/{book.year} — comptabilité de trésorerie "
-            "(recettes encaissées, dépenses payées). Montants en euros.</p>\n"]
-    rows = [[html_date(r.date), esc(r.piece), esc(r.tiers), esc(r.nature), esc(r.account), esc(r.line),
+    return "".join(html_parts(book))
+
+
+def html_parts(book: LivreJournal) -> Iterator[str]:
+    """:func:`render_html` in parts, the journal a row at a time (a busy year has thousands)."""
+    return html_page_parts(f"Livre-journal des recettes et dépenses {book.year}", book.identity, _html_body(book))
+
+
+def _html_body(book: LivreJournal) -> Iterator[str]:
+    yield (f"<p>Exercice du 01/01/{book.year} au 31/12/{book.year} — comptabilité de trésorerie "
+           "(recettes encaissées, dépenses payées). Montants en euros.</p>\n")
+    rows = ([html_date(r.date), esc(r.piece), esc(r.tiers), esc(r.nature), esc(r.account), esc(r.line),
              esc(r.mode), esc(r.journal), html_amount(r.receipt) if r.receipt else "",
-             html_amount(r.expense) if r.expense else ""] for r in book.rows]
+             html_amount(r.expense) if r.expense else ""] for r in book.rows)
     total = ["", "", "", esc(f"Total {book.year}"), "", "", "", "",
              html_amount(book.total_receipts), html_amount(book.total_expenses)]
-    body.append(html_table(HEADERS, rows, {8, 9}, total))
-    body.append("<h2>Totaux par ligne de la 2035</h2>\n")
+    yield from html_table_parts(HEADERS, rows, {8, 9}, total)
+    yield "<h2>Totaux par ligne de la 2035</h2>\n"
     totals = [[esc(t.code), esc(_line_label(t.code)), html_amount(t.cash) if t.cash else "",
                html_amount(t.adjustments) if t.adjustments else "", html_amount(t.form)]
               for t in book.line_totals]
-    body.append(html_table(("Ligne", "Libellé", "Livre-journal", "Ajustements sans trésorerie", "2035"),
-                           totals, {2, 3, 4}))
+    yield html_table(("Ligne", "Libellé", "Livre-journal", "Ajustements sans trésorerie", "2035"),
+                     totals, {2, 3, 4})
     outside = [[esc(_line_label(code)), html_amount(r) if r else "", html_amount(e) if e else ""]
                for code, (r, e) in book.by_line().items() if code not in lines2035.by_code()]
     if outside:
-        body.append("<h3>Hors 2035</h3>\n")
-        body.append(html_table(("Nature", "Recettes", "Dépenses"), outside, {1, 2}))
-    body.append('<p class="note">Pour chaque ligne, les paiements du livre-journal qui y sont imputés '
-                "plus ses ajustements sans mouvement de trésorerie font le montant de la 2035, au centime. "
-                "Les frais de voiture couverts par le barème kilométrique, la CSG non déductible et ce qui "
-                "est neutre sont payés mais comptés sur aucune ligne : le FEC les passe au compte de "
-                "l'exploitant (108).</p>\n")
+        yield "<h3>Hors 2035</h3>\n"
+        yield html_table(("Nature", "Recettes", "Dépenses"), outside, {1, 2})
+    yield ('<p class="note">Pour chaque ligne, les paiements du livre-journal qui y sont imputés '
+           "plus ses ajustements sans mouvement de trésorerie font le montant de la 2035, au centime. "
+           "Les frais de voiture couverts par le barème kilométrique, la CSG non déductible et ce qui "
+           "est neutre sont payés mais comptés sur aucune ligne : le FEC les passe au compte de "
+           "l'exploitant (108).</p>\n")
     if book.adjustments:
-        body.append("<h2>Ajustements de la 2035 sans mouvement de trésorerie</h2>\n")
-        body.append(html_table(("Date", "Ligne", "Nature", "Compte", "Détail", "Montant"),
-                               [[html_date(a.date), esc(a.code), esc(ADJUSTMENT_KINDS[a.kind]), esc(a.account),
-                                 esc(a.description), html_amount(a.amount)] for a in book.adjustments], {5}))
-    return html_page(f"Livre-journal des recettes et dépenses {book.year}", book.identity, "".join(body))
+        yield "<h2>Ajustements de la 2035 sans mouvement de trésorerie</h2>\n"
+        yield html_table(("Date", "Ligne", "Nature", "Compte", "Détail", "Montant"),
+                         [[html_date(a.date), esc(a.code), esc(ADJUSTMENT_KINDS[a.kind]), esc(a.account),
+                           esc(a.description), html_amount(a.amount)] for a in book.adjustments], {5})

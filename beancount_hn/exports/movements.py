@@ -58,7 +58,7 @@ class Journal:
     label: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CashEntry:
     """One treasury transaction of the year and what it settles."""
 

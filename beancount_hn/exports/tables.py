@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from beancount_hn.core import frtypo
@@ -84,30 +84,37 @@ def identity_lines(identity: Identity | None) -> list[str]:
 
 def html_page(title: str, identity: Identity | None, body: str) -> str:
     """A complete printable page."""
+    return "".join(html_page_parts(title, identity, [body]))
+
+
+def html_page_parts(title: str, identity: Identity | None, body: Iterable[str]) -> Iterator[str]:
+    """:func:`html_page` in parts, ``body``'s as they come (a long page is never whole in memory)."""
     who = "<br>".join(esc(line) for line in identity_lines(identity))
-    return (
-        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{esc(title)}</h1>\n"
-        + (f"<p class=\"who\">{who}</p>\n" if who else "")
-        + body
-        + "</body>\n</html>\n"
-    )
+    yield ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+           f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+           f"<h1>{esc(title)}</h1>\n"
+           + (f"<p class=\"who\">{who}</p>\n" if who else ""))
+    yield from body
+    yield "</body>\n</html>\n"
 
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int],
                total: Sequence[str] | None = None) -> str:
     """A table; cells are already escaped; ``numeric`` column indexes are right-aligned."""
+    return "".join(html_table_parts(headers, rows, numeric, total))
+
+
+def html_table_parts(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int],
+                     total: Sequence[str] | None = None) -> Iterator[str]:
+    """:func:`html_table` in parts, a row at a time, ``rows`` read as they come."""
     def cls(i: int) -> str:
         return ' class="n"' if i in numeric else ""
 
-    out = ["<table>\n<thead><tr>"]
-    out.extend(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
-    out.append("</tr></thead>\n<tbody>\n")
+    yield "<table>\n<thead><tr>" + "".join(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
+    yield "</tr></thead>\n<tbody>\n"
     for row in rows:
-        out.append("<tr>" + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>\n")
+        yield "<tr>" + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>\n"
     if total is not None:
-        out.append('<tr class="total">' + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(total))
-                   + "</tr>\n")
-    out.append("</tbody>\n</table>\n")
-    return "".join(out)
+        yield ('<tr class="total">' + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(total))
+               + "</tr>\n")
+    yield "</tbody>\n</table>\n"

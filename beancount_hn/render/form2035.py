@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from decimal import Decimal
 from typing import Any
 
@@ -505,19 +506,27 @@ def signed(amount: Decimal) -> str:
 def explain_text(form: Form2035, code: str) -> str:
     """The postings behind a line (or social box), with file:line, what each adds to it
     (signed: an expense lowers CP) and its total."""
+    return "".join(explain_lines(form, code))
+
+
+def explain_lines(form: Form2035, code: str) -> Iterator[str]:
+    """:func:`explain_text` line by line, each ending in a newline, made as they are read
+    (line AA of a busy year lists tens of thousands of postings)."""
     code = code.strip().upper()
     title, value, on_form = _explained(form, code)
-    out = [title]
+    yield title + "\n"
     formula = form.formula(code)
     if formula:
-        out.append(f"  = {formula}")
-    for item in sorted(form.explain(code), key=lambda c: (c.date, c.code)):
+        yield f"  = {formula}\n"
+    # By date, then code: two stable sorts on the fields themselves make no key tuple per item.
+    items = sorted(form.explain(code), key=attrgetter("code"))
+    items.sort(key=attrgetter("date"))
+    for item in items:
         paid = f" (payé : {where(item.paid_by)})" if item.paid_by else ""
         effect = form.effect(code, item)
-        out.append(f"  {short_date(item.date)}  {where(item.meta):<32} {item.code:>3} "
-                   f"{('+' if effect > 0 else '') + number(effect):>12}  {item.account}  {item.description}{paid}")
-    out.append(f"  total {code} : {money(value)} (formulaire : {euros_text(on_form)})")
-    return "\n".join(out) + "\n"
+        yield (f"  {short_date(item.date)}  {where(item.meta):<32} {item.code:>3} "
+               f"{('+' if effect > 0 else '') + number(effect):>12}  {item.account}  {item.description}{paid}\n")
+    yield f"  total {code} : {money(value)} (formulaire : {euros_text(on_form)})\n"
 
 
 def explain_json(form: Form2035, code: str) -> str:
