@@ -25,7 +25,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.core.classify import (CONVENTION_STATUSES, TAXABLE, ClassificationError, ClassifiedReceipts,
-                                        Classifier, TaxableReceipts, make_receipts)
+                                        Classifier, Fields, TaxableReceipts, make_receipts)
 from beancount_hn.core.errors import source_of
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
@@ -46,18 +46,31 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     receipts (the VAT step) and every transaction's receipts (the invoice book).
     """
     errors: list = []
-    lines = Classifier(index).lines
+    classifier = Classifier(index)
+    lines, plain = classifier.lines, classifier.plain_accounts
     tagged: list[data.Directive] = []
     append = tagged.append
     taxable: dict[int, tuple[data.Transaction, list]] = {}
     classified = ClassifiedReceipts()
+    keep_txn, keep_lines = classified.txns.append, classified.lines.append
     changed = False
     shared_tags: dict[frozenset[str], frozenset[str]] = {}
+    # A receipt's classification -> its status as a set, and whether it is taxable: most
+    # transactions have one receipt, classified like thousands of others.
+    alone: dict[Fields, tuple[frozenset[str], bool]] = {}
     for entry in entries:
         if type(entry) is not data.Transaction:
             append(entry)
             continue
-        indices, fields, txn_errors = lines(entry)
+        for posting in entry.postings:
+            if posting.account not in plain:
+                break
+        else:  # the usual transaction without receipts: nothing to classify
+            if not entry.tags or entry.tags.isdisjoint(HN_TAGS):
+                append(entry)
+                continue
+        receipt_lines = lines(entry)
+        indices, fields, txn_errors = receipt_lines
         txn_tags = entry.tags
         written = txn_tags & HN_TAGS if txn_tags else txn_tags
         if not fields and not txn_errors:
@@ -74,7 +87,11 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
             continue
         if txn_errors:
             errors.extend(txn_errors)
-        resolved = set(map(_CONVENTION, fields))
+        if len(fields) == 1:
+            resolved, taxable_line = alone.get(fields[0]) or alone.setdefault(
+                fields[0], (frozenset((fields[0][0],)), fields[0][1] in _TAXABLE))
+        else:  # in posting order: the same work every run
+            resolved, taxable_line = frozenset(map(_CONVENTION, fields)), not _TAXABLE.isdisjoint(map(_VAT, fields))
         if written:
             contradicted = written - resolved
             if contradicted and not txn_errors:
@@ -88,15 +105,16 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                 ))
         if not resolved <= txn_tags:  # a new Transaction, without NamedTuple's Python-level _replace
             meta, date, flag, payee, narration, _, links, postings = entry
-            tags = frozenset(txn_tags) | resolved
+            tags = frozenset(txn_tags) | resolved if txn_tags else resolved
             # One frozenset per set of tags, shared: a ledger of thousands of lots has a handful.
             tags = shared_tags.setdefault(tags, tags)
             entry = _new_tuple(data.Transaction, (meta, date, flag, payee, narration, tags, links, postings))
             changed = True
-        if not _TAXABLE.isdisjoint(map(_VAT, fields)):  # in posting order: the same work every run
+        if taxable_line:
             taxable[id(entry)] = (entry, make_receipts(entry, indices, fields))
         if fields:
-            classified.add(entry, indices, fields)
+            keep_txn(entry)
+            keep_lines(receipt_lines)
         append(entry)
     if not changed:
         tagged = entries

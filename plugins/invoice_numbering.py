@@ -34,6 +34,7 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.invoicing.invoices import build_invoice_book, check_invoices
 from beancount_hn.plugins import run_step
@@ -41,12 +42,15 @@ from beancount_hn.plugins import run_step
 __plugins__ = ("invoice_numbering",)
 
 
+@gc_paused()
 def invoices_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[data.Directive], list]:
     """Invoice numbering and invoice rules (validation only).
 
     In the plugin chain the invoice book reads the receipts the convention step
     classified (``index.classified_receipts``); it is their last reader, so they
-    are let go before the steps after it run.
+    are let go before the steps after it run. The collector stays paused until the
+    book is gone (its objects are freed by reference counting), not only while it is
+    built: run alone, the step would otherwise pay a collection of them.
     """
     book = build_invoice_book(entries, index)
     index.classified_receipts = None

@@ -189,6 +189,11 @@ class Classifier:
         self._account_vat: dict[str, str | None] = {}
         self._receipt_account: dict[str, bool] = {}
         self._kinds: dict[str, int] = {}  # account -> _RECEIPT, _EQUITY or _OTHER
+        #: The accounts seen so far that hold no receipt and are not equity: a transaction
+        #: among them only has no :meth:`lines` (``_NO_LINES``), nothing to ask.
+        self.plain_accounts: set[str] = set()
+        # The lines of a transaction with one receipt, shared by those classified alike (most).
+        self._alone: dict[tuple[int, Fields], tuple[tuple[int], tuple[Fields], tuple]] = {}
         self._openings: dict[frozenset[str], frozenset[str]] = {}  # set of accounts -> receivables it opens
         # acte: text -> (first day, last day, status): a FSE lot repeats a few codes
         # thousands of times; act_status (and its message) only outside the window.
@@ -211,6 +216,8 @@ class Classifier:
     def _kind(self, account: str) -> int:
         kind = self._kinds[account] = (_RECEIPT if self.is_receipt_account(account)
                                        else _EQUITY if self.index.root_type(account) == "equity" else _OTHER)
+        if kind is _OTHER:
+            self.plain_accounts.add(account)
         return kind
 
     def is_receipt_account(self, account: str) -> bool:
@@ -304,7 +311,11 @@ class Classifier:
         convention step asks it of every transaction, and only needs their statuses.
         """
         kinds = self._kinds
+        known: dict[tuple, Fields] | None = None  # the span's lines of the transaction's metadata
+        first: Fields | None = None  # the first receipt's line (and first_index its posting's)
+        indices: list[int] | None = None  # from the second receipt on
         fields: list[Fields] | None = None
+        errors: list | None = None
         equity = False
         for i, posting in enumerate(txn.postings):
             account = posting.account
@@ -315,7 +326,7 @@ class Classifier:
                 if kind is _EQUITY:
                     equity = True
                 continue
-            if fields is None:  # the first receipt: the lines of the transaction's metadata
+            if known is None:  # the first receipt: the lines of the transaction's metadata
                 day = txn.date
                 if not self._span_from <= day <= self._span_to:  # (the first, or out of date order)
                     self._span_lines = {}
@@ -325,7 +336,6 @@ class Classifier:
                 known = self._span_lines.get(read)
                 if known is None:
                     known = self._span_lines[read] = {}
-                fields, indices, errors = [], [], []
             pmeta = posting.meta or _NO_META
             if "convention" in pmeta or "tva" in pmeta:
                 key: tuple = (account, pmeta.get("acte", _ABSENT), pmeta.get("convention", _ABSENT),
@@ -337,13 +347,26 @@ class Classifier:
                 try:
                     line = self._line(txn, i, read, key, known)
                 except StatusError as exc:
+                    errors = errors or []
                     errors.append(ClassificationError(source_of(txn), str(exc), txn))
                     continue
-            fields.append(line)
-            indices.append(i)
-        if fields is None:
+            if first is None:
+                first, first_index = line, i
+            elif indices is None:
+                indices, fields = [first_index, i], [first, line]
+            else:
+                indices.append(i)
+                fields.append(line)
+        if known is None:
             return self._opening_lines(txn) if equity else _NO_LINES
-        return indices, fields, errors
+        if indices is not None:
+            return indices, fields, errors or ()
+        if first is None or errors is not None:
+            return ((first_index,), (first,), errors) if first is not None else ((), (), errors)
+        alone = self._alone.get((first_index, first))
+        if alone is None:
+            alone = self._alone[(first_index, first)] = ((first_index,), (first,), ())
+        return alone
 
     def _line(self, txn: data.Transaction, i: int, read: tuple, key: tuple, known: dict[tuple, Fields]) -> Fields:
         """Classify the posting ``i`` of ``txn`` outside the span's lines (``StatusError``: it cannot be),
@@ -475,31 +498,16 @@ class TaxableReceipts:
 class ClassifiedReceipts:
     """What the plugin chain's convention step classified, for the steps after it (the invoice
     book): each transaction of ``entries`` with receipts, in ledger order, and its
-    :meth:`Classifier.lines` (the indices and the classification of its receipts, without the
+    :meth:`Classifier.lines` (the indices and the classification of its receipts, and the
     errors: that step reports them). Valid for that very list of entries only (:meth:`of`).
     """
 
     entries: list[data.Directive] | None = None  # set once the step has made its list
     txns: list[data.Transaction] = field(default_factory=list)
-    lines: list[tuple[Sequence[int], Sequence[Fields]]] = field(default_factory=list)
-    # A receipt alone, at the same index and classified alike, is most transactions of a ledger:
-    # they share one pair of tuples (the lines are kept until the invoice book has read them).
-    _alone: dict[tuple[int, Fields], tuple[tuple[int], tuple[Fields]]] = field(default_factory=dict, repr=False)
-
-    def add(self, txn: data.Transaction, indices: Sequence[int], fields: Sequence[Fields]) -> None:
-        """Keep the receipts of ``txn``, the next transaction of the ledger with receipts."""
-        if len(fields) == 1:
-            key = (indices[0], fields[0])
-            lines = self._alone.get(key)
-            if lines is None:
-                lines = self._alone[key] = ((indices[0],), (fields[0],))
-        else:
-            lines = (indices, fields)
-        self.txns.append(txn)
-        self.lines.append(lines)
+    lines: list[tuple[Sequence[int], Sequence[Fields], Sequence]] = field(default_factory=list)
 
     def of(self, entries: Sequence[data.Directive]) -> tuple[Sequence[data.Transaction],
-                                                             Sequence[tuple[Sequence[int], Sequence[Fields]]]]:
+                                                             Sequence[tuple[Sequence[int], Sequence[Fields], Sequence]]]:
         """The transactions kept and their lines, if ``entries`` is the list they come from (else
         none): read them along with it, the next one kept being the next one with receipts."""
         return (self.txns, self.lines) if entries is self.entries else ((), ())

@@ -26,6 +26,7 @@ may hold money that was never counted.
 
 from __future__ import annotations
 
+import datetime
 import re
 from operator import attrgetter
 from collections.abc import Sequence
@@ -164,18 +165,22 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
                 opened))
     first_pnl: data.Transaction | None = None
     reported: set[str] = set()
-    kinds: dict[frozenset[str], tuple[bool, tuple]] = {}  # per set of accounts
+    # Per tuple of posting accounts: whether it holds income or expenses, the accounts to watch
+    # (_kind) and the first day on which none of them can be reported (None: any day may).
+    kinds: dict[tuple[str, ...], tuple[bool, tuple, datetime.date | None]] = {}
+    transaction = data.Transaction
     for entry in entries:
-        if type(entry) is not data.Transaction:
+        if type(entry) is not transaction:
             continue
-        postings = entry.postings
-        used = frozenset(map(_ACCOUNT, postings))
+        used = tuple(map(_ACCOUNT, entry.postings))
         kind = kinds.get(used)
         if kind is None:
-            kind = kinds[used] = _kind(used, index, roles)
-        has_pnl, watched = kind
+            kind = kinds[used] = _kind(frozenset(used), index, roles)
+        has_pnl, watched, quiet_from = kind
         if has_pnl and first_pnl is None:
             first_pnl = entry
+        if quiet_from is not None and entry.date >= quiet_from:
+            continue  # the usual transaction: its treasury accounts count on its day
         for account, since in watched:
             if account in reported or (since is not None and entry.date >= since):
                 continue
@@ -206,17 +211,18 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
     return errors
 
 
-def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool, tuple]:
-    """For a set of accounts: whether it holds income or expenses, and the balance-sheet
+def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool, tuple, datetime.date | None]:
+    """For a set of accounts: whether it holds income or expenses, the balance-sheet
     accounts a receipt, an expense or the payment of a receivable or payable (without
     ``Equity:``: an opening entry) must be checked against: the treasury ones (with their
-    first day) and those of unknown role (None)."""
+    first day) and those of unknown role (None); and the first day on which none of these is
+    to report (None when one of them has no role: it is reported whatever the day)."""
     roots = {account: index.root_type(account) for account in used}
     has_pnl = not _PNL_ROOTS.isdisjoint(roots.values())  # no early exit: the same work in any set order
     settles = ITEM in {roles.role(a) for a in used if roots[a] in ("assets", "liabilities")} \
         and "equity" not in roots.values()
     if not (has_pnl or settles) or not index.config.entries("treasury"):
-        return has_pnl, ()
+        return has_pnl, (), datetime.date.min
     watched = []
     for account in sorted(used):
         if roots[account] not in ("assets", "liabilities"):
@@ -224,7 +230,8 @@ def _kind(used: frozenset[str], index: LedgerIndex, roles: Roles) -> tuple[bool,
         since = index.treasury_since(account)
         if since is not None or roles.role(account) is None:
             watched.append((account, since))
-    return has_pnl, tuple(watched)
+    days = [since for _, since in watched]
+    return has_pnl, tuple(watched), None if None in days else max(days, default=datetime.date.min)
 
 
 def _check_options(index: LedgerIndex) -> list:

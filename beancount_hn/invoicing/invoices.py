@@ -27,12 +27,12 @@ import operator
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from beancount.core import data
 
 from beancount_hn.core import frtypo
-from beancount_hn.core.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt, make_receipts
+from beancount_hn.core.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Fields, Receipt, make_receipts
 from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
@@ -48,8 +48,8 @@ DATE_KEY = "date-facture"
 LOT_KEY = "lot"  # an FSE lot on a transaction; the lot a payment posting settles on a posting
 SETTLES_KEY = "reglement-de"  # on a payment posting: the invoice (or lot) it settles
 _NO_META: dict[str, Any] = {}
+_NO_CURRENCY: Any = object()  # no income posting read yet (_Reader.invoice)
 _ZERO = Decimal(0)
-_new_tuple = tuple.__new__
 _INCOME, _EQUITY, _ITEM, _OTHER = range(4)  # what an account is to invoices and payments (_Reader.kind)
 QUOTE_KEY = "devis"
 SIREN_KEY = "client-siren"
@@ -58,8 +58,10 @@ VOID_DIRECTIVE = "hn-facture-annulee"
 #: Fees (with a dépassement or HN acts) from which prior written information is due.
 QUOTE_THRESHOLD = Decimal("70")
 _QUOTED = frozenset((DEPASSEMENT, NON_CONVENTIONNE))  # the statuses that call for a quote
-_CONVENTION = operator.attrgetter("convention")
-_NUMBER = operator.itemgetter(0)  # Reference.number
+_LINE_CONVENTION = operator.itemgetter(Receipt._fields.index("convention") - 2)  # of a receipt's classify.Fields
+_NUMBER = operator.itemgetter(0)  # of a Reference
+_SEQUENCE_NUMBER = operator.attrgetter("ref.seq")  # of a member of a sequence (it has a ref)
+_NUMBER_OF, _CREDIT_OF, _REF = map(operator.attrgetter, ("number", "credit_of", "ref"))  # of an Invoice
 _OPENING = Receipt._fields.index("opening") - 2  # in a receipt's classify.Fields
 #: Amount from which a note d'honoraires is due (arrêté n° 83-50/A).
 NOTE_THRESHOLD = Decimal("25")
@@ -98,12 +100,18 @@ class Invoice(_Numbered):
     txn: data.Transaction
     amount: Decimal  # positive for an invoice, negative for a credit note
     currency: str | None
-    receipts: list[Receipt]
+    lines: tuple[Seq[int], Seq[Fields], Seq]  # Classifier.lines: its receipts' postings, classification
+    fees_eur: Decimal  # the amount of its receipts in EUR (what the quote threshold reads)
     ref: NumberRef | None
     credit_of: str | None = None  # avoir-de:, canonical
     devis: str | None = None
     client_siren: str | None = None
     credit_notes: list[Invoice] = field(default_factory=list)  # applied to this invoice, date order
+
+    @property
+    def receipts(self) -> list[Receipt]:
+        """The invoice's receipts, made from its :attr:`lines` at each call."""
+        return make_receipts(self.txn, self.lines[0], self.lines[1])
 
     @property
     def payee(self) -> str | None:
@@ -181,19 +189,12 @@ class Sequence:
                 + f", … {self.number(gap.end)} ({frtypo.number(Decimal(gap.size), 0)} numéros)")
 
 
-class Reference(NamedTuple):
-    """A number a payment names: ``how`` is ``link``, ``reglement-de`` or ``lot`` (a tuple: one
-    per payment line of the ledger, made on every ``bean-check``)."""
-
-    number: str
-    how: str
-
-
-class PaymentReferences(NamedTuple):
-    """The references of one transaction that is not itself an invoice or a lot."""
-
-    txn: data.Transaction
-    references: tuple[Reference, ...]
+#: A number a payment names, and how: ``(number, how)``, ``how`` being ``link``,
+#: ``reglement-de`` or ``lot`` (plain tuples: one per payment line of the ledger, made on every
+#: ``bean-check``).
+Reference = tuple[str, str]
+#: The references of one transaction that is not itself an invoice or a lot: ``(txn, references)``.
+PaymentReferences = tuple[data.Transaction, tuple[Reference, ...]]
 
 
 @dataclass
@@ -232,6 +233,7 @@ class _Reader:
     def __init__(self, index: LedgerIndex, series: SeriesSet, errors: list) -> None:
         self.index = index
         self.series = series
+        self.read = series.read
         self.errors = errors
         self.classifier = Classifier(index)
         self.kinds: dict[str, int] = {}  # account -> _INCOME, _EQUITY, _ITEM or _OTHER
@@ -251,7 +253,8 @@ class _Reader:
 
     def number(self, entry: data.Directive, written: str, on: datetime.date | None,
                what: str) -> tuple[str, NumberRef | None]:
-        """The canonical number and series of ``written``; reports what does not fit."""
+        """The canonical number and series of ``written``; reports what does not fit (the usual
+        number of an invoice is read by ``SeriesSet.read`` first)."""
         text = written.strip()
         ref, problem = self.series.match(text, on)
         if problem:
@@ -270,12 +273,13 @@ class _Reader:
                               "ou la date de la transaction)")
         return canonical, ref
 
-    def receipts(self, txn: data.Transaction, lines: tuple | None) -> list[Receipt]:
-        """The receipts of ``txn``, from its ``lines`` when the convention step left them
+    def lines(self, txn: data.Transaction, lines: tuple | None) -> tuple[Seq[int], Seq[Fields], Seq]:
+        """The receipts of ``txn`` as ``Classifier.lines`` gives them (the indices of their
+        postings, their classification, errors): ``lines`` when the convention step left them
         (``classify.ClassifiedReceipts``); their errors are the convention plugin's to report."""
         if lines is not None:
-            return make_receipts(txn, *lines)
-        return self.classifier.receipts(txn)[0]
+            return lines
+        return self.classifier.lines(txn)
 
     def invoice(self, txn: data.Transaction, lines: tuple | None = None) -> Invoice | None:
         meta = txn.meta
@@ -293,8 +297,10 @@ class _Reader:
             self.error(txn, f"{DATE_KEY}: {as_written(date)} n'est pas une date ; écrivez-la sans guillemets, "
                             f"p. ex. {txn.date}")
             date = txn.date
-        number, ref = self.number(txn, written, date, "le numéro de facture")
-        amount, currencies = _ZERO, set()
+        ref = self.read(written, date)  # the usual number: nothing to report
+        number, ref = (written, ref) if ref is not None else self.number(txn, written, date, "le numéro de facture")
+        # The income postings' total, count and currency (a set only when they mix currencies).
+        amount, counted, currency, mixed = _ZERO, 0, _NO_CURRENCY, None
         kinds = self.kinds
         for posting in txn.postings:
             kind = kinds.get(posting.account)
@@ -304,47 +310,61 @@ class _Reader:
                 units = posting.units
                 if units is not None:
                     amount -= units.number
-                    currencies.add(units.currency)
-        if not currencies:
+                    counted += 1
+                    if currency is _NO_CURRENCY:
+                        currency = units.currency
+                    elif units.currency != currency:
+                        mixed = mixed or {currency}
+                        mixed.add(units.currency)
+        credit_of = meta.get(CREDIT_KEY)
+        if currency is _NO_CURRENCY:
+            currency = None
             self.error(txn, f"{INVOICE_KEY}: {number} est sur une transaction sans ligne de recette ; une "
                             "facture enregistre les honoraires qu'elle facture (une ligne Income:) — pour "
                             f"un règlement, retirez {INVOICE_KEY}: et liez-le à la facture par ^{number}")
-        elif len(currencies) > 1:
-            self.error(txn, f"la facture {number} mélange des devises ({', '.join(sorted(currencies))}) ; "
+        elif mixed is not None:
+            currency = min(mixed)
+            self.error(txn, f"la facture {number} mélange des devises ({', '.join(sorted(mixed))}) ; "
                             "facturez dans une seule devise")
-        elif amount <= 0 and meta.get(CREDIT_KEY) is None:
-            currency = next(iter(currencies))
+        elif amount <= 0 and credit_of is None:
             self.error(txn, f"la facture {number} totalise {frtypo.money(amount, currency)} d'honoraires (≤ 0) : "
                             "une facture porte un montant positif (le compte Income: au crédit, p. ex. "
                             "Income:Honoraires:HN -80.00 EUR) ; pour annuler ou réduire une facture, "
                             f'émettez un avoir : facture: "AV-…" et {CREDIT_KEY}: "<numéro de la facture>"')
-        receipts = self.receipts(txn, lines)
-        invoice = Invoice(number, written, date, txn, amount,
-                          min(currencies) if currencies else None, receipts, ref)
-        credit_of = meta.get(CREDIT_KEY)
+        lines = self.lines(txn, lines)
+        indices, fields, _ = lines
+        if len(indices) == counted and currency == QUOTE_CURRENCY and mixed is None:
+            fees = amount  # its receipts are its income postings (a receipt is one), all in EUR
+        else:  # Receipt.amount of those in EUR, its properties inlined
+            fees = _ZERO
+            for n in range(len(indices)):
+                units = txn.postings[indices[n]].units
+                if units.currency == QUOTE_CURRENCY:
+                    fees += units.number if fields[n][_OPENING] else -units.number
         if credit_of is not None:
             if isinstance(credit_of, str) and credit_of.strip():
-                invoice.credit_of = self.series.canonical(credit_of)
+                credit_of = self.series.canonical(credit_of)
             else:
                 self.error(txn, f"{CREDIT_KEY}: {as_written(credit_of)} n'est pas un numéro de facture ; écrivez "
                                 "entre guillemets le numéro de la facture que l'avoir corrige, "
                                 'p. ex. avoir-de: "F-2025-0042"')
+                credit_of = None
         devis = meta.get(QUOTE_KEY)
         if devis is not None:
             if isinstance(devis, str) and devis.strip():
-                invoice.devis = devis.strip()
+                devis = devis.strip()
             else:
                 self.error(txn, f"{QUOTE_KEY}: {as_written(devis)} n'est pas un numéro de devis ; écrivez-le "
                                 'entre guillemets, p. ex. devis: "D-2025-0001"')
+                devis = None
         siren = meta.get(SIREN_KEY)
         if siren is not None:
-            digits = str(siren).replace(" ", "")
-            if len(digits) == 9 and digits.isdigit():
-                invoice.client_siren = digits
-            else:
-                self.error(txn, f"{SIREN_KEY}: {as_written(siren)} n'est pas un SIREN ; écrivez les 9 chiffres du "
-                                'client, entre guillemets, p. ex. client-siren: "123456789"')
-        return invoice
+            siren = str(siren).replace(" ", "")
+            if len(siren) != 9 or not siren.isdigit():
+                self.error(txn, f"{SIREN_KEY}: {as_written(meta[SIREN_KEY])} n'est pas un SIREN ; écrivez les 9 "
+                                'chiffres du client, entre guillemets, p. ex. client-siren: "123456789"')
+                siren = None
+        return Invoice(number, written, date, txn, amount, currency, lines, fees, ref, credit_of, devis, siren)
 
     def note_payment(self, txn: data.Transaction, keys: set[str], references: list[PaymentReferences]) -> None:
         """Record the numbers ``txn``, neither an invoice nor a lot, names (and its links as ``keys``
@@ -383,14 +403,17 @@ class _Reader:
             for key in (SETTLES_KEY, LOT_KEY):
                 value = pmeta.get(key)
                 if value is not None:
-                    found.append(_new_tuple(Reference, (str(value), key)))
+                    found.append((str(value), key))
         if links:
             if equity:
                 keys.update(links)  # an opening entry: receivables of invoices issued before the books
             # Which links fit a series is asked of the few that name no document (reference_errors).
-            found += [_new_tuple(Reference, (link, "link")) for link in sorted(links)]
-        if found:  # tuple.__new__: NamedTuple's Python-level __new__ skipped (one per payment)
-            references.append(_new_tuple(PaymentReferences, (txn, tuple(found))))
+            if len(links) == 1 and not found:  # the usual payment: one link
+                references.append((txn, ((*links, "link"),)))
+                return
+            found += [(link, "link") for link in sorted(links)]
+        if found:
+            references.append((txn, tuple(found)))
 
     def voided(self, entry: data.Custom) -> VoidedNumber | None:
         values = [v.value for v in entry.values]
@@ -403,16 +426,6 @@ class _Reader:
         return VoidedNumber(number, entry.date, values[1].strip(), ref, entry)
 
 
-def _note_keys(meta: dict[str, Any], links: frozenset[str] | None, keys: set[str]) -> None:
-    """What payments may name of a document: its ``facture:`` and ``lot:`` values and its links."""
-    for key in (INVOICE_KEY, LOT_KEY):
-        value = meta.get(key)
-        if value is not None:
-            keys.add(str(value))
-    if links:
-        keys.update(links)
-
-
 @gc_paused()
 def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> InvoiceBook:
     """Read every invoice, credit note, voided number, series and quote (one pass plus a sort)."""
@@ -421,7 +434,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     reader = _Reader(index, series, errors)
     need_unbilled = bool(index.config.entries("require-invoice"))
     invoices: list[Invoice] = []
-    orders: list[tuple] = []  # each invoice's _order
+    # Whether the invoices come in _order (ledger order mostly is), and the last one's order.
+    in_order, last_date, last_file, last_line = True, datetime.date.min, "", 0
     voided: list[VoidedNumber] = []
     quote_entries: list[data.Custom] = []
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
@@ -431,36 +445,53 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     classified = index.classified_receipts
     shared_txns, shared = classified.of(entries) if classified is not None else ((), ())
     position, upcoming = 0, shared_txns[0] if shared_txns else None  # the next one with receipts
+    last_shared = len(shared_txns) - 1
+    read_invoice, note_payment, add_invoice = reader.invoice, reader.note_payment, invoices.append
+    transaction, custom = data.Transaction, data.Custom
     for entry in entries:
         kind = type(entry)
-        if kind is data.Transaction:
+        if kind is transaction:
             lines = None
             if entry is upcoming:
                 lines = shared[position]
                 position += 1
-                upcoming = shared_txns[position] if position < len(shared_txns) else None
+                upcoming = shared_txns[position] if position <= last_shared else None
             meta = entry.meta or _NO_META
             numbered = INVOICE_KEY in meta or CREDIT_KEY in meta
             if numbered:
-                invoice = reader.invoice(entry, lines)
+                invoice = read_invoice(entry, lines)
                 if invoice is not None:
-                    invoices.append(invoice)
-                    orders.append((invoice.date, str(meta.get("filename", "")), meta.get("lineno", 0)))
+                    add_invoice(invoice)
+                    if in_order:  # _order(invoice) >= the last one's, compared field by field
+                        date, file, line = invoice.date, str(meta.get("filename", "")), meta.get("lineno", 0)
+                        if date != last_date:
+                            in_order = date > last_date
+                        elif file != last_file:
+                            in_order = file > last_file
+                        else:
+                            in_order = line >= last_line
+                        last_date, last_file, last_line = date, file, line
             elif need_unbilled and any(reader.classifier.is_receipt_account(p.account)
                                        for p in entry.postings):
-                receipts = reader.receipts(entry, lines)
+                indices, fields, _ = reader.lines(entry, lines)
+                receipts = make_receipts(entry, indices, fields)
                 if receipts:
                     unbilled.append((entry, receipts))
             # What payments may name: the numbers and links of documents. A payment names its
             # invoice on a posting of a receivable or payable (the cash book reads it there), or
             # by a link.
             if numbered or LOT_KEY in meta:
-                _note_keys(meta, entry.links, keys)
+                for key in (INVOICE_KEY, LOT_KEY):
+                    value = meta.get(key)
+                    if value is not None:
+                        keys.add(str(value))
+                if entry.links:
+                    keys.update(entry.links)
             elif entry.links or lines is None or lines[1][0][_OPENING]:
-                reader.note_payment(entry, keys, references)
+                note_payment(entry, keys, references)
             # else: it earns fees (a receipt not carried over: an income posting) and has no link,
             # so it names nothing (note_payment)
-        elif kind is data.Custom:
+        elif kind is custom:
             if entry.type == VOID_DIRECTIVE:
                 number = reader.voided(entry)
                 if number is not None:
@@ -469,16 +500,18 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                 quote_entries.append(entry)
     quotes, quote_errors = read_quotes(quote_entries)
 
-    if not all(map(operator.le, orders, orders[1:])):  # (in ledger order, they mostly are already)
-        invoices = [invoices[n] for n in sorted(range(len(orders)), key=orders.__getitem__)]
-    by_number: dict[str, Invoice] = {}
+    if not in_order:
+        invoices.sort(key=_order)
+    by_number = dict(zip(map(_NUMBER_OF, invoices), invoices))  # each number's last holder
     duplicates: list[tuple[Invoice, Invoice]] = []
-    for invoice in invoices:
-        first = by_number.setdefault(invoice.number, invoice)
-        if first is not invoice:
-            duplicates.append((invoice, first))
-    for invoice in invoices:
-        target = by_number.get(invoice.credit_of) if invoice.credit_of else None
+    if len(by_number) < len(invoices):  # a number held twice: its first holder is the one
+        by_number = {}
+        for invoice in invoices:
+            first = by_number.setdefault(invoice.number, invoice)
+            if first is not invoice:
+                duplicates.append((invoice, first))
+    for invoice in filter(_CREDIT_OF, invoices):
+        target = by_number.get(invoice.credit_of)
         if (target is not None and not target.is_credit_note and by_number[invoice.number] is invoice
                 and invoice.amount < 0 and invoice.currency == target.currency):
             target.credit_notes.append(invoice)  # only well-formed notes: credited() stays meaningful
@@ -491,7 +524,7 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
             reader.error(number.entry, f"le numéro {number.number} est déjà déclaré annulé en "
                                        f"{where(first.entry.meta)} ; retirez cette déclaration répétée")
 
-    members: list[Member] = [inv for inv in by_number.values() if inv.ref is not None]
+    members: list[Member] = list(filter(_REF, by_number.values()))
     members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
     sequences = _sequences(members)
     return InvoiceBook(index, series, invoices, by_number, duplicates, voided, voided_by_number,
@@ -513,31 +546,34 @@ def _before_numbering(ref: NumberRef) -> bool:
     return ref.seq < pattern.first_seq
 
 
-def _sequence_number(member: Member) -> int:
-    return member.ref.seq  # type: ignore[union-attr]  # members of a sequence have a ref
-
-
 def _sequences(members: list[Member]) -> list[Sequence]:
     """Group numbers by series pattern and year, sort them, find the gaps."""
-    groups: dict[tuple[int, int | None], Sequence] = {}
+    groups: dict[tuple[SeriesPattern, int | None], Sequence] = {}
+    last: tuple = (None, None)  # the pattern and year of the previous member (the next one's, mostly)
     for member in members:
-        ref = member.ref
-        assert ref is not None
-        key = (id(ref.pattern), ref.year)
-        sequence = groups.get(key)
-        if sequence is None:
-            sequence = groups[key] = Sequence(ref.pattern, ref.year)
-        sequence.members.append(member)
+        pattern, year, _ = member.ref  # type: ignore[misc]  # members have a ref
+        if pattern is not last[0] or year != last[1]:
+            last = (pattern, year)
+            sequence = groups.get(last)
+            if sequence is None:
+                sequence = groups[last] = Sequence(pattern, year)
+            held = sequence.members
+        held.append(member)
     for sequence in groups.values():
         # Numbers are canonical and unique: a sequence number appears once in its sequence.
-        sequence.members.sort(key=_sequence_number)
+        held = sequence.members
+        numbers = list(map(_SEQUENCE_NUMBER, held))
+        if not all(map(operator.lt, numbers, numbers[1:])):
+            held.sort(key=_SEQUENCE_NUMBER)
+            numbers = list(map(_SEQUENCE_NUMBER, held))
         expected = sequence.pattern.start_of(sequence.year)
-        for member in sequence.members:
-            seq = member.seq
-            assert seq is not None
+        if numbers[0] == expected and numbers[-1] - expected == len(numbers) - 1:
+            continue  # expected, expected + 1, … without a gap
+        for member, seq in zip(held, numbers):
             if seq > expected:
                 sequence.gaps.append(Gap(expected, seq - 1, member))
-            expected = max(expected, seq + 1)
+            if seq >= expected:
+                expected = seq + 1
     return sorted(groups.values(), key=lambda s: (s.series, s.year or 0, s.pattern.valid_from))
 
 
@@ -612,6 +648,8 @@ def credit_note_errors(book: InvoiceBook) -> list:
                                        f"avant la facture {target.number} ({frtypo.short_date(target.date)}, "
                                        f"{where(target.meta)}) ; un avoir suit la facture qu'il corrige"))
     for invoice in book.by_number.values():
+        if not invoice.credit_notes:  # the usual invoice
+            continue
         credited = Decimal(0)
         for note in invoice.credit_notes:
             taken = -note.amount
@@ -633,15 +671,9 @@ def quote_errors(book: InvoiceBook) -> list:
         if invoice.credit_of is not None:  # a credit note
             continue
         if invoice.devis is None:
-            statuses = set(map(_CONVENTION, invoice.receipts))
-            if statuses.isdisjoint(_QUOTED):
-                continue
-            fees = _ZERO  # the Receipt.amount of those in EUR, its properties inlined (once per invoice)
-            for receipt in invoice.receipts:
-                units = receipt.txn.postings[receipt.index].units
-                if units.currency == QUOTE_CURRENCY:
-                    fees += units.number if receipt.opening else -units.number
-            if fees >= QUOTE_THRESHOLD:
+            fees = invoice.fees_eur
+            if fees >= QUOTE_THRESHOLD and not _QUOTED.isdisjoint(map(_LINE_CONVENTION, invoice.lines[1])):
+                statuses = set(map(_LINE_CONVENTION, invoice.lines[1]))
                 kinds = " et ".join(k for k, s in (("un dépassement", DEPASSEMENT),
                                                     ("des actes HN", NON_CONVENTIONNE)) if s in statuses)
                 errors.append(_error(invoice, (
@@ -721,30 +753,29 @@ def reference_errors(book: InvoiceBook) -> list:
     errors = []
     keys = book.reference_keys
     spelled: dict[str, str] | None = None  # canonical spelling -> a key as written
-    for item in book.references:
-        if keys.issuperset(map(_NUMBER, item.references)):  # the usual payment: everything it names is known
+    for txn, named in book.references:
+        # The usual payment: everything it names is known (most name one number).
+        if named[0][0] in keys if len(named) == 1 else keys.issuperset(map(_NUMBER, named)):
             continue
         reported: set[str] = set()
-        for reference in item.references:
-            number = reference.number
+        for number, by in named:  # by: "link", "reglement-de" or "lot"
             if number in keys or number in reported:
                 continue
             fits = book.series.candidates(number.strip())
-            if (reference.how == "link" and not fits) or (fits and all(map(_before_numbering, fits))):
+            if (by == "link" and not fits) or (fits and all(map(_before_numbering, fits))):
                 continue  # an ordinary link, or a number of the books kept before this ledger
             reported.add(number)
             if spelled is None:
                 spelled = {}
                 for key in sorted(keys):
                     spelled.setdefault(book.series.canonical(key), key)
-            txn = item.txn
             who = "Le règlement" if _touches_treasury(book, txn) else "L'écriture"
-            how = _HOW[reference.how].format(number)
+            how = _HOW[by].format(number)
             canonical = book.series.canonical(number)
             written = spelled.get(canonical)
             voided = book.voided_by_number.get(canonical)
             if written is not None:
-                fix = f"^{written}" if reference.how == "link" else f'"{written}"'
+                fix = f"^{written}" if by == "link" else f'"{written}"'
                 message = (f"{who} renvoie à {number} ({how}), qui ne s'écrit pas comme {written} au "
                            f"grand livre : le rapprochement compare le texte exact, écrivez {fix}")
             elif voided is not None:

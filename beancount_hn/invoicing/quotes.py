@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -43,9 +43,8 @@ QUOTE_DIRECTIVE = "hn-devis"
 _EXAMPLE = 'p. ex. custom "hn-devis" "D-2025-0001" "Mme Sophie Bernard" 90.00 EUR'
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """One ``hn-devis`` directive."""
+class Quote(NamedTuple):
+    """One ``hn-devis`` directive (a tuple: a ledger may hold thousands, read on every ``bean-check``)."""
 
     number: str
     date: datetime.date
@@ -103,12 +102,14 @@ def parse_quote(entry: data.Custom) -> Quote:
     if validite is not None and validite < entry.date:
         raise ValueError(f"hn-devis {number} : validite: {validite} précède la date du devis "
                          f"({frtypo.date(entry.date)})")
+    texts = []  # acte: and description:
     for key in ("acte", "description"):
-        if key in meta and _text(meta[key]) is None:
+        text = _text(meta.get(key))
+        if text is None and key in meta:
             raise ValueError(f"hn-devis {number} : {key}: est un texte entre guillemets, non vide")
+        texts.append(text)
     depassement, motif = _depassement(number, amount, meta)
-    return Quote(number.strip(), entry.date, client.strip(), amount, _text(meta.get("acte")),
-                 _text(meta.get("description")), validite, entry, depassement, motif)
+    return Quote(number.strip(), entry.date, client.strip(), amount, *texts, validite, entry, depassement, motif)
 
 
 def read_quotes(entries: Iterable[data.Directive]) -> tuple[dict[str, Quote], list]:

@@ -108,6 +108,73 @@ def printf_template(pattern: str) -> tuple[str, bool]:
     return "".join(parts), names[:1] == ["year"]
 
 
+_DIGIT = re.compile(r"\d")  # what {seq} and {year} match, character by character
+_ANY_DIGIT: object = object()  # a digit of a field, in a pattern's skeleton (_skeleton)
+
+
+def canonical_regex(pattern: str) -> re.Pattern[str] | None:
+    """The expression matching exactly the numbers a valid ``pattern`` writes (its canonical
+    spellings, sequence number 1 or more), case-sensitive and with ASCII digits, which reads
+    ``{seq}`` and ``{year}`` as :func:`compile_pattern`'s does. None when that is not sure: a
+    digit written next to a field, two fields side by side, or ``{seq}`` padded with spaces.
+    """
+    regex = []
+    after_field = False
+    for literal, name, spec, _ in string.Formatter().parse(pattern):
+        if literal:
+            if after_field and _DIGIT.match(literal[0]):
+                return None
+            regex.append(re.escape(literal))
+        if name is None:
+            continue
+        if (literal and _DIGIT.match(literal[-1])) or (after_field and not literal):
+            return None
+        if name == "year":  # printed by "%d", "%4d" or "%04d" from four digits
+            regex.append(r"(?P<year>[0-9]{4})" if spec == "04d" else r"(?P<year>[1-9][0-9]{3})")
+        else:
+            width = (spec or "").removesuffix("d")
+            size = int(width) if width else 1
+            if size > 1 and not width.startswith("0"):
+                return None  # "%4d": padded with spaces
+            regex.append(r"(?P<seq>[1-9][0-9]*)" if size == 1
+                         else rf"(?P<seq>(?!0{{{size}}})[0-9]{{{size}}}|[1-9][0-9]{{{size},}})")
+        after_field = True
+    return re.compile("".join(regex))
+
+
+def _skeleton(pattern: str, from_end: bool) -> list:
+    """What every number :func:`compile_pattern`'s expression accepts starts (or ends) with,
+    character by character: the pattern's literal characters and :data:`_ANY_DIGIT` for a
+    field's digits, up to ``{seq}`` (one digit or more)."""
+    parts = list(string.Formatter().parse(pattern))
+    skeleton: list = []
+    for literal, name, _, _ in reversed(parts) if from_end else parts:
+        if not from_end:
+            skeleton += literal
+        if name == "seq":
+            return skeleton + [_ANY_DIGIT]
+        if name == "year":
+            skeleton += [_ANY_DIGIT] * 4
+        if from_end:
+            skeleton += reversed(literal)
+    return skeleton
+
+
+def _never_alike(a: object, b: object) -> bool:
+    """Can no character of a number be read as both ``a`` and ``b`` (skeleton items, compared
+    as the case-insensitive regexes do)? Only sure answers for ASCII characters."""
+    if a is _ANY_DIGIT or b is _ANY_DIGIT:
+        other = b if a is _ANY_DIGIT else a
+        return other is not _ANY_DIGIT and str(other).isascii() and not str(other).isdigit()
+    return str(a).isascii() and str(b).isascii() and str(a).lower() != str(b).lower()
+
+
+def disjoint(first: str, second: str) -> bool:
+    """Can no number fit both patterns? (A sure no: their start or end differ where both are
+    known; False when it cannot tell.)"""
+    return any(any(map(_never_alike, _skeleton(first, end), _skeleton(second, end))) for end in (False, True))
+
+
 @dataclass(frozen=True, eq=False)
 class SeriesPattern:
     """One pattern of a series, in force from ``valid_from`` until ``valid_to`` (excluded)."""
@@ -194,6 +261,14 @@ class SeriesSet:
         self.patterns = [p for s in series.values() for p in s.patterns]
         # What :meth:`candidates` tries on every number read (once per invoice of the ledger).
         self._matchers = [(p, p.regex.fullmatch, p.has_year) for p in self.patterns]
+        # What :meth:`read` tries: the canonical spellings of each pattern (canonical_regex), when
+        # every pattern has them and no number can fit two patterns; else nothing.
+        canonical = [canonical_regex(p.pattern) for p in self.patterns]
+        simple = None not in canonical and all(disjoint(p.pattern, q.pattern) for n, p in enumerate(self.patterns)
+                                               for q in self.patterns[n + 1:])
+        self._readers = [(regex.fullmatch, (p, p._printf[1], p.valid_from, p.valid_to))
+                         for p, regex in zip(self.patterns, canonical)] if simple else []
+        self._years: dict[str, int] = {}  # a {year} as written -> its value (read)
 
     def describe(self) -> str:
         """``F: F-{year}-{seq:04d}, AV: …`` for messages."""
@@ -215,8 +290,32 @@ class SeriesSet:
     def canonical(self, text: str) -> str:
         """The canonical spelling of a written number (stripped text if no series matches)."""
         text = text.strip()
+        for fullmatch, _ in self._readers:
+            if fullmatch(text) is not None:  # already canonical
+                return text
         found = self.candidates(text)
         return found[0].canonical if found else text
+
+    def read(self, written: str, on: datetime.date) -> NumberRef | None:
+        """The usual number, read cheaply: ``written`` as its pattern writes it (its canonical
+        spelling), that pattern in force on ``on`` and, with ``{year}``, of ``on``'s year — what
+        :meth:`match` finds without a problem. None for any other number (then :meth:`match`
+        says what is wrong with it), and for every number when the patterns are not simple
+        enough (see ``__init__``).
+        """
+        for fullmatch, reader in self._readers:
+            match = fullmatch(written)
+            if match is not None:  # the one pattern the number fits (they are disjoint)
+                pattern, year_first, valid_from, valid_to = reader
+                if on < valid_from or (valid_to is not None and on >= valid_to):
+                    return None
+                fields = match.groups()  # {seq} and {year} as written, in the pattern's order
+                if len(fields) == 1:
+                    return _new_tuple(NumberRef, (pattern, None, int(fields[0])))
+                year, seq = fields if year_first else (fields[1], fields[0])
+                year = self._years.get(year) or self._years.setdefault(year, int(year))
+                return _new_tuple(NumberRef, (pattern, year, int(seq))) if year == on.year else None
+        return None
 
     def match(self, text: str, on: datetime.date | None) -> tuple[NumberRef | None, str | None]:
         """The series pattern of number ``text`` dated ``on``, and a problem to report if any.
