@@ -188,9 +188,8 @@ def owed_on(items: Iterable[OpenItem], as_of: datetime.date) -> OpenReceivables:
     return OpenReceivables(as_of, total, invoices, lots, len(owed) - invoices - lots)
 
 
-# Metadata naming what a transaction is (invoice number, FSE lot) and what a
-# payment posting settles (written by the importers when they match a transfer).
-INVOICE_KEYS = ("facture", "lot")
+# Metadata naming what a payment posting settles (written by the importers when they match
+# a transfer); what a transaction is (invoice number ``facture:``, FSE ``lot:``): ``_item_keys``.
 SETTLES_KEYS = ("reglement-de", "lot")
 
 
