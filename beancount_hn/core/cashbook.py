@@ -188,8 +188,9 @@ def owed_on(items: Iterable[OpenItem], as_of: datetime.date) -> OpenReceivables:
     return OpenReceivables(as_of, total, invoices, lots, len(owed) - invoices - lots)
 
 
-# Metadata naming what a payment posting settles (written by the importers when they match
-# a transfer); what a transaction is (invoice number ``facture:``, FSE ``lot:``): ``_item_keys``.
+# Metadata naming what a transaction is (invoice number, FSE lot) and what a
+# payment posting settles (written by the importers when they match a transfer).
+INVOICE_KEYS = ("facture", "lot")
 SETTLES_KEYS = ("reglement-de", "lot")
 
 
@@ -197,7 +198,7 @@ def _item_keys(txn: data.Transaction) -> tuple[str, ...]:
     """What payments may name to settle an item: its links, invoice and lot numbers (sorted,
     each once; a tuple: one per open item, a fifth of a frozenset's memory)."""
     meta = txn.meta or {}
-    invoice, lot = meta.get("facture"), meta.get("lot")
+    invoice, lot = meta.get(INVOICE_KEYS[0]), meta.get(INVOICE_KEYS[1])
     links = txn.links
     if lot is None and (invoice is None or (links and len(links) == 1 and str(invoice) in links)):
         return tuple(links) if links and len(links) == 1 else tuple(sorted(links)) if links else ()
