@@ -408,9 +408,6 @@ class _Reader:
             if equity:
                 keys.update(links)  # an opening entry: receivables of invoices issued before the books
             # Which links fit a series is asked of the few that name no document (reference_errors).
-            if len(links) == 1 and not found:  # the usual payment: one link
-                references.append((txn, ((*links, "link"),)))
-                return
             found += [(link, "link") for link in sorted(links)]
         if found:
             references.append((txn, tuple(found)))
@@ -434,8 +431,7 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     reader = _Reader(index, series, errors)
     need_unbilled = bool(index.config.entries("require-invoice"))
     invoices: list[Invoice] = []
-    # Whether the invoices come in _order (ledger order mostly is), and the last one's order.
-    in_order, last_date, last_file, last_line = True, datetime.date.min, "", 0
+    in_order, last = True, (datetime.date.min, "", 0)  # whether they come in _order (ledger order mostly is)
     voided: list[VoidedNumber] = []
     quote_entries: list[data.Custom] = []
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
@@ -462,15 +458,9 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                 invoice = read_invoice(entry, lines)
                 if invoice is not None:
                     add_invoice(invoice)
-                    if in_order:  # _order(invoice) >= the last one's, compared field by field
-                        date, file, line = invoice.date, str(meta.get("filename", "")), meta.get("lineno", 0)
-                        if date != last_date:
-                            in_order = date > last_date
-                        elif file != last_file:
-                            in_order = file > last_file
-                        else:
-                            in_order = line >= last_line
-                        last_date, last_file, last_line = date, file, line
+                    if in_order:
+                        order = _order(invoice)
+                        in_order, last = order >= last, order
             elif need_unbilled and any(reader.classifier.is_receipt_account(p.account)
                                        for p in entry.postings):
                 indices, fields, _ = reader.lines(entry, lines)
