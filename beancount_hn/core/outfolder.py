@@ -297,10 +297,11 @@ def _hashed(content: bytes | Iterable[bytes], digest: hashlib._Hash) -> bytes | 
     if isinstance(content, bytes):
         digest.update(content)
         return content
-    return _hashed_pieces(content, digest)
+    return hashed_pieces(content, digest)
 
 
-def _hashed_pieces(pieces: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+def hashed_pieces(pieces: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+    """``pieces`` as they come, each added to ``digest`` as it is read."""
     for piece in pieces:
         digest.update(piece)
         yield piece

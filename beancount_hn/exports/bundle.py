@@ -43,7 +43,7 @@ from beancount_hn.core.errors import where
 from beancount_hn.core.frtypo import money, number
 from beancount_hn.core.identity import read_identity
 from beancount_hn.core.ledger import LedgerIndex
-from beancount_hn.core.outfolder import OutFile, OutputFolder
+from beancount_hn.core.outfolder import OutFile, OutputFolder, hashed_pieces
 from beancount_hn.exports import ExportError
 from beancount_hn.exports import livre_journal, registre
 from beancount_hn.exports.fec import DEFAULT_CHARSET, RenderedFec, build_fec, practice_siren, render_fec
@@ -294,9 +294,8 @@ def _encoded(texts: Iterable[str]) -> Iterator[bytes]:
 
 
 def _hashed(pieces: Iterable[bytes], listed: _Listed) -> Iterator[bytes]:
-    for piece in pieces:
-        listed.digest.update(piece)
-        yield piece
+    """``pieces`` as they come, hashed for SHA256SUMS; ``listed`` is complete once all are read."""
+    yield from hashed_pieces(pieces, listed.digest)
     listed.complete = True
 
 
