@@ -19,6 +19,7 @@ from beancount_hn.plugins.convention import tag_receipts
 from beancount_hn.plugins.identity import identity_step
 from beancount_hn.plugins.invoice_numbering import invoices_step
 from beancount_hn.plugins.lines2035 import lines2035_step
+from beancount_hn.plugins.review import review_step
 from beancount_hn.plugins.treasury import treasury_step
 from beancount_hn.plugins.vat_franchise import vat_step
 
@@ -26,7 +27,7 @@ __plugins__ = ("run_all",)
 
 #: The plugin steps, in the order they run (tags first: later ones read them). None
 #: of them adds or changes options or ``open`` directives, so one index serves all.
-CHAIN = (treasury_step, tag_receipts, invoices_step, vat_step, lines2035_step, identity_step)
+CHAIN = (review_step, treasury_step, tag_receipts, invoices_step, vat_step, lines2035_step, identity_step)
 
 
 @gc_paused()

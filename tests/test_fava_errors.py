@@ -74,10 +74,13 @@ def test_hn_errors_are_listed_with_editor_links(tmp_path):
     assert editor == {line_of('"F-2025-0003"') - 1: str(path), line_of('"Virement sans acte"'): str(path)}
 
 
+EMPTY = ('option "title" "Vide"\nplugin "beancount_hn.plugins.all"\n'
+         '2025-01-01 custom "fava-extension" "beancount_hn.fava"\n2025-01-01 open Assets:Banque\n')
+
+
 def test_a_ledger_without_receipts_still_renders(tmp_path):
     path = tmp_path / "vide.beancount"
-    path.write_text('option "title" "Vide"\n2025-01-01 custom "fava-extension" "beancount_hn.fava"\n'
-                    "2025-01-01 open Assets:Banque\n", encoding="utf-8")
+    path.write_text(EMPTY, encoding="utf-8")
     app = fava_app(str(path))
     response = app.test_client().get(f"/{slug_of(app)}/extension/Cabinet/")
     assert response.status_code == 200
@@ -85,6 +88,16 @@ def test_a_ledger_without_receipts_still_renders(tmp_path):
     assert "indisponible" not in html
     assert "Aucune recette en" in html
     assert "Aucune erreur" in html
+
+
+def test_a_ledger_without_the_plugin_line_is_an_error_on_the_page(tmp_path):
+    """Fava runs no beancount-hn check without the plugin line: the page says so, as hn does."""
+    path = tmp_path / "vide.beancount"
+    path.write_text(EMPTY.replace('plugin "beancount_hn.plugins.all"\n', ""), encoding="utf-8")
+    app = fava_app(str(path))
+    html = app.test_client().get(f"/{slug_of(app)}/extension/Cabinet/").get_data(as_text=True)
+    assert "Aucune erreur" not in html
+    assert "ne charge pas les vérifications de beancount-hn" in html
 
 
 def test_errors_banner_on_top_links_each_error_to_the_editor(tmp_path):

@@ -219,7 +219,7 @@ def test_nil_line_43_boxes_are_printed_only_when_asked_or_not_nil():
 
 
 def test_all_boxes_option_of_the_command(tmp_path):
-    path = write_ledger(tmp_path, ledger_text(ACCOUNTS + textwrap.dedent(YEAR), plugin=None))
+    path = write_ledger(tmp_path, ledger_text(ACCOUNTS + textwrap.dedent(YEAR)))
     short = run_hn("2035", path, "--year", "2025")
     full = run_hn("2035", path, "--year", "2025", "--all-boxes")
     assert short.exit_code == full.exit_code == 0, short.output

@@ -244,7 +244,7 @@ def test_cli_notes_writes_nothing_when_one_document_fails(ledger_file, tmp_path)
 
 def test_cli_missing_identity_names_the_options(tmp_path):
     text = LEDGER.replace('2024-01-01 custom "hn-option" "identity" "siret" "73282932000074"\n', "")
-    path = write_ledger(tmp_path, text)
+    path = str(notes_helpers.ledger_file(tmp_path, text))
     result = run("note", "F-2025-0001", path, "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert 'custom "hn-option" "identity" "siret"' in result.output

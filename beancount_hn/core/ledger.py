@@ -18,6 +18,8 @@ from beancount_hn.core.config import HnConfig, load_config
 from beancount_hn.core.mapping import default_line
 
 LINE_KEY = "ligne-2035"
+#: What ``hn extract`` writes, with the ``!`` flag, on an entry it leaves for review (the reason).
+REVIEW_KEY = "a-verifier"
 
 # Root types in the order of beancount's options ("name_assets", …).
 _ROOT_TYPES = ("assets", "liabilities", "equity", "income", "expenses")

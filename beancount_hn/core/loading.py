@@ -26,13 +26,23 @@ from beancount import loader
 from beancount.core import data
 
 from beancount_hn.core.amounts import amount_errors, without_out_of_bounds
-from beancount_hn.core.errors import dedupe, where
+from beancount_hn.core.errors import dedupe, error_type, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.outfolder import FolderError, OutputFolder, ledger_paths
 
 #: Years a ``--year`` may name.
 MIN_YEAR, MAX_YEAR = 1900, 2999
+
+#: The plugin line that runs every check of beancount-hn (``bean-check``, Fava and ``hn`` alike).
+CHAIN_PLUGIN = "beancount_hn.plugins.all"
+#: The plugin modules of that chain, which a ledger may load one by one instead (``plugins.all.CHAIN``).
+CHAIN_MODULES = ("beancount_hn.plugins.review", "beancount_hn.plugins.treasury",
+                 "beancount_hn.plugins.convention", "beancount_hn.plugins.invoice_numbering",
+                 "beancount_hn.plugins.vat_franchise", "beancount_hn.plugins.lines2035",
+                 "beancount_hn.plugins.identity")
+
+ChainError = error_type("ChainError")
 
 
 
@@ -159,10 +169,33 @@ def load_ledger(path: str, *, show_errors: bool = True) -> LoadedLedger:
     gc.freeze()
     entries, bound_errors = without_out_of_bounds(entries)
     index = LedgerIndex.build(entries, options_map)
-    errors = dedupe(_locate_includes(list(errors), options_map) + list(index.config_errors) + bound_errors)
+    errors = dedupe(_locate_includes(list(errors), options_map) + list(index.config_errors) + bound_errors
+                    + chain_errors(path, options_map))
     if errors and show_errors:
         print_errors(errors, path)
     return LoadedLedger(path, entries, errors, options_map, index)
+
+
+def chain_errors(path: str, options_map: dict[str, Any]) -> list:
+    """An error at the main file's first line when the ledger does not run the checks of beancount-hn.
+
+    Without ``plugin "beancount_hn.plugins.all"`` (or each of :data:`CHAIN_MODULES`),
+    neither ``bean-check`` nor Fava checks the treasury accounts, the invoice
+    numbering, the 293 B franchise, the devis or the entries left for review, and
+    ``hn`` would present figures nothing checked: they are not final.
+    """
+    loaded = {name for name, _ in options_map.get("plugin") or ()}
+    missing = [name for name in CHAIN_MODULES if name not in loaded]
+    if CHAIN_PLUGIN in loaded or not missing:
+        return []
+    partly = (f" (il en charge une partie : il manque {', '.join(missing)})"
+              if len(missing) < len(CHAIN_MODULES) else "")
+    return [ChainError(
+        {"filename": os.path.abspath(path), "lineno": 1},
+        f"le livre ne charge pas les vérifications de beancount-hn{partly} : sans elles, ni bean-check, "
+        "ni Fava, ni hn ne contrôlent les comptes de trésorerie, la numérotation des factures, la "
+        "franchise 293 B, les devis ni les écritures à vérifier ; ajoutez en tête du fichier principal "
+        f'la ligne plugin "{CHAIN_PLUGIN}"', None)]
 
 
 def print_errors(errors: list, path: str = "<livre>") -> None:

@@ -42,6 +42,7 @@ from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
 
 from beancount_hn.core import frtypo, gcpause
+from beancount_hn.core.loading import chain_errors
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava import journal as _journal
 from beancount_hn.fava.figures import LedgerFigures
@@ -115,8 +116,13 @@ class Cabinet(FavaExtensionBase):
                 gcpause.freeze_loaded()
                 self._figures = LedgerFigures(
                     self.ledger.all_entries, self.ledger.options,
-                    ledger_errors=list(self.ledger.load_errors), ledger_name=self.ledger.beancount_file_path)
+                    ledger_errors=list(self.ledger.load_errors) + self._chain_errors(),
+                    ledger_name=self.ledger.beancount_file_path)
             return self._figures
+
+    def _chain_errors(self) -> list:
+        """The error of a ledger that does not load the plugin chain (``loading.chain_errors``)."""
+        return chain_errors(self.ledger.beancount_file_path, self.ledger.options)
 
     # --- Fava's filters ----------------------------------------------------------------------
 
@@ -194,7 +200,7 @@ class Cabinet(FavaExtensionBase):
         if failed:
             notices = [f"Téléchargement impossible — {failed}", *notices]
         return build_page(self.figures, year, urls, notices=notices + filter_notices, kept=kept,
-                          errors=self.ledger.errors, downloads=offered, unavailable=unavailable)
+                          errors=[*self._chain_errors(), *self.ledger.errors], downloads=offered, unavailable=unavailable)
 
     # --- downloads ---------------------------------------------------------------------------
 
