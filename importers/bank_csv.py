@@ -27,13 +27,14 @@ import datetime
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_hn.core.errors import as_written
-from beancount_hn.importers.amounts import AmountError, parse_amount, parse_date
+from beancount_hn.importers.amounts import AmountError, format_amount, parse_amount, parse_date
 from beancount_hn.importers.base import (HnImporter, file_head, head_text, one_balance_per_day,
                                          read_layout_table, same_account, shown)
 from beancount_hn.importers.dedup import IdMaker
@@ -53,6 +54,128 @@ _SUMMARY = re.compile(r"^\W*(?:sous[- ]?)?tota(?:l|ux)\b|^\W*solde\b|^\W*nombre 
 
 #: Roles whose cells are amounts: a file cut inside its last one is caught by its decimals.
 _AMOUNT_ROLES = ("amount", "debit", "credit", "balance", "fee")
+
+#: A summary line stating totals of the operations above it, or their number.
+_TOTAL = re.compile(r"^\W*(?:(?:sous[- ]?)?tota(?:l|ux)|montant total)\b", re.IGNORECASE)
+_COUNT = re.compile(r"^\W*nombre\s+d\W*op[ée]rations?\b\D*?(\d+)\D*$", re.IGNORECASE)
+_DEBIT_WORD = re.compile(r"d[ée]bit", re.IGNORECASE)
+_CREDIT_WORD = re.compile(r"cr[ée]dit", re.IGNORECASE)
+
+
+@dataclass
+class _Sums:
+    """What the operations of a stretch of the table add up to, per column."""
+
+    debit: Decimal = Decimal(0)   # the debit column, without sign
+    credit: Decimal = Decimal(0)  # the credit column, as read
+    out: Decimal = Decimal(0)     # the amounts below zero
+    into: Decimal = Decimal(0)    # the amounts above zero
+    count: int = 0
+
+    def add(self, number: Decimal, role: str) -> None:
+        if role == "debit":
+            self.debit += abs(number)
+        elif role == "credit":
+            self.credit += number
+        if number < 0:
+            self.out += number
+        else:
+            self.into += number
+        self.count += 1
+
+    def expected(self, role: str, label: str) -> tuple[Decimal, bool]:
+        """The total a summary line labelled ``label`` should state in the ``role`` column,
+        and whether it may be written without its sign (a total of debits)."""
+        if role == "debit":
+            return self.debit, True
+        if role == "credit":
+            return self.credit, False
+        debit, credit = _DEBIT_WORD.search(label), _CREDIT_WORD.search(label)
+        if debit and not credit:
+            return self.out, True
+        if credit and not debit:
+            return self.into, False
+        return self.out + self.into, False
+
+
+class _Totals:
+    """The sums of the operations read so far, to check the totals a file states.
+
+    A total covers the operations since the start of the table or since the previous
+    total (a subtotal per page or per month). When some rows were left out (another
+    account's, a pending one), the stated totals cannot be checked.
+    """
+
+    def __init__(self) -> None:
+        self.whole = _Sums()
+        self.stretch = _Sums()
+        self.partial = False
+
+    def add(self, number: Decimal, role: str) -> None:
+        self.whole.add(number, role)
+        self.stretch.add(number, role)
+
+    def check(self, path: str, header: Header, line: int, cells: Sequence[str], decimal: str
+              ) -> None:
+        """Refuse a total or count line whose figures are not those of the operations above it.
+
+        Each stated figure is compared with the operations since the previous total line,
+        then with all of them; a line not laid out as the table, or whose cells are words,
+        states nothing that can be read, and is left alone.
+        """
+        label_index = next(i for i, c in enumerate(cells) if c.strip())
+        label = cells[label_index].strip()
+        count = _COUNT.match(" ".join(c.strip() for c in cells).strip())
+        stated = [] if count else self._stated(header, cells, label_index, decimal)
+        windows = (self.stretch, self.whole)
+        if not self.partial and count is not None:
+            number = int(count.group(1))
+            if all(number != sums.count for sums in windows):
+                raise ImportFileError(
+                    path, f"la ligne « {shown(' '.join(cells))} » annonce {number} opération(s), "
+                          f"mais le tableau en a {self.whole.count} au-dessus d'elle : une "
+                          "opération manque ou une ligne est mal lue ; rien n'est importé", line)
+        elif not self.partial and stated:
+            wrong = [_mismatch(sums, stated, label) for sums in windows]
+            if all(wrong):
+                role, cell, expected = wrong[-1]  # type: ignore[misc]
+                column = header.cells[header.roles[role]].strip() or role
+                raise ImportFileError(
+                    path, f"la ligne « {shown(label)} » annonce {cell} dans la colonne "
+                          f"« {column} », mais les opérations au-dessus d'elle font "
+                          f"{format_amount(expected)} : une opération manque, ou une colonne ou "
+                          "un signe est mal lu ; rien n'est importé", line)
+        if count is not None or stated:
+            self.stretch = _Sums()
+
+    @staticmethod
+    def _stated(header: Header, cells: Sequence[str], label_index: int, decimal: str
+                ) -> list[tuple[str, str, Decimal]]:
+        """(role, cell, value) of the figures a total line writes in the amount columns."""
+        if not _TOTAL.match(cells[label_index].strip()):
+            return []
+        if any(c.strip() for c in cells[len(header.cells):]):
+            return []  # not laid out as the table: not read
+        stated = []
+        for role in ("debit", "credit", "amount"):
+            index = header.roles.get(role)
+            if index is None or index == label_index or index >= len(cells) or not cells[index].strip():
+                continue
+            try:
+                stated.append((role, cells[index].strip(), parse_amount(cells[index], decimal)))
+            except AmountError:
+                return []  # words, not a figure
+        return stated
+
+
+def _mismatch(sums: _Sums, stated: Sequence[tuple[str, str, Decimal]], label: str
+              ) -> tuple[str, str, Decimal] | None:
+    """The first stated figure that ``sums`` contradicts: (role, cell, expected)."""
+    for role, cell, value in stated:
+        expected, signless = sums.expected(role, label)
+        if (abs(value) != abs(expected)) if signless else (value != expected):
+            return role, cell, expected
+    return None
 
 
 def _decimals(text: str) -> int:
@@ -140,14 +263,17 @@ class BankCSVImporter(HnImporter):
         running: list[tuple[int, datetime.date, Amount]] = []  # the first and the last
         balances: list[data.Balance] = []
         decimals: dict[int, int] = {}  # amount column -> fewest decimals its rows write
+        totals = _Totals()
+        debit_signs: dict[bool, int] = {}  # whether a debit is written negative -> first line
         previous: Row | None = None
         for row in table.rows():
             if previous is not None:
                 self._fold_decimals(header, previous, decimals)
             previous = row
             if not keep(row):
+                totals.partial = True
                 continue
-            parsed = self._row(filepath, header, row, ids)
+            parsed = self._row(filepath, header, row, ids, totals, debit_signs)
             if parsed is None:
                 continue
             if isinstance(parsed, data.Balance):
@@ -160,11 +286,9 @@ class BankCSVImporter(HnImporter):
         self._check_cut(filepath, table, decimals)
         balances.extend(self._preamble_balances(filepath, table.preamble))
         for line, text in table.trailer:
-            balance = self._late_balance(filepath, line, text)
+            balance = self._trailer_line(filepath, table, line, text, totals, decimals)
             if balance is not None:
                 balances.append(balance)
-            else:
-                self._check_trailer(filepath, header, line, text)
         if running:
             balances.append(self._last_running(filepath, running))
         if not entries and not balances:
@@ -173,22 +297,25 @@ class BankCSVImporter(HnImporter):
         entries.sort(key=lambda e: e.date)
         return entries + one_balance_per_day(filepath, balances)
 
-    def _row(self, path: str, header: Header, row: Row, ids: IdMaker):
+    def _row(self, path: str, header: Header, row: Row, ids: IdMaker, totals: _Totals,
+             debit_signs: dict[bool, int]):
         layout = self.layout
         if layout.skip_status is not None and layout.skip_status.search(row.get(header, "status")):
+            totals.partial = True
             return None  # pending, declined…: not on the account, whatever its dates say
         date_text = row.get(header, "date")
         if not date_text or _SUMMARY.match(date_text):
             balance_line = self._late_balance(path, row.line, row.text(header))
             if balance_line is not None:
                 return balance_line
-            first = next((c.strip() for c in row.cells if c.strip()), "")
-            if _SUMMARY.match(first) or not any(row.get(header, r) for r in ("amount", "debit", "credit")):
-                return None  # a total, or a separator or comment line inside the table
+            if self._summary(path, header, row.line, row.cells, totals):
+                return None  # a total, checked against the rows above it
+            if not any(row.get(header, r) for r in ("amount", "debit", "credit")):
+                return None  # a separator or comment line inside the table
             raise ImportFileError(path, "opération sans date", row.line)
         try:
             date = parse_date(date_text, layout.date_formats)
-            number = self._amount(header, row)
+            number, role = self._amount(header, row, debit_signs)
             fee = self._fee(header, row)
             running = row.get(header, "balance")
             balance_number = (parse_amount(running, layout.balance_decimal or layout.decimal)
@@ -207,27 +334,63 @@ class BankCSVImporter(HnImporter):
         import_id = f"{self.scheme}:{bank_id}" if bank_id else ids(date, total, f"{payee} {narration}")
         meta = data.new_metadata(path, row.line)
         txn = self.transaction(meta, date, Amount(total, currency), payee, narration, import_id)
+        totals.add(number, role)
         if fee:
             txn.postings.append(data.Posting(self.fee_account, Amount(fee, currency),
                                              None, None, None, None))
         balance = Amount(balance_number, currency) if balance_number is not None else None
         return txn, balance
 
-    def _amount(self, header: Header, row: Row) -> Decimal:
+    def _amount(self, header: Header, row: Row, debit_signs: dict[bool, int]
+                ) -> tuple[Decimal, str]:
+        """The row's signed amount and the role of the column it was read from.
+
+        A debit is money out, written with or without ``-`` (Crédit Agricole without,
+        Fortuneo, BPCE and Crédit Mutuel with), but one file writes all its debits the same
+        way (``debit_signs``: whether negative -> first line). A negative credit is
+        ambiguous (a reversal? a debit in the wrong column?) and refused, unless the
+        layout says its credits carry their sign. An explicit zero in the other column
+        (``0,00;12,00``) is an empty cell.
+        """
         decimal = self.layout.decimal
         if "amount" in header.roles:
             text = row.get(header, "amount")
             if not text:
                 raise AmountError("opération sans montant")
-            return parse_amount(text, decimal)
+            return parse_amount(text, decimal), "amount"
         debit, credit = row.get(header, "debit"), row.get(header, "credit")
         if not debit and not credit:
             raise AmountError("opération sans débit ni crédit")
-        if debit and credit:
-            raise AmountError(f"un débit ({debit}) et un crédit ({credit}) sur la même opération")
-        if debit:
-            return -abs(parse_amount(debit, decimal))  # banks print debits with or without "-"
-        return abs(parse_amount(credit, decimal))
+        debit_value = parse_amount(debit, decimal) if debit else None
+        credit_value = parse_amount(credit, decimal) if credit else None
+        if debit_value is not None and credit_value is not None:
+            if not credit_value:
+                credit_value = None
+            elif not debit_value:
+                debit_value = None
+            else:
+                raise AmountError(f"un débit ({debit}) et un crédit ({credit}) sur la même opération")
+        if credit_value is None:
+            assert debit_value is not None
+            if debit_value:
+                negative = debit_value < 0
+                debit_signs.setdefault(negative, row.line)
+                if (not negative) in debit_signs:
+                    other = debit_signs[not negative]
+                    raise AmountError(
+                        f"débit « {debit} » écrit {'avec' if negative else 'sans'} signe moins, "
+                        f"alors que la ligne {other} écrit ses débits "
+                        f"{'sans' if negative else 'avec'} : le sens de l'une des deux opérations "
+                        "est ambigu (une annulation ?) ; vérifiez le relevé auprès de la banque")
+            return -abs(debit_value), "debit"
+        if credit_value < 0 and not self.layout.signed_credit:
+            column = header.cells[header.roles["credit"]].strip()
+            raise AmountError(
+                f"montant négatif « {credit} » dans la colonne « {column} » : argent reçu ou "
+                "sorti (annulation d'un crédit, débit mal placé) ? Le sens est ambigu, rien "
+                "n'est importé ; vérifiez l'opération auprès de la banque (une mise en page "
+                "personnelle dont la banque signe ses crédits déclare signed-credit = true)")
+        return credit_value, "credit"
 
     def _fee(self, header: Header, row: Row) -> Decimal:
         """The fee charged on top of the amount (written with or without a sign)."""
@@ -237,8 +400,10 @@ class BankCSVImporter(HnImporter):
     def _balance_line(self, path: str, line: int, text: str) -> data.Balance | None:
         pattern = self.layout.balance_line
         match = pattern.search(text) if pattern is not None else None
-        if match is None:
-            return None
+        return self._balance_of(path, line, text, match) if match is not None else None
+
+    def _balance_of(self, path: str, line: int, text: str, match: re.Match[str]) -> data.Balance:
+        """The balance a match of the layout's ``balance-line`` in ``text`` (from ``line``) states."""
         line += text.count("\n", 0, match.start())
         try:
             date = parse_date(match.group("date"), ("%d/%m/%Y", "%d/%m/%y") + self.layout.date_formats)
@@ -262,22 +427,57 @@ class BankCSVImporter(HnImporter):
         return balance
 
     def _preamble_balances(self, path: str, preamble: Sequence[tuple[int, str]]) -> list[data.Balance]:
-        """The balance the lines above the table state (the pattern may span several lines)."""
-        if not preamble:
+        """Every balance the lines above the table state (the pattern may span several lines):
+        each becomes an assertion, none is left unchecked."""
+        pattern = self.layout.balance_line
+        if not preamble or pattern is None:
             return []
-        balance = self._balance_line(path, preamble[0][0], "\n".join(text for _, text in preamble))
-        return [balance] if balance is not None else []
+        text = "\n".join(line for _, line in preamble)
+        return [self._balance_of(path, preamble[0][0], text, m) for m in pattern.finditer(text)]
 
-    def _check_trailer(self, path: str, header: Header, line: int, text: str) -> None:
+    def _summary(self, path: str, header: Header, line: int, cells: Sequence[str],
+                 totals: _Totals) -> bool:
+        """True for a total, count or balance line (checked when it states totals)."""
+        first = next((c.strip() for c in cells if c.strip()), "")
+        if not _SUMMARY.match(first):
+            return False
+        totals.check(path, header, line, cells, self.layout.decimal)
+        return True
+
+    def _trailer_line(self, path: str, table: Table, line: int, text: str, totals: _Totals,
+                      decimals: dict[int, int]) -> data.Balance | None:
+        """A line shorter than the header after the last row: a balance, a total, a note —
+        or a row cut short, refused. The file's last line, without a line end after it,
+        must be a balance or summary line whole: anything else is a row cut by a truncation
+        (``14/0``), and so is a balance amount with fewer decimals than the file's amounts."""
+        header = table.header
+        balance = self._late_balance(path, line, text)
+        unterminated = table.unterminated_trailer == (line, text)
+        if balance is not None:
+            usual = min(decimals.values(), default=None)
+            if unterminated and usual is not None and _decimals(text) < usual:
+                raise ImportFileError(path, f"fichier tronqué : la dernière ligne « {shown(text)} » "
+                                            "s'arrête sans fin de ligne au milieu d'un montant : "
+                                            "exportez le relevé à nouveau", line)
+            return balance
         cells = text.split(header.delimiter)
+        if self._summary(path, header, line, cells, totals):
+            return None
         index = header.roles["date"]
         if index < len(cells):
             try:
                 parse_date(cells[index], self.layout.date_formats)
             except AmountError:
-                return  # a total or a note after the table
-            raise ImportFileError(path, f"{len(cells)} cellule(s) là où l'en-tête (ligne "
-                                        f"{header.line}) en a {header.width} : ligne tronquée", line)
+                pass
+            else:
+                raise ImportFileError(path, f"{len(cells)} cellule(s) là où l'en-tête (ligne "
+                                            f"{header.line}) en a {header.width} : ligne tronquée", line)
+        if unterminated:
+            raise ImportFileError(
+                path, f"fichier tronqué ? La dernière ligne « {shown(text)} » s'arrête sans fin de "
+                      "ligne et n'est ni une opération complète ni une ligne de total ou de solde : "
+                      "exportez le relevé à nouveau", line)
+        return None  # a note after the table
 
     @staticmethod
     def _amount_columns(header: Header) -> set[int]:

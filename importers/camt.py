@@ -9,9 +9,13 @@ transaction: booking date (the day as written, whatever its time-zone suffix:
 the ``<Amt>`` text, with the decimals of its currency; the counterparty
 (``Dbtr`` of a credit, ``Cdtr`` of a debit) as payee, the remittance
 information (``Ustrd``, else ``AddtlTxInf``/``AddtlNtryInf``) as narration,
-and ``import-id: "camt:<AcctSvcrRef>"`` (or a fingerprint when the bank gives
-no reference). An entry repeated identically (cumulative intraday reports) is
-kept once.
+and ``import-id: "camt:<account>:<reference>"`` — the statement's IBAN (or
+other account id) without spaces, and the bank's ``AcctSvcrRef`` (else
+``NtryRef``) — or a fingerprint when the bank gives no reference. Ledgers
+imported before the ids named the account carry ``camt:<reference>``: that
+older form is given to :mod:`.dedup` as ``__legacy_import_id__``, recognised on
+the same movement of the same account only. An entry repeated identically
+(cumulative intraday reports) is kept once.
 
 The closing booked balance (``CLBD``) becomes a ``balance`` the day after its
 date: one per account and day, the one of the latest statement (electronic
@@ -32,8 +36,8 @@ from beancount.core.amount import Amount
 from lxml import etree
 
 from beancount_hn.core.errors import as_written
-from beancount_hn.importers.base import HnImporter, file_head, shown, to_precision
-from beancount_hn.importers.dedup import IMPORT_ID, IdMaker
+from beancount_hn.importers.base import HnImporter, account_key, file_head, shown, to_precision
+from beancount_hn.importers.dedup import IMPORT_ID, LEGACY_IMPORT_ID, IdMaker
 from beancount_hn.importers.textfile import ImportFileError, read_bytes
 from beancount_hn.importers.xmlsafe import iterparse_xml
 
@@ -82,6 +86,18 @@ class _Statement:
     created: str = ""
     entries: list[data.Transaction] = field(default_factory=list)
     balances: list[data.Balance] = field(default_factory=list)
+    references: list[tuple[data.Transaction, str]] = field(default_factory=list)
+
+    def tie_ids(self, scheme: str) -> None:
+        """Name the account in the ids made of the bank's references (``camt:<account>:<ref>``),
+        keeping the older ``camt:<ref>`` as the legacy id: a reference is unique per account
+        at best, and some banks number them afresh in each statement."""
+        key = account_key(self.account)
+        if not key:
+            return  # no account in the statement: the reference alone, as before
+        for txn, reference in self.references:
+            txn.meta[IMPORT_ID] = f"{scheme}:{key}:{reference}"
+            txn.meta[LEGACY_IMPORT_ID] = f"{scheme}:{reference}"
 
     @property
     def order(self) -> tuple:
@@ -152,6 +168,7 @@ class CamtImporter(HnImporter):
                 if event == "start":
                     current = _Statement(element.sourceline or 0, len(statements))
                 elif current is not None:
+                    current.tie_ids(self.scheme)
                     statements.append(current)
                     current = None
                     element.clear()
@@ -170,7 +187,10 @@ class CamtImporter(HnImporter):
             elif name == "Ntry":
                 status = _text(element, "Sts/Cd") or _text(element, "Sts")
                 if not status or status.upper() in ("BOOK", "BOOKED"):
-                    current.entries.append(self._entry(path, element, ids))
+                    txn, reference = self._entry(path, element, ids)
+                    current.entries.append(txn)
+                    if reference:
+                        current.references.append((txn, reference))
             elif name == "Bal":
                 code = _text(element, "Tp/CdOrPrtry/Cd") or _text(element, "Tp/CdOrPrtry/Prtry")
                 if code.upper() == "CLBD":
@@ -188,7 +208,9 @@ class CamtImporter(HnImporter):
             raise ImportFileError(path, f"document camt sans aucun élément <{statement_tag}>")
         return statements
 
-    def _entry(self, path: str, entry: etree._Element, ids: IdMaker) -> data.Transaction:
+    def _entry(self, path: str, entry: etree._Element,
+               ids: IdMaker) -> tuple[data.Transaction, str]:
+        """The transaction of a booked entry, and the bank's reference it was given (or "")."""
         amount = self._amount(path, entry)
         day = self._date(path, entry, "BookgDt")
         credit = amount.number > 0
@@ -212,7 +234,7 @@ class CamtImporter(HnImporter):
         import_id = (f"{self.scheme}:{reference}" if reference
                      else ids(day, amount.number, f"{payee} {narration}"))
         meta = data.new_metadata(path, entry.sourceline or 0)
-        return self.transaction(meta, day, amount, payee or None, narration, import_id)
+        return self.transaction(meta, day, amount, payee or None, narration, import_id), reference
 
     def _amount(self, path: str, element: etree._Element) -> Amount:
         found = _find(element, "Amt")

@@ -18,7 +18,11 @@ transfers of the CPAM or a mutuelle can settle it (:mod:`.categorize`). Acts
 of one status go to one income account (NGAP codes: conventionné, ``DE``:
 dépassement, ``HN``: non conventionné); NGAP acts with a ``DE`` are split, the
 dépassement amount coming from the ``Dépassement`` column or the DE
-coefficient (``"RAB 8 + DE 10"``). The column names are a layout
+coefficient (``"RAB 8 + DE 10"``), and so are NGAP acts without ``DE`` when the
+``Dépassement`` column states one; a column the acts contradict (another DE
+amount, HN acts, nothing left for the NGAP acts) refuses the row. Acts are
+separated by ``+``, ``;``, ``/`` or a comma, except a comma between two digits:
+``AMK 7,5`` is a coefficient (written back ``AMK 7.5``). The column names are a layout
 (``[journal.logiciel-metier]`` in ``presets.toml`` is the documented
 default), the accounts a :class:`JournalAccounts`.
 """
@@ -46,7 +50,10 @@ from beancount_hn.importers.table import Header, Row, find_header
 from beancount_hn.importers.textfile import ImportFileError
 
 DEFAULT_LAYOUT = "logiciel-metier"
-_ACT_SEPARATORS = re.compile(r"\s*[+,;/]\s*")
+#: Between acts: ``+``, ``;``, ``/``, and a comma unless it has a digit on both sides
+#: (``AMK 7,5`` is a coefficient with a decimal comma, the French way).
+_ACT_SEPARATORS = re.compile(r"\s*(?:[+;/]|,(?!(?<=\d,)\d))\s*")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 ZERO = Decimal(0)
 
 
@@ -205,6 +212,11 @@ class JournalImporter(beangulp.Importer):
         de_amount: Decimal | None = None
         for code in codes:
             code = " ".join(code.split())
+            if code.isdigit():
+                raise ImportFileError(path, f"facture {number} : actes « {text} » ambigus : « {code} » "
+                                            "seul n'est pas un acte ; un coefficient à virgule s'écrit sans "
+                                            "espace (« AMK 7,5 » ou « AMK 7.5 »), des actes se séparent "
+                                            "par « + »", row.line)
             try:
                 status = act_status(code, date, letters)
                 act = parse_acts(code, letters)[0]
@@ -214,18 +226,42 @@ class JournalImporter(beangulp.Importer):
                 if act.coefficient is not None:
                     de_amount = act.coefficient.quantize(CENT)
                 code = "DE"
-            groups.setdefault(status, []).append(code)
+            groups.setdefault(status, []).append(_DECIMAL_COMMA.sub(".", code))
+        column = self._money(path, row, header, "depassement")
+        if column:
+            self._check_depassement(path, row, number, groups, amount, column, de_amount)
+            de_amount = column
+            if "conventionne" in groups:  # NGAP acts and a stated dépassement: split as with a DE
+                groups.setdefault("depassement", ["DE"])
         if len(groups) == 1:
             status, group = next(iter(groups.items()))
             return [(" + ".join(group), (status, amount))]
         if set(groups) != {"conventionne", "depassement"}:
             raise ImportFileError(path, f"la facture {number} mêle du HN à d'autres actes : "
                                         "exportez-les en factures séparées", row.line)
-        column = self._money(path, row, header, "depassement")
-        de_amount = column or de_amount
         if not de_amount or de_amount >= amount:
             raise ImportFileError(path, f"facture {number} : des actes NGAP avec un DE demandent le "
                                         "montant du dépassement (colonne Dépassement, ou « DE 10 »), "
                                         "inférieur au total", row.line)
         return [(" + ".join(groups["conventionne"]), ("conventionne", amount - de_amount)),
                 ("DE", ("depassement", de_amount))]
+
+    @staticmethod
+    def _check_depassement(path: str, row: Row, number: str, groups: dict[str, list[str]],
+                           amount: Decimal, column: Decimal, de_amount: Decimal | None) -> None:
+        """Refuse a Dépassement column the acts contradict: the DE's own amount, HN acts, a DE
+        alone that is not the whole invoice, or NGAP acts left with nothing."""
+        stated = f"facture {number} : la colonne Dépassement ({column})"
+        if de_amount is not None and column != de_amount:
+            raise ImportFileError(path, f"{stated} contredit le DE des actes ({de_amount}) : corrigez "
+                                        "l'un ou l'autre", row.line)
+        if "non-conventionne" in groups:
+            raise ImportFileError(path, f"{stated} contredit les actes HN, qui ne sont pas des "
+                                        "dépassements : corrigez la ligne", row.line)
+        if "conventionne" not in groups and column != amount:
+            raise ImportFileError(path, f"{stated} contredit les actes, un DE seul : il devrait "
+                                        f"faire tout le montant ({amount})", row.line)
+        if "conventionne" in groups and column >= amount:
+            raise ImportFileError(path, f"{stated} n'est pas inférieure au montant ({amount}) : il ne "
+                                        f"resterait rien pour les actes {' + '.join(groups['conventionne'])}",
+                                  row.line)

@@ -31,9 +31,12 @@ roles, see :mod:`beancount_hn.importers.journal`.
 Other keys: ``balance-line`` is searched in the lines before the table
 (several lines when the pattern spans them: La Banque Postale writes the
 date and the balance on two lines), and among and after its rows only with
-``balance-after = true`` (elsewhere such a line is refused), ``account-line`` (group ``id``) in the lines
-before it; ``end-line`` ends the account's table (Crédit Agricole appends one
-section per deferred-debit card, whose payments reach the account later as one
+``balance-after = true`` (elsewhere such a line is refused; every balance line above
+the table is read), ``account-line`` (group ``id``) in the lines before it;
+``signed-credit = true`` when the bank writes a reversed credit as a negative amount in
+its credit column (otherwise such a cell is ambiguous and refused; a debit is money out,
+written with or without ``-``); ``end-line`` ends the account's table (Crédit Agricole
+appends one section per deferred-debit card, whose payments reach the account later as one
 line); ``decimal = "auto"`` when the bank writes ``1584.00`` in one export
 and ``1584,00`` in another (the separator before the last one or two digits
 is the decimal one); ``balance-decimal`` when the balance column writes its
@@ -76,7 +79,7 @@ ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 _KEYS = {"description", "delimiter", "encoding", "decimal", "balance-decimal", "date-formats",
          "balance-line", "account-line", "header-line", "end-line", "skip-status", "currency",
-         "generic", "require", "columns", "balance-after"}
+         "generic", "require", "columns", "balance-after", "signed-credit"}
 
 #: Stands for a letter lost to a wrong decoding (U+FFFD) inside a header key.
 _LOST = "\x01"
@@ -120,6 +123,9 @@ class Layout:
     balance_line: re.Pattern[str] | None = None
     #: Whether a balance line may follow the operations (else it is refused there).
     balance_after: bool = False
+    #: Whether the credit column carries the movement's sign (a negative credit is money
+    #: leaving the account); otherwise a negative credit is ambiguous and refused.
+    signed_credit: bool = False
     account_line: re.Pattern[str] | None = None
     header_line: re.Pattern[str] | None = None
     end_line: re.Pattern[str] | None = None
@@ -179,6 +185,7 @@ class Layout:
             date_formats=formats,
             balance_line=_regex(name, "balance-line", spec.get("balance-line"), ("date", "amount")),
             balance_after=bool(spec.get("balance-after", False)),
+            signed_credit=bool(spec.get("signed-credit", False)),
             account_line=_regex(name, "account-line", spec.get("account-line"), ("id",)),
             header_line=header_line,
             end_line=_regex(name, "end-line", spec.get("end-line"), ()),

@@ -13,6 +13,10 @@ One transaction per ``STMTTRN`` with ``import-id: "ofx:<ACCTID>:<FITID>"``
 (a fingerprint of date, amount, label and rank when ``FITID`` is empty);
 a ``balance`` from ``LEDGERBAL`` (dated the day after ``DTASOF``, Beancount
 balances applying at the start of a day; none when ``BALAMT`` is empty).
+The sign of ``TRNAMT`` gives the direction, as the specification says; a
+``TRNTYPE`` of ``DEBIT`` with a positive amount, or ``CREDIT`` with a negative
+one, contradicts it and the file is refused (some exports write unsigned
+amounts, others invert them: which, nothing in the file says).
 Bank and credit-card statements are read. A file with several accounts
 imports the one of ``account_id``; two statements whose account cannot be
 told apart are refused rather than merged.
@@ -262,6 +266,28 @@ def _number(path: str, node: Node, tag: str, currency: str) -> Decimal:
     return to_precision(path, line, number, currency)
 
 
+#: TRNTYPE values that state a direction: what they announce, and whether the amount is positive.
+_DIRECTIONS = {"DEBIT": ("un débit", False), "CREDIT": ("un crédit", True)}
+
+
+def _check_direction(path: str, trn: Node, number: Decimal, fitid: str) -> None:
+    """Refuse a ``TRNTYPE`` of ``DEBIT``/``CREDIT`` that the sign of ``TRNAMT`` contradicts."""
+    kind = trn.value("TRNTYPE").upper()
+    if kind not in _DIRECTIONS or not number:
+        return
+    what, positive = _DIRECTIONS[kind]
+    if (number > 0) == positive:
+        return
+    where = trn.find("TRNAMT")
+    name = f"FITID « {shown(fitid)} »" if fitid else "sans FITID"
+    raise ImportFileError(
+        path, f"opération {name} : <TRNTYPE>{kind} annonce {what}, mais <TRNAMT> "
+              f"{trn.value('TRNAMT')} est {'positif' if number > 0 else 'négatif'} : le sens de "
+              "l'opération est contradictoire (montant non signé ou inversé ?) ; rien n'est "
+              "importé : demandez à la banque un export où le signe du montant donne le sens",
+        where.line if where else trn.line)
+
+
 class OFXImporter(HnImporter):
     """An OFX/QFX statement of one account."""
 
@@ -307,6 +333,7 @@ class OFXImporter(HnImporter):
             memo = " ".join(trn.value("MEMO").split())
             narration = " ".join(filter(None, (name, memo if memo != name else "")))
             fitid = trn.value("FITID")
+            _check_direction(filepath, trn, number, fitid)
             import_id = (f"{self.scheme}:{statement.acctid}:{fitid}" if fitid
                          else ids(date, number, narration))
             entries.append(self.transaction(data.new_metadata(filepath, trn.line), date,

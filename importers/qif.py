@@ -18,7 +18,9 @@ payee and ``M`` the memo, which make the narration, ``N`` a cheque number.
 Categories (``L``) and splits (``S``/``E``/``$``) are a Quicken user's own and
 are left out: the import rules categorise. ``!Account`` blocks name the account
 of the sections after them (``N``): a file of several accounts imports the one
-of ``account_id``. An « Opening Balance » record naming its own account
+of ``account_id``. Without ``!Account`` blocks, sections of different types (``!Type:Bank``
+and ``!Type:CCard``) are different accounts, named by their type: the file is refused
+unless ``account_id`` picks one (``CCard``). An « Opening Balance » record naming its own account
 (``L[…]``) is a ``balance`` at the start of its day, not an operation.
 
 QIF has no transaction id: ``import-id`` is a fingerprint of the account,
@@ -71,6 +73,23 @@ class Section:
     account: str
     line: int
     records: list[Record] = field(default_factory=list)
+    #: The section's type as the file writes it (``Bank``, ``CCard``, ``Cash``).
+    kind: str = ""
+
+
+def section_ids(sections: list[Section]) -> list[str]:
+    """The account each section belongs to, in the file's terms (one per section).
+
+    Its ``!Account`` name; in a file that names none, sections of different types are
+    different accounts (a deferred-debit card's purchases also reach the current account
+    as one monthly debit: merged, they would count twice), named by their type
+    (``Bank``, ``CCard``). ``""`` for an unnamed section of a file of one type.
+    """
+    if any(s.account for s in sections):
+        return [s.account for s in sections]
+    if len({s.kind.casefold() for s in sections}) > 1:
+        return [s.kind for s in sections]
+    return ["" for _ in sections]
 
 
 def parse_sections(path: str, text: str) -> list[Section]:
@@ -105,7 +124,7 @@ def parse_sections(path: str, text: str) -> list[Section]:
                                                 "de caisse et de carte (!Type:Bank, Cash, CCard) "
                                                 "sont importés", number)
                 in_account = False
-                current = Section(account, number)
+                current = Section(account, number, kind=header[5:].strip())
                 sections.append(current)
             elif not lowered.startswith(("option:", "clear:")):
                 raise ImportFileError(path, f"ligne d'en-tête QIF inconnue « {shown(line)} »", number)
@@ -206,18 +225,29 @@ class QIFImporter(HnImporter):
         return parse_sections(filepath, text)
 
     def account_ids(self, filepath: str) -> list[str]:
-        return list(dict.fromkeys(s.account for s in self._sections(filepath) if s.account))
+        return list(dict.fromkeys(i for i in section_ids(self._sections(filepath)) if i))
 
     def read_entries(self, filepath: str) -> list[data.Directive]:
         """Transactions (and opening balances) of the file, not yet categorised."""
         sections = self._sections(filepath)
-        chosen = self.chosen_ids(filepath, [s.account for s in sections if s.account],
-                                 sections[0].line)
-        if chosen and any(not s.account for s in sections):
-            unnamed = next(s for s in sections if not s.account)
+        names = section_ids(sections)
+        if not self.account_id and not any(s.account for s in sections) and len(set(names)) > 1:
+            first: dict[str, int] = {}
+            for name, section in zip(names, sections):
+                first.setdefault(name, section.line)
+            listed = " et ".join(f"!Type:{name} (ligne {line})" for name, line in first.items())
+            raise ImportFileError(
+                filepath, f"sections {listed} sans bloc !Account : ce sont des comptes différents "
+                          "(les achats d'une carte à débit différé arrivent aussi sur le compte "
+                          "courant en un seul prélèvement), rien n'est fusionné ; importez-en une "
+                          "avec --account-id " + " ou --account-id ".join(first),
+                sections[0].line)
+        chosen = self.chosen_ids(filepath, [name for name in names if name], sections[0].line)
+        if chosen and not all(names):
+            unnamed = next(s for s, name in zip(sections, names) if not name)
             raise ImportFileError(filepath, "section sans !Account dans un fichier qui nomme ses "
                                             "comptes : à quel compte est-elle ?", unnamed.line)
-        own = [s for s in sections if not chosen or s.account in chosen]
+        own = [s for s, name in zip(sections, names) if not chosen or name in chosen]
         records = [r for s in own for r in s.records]
         day_first = _date_order(filepath, records)
         decimal = _decimal_separator(filepath, records)

@@ -140,7 +140,9 @@ class Table:
     for a layout without header row: it holds the account and the balance);
     ``trailer`` the short lines after the last data row, known once
     :meth:`rows` is exhausted. A line matching the layout's ``end-line`` (and
-    that is no operation row) ends the table: what follows is not read.
+    that is no operation row) ends the table: what follows is not read. The file's
+    last line, when no line end follows it, is kept apart (``unterminated_row`` or
+    ``unterminated_trailer``): the file may have been cut inside it.
     """
 
     def __init__(self, path: str, text: str, header: Header) -> None:
@@ -162,6 +164,9 @@ class Table:
         #: The last data row when it is the file's last line and no line end follows it:
         #: its last cell may have been cut (known once :meth:`rows` is exhausted).
         self.unterminated_row: Row | None = None
+        #: The last line of ``trailer`` when it is the file's last line and no line end
+        #: follows it: unless it is a line the layout knows, the file was cut inside a row.
+        self.unterminated_trailer: tuple[int, str] | None = None
         self._text = text
         self._offset = offset
 
@@ -186,10 +191,12 @@ class Table:
         odd: list[tuple[int, str, int]] = []  # (line, text, cells) of rows of the wrong width
         start = header.line + 1
         last: tuple[Row, int] | None = None  # the last data row and its last line
+        tail: tuple[int, str] | None = None  # the last line read, when it is an odd one
         try:
             for cells in reader:
                 line = start
                 start = header.line + reader.line_num + 1
+                tail = None
                 if not any(cell.strip() for cell in cells):
                     continue
                 if (end_line is not None and (len(cells) < width or not cells[date].strip())
@@ -198,6 +205,7 @@ class Table:
                     break  # not an operation row: the account's table ends here
                 if len(cells) < width or any(c.strip() for c in cells[len(header.cells):]):
                     odd.append((line, header.delimiter.join(cells), len(cells)))
+                    tail = odd[-1][:2]
                     continue
                 if odd:  # a well-formed row after an odd one: the odd one was data
                     bad_line, _, count = odd[0]
@@ -211,9 +219,10 @@ class Table:
             raise ImportFileError(self.path, f"CSV illisible ({exc}) : le fichier est tronqué ou "
                                              "un guillemet n'est pas fermé", start) from exc
         self.trailer = [(line, text_line) for line, text_line, _ in odd]
-        if last is not None and not odd and not self._text.endswith(("\n", "\r")) \
-                and last[1] == self._text.count("\n") + 1:
+        open_end = not self._text.endswith(("\n", "\r"))
+        if last is not None and not odd and open_end and last[1] == self._text.count("\n") + 1:
             self.unterminated_row = last[0]
+        self.unterminated_trailer = tail if open_end else None
 
 
 def read_table(path: str, text: str, header: Header) -> Table:

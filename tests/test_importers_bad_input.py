@@ -138,6 +138,46 @@ def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     assert [str(e.postings[0].units) for e in entries] == ["-2.00 EUR"]
 
 
+def test_a_negative_credit_is_refused_as_ambiguous(tmp_path: Path) -> None:
+    """Tester's report: « ;;-12,00 » in the Crédit column became +12,00 (abs())."""
+    text = "Date;Libellé;Débit;Crédit\n03/03/2025;ANNULATION VIR;;-12,00\n"
+    error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle"), _write(tmp_path, "r.csv", text))
+    assert error.line == 2 and "montant négatif « -12,00 » dans la colonne « Crédit »" in error.message
+    # A layout whose bank signs its credits says so: the credit keeps its sign.
+    layout = Layout.from_dict("ma-banque", {"delimiter": ";", "signed-credit": True, "columns": {
+        "date": "Date", "narration": "Libellé", "debit": "Débit", "credit": "Crédit"}})
+    entries = BankCSVImporter(ACCOUNT, layout).extract(_write(tmp_path, "r.csv", text), [])
+    assert [str(e.postings[0].units) for e in entries] == ["-12.00 EUR"]
+
+
+@pytest.mark.parametrize(("debits", "line"), [(("5,00", "-3,00"), 3), (("-5,00", "3,00"), 3)])
+def test_debits_written_both_with_and_without_sign_are_refused(tmp_path: Path, debits: tuple,
+                                                               line: int) -> None:
+    text = (f"Date;Libellé;Débit;Crédit\n03/03/2025;CB;{debits[0]};\n"
+            f"04/03/2025;REMB;{debits[1]};\n")
+    error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle"), _write(tmp_path, "r.csv", text))
+    assert error.line == line and "alors que la ligne 2 écrit ses débits" in error.message
+
+
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_debits_are_money_out_with_or_without_their_sign(tmp_path: Path, sign: str) -> None:
+    text = f"Date;Libellé;Débit;Crédit\n03/03/2025;CB;{sign}5,00;\n04/03/2025;REMB;{sign}3,00;\n"
+    entries = BankCSVImporter(ACCOUNT, "banque-traditionnelle").extract(_write(tmp_path, "r.csv", text), [])
+    assert [str(e.postings[0].units) for e in entries] == ["-5.00 EUR", "-3.00 EUR"]
+
+
+def test_an_explicit_zero_in_the_other_column_is_empty(tmp_path: Path) -> None:
+    """Tester's report: « 0,00;12,00 » was refused as a debit and a credit at once."""
+    text = ("Date;Libellé;Débit;Crédit\n03/03/2025;VIR;0,00;12,00\n04/03/2025;CB;5,00;0,00\n"
+            "05/03/2025;X;2,00;3,00\n")
+    path = _write(tmp_path, "r.csv", text)
+    error = _error(BankCSVImporter(ACCOUNT, "banque-traditionnelle"), path)
+    assert error.line == 4 and "un débit (2,00) et un crédit (3,00)" in error.message
+    path = _write(tmp_path, "r.csv", text.rsplit("05/03", 1)[0])
+    entries = BankCSVImporter(ACCOUNT, "banque-traditionnelle").extract(path, [])
+    assert [str(e.postings[0].units) for e in entries] == ["12.00 EUR", "-5.00 EUR"]
+
+
 def test_empty_file_and_header_only(tmp_path: Path) -> None:
     error = _error(BankCSVImporter(ACCOUNT, "montant-signe"), _write(tmp_path, "empty.csv", ""))
     assert "fichier vide" in error.message

@@ -198,6 +198,29 @@ def test_qif_refusals(tmp_path: Path, content: str, expected: str, line: int) ->
     assert expected in error.message and error.line == line
 
 
+QIF_BANK_AND_CARD = ("!Type:Bank\nD02/03/2025\nT-650,00\nPPRLV LOYER\n^\n"
+                     "D31/03/2025\nT-38,90\nPRELEVE CARTE DEBIT DIFFERE\n^\n"
+                     "!Type:CCard\nD04/03/2025\nT-38,90\nPLIBRAIRIE MEDICALE\n^\n")
+
+
+def test_qif_sections_of_two_types_without_account_are_two_accounts(tmp_path: Path) -> None:
+    """Tester's report: a card section merged into the bank one counted its purchases twice
+    (one by one, and in the monthly deferred debit)."""
+    path = _write(tmp_path, "q.qif", QIF_BANK_AND_CARD)
+    error = _error(QIFImporter(ACCOUNT), path)
+    assert error.line == 1
+    assert "!Type:Bank (ligne 1) et !Type:CCard (ligne 10) sans bloc !Account" in error.message
+    assert "--account-id Bank ou --account-id CCard" in error.message
+    assert QIFImporter(ACCOUNT).account_ids(path) == ["Bank", "CCard"]
+    narrations = {name: [e.narration for e in QIFImporter(ACCOUNT, account_id=name).extract(path, [])]
+                  for name in ("bank", "CCard")}
+    assert narrations == {"bank": ["PRLV LOYER", "RELEVE CARTE DEBIT DIFFERE"],
+                          "CCard": ["LIBRAIRIE MEDICALE"]}
+    # Two sections of one type are one account.
+    path = _write(tmp_path, "q.qif", QIF_BANK_AND_CARD.replace("CCard", "Bank"))
+    assert len(QIFImporter(ACCOUNT).extract(path, [])) == 3
+
+
 def test_qif_month_first_dates_and_opening_balance(tmp_path: Path) -> None:
     path = _write(tmp_path, "us.qif", "!Type:Bank\nD03/25/2025\nT-1.00\nPCAFE\n^\n"
                                       "D03/01/2025\nT100.00\nPOpening Balance\nL[Courant]\n^\n")

@@ -65,6 +65,18 @@ def test_account_id_picks_one_account() -> None:
     assert "INTERETS CREDITEURS" in result.output and "URSSAF" not in result.output
 
 
+def test_a_qif_bank_and_card_section_are_imported_one_at_a_time(tmp_path: Path) -> None:
+    qif = tmp_path / "q.qif"
+    qif.write_text("!Type:Bank\nD31/03/2025\nT-38,90\nPPRELEVE CARTE DEBIT DIFFERE\n^\n"
+                   "!Type:CCard\nD04/03/2025\nT-38,90\nPLIBRAIRIE MEDICALE\n^\n", encoding="utf-8")
+    result = _run(str(qif), "--account", ACCOUNT)
+    assert result.exit_code == 1
+    assert "--account-id Bank ou --account-id CCard" in result.output
+    result = _run(str(qif), "--account", "Liabilities:Carte", "--account-id", "CCard")
+    assert result.exit_code == 0, result.output
+    assert "LIBRAIRIE MEDICALE" in result.output and "DEBIT DIFFERE" not in result.output
+
+
 @pytest.mark.parametrize("account", ["banque", "Assets:banque", "Assets:Banque Courant", ""])
 def test_account_must_be_a_beancount_account_name(account: str) -> None:
     result = _run(str(DATA / "lbp.ofx"), "--account", account)
