@@ -3,7 +3,9 @@
 Loads the ledger with its plugins (as ``bean-check``) and prints every error
 once on stderr (``file:line: message``): the ledger's own, then those of the
 year's 2035 and of the 293 B analysis that are not already among them. Then,
-for ``--year`` or else for every year with a transaction, the receipts
+for ``--year`` or else for every year with a transaction that the books cover
+(``form2035.covered_years``: not the years before the first ``treasury`` option,
+named in one line; ``--year`` of such a year is the 2035's error), the receipts
 **settled in the year** (cash basis), read from the core and never recomputed
 here:
 
@@ -26,10 +28,11 @@ import click
 
 from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.loading import (check_year_range, format_error, load_ledger, merge_errors,
                                        not_final_banner, require_year)
-from beancount_hn.tax.form2035 import Form2035, compute_2035
+from beancount_hn.tax.form2035 import Form2035, books_start, compute_2035, covered_years
 from beancount_hn.tax.vat import YearVat, analyze
 
 WIDTH = 58
@@ -89,8 +92,10 @@ def check(ledger: str, year: int | None) -> None:
             for error in loaded.errors:
                 click.echo(format_error(error, ledger), err=True)
         require_year(loaded, year)
-    years = [year] if year is not None else loaded.transaction_years()
     entries, index = loaded.entries, loaded.index
+    ledger_years = loaded.transaction_years()
+    years = [year] if year is not None else covered_years(index, ledger_years)
+    before = [] if year is not None else [y for y in ledger_years if y not in years]
     currency = getattr(index, "currency", "EUR")
     cashbook = Cashbook.build(entries, index) if years else None
     analysis = analyze(entries, index, cashbook=cashbook) if years else None
@@ -108,6 +113,10 @@ def check(ledger: str, year: int | None) -> None:
     if not final:
         extra = ("rapprochement de trésorerie faux en " + ", ".join(map(str, unbalanced))) if unbalanced else ""
         click.echo(not_final_banner(len(errors), extra))
+    if before:
+        first = books_start(index)
+        click.echo(f"\n{', '.join(map(str, before))} : avant le premier jour du livre ({french_date(first.date)}, "
+                   "première option treasury) : pas de 2035, rien n'est totalisé")
     for form in forms:
         click.echo("")
         vat_year = analysis.years.get(form.year) if analysis is not None else None

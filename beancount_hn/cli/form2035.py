@@ -5,7 +5,9 @@ none either, and the treasury reconciliation closes to the cent. 1 otherwise:
 the figures are still printed for diagnosis, but a banner « CHIFFRES NON
 DÉFINITIFS » comes first (``"final": false`` and the ``errors`` in JSON, a first
 ``AVERTISSEMENT`` row in CSV) and the errors go to stderr as ``file:line:
-message``. 1 as well, with no figure at all, for a year outside 1900–2999 or
+message``; among them, a year the books do not cover whole (``form2035.coverage_errors``:
+before the first ``treasury`` option, or begun after 1 January with no ``practice-start``
+that day or later). 1 as well, with no figure at all, for a year outside 1900–2999 or
 without any transaction, and for an account without 2035 line used in the year
 (its name and first posting are printed: any figure would be wrong).
 """

@@ -376,15 +376,16 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
             year_forfait.description, source_of(year_forfait.entry)))
     builder.assets(registre, year_forfait is not None)
     builder.entered()
+    coverage = coverage_errors(index, year)
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
-              + cashbook.unpriced + _earlier_problems(cashbook, year) + _books_begin_during(index, year)
+              + cashbook.unpriced + _earlier_problems(cashbook, year) + coverage
               + builder.errors)
     boxes = _roll_up(_direct(builder.contributions))
     values = totals(boxes, year)
     rounded = {code: round_euros(amount) for code, amount in boxes.items()}
     euros = totals(rounded, year)
     duties = duties_of(values, builder.fee_payments, year)
-    hints = (list(registre.hints) + _nothing_counted(entries, index, year, builder)
+    hints = (list(registre.hints) + ([] if coverage else _nothing_counted(entries, index, year, builder))
              + builder.account_hints(values) + builder.property_hints(registre)
              + duties.hints())
     form = Form2035(
@@ -435,29 +436,61 @@ def _earlier_problems(cashbook: Cashbook, year: int) -> list:
             for error in problem_errors(cashbook, before=datetime.date(year, 1, 1))]
 
 
-def _books_begin_during(index: LedgerIndex, year: int) -> list:
-    """An error when the books of a practice older than them begin after 1 January of ``year``.
-
-    The cash book counts from the first ``treasury`` option: a ledger begun on 1 July for a
-    practice open since 2019 would file half a year's receipts and expenses as the year's.
-    A practice that opens that year (``practice-start`` on or after the books' first day,
-    or none written) files from its first day, as the law says.
-    """
+def books_start(index: LedgerIndex) -> data.Custom | None:
+    """The first ``treasury`` option: the day the books start counting money (None without one)."""
     options = index.config.entries("treasury")
-    if not options:
+    return options[0].entry if options else None  # in date order
+
+
+def covered_years(index: LedgerIndex, years: Sequence[int]) -> list[int]:
+    """``years`` without those that end before the books start: a ledger begun on 1 January
+    2025 may hold December 2024's lots, copied in, but no 2035 of 2024 (:func:`coverage_errors`)."""
+    first = books_start(index)
+    return [year for year in years if first is None or year >= first.date.year]
+
+
+def coverage_errors(index: LedgerIndex, year: int) -> list:
+    """An error when the books do not hold the whole of ``year``'s money: never a 2035 of
+    zeros, nor of half a year, presented as final (DESIGN §8: a year without data is an error).
+
+    The cash book counts from the first ``treasury`` option. A year that ends before it has
+    no money in the books. A year it starts after 1 January is complete only when the
+    practice opened that day or later (``practice-start`` on or after the books' first day):
+    a ledger begun on 1 July for a practice older than that, or when nothing says when the
+    practice opened (its own opening entries may prove it existed before), would file half
+    a year's receipts and expenses as the year's. The later years are whole.
+    """
+    first = books_start(index)
+    if first is None or first.date.year < year or first.date == datetime.date(year, 1, 1):
         return []
-    first = options[0]  # in date order
     start = index.config.value("practice-start")
-    if first.date.year != year or first.date == datetime.date(year, 1, 1) or start is None or start >= first.date:
-        return []
-    return [Form2035Error(
-        source_of(first.entry),
-        f"le livre commence le {french_date(first.date)} (première option treasury) mais l'activité a "
-        f"commencé le {french_date(start)} (practice-start) : la 2035 de {year} ne compterait que les "
-        f"recettes et dépenses depuis le {french_date(first.date)}. Reprenez les opérations du 1er janvier "
-        f"au {french_date(first.date - datetime.timedelta(days=1))} (au moins leurs totaux, une "
-        "transaction par ligne de la 2035), et datez l'option treasury du 1er janvier",
-        first.entry)]
+    day = french_date(first.date)
+    if first.date.year > year:
+        if start is not None and start.year > year:
+            before = f"l'activité a commencé le {french_date(start)} (practice-start) : pas de 2035 de {year}"
+        else:
+            since = start if start is not None and start.year == year else datetime.date(year, 1, 1)
+            before = (f"pour la 2035 de {year}, reprenez les opérations depuis le {french_date(since)} (au "
+                      "moins leurs totaux, une transaction par ligne de la 2035) et datez l'option treasury "
+                      "de ce jour")
+        message = (f"le livre ne couvre pas {year} : il compte l'argent à partir du {day} (première option "
+                   f"treasury) ; aucune recette ni dépense de {year} n'y est comptée et sa 2035 ne serait "
+                   f"faite que de zéros. Choisissez une année à partir de {first.date.year} ; {before}")
+        return [Form2035Error(source_of(first), message, first)]
+    if start is not None and start >= first.date:
+        return []  # a practice that opens in the year files from its first day, as the law says
+    partial = f"la 2035 de {year} ne compterait que les recettes et dépenses depuis le {day}"
+    resume = (f"les opérations du 1er janvier au {french_date(first.date - datetime.timedelta(days=1))} (au moins "
+              "leurs totaux, une transaction par ligne de la 2035), et datez l'option treasury du 1er janvier")
+    if start is not None:
+        message = (f"le livre commence le {day} (première option treasury) mais l'activité a commencé le "
+                   f"{french_date(start)} (practice-start) : {partial}. Reprenez {resume}")
+    else:
+        message = (f"le livre commence le {day} (première option treasury) et rien ne dit que le cabinet a "
+                   f"ouvert ce jour-là (aucune option practice-start) : {partial}. S'il exerçait déjà, "
+                   f"reprenez {resume} ; s'il a vraiment ouvert le {day}, déclarez-le : "
+                   f'{first.date.isoformat()} custom "hn-option" "practice-start" {first.date.isoformat()}')
+    return [Form2035Error(source_of(first), message, first)]
 
 
 def _nothing_counted(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
