@@ -15,7 +15,9 @@ Load it alone or through ``beancount_hn.plugins.all``::
 
 Errors, each at the offending entry's file and line (see ``beancount_hn.invoicing.invoices``):
 a number matching no declared series or not written as its series writes it;
-a duplicate number (on the later one, naming the first); a gap (on the number
+a duplicate number (on the later one, naming the first), and likewise an FSE
+lot number on two lot transactions (``lot:`` with an income posting; payments
+naming the lot on a posting are not lots); a gap (on the number
 after it, naming the missing ones); a higher number dated before a lower one;
 a voided number that is used; a credit note (``avoir-de:``) naming an unknown
 invoice or exceeding what remains of it; ``facture:`` without an income

@@ -243,6 +243,68 @@ def test_client_siren_must_have_nine_digits():
     assert 'client-siren: "1234" n\'est pas un SIREN' in error.message
 
 
+
+# --- FSE lots ------------------------------------------------------------------------------
+
+LOTS = ACCOUNTS + """\
+2024-01-01 open Assets:Creances:CPAM
+2024-01-01 open Equity:Ouverture
+2025-03-01 * "Lot FSE" "Télétransmission du 1er mars"
+  lot: "2025-010"
+  Assets:Creances:CPAM               100.00 EUR
+  Income:Honoraires:Conventionnes
+    acte: "RAB 8"
+2025-03-10 * "CPAM" "VIR CPAM lot 2025-010, première partie"
+  Assets:Banque                       60.00 EUR
+  Assets:Creances:CPAM               -60.00 EUR
+    lot: "2025-010"
+2025-03-17 * "CPAM" "VIR CPAM lot 2025-010, solde"
+  Assets:Banque                       40.00 EUR
+  Assets:Creances:CPAM               -40.00 EUR
+    lot: "2025-010"
+"""
+
+LOT_AGAIN = """\
+2025-03-02 * "Lot FSE" "Télétransmission du 1er mars, saisie une seconde fois"
+  lot: "2025-010"
+  Assets:Creances:CPAM               100.00 EUR
+  Income:Honoraires:Conventionnes
+    acte: "RAB 8"
+"""
+
+
+def test_a_lot_settled_by_several_payments_is_fine():
+    assert check(LOTS) == []
+
+
+def test_a_lot_booked_twice_is_reported_on_the_second():
+    """Two transactions billing one lot number would count its fees twice."""
+    ledger = LOTS + LOT_AGAIN
+    error = only_error(check(ledger))
+    assert error.source["lineno"] == line_of(ledger, "saisie une seconde fois")
+    first = line_of(ledger, '"Télétransmission du 1er mars"')
+    assert f"le lot FSE 2025-010 est déjà enregistré en <string>:{first}" in error.message
+    assert "supprimez cette écriture en double" in error.message
+
+
+def test_a_lot_carried_over_at_the_opening_is_not_a_second_lot():
+    """A lot number on an entry without income (a receivable taken over against Equity:) is
+    what remains of a lot, not a second one."""
+    ledger = LOTS + """\
+2025-01-01 * "Reprise des créances" "lot 2024-099 de décembre"
+  lot: "2024-099"
+  Assets:Creances:CPAM               50.00 EUR
+    acte: "RAB 8"
+  Equity:Ouverture
+2025-01-02 * "Reprise des créances" "lot 2024-099, part mutuelle"
+  lot: "2024-099"
+  Assets:Creances:CPAM               20.00 EUR
+    acte: "RAB 8"
+  Equity:Ouverture
+"""
+    assert check(ledger) == []
+
+
 # --- credit notes ----------------------------------------------------------------------
 
 

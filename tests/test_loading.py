@@ -1,15 +1,16 @@
-"""Loading a ledger for the hn commands: a clear error for a bad path, and a load the
-cyclic collector neither interrupts nor walks again afterwards."""
+"""Loading a ledger for the hn commands: a clear error for a bad path or a file included
+twice, and a load the cyclic collector neither interrupts nor walks again afterwards."""
 
 from __future__ import annotations
 
 import gc
+import os
 
 import click
 import pytest
 
 from beancount_hn.core.loading import load_ledger
-from tests.ledgers import write_ledger
+from tests.ledgers import only_error, write_file, write_ledger
 
 LEDGER = """\
 option "operating_currency" "EUR"
@@ -19,6 +20,12 @@ plugin "beancount_hn.plugins.all"
 2025-01-01 open Income:Honoraires EUR
   convention: "non-conventionne"
 2025-03-04 * "Patient" "Massage bien-etre"
+  Assets:Banque:Courant  60.00 EUR
+  Income:Honoraires
+"""
+
+RECEIPT = """\
+2025-04-02 * "Patient" "Massage bien-etre"
   Assets:Banque:Courant  60.00 EUR
   Income:Honoraires
 """
@@ -79,3 +86,32 @@ def test_the_plugin_chain_loaded_module_by_module_is_enough(tmp_path) -> None:
     lines = "".join(f'plugin "{name}"\n' for name in CHAIN_MODULES)
     text = LEDGER.replace('plugin "beancount_hn.plugins.all"\n', lines)
     assert load_ledger(write_ledger(tmp_path, text), show_errors=False).errors == []
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["main file", "included file"])
+def test_a_file_included_twice_is_reported_at_the_second_include_line(tmp_path, nested) -> None:
+    """Beancount says ``<load>:0: Duplicate filename parsed`` in English: the error goes to the
+    ``include`` line Beancount skipped, in French, naming the line that loaded the file."""
+    os.mkdir(tmp_path / "sub")
+    write_file(tmp_path / "sub", "recettes.beancount", RECEIPT)
+    if nested:  # the second include is in another included file
+        write_file(tmp_path, "annee.beancount", 'include "sub/recettes.beancount"\n')
+        text = LEDGER + 'include "sub/recettes.beancount"\ninclude "annee.beancount"\n'
+        second = {"filename": str(tmp_path / "annee.beancount"), "lineno": 1}
+    else:
+        text = LEDGER + 'include "sub/recettes.beancount"\ninclude "sub/../sub/recettes.beancount"\n'
+        second = {"filename": str(tmp_path / "main.beancount"), "lineno": LEDGER.count("\n") + 2}
+    loaded = load_ledger(write_ledger(tmp_path, text), show_errors=False)
+    error = only_error(loaded.errors)
+    assert error.source == second
+    written = "sub/recettes.beancount" if nested else "sub/../sub/recettes.beancount"
+    assert error.message == (f'include "{written}" : {tmp_path}/sub/recettes.beancount est déjà inclus en '
+                             f"{tmp_path}/main.beancount:{LEDGER.count(chr(10)) + 1} (Beancount ne charge un "
+                             "fichier qu'une fois) ; retirez cette ligne")
+
+
+def test_a_ledger_that_includes_itself_names_the_main_file(tmp_path) -> None:
+    loaded = load_ledger(write_ledger(tmp_path, LEDGER + 'include "main.beancount"\n'), show_errors=False)
+    error = only_error(loaded.errors)
+    assert error.source == {"filename": str(tmp_path / "main.beancount"), "lineno": LEDGER.count("\n") + 1}
+    assert "est le fichier principal du livre, déjà chargé" in error.message

@@ -28,6 +28,7 @@ from beancount.core import data
 from beancount_hn.core.amounts import amount_errors, without_out_of_bounds
 from beancount_hn.core.errors import dedupe, error_type, where
 from beancount_hn.core.gcpause import gc_paused
+from beancount_hn.core.includes import Include, includes_of
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.outfolder import FolderError, OutputFolder, ledger_paths
 
@@ -90,20 +91,38 @@ def format_error(error: Any, fallback: str = "<livre>") -> str:
 
 
 _GLOB_RE = re.compile(r'^File glob "(?P<glob>.*)" does not match any files$')
+_DUPLICATE_RE = re.compile(r'^Duplicate filename parsed: "(?P<path>.*)"$')
 
 
 def _locate_includes(errors: list, options_map: dict[str, Any]) -> list:
-    """Beancount reports a missing ``include`` at ``<load>:0``: put it at the ``include`` line."""
+    """Beancount reports a missing ``include``, and a file included twice, at ``<load>:0`` (in
+    English): put each at its ``include`` line, in French."""
     located = []
+    repeated: dict[str, list[tuple[Include, dict[str, Any] | None]]] | None = None
     for error in errors:
-        match = _GLOB_RE.match(str(error.message))
-        if match and (error.source or {}).get("filename") == "<load>":
+        if (error.source or {}).get("filename") != "<load>":
+            located.append(error)
+            continue
+        message = str(error.message)
+        match = _GLOB_RE.match(message)
+        if match:
             glob = match.group("glob")
             source = _include_line(glob, options_map.get("include") or [])
             if source is not None:
                 error = error._replace(source=source, message=(
                     f'include "{glob}" : aucun fichier ne correspond (un chemin relatif part du '
                     "dossier du fichier qui l'inclut) ; corrigez le chemin ou retirez la ligne"))
+        elif (match := _DUPLICATE_RE.match(message)) and options_map.get("filename"):
+            if repeated is None:
+                repeated = _repeated_includes(options_map["filename"])
+            found = repeated.get(match.group("path"))
+            if found:  # Beancount reports them in the order it meets them, as the walk does
+                (source, glob, _), first = found.pop(0)
+                already = (f"est déjà inclus en {where(first)}" if first is not None
+                           else "est le fichier principal du livre, déjà chargé")
+                error = error._replace(source=source, message=(
+                    f'include "{glob}" : {match.group("path")} {already} (Beancount ne charge un '
+                    "fichier qu'une fois) ; retirez cette ligne"))
         located.append(error)
     return located
 
@@ -121,6 +140,26 @@ def _include_line(glob: str, files: list[str]) -> dict[str, Any] | None:
             if wanted.match(line) or (line.lstrip().startswith("include") and f'/{relative}"' in line):
                 return {"filename": filename, "lineno": lineno}
     return None
+
+
+def _repeated_includes(main: str) -> dict[str, list[tuple[Include, dict[str, Any] | None]]]:
+    """The ``include`` lines that name a file already loaded, by that file, in the order
+    Beancount's loader meets them (breadth first from ``main``), each with the line that
+    loaded the file first (None: the main file itself)."""
+    main = os.path.normpath(os.path.abspath(main))
+    first: dict[str, dict[str, Any] | None] = {main: None}
+    repeated: dict[str, list[tuple[Include, dict[str, Any] | None]]] = {}
+    queue = [main]
+    for filename in queue:  # grows as new files are met
+        for include in includes_of(filename):
+            source = include[0]
+            for path in include[2]:
+                if path in first:
+                    repeated.setdefault(path, []).append((include, first[path]))
+                else:
+                    first[path] = source
+                    queue.append(path)
+    return repeated
 
 
 def _arithmetic_failure(path: str, exc: Exception) -> HnError:

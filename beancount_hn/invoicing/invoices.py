@@ -16,8 +16,10 @@ the positive total of the credit notes applied to an invoice.
 :func:`check_invoices` returns the numbering and invoice-rule errors (used by
 the ``invoice_numbering`` plugin, the ``hn invoices`` report and Fava alike),
 among them an invoice of zero or negative amount that is not a credit note,
-and a payment naming a number no ``facture:`` nor ``lot:`` carries
-(:func:`reference_errors` says which links and metadata are checked).
+a payment naming a number no ``facture:`` nor ``lot:`` carries
+(:func:`reference_errors` says which links and metadata are checked), and an
+FSE lot number billed twice (two transactions with ``lot:`` and an income
+posting: the same lot booked twice would count twice).
 """
 
 from __future__ import annotations
@@ -216,6 +218,8 @@ class InvoiceBook:
     # entries), and the references to check against it (see :func:`reference_errors`).
     reference_keys: set[str] = field(default_factory=set)
     references: list[PaymentReferences] = field(default_factory=list)
+    #: FSE lots billed twice: (later lot transaction, first one) with the same ``lot:`` number.
+    lot_duplicates: list[tuple[data.Transaction, data.Transaction]] = field(default_factory=list)
 
     @property
     def credit_notes(self) -> list[Invoice]:
@@ -250,6 +254,16 @@ class _Reader:
             kind = self.kinds[account] = (_INCOME if root == "income" else _EQUITY if root == "equity"
                                           else _ITEM if roles_of(self.index).items((account,)) else _OTHER)
         return kind
+
+    def bills(self, txn: data.Transaction) -> bool:
+        """Does ``txn`` earn fees (an income posting)? A transaction with ``lot:`` that does is
+        the FSE lot itself; without one it only carries the lot over (an opening entry)."""
+        kinds = self.kinds
+        for posting in txn.postings:
+            kind = kinds.get(posting.account)
+            if (kind if kind is not None else self.kind(posting.account)) is _INCOME:
+                return True
+        return False
 
     def number(self, entry: data.Directive, written: str, on: datetime.date | None,
                what: str) -> tuple[str, NumberRef | None]:
@@ -437,6 +451,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
     keys: set[str] = set()
     references: list[PaymentReferences] = []
+    lots: dict[str, data.Transaction] = {}  # each FSE lot number -> the first transaction billing it
+    lot_duplicates: list[tuple[data.Transaction, data.Transaction]] = []
     # In the plugin chain, the receipts the convention step found, read along with the entries.
     classified = index.classified_receipts
     shared_txns, shared = classified.of(entries) if classified is not None else ((), ())
@@ -477,6 +493,11 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                         keys.add(str(value))
                 if entry.links:
                     keys.update(entry.links)
+                lot = meta.get(LOT_KEY)
+                if lot is not None and reader.bills(entry):  # the lot itself, not a lot carried over
+                    first_lot = lots.setdefault(str(lot), entry)
+                    if first_lot is not entry:
+                        lot_duplicates.append((entry, first_lot))
             elif entry.links or lines is None or lines[1][0][_OPENING]:
                 note_payment(entry, keys, references)
             # else: it earns fees (a receipt not carried over: an income posting) and has no link,
@@ -518,7 +539,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
     sequences = _sequences(members)
     return InvoiceBook(index, series, invoices, by_number, duplicates, voided, voided_by_number,
-                       sequences, quotes, unbilled, series_errors + quote_errors + errors, keys, references)
+                       sequences, quotes, unbilled, series_errors + quote_errors + errors, keys, references,
+                       lot_duplicates)
 
 
 def _before_numbering(ref: NumberRef) -> bool:
@@ -576,12 +598,19 @@ def _error(item: Member, message: str) -> Any:
 
 
 def numbering_errors(book: InvoiceBook) -> list:
-    """Duplicates, voided numbers in use, gaps and dates out of order."""
+    """Duplicates (invoice and FSE lot numbers), voided numbers in use, gaps and dates out of order."""
     errors = []
     for later, first in book.duplicates:
         errors.append(_error(later, f"le numéro de facture {later.number} est déjà utilisé en "
                                     f"{where(first.meta)} ; un numéro ne sert qu'une fois, pour toujours : "
                                     "donnez à ce document le prochain numéro libre de sa série"))
+    for txn, first_txn in book.lot_duplicates:
+        lot = txn.meta[LOT_KEY]
+        errors.append(InvoiceError(source_of(txn), (
+            f"le lot FSE {lot} est déjà enregistré en {where(first_txn.meta)} : un lot ne s'enregistre "
+            "qu'une fois, sinon ses honoraires comptent deux fois ; supprimez cette écriture en double, "
+            f"ou, si c'est un autre lot, donnez-lui son propre numéro ({LOT_KEY}: et les {LOT_KEY}: des "
+            "règlements qui le soldent)"), txn))
     for number, voided in book.voided_by_number.items():
         holder = book.by_number.get(number)
         if holder is not None:

@@ -1,0 +1,116 @@
+"""What would count twice is refused on every bean-check (``plugins.review``): a bank line
+booked twice (one ``import-id:`` on two entries of the same movement) and a file loaded
+under two paths (a symbolic link)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+
+import pytest
+from beancount import loader
+
+from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
+from beancount_hn.plugins.review import IMPORT_KEY, SAME_MOVEMENT_DAYS
+from tests.ledgers import errors_of, ledger_text, line_of, messages, only_error, run_hn, write_file, write_ledger
+
+PAYMENT = """\
+{date} * "SumUp" "Pilates{note}"
+  import-id: "{id}"
+  Assets:Banque                       {amount} EUR
+  Income:Honoraires:HN
+"""
+
+ACCOUNTS = """
+2024-01-01 custom "hn-option" "practice-start" 2020-01-01
+2024-01-01 open Assets:Banque
+2024-01-01 open Income:Honoraires:HN
+  convention: "non-conventionne"
+"""
+
+
+def payment(date: str, amount: str = "40.00", note: str = "", import_id: str = "csv:0001") -> str:
+    return PAYMENT.format(date=date, amount=amount, note=note, id=import_id)
+
+
+def test_the_id_is_the_importers_and_so_is_the_window():
+    window = inspect.signature(mark_duplicates).parameters["window_days"].default
+    assert IMPORT_KEY == IMPORT_ID and SAME_MOVEMENT_DAYS.days == window
+
+
+def test_a_bank_line_booked_twice_is_reported_on_the_second():
+    ledger = ACCOUNTS + payment("2024-04-02") + payment("2024-04-03", note=", seconde copie")
+    error = only_error(errors_of(ledger))
+    assert error.source["lineno"] == line_of(ledger, "seconde copie")
+    first = line_of(ledger, '"Pilates"')
+    assert f'import-id: "csv:0001" est déjà enregistrée en <string>:{first}' in error.message
+    assert "supprimez cette écriture en double" in error.message
+
+
+@pytest.mark.parametrize("second", [
+    payment("2024-04-02", amount="55.00"),  # another amount: the bank corrected it, or reuses ids
+    payment("2024-05-02"),  # another statement numbering its lines again
+    payment("2024-04-02", import_id="csv:0002"),  # two identical payments: their ids differ
+], ids=["other amount", "a month later", "other id"])
+def test_the_same_id_on_another_movement_is_no_duplicate(second):
+    assert errors_of(ACCOUNTS + payment("2024-04-02") + second) == []
+
+
+def test_the_2035_over_a_line_booked_twice_is_not_final(tmp_path):
+    ledger = ACCOUNTS + payment("2024-04-02") + payment("2024-04-02", note=", seconde copie")
+    result = run_hn("2035", write_ledger(tmp_path, ledger_text(ledger)), "--year", "2024", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["final"] is False
+
+
+# --- a file loaded under two paths -----------------------------------------------------------
+
+MAIN = """\
+option "operating_currency" "EUR"
+plugin "beancount_hn.plugins.all"
+2024-01-01 custom "hn-option" "practice-start" 2020-01-01
+2024-01-01 custom "hn-option" "treasury" Assets:Banque
+2024-01-01 open Assets:Banque EUR
+2024-01-01 open Income:Honoraires:HN EUR
+  convention: "non-conventionne"
+include "sub/recettes.beancount"
+include "courant.beancount"
+"""
+
+RECEIPTS = """\
+2024-04-02 * "Mme Girard" "Pilates"
+  Assets:Banque            60.00 EUR
+  Income:Honoraires:HN
+"""
+
+
+@pytest.fixture
+def linked(tmp_path) -> str:
+    """``courant.beancount`` is a symbolic link to ``sub/recettes.beancount``, both included."""
+    os.mkdir(tmp_path / "sub")
+    write_file(tmp_path / "sub", "recettes.beancount", RECEIPTS)
+    os.symlink(os.path.join("sub", "recettes.beancount"), tmp_path / "courant.beancount")
+    return str(tmp_path)
+
+
+def test_a_file_included_twice_through_a_link_is_an_error_at_the_second_include(linked):
+    path = write_ledger(linked, MAIN)
+    result = run_hn("2035", path, "--year", "2024", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["final"] is False
+    line = line_of(MAIN, 'include "courant.beancount"', header=False, plugin=None)
+    assert (f'main.beancount:{line}: include "courant.beancount" : {linked}/courant.beancount est le même '
+            f"fichier que {linked}/sub/recettes.beancount") in result.stderr
+
+
+def test_without_the_include_line_the_error_is_at_the_second_copy(linked):
+    """The main file has no entry (only options and includes): its include lines are not
+    found, the error goes to the first entry of the file's second copy."""
+    head, _, rest = MAIN.partition("2024-01-01")
+    write_file(linked, "comptes.beancount", "2024-01-01" + rest.split("include")[0])
+    text = head + 'include "comptes.beancount"\ninclude "sub/recettes.beancount"\ninclude "courant.beancount"\n'
+    _, errors, _ = loader.load_file(write_ledger(linked, text))
+    error = only_error(errors)
+    assert error.source == {"filename": f"{linked}/courant.beancount", "lineno": 1}, messages(errors)
+    assert "est le même fichier que" in error.message and "retirez l'include" in error.message
