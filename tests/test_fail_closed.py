@@ -150,7 +150,7 @@ def test_hn_note_and_notes_write_nothing_over_a_broken_ledger(tmp_path):
     path = write(clean, NOTES)
     written = run("note", "F-2025-0001", path, "--out", str(clean / "one"), "--format", "html")
     assert written.exit_code == 0, written.output
-    assert os.listdir(clean / "one") == ["F-2025-0001.html"]
+    assert sorted(os.listdir(clean / "one")) == [".hn-documents", "F-2025-0001.html"]
     archive = run("notes", path, "--year", "2025", "--out", str(clean / "archive"), "--format", "html")
     assert archive.exit_code == 0, archive.output
 

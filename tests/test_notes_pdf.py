@@ -187,7 +187,8 @@ def test_cli_note_pdf_and_html(ledger_file, tmp_path):
     result = run("note", "F-2025-0001", str(ledger_file), "--out", str(out), "--format", "html")
     assert result.exit_code == 0, result.output
     assert "Reste dû" in (out / "F-2025-0001.html").read_text(encoding="utf-8")
-    assert sorted(os.listdir(out)) == ["F-2025-0001.html", "F-2025-0002.pdf"]  # no temporary file left
+    # no temporary file left; the register that proves hn wrote them (core.outfolder.REGISTER)
+    assert sorted(os.listdir(out)) == [".hn-documents", "F-2025-0001.html", "F-2025-0002.pdf"]
 
 
 def test_cli_devis(ledger_file, tmp_path):

@@ -11,10 +11,10 @@ from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.core.cashbook import Cashbook
 from beancount_hn.core.loading import (HnError, LoadedLedger, check_year_range, load_ledger, output_folder,
                                        refuse_to_write, report_stale, require_year)
-from beancount_hn.core.outfolder import FolderError
+from beancount_hn.core.outfolder import FolderError, OutputDocument
 from beancount_hn.invoicing.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.invoicing.notes import Document, DocumentError, find_invoice, find_quote, invoice_document, quote_document
-from beancount_hn.invoicing.notes_files import FORMATS, archive_title, write_document, write_year, year_documents
+from beancount_hn.invoicing.notes_files import FORMATS, archive_title, filename, render, write_year, year_documents
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
                        help="pdf (Factur-X pour les factures aux entreprises) ou une page html imprimable")
@@ -28,26 +28,36 @@ def _one_document_command(func: Callable) -> click.Command:
             click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False)),
             click.option("--out", "out_dir", metavar="DOSSIER", type=click.Path(file_okay=False), default=".", show_default=True,
                          help="dossier où le fichier est écrit"),
+            click.option("--force", is_flag=True,
+                         help="remplacer un fichier du même nom que hn n'a pas écrit (jamais un fichier du "
+                              "livre ni, dans son dossier de documents, un fichier que hn n'a pas écrit)"),
             _FORMAT)):
         func = decorate(func)
     return func
 
 
-def _write_one(ledger: str, out_dir: str, fmt: str,
+def _write_one(ledger: str, out_dir: str, fmt: str, force: bool, command: str,
                document: Callable[[LoadedLedger, InvoiceBook], Document]) -> tuple[Document, str]:
     """Load LEDGER, make the document ``document`` picks and write it into OUT_DIR.
 
     Returns the document and its path; any error is one message, and nothing is
-    written (not even OUT_DIR) over a ledger with errors.
+    written (not even OUT_DIR) over a ledger with errors. The file follows the rule
+    of :class:`~beancount_hn.core.outfolder.OutputDocument`: never over a file hn
+    cannot prove it wrote unless ``force``, never over the ledger's files or documents.
     """
     loaded = load_ledger(ledger, show_errors=False)  # refuse_to_write lists them, once
     book = build_invoice_book(loaded.entries, loaded.index)
     refuse_to_write(loaded, book.errors, what="aucun document")
     try:
         doc = document(loaded, book)
-        path = write_document(doc, out_dir, fmt)
+        target = OutputDocument.for_ledger(out_dir, filename(doc, fmt), command, loaded.path,
+                                           loaded.options_map, loaded.entries, force=force)
+        target.check()  # before rendering: a refusal costs nothing
+        path = target.write(render(doc, fmt))
     except DocumentError as exc:
         raise HnError(f"{ledger} : {exc}") from exc
+    except FolderError as exc:
+        raise HnError(f"{exc} ; rien n'est écrit") from exc
     except OSError as exc:
         raise HnError(f"impossible d'écrire dans {out_dir} : {exc}") from exc
     return doc, path
@@ -57,25 +67,25 @@ def _write_one(ledger: str, out_dir: str, fmt: str,
 @click.option("--au", "as_of", metavar="AAAA-MM-JJ", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="situation des règlements à cette date (AAAA-MM-JJ), imprimée sur la note ; "
                    "par défaut la date d'émission")
-def note(number: str, ledger: str, out_dir: str, fmt: str, as_of: datetime.datetime | None) -> None:
+def note(number: str, ledger: str, out_dir: str, force: bool, fmt: str, as_of: datetime.datetime | None) -> None:
     """La note d'honoraires (ou l'avoir) NUMÉRO de LIVRE, en PDF ou HTML."""
     def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
         invoice = find_invoice(book, number)
         return invoice_document(book, invoice, Cashbook.build(loaded.entries, loaded.index),
                                 as_of.date() if as_of else None)
 
-    doc, path = _write_one(ledger, out_dir, fmt, document)
+    doc, path = _write_one(ledger, out_dir, fmt, force, "hn note", document)
     kind = " (Factur-X)" if doc.facturx and fmt == "pdf" else ""
     click.echo(f"{doc.title} {doc.number}{kind} : {path}")
 
 
 @_one_document_command
-def devis(number: str, ledger: str, out_dir: str, fmt: str) -> None:
+def devis(number: str, ledger: str, out_dir: str, force: bool, fmt: str) -> None:
     """Le devis (custom "hn-devis") NUMÉRO de LIVRE, avec son bloc « Bon pour accord »."""
     def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
         return quote_document(book, find_quote(book, number))
 
-    doc, path = _write_one(ledger, out_dir, fmt, document)
+    doc, path = _write_one(ledger, out_dir, fmt, force, "hn devis", document)
     click.echo(f"{doc.title} {doc.number} : {path}")
 
 

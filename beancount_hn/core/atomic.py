@@ -17,6 +17,7 @@ their name (:func:`staging_siblings`) on the next run.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -83,30 +84,62 @@ def _deferred() -> Iterator[None]:
 
 
 def _write(path: str, data: str | bytes, mode: str, encoding: str | None, prefix: str,
-           suffix: str) -> None:
+           suffix: str, exclusive: bool = False, before_replace: Callable[[], None] | None = None) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     with interruptible():
         handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
         try:
             with os.fdopen(handle, mode, encoding=encoding) as stream:
                 stream.write(data)
+            if before_replace is not None:
+                before_replace()
             with _deferred():
-                os.replace(temporary, path)
+                if exclusive:
+                    _place_new(temporary, path)
+                else:
+                    os.replace(temporary, path)
         except BaseException:
             if os.path.exists(temporary):
                 os.unlink(temporary)
             raise
 
 
-def write_bytes(path: str, data: bytes, *, prefix: str = ".hn-", suffix: str = ".tmp") -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place."""
-    _write(path, data, "wb", None, prefix, suffix)
+def _place_new(temporary: str, path: str) -> None:
+    """``temporary`` becomes ``path`` only when nothing is there (:class:`FileExistsError` otherwise).
+
+    A hard link is made and the temporary name removed: the new name appears
+    whole, and never over a file that appeared meanwhile. Where hard links are
+    not supported (FAT, some network shares), a last check, then a rename.
+    """
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), path) from None
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def write_bytes(path: str, data: bytes, *, prefix: str = ".hn-", suffix: str = ".tmp", exclusive: bool = False,
+                before_replace: Callable[[], None] | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place.
+
+    ``exclusive``: never over an existing ``path`` (:class:`FileExistsError`, the
+    temporary removed). ``before_replace`` is called once the temporary is
+    complete, just before it takes the name (a last check: raise to cancel).
+    """
+    _write(path, data, "wb", None, prefix, suffix, exclusive, before_replace)
 
 
 def write_text(path: str, text: str, encoding: str = "utf-8", *, prefix: str = ".hn-",
-               suffix: str = ".tmp") -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    _write(path, text, "w", encoding, prefix, suffix)
+               suffix: str = ".tmp", exclusive: bool = False,
+               before_replace: Callable[[], None] | None = None) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place (options as
+    :func:`write_bytes`)."""
+    _write(path, text, "w", encoding, prefix, suffix, exclusive, before_replace)
 
 
 def _new_directory(parent: str, prefix: str, suffix: str, private: bool) -> str:

@@ -1,4 +1,4 @@
-"""Folders the ``hn`` commands write: never over what they did not write.
+"""Folders and files the ``hn`` commands write: never over what they did not write.
 
 One code path for every command that writes a folder (``hn export --out``,
 ``hn notes --out``) and for the zips Fava offers (:func:`zip_files`):
@@ -19,6 +19,15 @@ One code path for every command that writes a folder (``hn export --out``,
   ``kill -9`` is recognised (its name, its marker, a dead process) and removed
   by the next run, once that run's own files are all written.
 
+One document written into a folder that may hold anything (``hn note``,
+``hn devis``) follows :class:`OutputDocument`, with the same proof: the folder's
+register :data:`REGISTER` (a :class:`Marker`) lists the files hn wrote there for
+one ledger with their SHA-256; a file listed, unchanged, for the same ledger is
+hn's own and is replaced; any other existing file only with ``--force``; never
+(even with ``--force``) a file the ledger loads, nor, inside the ledger's
+``documents`` folders or among its ``document`` entries, a file hn cannot prove
+it wrote (a signed devis scanned under its number).
+
 Messages are in French (users read them); :class:`FolderError` carries them.
 """
 
@@ -33,12 +42,18 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from beancount.core import data
+
 from beancount_hn import __version__
 from beancount_hn.core import atomic
 from beancount_hn.core.errors import as_written
 
 #: The marker a written folder carries: what wrote it, for which ledger, which files.
 MARKER = ".hn-dossier"
+#: The register of the documents written one by one into a folder (``hn note``, ``hn devis``).
+REGISTER = ".hn-documents"
+#: The ``command`` of a register: the commands that write documents one by one.
+DOCUMENT_COMMANDS = "hn note, hn devis"
 #: How many names an error lists before "… et N autre(s)".
 SHOWN = 5
 
@@ -85,7 +100,8 @@ class _NameBook:
 
     def claim(self, item: OutFile) -> None:
         name = item.name
-        if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name or name == MARKER:
+        if (not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name
+                or name in (MARKER, REGISTER)):
             raise FolderError(f"nom de fichier invalide pour {item.what} : {as_written(name)}")
         first = self._taken.get(name.casefold())
         if first is not None:
@@ -120,18 +136,19 @@ class Marker:
     files: dict[str, str] = field(default_factory=dict)
     pid: int | None = None  # set while the folder is being written
 
-    def to_json(self) -> str:
+    def to_json(self, note: str | None = None) -> str:
         return json.dumps({
-            "note": f"Dossier écrit par {self.command} (beancount-hn) : hn ne le remplace (avec --force) "
-                    "que s'il porte ce fichier et rien d'autre que les fichiers listés ici.",
+            "note": note or f"Dossier écrit par {self.command} (beancount-hn) : hn ne le remplace (avec --force) "
+                            "que s'il porte ce fichier et rien d'autre que les fichiers listés ici.",
             "command": self.command, "ledger": self.ledger, "version": __version__,
             "pid": self.pid, "files": self.files,
         }, ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
-    def read(cls, folder: str) -> Marker | None:
-        """The marker of ``folder``, or None when it has none (or one hn did not write)."""
-        path = os.path.join(folder, MARKER)
+    def read(cls, folder: str, name: str = MARKER) -> Marker | None:
+        """The marker ``name`` (:data:`MARKER`, :data:`REGISTER`) of ``folder``, or None when it
+        has none (or one hn did not write)."""
+        path = os.path.join(folder, name)
         if os.path.islink(path) or not os.path.isfile(path):
             return None
         try:
@@ -165,12 +182,31 @@ def _inside(path: str, folder: str) -> bool:
         return False
 
 
+def _real(paths: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(os.path.realpath(p) for p in paths))
+
+
+def ledger_files(ledger: str, options_map: dict) -> tuple[str, ...]:
+    """The files a ledger loads: the ledger itself and its ``include`` files (real paths)."""
+    return _real([os.path.abspath(ledger), *(options_map.get("include") or [])])
+
+
+def documents_places(ledger: str, options_map: dict, entries: Iterable[data.Directive] = ()) -> tuple[str, ...]:
+    """The ledger's ``documents`` folders and the files of its ``document`` entries (real paths)."""
+    base = os.path.dirname(os.path.abspath(ledger))
+    paths = [os.path.join(base, folder) for folder in options_map.get("documents") or []]
+    paths += [entry.filename for entry in entries if isinstance(entry, data.Document)]
+    return _real(paths)
+
+
 def ledger_paths(ledger: str, options_map: dict) -> tuple[str, ...]:
     """The files a ledger loads (``include``, the ledger itself) and its ``documents`` folders."""
-    base = os.path.dirname(os.path.abspath(ledger))
-    paths = [os.path.abspath(ledger), *(options_map.get("include") or [])]
-    paths += [os.path.join(base, folder) for folder in options_map.get("documents") or []]
-    return tuple(dict.fromkeys(os.path.realpath(p) for p in paths))
+    return tuple(dict.fromkeys(ledger_files(ledger, options_map) + documents_places(ledger, options_map)))
+
+
+def _ledger_digest(ledger: str) -> str:
+    """What a marker records of the ledger: the digest of its main file's real path."""
+    return _sha256(os.path.realpath(ledger).encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -192,7 +228,7 @@ class OutputFolder:
         return os.path.abspath(self.path)
 
     def _marker(self, files: dict[str, str] | None = None, pid: int | None = None) -> Marker:
-        return Marker(self.command, _sha256(os.path.realpath(self.ledger).encode("utf-8")), files or {}, pid)
+        return Marker(self.command, _ledger_digest(self.ledger), files or {}, pid)
 
     def check(self) -> None:
         """Raise :class:`FolderError` unless the rule lets this command write the folder."""
@@ -285,11 +321,15 @@ class OutputFolder:
 
 
 def _unchanged(folder: str, name: str, digest: str) -> bool:
-    path = os.path.join(folder, name)
+    return _file_digest(os.path.join(folder, name)) == digest
+
+
+def _file_digest(path: str) -> str | None:
+    """The SHA-256 of the regular file ``path``; None when there is none (or a link)."""
     if os.path.islink(path) or not os.path.isfile(path):
-        return False
+        return None
     with open(path, "rb") as handle:
-        return _sha256(handle.read()) == digest
+        return _sha256(handle.read())
 
 
 def _hashed(content: bytes | Iterable[bytes], digest: hashlib._Hash) -> bytes | Iterator[bytes]:
@@ -313,3 +353,140 @@ def _write_file(folder: str, name: str, content: bytes | Iterable[bytes]) -> Non
         handle.writelines((content,) if isinstance(content, bytes) else content)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+#: What a register says of itself (its ``note``).
+_REGISTER_NOTE = ("Documents écrits un à un dans ce dossier par hn note et hn devis (beancount-hn) pour un "
+                  "livre : hn remplace sans --force un fichier listé ici s'il est inchangé ; un autre fichier, "
+                  "seulement avec --force, et jamais un fichier du livre ni, dans son dossier de documents, "
+                  "un fichier qui n'est pas listé ici.")
+
+
+@dataclass(frozen=True)
+class OutputDocument:
+    """One file a command (``hn note``, ``hn devis``) writes into a folder that may hold anything.
+
+    The rule, from strictest:
+
+    * never over a file the ledger loads (:func:`ledger_files`), a symbolic link,
+      something that is not a regular file, nor into a folder another command
+      writes whole (it carries :data:`MARKER`): even with ``--force``;
+    * an existing file hn wrote there for this ledger, unchanged since (listed in
+      the folder's :data:`REGISTER` with its SHA-256) is replaced: it is hn's own;
+    * any other existing file: inside the ledger's ``documents`` folders or among
+      its ``document`` entries (:func:`documents_places`), never, even with
+      ``--force`` (a signed devis scanned under its number); elsewhere, only with
+      ``--force``.
+
+    ``folder`` is the folder as the user gave it (``--out``); ``ledger`` the main
+    ledger file; ``loaded`` and ``documents`` as the two functions above give them.
+    """
+
+    folder: str
+    name: str
+    command: str
+    ledger: str
+    loaded: tuple[str, ...]
+    documents: tuple[str, ...]
+    force: bool = False
+
+    @classmethod
+    def for_ledger(cls, folder: str, name: str, command: str, ledger: str, options_map: dict,
+                   entries: Iterable[data.Directive], *, force: bool = False) -> OutputDocument:
+        return cls(folder, name, command, ledger, ledger_files(ledger, options_map),
+                   documents_places(ledger, options_map, entries), force)
+
+    @property
+    def path(self) -> str:
+        return os.path.join(self.folder, self.name)
+
+    def _register(self) -> Marker | None:
+        """The folder's register when it is this ledger's; None otherwise."""
+        register = Marker.read(self.folder, REGISTER)
+        if register is None or register.ledger != _ledger_digest(self.ledger):
+            return None
+        return register
+
+    def hn_wrote(self) -> bool:
+        """Whether the file is one hn wrote here for this ledger, unchanged since."""
+        register = self._register()
+        return register is not None and self.name in register.files \
+            and _unchanged(self.folder, self.name, register.files[self.name])
+
+    def check(self) -> str | None:
+        """Raise :class:`FolderError` unless the rule lets this command write the file.
+
+        Returns the SHA-256 of the file it may replace (None when there is none):
+        :meth:`write` replaces only that very file.
+        """
+        shown, target = self.path, os.path.abspath(self.path)
+        if os.path.lexists(self.folder):
+            if not os.path.isdir(self.folder):
+                raise FolderError(f"{self.folder} existe et n'est pas un dossier : choisissez un autre --out")
+            owner = Marker.read(self.folder)
+            if owner is not None:
+                raise FolderError(f"{self.folder} est un dossier écrit d'un bloc par {owner.command} : "
+                                  f"{self.command} n'y ajoute rien (il ne se remplacerait plus avec --force) ; "
+                                  "choisissez un autre --out")
+            register = os.path.join(self.folder, REGISTER)
+            if os.path.lexists(register) and Marker.read(self.folder, REGISTER) is None:
+                raise FolderError(f"{register} n'est pas un registre de documents écrit par hn : hn ne le "
+                                  "remplace pas, même avec --force ; déplacez-le ou choisissez un autre --out")
+        real = os.path.realpath(target)
+        if real in self.loaded:
+            raise FolderError(f"{shown} est un fichier du livre : hn ne le remplace jamais, même avec "
+                              "--force ; choisissez un autre --out")
+        if not os.path.lexists(target):
+            return None
+        if os.path.islink(target) or not os.path.isfile(target):
+            what = "un lien symbolique" if os.path.islink(target) else "autre chose qu'un fichier"
+            raise FolderError(f"{shown} existe et est {what} : hn ne le remplace pas, même avec --force ; "
+                              "choisissez un autre --out")
+        if self.hn_wrote():
+            return _file_digest(target)
+        place = next((p for p in self.documents if _inside(real, p)), None)
+        if place is not None:
+            where = "une pièce du livre (directive document)" if place == real \
+                else f"dans le dossier de documents du livre ({place})"
+            raise FolderError(f"{shown} existe déjà, est {where} et n'a pas été écrit par hn pour ce livre "
+                              "(ou a été modifié depuis) : hn ne le remplace jamais, même avec --force ; "
+                              "choisissez un autre --out")
+        if not self.force:
+            raise FolderError(f"{shown} existe déjà et n'a pas été écrit par hn pour ce livre (ou a été "
+                              "modifié depuis) : hn ne le remplace pas ; --force pour le remplacer, ou "
+                              "choisissez un autre --out")
+        return _file_digest(target)
+
+    def write(self, content: bytes) -> str:
+        """Write ``content`` as the file, atomically, and record it in the folder's register.
+
+        The register is written first (a failure leaves the file as it was); the
+        file then replaces only the very file :meth:`check` judged (one that
+        appears or changes meanwhile is kept: :class:`FolderError`). Returns the path.
+        """
+        judged = self.check()
+        target = os.path.abspath(self.path)
+
+        def still_judged() -> None:
+            if _file_digest(target) != judged or (judged is None and os.path.lexists(target)):
+                raise FolderError(f"{self.path} a changé pendant l'écriture : hn ne le remplace pas ; "
+                                  "relancez la commande")
+
+        os.makedirs(self.folder, exist_ok=True)
+        self._record(_sha256(content))
+        try:
+            atomic.write_bytes(target, content, exclusive=judged is None, before_replace=still_judged)
+        except FileExistsError:
+            still_judged()
+            raise
+        return self.path
+
+    def _record(self, digest: str) -> None:
+        """The folder's register, with this file's digest (the files no longer there dropped;
+        a register of another ledger gives way: its files then need --force)."""
+        register = self._register()
+        files = {n: d for n, d in (register.files if register else {}).items()
+                 if n != self.name and os.path.lexists(os.path.join(self.folder, n))}
+        files[self.name] = digest
+        marker = Marker(DOCUMENT_COMMANDS, _ledger_digest(self.ledger), dict(sorted(files.items())))
+        atomic.write_bytes(os.path.join(self.folder, REGISTER), marker.to_json(_REGISTER_NOTE).encode("utf-8"))

@@ -1,7 +1,8 @@
 """Documents as files: one note, one devis, or the archive of a year — never half-written.
 
-A single file is written to a temporary name beside its target, then renamed
-(``os.replace``, :mod:`beancount_hn.core.atomic`). The archive of a year is a folder
+A single file is written by ``hn note``/``hn devis`` through
+:class:`beancount_hn.core.outfolder.OutputDocument` (atomic, and never over a file hn
+cannot prove it wrote). The archive of a year is a folder
 written by the folder rule (:mod:`beancount_hn.core.outfolder`): made in a temporary
 directory beside the target and renamed into place; an existing archive is
 replaced only when ``hn notes`` wrote it for this ledger, with ``--force``.
@@ -15,14 +16,12 @@ name of another number (``F_1``).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from beancount.core import data
 
-from beancount_hn.core import atomic
 from beancount_hn.core.cashbook import Cashbook
 from beancount_hn.core.errors import as_written
 from beancount_hn.core.frtypo import date
@@ -53,15 +52,6 @@ def filename(doc: Document, fmt: str) -> str:
     if safe != doc.number:
         safe += "~" + hashlib.sha256(doc.number.encode("utf-8")).hexdigest()[:8]
     return f"{safe}.{fmt}"
-
-
-def write_document(doc: Document, out_dir: str, fmt: str) -> str:
-    """Render ``doc`` into ``out_dir`` (created if needed); returns the file's path."""
-    content = render(doc, fmt)  # rendered first: an error leaves nothing behind
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, filename(doc, fmt))
-    atomic.write_bytes(path, content)
-    return path
 
 
 @dataclass(frozen=True)
