@@ -9,7 +9,9 @@ is ``franchise`` or ``collectee`` (see ``beancount_hn.tax.vat``), and:
   whose franchise was lost by the previous years' turnover; a ``franchise``
   receipt under ``vat-regime "reel"``; a year missing from the thresholds
   table (update beancount-hn); a ``vat-turnover`` option below the ledger's
-  own receipts of its year;
+  own receipts of its year; a ``collectee`` receipt whose transaction books
+  no VAT on ``Liabilities:…:TVA…``, or not the VAT its ``taux-tva:`` gives
+  (``beancount_hn.tax.vat.collected_vat_problem``, the check ``hn note`` makes);
 * **warnings** (``bean-check`` passes), when the year's turnover passes the
   ``vat-warning-share`` of the base threshold (default 0.8) and the base
   threshold itself, when ``practice-start`` comes after receipts, and when a

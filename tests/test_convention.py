@@ -130,9 +130,11 @@ def test_vat_status_defaults_and_overrides():
     2025-03-03 * "Bilan prévention des chutes"
       Assets:Banque    10 EUR
       Income:Honoraires:Bilans  -10 EUR
+    2024-01-01 open Liabilities:TVA:Collectee
     2025-03-04 * "Massage, TVA posting"
       tva: "exoneree"
-      Assets:Banque    10 EUR
+      Assets:Banque    12 EUR
+      Liabilities:TVA:Collectee  -2 EUR
       Income:Honoraires:HN  -10 EUR
         tva: "collectée"
     2025-03-05 * "Massage, TVA transaction"
@@ -141,7 +143,8 @@ def test_vat_status_defaults_and_overrides():
       Income:Honoraires:HN  -10 EUR
     2026-01-01 custom "hn-option" "vat-regime" "reel"
     2026-01-02 * "Pilates after the switch"
-      Assets:Banque    10 EUR
+      Assets:Banque    12 EUR
+      Liabilities:TVA:Collectee  -2 EUR
       Income:Honoraires:HN  -10 EUR
     """))
     assert errors == []

@@ -15,6 +15,7 @@ from tests.ledgers import VAT_HEADER, load
 
 START = datetime.date(2024, 1, 1)
 TAXABLE = {"franchise", "collectee"}
+VAT_ACCOUNT, VAT_RATE, CENT = "Liabilities:TVA:Collectee", Decimal("0.20"), Decimal("0.01")
 
 operation = st.fixed_dictionaries({
     "kind": st.sampled_from(["cash", "accrual", "refund"]),
@@ -42,21 +43,27 @@ def build(ops: list[dict]) -> tuple[str, dict[int, Decimal], dict[int, Decimal]]
         amount = Decimal(op["cents"]) / 100
         meta = f'\n  tva: "{op["tva"]}"' if op["tva"] else ""
         income = f"Income:Honoraires:{op['account']}"
+        # Collected VAT is booked with the receipt (20 %, the default rate): the fees stay before VAT.
+        vat = (amount * VAT_RATE).quantize(CENT) if vat_status(op) == "collectee" else Decimal(0)
+        sign = -1 if op["kind"] == "refund" else 1
+        vat_line = f"  {VAT_ACCOUNT}  {-sign * vat} EUR\n" if vat else ""
+        total = amount + vat
         if op["kind"] == "cash":
-            blocks.append(f'{day} * "P{number}" "Séance"{meta}\n  Assets:Banque  {amount} EUR\n  {income}\n')
+            blocks.append(f'{day} * "P{number}" "Séance"{meta}\n  Assets:Banque  {total} EUR\n{vat_line}  {income}\n')
             paid, signed = day, amount
         elif op["kind"] == "refund":
-            blocks.append(f'{day} * "P{number}" "Avoir remboursé"{meta}\n  Assets:Banque  -{amount} EUR\n  {income}\n')
+            blocks.append(f'{day} * "P{number}" "Avoir remboursé"{meta}\n  Assets:Banque  -{total} EUR\n'
+                          f'{vat_line}  {income}\n')
             paid, signed = day, -amount
         else:
             paid = day + datetime.timedelta(days=op["delay"])
             blocks.append(f'{day} * "P{number}" "Note" ^N-{number}{meta}\n'
-                          f'  Assets:Creances:Patients  {amount} EUR\n  {income}\n')
+                          f'  Assets:Creances:Patients  {total} EUR\n{vat_line}  {income}\n')
             blocks.append(f'{paid} * "P{number}" "Règlement" ^N-{number}\n'
-                          f'  Assets:Banque  {amount} EUR\n  Assets:Creances:Patients\n')
+                          f'  Assets:Banque  {total} EUR\n  Assets:Creances:Patients\n')
             signed = amount
         (taxable if vat_status(op) in TAXABLE else exempt)[paid.year] += signed
-    return VAT_HEADER + "\n".join(blocks), taxable, exempt
+    return VAT_HEADER + f"2017-01-01 open {VAT_ACCOUNT}\n" + "\n".join(blocks), taxable, exempt
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

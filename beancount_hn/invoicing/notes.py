@@ -63,6 +63,7 @@ from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.payment_modes import PaymentModeError, payment_mode
 from beancount_hn.invoicing.invoices import Invoice, InvoiceBook
 from beancount_hn.invoicing.quotes import Quote
+from beancount_hn.tax.vat import VatBookingError, collected_vat_problem, vat_of, vat_rate
 
 NOTE, AVOIR, DEVIS = "note", "avoir", "devis"
 TITLES = {NOTE: "Note d'honoraires", AVOIR: "Avoir", DEVIS: "Devis"}
@@ -94,7 +95,6 @@ VAT_EXEMPTIONS = {
     FRANCHISE: ("E", "VATEX-FR-FRANCHISE", MENTION_FRANCHISE),
     EXONEREE: ("E", "VATEX-FR-CGI261-4", MENTION_EXONEREE),
 }
-DEFAULT_VAT_RATE = Decimal("20")
 COMPANY_TYPES = ("entreprise", "societe", "association", "collectivite", "administration")
 
 CENT = Decimal("0.01")
@@ -276,7 +276,7 @@ class Document:
             key = (line.vat, line.vat_rate)
             groups[key] = groups.get(key, ZERO) + line.amount
         order = {FRANCHISE: 0, EXONEREE: 1, COLLECTEE: 2}
-        return [VatGroup(vat, rate, base, cents(base * rate / 100))
+        return [VatGroup(vat, rate, base, vat_of(base, rate))
                 for (vat, rate), base in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))]
 
     @property
@@ -382,15 +382,11 @@ def _quantity(value: object, where_: str) -> Decimal:
 
 
 def _rate(value: object, where_: str) -> Decimal:
-    if value is None:
-        return DEFAULT_VAT_RATE
+    """A ``taux-tva:`` as the VAT check of the ledger reads it (beancount_hn.tax.vat)."""
     try:
-        rate = Decimal(str(value).replace(",", ".").rstrip("% "))
-    except ArithmeticError as exc:
-        raise DocumentError(f"{where_} : taux-tva: {as_written(value)} n'est pas un taux ; écrivez p. ex. taux-tva: 20") from exc
-    if not 0 < rate < 100:
-        raise DocumentError(f"{where_} : taux-tva: {value} n'est pas un taux de TVA en % (p. ex. 20, 10, 5.5)")
-    return rate
+        return vat_rate(value)
+    except VatBookingError as exc:
+        raise DocumentError(f"{where_} : {exc}") from exc
 
 
 def _client(txn: data.Transaction, number: str) -> Client:
@@ -432,16 +428,13 @@ def _identity(book: InvoiceBook, on: datetime.date, purpose: str) -> Identity:
 
 def _check_vat_postings(index: LedgerIndex, txn: data.Transaction, lines: list[DocLine], sign: int,
                         number: str) -> None:
-    """The VAT booked on the transaction (a ``…:TVA…`` liability) must equal the VAT printed."""
-    booked = [p for p in txn.postings if index.root_type(p.account) == "liabilities"
-              and any(part.upper().startswith("TVA") for part in p.account.split(":")[1:])]
-    if not booked:
-        return
-    computed = sum((cents(line.amount * line.vat_rate / 100) for line in lines), ZERO)
-    total = sign * -sum((p.units.number for p in booked), ZERO)
-    if abs(total - computed) > CENT:
-        raise DocumentError(f"{where(txn.meta)} : la facture {number} comptabilise {total} de TVA mais ses lignes "
-                            f"à leurs taux (taux-tva:) en donnent {computed} ; corrigez l'écriture de TVA ou le taux")
+    """The VAT the transaction books must be the VAT printed: the ledger's own check (the plugin
+    chain's VAT step makes it at every ``bean-check``), so a note never prints VAT, or a payment
+    VAT included, that the ledger does not hold."""
+    collected = [(line.amount, line.vat_rate) for line in lines if line.vat == COLLECTEE]
+    problem = collected_vat_problem(index, txn, collected, f"la facture {number}", sign)
+    if problem is not None:
+        raise DocumentError(f"{where(txn.meta)} : {problem}")
 
 
 def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocLine]:

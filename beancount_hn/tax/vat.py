@@ -24,6 +24,11 @@ One function, :func:`analyze`, computes everything the plugin
   ``franchise`` receipt of a year whose franchise was lost by the previous
   years' turnover; a ``franchise`` receipt under ``vat-regime "reel"``; a year
   missing from the thresholds table. Warnings are :class:`~beancount_hn.core.alerts.Alert`.
+* **Collected VAT booked** (:func:`collected_vat_problem`, the one check ``hn note``
+  applies too): a ``collectee`` receipt's transaction must book its VAT on a
+  ``Liabilities:…:TVA…`` account, equal (to the cent) to each line before VAT at
+  its ``taux-tva:`` (posting, else transaction; 20 % by default), rounded per line.
+  Only the receipts already classified ``collectee`` are read.
 * **Books begun mid-activity**: ``hn-option "vat-turnover" YEAR AMOUNT EUR``
   gives the counted turnover of a year the ledger does not hold (used when the
   ledger counts nothing that year; above the ledger's own figure, used with a
@@ -35,9 +40,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -46,9 +51,10 @@ from beancount.core import data
 from beancount_hn.core import frtypo
 from beancount_hn.core.alerts import WARNING, Alert
 from beancount_hn.core.cashbook import AGGREGATE, INCOME, Cashbook, Settlement, problem_errors
-from beancount_hn.core.classify import CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE, Classifier, Receipt
+from beancount_hn.core.classify import (COLLECTEE, CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE,
+                                        Classifier, Receipt)
 from beancount_hn.core.config import TURNOVER_EXAMPLE, TURNOVER_OPTION, OptionValue
-from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money as eur
 from beancount_hn.core.gcpause import gc_paused
@@ -67,8 +73,11 @@ from beancount_hn.tax.vat_rules import (
 )
 
 VatError = error_type("VatError")
+#: A ``collectee`` receipt whose VAT is not booked as its rate says (:func:`collected_vat_problem`).
+VatPostingError = error_type("VatPostingError")
 
 ZERO = Decimal(0)
+DEFAULT_VAT_RATE = Decimal("20")  # taux-tva: of a collectee receipt that gives none, in %
 DEFAULT_WARNING_SHARE = Decimal("0.8")
 
 # Statuses (``YearVat.status``), in French; "TVA due depuis le <date>" is built with the date.
@@ -403,6 +412,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
         else:
             (report.errors if report else analysis.errors).append(problem)
     _receipt_errors(analysis, receipt_txns, index)
+    _posting_errors(analysis, taxable, index)
     for report in analysis.years.values():
         analysis.errors.extend(report.errors)
         analysis.alerts.extend(report.alerts)
@@ -745,3 +755,95 @@ def _receipt_errors(analysis: VatAnalysis,
             f"Facturez avec TVA à partir du {due} ({ACTION})",
             txn,
         ))
+
+
+# --- collected VAT: what each collectee receipt's transaction books ------------------------
+
+
+class VatBookingError(ValueError):
+    """A ``taux-tva:`` that is no rate, or collected VAT booked unlike its rate; the message is for
+    the user (without the place: the caller names the entry)."""
+
+
+def vat_rate(value: object) -> Decimal:
+    """The VAT rate in % a ``taux-tva:`` value gives (None: the default, 20 %)."""
+    if value is None:
+        return DEFAULT_VAT_RATE
+    try:
+        rate = Decimal(str(value).replace(",", ".").rstrip("% "))
+    except ArithmeticError as exc:
+        raise VatBookingError(f"taux-tva: {as_written(value)} n'est pas un taux ; écrivez p. ex. taux-tva: 20") from exc
+    if not 0 < rate < 100:
+        raise VatBookingError(f"taux-tva: {value} n'est pas un taux de TVA en % (p. ex. 20, 10, 5.5)")
+    return rate
+
+
+def receipt_vat_rate(posting: data.Posting, txn: data.Transaction) -> Decimal:
+    """The ``taux-tva:`` of a collectee line: its posting's, else its transaction's, else 20 %."""
+    if posting.meta and "taux-tva" in posting.meta:
+        return vat_rate(posting.meta["taux-tva"])
+    return vat_rate((txn.meta or {}).get("taux-tva"))
+
+
+def vat_of(base: Decimal, rate: Decimal) -> Decimal:
+    """The VAT of one line: its amount before VAT at ``rate`` %, rounded to the cent."""
+    return (base * rate / 100).quantize(CENT, ROUND_HALF_UP)
+
+
+def is_vat_liability(index: LedgerIndex, account: str) -> bool:
+    """A ``Liabilities:…:TVA…`` account: where collected VAT is booked."""
+    return (index.root_type(account) == "liabilities"
+            and any(part.upper().startswith("TVA") for part in account.split(":")[1:]))
+
+
+def collected_vat_problem(index: LedgerIndex, txn: data.Transaction, lines: Iterable[tuple[Decimal, Decimal]],
+                          subject: str, sign: int = 1) -> str | None:
+    """What is wrong with the VAT ``txn`` books for its collectee ``lines``, or None.
+
+    ``lines``: each ``collectee`` line's amount before VAT and rate in %, positive for
+    money earned times ``sign`` (-1 for an avoir or a refund, read as positive); the VAT
+    booked on ``Liabilities:…:TVA…`` postings must equal the sum of their VAT, rounded
+    per line, to the cent. ``subject`` names the entry in the message (« la facture F-1 »).
+    """
+    lines = list(lines)
+    computed = sum((vat_of(base, rate) for base, rate in lines), ZERO)
+    booked = [p.units.number for p in txn.postings if is_vat_liability(index, p.account)]
+    total = sign * -sum(booked, ZERO)
+    if abs(total - computed) <= CENT:
+        return None
+    if booked:
+        return (f"{subject} comptabilise {total} de TVA mais ses lignes à leurs taux (taux-tva:) en donnent "
+                f"{computed} ; corrigez l'écriture de TVA ou le taux")
+    base = sum((b for b, _ in lines), ZERO)
+    rates = sorted({rate for _, rate in lines})
+    rate_words = " et ".join(frtypo.percent(rate) for rate in rates)
+    hint = ""
+    if len(rates) == 1:  # what the money received would be read as, VAT included
+        before = (base * 100 / (100 + rates[0])).quantize(CENT, ROUND_HALF_UP)
+        hint = (f" ; si les {eur(base)} reçus sont TTC, la recette est de {eur(before)} "
+                f"hors taxe et la TVA de {eur(base - before)}")
+    return (f"{subject} ne comptabilise aucune TVA, or ses recettes tva: \"collectee\" ({eur(base)} hors taxe) "
+            f"en donnent {eur(computed)} à {rate_words} (taux-tva:) : ajoutez-la sur un compte Liabilities:…:TVA… "
+            f"(p. ex. « Liabilities:TVA:Collectee  {-sign * computed} EUR ») avec {eur(base + computed)} TTC en "
+            f"trésorerie ou en créance, ou corrigez tva: si la recette n'est pas soumise à la TVA{hint}")
+
+
+def _posting_errors(analysis: VatAnalysis, taxable: list[tuple[data.Transaction, list[Receipt]]],
+                    index: LedgerIndex) -> None:
+    """Errors at the transactions of ``collectee`` receipts whose VAT is missing or unlike its rate."""
+    for txn, txn_receipts in taxable:
+        collected = [r for r in txn_receipts if r.vat == COLLECTEE and not r.opening]  # VAT booked last year
+        if not collected:
+            continue
+        try:
+            lines = [(r.amount, receipt_vat_rate(r.posting, txn)) for r in collected]
+            sign = -1 if sum((base for base, _ in lines), ZERO) < 0 else 1  # a refund, read as positive
+            problem = collected_vat_problem(index, txn, [(sign * base, rate) for base, rate in lines],
+                                            "Cette écriture", sign)
+        except VatBookingError as exc:
+            problem = str(exc)
+        if problem is None:
+            continue
+        report = analysis.years.get(txn.date.year)
+        (report.errors if report else analysis.errors).append(
+            VatPostingError(source_of(txn), problem, txn))
