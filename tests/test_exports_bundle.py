@@ -239,3 +239,52 @@ def test_example_pseudonymised_bundle_has_no_patient_name(example, tmp_path):
         for word in name_words(name):
             assert not re.search(rf"(?<![^\W\d_]){re.escape(plain(word))}(?![^\W\d_])", masked), (name, word)
     assert check_fec(fec_of(out), 2025) == []
+
+
+# --- texts that name a patient outside the entries (testers' reports) -----------------------------
+
+VOIDED_REASON = """\
+option "operating_currency" "EUR"
+plugin "beancount_hn.plugins.all"
+2025-01-01 custom "hn-option" "treasury" Assets:Banque
+2025-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
+2025-01-01 custom "hn-option" "identity" "nom" "Jeanne Kiné EI"
+2025-01-01 custom "hn-option" "identity" "siren" "935919142"
+2025-01-01 open Assets:Banque EUR
+2025-01-01 open Income:Honoraires:HN EUR
+  convention: "non-conventionne"
+2025-01-05 custom "hn-facture-annulee" "F-2025-0001" "Note refaite : erreur de patient, c'était Gwendoline Kerhervé"
+
+2025-01-10 * "Gwendoline Kerhervé" "Massage"
+  facture: "F-2025-0002"
+  Assets:Banque   60.00 EUR
+  Income:Honoraires:HN  -60.00 EUR
+"""
+
+
+def test_a_voided_numbers_reason_and_the_main_files_name_are_pseudonymised(tmp_path):
+    """The reason of ``hn-facture-annulee`` (printed by factures-*.txt/json) and the main file's
+    name (LISEZMOI) are free text like any other: masked with --pseudonymise, kept without."""
+    ledger = write_ledger(tmp_path, VOIDED_REASON, "Zebulon-Vanderplaetsen.beancount")
+    clear, hidden = os.path.join(tmp_path, "clair"), os.path.join(tmp_path, "pseudo")
+    assert run(ledger, "--year", "2025", "--out", clear).exit_code == 0
+    result = run(ledger, "--year", "2025", "--out", hidden, "--pseudonymise")
+    assert result.exit_code == 0, result.output
+
+    def read(folder: str, name: str) -> str:
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            return handle.read()
+
+    # The check can fail: without the option, the reason and the file name are there.
+    assert "motif : Note refaite : erreur de patient, c'était Gwendoline Kerhervé)" in read(clear, "factures-2025.txt")
+    assert "à partir de Zebulon-Vanderplaetsen.beancount." in read(clear, "LISEZMOI.txt")
+    assert "motif : Note refaite : erreur de patient, c'était Patient 0001)" in read(hidden, "factures-2025.txt")
+    [voided] = json.loads(read(hidden, "factures-2025.json"))["series"][0]["voided"]
+    assert voided == {"number": "F-2025-0001", "date": "2025-01-05",
+                      "reason": "Note refaite : erreur de patient, c'était Patient 0001"}
+    readme = read(hidden, "LISEZMOI.txt")
+    assert "à partir de fichier-01.beancount." in readme  # as the detail names it
+    assert "fichier-01.beancount:" in read(hidden, "2035-2025-detail.txt")
+    masked = all_text(hidden)
+    for word in ("kerherve", "gwendoline", "zebulon", "vanderplaetsen"):
+        assert word not in masked, word

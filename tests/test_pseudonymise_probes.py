@@ -4,7 +4,8 @@ byte of ``hn export --pseudonymise`` and of Fava's pseudonymised zip searched fo
 The probes are the ways names leaked: names holding a word of an organisation (« Alan Petit »,
 « Harmonie Durand »), bank spellings (``DARCY``, ``VIR LY``), persons named only in a text (after a
 civility, in a ``description:``, in a note), phone numbers, e-mails, IBANs, the practitioner's
-surname or first name shared by a patient, suppliers who are persons.
+surname or first name shared by a patient, suppliers who are persons, the reason of a voided
+invoice number (« erreur de patient, c'était … »), a main file named after a person.
 """
 
 from __future__ import annotations
@@ -143,7 +144,11 @@ PROBES = """
   Assets:Caisse                   -144.34 EUR
 
 2025-06-02 note Assets:Creances:Patients "Relance Mme Bérénice Fauconnier, 06.12.34.56.78"
+
+2025-12-22 custom "hn-facture-annulee" "F-2025-0053" "Note refaite : erreur de patient, c'était Gwendoline Kerhervé"
 """
+#: The probed ledger's main file: a file named after a person (LISEZMOI names the main file).
+PROBED_MAIN = "Zebulon-Vanderplaetsen.beancount"
 
 #: Every person of the probes, with their bank spellings.
 PROBE_NAMES = (
@@ -151,7 +156,7 @@ PROBE_NAMES = (
     "Odile Vasseur", "Léa Martin", "Camille Dubreuil", "Yannick Le Goff", "Sandrine Nguyen-Lefort",
     "NGUYENLEFORT", "Josiane Bertrandias", "Irène Lacombe", "Gérard Castagnède", "Agathe Villemin",
     "Rosalie Tardieu", "Jean-Baptiste Aubertin", "JEANBAPTISTE", "Eugénie Faucheux", "Coralie Brisset",
-    "Anatole Grimaud", "Bérénice Fauconnier",
+    "Anatole Grimaud", "Bérénice Fauconnier", "Gwendoline Kerhervé", "Zebulon Vanderplaetsen",
 )
 PROBE_PAYEES = {  # payee -> its amount in the files
     "Alan Petit": "61,17", "Harmonie Durand": "62,17", "Alice Maison": "63,17", "Marc Conseil": "64,17",
@@ -212,10 +217,12 @@ def leaks(files: dict[str, bytes], baseline: dict[str, str]) -> list[str]:
     return found
 
 
-def copy_example(tmp_path, extra: str = "") -> str:
+def copy_example(tmp_path, extra: str = "", main: str = "main.beancount") -> str:
     folder = os.path.join(tmp_path, "livre")
     shutil.copytree(EXAMPLE_DIR, folder)
-    main_file = os.path.join(folder, "main.beancount")
+    main_file = os.path.join(folder, main)
+    if main != "main.beancount":
+        os.rename(os.path.join(folder, "main.beancount"), main_file)
     if extra:
         with open(os.path.join(folder, "sondes.beancount"), "w", encoding="utf-8") as handle:
             handle.write(extra)
@@ -238,7 +245,7 @@ def export(ledger: str, out: str, *flags: str) -> dict[str, bytes]:
 def bundles(tmp_path_factory):
     """The example with and without probes: plain and pseudonymised bundles, Fava's zip, the ledger."""
     tmp = tmp_path_factory.mktemp("sondes")
-    probed = copy_example(tmp / "a", PROBES)
+    probed = copy_example(tmp / "a", PROBES, PROBED_MAIN)
     plain_probed = export(probed, str(tmp / "clair"))
     masked = export(probed, str(tmp / "pseudo"), "--pseudonymise")
     baseline = export(copy_example(tmp / "b"), str(tmp / "témoin"), "--pseudonymise")
@@ -260,7 +267,8 @@ def test_the_probes_are_in_the_plain_bundle(bundles):
     """The check can fail: without --pseudonymise the probes are there."""
     found = leaks(bundles["plain"], bundles["baseline"])
     for part in ("ALAN", "PETIT", "HARMONIE", "MAISON", "CONSEIL", "DARCY", "LY", "VASSEUR", "DUBREUIL",
-                 "GOFF", "NGUYEN", "JEANBAPTISTE", "TARDIEU", "FAUCHEUX", "GRIMAUD"):
+                 "GOFF", "NGUYEN", "JEANBAPTISTE", "TARDIEU", "FAUCHEUX", "GRIMAUD", "KERHERVE",
+                 "VANDERPLAETSEN"):
         assert any(f.endswith(f": {part}") for f in found), part
     assert any(IBAN_DIGITS in f for f in found) and any("611223344" in f for f in found)
 

@@ -330,7 +330,8 @@ def _readme(year: int, listed: Sequence[_Listed], index: LedgerIndex, figures: _
         "",
         f"Bénéfices non commerciaux, déclaration contrôlée, exercice du 01/01/{year} au 31/12/{year},",
         "comptabilité de trésorerie (recettes encaissées, dépenses payées ; case AK de la 2035-A).",
-        f"Produit par beancount-hn {__version__}" + (f" à partir de {os.path.basename(ledger_name)}" if ledger_name else "") + ".",
+        f"Produit par beancount-hn {__version__}" + (f" à partir de {_source_name(ledger_name, pseudonymiser)}"
+                                                      if ledger_name else "") + ".",
         "",
         "Fichiers",
         "--------",
@@ -379,6 +380,14 @@ def _readme(year: int, listed: Sequence[_Listed], index: LedgerIndex, figures: _
     lines += ["", "À vérifier", "----------"]
     lines += [f"- {note}" for note in notes] if notes else ["- rien à signaler"]
     return "\n".join(lines) + "\n"
+
+
+def _source_name(ledger_name: str, pseudonymiser: Pseudonymiser | None) -> str:
+    """The main file's name as LISEZMOI gives it: its base name, or, pseudonymised, as every file
+    prints it (a name not made of harmless words masked, ``fichier-01.beancount``: it may be a person's)."""
+    if pseudonymiser is None:
+        return os.path.basename(ledger_name)
+    return pseudonymiser.path(os.path.abspath(ledger_name))
 
 
 def out_files(bundle: Bundle) -> list[OutFile]:

@@ -40,7 +40,8 @@ name stay where they stand alone. An address (``client-adresse:``…) of a
 counterparty that is not an organisation becomes ``[adresse]``.
 
 **Free text fails closed.** In narrations, the payee of a non-organisation, metadata text,
-links and an ``ajustement-2035``'s reason, a word survives only when it is harmless
+links, an ``ajustement-2035``'s reason and the reason of a voided invoice number
+(``hn-facture-annulee``: « erreur de patient, c'était Mme X »), a word survives only when it is harmless
 (:func:`~beancount_hn.exports.vocabulary.is_harmless`: ordinary French words, the domain's
 words), a number, or part of a kept organisation's or the practitioner's name written whole;
 any other word becomes ``[...]``. A person's word that is also an ordinary word (« Petit ») is
@@ -75,6 +76,7 @@ from beancount_hn.exports.counterparties import (DESCRIPTION, ORGANISATION, PERS
                                                  Counterparties)
 from beancount_hn.exports.vocabulary import (BANK_WORDS, CIVILITIES, NAME_INTRODUCERS, PARTICLES, STOP_WORDS, WORD,
                                              is_capitalised, is_civility, is_harmless, ordinary_words, plain)
+from beancount_hn.invoicing.invoices import VOID_DIRECTIVE
 
 PATIENT_KEY = "patient"
 AMBIGUOUS = "[personne]"
@@ -89,6 +91,9 @@ CODE_KEYS = frozenset("""
 #: Metadata naming a document other entries point to: refused when it holds a name.
 #: ``hn-option`` directives whose string values are free text (rewritten like a narration).
 FREE_TEXT_OPTIONS = frozenset({ADJUSTMENT_OPTION})
+#: ``custom`` directives whose last value is free text (rewritten like a narration): the reason of
+#: a voided invoice number, printed by the invoice report (« erreur de patient, c'était Mme X »).
+FREE_TEXT_DIRECTIVES = frozenset({VOID_DIRECTIVE})
 IDENTIFIER_KEYS = frozenset("facture avoir-de reglement-de lot devis facture-fournisseur".split())
 
 # What may separate the words of one name: "M. Jean-Pierre  DUPONT", "D'Arcy".
@@ -456,10 +461,12 @@ class Pseudonymiser:
         return entry._replace(meta=self._meta(meta, ORGANISATION, problems)) if meta else entry
 
     def _custom(self, entry: data.Custom) -> list[Any]:
-        """The values of a ``custom`` directive, with the free text of an ``ajustement-2035`` rewritten."""
+        """The values of a ``custom`` directive, with the free text of an ``ajustement-2035`` and the
+        reason of a voided number (``hn-facture-annulee``) rewritten."""
         values = list(entry.values)
-        if entry.type == "hn-option" and values and values[0].value in FREE_TEXT_OPTIONS:
-            last = len(values) - 1  # the reason, after the box and the amount
+        if (entry.type in FREE_TEXT_DIRECTIVES
+                or (entry.type == "hn-option" and values and values[0].value in FREE_TEXT_OPTIONS)):
+            last = len(values) - 1  # the reason: after the box and the amount, or the number
             if last > 0 and isinstance(values[last].value, str):
                 values[last] = values[last]._replace(value=self.text(values[last].value))
         return values

@@ -8,6 +8,12 @@
   (``exports.bundle``) as a zip, with or without pseudonymised patients: the
   same files, made and name-checked by the same functions as ``hn export``
   (``exports.bundle.out_files``, :func:`beancount_hn.core.outfolder.zip_files`).
+
+The accountant's files are refused as ``hn export`` refuses them (fail closed, DESIGN §8): over
+a ledger with errors (:func:`beancount_hn.core.loading.refuse_to_write`, the CLI's own
+decision) or a 2035 that is not final (``render.form2035.status``, which says ``final`` in
+the 2035's JSON), nothing is sent and the page says why. The 2035's CSV and JSON stay
+offered: like ``hn 2035``, they say their figures are not final.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from beancount_hn.core.loading import HnError, format_error, merge_errors, refuse_to_write
 from beancount_hn.core.outfolder import FolderError, zip_files
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.render import form2035 as render2035
@@ -65,14 +72,52 @@ def form2035_json(figures: LedgerFigures, year: int) -> Download:
     return Download(f"2035-{year}.json", "application/json", text.encode("utf-8"))
 
 
-def _export(name: str, missing: str, make: Callable[[Any], T]) -> T:
+def refused_unless_final(figures: LedgerFigures, year: int) -> None:
+    """A :class:`DownloadError` where ``hn export --year`` writes nothing: a ledger with errors
+    (decided by :func:`~beancount_hn.core.loading.refuse_to_write`, as for ``hn export``), or a
+    2035 of ``year`` that is not final (its own errors, a reconciliation that does not close)."""
+    loaded = figures.loaded
+    try:
+        refuse_to_write(loaded, what="aucun fichier")
+    except HnError as exc:
+        head = exc.format_message().partition(" :\n")[0]  # the errors follow: one line of the page for them
+        errors = [format_error(e, loaded.path) for e in merge_errors(loaded, ())]
+        raise DownloadError(_with_errors(head, errors)) from exc
+    if year not in figures.transaction_years:
+        return  # no 2035 to judge: each export says there is nothing to export (the page greys them)
+    form = figures.form(year)
+    state = render2035.status(form)
+    if state.final:
+        return
+    reasons = [format_error(e, loaded.path) for e in state.errors]
+    if not form.reconciliation.closed:
+        reasons.append(f"le rapprochement de trésorerie {year} ne tombe pas juste ; la 2035 de cette page "
+                       "montre pourquoi")
+    raise DownloadError(_with_errors(f"la 2035 de {year} n'est pas définitive ; aucun fichier n'est écrit tant "
+                                     "qu'elle ne l'est pas", reasons))
+
+
+def _with_errors(head: str, reasons: list[str]) -> str:
+    """A refusal on one line of the page: what is refused, then its first reason (the page lists
+    the ledger's errors, each linked to its line)."""
+    if not reasons:
+        return head
+    if len(reasons) == 1:
+        return f"{head} — {reasons[0]}"
+    return (f"{head} — la première des {len(reasons)} : {reasons[0]} (toutes sont listées sur cette page "
+            "ou dans la page Errors de Fava)")
+
+
+def _export(figures: LedgerFigures, year: int, name: str, missing: str, make: Callable[[Any], T]) -> T:
     """``make(module)`` with the export module ``beancount_hn.exports.<name>``.
 
-    A missing module or an export error (bad input) is a :class:`DownloadError`.
+    A missing module, a ledger or a 2035 over which ``hn export`` writes nothing
+    (:func:`refused_unless_final`) or an export error (bad input) is a :class:`DownloadError`.
     """
     module = _module(f"beancount_hn.exports.{name}")
     if module is None:
         raise DownloadError(f"cette installation de beancount-hn n'a pas {missing}")
+    refused_unless_final(figures, year)
     try:
         return make(module)
     except _export_error() as exc:
@@ -80,27 +125,27 @@ def _export(name: str, missing: str, make: Callable[[Any], T]) -> T:
 
 
 def fec(figures: LedgerFigures, year: int) -> Download:
-    rendered = _export("fec", "l'export FEC", lambda module: module.render_fec(
+    rendered = _export(figures, year, "fec", "l'export FEC", lambda module: module.render_fec(
         module.build_fec(figures.entries, figures.index, year, form=figures.form(year))))
     return Download(rendered.filename, f"text/plain; charset={rendered.charset}", rendered.content)
 
 
 def livre_journal(figures: LedgerFigures, year: int) -> Download:
-    text = _export("livre_journal", "l'export du livre-journal", lambda module: module.render_csv(
+    text = _export(figures, year, "livre_journal", "l'export du livre-journal", lambda module: module.render_csv(
         module.build_livre_journal(figures.entries, figures.index, year, form=figures.form(year))))
     return Download(f"livre-journal-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def registre(figures: LedgerFigures, year: int) -> Download:
-    text = _export("registre", "l'export du registre", lambda module: module.render_csv(
+    text = _export(figures, year, "registre", "l'export du registre", lambda module: module.render_csv(
         module.build_registre_view(figures.entries, figures.index, year, registre=figures.registre)))
     return Download(f"registre-immobilisations-{year}.csv", CSV, text.encode("utf-8"))
 
 
 def _bundle(figures: LedgerFigures, year: int, *, pseudonymise: bool) -> Download:
-    files = _export("bundle", "l'export complet (hn export)", lambda module: module.out_files(module.build_bundle(
-        figures.entries, figures.index, year, pseudonymise=pseudonymise,
-        ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name)))
+    files = _export(figures, year, "bundle", "l'export complet (hn export)", lambda module: module.out_files(
+        module.build_bundle(figures.entries, figures.index, year, pseudonymise=pseudonymise,
+                            ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name)))
     folder = f"export-{year}" + ("-pseudonymise" if pseudonymise else "")
     try:
         content = zip_files(folder, files)

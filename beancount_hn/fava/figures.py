@@ -21,6 +21,7 @@ from beancount_hn.core.cashbook import Cashbook, OpenReceivables
 from beancount_hn.core.classify import Classifier
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.loading import LoadedLedger
 from beancount_hn.fava.journal import EntryLocator, JournalFilter
 from beancount_hn.fava.split import ConventionSplit, convention_split
 from beancount_hn.invoicing.invoice_report import InvoiceReport, invoice_report, open_receivables, receivables_cashbook
@@ -38,16 +39,15 @@ class LedgerFigures:
 
     @gc_paused()
     def __init__(self, entries: Sequence[data.Directive], options_map: dict[str, Any], *,
-                 ledger_errors: int | Sequence = 0, ledger_name: str = "") -> None:
+                 ledger_errors: Sequence = (), ledger_name: str = "") -> None:
         # An entry with an amount out of bounds would overflow the decimal arithmetic (a 500):
         # it is left out of every figure, and the error at its line is one of ``errors``.
         self.entries, bound_errors = without_out_of_bounds(entries)
         self.options_map = options_map
-        #: The ledger's errors when the caller gave them (a count alone leaves this empty),
-        #: then the amounts out of bounds: what makes a figure not final.
-        self.errors: list = ([] if isinstance(ledger_errors, int) else list(ledger_errors)) + bound_errors
-        count = ledger_errors if isinstance(ledger_errors, int) else len(ledger_errors)
-        self.ledger_errors = count + len(bound_errors)  # for the export bundle's LISEZMOI
+        #: The ledger's errors (Fava's load errors, the plugin chain's), then the amounts out of
+        #: bounds: what makes a figure not final, and what refuses the accountant's files.
+        self.errors: list = list(ledger_errors) + bound_errors
+        self.ledger_errors = len(self.errors)  # for the export bundle's LISEZMOI
         self.ledger_name = ledger_name
         self.index = LedgerIndex.build(self.entries, options_map)
         self._lock = threading.RLock()
@@ -61,6 +61,13 @@ class LedgerFigures:
                 with gc_paused():
                     self._memo[key] = compute()
             return self._memo[key]
+
+    @property
+    def loaded(self) -> LoadedLedger:
+        """This ledger as ``hn`` loads it (:class:`~beancount_hn.core.loading.LoadedLedger`), for the
+        command line's own checks: :func:`~beancount_hn.core.loading.refuse_to_write` decides the
+        downloads of ``hn export``'s files as it decides ``hn export``."""
+        return LoadedLedger(self.ledger_name or "<livre>", self.entries, self.errors, self.options_map, self.index)
 
     # --- whole-ledger figures -----------------------------------------------------------
 
