@@ -9,16 +9,24 @@ fee): the rules see what is left to explain, ``-(sum of its postings)``.
   built-in ones recognise the CPAM and the usual mutuelles/tiers-payant
   platforms; a rules file's ``[[settlement]]`` come before them, they do not
   replace them) settles **open invoices** (or FSE batches, ``lot:``, or
-  items known only by their ``^link``) on the rule's receivable account: the
-  matcher looks for the open parts dated within ``window_days`` before the
-  transfer whose amounts add up exactly to it — first among the items the
-  label names (an invoice or lot number, or a link, as a word of the label),
-  then those of the payer it names, then all (one invoice, then the oldest
-  ones in a row, then any combination) —, links the transaction to each
-  invoice (``^FSE-…``) and writes one receivable posting per item with
-  ``reglement-de:`` (per batch with ``lot:``). A transfer that no combination
-  explains keeps a single receivable posting, flag ``!`` and ``a-verifier:``
-  saying why.
+  items known only by their ``^link``) on the rule's receivable account, and
+  only when the match is certain: the open parts dated within ``window_days``
+  before the transfer are those the label names (an invoice or lot number, or
+  a link, as a word of the label), else those of the payer it names (the
+  item's ``payeur:`` names the same organism, or without one its receivable
+  account is the rule's — unless the rule's account is ``shared`` by several
+  payers, as the mutuelles' is); exactly one combination of them must add up
+  to the amount, up to items interchangeable for every figure (same amount,
+  account, payer and kind, and the same classification of the fees they pay:
+  :func:`interchangeable`), of which the oldest are taken. The transaction is
+  then linked to each invoice (``^FSE-…``) with one receivable posting per
+  item and ``reglement-de:`` (per batch with ``lot:``). Two or more
+  combinations that differ otherwise (or more than the search bound can tell
+  apart), or none, keep a single receivable posting, flag ``!`` and
+  ``a-verifier:`` saying why. A label that says the credit is
+  not a payment for acts (forfait, aide, ROSP, indemnité…), or a payer none
+  of the open items has, settles nothing: the :class:`Rule` rules apply, else
+  the line is left for review with its bank posting only.
 * :class:`Rule` rules: the first match adds the counter-posting on its account
   and its metadata (e.g. ``convention: "non-conventionne"``), payee and tags.
 
@@ -45,6 +53,7 @@ Rules are Python objects in an ``import.py`` or a TOML file
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import tomllib
 import unicodedata
@@ -59,17 +68,37 @@ from beancount.core.amount import Amount
 
 from beancount_hn.core import frtypo
 from beancount_hn.core.errors import as_written
+from beancount_hn.core.ledger import REVIEW_KEY
 from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
-REVIEW_KEY = "a-verifier"
 REVIEW_FLAG = "!"
 
-CPAM_PATTERN = (r"\bC\.?P\.?A\.?M\b|CAISSE PRIMAIRE|ASSURANCE MALADIE|\bCGSS\b|\bMSA\b"
-                r"|\bAMELI\b|\bCNMSS\b")
-MUTUELLE_PATTERN = (r"MUTUEL|MUTUALI|HARMONIE|\bMGEN\b|MALAKOFF|AG2R|ALMERYS|VIAMEDIS"
-                    r"|\bSP ?SANTE|\bISANTE|SANTECLAIR|KALIXIA|SWISS ?LIFE|GROUPAMA|\bAXA\b"
-                    r"|ALLIANZ|\bAPRIL\b|GENERALI|HUMANIS|KLESIA|PRO ?BTP|\bMACIF\b|\bMAAF\b"
-                    r"|MATMUT|SMATIS|TIERS[ -]?PAYANT|\bAMC\b")
+#: The organisms a label or a ``payeur:`` can name, each with the words that name it:
+#: a label settles only the items whose payer names one of the organisms it names.
+CPAM_NAMES: dict[str, str] = {
+    "CPAM": r"\bC\.?P\.?A\.?M\b|CAISSE PRIMAIRE|ASSURANCE MALADIE|\bAMELI\b",
+    "CGSS": r"\bCGSS\b", "MSA": r"\bMSA\b", "CNMSS": r"\bCNMSS\b"}
+MUTUELLE_NAMES: dict[str, str] = {
+    "HARMONIE": r"HARMONIE", "MGEN": r"\bMGEN\b", "MALAKOFF": r"MALAKOFF", "AG2R": r"AG2R",
+    "ALMERYS": r"ALMERYS", "VIAMEDIS": r"VIAMEDIS", "SP SANTE": r"\bSP ?SANTE", "ISANTE": r"\bISANTE",
+    "SANTECLAIR": r"SANTECLAIR", "KALIXIA": r"KALIXIA", "SWISS LIFE": r"SWISS ?LIFE",
+    "GROUPAMA": r"GROUPAMA", "AXA": r"\bAXA\b", "ALLIANZ": r"ALLIANZ", "APRIL": r"\bAPRIL\b",
+    "GENERALI": r"GENERALI", "HUMANIS": r"HUMANIS", "KLESIA": r"KLESIA", "PRO BTP": r"PRO ?BTP",
+    "MACIF": r"\bMACIF\b", "MAAF": r"\bMAAF\b", "MATMUT": r"MATMUT", "SMATIS": r"SMATIS"}
+#: Words that say a transfer comes from a mutuelle without naming which one.
+MUTUELLE_WORDS = r"MUTUEL|MUTUALI|TIERS[ -]?PAYANT|\bAMC\b"
+CPAM_PATTERN = "|".join(CPAM_NAMES.values())
+MUTUELLE_PATTERN = "|".join([MUTUELLE_WORDS, *MUTUELLE_NAMES.values()])
+_PAYER_NAMES = {name: re.compile(pattern) for name, pattern in {**CPAM_NAMES, **MUTUELLE_NAMES}.items()}
+
+#: Credits of the CPAM (or of an insurer) that pay no act, hence settle no FSE: the yearly
+#: forfaits (aide à la modernisation et à l'informatisation, aide à la télétransmission,
+#: forfait structure), the ROSP, aids, grants, the practitioner's own daily allowances
+#: and indemnities, the participation in his social contributions.
+NON_ACT_PATTERN = re.compile(
+    r"FORFAIT|\bAIDES?\b|\bFAMI\b|MODERNISATION|INFORMATISATION|TELETRANSMISSION|\bROSP\b"
+    r"|REMUNERATION|INDEMN|\bIJ(?:SS)?\b|SINISTRE|\bPRIMES?\b|SUBVENTION|DOTATION"
+    r"|ALLOCATION|PARTICIPATION|COTISATION")
 
 
 class RuleError(ValueError):
@@ -130,6 +159,9 @@ class Settlement:
     account: str
     window_days: int = 60
     payer: str = ""  # shown in messages: "CPAM", "mutuelle"…
+    #: The account holds the items of several payers (the mutuelles'): an item without
+    #: ``payeur:`` is then nobody's in particular, and no label settles it unless it names it.
+    shared: bool = False
 
     def __post_init__(self) -> None:
         _check_account(self.account, f"règlement {as_written(self.pattern)}")
@@ -145,49 +177,102 @@ def default_settlements(cpam: str = "Assets:Creances:CPAM",
                         mutuelles: str = "Assets:Creances:Mutuelles") -> list[Settlement]:
     """CPAM transfers settle ``cpam``; mutuelles' and tiers-payant platforms' ``mutuelles``."""
     return [Settlement(CPAM_PATTERN, cpam, 60, "CPAM"),
-            Settlement(MUTUELLE_PATTERN, mutuelles, 90, "mutuelle")]
+            Settlement(MUTUELLE_PATTERN, mutuelles, 90, "mutuelle", shared=True)]
 
 
-#: Most combinations searched for one transfer: beyond, the oldest are tried only.
-MAX_COMBINATION_ITEMS = 40
+#: Bound of the search for the combinations that make a transfer: open items times the
+#: amount's smallest units (cents). Beyond it the items are not told apart: ambiguous.
+MAX_SEARCH_CELLS = 60_000_000
+
+
+@dataclass(frozen=True)
+class Combination:
+    """What the open items can make of one amount."""
+
+    items: list[OpenItem] | None  # the one combination that makes it (up to interchangeable items), or None
+    ambiguous: bool = False  # two or more make it that differ by more than interchangeable items
+    cut: bool = False  # too many items for the search bound: ambiguous too
+
+
+def interchangeable(item: OpenItem) -> tuple:
+    """What every figure sees of an open item: two items with the same key are interchangeable.
+
+    The same amount, currency, receivable account, payer and kind (invoice, lot,
+    link), and the same classification of what they pay (:attr:`OpenItem.pays`:
+    income account, 2035 line, convention and VAT status, year of the care):
+    taking one rather than the other changes no figure, only which invoice is
+    lettered. An item whose classification is unknown is like no other.
+    """
+    if item.pays is None:
+        return ("unique", id(item))
+    return (item.amount, item.currency, item.account, item.payer, item.kind, item.pays)
+
+
+def search_combination(items: Sequence[OpenItem], target: Decimal) -> Combination:
+    """The only answer of ``items`` to ``target``: which items (how many of each kind) add up to it.
+
+    The items are grouped by :func:`interchangeable`; a solution says how many
+    items of each group are taken. The solutions are counted (saturating at two:
+    two bit sets on the smallest unit of the amounts) rather than taking the first
+    one found: two different count vectors change a figure or which kind of item
+    is paid, and leave the transfer ambiguous. Exactly one: within each group the
+    oldest items are taken (by date, then number), the accountant's usual
+    lettrage. The work is bounded by :data:`MAX_SEARCH_CELLS`; past it the answer
+    is ambiguous, never a guess.
+    """
+    pool = [i for i in items if 0 < i.amount <= target]
+    if target <= 0 or sum(i.amount for i in pool) < target:
+        return Combination(None)
+    places = max(-min(0, int(d.as_tuple().exponent)) for d in (target, *(i.amount for i in pool)))
+    scale = 10 ** places
+    goal = int(target * scale)
+    if len(pool) * (goal + 1) > MAX_SEARCH_CELLS:
+        return Combination(None, ambiguous=True, cut=True)
+    groups: dict[tuple, list[OpenItem]] = {}
+    for item in sorted(pool, key=lambda i: (i.date, i.invoice)):
+        groups.setdefault(interchangeable(item), []).append(item)
+    members = list(groups.values())
+    units = [int(group[0].amount * scale) for group in members]
+    mask = (1 << (goal + 1)) - 1
+    once, twice = 1, 0  # bit s: at least one (two) count vectors of the groups so far sum to s
+    prefixes = [once]
+    for value, group in zip(units, members):
+        # Taking k = 0, 1… len(group) items of the group: each k shifts the sums by k * value;
+        # a sum reached by two values of k, or twice for one, is reached twice.
+        new_once, new_twice = once, twice
+        for _ in group:
+            once, twice = (once << value) & mask, (twice << value) & mask
+            if not once:
+                break  # more items of the group than the amount can take
+            new_twice |= twice | (new_once & once)
+            new_once |= once
+        once, twice = new_once, new_twice
+        if twice >> goal & 1:
+            return Combination(None, ambiguous=True)
+        prefixes.append(once)
+    if not once >> goal & 1:
+        return Combination(None)
+    chosen: list[OpenItem] = []
+    remaining = goal
+    for g in range(len(members), 0, -1):  # one count vector only: one count per group fits
+        value, group = units[g - 1], members[g - 1]
+        most = min(len(group), remaining // value)
+        count = next(k for k in range(most + 1) if prefixes[g - 1] >> (remaining - k * value) & 1)
+        chosen.extend(group[:count])  # the oldest of the interchangeable items
+        remaining -= count * value
+    return Combination(sorted(chosen, key=lambda i: (i.date, i.invoice)))
 
 
 def find_combination(items: Sequence[OpenItem], target: Decimal) -> list[OpenItem] | None:
-    """Open items whose amounts add up exactly to ``target``, or None.
+    """The open items whose amounts alone add up exactly to ``target``, or None (none, or
+    several answers that differ by more than interchangeable items)."""
+    return search_combination(items, target).items
 
-    Tries one item (the oldest of equal ones), then the oldest items in a row
-    (a whole batch paid at once), then any combination of the
-    ``MAX_COMBINATION_ITEMS`` oldest (subset sum on cents, deterministic).
-    """
-    for item in items:
-        if item.amount == target:
-            return [item]
-    running = Decimal(0)
-    for count, item in enumerate(items, 1):
-        running += item.amount
-        if running == target:
-            return list(items[:count])
-        if running > target:
-            break
-    pool = list(items[:MAX_COMBINATION_ITEMS])
-    cents = [int(i.amount * 100) for i in pool]
-    goal = int(target * 100)
-    if goal <= 0 or goal != target * 100:
-        return None
-    mask = (1 << (goal + 1)) - 1
-    reach = [1]  # reach[k]: bit s set when some of the first k items sum to s
-    for value in cents:
-        reach.append((reach[-1] | (reach[-1] << value)) & mask)
-    if not reach[-1] >> goal & 1:
-        return None
-    chosen: list[OpenItem] = []
-    remaining = goal
-    for k in range(len(pool), 0, -1):
-        if reach[k - 1] >> remaining & 1:
-            continue  # reachable without item k: leave it (keeps the oldest)
-        chosen.append(pool[k - 1])
-        remaining -= cents[k - 1]
-    return sorted(chosen, key=lambda i: (i.date, i.invoice))
+
+@functools.lru_cache(maxsize=1024)
+def payers_named(text: str) -> frozenset[str]:
+    """The organisms (CPAM, MSA, MGEN, AXA…) a folded label or ``payeur:`` names."""
+    return frozenset(name for name, regex in _PAYER_NAMES.items() if regex.search(text))
 
 
 @dataclass
@@ -217,9 +302,21 @@ class Categorizer:
                   by_account: dict[str, list[OpenItem]]) -> data.Transaction:
         amount = left.number
         label = fold(" ".join(filter(None, (txn.payee, txn.narration))))
-        for settlement in self.settlements:
-            if settlement.matches(label, amount):
-                return _settle(txn, left, settlement, by_account.get(settlement.account, []), label)
+        settlements = [s for s in self.settlements if s.matches(label, amount)]
+        reason = None  # why no settlement applies, when one recognised the label
+        if settlements and (word := NON_ACT_PATTERN.search(label)):
+            who = settlements[0].payer or settlements[0].account
+            said = label[label.rfind(" ", 0, word.start()) + 1:].split()[0].lower()
+            reason = (f"virement {who} de {frtypo.money(amount, left.currency)} dont le libellé dit "
+                      f"qu'il ne paie pas des actes (« {said} » : forfait, aide, ROSP, "
+                      "indemnité…) : il ne solde aucune facture ; ajoutez la contrepartie (le compte "
+                      "de ce revenu) ou une règle d'import")
+        else:
+            for settlement in settlements:
+                outcome = _settle(txn, left, settlement, by_account.get(settlement.account, []), label)
+                if isinstance(outcome, data.Transaction):
+                    return outcome
+                reason = reason or outcome
         for rule in self.rules:
             if rule.matches(label, amount):
                 meta = dict(txn.meta)
@@ -228,6 +325,8 @@ class Categorizer:
                 return txn._replace(meta=meta, payee=rule.payee or txn.payee,
                                     tags=(txn.tags or data.EMPTY_SET) | rule.tags,
                                     postings=[*txn.postings, counter])
+        if reason:
+            return _review(txn, reason)
         if not self.review_unmatched:
             return txn
         return _review(txn, "aucune règle ne reconnaît ce libellé : ajoutez la contrepartie "
@@ -258,39 +357,82 @@ def _review(txn: data.Transaction, reason: str) -> data.Transaction:
     return txn._replace(flag=REVIEW_FLAG, meta=meta)
 
 
+def _quotes(label: str, text: str) -> bool:
+    """True when the folded ``label`` has ``text`` as a word (or words) of its own."""
+    return bool(re.search(rf"(?<![\w-]){re.escape(fold(text))}(?![\w-])", label))
+
+
 def _named_in(label: str, item: OpenItem) -> bool:
     """True when the label names the item: its number, lot or a link, as a word."""
-    return any(re.search(rf"(?<![\w-]){re.escape(fold(ref))}(?![\w-])", label)
-               for ref in item.refs if len(ref) >= 3)
+    return any(_quotes(label, ref) for ref in item.refs if len(ref) >= 3)
+
+
+def _paid_by(label: str, names: frozenset[str], item: OpenItem, settlement: Settlement) -> bool:
+    """True when the payer the label names (``names``: its organisms) is surely the item's.
+
+    The item's payer is its ``payeur:``: it must name one of the label's organisms, or,
+    naming none the matcher knows, appear as such in the label. Without ``payeur:`` the
+    payer is the receivable account, the settlement's own — unless that account is
+    ``shared`` by several payers.
+    """
+    if not item.payer:
+        return not settlement.shared
+    own = payers_named(fold(item.payer))
+    return bool(own & names) if own else _quotes(label, " ".join(item.payer.split()))
 
 
 def _settle(txn: data.Transaction, left: Amount, settlement: Settlement, items: list[OpenItem],
-            label: str) -> data.Transaction:
+            label: str) -> data.Transaction | str:
+    """The transaction settling the one combination of the payer's open items that makes
+    its amount, or flagged for review when none or several do; or, when the label names
+    a payer that none of the open items has, why the settlement does not apply."""
     amount, currency = left.number, left.currency
     start = txn.date - datetime.timedelta(days=settlement.window_days)
     candidates = [i for i in items if i.amount > 0 and i.currency == currency
                   and start <= i.date <= txn.date]
-    combination = None
-    for preferred in ([i for i in candidates if _named_in(label, i)],
-                      [i for i in candidates if i.payer and fold(i.payer) in label],
-                      candidates):
-        if preferred and (combination := find_combination(preferred, amount)) is not None:
-            break
-    if combination is None:
+    who = settlement.payer or settlement.account
+    money = frtypo.money(amount, currency)
+    span = f"sur {settlement.account} du {frtypo.date(start)} au {frtypo.date(txn.date)}"
+    named = [i for i in candidates if _named_in(label, i)]
+    if named:
+        pool = named
+        cited = ", ".join(sorted({i.invoice for i in named}))
+        what = f"des {len(pool)} facture(s) que cite le libellé ({cited})"
+    else:
+        names = payers_named(label)
+        pool = [i for i in candidates if _paid_by(label, names, i, settlement)]
+        if candidates and not pool:
+            payers = sorted({i.payer or "payeur: non indiqué" for i in candidates})
+            said = f"nomme {', '.join(sorted(names))}" if names else "ne nomme aucun payeur précis"
+            return (f"virement {who} de {money} : le libellé {said}, mais aucune des "
+                    f"{len(candidates)} facture(s) ouverte(s) {span} n'est de ce payeur "
+                    f"({', '.join(payers)}) : il n'en solde aucune ; ajoutez la contrepartie, ou, "
+                    "s'il règle bien des factures, liez-le à elles (reglement-de:)")
+        what = f"des {len(pool)} facture(s) ouverte(s)"
+        if len(pool) < len(candidates):
+            what += " de ce payeur"
+    found = search_combination(pool, amount)
+    if found.items is None:
         counter = data.Posting(settlement.account, -left, None, None, None, None)
-        who = settlement.payer or settlement.account
-        reason = (f"virement {who} de {frtypo.money(amount, currency)} : aucune combinaison des "
-                  f"{len(candidates)} facture(s) ouverte(s) sur {settlement.account} "
-                  f"du {frtypo.date(start)} au {frtypo.date(txn.date)} ne fait ce montant ; rapprochez-le du "
-                  f"décompte du payeur (retour NOEMIE pour la CPAM) et liez-le aux factures réglées")
+        if found.cut:
+            why = (f"ambigu : trop de combinaisons possibles {what} {span} pour trouver à coup sûr "
+                   "celle qui fait ce montant, aucune n'est soldée")
+        elif found.ambiguous:
+            why = (f"ambigu : plusieurs combinaisons {what} {span} font ce montant, et elles "
+                   "diffèrent par autre chose que des factures interchangeables (même montant, même "
+                   "payeur, mêmes recettes payées), aucune n'est soldée")
+        else:
+            why = f"aucune combinaison {what} {span} ne fait ce montant"
+        reason = (f"virement {who} de {money} : {why} ; rapprochez-le du décompte du payeur "
+                  "(retour NOEMIE pour la CPAM) et liez-le aux factures réglées")
         return _review(txn._replace(postings=[*txn.postings, counter]), reason)
     postings = list(txn.postings)
-    for item in combination:
+    for item in found.items:
         key = LOT_KEY if item.kind == LOT_KEY else SETTLES_KEY
         postings.append(data.Posting(settlement.account, Amount(-item.amount, currency), None,
                                      None, None, {key: item.invoice}))
         item.amount = Decimal(0)  # settled: a later transfer of the batch cannot take it again
-    links = (txn.links or data.EMPTY_SET) | {i.invoice for i in combination
+    links = (txn.links or data.EMPTY_SET) | {i.invoice for i in found.items
                                              if i.kind != LOT_KEY}
     return txn._replace(links=frozenset(links), postings=postings)
 

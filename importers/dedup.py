@@ -48,9 +48,10 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_hn.core import frtypo
-from beancount_hn.importers.categorize import REVIEW_FLAG, REVIEW_KEY
+from beancount_hn.core.ledger import IMPORT_KEY, REVIEW_KEY
+from beancount_hn.importers.categorize import REVIEW_FLAG
 
-IMPORT_ID = "import-id"
+IMPORT_ID = IMPORT_KEY
 #: An older form of a line's ``import-id`` that ledgers imported earlier may carry (camt ids
 #: before they named the account); hidden metadata, never printed.
 LEGACY_IMPORT_ID = "__legacy_import_id__"

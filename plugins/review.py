@@ -36,7 +36,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.core.errors import as_written, error_type, source_of, where
-from beancount_hn.core.ledger import REVIEW_KEY, LedgerIndex
+from beancount_hn.core.ledger import IMPORT_KEY, REVIEW_KEY, LedgerIndex
 from beancount_hn.core.includes import includes_of
 from beancount_hn.plugins import run_step
 
@@ -44,8 +44,6 @@ __plugins__ = ("review",)
 
 ReviewError = error_type("ReviewError")
 
-#: The id of the statement line an imported transaction comes from (``importers.dedup.IMPORT_ID``).
-IMPORT_KEY = "import-id"
 #: How far apart two entries with one id may be and still be the same movement (the
 #: ``window_days`` of ``importers.dedup.mark_duplicates``: a bank may redate an operation).
 SAME_MOVEMENT_DAYS = datetime.timedelta(days=3)

@@ -1,6 +1,7 @@
 """Matching imported transfers: a rules file's ``[[settlement]]`` adds to the built-in CPAM and
-mutuelle ones, FSE lots known by their ``^link`` or quoted in the label, and bank lines that
-already carry a fee posting."""
+mutuelle ones, FSE lots known by their ``^link`` or quoted in the label, interchangeable items
+(the oldest is settled) against items that differ by what they pay (ambiguous), and bank lines
+that already carry a fee posting."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ LEDGER = textwrap.dedent("""\
     2025-01-01 open Assets:Creances:CPAM EUR
     2025-01-01 open Assets:Creances:Patients EUR
     2025-01-01 open Income:Honoraires:Conventionnes EUR
+      convention: "conventionne"
 
     2025-03-03 * "CPAM" "Lot FSE du 3 mars" ^LOT-2025-0303
       Assets:Creances:CPAM              40.00 EUR
@@ -63,6 +65,20 @@ def test_a_lot_known_only_by_its_link_is_an_open_item() -> None:
         ("LOT-2025-0303", "link", "40.00"), ("LOT-2025-0304", "link", "40.00")]
 
 
+def test_open_items_say_what_they_pay() -> None:
+    """Each item's classification is read from its billing transaction; unknown: None."""
+    items = open_items(_ledger(), ["Assets:Creances:CPAM"])
+    assert {i.pays for i in items} == {((("Income:Honoraires:Conventionnes", "", "conventionne", "exoneree",
+                                          True, 2025), Decimal("40.00")),)}
+    unclassified = LEDGER.replace('  convention: "conventionne"\n', "")
+    entries, errors, _ = loader.load_string(unclassified)
+    assert not errors
+    assert [i.pays for i in open_items(entries, ["Assets:Creances:CPAM"])] == [None, None]
+    [txn] = Categorizer().apply([_bank("2025-03-10", "VIR CPAM DU RHONE", (ACCOUNT, "40.00"))], entries,
+                                ACCOUNT)
+    assert txn.flag == "!" and "ambigu : plusieurs combinaisons" in txn.meta["a-verifier"]
+
+
 def test_the_lot_the_label_names_is_settled_rather_than_the_oldest() -> None:
     [txn] = Categorizer().apply([_bank("2025-03-10", "VIR CPAM DU RHONE LOT-2025-0304",
                                        (ACCOUNT, "40.00"))], _ledger(), ACCOUNT)
@@ -72,9 +88,15 @@ def test_the_lot_the_label_names_is_settled_rather_than_the_oldest() -> None:
 
 
 def test_without_a_reference_the_oldest_lot_is_settled() -> None:
-    [txn] = Categorizer().apply([_bank("2025-03-10", "VIR CPAM DU RHONE", (ACCOUNT, "40.00"))],
-                                _ledger(), ACCOUNT)
-    assert _settles(txn) == [("Assets:Creances:CPAM", "LOT-2025-0303")]
+    """Either lot makes 40,00 €, and they are interchangeable (same amount, payer and kind of
+    fees): the oldest is settled, then the other by the next transfer."""
+    first, second = Categorizer().apply([_bank("2025-03-10", "VIR CPAM DU RHONE", (ACCOUNT, "40.00")),
+                                         _bank("2025-03-11", "VIR CPAM DU RHONE", (ACCOUNT, "40.00"))],
+                                        _ledger(), ACCOUNT)
+    assert first.flag == "*" and "a-verifier" not in first.meta
+    assert _settles(first) == [("Assets:Creances:CPAM", "LOT-2025-0303")]
+    assert "LOT-2025-0303" in first.links
+    assert second.flag == "*" and _settles(second) == [("Assets:Creances:CPAM", "LOT-2025-0304")]
 
 
 def test_the_settled_link_is_what_the_cashbook_reads(tmp_path: Path) -> None:

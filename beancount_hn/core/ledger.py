@@ -20,6 +20,8 @@ from beancount_hn.core.mapping import default_line
 LINE_KEY = "ligne-2035"
 #: What ``hn extract`` writes, with the ``!`` flag, on an entry it leaves for review (the reason).
 REVIEW_KEY = "a-verifier"
+#: The id of the statement line an imported transaction comes from (one per line: ``importers.dedup``).
+IMPORT_KEY = "import-id"
 
 # Root types in the order of beancount's options ("name_assets", …).
 _ROOT_TYPES = ("assets", "liabilities", "equity", "income", "expenses")
