@@ -22,8 +22,8 @@ that numbers its lines per statement; the import leaves it for review).
 
 Beancount loads a file once per path: the same file reached by two paths (a
 symbolic link, or two relative paths to it) is loaded twice and every entry of it
-counts twice. Error at the ``include`` line that loads it the second time (found
-in the files with entries), else at the first entry of that second copy.
+counts twice. Error at the ``include`` line that loads it the second time, else at
+the first entry of that second copy.
 Entries are returned unchanged.
 """
 
@@ -54,18 +54,10 @@ def review_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list
     twice (``import-id:``), and at each file loaded twice under two paths (one pass)."""
     errors = []
     by_id: dict[Any, list[data.Transaction]] = {}  # import-id -> its transactions, in order
-    first_entries: dict[str, data.Directive] = {}  # each file -> its first entry
-    filename = None
     transaction = data.Transaction
     for entry in entries:
         meta = entry.meta
-        if not meta:
-            continue
-        if meta.get("filename") != filename:
-            filename = meta.get("filename")
-            if filename not in first_entries:
-                first_entries[filename] = entry
-        if type(entry) is not transaction:
+        if type(entry) is not transaction or not meta:
             continue
         if REVIEW_KEY in meta:
             errors.append(ReviewError(
@@ -85,7 +77,7 @@ def review_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list
                     "deux fois ; supprimez cette écriture en double (si ce sont vraiment deux opérations, "
                     f"retirez {IMPORT_KEY}: de celle-ci)"), entry))
             held.append(entry)
-    return entries, errors + _same_file_errors(first_entries)
+    return entries, errors + _same_file_errors(index.files, entries)
 
 
 def _same_movement(first: data.Transaction, later: data.Transaction) -> bool:
@@ -98,18 +90,26 @@ def _same_movement(first: data.Transaction, later: data.Transaction) -> bool:
                for posting in first.postings)
 
 
-def _same_file_errors(first_entries: dict[str, data.Directive]) -> list:
-    """An error for each file loaded under a second path (``os.path.realpath`` of the paths
-    Beancount loaded). Its entries are those of the first copy, in the same order and at
-    the same lines: the first copy's come first (entries are sorted stably), so the later
-    path is the one met later."""
-    files = [name for name in first_entries if name and not name.startswith("<")]  # not a plugin's
-    first_path: dict[str, str] = {}  # real path -> the first path it was loaded under
-    twice: list[tuple[str, str]] = []  # (later path, first path)
+def _same_file_errors(files: tuple[str, ...], entries: list[data.Directive]) -> list:
+    """An error for each file Beancount loaded under a second path (``os.path.realpath`` of the
+    files it loaded). Of two paths, the second copy is the one whose entries come later: the
+    entries of both copies are the same, at the same lines, and sorting keeps their load order."""
+    by_real: dict[str, list[str]] = {}
     for filename in files:
-        first = first_path.setdefault(os.path.realpath(filename), filename)
-        if first != filename:
-            twice.append((filename, first))
+        by_real.setdefault(os.path.realpath(filename), []).append(filename)
+    copies = [paths for paths in by_real.values() if len(paths) > 1]
+    if not copies:
+        return []
+    rank: dict[str, int] = {}  # each copy's path -> the position of its first entry
+    wanted = {path for paths in copies for path in paths}
+    for position, entry in enumerate(entries):
+        filename = entry.meta.get("filename") if entry.meta else None
+        if filename in wanted and filename not in rank:
+            rank[filename] = position
+    twice: list[tuple[str, str]] = []  # (later path, first path)
+    for paths in copies:
+        first, *later = sorted(paths, key=lambda path: rank.get(path, len(entries)))
+        twice += [(path, first) for path in later]
     errors = []
     for later, first in twice:
         found = next(((source, written) for filename in files
@@ -119,10 +119,10 @@ def _same_file_errors(first_entries: dict[str, data.Directive]) -> list:
         if found is not None:
             source, written = found
             errors.append(ReviewError(source, f'include "{written}" : {same} ; retirez cette ligne', None))
-        else:
-            entry = first_entries[later]
-            errors.append(ReviewError(source_of(entry), f"{same} ; retirez l'include qui le charge sous le "
-                                                        f"chemin {later}", entry))
+            continue
+        entry = next((e for e in entries if e.meta and e.meta.get("filename") == later), None)
+        errors.append(ReviewError(source_of(entry) if entry is not None else {"filename": later, "lineno": 1},
+                                  f"{same} ; retirez l'include qui le charge sous le chemin {later}", entry))
     return errors
 
 

@@ -104,13 +104,15 @@ def test_a_file_included_twice_through_a_link_is_an_error_at_the_second_include(
             f"fichier que {linked}/sub/recettes.beancount") in result.stderr
 
 
-def test_without_the_include_line_the_error_is_at_the_second_copy(linked):
-    """The main file has no entry (only options and includes): its include lines are not
-    found, the error goes to the first entry of the file's second copy."""
+def test_a_main_file_of_options_and_includes_only_still_names_its_include_line(linked):
+    """The main file has no entry (only options and includes): the files Beancount loaded
+    (its ``include`` option) still lead to the line that loads the second copy."""
     head, _, rest = MAIN.partition("2024-01-01")
     write_file(linked, "comptes.beancount", "2024-01-01" + rest.split("include")[0])
     text = head + 'include "comptes.beancount"\ninclude "sub/recettes.beancount"\ninclude "courant.beancount"\n'
-    _, errors, _ = loader.load_file(write_ledger(linked, text))
+    path = write_ledger(linked, text)
+    _, errors, _ = loader.load_file(path)
     error = only_error(errors)
-    assert error.source == {"filename": f"{linked}/courant.beancount", "lineno": 1}, messages(errors)
-    assert "est le même fichier que" in error.message and "retirez l'include" in error.message
+    line = text.splitlines().index('include "courant.beancount"') + 1
+    assert error.source == {"filename": path, "lineno": line}, messages(errors)
+    assert "est le même fichier que" in error.message and "retirez cette ligne" in error.message

@@ -40,6 +40,7 @@ class LedgerIndex:
     # Each account that counts as treasury, and from when (see ``treasury_from``).
     _treasury: dict[str, datetime.date] | None = field(default=None, repr=False)
     currency: str = "EUR"  # the operating currency: every figure is in it
+    files: tuple[str, ...] = ()  # the files Beancount loaded (``options_map["include"]``), as it named them
     roles: Any = field(default=None, repr=False)  # ``roles.Roles``, made on first use (``roles_of``)
     # What the plugin chain's convention step leaves for the steps after it: one classification
     # per chain (``beancount_hn.core.classify.TaxableReceipts`` for the VAT step,
@@ -56,7 +57,7 @@ class LedgerIndex:
         root_names = dict(zip(_ROOT_TYPES, types, strict=True))
         operating = (options_map or {}).get("operating_currency") or ["EUR"]
         return cls(config, errors, opens, root_names, {v: k for k, v in root_names.items()},
-                   currency=operating[0])
+                   currency=operating[0], files=tuple((options_map or {}).get("include") or ()))
 
     def root_type(self, account: str) -> str | None:
         """``"income"``, ``"expenses"``… for an account, from its first component."""
