@@ -12,7 +12,7 @@ import datetime
 import click
 
 from beancount_hn.cli.french import FrenchCommand
-from beancount_hn.core.loading import check_year_range, load_ledger, merge_errors, require_year
+from beancount_hn.core.loading import check_year_range, format_error, load_ledger, merge_errors, require_year
 from beancount_hn.invoicing.invoice_report import invoices_view
 from beancount_hn.render.invoices import RENDERERS
 
@@ -28,7 +28,8 @@ def invoices(ledger: str, year: int | None, fmt: str) -> None:
     """Numérotation des factures par série (trous, numéros annulés, avoirs) et factures impayées.
 
     Code de sortie 1, rapport précédé de « CHIFFRES NON DÉFINITIFS » (``"final": false`` en
-    JSON), quand le livre ou le carnet de factures comporte une erreur.
+    JSON), quand le livre ou le carnet de factures comporte une erreur, ou qu'un règlement ne
+    règle rien d'ouvert (la même erreur que hn 2035, à sa ligne).
     """
     if year is not None:
         check_year_range(year)
@@ -39,5 +40,9 @@ def invoices(ledger: str, year: int | None, fmt: str) -> None:
     book, report = invoices_view(loaded.entries, loaded.index, as_of, year)
     errors = merge_errors(loaded, [*book.errors, *report.problems])
     click.echo(RENDERERS[fmt](report, errors), nl=fmt != "csv")
+    shown = {format_error(error, loaded.path) for error in loaded.errors}  # on loading
+    for line in (format_error(error, loaded.path) for error in errors):
+        if line not in shown:  # its own: payments that settled nothing (problem_errors)
+            click.echo(line, err=True)
     if errors:
         raise SystemExit(1)

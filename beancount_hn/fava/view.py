@@ -192,6 +192,7 @@ class InvoicesView:
     unpaid_total: str
     filtered: bool
     unpaid_value: str = "0.00"  # the same, as in the CLI's JSON (sum of ``remaining``)
+    errors: list[Problem] = field(default_factory=list)  # the report's own (a payment that settled nothing)
 
 
 @dataclass
@@ -460,7 +461,8 @@ def invoices_view(figures: LedgerFigures, year: int, urls: Urls, kept: frozenset
             amount=money(item.amount), credited=money(item.credited), paid=money(item.paid),
             remaining=Figure(money(item.remaining), f"{key}.remaining", data["remaining"]),
             age=Figure(str(item.age_days), f"{key}.age_days", str(data["age_days"]))))
-    return InvoicesView(day(report.as_of), rows, unpaid, money(total), kept is not None, f"{total:.2f}")
+    return InvoicesView(day(report.as_of), rows, unpaid, money(total), kept is not None, f"{total:.2f}",
+                        [Problem.of(error, urls) for error in report.problems])
 
 
 # --- the 2035 ------------------------------------------------------------------------------------

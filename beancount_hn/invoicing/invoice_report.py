@@ -14,6 +14,7 @@ negative money received), all dated up to the report date.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ from beancount_hn.invoicing.invoices import Invoice, InvoiceBook, VoidedNumber, 
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+_NUMBER = operator.itemgetter(0)  # of an invoices.Reference
 
 
 @dataclass
@@ -122,8 +124,18 @@ def unpaid_invoices(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date)
 
 def documents_cashbook(entries: Sequence[data.Directive], index: LedgerIndex, book: InvoiceBook) -> Cashbook:
     """The cash book of the numbered documents: only what invoices and credit notes received
-    is read, so only the accounts that can pay them are walked (``Cashbook.build_for``)."""
-    return Cashbook.build_for(entries, index, [invoice.txn for invoice in book.invoices])
+    is read, so only the accounts that can pay them are walked (``Cashbook.build_for``).
+
+    The payments naming a document (by link, ``reglement-de:``) are walked with them, and so
+    every account they touch: a payment booked against another receivable than its note's
+    settles nothing there, and that problem (``Cashbook.problems``, as the 2035 reports it)
+    makes the report not final rather than the note wrongly unpaid.
+    """
+    documents = [invoice.txn for invoice in book.invoices]
+    names = set(book.by_number)
+    names.update(*(txn.links for txn in documents if txn.links))
+    payments = [txn for txn, named in book.references if not names.isdisjoint(map(_NUMBER, named))]
+    return Cashbook.build_for(entries, index, documents + payments)
 
 
 @gc_paused()

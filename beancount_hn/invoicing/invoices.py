@@ -65,6 +65,7 @@ _NUMBER = operator.itemgetter(0)  # of a Reference
 _SEQUENCE_NUMBER = operator.attrgetter("ref.seq")  # of a member of a sequence (it has a ref)
 _NUMBER_OF, _CREDIT_OF, _REF = map(operator.attrgetter, ("number", "credit_of", "ref"))  # of an Invoice
 _OPENING = Receipt._fields.index("opening") - 2  # in a receipt's classify.Fields
+_CONVENTION, _VAT = (Receipt._fields.index(name) - 2 for name in ("convention", "vat"))  # likewise
 #: Amount from which a note d'honoraires is due (arrêté n° 83-50/A).
 NOTE_THRESHOLD = Decimal("25")
 QUOTE_CURRENCY = "EUR"
@@ -640,7 +641,8 @@ def numbering_errors(book: InvoiceBook) -> list:
 
 
 def credit_note_errors(book: InvoiceBook) -> list:
-    """Credit notes naming an unknown invoice, or taking back more than remains of it."""
+    """Credit notes naming an unknown invoice, or taking back more than remains of it, or fees
+    of a VAT or convention status the invoice has not billed (:func:`_status_error`)."""
     errors = []
     for note in book.invoices:
         if note.credit_of is None or book.by_number.get(note.number) is not note:  # not a credit note
@@ -670,6 +672,8 @@ def credit_note_errors(book: InvoiceBook) -> list:
         if not invoice.credit_notes:  # the usual invoice
             continue
         credited = Decimal(0)
+        billed: dict[tuple[str, str], Decimal] | None = None  # the invoice's fees by status, when needed
+        taken_back: dict[tuple[str, str], Decimal] = {}  # by status, by the earlier notes
         for note in invoice.credit_notes:
             taken = -note.amount
             if credited + taken > invoice.amount:
@@ -680,7 +684,67 @@ def credit_note_errors(book: InvoiceBook) -> list:
                     f"{frtypo.money(invoice.amount - credited, note.currency)} restants ; réduisez l'avoir")))
                 continue  # report each excessive note on its own
             credited += taken
+            if billed is None:
+                billed = _fees_by_status(invoice)
+            moved = _status_error(note, invoice, billed, taken_back)
+            if moved is not None:
+                errors.append(moved)
     return errors
+
+
+def _fees_by_status(invoice: Invoice) -> dict[tuple[str, str], Decimal]:
+    """The fees of ``invoice``'s receipts in its currency by (convention, VAT) status: positive for
+    an invoice, negative for a credit note (read only for credit notes and the invoices they name)."""
+    indices, fields, _ = invoice.lines
+    postings = invoice.txn.postings
+    fees: dict[tuple[str, str], Decimal] = {}
+    for position, line in zip(indices, fields):
+        units = postings[position].units
+        if units.currency == invoice.currency:
+            status = (line[_CONVENTION], line[_VAT])
+            fees[status] = fees.get(status, _ZERO) + (units.number if line[_OPENING] else -units.number)
+    return fees
+
+
+def _status_words(status: tuple[str, str]) -> str:
+    return f'tva: "{status[1]}", convention: "{status[0]}"'
+
+
+def _status_error(note: Invoice, invoice: Invoice, billed: dict[tuple[str, str], Decimal],
+                  taken_back: dict[tuple[str, str], Decimal]) -> Any:
+    """An error when ``note`` takes back fees of a VAT or convention status ``invoice`` has not
+    billed, or more of one than the invoice billed of it after the earlier notes (``taken_back``,
+    updated): the credit note would move turnover from one status to another (the 293 B
+    franchise, the 2035's social split), when it keeps the status of what it corrects."""
+    for status, amount in sorted(_fees_by_status(note).items()):
+        taken = -amount
+        if taken <= 0:
+            continue  # a line adding fees back: the note's total is checked elsewhere
+        before = taken_back.get(status, _ZERO)
+        if taken <= billed.get(status, _ZERO) - before:
+            taken_back[status] = before + taken
+            continue
+        indices, fields, _ = invoice.lines
+        accounts = sorted({invoice.txn.postings[i].account for i in indices})
+        on_invoice = " ; ".join(f"{_status_words(s)} : {frtypo.money(v, invoice.currency)}"
+                                for s, v in sorted(billed.items()) if v > 0) or "aucune recette classée"
+        if status in billed:
+            problem = (f"mais la facture {invoice.number} ({where(invoice.meta)}) n'en porte que "
+                       f"{frtypo.money(billed[status], invoice.currency)}, dont "
+                       f"{frtypo.money(before, invoice.currency)} déjà repris par avoir")
+        else:
+            problem = (f"alors que la facture {invoice.number} ({where(invoice.meta)}) n'a aucune "
+                       f"recette de ce statut (elle porte {on_invoice})")
+        on_account = {note.txn.postings[i].account for i in note.lines[0]}
+        move = ("" if on_account.issubset(accounts)  # the invoice's own account (whose status changed since)
+                else f"passez l'avoir sur le compte de la facture ({', '.join(accounts)}) ou ")
+        return _error(note, (
+            f"l'avoir {note.number} reprend {frtypo.money(taken, note.currency)} d'honoraires au statut "
+            f"{_status_words(status)} {problem} : un avoir garde le statut de TVA et de convention de "
+            "ce qu'il corrige, sinon il fait passer du chiffre d'affaires d'un statut à l'autre "
+            f"(franchise de TVA, répartition sociale de la 2035) ; {move}donnez à ses lignes de recette "
+            "les tva: et convention: de la facture"))
+    return None
 
 
 def quote_errors(book: InvoiceBook) -> list:

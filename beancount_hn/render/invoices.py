@@ -1,5 +1,9 @@
 """The invoice report (``invoice_report``) as text, CSV and JSON: ``hn invoices``, Fava's
-page and its downloads, and the accountant's bundle show these very renderings."""
+page and its downloads, and the accountant's bundle show these very renderings.
+
+Each rendering is not final (banner, ``"final": false``) over the errors it is given and the
+report's own :attr:`~InvoiceReport.problems` (payments that settled nothing), whoever calls it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount_hn.core.csvcells import csv_rows, number
+from beancount_hn.core.errors import dedupe
 from beancount_hn.core.frtypo import money, short_date
 from beancount_hn.core.loading import errors_json, not_final_banner
 from beancount_hn.invoicing.invoice_report import InvoiceReport, SeriesSummary, UnpaidInvoice
@@ -60,8 +65,15 @@ def _unpaid_json(item: UnpaidInvoice) -> dict[str, Any]:
     }
 
 
+def _with_problems(report: InvoiceReport, errors: Sequence) -> list:
+    """``errors``, then the report's problems not already among them."""
+    return dedupe([*errors, *report.problems]) if report.problems else list(errors)
+
+
 def render_json(report: InvoiceReport, errors: Sequence = ()) -> str:
-    """The report as JSON; ``final`` is false and ``errors`` lists them when ``errors`` is not empty."""
+    """The report as JSON; ``final`` is false and ``errors`` lists them when ``errors`` or the
+    report's problems are not empty."""
+    errors = _with_problems(report, errors)
     return json.dumps({
         "as_of": report.as_of.isoformat(),
         "year": report.year,
@@ -78,6 +90,7 @@ def render_csv(report: InvoiceReport, errors: Sequence = ()) -> str:
     With ``errors``, a first row ``AVERTISSEMENT;<banner>`` says the figures are not final.
     Payees, numbers and patterns are text cells (:mod:`beancount_hn.core.csvcells`): never a formula.
     """
+    errors = _with_problems(report, errors)
     rows: list[list[str | int | None]] = []
     if errors:
         rows.append(["AVERTISSEMENT", not_final_banner(len(errors))])
@@ -111,6 +124,7 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[s
 
 def render_table(report: InvoiceReport, errors: Sequence = ()) -> str:
     """The report for a reader: amounts and dates in French (Babel)."""
+    errors = _with_problems(report, errors)
     period = f"année {report.year}" if report.year is not None else "toutes les années"
     lines = ([not_final_banner(len(errors)), ""] if errors else []) + [f"Séries de factures — {period}"]
     if not report.series:
