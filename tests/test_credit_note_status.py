@@ -31,7 +31,7 @@ def credit(date: str, number: str, of: str, amount: str = "20.00", *,
 
 # The finding's ledger: 37 510 € of franchise turnover, a 60 € exempt note and its 20 € credit note.
 LARGE = txn("2025-03-01", "F-2025-0001", "37510.00", meta=(("devis", '"D-2025-0001"'),))
-QUOTE = '2025-01-02 custom "hn-devis" "D-2025-0001" "Entreprise ABC SARL" 37510.00 EUR\n  acte: "HN"\n'
+QUOTE = '2025-01-02 custom "hn-devis" "D-2025-0001" "Mme Martin" 37510.00 EUR\n  acte: "HN"\n'
 EXEMPT_NOTE = txn("2025-06-10", "F-2025-0002", "60.00", account="Income:Honoraires:HN-Therapeutique")
 
 

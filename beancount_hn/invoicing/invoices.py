@@ -39,7 +39,7 @@ from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.roles import roles_of
-from beancount_hn.invoicing.quotes import QUOTE_DIRECTIVE, Quote, read_quotes
+from beancount_hn.invoicing.quotes import QUOTE_DIRECTIVE, Quote, clients_differ, read_quotes
 from beancount_hn.invoicing.series import NumberRef, SeriesPattern, SeriesSet, read_series
 
 InvoiceError = error_type("InvoiceError")
@@ -748,7 +748,9 @@ def _status_error(note: Invoice, invoice: Invoice, billed: dict[tuple[str, str],
 
 
 def quote_errors(book: InvoiceBook) -> list:
-    """``devis:`` required from 70 € of fees with a dépassement or HN acts, and naming a prior quote."""
+    """``devis:`` required from 70 € of fees with a dépassement or HN acts, and naming a prior quote
+    that fits the note: its client, its validity, its amount (:func:`_quote_fit_errors`; read
+    only for the notes that name a quote)."""
     errors = []
     for invoice in book.by_number.values():
         if invoice.credit_of is not None:  # a credit note
@@ -771,13 +773,80 @@ def quote_errors(book: InvoiceBook) -> list:
                                           'désigne aucun devis du grand livre ; déclarez-le par custom '
                                           f'"hn-devis" "{invoice.devis}" CLIENT MONTANT, daté du jour où il '
                                           "a été remis"))
-        elif quote.date > invoice.date:
+            continue
+        if quote.date > invoice.date:
             errors.append(_error(invoice, f"la facture {invoice.number} ({frtypo.short_date(invoice.date)}) "
                                           f"désigne le devis {quote.number} daté du "
                                           f"{frtypo.short_date(quote.date)} ({where(quote.entry.meta)}), "
                                           "postérieur à la facture ; le devis précède les soins : "
                                           "corrigez l'une des deux dates"))
+        errors += _quote_fit_errors(invoice, quote)
     return errors
+
+
+_CARE_KEY = "date-soin"  # the date of the care, when not the transaction's (on the note or a line)
+
+
+def _last_care(invoice: Invoice) -> datetime.date:
+    """The last day of care a note bills: each receipt line's ``date-soin:``, else the
+    transaction's, else the transaction date (as the note prints them); a value that is not a
+    date is the document's to refuse, and counts as the transaction date here."""
+    txn = invoice.txn
+    default = txn.meta.get(_CARE_KEY)
+    if not isinstance(default, datetime.date):
+        default = txn.date
+    last = None
+    postings = txn.postings
+    for position in invoice.lines[0]:
+        pmeta = postings[position].meta
+        care = pmeta.get(_CARE_KEY, default) if pmeta else default
+        if not isinstance(care, datetime.date):
+            care = txn.date
+        if last is None or care > last:
+            last = care
+    return default if last is None else last
+
+
+def _quote_fit_errors(invoice: Invoice, quote: Quote) -> list:
+    """The quote a note names is for another client, or expired before the care, or in
+    another currency, or for less than the note bills (after its credit notes). Each note
+    is compared with the quote alone: a quote may be a session price or a monthly forfait
+    that a note cites each month, and nothing in it says which."""
+    errors = []
+    here = where(quote.entry.meta)
+    client = invoice.payee
+    if client and clients_differ(quote.client, client):
+        errors.append(_error(invoice, (
+            f"la facture {invoice.number} est au nom de « {client.strip()} » mais le devis {quote.number} "
+            f"({here}) est au nom de « {quote.client} » : l'information écrite préalable est remise au "
+            "patient soigné (ou à son représentant) ; désignez le devis de ce patient, ou corrigez le "
+            'client du devis ou le tiers de la note (p. ex. "Léo Durand, représenté par Mme Sophie Martin" '
+            "sur le devis)")))
+    if quote.validite is not None:
+        care = _last_care(invoice)
+        if care > quote.validite:
+            errors.append(_error(invoice, (
+                f"la facture {invoice.number} porte des soins du {frtypo.short_date(care)}, après la fin de "
+                f"validité du devis {quote.number} ({frtypo.short_date(quote.validite)}, {here}) : le "
+                "patient n'a pas été informé du prix de ces soins ; remettez un nouveau devis avant les "
+                "soins, ou corrigez validite: si le devis couvrait ces dates")))
+    if invoice.currency is not None and invoice.currency != quote.amount.currency:
+        errors.append(_error(invoice, (
+            f"la facture {invoice.number} est en {invoice.currency} mais le devis {quote.number} ({here}) "
+            f"en {quote.amount.currency} : les montants ne se comparent pas ; écrivez le devis dans la "
+            "devise de la facture")))
+    elif invoice.currency is not None:
+        amount = invoice.net_amount()
+        if amount > quote.amount.number:
+            fees = frtypo.money(amount, invoice.currency) + (" après ses avoirs" if invoice.credit_notes else "")
+            errors.append(_error(invoice, (
+                f"la facture {invoice.number} porte {fees} d'honoraires, plus que les "
+                f"{frtypo.money(quote.amount.number, quote.amount.currency)} du devis {quote.number} ({here}) : "
+                "le patient a été informé d'un montant inférieur à celui qui est facturé ; corrigez le montant "
+                "du devis s'il est mal saisi, remettez un nouveau devis, ou ramenez la note au montant annoncé "
+                "par un avoir")))
+    return errors
+
 
 
 def require_invoice_errors(book: InvoiceBook) -> list:

@@ -10,8 +10,9 @@ dépassement or hors-nomenclature acts and reach 70 EUR (arrêté du 2 octobre
       validite: 2025-04-10
 
 Values: the quote number, the client, the quoted amount. Metadata (all
-optional): ``acte:``, ``description:``, ``validite:`` (a date, the last day the
-quote may be accepted). A quote for a dépassement states the act's tariff and
+optional): ``acte:``, ``description:``, ``validite:`` (a date, the last day of
+care the quote covers). The amount is what one note citing it may bill at most (a
+monthly forfait cited by a note each month, a session price). A quote for a dépassement states the act's tariff and
 the nature and amount of the dépassement (CSP L.1111-3): ``acte:`` names the
 NGAP act, ``depassement:`` its amount (part of the quoted amount) and
 ``motif-depassement:`` its nature::
@@ -21,14 +22,18 @@ NGAP act, ``depassement:`` its amount (part of the quoted amount) and
       depassement: 12.00 EUR
       motif-depassement: "séances à 20 h 30, à la demande du patient"
 
-The invoice checks live in ``beancount_hn.invoicing.invoices``; the notes renderer
+The invoice checks live in ``beancount_hn.invoicing.invoices`` (:func:`clients_differ`
+tells them whether the quote's client is clearly not the note's); the notes renderer
 reuses :class:`Quote`. Messages are in French (``bean-check`` shows them).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from beancount.core import data
@@ -135,3 +140,48 @@ def read_quotes(entries: Iterable[data.Directive]) -> tuple[dict[str, Quote], li
             continue
         quotes[quote.number] = quote
     return quotes, errors
+
+
+# --- the quote's client and the note's ----------------------------------------------
+
+#: Letters Unicode does not decompose, with their plain form (``ł`` -> ``l``).
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"})
+_WORD = re.compile(r"[^\W\d_]+")
+#: Words that do not tell one person from another: civilities, particles, and the words a
+#: note written for an unnamed patient carries (« Patient », « Famille »).
+_NOT_A_NAME = frozenset("""
+    m mr mme mmes mlle mlles mm mrs ms dr pr me monsieur madame mademoiselle messieurs mesdames
+    docteur professeur maitre de du des d l la le les van von der den di da dos das el al ben y et
+    patient patiente patients client cliente clients anonyme famille
+""".split())
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The words of a person's name that tell them apart: lower case, accents removed, without
+    civilities and particles (``"Mme Hélène de Łódź-Durand"`` -> ``{"helene", "lodz", "durand"}``)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return frozenset(word for word in _WORD.findall(plain) if word not in _NOT_A_NAME)
+
+
+def _alike(one: str, other: str) -> bool:
+    """Could two words be spellings of one name: the same, an initial of it, a short form
+    (« Fred », « Frédéric »), a typing variant (« Dupont », « Dupond »)?"""
+    if one == other:
+        return True
+    if len(one) == 1 or len(other) == 1:
+        return one[0] == other[0]
+    if min(len(one), len(other)) >= 3 and (one.startswith(other) or other.startswith(one)):
+        return True
+    return SequenceMatcher(None, one, other).ratio() >= 0.75
+
+
+def clients_differ(quote_client: str, note_client: str) -> bool:
+    """Are these clearly two different people (or companies)? Only when no word of one name
+    could be a word of the other, whatever the case, accents, civility and word order.
+    A shared word (a family name, a first name), an initial, a short form or a typing
+    variant leaves it open, and so does a name without telling words: not different."""
+    one, other = name_words(quote_client), name_words(note_client)
+    if not one or not other or not one.isdisjoint(other):
+        return False
+    return not any(_alike(a, b) for a in one for b in other)
