@@ -8,7 +8,7 @@ import pytest
 from beancount_hn.invoicing.quotes import clients_differ
 from tests.ledgers import INVOICE_ACCOUNTS as ACCOUNTS
 from tests.ledgers import errors_of as check
-from tests.ledgers import line_of, messages, only_error, run_hn, txn, txn_line, write_ledger
+from tests.ledgers import messages, only_error, run_hn, txn, txn_line, write_ledger
 
 DEVIS = ('2025-01-02 custom "hn-devis" "D-2025-0001" "{client}" {amount} EUR\n  acte: "HN"\n'
          "  validite: {validite}\n{extra}")
