@@ -137,7 +137,8 @@ def test_transliteration_is_counted_and_utf8_is_a_warning(tmp_path):
     entries, index = load_small()
     fec = build_fec(entries, index, 2025)
     latin9 = render_fec(fec)
-    assert latin9.warnings == ["3 caractère(s) hors de iso8859-15 translittéré(s) : 'Ł'×3"]
+    assert latin9.warnings == ["3 caractère(s) hors de iso8859-15 translittéré(s) : "
+                               "‘Ł’ (LATIN CAPITAL LETTER L WITH STROKE) → ‘L’ (3 fois)"]
     assert b"Mme Lucja Nowak" in latin9.content
     assert "É".encode("iso8859-15") in latin9.content  # é, è, É, € are in ISO 8859-15: kept
     utf8 = render_fec(fec, charset="utf-8")
@@ -380,6 +381,29 @@ def test_receivables_carried_over_against_equity_are_booked_on_their_2035_line()
         ("AA", Decimal("300.00"), Decimal(0)), ("BA", Decimal(0), Decimal("120.00"))}
     form = compute_2035(entries, index, 2025)
     assert form.reconciliation.closed and not form.errors
+
+
+def test_the_guides_opening_entry_gives_the_fec_of_balances_carried_from_the_year_before(tmp_path):
+    """Books begun on 1 January by a practice older than them, the opening balances booked
+    that day against Equity: (docs/demarrer.md): the FEC books them in AN against 110, not as
+    a bank movement against 101, and is the very FEC of the same balances dated the year before."""
+    opening = '2024-01-02 * "Ouverture"'
+    assert opening in SMALL
+    guide = ('2025-01-01 custom "hn-option" "treasury" Assets:Banque\n'
+             '2025-01-01 custom "hn-option" "treasury" Assets:Caisse\n'
+             '2025-01-01 custom "hn-option" "practice-start" 2019-09-02\n'
+             + SMALL.replace(opening, '2025-01-01 * "Ouverture"'))
+    entries, index = loaded(guide, header=False)
+    rendered = render_fec(build_fec(entries, index, 2025))
+    assert check_fec(write(tmp_path, rendered), 2025) == []
+    _, records, _ = read_fec_text(rendered.content)
+    assert [(r["JournalCode"], r["CompteNum"], r["Debit"], r["Credit"]) for r in records[:3]] == [
+        ("AN", "512", "1500,00", "0,00"), ("AN", "531", "50,00", "0,00"), ("AN", "110", "0,00", "1550,00")]
+    assert not [r for r in records if r["CompteNum"].startswith("101") or r["EcritureLib"] == "Ouverture"]
+    assert rendered.content == render_fec(build_fec(*load_small(), 2025)).content
+    form = compute_2035(entries, index, 2025)
+    assert form.reconciliation.closed and form.reconciliation.opening == Decimal("1550.00")
+    assert form.reconciliation.treasury == compute_2035(*load_small(), 2025).reconciliation.treasury
 
 
 def test_a_bank_account_number_written_as_compte_is_refused_not_used_as_the_fec_number(tmp_path):

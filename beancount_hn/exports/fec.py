@@ -12,7 +12,11 @@ after the closing date (31 December: a BNC's year is the calendar year).
 1, 2, 3…:
 
 * ``AN`` (à-nouveaux) on 1 January when the treasury accounts have opening
-  balances: each treasury account against ``110`` (report à nouveau);
+  balances: each treasury account against ``110`` (report à nouveau). They are
+  the balances of the earlier years, plus the year's opening entries
+  (``Form2035.is_opening``: balances booked on the books' first day against
+  ``Equity:``, the guide's recipe), which are no movement of the year — the
+  entry is then dated that day;
 * one entry per treasury transaction of the year: one line per treasury
   posting, then one line per account the money is attributed to — the income
   and expense accounts of the invoices and bills it settles (through
@@ -287,6 +291,14 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
     chart = chart or ChartOfAccounts(index, entries)
     moves = cash_entries(entries, index, form)
     opening = opening_balances(entries, index, year)
+    day = datetime.date(year, 1, 1)
+    carried = [move for move in moves if form.is_opening(move.txn)]  # in AN, not movements of the year
+    moves = [move for move in moves if not form.is_opening(move.txn)]
+    for move in carried:
+        day = move.date  # the books' first day (1 January unless the year is not covered)
+        for account, amount in move.treasury:
+            opening[account] = opening.get(account, ZERO) + _check_cents(amount, move.txn)
+    opening = {account: amount for account, amount in sorted(opening.items()) if amount}
     if not moves:
         raise ExportError(f"aucun mouvement de trésorerie en {year} : rien à exporter (vérifiez --year ; "
                           "les comptes de trésorerie se déclarent avec hn-option \"treasury\")")
@@ -302,7 +314,6 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
     number = 0
     if opening:
         number += 1
-        day = datetime.date(year, 1, 1)
         total = ZERO
         for account, amount in opening.items():
             _check_cents(amount, None)

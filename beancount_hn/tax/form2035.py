@@ -50,7 +50,10 @@ exports and Fava only format its result.
   2035-E and DAS-2 duties; hints for the income accounts that need more (IJ).
 * **Reconciliation**: the year's treasury movement, computed from the treasury
   postings, must equal receipts − expenses ± neutral buckets ± non-deductible
-  payments, to the cent, with nothing unexplained and no unmapped account.
+  payments, to the cent, with nothing unexplained and no unmapped account. An
+  opening entry (:func:`is_opening_entry`: the treasury balances booked on the
+  books' first day against ``Equity:``) is the opening balance, not a movement:
+  it is on neither side (``Reconciliation.opening``), as the FEC books it in ``AN``.
 """
 
 from __future__ import annotations
@@ -165,7 +168,8 @@ class Social:
 class Reconciliation:
     """Treasury movement of the year against what the lines and buckets explain."""
 
-    treasury: Decimal = ZERO  # from the treasury postings themselves
+    treasury: Decimal = ZERO  # from the treasury postings themselves, opening entries excepted
+    opening: Decimal = ZERO  # the opening entries' treasury balances (is_opening_entry): not a movement
     receipts: Decimal = ZERO  # cash to credit lines
     expenses: Decimal = ZERO  # cash to debit lines (positive: money paid)
     neutral: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
@@ -213,6 +217,9 @@ class Form2035:
     declarant: int = 1  # the practitioner's place on the 2042 (``hn-option "declarant"``)
     duties: Duties | None = None  # 2035-E and DAS-2
     snir: SnirCheck | None = None  # DSAV against the relevé SNIR, when the ledger gives it
+    #: The ``id`` of the year's opening entries (:func:`is_opening_entry`): their money is the
+    #: opening balance (``Reconciliation.opening``), counted nowhere; the FEC books it in ``AN``.
+    openings: set[int] = field(default_factory=set)
     #: (total, code) → sign of ``code`` in ``total``, for :meth:`effect` (a few dozen pairs a year).
     _signs: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -223,6 +230,10 @@ class Form2035:
         an error of :attr:`errors`). Every export books a settlement by this answer, so
         that no file counts a payment the 2035 did not, or on another line."""
         return self.attribution.get(id(settlement))
+
+    def is_opening(self, txn: data.Transaction) -> bool:
+        """Whether this form took ``txn`` as an opening entry: the opening balance, not a movement."""
+        return id(txn) in self.openings
 
     def adjustments(self) -> list[Contribution]:
         """The contributions that move no money (barème, private shares, dotations,
@@ -365,10 +376,15 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     cashbook = cashbook or Cashbook.build_for_year(entries, index, year)
     registre = registre or build_registre(entries, index)
     builder = _FormBuilder(index, year)
+    day = opening_day(index)
+    openings: set[int] = set()
     for settlement in cashbook.for_year(year):
+        if settlement.bucket == NEUTRAL and is_opening_entry(index, settlement.txn, day):
+            openings.add(id(settlement.txn))  # the opening balance, not a movement (treasury_movement)
+            continue
         builder.settlement(settlement)
     builder.shares()
-    builder.reconciliation.treasury = treasury_movement(entries, index, year)
+    builder.reconciliation.treasury, builder.reconciliation.opening = treasury_movement(entries, index, year)
     year_forfait = forfait(index, year, registre)
     if year_forfait is not None:
         builder.add(Contribution(
@@ -405,27 +421,39 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
         attribution=builder.attribution,
         declarant=index.config.value("declarant", datetime.date(year, 12, 31), 1),
         duties=duties,
+        openings=openings,
     )
-    form.snir = snir_check(index, year, form.social, values.get("AC", ZERO))
+    first = books_start(index)
+    form.snir = snir_check(index, year, form.social, values.get("AC", ZERO),
+                           first.date if first is not None else None)
     return form
 
 
-def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex, year: int) -> Decimal:
-    """Net money in (+) or out (−) of the treasury accounts during ``year``.
+def treasury_movement(entries: Sequence[data.Directive], index: LedgerIndex,
+                      year: int) -> tuple[Decimal, Decimal]:
+    """Net money in (+) or out (−) of the treasury accounts during ``year``, and the
+    opening balances booked in ``year`` by opening entries (:func:`is_opening_entry`),
+    which are not a movement of the year.
 
     Read from the treasury postings themselves, independently of the cash
     book, so the reconciliation checks the attribution.
     """
     start = index.treasury_from
-    total = ZERO
+    day = opening_day(index)
+    total = opening = ZERO
     for entry in entries:
         if isinstance(entry, data.Transaction) and entry.date.year == year:
+            is_opening = is_opening_entry(index, entry, day)
             for posting in entry.postings:
                 since = start.get(posting.account)
                 if since is not None and entry.date >= since and posting.units is not None:
                     value = euros(posting, index.currency)  # unknown: the cash book reports it
-                    total += posting.units.number if value is None else value
-    return total
+                    amount = posting.units.number if value is None else value
+                    if is_opening:
+                        opening += amount
+                    else:
+                        total += amount
+    return total, opening
 
 
 def _earlier_problems(cashbook: Cashbook, year: int) -> list:
@@ -440,6 +468,41 @@ def books_start(index: LedgerIndex) -> data.Custom | None:
     """The first ``treasury`` option: the day the books start counting money (None without one)."""
     options = index.config.entries("treasury")
     return options[0].entry if options else None  # in date order
+
+
+def opening_day(index: LedgerIndex) -> datetime.date | None:
+    """The day whose opening entries (:func:`is_opening_entry`) are the opening balances: the
+    books' first day (first ``treasury`` option), when the practice began before it or nothing
+    says when. A practice that opens that day (``practice-start`` on or after it) carries no
+    balance over: the money it brings that day is a contribution, a movement of its first year."""
+    first = books_start(index)
+    if first is None:
+        return None
+    start = index.config.value("practice-start")
+    if isinstance(start, datetime.date) and start >= first.date:
+        return None
+    return first.date
+
+
+def is_opening_entry(index: LedgerIndex, txn: data.Transaction, day: datetime.date | None) -> bool:
+    """Whether ``txn`` books the treasury's opening balances (``docs/demarrer.md``, « Commencer
+    en cours d'activité »): dated ``day`` (:func:`opening_day`), it moves a treasury account,
+    and every other posting is on an ``Equity:`` account — no fees, costs, receivable or
+    payable. Its money was there before the year's first movement: the reconciliation keeps it
+    out of the year's movement and the FEC books it in the ``AN`` journal against ``110``, as
+    balances dated the day before the books. Receivables and payables carried over that day
+    against ``Equity:`` are other transactions: they count when settled (``cashbook``)."""
+    if day is None or txn.date != day:
+        return False
+    starts = index.treasury_from
+    moves_treasury = False
+    for posting in txn.postings:
+        since = starts.get(posting.account)
+        if since is not None and since <= day:
+            moves_treasury = True
+        elif index.root_type(posting.account) != "equity":
+            return False
+    return moves_treasury
 
 
 def covered_years(index: LedgerIndex, years: Sequence[int]) -> list[int]:

@@ -14,8 +14,10 @@ and ``hn 2035`` shows the difference with DSAV as the ledger counts it
   under the titulaire's number and sit in her SNIR (and in DSAV as the ledger
   counts it); a DSAV declared net of them differs by that much;
 * **FSE of another year**: the ledger counts a fee the year it is paid; of
-  DSAV, the part paying care of an earlier year is shown; care of the year
-  paid the next year is not in DSAV;
+  DSAV, the part paying care of an earlier year is shown (:func:`care_date`);
+  care of the year paid the next year is not in DSAV. The relevé states the
+  whole fee of each act, whoever pays it, as DSAV counts it: the CPAM's,
+  the mutuelle's and the patient's parts all count;
 * **rejects**: FSE rejected, or still unpaid, which the ledger does not count.
 
 What remains is for the practitioner to read on the relevé: the tool says the
@@ -38,9 +40,10 @@ from beancount_hn.core.frtypo import money
 from beancount_hn.core.ledger import LedgerIndex
 
 if TYPE_CHECKING:
-    from beancount_hn.tax.form2035 import Social
+    from beancount_hn.tax.form2035 import Social, SocialItem
 
 ZERO = Decimal(0)
+CARE_DATE_KEY = "date-soin"  # the date of the care, when not the transaction's (on a posting or its transaction)
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,45 @@ class SnirCheck:
                 "retrocessions": f"{self.retrocessions:.2f}", "earlier_care": f"{self.earlier_care:.2f}"}
 
 
-def snir_check(index: LedgerIndex, year: int, social: Social, retrocessions: Decimal) -> SnirCheck | None:
-    """The cross-check of ``year``, or None when the ledger records no SNIR amount for it."""
+def care_date(item: SocialItem, index: LedgerIndex, books_start: datetime.date | None) -> datetime.date:
+    """The day of the care a receipt pays, for the SNIR year it belongs to.
+
+    A ``date-soin:`` date on the posting paid, else on its transaction, is the care
+    date. Otherwise a fee's is its transaction's date (the FSE lot, the note, or the
+    copy of one from before the books). A receivable carried over against
+    ``Equity:`` (``cashbook._opening``: an item of its own posting, on a balance
+    sheet account) is care from before the books: the opening's date, at the latest
+    the day before the books' first day (``books_start``, the first ``treasury``
+    option), so that both ways ``demarrer.md`` § 2 gives to carry receivables over
+    place the same care in the same year.
+    """
+    target = item.settlement.target
+    txn = target.txn
+    if txn is not None:
+        posting = txn.postings[target.index] if target.index >= 0 else None
+        for meta in (posting.meta if posting is not None else None, txn.meta):
+            day = meta.get(CARE_DATE_KEY) if meta else None
+            if isinstance(day, datetime.date):
+                return day
+    if index.root_type(target.account) == "income":
+        return item.care_date
+    last = (books_start or item.care_date) - datetime.timedelta(days=1)
+    return min(item.care_date, last)
+
+
+def snir_check(index: LedgerIndex, year: int, social: Social, retrocessions: Decimal,
+               books_start: datetime.date | None = None) -> SnirCheck | None:
+    """The cross-check of ``year``, or None when the ledger records no SNIR amount for it.
+
+    ``books_start``: the books' first day (the first ``treasury`` option), which bounds
+    the care date of a receivable carried over against ``Equity:`` (:func:`care_date`).
+    """
     found = [option for option in index.config.entries(SNIR_OPTION) if option.value[0] == year]
     if not found:
         return None
     option = found[-1]  # a later directive replaces an earlier one
     first_day = datetime.date(year, 1, 1)
     earlier = sum((item.contribution.amount for item in social.items
-                   if item.convention in (CONVENTIONNE, DEPASSEMENT) and item.care_date < first_day), ZERO)
+                   if item.convention in (CONVENTIONNE, DEPASSEMENT)
+                   and care_date(item, index, books_start) < first_day), ZERO)
     return SnirCheck(year, option.value[1], option.entry, social.acts, retrocessions, earlier)
