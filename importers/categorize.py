@@ -397,18 +397,13 @@ def _settle(txn: data.Transaction, left: Amount, settlement: Settlement, items: 
     if named:
         pool = named
         cited = ", ".join(sorted({i.invoice for i in named}))
-        what = f"des {len(pool)} facture(s) que cite le libellé ({cited})"
+        what = f"des {_open_pieces(pool, cited=True)} que cite le libellé ({cited})"
     else:
         names = payers_named(label)
         pool = [i for i in candidates if _paid_by(label, names, i, settlement)]
         if candidates and not pool:
-            payers = sorted({i.payer or "payeur: non indiqué" for i in candidates})
-            said = f"nomme {', '.join(sorted(names))}" if names else "ne nomme aucun payeur précis"
-            return (f"virement {who} de {money} : le libellé {said}, mais aucune des "
-                    f"{len(candidates)} facture(s) ouverte(s) {span} n'est de ce payeur "
-                    f"({', '.join(payers)}) : il n'en solde aucune ; ajoutez la contrepartie, ou, "
-                    "s'il règle bien des factures, liez-le à elles (reglement-de:)")
-        what = f"des {len(pool)} facture(s) ouverte(s)"
+            return _other_payer(who, money, span, names, candidates, settlement.account)
+        what = "des " + _open_pieces(pool)
         if len(pool) < len(candidates):
             what += " de ce payeur"
     found = search_combination(pool, amount)
@@ -435,6 +430,43 @@ def _settle(txn: data.Transaction, left: Amount, settlement: Settlement, items: 
     links = (txn.links or data.EMPTY_SET) | {i.invoice for i in found.items
                                              if i.kind != LOT_KEY}
     return txn._replace(links=frozenset(links), postings=postings)
+
+
+def _open_pieces(items: Sequence[OpenItem], cited: bool = False) -> str:
+    """``items`` named for a message: « 3 facture(s) ouverte(s) », « 2 lot(s) ouvert(s) »,
+    « 1 facture(s) et 2 lot(s) ouverts » (``cited``: without « ouvert »)."""
+    lots = sum(1 for i in items if i.kind == LOT_KEY)
+    invoices = len(items) - lots
+    if lots and invoices:
+        return f"{invoices} facture(s) et {lots} lot(s)" + ("" if cited else " ouverts")
+    if lots:
+        return f"{lots} lot(s)" + ("" if cited else " ouvert(s)")
+    return f"{invoices} facture(s)" + ("" if cited else " ouverte(s)")
+
+
+def _other_payer(who: str, money: str, span: str, names: frozenset[str],
+                 candidates: Sequence[OpenItem], account: str) -> str:
+    """Why a transfer whose label names a payer settles none of the open items, and what to do:
+    when the label names an organism and some items say no ``payeur:``, add it to them."""
+    lots = any(i.kind == LOT_KEY for i in candidates)
+    invoices = any(i.kind != LOT_KEY for i in candidates)
+    payers = sorted({i.payer or "payeur: non indiqué" for i in candidates})
+    said = f"nomme {', '.join(sorted(names))}" if names else "ne nomme aucun payeur précis"
+    none = "aucune des " if invoices and not lots else "aucun des "
+    kind = "lot" if lots and not invoices else "facture" if invoices and not lots else "lot ou facture"
+    reason = (f"virement {who} de {money} : le libellé {said}, mais {none}{_open_pieces(candidates)} {span} "
+              f"n'est de ce payeur ({', '.join(payers)}) : il n'en solde {none.split()[0]}")
+    unnamed = sorted({i.invoice for i in candidates if not i.payer})
+    if names and unnamed:
+        payer = sorted(names)[0] if len(names) == 1 else "…"
+        listed = ", ".join(unnamed[:5]) + (" …" if len(unnamed) > 5 else "")
+        return (f"{reason} ; si ce virement les règle, ajoutez payeur: \"{payer}\" sur la ligne {account} "
+                f"de chaque {kind} de ce payeur ({listed}) et relancez l'import, sinon ajoutez la contrepartie")
+    how = {"lot": "des lots, liez-le à eux (lot: sur sa ligne de créance)",
+           "facture": "des factures, liez-le à elles (reglement-de:)",
+           "lot ou facture": "des lots ou des factures, liez-le à eux (lot: pour un lot, reglement-de: "
+                             "pour une facture)"}[kind]
+    return f"{reason} ; ajoutez la contrepartie, ou, s'il règle bien {how}"
 
 
 def load_rules(path: str) -> Categorizer:

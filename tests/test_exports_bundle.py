@@ -92,7 +92,8 @@ def test_bundle_is_complete_checked_and_consistent(tmp_path):
     with open(os.path.join(out, "LISEZMOI.txt"), encoding="utf-8") as handle:
         readme = handle.read()
     assert "732829320FEC20251231.txt" in readme and "Rapprochement de trésorerie : équilibré" in readme
-    assert "'Ł'×3" in readme  # the transliteration is reported, not silent
+    assert "‘Ł’ (LATIN CAPITAL LETTER L WITH STROKE) → ‘L’ (3 fois)" in readme  # reported, not silent
+    assert readme.endswith(")\n")  # a text file ends with a line break
     assert "translittéré" in result.output
 
 

@@ -223,9 +223,8 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
     if ledger is not None and ledger.errors:
         click.echo(f"{existing} : {len(ledger.errors)} erreur(s) dans le grand livre (voir "
                    "bean-check) ; dédoublonnage fait quand même", err=True)
-    if ledger is not None and account is not None and account not in ledger.index.opens:
-        click.echo(f"{existing} : {account} n'est ouvert par aucun open du grand livre",
-                   err=True)
+    if ledger is not None and account is not None:
+        _check_account(existing, account, ledger)
     try:
         text, summary = run_extract(files, account, ledger, layouts, categorizer, account_id)
     except (ImportFileError, LayoutError, RuleError) as exc:
@@ -244,6 +243,25 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
         click.echo(text, nl=False)
     for line in summary:
         click.echo(line, err=True)
+
+
+def _check_account(existing: str, account: str, ledger: LoadedLedger) -> None:
+    """``--account`` must be opened by the ledger ``--existing`` names (refused otherwise, with
+    the opened treasury accounts); an opened account that is not treasury is a warning."""
+    index = ledger.index
+    treasury = sorted(a for a in index.treasury_from if a in index.opens)
+    if account not in index.opens:
+        choices = (f"importez vers un compte de trésorerie ouvert ({', '.join(treasury)}), ou "
+                   if treasury else "")
+        raise click.ClickException(
+            f"{existing} : {account} n'est ouvert par aucun open du grand livre ; rien n'est importé : "
+            f"{choices}ouvrez d'abord ce compte (AAAA-MM-JJ open {account} EUR, et "
+            f'AAAA-MM-JJ custom "hn-option" "treasury" {account} s\'il détient l\'argent du cabinet)')
+    if account not in index.treasury_from:
+        listed = f" ; comptes de trésorerie du grand livre : {', '.join(treasury)}" if treasury else ""
+        click.echo(f"avertissement : {existing} : {account} n'est pas un compte de trésorerie (aucune option "
+                   f"treasury ne le couvre{listed}) : ce qui y entre ou en sort n'est ni encaissé ni payé "
+                   "pour la 2035", err=True)
 
 
 def _check_output(output: str, force: bool, files: tuple[str, ...], ledger) -> None:

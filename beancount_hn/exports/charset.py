@@ -5,7 +5,9 @@ ISO 8859-15 and EBCDIC). Characters that set cannot carry are replaced by the
 closest it can (``’`` → ``'``, ``—`` → ``-``, ``ł`` → ``l``, accents removed by
 Unicode decomposition) or by ``?``; every replacement is counted so the
 caller can warn. Field separators and line breaks inside a value are turned
-into spaces (and counted too): a value must never split a record.
+into spaces (and counted too): a value must never split a record. Other spaces
+(the no-break spaces of French typography that hn's own labels carry, U+00A0,
+U+202F…) become plain spaces silently: nothing is lost.
 """
 
 from __future__ import annotations
@@ -43,6 +45,16 @@ def normalize_charset(name: str) -> str:
         raise ValueError(f"jeu de caractères inconnu {as_written(name)}") from exc
 
 
+def describe_char(char: str) -> str:
+    """A character as a reader can tell it: itself and its Unicode name (``‘→’ (RIGHTWARDS ARROW)``)."""
+    name = unicodedata.name(char, None) or f"U+{ord(char):04X}"
+    return f"‘{char}’ ({name})"
+
+
+def _became(replacement: str) -> str:
+    return f"→ ‘{replacement}’" if replacement else "supprimé"
+
+
 @dataclass
 class Transliterator:
     """Makes text fit ``charset``, counting what it had to change."""
@@ -77,7 +89,11 @@ class Transliterator:
             if char in forbidden or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
                 self.cleaned[char] += 1
                 out.append(" ")
-            elif char.isascii() or self._fits(char):
+            elif char.isascii():
+                out.append(char)
+            elif unicodedata.category(char) == "Zs":  # a no-break or thin space: nothing is lost
+                out.append(" ")
+            elif self._fits(char):
                 out.append(char)
             else:
                 self.replaced[char] += 1
@@ -89,7 +105,8 @@ class Transliterator:
         notes = []
         if self.replaced:
             total = sum(self.replaced.values())
-            chars = ", ".join(f"{c!r}×{n}" for c, n in sorted(self.replaced.items()))
+            chars = ", ".join(f"{describe_char(c)} {_became(self._one(c))} ({n} fois)"
+                              for c, n in sorted(self.replaced.items()))
             notes.append(f"{total} caractère(s) hors de {self.charset} translittéré(s) : {chars}")
         if self.cleaned:
             total = sum(self.cleaned.values())

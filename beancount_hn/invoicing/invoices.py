@@ -849,17 +849,51 @@ def _quote_fit_errors(invoice: Invoice, quote: Quote) -> list:
 
 
 
+#: The number of services a receipt line bills (as the notes print it: unit price = amount ÷ quantity).
+QUANTITY_KEY = "quantite"
+
+
+def stated_quantity(posting: data.Posting, txn: data.Transaction, single: bool) -> Decimal | None:
+    """The positive ``quantite:`` of an income line, else of its transaction when it has one income
+    line (as :mod:`beancount_hn.invoicing.notes` prints it); None when absent or unreadable."""
+    if posting.meta and QUANTITY_KEY in posting.meta:
+        value = posting.meta[QUANTITY_KEY]
+    elif single and txn.meta:
+        value = txn.meta.get(QUANTITY_KEY)
+    else:
+        return None
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        quantity = Decimal(str(value).replace(",", ".").strip())
+    except ArithmeticError:
+        return None
+    return quantity if quantity.is_finite() and quantity > 0 else None
+
+
 def require_invoice_errors(book: InvoiceBook) -> list:
-    """Receipts of a status listed by ``hn-option "require-invoice"`` that carry no ``facture:``."""
+    """Receipts of a status listed by ``hn-option "require-invoice"`` that carry no ``facture:``.
+
+    The threshold is judged per service: a line stating ``quantite:`` (12 participants to a
+    group class) bills that many services of amount ÷ quantity each, and counts only when that
+    unit price reaches the threshold. An unreadable quantity counts the whole line (fail closed).
+    """
     errors = []
     config = book.index.config
+    root_type = book.index.root_type
     for txn, receipts in book.unbilled:
         required = config.values("require-invoice", txn.date)
         if not required:
             continue
+        income = {r.index for r in receipts}
+        income.update(i for i, p in enumerate(txn.postings) if root_type(p.account) == "income")
+        single = len(income) == 1
         totals: dict[str, Decimal] = {}
         for receipt in receipts:
             if receipt.convention in required and receipt.currency == QUOTE_CURRENCY:
+                quantity = stated_quantity(receipt.posting, txn, single)
+                if quantity is not None and abs(receipt.amount) / quantity < NOTE_THRESHOLD:
+                    continue  # each service is under the threshold: no note is due for it
                 totals[receipt.convention] = totals.get(receipt.convention, Decimal(0)) + receipt.amount
         due = {status: total for status, total in totals.items() if total >= NOTE_THRESHOLD}
         if due:
@@ -868,8 +902,9 @@ def require_invoice_errors(book: InvoiceBook) -> list:
             errors.append(InvoiceError(source_of(txn), (
                 f"recette sans {INVOICE_KEY}: ({listed}) ; l'option require-invoice rend obligatoire "
                 "une note d'honoraires numérotée pour ces recettes à partir de "
-                f"{frtypo.money(NOTE_THRESHOLD, QUOTE_CURRENCY, 0)} : ajoutez {INVOICE_KEY}: \"…\" avec "
-                "le prochain numéro de sa série"), txn))
+                f"{frtypo.money(NOTE_THRESHOLD, QUOTE_CURRENCY, 0)} par prestation : ajoutez {INVOICE_KEY}: "
+                "\"…\" avec le prochain numéro de sa série ; si la recette regroupe plusieurs prestations "
+                f"(un cours collectif), indiquez leur nombre par {QUANTITY_KEY}: sur sa ligne de recette"), txn))
     return errors
 
 
