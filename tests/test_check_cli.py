@@ -87,9 +87,11 @@ def test_each_error_is_printed_once_and_the_exit_status_is_1(tmp_path):
 
 
 def test_a_year_without_transactions_is_an_error(tmp_path):
-    _, result = run(tmp_path, LEDGER, "--year", "2019")
+    _, result = run(tmp_path, LEDGER, "--year", "2030")
     assert result.exit_code == 1
-    assert "aucune transaction en 2019" in result.stderr and "2024–2025" in result.stderr
+    assert "aucune transaction en 2030" in result.stderr and "2024–2025" in result.stderr
+    _, result = run(tmp_path, LEDGER, "--year", "2019")  # before the books: said so, as by hn 2035
+    assert result.exit_code == 1 and "le livre ne couvre pas 2019" in result.stderr
     _, result = run(tmp_path, LEDGER, "--year", "3000")
     assert result.exit_code == 1 and "année hors limites" in result.stderr
     assert "Recettes encaissées" not in result.stdout

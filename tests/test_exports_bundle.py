@@ -131,9 +131,15 @@ def test_bad_input_leaves_nothing_behind(tmp_path, change, message):
 
 
 def test_year_without_entries(tmp_path):
+    result = run(small_ledger(tmp_path), "--year", "2030", "--out", os.path.join(tmp_path, "x"))
+    assert result.exit_code == 1
+    assert "aucune transaction en 2030" in result.output
+
+
+def test_year_before_the_books(tmp_path):
     result = run(small_ledger(tmp_path), "--year", "2019", "--out", os.path.join(tmp_path, "x"))
     assert result.exit_code == 1
-    assert "aucune transaction en 2019" in result.output
+    assert "le livre ne couvre pas 2019" in result.output and not os.path.exists(os.path.join(tmp_path, "x"))
 
 
 def test_utf8_and_pipe_options(tmp_path):

@@ -182,7 +182,7 @@ YEAR_COMMANDS = {
 
 @pytest.mark.parametrize("command", sorted(YEAR_COMMANDS))
 @pytest.mark.parametrize("year, message", [
-    ("2015", "aucune transaction en 2015 (--year 2015) ; années avec des transactions : 2025"),
+    ("2030", "aucune transaction en 2030 (--year 2030) ; années avec des transactions : 2025"),
     ("0", "--year 0 : année hors limites (attendu une année entre 1900 et 2999"),
     ("1899", "--year 1899 : année hors limites"),
     ("3000", "--year 3000 : année hors limites"),

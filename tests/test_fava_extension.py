@@ -272,13 +272,18 @@ def test_downloads_are_the_cli_files(client, base):
     assert "export-2025/SHA256SUMS" in bundle.namelist()
     assert json.loads(bundle.read("export-2025/2035-2025.json")) == cli_json("2035", EXAMPLE, "--year", "2025")
     # A file that cannot be made: back to the page, which says why (never a silent failed download).
-    missing = client.get(f"{base}fec", query_string={"year": "1999"})
+    missing = client.get(f"{base}fec", query_string={"year": "2030"})
     assert missing.status_code == 303
     back = client.get(missing.headers["Location"])
     assert back.status_code == 200
     html = back.get_data(as_text=True)
-    assert "Téléchargement impossible — FEC 1999 : aucun mouvement de trésorerie en 1999" in html
-    assert "Cabinet — exercice 1999" in html
+    assert "Téléchargement impossible — FEC 2030 : aucun mouvement de trésorerie en 2030" in html
+    assert "Cabinet — exercice 2030" in html
+    # A year before the books (a link kept from before): refused with their coverage error.
+    before = client.get(f"{base}form2035_csv", query_string={"year": "1999"})
+    assert before.status_code == 303
+    html = client.get(before.headers["Location"]).get_data(as_text=True)
+    assert "Téléchargement impossible — 2035 (CSV) 1999 : le livre ne couvre pas 1999" in html
 
 
 def test_one_charset_per_download(client, base):
@@ -294,10 +299,10 @@ def test_one_charset_per_download(client, base):
 
 
 def test_downloads_of_a_year_without_movements_are_greyed_with_their_reason(client, base):
-    html, page = get_page(client, base, time="2019")
+    html, page = get_page(client, base, time="2030")
     assert not any("form2035_csv" in h for h in page.hrefs)
     assert html.count('class="hn-disabled"') >= 2
-    assert "aucune écriture en 2019 : rien à exporter pour cet exercice" in html
+    assert "aucune écriture en 2030 : rien à exporter pour cet exercice" in html
 
 
 def test_figures_endpoint_is_the_cli_json(client, base):

@@ -27,11 +27,12 @@ from decimal import Decimal
 import click
 
 from beancount_hn.cli.french import FrenchCommand
+from beancount_hn.cli.years import require_covered_year
 from beancount_hn.core.cashbook import Cashbook
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.loading import (check_year_range, format_error, load_ledger, merge_errors,
-                                       not_final_banner, require_year)
+                                       not_final_banner)
 from beancount_hn.tax.form2035 import Form2035, books_start, compute_2035, covered_years
 from beancount_hn.tax.vat import YearVat, analyze
 
@@ -91,7 +92,7 @@ def check(ledger: str, year: int | None) -> None:
         if loaded.errors:  # the year's refusal must not hide the ledger's own errors
             for error in loaded.errors:
                 click.echo(format_error(error, ledger), err=True)
-        require_year(loaded, year)
+        require_covered_year(loaded, year)
     entries, index = loaded.entries, loaded.index
     ledger_years = loaded.transaction_years()
     years = [year] if year is not None else covered_years(index, ledger_years)

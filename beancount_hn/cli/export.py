@@ -18,8 +18,9 @@ from collections.abc import Iterable, Iterator
 import click
 
 from beancount_hn.cli.french import FrenchCommand
+from beancount_hn.cli.years import require_covered_year
 from beancount_hn.core.loading import (HnError, check_year_range, load_ledger, output_folder, refuse_to_write,
-                                       report_stale, require_year)
+                                       report_stale)
 from beancount_hn.exports.bundle import BundleFile, BundleStream, write_bundle
 from beancount_hn.exports.fec import SEPARATORS
 
@@ -49,7 +50,7 @@ def export(ledger: str, year: int, out: str, pseudonymise: bool, force: bool, ch
     """
     check_year_range(year)
     loaded = load_ledger(ledger, show_errors=False)  # refuse_to_write lists them, once
-    require_year(loaded, year)
+    require_covered_year(loaded, year)
     refuse_to_write(loaded, what="aucun fichier (ni le dossier)")
     folder = output_folder(loaded, out, "hn export", force=force)  # before the (long) computation
     try:

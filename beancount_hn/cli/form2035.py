@@ -8,8 +8,10 @@ DÉFINITIFS » comes first (``"final": false`` and the ``errors`` in JSON, a fir
 message``; among them, a year the books do not cover whole (``form2035.coverage_errors``:
 before the first ``treasury`` option, or begun after 1 January with no ``practice-start``
 that day or later). 1 as well, with no figure at all, for a year outside 1900–2999 or
-without any transaction, and for an account without 2035 line used in the year
-(its name and first posting are printed: any figure would be wrong).
+without any transaction (before the books: their coverage error, « le livre ne couvre pas
+2024 … »; else the covered years with transactions are suggested), and for an account
+without 2035 line used in the year (its name and first posting are printed: any figure
+would be wrong).
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ import sys
 import click
 
 from beancount_hn.cli.french import FrenchCommand
+from beancount_hn.cli.years import require_covered_year
 from beancount_hn.core.errors import where
 from beancount_hn.core.frtypo import money
-from beancount_hn.core.loading import (HnError, check_year_range, errors_json, format_error, load_ledger,
-                                       require_year)
+from beancount_hn.core.loading import HnError, check_year_range, errors_json, format_error, load_ledger
 from beancount_hn.render import form2035 as render
 from beancount_hn.tax import lines2035
 from beancount_hn.tax.form2035 import SOCIAL_CODES, compute_2035
@@ -45,7 +47,7 @@ def form2035(ledger: str, year: int, fmt: str, explain: str | None, all_boxes: b
     """La 2035 de LIVRE pour l'année ANNÉE (recettes-dépenses), avec son rapprochement de trésorerie."""
     check_year_range(year)
     loaded = load_ledger(ledger)
-    require_year(loaded, year)
+    require_covered_year(loaded, year)
     form = compute_2035(loaded.entries, loaded.index, year)
     if form.unmapped_errors:
         raise HnError(

@@ -12,7 +12,8 @@ import datetime
 import click
 
 from beancount_hn.cli.french import FrenchCommand
-from beancount_hn.core.loading import check_year_range, format_error, load_ledger, merge_errors, require_year
+from beancount_hn.cli.years import require_covered_year
+from beancount_hn.core.loading import check_year_range, format_error, load_ledger, merge_errors
 from beancount_hn.invoicing.invoice_report import invoices_view
 from beancount_hn.render.invoices import RENDERERS
 
@@ -35,7 +36,7 @@ def invoices(ledger: str, year: int | None, fmt: str) -> None:
         check_year_range(year)
     loaded = load_ledger(ledger)
     if year is not None:
-        require_year(loaded, year)
+        require_covered_year(loaded, year)
     as_of = datetime.date(year, 12, 31) if year is not None else datetime.date.today()
     book, report = invoices_view(loaded.entries, loaded.index, as_of, year)
     errors = merge_errors(loaded, [*book.errors, *report.problems])

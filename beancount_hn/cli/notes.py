@@ -8,9 +8,10 @@ from collections.abc import Callable
 import click
 
 from beancount_hn.cli.french import FrenchCommand
+from beancount_hn.cli.years import require_covered_year
 from beancount_hn.core.cashbook import Cashbook
 from beancount_hn.core.loading import (HnError, LoadedLedger, check_year_range, load_ledger, output_folder,
-                                       refuse_to_write, report_stale, require_year)
+                                       refuse_to_write, report_stale)
 from beancount_hn.core.outfolder import FolderError, OutputDocument
 from beancount_hn.invoicing.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.invoicing.notes import Document, DocumentError, find_invoice, find_quote, invoice_document, quote_document
@@ -106,7 +107,7 @@ def notes(ledger: str, year: int, out_dir: str, force: bool, fmt: str) -> None:
     """
     check_year_range(year)
     loaded = load_ledger(ledger, show_errors=False)  # refuse_to_write lists them, once
-    require_year(loaded, year)
+    require_covered_year(loaded, year)
     book = build_invoice_book(loaded.entries, loaded.index)
     refuse_to_write(loaded, book.errors, what="aucun document (ni le dossier)")
     folder = output_folder(loaded, out_dir, "hn notes", force=force)

@@ -6,6 +6,11 @@ default, the thresholds (prorated on the first year), whether the franchise
 applied on 1 January and why, the crossings, the status, the projection, and
 the warnings and errors of the year. A thin face over ``beancount_hn.tax.vat.analyze``.
 
+Only the years the books cover (``form2035.covered_years``): those before the first
+``treasury`` option are named in one line with their declared ``vat-turnover`` (still used
+for the next years' decisions); ``--year`` of such a year is refused with its
+``form2035.coverage_errors`` (« le livre ne couvre pas 2024 … »), as by ``hn 2035``.
+
 JSON: ``{"final": bool, "errors": [{"fichier", "ligne", "where", "message"}], "years": [...]}``;
 ``final`` is false (and the exit status 1) when the ledger or a shown year has an error.
 """
@@ -18,10 +23,14 @@ import json
 import click
 
 from beancount_hn.cli.french import FrenchCommand
-from beancount_hn.core.loading import (HnError, check_year_range, errors_json, load_ledger, merge_errors,
-                                       not_final_banner, require_year)
-from beancount_hn.render.vat import render_year
-from beancount_hn.tax.vat import analyze
+from beancount_hn.cli.years import require_covered_year
+from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.loading import (HnError, check_year_range, errors_json, format_error, load_ledger,
+                                       merge_errors, not_final_banner)
+from beancount_hn.render.vat import declared_note, render_year
+from beancount_hn.tax.form2035 import books_start, coverage_errors, covered_years
+from beancount_hn.tax.vat import VatAnalysis, analyze
 
 
 @click.command(cls=FrenchCommand, short_help="La franchise en base de TVA (art. 293 B du CGI) et ses seuils.")
@@ -40,15 +49,23 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
     if year is not None:
         check_year_range(year)
     loaded = load_ledger(ledger)
+    index = loaded.index
     if year is not None:
-        require_year(loaded, year)
-    analysis = analyze(loaded.entries, loaded.index, as_of=as_of.date() if as_of else None)
-    years = sorted(analysis.years)
+        # A year before the books is refused, as by ``hn 2035``: the books hold none of its receipts.
+        before_books = [] if covered_years(index, [year]) else coverage_errors(index, year)
+        if before_books:
+            raise HnError("\n".join(format_error(error, loaded.path) for error in before_books))
+        require_covered_year(loaded, year)
+    analysis = analyze(loaded.entries, index, as_of=as_of.date() if as_of else None)
+    # The years before the books are not shown (``form2035.covered_years``); their declared
+    # vat-turnover still decides the franchise of the years after them.
+    years = covered_years(index, sorted(analysis.years))
+    before = [y for y in sorted(analysis.years) if y not in years]
     if year is not None:
         if year not in analysis.years:
-            covered = f"{years[0]}–{years[-1]}" if years else "aucune"
-            raise HnError(f"{ledger} : aucune recette en {year} (années avec des recettes : {covered})")
-        years = [year]
+            shown = f"{years[0]}–{years[-1]}" if years else "aucune"
+            raise HnError(f"{ledger} : aucune recette en {year} (années avec des recettes : {shown})")
+        years, before = [year], []
     errors = merge_errors(loaded, [*analysis.errors, *(e for y in years for e in analysis.years[y].errors)])
     final = not errors
     if fmt == "json":
@@ -58,14 +75,46 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
     elif not years:
         if not final:
             click.echo(not_final_banner(len(errors)))
+        for line in _before_books(analysis, before, index):
+            click.echo(line)
         click.echo(f"{ledger} : aucune recette, rien à compter pour la franchise 293 B")
     else:
         if not final:
             click.echo(not_final_banner(len(errors)))
         click.echo(f"Franchise en base de TVA (art. 293 B du CGI) — {ledger}")
+        for line in _before_books(analysis, before, index):
+            click.echo(line)
         for y in years:
             click.echo("")
             for line in render_year(analysis.years[y]):
                 click.echo(line)
     if not final:
         raise SystemExit(1)
+
+
+def _before_books(analysis: VatAnalysis, before: list[int], index: LedgerIndex) -> list[str]:
+    """The one line on the years before the books (as ``hn check`` says it), their declared
+    turnover, and the errors found in them (they count: the figures are not final)."""
+    if not before:
+        return []
+    first = books_start(index)
+    day = french_date(first.date) if first is not None else "?"
+    lines = [f"{_ranges(before)} : avant le premier jour du livre ({day}, première option treasury) : non "
+             "couvertes, rien n'y est compté"]
+    for y in before:
+        report = analysis.years[y]
+        if report.declared_turnover is not None:
+            lines.append(f"  {declared_note(report)}")
+        elif y + 1 in analysis.years and y + 1 not in before:
+            lines.append(f'  CA {y} : ni dans le livre ni déclaré (hn-option "vat-turnover" {y}) : supposé nul '
+                         f"pour la franchise de {y + 1}")
+        for error in report.errors:
+            lines.append(f"  ✗ erreur {format_error(error)}")
+    return lines
+
+
+def _ranges(years: list[int]) -> str:
+    """``[2019, 2020, 2021]`` → ``"2019–2021"``; other lists joined by commas."""
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))

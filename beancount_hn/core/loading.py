@@ -312,18 +312,35 @@ def check_year_range(year: int, option: str = "--year") -> None:
                       f"et {MAX_YEAR}, p. ex. {datetime.date.today().year - 1})")
 
 
-def require_year(loaded: LoadedLedger, year: int, option: str = "--year") -> None:
+def require_year(loaded: LoadedLedger, year: int, option: str = "--year", *,
+                 covered: Iterable[int] | None = None, not_covered: Iterable[Any] = ()) -> None:
     """The one check of a ``--year``: within 1900–2999 and with at least one transaction.
 
     A year without data is an error, not a form of zeros (DESIGN §8): :class:`HnError`
-    (exit status 1) with the years the ledger covers.
+    (exit status 1) with the years that have transactions. A face that knows which years
+    the books cover (``form2035.covered_years``) gives them as ``covered``: only those are
+    suggested, the others named as before the books; and for a year before the books, its
+    ``form2035.coverage_errors`` as ``not_covered``: they are the refusal (« le livre ne
+    couvre pas 2024 … »).
     """
     check_year_range(year, option)
     years = loaded.transaction_years()
-    if year not in years:
-        covered = (f"années avec des transactions : {_ranges(years)}" if years
-                   else "le livre n'a aucune transaction")
-        raise HnError(f"{loaded.path} : aucune transaction en {year} ({option} {year}) ; {covered}")
+    if year in years:
+        return
+    refusal = [format_error(error, loaded.path) for error in not_covered]
+    if refusal:
+        raise HnError("\n".join(refusal))
+    wanted = set(years if covered is None else covered)
+    kept = [y for y in years if y in wanted]
+    left_out = [y for y in years if y not in wanted]
+    before = f"{_ranges(left_out)}, avant le premier jour du livre" if left_out else ""
+    if kept:
+        suggested = f"années avec des transactions : {_ranges(kept)}" + (f" (sans {before})" if before else "")
+    elif before:
+        suggested = f"le livre n'a de transactions qu'en {before}"
+    else:
+        suggested = "le livre n'a aucune transaction"
+    raise HnError(f"{loaded.path} : aucune transaction en {year} ({option} {year}) ; {suggested}")
 
 
 def _ranges(years: list[int]) -> str:

@@ -209,6 +209,8 @@ class Cabinet(FavaExtensionBase):
         if name not in _downloads.available():
             return f"{label} : indisponible dans cette installation de beancount-hn", 404
         year = self._requested_year()
+        if self.figures.before_books(year):  # greyed out on the page; a link typed or kept says why too
+            return self._failed(f"{label} {year} : {_downloads.unavailable_reason(self.figures, year)}", year)
         try:
             made = make(self.figures, year)
         except _downloads.DownloadError as exc:

@@ -177,7 +177,10 @@ DOWNLOADS: dict[str, tuple[str, Callable[[LedgerFigures, int], Download], str | 
 
 
 def unavailable_reason(figures: LedgerFigures, year: int) -> str:
-    """Why no file of ``year`` can be made ("" when they can): a year without any movement."""
+    """Why no file of ``year`` can be made ("" when they can): a year before the books (its
+    ``form2035.coverage_errors``, as ``hn 2035`` refuses it), or a year without any movement."""
+    if figures.before_books(year):
+        return "; ".join(str(error.message) for error in figures.coverage(year))
     if year not in figures.transaction_years:
         return f"aucune écriture en {year} : rien à exporter pour cet exercice"
     return ""

@@ -28,7 +28,8 @@ from beancount_hn.invoicing.invoice_report import InvoiceReport, invoice_report,
 from beancount_hn.invoicing.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.render import form2035 as render2035
 from beancount_hn.tax.assets import Registre, build_registre
-from beancount_hn.tax.form2035 import SOCIAL_CODES, Contribution, Form2035, compute_2035
+from beancount_hn.tax.form2035 import (SOCIAL_CODES, Contribution, Form2035, compute_2035, coverage_errors,
+                                       covered_years)
 from beancount_hn.tax.vat import VatAnalysis, analyze
 
 T = TypeVar("T")
@@ -109,11 +110,21 @@ class LedgerFigures:
 
     @property
     def years(self) -> list[int]:
-        """Every calendar year from the first to the last transaction."""
+        """The years the page offers: every calendar year from the first to the last transaction
+        that the books cover (``form2035.covered_years``: none before the first ``treasury``
+        option, whose 2035 would be made of zeros)."""
         def compute() -> list[int]:
             dates = [e.date.year for e in self.entries if isinstance(e, data.Transaction)]
-            return list(range(min(dates), max(dates) + 1)) if dates else []
+            return covered_years(self.index, range(min(dates), max(dates) + 1)) if dates else []
         return self._cached(("years",), compute)
+
+    def coverage(self, year: int) -> list:
+        """The error of a year the books do not cover whole (``form2035.coverage_errors``), else []."""
+        return self._cached(("coverage", year), lambda: coverage_errors(self.index, year))
+
+    def before_books(self, year: int) -> bool:
+        """Whether ``year`` ends before the books start (``form2035.covered_years``)."""
+        return not covered_years(self.index, [year])
 
     @property
     def last_transaction(self) -> datetime.date | None:
@@ -130,9 +141,10 @@ class LedgerFigures:
         return last.month
 
     def default_year(self) -> int:
-        """The latest year with receipts (else with transactions, else this year)."""
-        if self.receipt_years:
-            return self.receipt_years[-1]
+        """The latest covered year with receipts (else with transactions, else this year)."""
+        receipts = covered_years(self.index, self.receipt_years)
+        if receipts:
+            return receipts[-1]
         if self.years:
             return self.years[-1]
         return datetime.date.today().year

@@ -28,6 +28,7 @@ from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
 from beancount_hn.render.form2035 import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
 from beancount_hn.render.invoices import render_json as invoices_json
+from beancount_hn.render.vat import declared_note
 from beancount_hn.tax import lines2035
 from beancount_hn.tax.vat import STATUS_FRANCHISE, STATUS_LOST_NEXT_YEAR, STATUS_REEL, STATUS_TOLERANCE, YearVat
 
@@ -366,7 +367,8 @@ def vat_view(figures: LedgerFigures, year: int, urls: Urls) -> VatView | None:
         level = "warning"
     facts = [
         FactRow("CA compté (franchise + collectée, encaissé)",
-                Figure(money(js["counted_turnover"]), "vat.counted_turnover", js["counted_turnover"])),
+                Figure(money(js["counted_turnover"]), "vat.counted_turnover", js["counted_turnover"]),
+                declared_note(report)),
         FactRow("dont imposable par défaut (HN sans tva:)",
                 Figure(money(js["taxable_by_default"]), "vat.taxable_by_default", js["taxable_by_default"]),
                 'des soins thérapeutiques ? marquez-les tva: "exoneree"' if report.taxable_by_default else ""),
@@ -563,6 +565,8 @@ def _source_href(urls: Urls, source: dict[str, Any] | None) -> str | None:
 # --- the key figures and the error banner ----------------------------------------------------------
 
 BANNER_SIZE = 5  # errors shown in the banner; the rest are on Fava's errors page
+#: The type shown for the error of a year the books do not cover whole (``form2035.coverage_errors``).
+COVERAGE_KIND = "Exercice non couvert par le livre"
 
 
 def key_figures(figures: LedgerFigures, year: int, vat: VatView | None) -> list[KeyFigure]:
@@ -622,8 +626,15 @@ def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequen
                kept: frozenset[int] | None = None, errors: Sequence[Any] = (),
                downloads: Sequence[tuple[str, str]] = (),
                unavailable: Sequence[tuple[str, str]] = ()) -> Page:
-    """Every section of the page for ``year``; ``kept`` are the entry ids Fava's filters retain."""
+    """Every section of the page for ``year``; ``kept`` are the entry ids Fava's filters retain.
+
+    A year the books do not cover whole (``form2035.coverage_errors``: before their first
+    ``treasury`` day, or begun after 1 January) has its error first in the banner and in the
+    page's errors: the figures are said not final, and why, never a 2035 that looks final.
+    """
     problems: dict[str, str] = {}
+    coverage = figures.coverage(year)
+    uncovered = [dataclasses.replace(Problem.of(error, urls), kind=COVERAGE_KIND) for error in coverage]
 
     def section(name: str, make: Any, fallback: Any) -> Any:
         # One failing section (a ledger the code does not expect) must not take the page down.
@@ -648,9 +659,9 @@ def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequen
         vat=vat,
         invoices=invoices,
         form=section("2035", lambda: form_view(figures, year, urls, downloads), empty_form),
-        errors=errors_view(errors, urls),
+        errors=[*uncovered, *errors_view(errors, urls)],
         sections=problems,
         key_figures=section("synthèse", lambda: key_figures(figures, year, vat), []),
-        banner=error_banner(errors, urls),
+        banner=error_banner([*coverage, *errors], urls),
         unavailable=list(unavailable),
     )

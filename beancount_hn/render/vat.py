@@ -39,6 +39,23 @@ def _amount(value) -> str:
     return "—" if value is None else eur(value)
 
 
+def declared_note(report: YearVat) -> str:
+    """What the ``vat-turnover`` option of the year says beside the counted turnover: the whole
+    year's figure, and whether the franchise decisions use it (``vat.analyze`` keeps the ledger's
+    own figure when the declared one is lower)."""
+    declared = report.declared_turnover
+    label = f'hn-option "vat-turnover" {report.year}'
+    if declared is None:
+        return ""
+    if declared == report.counted_turnover:
+        return f"égal au CA déclaré par {label}"
+    if declared > report.counted_turnover:
+        return (f"CA {report.year} déclaré par {label} : {eur(declared)} (l'année entière), retenu pour la "
+                f"franchise de {report.year + 1}")
+    return (f"CA {report.year} déclaré par {label} : {eur(declared)}, inférieur au compté : le chiffre "
+            "du livre est retenu")
+
+
 def render_year(report: YearVat) -> list[str]:
     """The lines of one year's explanation."""
     rules = RULES_LABELS.get(report.thresholds.rules.name, report.thresholds.rules.name) if report.thresholds else "?"
@@ -53,7 +70,7 @@ def render_year(report: YearVat) -> list[str]:
     for day, regime in report.regime_changes:
         text("vat-regime", f"« {regime} » à partir du {french_date(day)}")
     text("Statut", report.status)
-    amount("CA compté (franchise + collectée, encaissé)", report.counted_turnover)
+    amount("CA compté (franchise + collectée, encaissé)", report.counted_turnover, declared_note(report))
     amount("  dont imposable par défaut (HN sans tva:)", report.taxable_by_default,
            'des soins thérapeutiques ? marquez-les tva: "exoneree"' if report.taxable_by_default else "")
     amount("Recettes exonérées à côté (art. 261-4-1° du CGI)", report.exempt_receipts)
