@@ -17,8 +17,8 @@ fee): the rules see what is left to explain, ``-(sum of its postings)``.
   account is the rule's — unless the rule's account is ``shared`` by several
   payers, as the mutuelles' is); exactly one combination of them must add up
   to the amount, up to items interchangeable for every figure (same amount,
-  account, payer and kind, and the same classification of the fees they pay:
-  :func:`interchangeable`), of which the oldest are taken. The transaction is
+  account, paying organism and kind, and the same classification of the fees
+  they pay: :func:`interchangeable`), of which the oldest are taken. The transaction is
   then linked to each invoice (``^FSE-…``) with one receivable posting per
   item and ``reglement-de:`` (per batch with ``lot:``). Two or more
   combinations that differ otherwise (or more than the search bound can tell
@@ -194,24 +194,45 @@ class Combination:
     cut: bool = False  # too many items for the search bound: ambiguous too
 
 
-def interchangeable(item: OpenItem) -> tuple:
+def organisation(item: OpenItem, owner: frozenset[str] = frozenset()) -> tuple:
+    """Who pays an open item, as the matcher resolves it (not as its ``payeur:`` is spelt).
+
+    The organisms its ``payeur:`` names (« CPAM 69 », « CPAM du Rhône » and « Caisse
+    primaire » are all the CPAM: :func:`payers_named`), else that text itself, folded (a
+    payer the matcher does not know); without ``payeur:``, ``owner``, the organisms whose
+    receivable account it is (the CPAM's for its account), else the account itself (an
+    account shared by several payers, or of no known organism).
+    """
+    if item.payer:
+        own = payers_named(fold(item.payer))
+        return ("organisms", own) if own else ("payer", " ".join(fold(item.payer).split()))
+    return ("organisms", owner) if owner else ("account", item.account)
+
+
+def interchangeable(item: OpenItem, owner: frozenset[str] = frozenset()) -> tuple:
     """What every figure sees of an open item: two items with the same key are interchangeable.
 
-    The same amount, currency, receivable account, payer and kind (invoice, lot,
-    link), and the same classification of what they pay (:attr:`OpenItem.pays`:
-    income account, 2035 line, convention and VAT status, year of the care):
-    taking one rather than the other changes no figure, only which invoice is
-    lettered. An item whose classification is unknown is like no other.
+    The same amount, currency, receivable account, paying organism
+    (:func:`organisation`, with ``owner`` the organisms of the account's items
+    without ``payeur:``) and kind (invoice, lot, link), and the same classification
+    of what they pay (:attr:`OpenItem.pays`: income account, 2035 line, convention
+    and VAT status): taking one rather than the other changes no figure, only which
+    invoice is lettered. Not the year of the care: under the cash basis the payment
+    counts on its own date whichever item it settles (only the relevé SNIR check's
+    explanation follows the lettrage, oldest first, the accountant's convention).
+    An item whose classification is unknown is like no other.
     """
     if item.pays is None:
         return ("unique", id(item))
-    return (item.amount, item.currency, item.account, item.payer, item.kind, item.pays)
+    return (item.amount, item.currency, item.account, organisation(item, owner), item.kind, item.pays)
 
 
-def search_combination(items: Sequence[OpenItem], target: Decimal) -> Combination:
+def search_combination(items: Sequence[OpenItem], target: Decimal,
+                       owner: frozenset[str] = frozenset()) -> Combination:
     """The only answer of ``items`` to ``target``: which items (how many of each kind) add up to it.
 
-    The items are grouped by :func:`interchangeable`; a solution says how many
+    The items are grouped by :func:`interchangeable` (``owner``: the organisms of
+    the account's items without ``payeur:``); a solution says how many
     items of each group are taken. The solutions are counted (saturating at two:
     two bit sets on the smallest unit of the amounts) rather than taking the first
     one found: two different count vectors change a figure or which kind of item
@@ -230,7 +251,7 @@ def search_combination(items: Sequence[OpenItem], target: Decimal) -> Combinatio
         return Combination(None, ambiguous=True, cut=True)
     groups: dict[tuple, list[OpenItem]] = {}
     for item in sorted(pool, key=lambda i: (i.date, i.invoice)):
-        groups.setdefault(interchangeable(item), []).append(item)
+        groups.setdefault(interchangeable(item, owner), []).append(item)
     members = list(groups.values())
     units = [int(group[0].amount * scale) for group in members]
     mask = (1 << (goal + 1)) - 1
@@ -406,7 +427,9 @@ def _settle(txn: data.Transaction, left: Amount, settlement: Settlement, items: 
         what = "des " + _open_pieces(pool)
         if len(pool) < len(candidates):
             what += " de ce payeur"
-    found = search_combination(pool, amount)
+    # Items without payeur: on a payer's own account are that payer's (the CPAM's on its account).
+    owner = frozenset() if settlement.shared else payers_named(fold(settlement.payer))
+    found = search_combination(pool, amount, owner)
     if found.items is None:
         counter = data.Posting(settlement.account, -left, None, None, None, None)
         if found.cut:

@@ -34,8 +34,10 @@ PAYER_KEY = "payeur"
 
 #: What one income posting behind an item is to every figure: its account, the 2035 line
 #: written on it (carried-over receivables), its convention status, VAT status and whether
-#: that VAT status is the default, and the year of the care it pays (the relevé SNIR check).
-PaidClass = tuple[str, str, str, str, bool, int]
+#: that VAT status is the default. Not the year of the care it pays: under the cash basis a
+#: payment counts on its own date whichever item it settles (2035, DSAV, VAT, FEC alike);
+#: only the relevé SNIR check's explanation follows the item lettered, oldest first.
+PaidClass = tuple[str, str, str, str, bool]
 
 
 @dataclass
@@ -86,7 +88,7 @@ class _Pays:
             else:
                 return None  # a receipt the ledger does not classify
             line = str((posting.meta or {}).get(LINE_KEY, ""))
-            key = (target.account, line, *status, txn.date.year)
+            key = (target.account, line, *status)
             total[key] = total.get(key, Decimal(0)) + amount
         return tuple(sorted(total.items())) if total else None
 

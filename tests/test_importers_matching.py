@@ -69,7 +69,7 @@ def test_open_items_say_what_they_pay() -> None:
     """Each item's classification is read from its billing transaction; unknown: None."""
     items = open_items(_ledger(), ["Assets:Creances:CPAM"])
     assert {i.pays for i in items} == {((("Income:Honoraires:Conventionnes", "", "conventionne", "exoneree",
-                                          True, 2025), Decimal("40.00")),)}
+                                          True), Decimal("40.00")),)}
     unclassified = LEDGER.replace('  convention: "conventionne"\n', "")
     entries, errors, _ = loader.load_string(unclassified)
     assert not errors

@@ -1,9 +1,9 @@
 """Grouped transfers settle open FSE only when the match is certain: the payer the label names
 is every matched item's, the label is not a CPAM payment that pays no act (forfait, aide, ROSP,
 indemnité…), and the payer's open items make the amount in exactly one way, up to items that
-are interchangeable for every figure (same amount, account, payer and classification of what
-they pay: of those, the oldest are settled). Otherwise the line is left for review (``!``,
-``a-verifier:``) and settles nothing."""
+are interchangeable for every figure (same amount, account, paying organism and classification
+of what they pay, whatever the year of the care: of those, the oldest are settled). Otherwise the
+line is left for review (``!``, ``a-verifier:``) and settles nothing."""
 
 from __future__ import annotations
 
@@ -163,13 +163,15 @@ def test_equal_amounts_that_pay_different_fees_are_ambiguous() -> None:
     assert txn.flag == "*" and _settled(txn) == ["FSE-000204"]
 
 
-def test_equal_parts_of_care_of_two_years_are_ambiguous() -> None:
-    # Care of December and of January: which one is paid changes what the relevé SNIR check
-    # says of DSAV (care of an earlier year).
+def test_equal_parts_of_care_of_two_years_settle_the_oldest() -> None:
+    # Care of December and of January (this test used to expect « ambigu »): under the cash basis
+    # the transfer counts on its own date whichever FSE it pays, so no 2035, DSAV, VAT or FEC
+    # figure depends on the choice; the December one is settled first (FIFO), as the accountant
+    # letters, and only the relevé SNIR check's explanation follows it.
     ledger = (_fse("FSE-000201", 30, "10.32", month="2025-12")
               + _fse("FSE-000202", 2, "10.32", month="2026-01"))
     [txn] = _apply(ledger, ("2026-01-10", "VIR CPAM DU RHONE", "10.32"))
-    _left_for_review(txn, "ambigu : plusieurs combinaisons")
+    assert txn.flag == "*" and "a-verifier" not in txn.meta and _settled(txn) == ["FSE-000201"]
     [txn] = _apply(ledger, ("2026-01-10", "VIR CPAM DU RHONE", "20.64"))
     assert txn.flag == "*" and _settled(txn) == ["FSE-000201", "FSE-000202"]
 
@@ -231,8 +233,8 @@ def test_a_label_that_names_the_invoices_settles_exactly_those() -> None:
     _left_for_review(txn, "que cite le libellé (FSE-000202)")
 
 
-CONVENTIONNE = ((("Income:Honoraires:Conventionnes", "", "conventionne", "exoneree", True, 2025),),)
-DEPASSEMENT = ((("Income:Honoraires:Depassements", "", "depassement", "exoneree", True, 2025),),)
+CONVENTIONNE = ((("Income:Honoraires:Conventionnes", "", "conventionne", "exoneree", True),),)
+DEPASSEMENT = ((("Income:Honoraires:Depassements", "", "depassement", "exoneree", True),),)
 
 
 def _item(number: int, value: str, fees: tuple | None = CONVENTIONNE, day: int | None = None) -> OpenItem:
@@ -266,11 +268,14 @@ def test_interchangeable_items_are_one_answer_and_the_oldest_are_taken() -> None
     other = [*items, _item(5, "10.32", DEPASSEMENT)]
     found = search_combination(other, Decimal("10.32"))
     assert found.items is None and found.ambiguous
-    # So is a part of another payer or kind, or one whose classification is unknown.
-    for odd in (replace(_item(6, "10.32"), payer="CPAM 38"), replace(_item(6, "10.32"), kind="lot"),
+    # So is a part of another organism or kind, or one whose classification is unknown.
+    for odd in (replace(_item(6, "10.32"), payer="MSA Ain-Rhône"), replace(_item(6, "10.32"), kind="lot"),
                 _item(6, "10.32", None)):
         found = search_combination([*items, odd], Decimal("10.32"))
         assert found.items is None and found.ambiguous
+    # The same organism spelt otherwise is the same payer (this used to be ambiguous too).
+    same = replace(_item(6, "10.32", day=1), payer="CPAM de l'Isère")
+    assert [i.invoice for i in search_combination([*items, same], Decimal("10.32")).items] == ["F006"]
     assert interchangeable(items[0]) == interchangeable(items[1]) != interchangeable(other[-1])
 
 
