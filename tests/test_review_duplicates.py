@@ -1,18 +1,17 @@
 """What would count twice is refused on every bean-check (``plugins.review``): a bank line
-booked twice (one ``import-id:`` on two entries of the same movement) and a file loaded
-under two paths (a symbolic link)."""
+booked twice (one ``import-id:`` on two copies of one entry) and a file loaded under two
+paths (a symbolic link). Copies and hard links of files: ``tests/test_fa_review.py``."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 
 import pytest
 from beancount import loader
 
-from beancount_hn.importers.dedup import IMPORT_ID, mark_duplicates
-from beancount_hn.plugins.review import IMPORT_KEY, SAME_MOVEMENT_DAYS
+from beancount_hn.importers.dedup import IMPORT_ID
+from beancount_hn.plugins.review import IMPORT_KEY
 from tests.ledgers import errors_of, ledger_text, line_of, messages, only_error, run_hn, write_file, write_ledger
 
 PAYMENT = """\
@@ -34,31 +33,44 @@ def payment(date: str, amount: str = "40.00", note: str = "", import_id: str = "
     return PAYMENT.format(date=date, amount=amount, note=note, id=import_id)
 
 
-def test_the_id_is_the_importers_and_so_is_the_window():
-    window = inspect.signature(mark_duplicates).parameters["window_days"].default
-    assert IMPORT_KEY == IMPORT_ID and SAME_MOVEMENT_DAYS.days == window
+def test_the_id_is_the_importers():
+    assert IMPORT_KEY == IMPORT_ID
 
 
 def test_a_bank_line_booked_twice_is_reported_on_the_second():
-    ledger = ACCOUNTS + payment("2024-04-02") + payment("2024-04-03", note=", seconde copie")
+    ledger = ACCOUNTS + payment("2024-04-02") + payment("2024-04-02")
     error = only_error(errors_of(ledger))
-    assert error.source["lineno"] == line_of(ledger, "seconde copie")
+    assert error.source["lineno"] == line_of(ledger, '"Pilates"', last=True)
     first = line_of(ledger, '"Pilates"')
     assert f'import-id: "csv:0001" est déjà enregistrée en <string>:{first}' in error.message
-    assert "supprimez cette écriture en double" in error.message
+    # the safe advice first: parts of one bank line are kept; only a copy is deleted
+    keep, delete = error.message.index("gardez-les"), error.message.index("supprimez cette copie")
+    assert keep < delete
 
 
 @pytest.mark.parametrize("second", [
     payment("2024-04-02", amount="55.00"),  # another amount: the bank corrected it, or reuses ids
     payment("2024-05-02"),  # another statement numbering its lines again
     payment("2024-04-02", import_id="csv:0002"),  # two identical payments: their ids differ
-], ids=["other amount", "a month later", "other id"])
-def test_the_same_id_on_another_movement_is_no_duplicate(second):
-    assert errors_of(ACCOUNTS + payment("2024-04-02") + second) == []
+    # before 2 December these three were "imported twice" (same account and amount within 3 days)
+    payment("2024-04-03"),  # another day: the bank redated it, or a second line of the deposit
+    payment("2024-04-02", note=", M. B"),  # one deposit split into one entry per patient
+    payment("2024-04-02").replace("Income:Honoraires:HN", "Income:Honoraires:Autres"),  # other account
+], ids=["other amount", "a month later", "other id", "next day", "other narration", "other postings"])
+def test_the_same_id_on_another_entry_is_no_duplicate(second):
+    ledger = ACCOUNTS + "2024-01-01 open Income:Honoraires:Autres\n  convention: \"non-conventionne\"\n"
+    assert errors_of(ledger + payment("2024-04-02") + second) == []
+
+
+def test_a_cheque_deposit_split_between_two_patients_is_accepted():
+    """One bank line of 80 € (two cheques) booked as two entries of 40 €, one per patient,
+    both with the line's import-id: two receipts, not one counted twice."""
+    ledger = ACCOUNTS + payment("2024-03-04", note=", Mme A") + payment("2024-03-04", note=", M. B")
+    assert errors_of(ledger) == []
 
 
 def test_the_2035_over_a_line_booked_twice_is_not_final(tmp_path):
-    ledger = ACCOUNTS + payment("2024-04-02") + payment("2024-04-02", note=", seconde copie")
+    ledger = ACCOUNTS + payment("2024-04-02") + payment("2024-04-02")
     result = run_hn("2035", write_ledger(tmp_path, ledger_text(ledger)), "--year", "2024", "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["final"] is False
