@@ -16,7 +16,9 @@ Load it alone or through ``beancount_hn.plugins.all``::
 Errors, each at the offending entry's file and line (see ``beancount_hn.invoicing.invoices``):
 a number matching no declared series or not written as its series writes it;
 a duplicate number (on the later one, naming the first), and likewise an FSE
-lot number on two lot transactions (``lot:`` with an income posting; payments
+lot entry booked twice (a second ``lot:`` transaction with an income posting
+that copies the first: same date and postings; a cancellation, a lot split by
+payer or another year's lot with the same number are not copies, and payments
 naming the lot on a posting are not lots); a gap (on the number
 after it, naming the missing ones); a higher number dated before a lower one;
 a voided number that is used; a credit note (``avoir-de:``) naming an unknown
@@ -38,7 +40,7 @@ from beancount.core import data
 
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
-from beancount_hn.invoicing.invoices import build_invoice_book, check_invoices
+from beancount_hn.invoicing.invoices import build_invoice_book, check_invoices, credit_notes_off_status
 from beancount_hn.plugins import run_step
 
 __plugins__ = ("invoice_numbering",)
@@ -50,12 +52,14 @@ def invoices_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[li
 
     In the plugin chain the invoice book reads the receipts the convention step
     classified (``index.classified_receipts``); it is their last reader, so they
-    are let go before the steps after it run. The collector stays paused until the
+    are let go before the steps after it run. It leaves the VAT step the credit notes whose
+    status it reports (``index.credit_notes_off_status``). The collector stays paused until the
     book is gone (its objects are freed by reference counting), not only while it is
     built: run alone, the step would otherwise pay a collection of them.
     """
     book = build_invoice_book(entries, index)
     index.classified_receipts = None
+    index.credit_notes_off_status = credit_notes_off_status(book)  # for the VAT step after it
     return entries, check_invoices(book)
 
 

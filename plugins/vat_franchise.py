@@ -44,7 +44,7 @@ from beancount.core import data
 from beancount_hn.core.alerts import publish
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import run_step
-from beancount_hn.tax.vat import analyze
+from beancount_hn.tax.vat import analyze, collected_vat_errors
 
 __plugins__ = ("vat_franchise",)
 
@@ -53,7 +53,7 @@ def vat_step(entries: list[data.Directive], index: LedgerIndex) -> tuple[list[da
     """293 B errors, and warnings as ``custom "hn-alert"`` entries."""
     analysis = analyze(entries, index, with_exempt=False)  # exempt totals are for reports
     entries, warning_errors = publish(entries, analysis.alerts, index.config)
-    return entries, analysis.errors + warning_errors
+    return entries, analysis.errors + collected_vat_errors(analysis.taxable, index) + warning_errors
 
 
 def vat_franchise(entries: list[data.Directive], options_map: dict[str, Any],

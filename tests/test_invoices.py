@@ -265,7 +265,7 @@ LOTS = ACCOUNTS + """\
 """
 
 LOT_AGAIN = """\
-2025-03-02 * "Lot FSE" "Télétransmission du 1er mars, saisie une seconde fois"
+2025-03-01 * "Lot FSE" "Télétransmission du 1er mars, saisie une seconde fois"
   lot: "2025-010"
   Assets:Creances:CPAM               100.00 EUR
   Income:Honoraires:Conventionnes
@@ -278,13 +278,15 @@ def test_a_lot_settled_by_several_payments_is_fine():
 
 
 def test_a_lot_booked_twice_is_reported_on_the_second():
-    """Two transactions billing one lot number would count its fees twice."""
+    """The same lot entry twice (same lot:, date and postings) would count its fees twice."""
     ledger = LOTS + LOT_AGAIN
     error = only_error(check(ledger))
     assert error.source["lineno"] == line_of(ledger, "saisie une seconde fois")
     first = line_of(ledger, '"Télétransmission du 1er mars"')
-    assert f"le lot FSE 2025-010 est déjà enregistré en <string>:{first}" in error.message
-    assert "supprimez cette écriture en double" in error.message
+    assert ("le lot FSE 2025-010 est enregistré deux fois à l'identique : cette écriture a la date, les "
+            f"comptes et les montants de celle de <string>:{first}") in error.message
+    assert error.message.index("vérifiez d'abord dans le journal des lots") < error.message.index(
+        "supprimez cette copie")
 
 
 def test_a_lot_carried_over_at_the_opening_is_not_a_second_lot():

@@ -4,8 +4,9 @@ Loads the ledger with its plugins (as ``bean-check``) and prints every error
 once on stderr (``file:line: message``): the ledger's own, then those of the
 year's 2035 and of the 293 B analysis that are not already among them. Then,
 for ``--year`` or else for every year with a transaction that the books cover
-(``form2035.covered_years``: not the years before the first ``treasury`` option,
-named in one line; ``--year`` of such a year is the 2035's error), the receipts
+(``form2035.covered_years``: not the years before the books' first day — the first
+``treasury`` option, or 1 January after a year of opening balances only — named in one
+line; ``--year`` of such a year is the 2035's error), the receipts
 **settled in the year** (cash basis), read from the core and never recomputed
 here:
 
@@ -27,13 +28,12 @@ from decimal import Decimal
 import click
 
 from beancount_hn.cli.french import FrenchCommand
-from beancount_hn.cli.years import require_covered_year
+from beancount_hn.cli.years import first_day_named, require_covered_year
 from beancount_hn.core.cashbook import Cashbook
-from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.loading import (check_year_range, format_error, load_ledger, merge_errors,
                                        not_final_banner)
-from beancount_hn.tax.form2035 import Form2035, books_start, compute_2035, covered_years
+from beancount_hn.tax.form2035 import Form2035, compute_2035, covered_years
 from beancount_hn.tax.vat import YearVat, analyze
 
 WIDTH = 58
@@ -76,6 +76,7 @@ def year_block(form: Form2035, vat_year: YearVat | None, currency: str) -> list[
     return lines
 
 
+
 @click.command(cls=FrenchCommand)
 @click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False))
 @click.option("--year", "-y", type=int, metavar="ANNÉE",
@@ -95,7 +96,7 @@ def check(ledger: str, year: int | None) -> None:
         require_covered_year(loaded, year)
     entries, index = loaded.entries, loaded.index
     ledger_years = loaded.transaction_years()
-    years = [year] if year is not None else covered_years(index, ledger_years)
+    years = [year] if year is not None else covered_years(index, ledger_years, entries)
     before = [] if year is not None else [y for y in ledger_years if y not in years]
     currency = getattr(index, "currency", "EUR")
     cashbook = Cashbook.build(entries, index) if years else None
@@ -115,16 +116,16 @@ def check(ledger: str, year: int | None) -> None:
         extra = ("rapprochement de trésorerie faux en " + ", ".join(map(str, unbalanced))) if unbalanced else ""
         click.echo(not_final_banner(len(errors), extra))
     if before:
-        first = books_start(index)
-        click.echo(f"\n{', '.join(map(str, before))} : avant le premier jour du livre ({french_date(first.date)}, "
-                   "première option treasury) : pas de 2035, rien n'est totalisé")
+        click.echo(f"\n{', '.join(map(str, before))} : avant le premier jour du livre "
+                   f"({first_day_named(index, entries)}) : pas de 2035, rien n'est totalisé")
     for form in forms:
         click.echo("")
         vat_year = analysis.years.get(form.year) if analysis is not None else None
         for line in year_block(form, vat_year, currency):
             click.echo(line)
     if not years:
-        click.echo(f"{ledger} : aucune transaction, aucune recette à totaliser")
+        click.echo(f"{ledger} : aucune transaction{' dans les années du livre' if before else ''}, aucune recette "
+                   "à totaliser")
     if not final:
         click.echo(f"{ledger} : {len(errors)} erreur(s)" if errors else f"{ledger} : à corriger", err=True)
         raise SystemExit(1)

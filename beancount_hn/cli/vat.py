@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 
 import click
+from beancount.core import data
 
 from beancount_hn.cli.french import FrenchCommand
-from beancount_hn.cli.years import require_covered_year
-from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.cli.years import first_day_named, require_covered_year
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.loading import (HnError, check_year_range, errors_json, format_error, load_ledger,
                                        merge_errors, not_final_banner)
 from beancount_hn.render.vat import declared_note, render_year
-from beancount_hn.tax.form2035 import books_start, coverage_errors, covered_years
+from beancount_hn.tax.form2035 import coverage_errors, covered_years
 from beancount_hn.tax.vat import VatAnalysis, analyze
 
 
@@ -52,14 +53,14 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
     index = loaded.index
     if year is not None:
         # A year before the books is refused, as by ``hn 2035``: the books hold none of its receipts.
-        before_books = [] if covered_years(index, [year]) else coverage_errors(index, year)
+        before_books = [] if covered_years(index, [year], loaded.entries) else coverage_errors(index, year, loaded.entries)
         if before_books:
             raise HnError("\n".join(format_error(error, loaded.path) for error in before_books))
         require_covered_year(loaded, year)
     analysis = analyze(loaded.entries, index, as_of=as_of.date() if as_of else None)
     # The years before the books are not shown (``form2035.covered_years``); their declared
     # vat-turnover still decides the franchise of the years after them.
-    years = covered_years(index, sorted(analysis.years))
+    years = covered_years(index, sorted(analysis.years), loaded.entries)
     before = [y for y in sorted(analysis.years) if y not in years]
     if year is not None:
         if year not in analysis.years:
@@ -75,14 +76,14 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
     elif not years:
         if not final:
             click.echo(not_final_banner(len(errors)))
-        for line in _before_books(analysis, before, index):
+        for line in _before_books(analysis, before, index, loaded.entries):
             click.echo(line)
         click.echo(f"{ledger} : aucune recette, rien à compter pour la franchise 293 B")
     else:
         if not final:
             click.echo(not_final_banner(len(errors)))
         click.echo(f"Franchise en base de TVA (art. 293 B du CGI) — {ledger}")
-        for line in _before_books(analysis, before, index):
+        for line in _before_books(analysis, before, index, loaded.entries):
             click.echo(line)
         for y in years:
             click.echo("")
@@ -92,14 +93,13 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
         raise SystemExit(1)
 
 
-def _before_books(analysis: VatAnalysis, before: list[int], index: LedgerIndex) -> list[str]:
+def _before_books(analysis: VatAnalysis, before: list[int], index: LedgerIndex,
+                  entries: Sequence[data.Directive]) -> list[str]:
     """The one line on the years before the books (as ``hn check`` says it), their declared
     turnover, and the errors found in them (they count: the figures are not final)."""
     if not before:
         return []
-    first = books_start(index)
-    day = french_date(first.date) if first is not None else "?"
-    lines = [f"{_ranges(before)} : avant le premier jour du livre ({day}, première option treasury) : non "
+    lines = [f"{_ranges(before)} : avant le premier jour du livre ({first_day_named(index, entries)}) : non "
              "couvertes, rien n'y est compté"]
     for y in before:
         report = analysis.years[y]

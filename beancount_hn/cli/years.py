@@ -8,14 +8,32 @@ and only covered years are suggested. Every command taking ``--year`` calls it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from beancount.core import data
+
+from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.loading import LoadedLedger, require_year
-from beancount_hn.tax.form2035 import coverage_errors, covered_years
+from beancount_hn.tax.form2035 import books_first_day, books_start, coverage_errors, covered_years
 
 
 def require_covered_year(loaded: LoadedLedger, year: int, option: str = "--year") -> None:
     """Refuse a ``year`` without transactions (:class:`~beancount_hn.core.loading.HnError`), saying
     why: before the books, or suggesting the years they cover."""
     index = loaded.index
-    before_books = [] if covered_years(index, [year]) else coverage_errors(index, year)
-    require_year(loaded, year, option, covered=covered_years(index, loaded.transaction_years()),
+    entries = loaded.entries
+    before_books = [] if covered_years(index, [year], entries) else coverage_errors(index, year, entries)
+    require_year(loaded, year, option, covered=covered_years(index, loaded.transaction_years(), entries),
                  not_covered=before_books)
+
+
+def first_day_named(index: LedgerIndex, entries: Sequence[data.Directive]) -> str:
+    """The books' first day as the commands name it: the first ``treasury`` option's, or 1 January
+    after a year that holds only opening balances (``form2035.books_first_day``)."""
+    first, day = books_start(index), books_first_day(index, entries)
+    if first is None or day is None:
+        return "?"
+    if day == first.date:
+        return f"{french_date(day)}, première option treasury"
+    return f"{french_date(day)} : le {french_date(first.date)} ne porte que des soldes d'ouverture"

@@ -47,6 +47,10 @@ class LedgerIndex:
     # ``beancount_hn.core.classify.ClassifiedReceipts`` for the invoice book).
     taxable_receipts: Any = field(default=None, repr=False)
     classified_receipts: Any = field(default=None, repr=False)
+    # What the invoice step leaves for the VAT step: the ``id`` of each credit note's transaction
+    # reported as taking back fees of a status its invoice has not billed
+    # (``beancount_hn.invoicing.invoices.credit_notes_off_status``); None when no invoice step ran.
+    credit_notes_off_status: Any = field(default=None, repr=False)
 
     @classmethod
     def build(cls, entries: Sequence[data.Directive], options_map: dict[str, Any] | None) -> LedgerIndex:

@@ -115,16 +115,16 @@ class LedgerFigures:
         option, whose 2035 would be made of zeros)."""
         def compute() -> list[int]:
             dates = [e.date.year for e in self.entries if isinstance(e, data.Transaction)]
-            return covered_years(self.index, range(min(dates), max(dates) + 1)) if dates else []
+            return covered_years(self.index, range(min(dates), max(dates) + 1), self.entries) if dates else []
         return self._cached(("years",), compute)
 
     def coverage(self, year: int) -> list:
         """The error of a year the books do not cover whole (``form2035.coverage_errors``), else []."""
-        return self._cached(("coverage", year), lambda: coverage_errors(self.index, year))
+        return self._cached(("coverage", year), lambda: coverage_errors(self.index, year, self.entries))
 
     def before_books(self, year: int) -> bool:
         """Whether ``year`` ends before the books start (``form2035.covered_years``)."""
-        return not covered_years(self.index, [year])
+        return not covered_years(self.index, [year], self.entries)
 
     @property
     def last_transaction(self) -> datetime.date | None:
@@ -142,7 +142,7 @@ class LedgerFigures:
 
     def default_year(self) -> int:
         """The latest covered year with receipts (else with transactions, else this year)."""
-        receipts = covered_years(self.index, self.receipt_years)
+        receipts = covered_years(self.index, self.receipt_years, self.entries)
         if receipts:
             return receipts[-1]
         if self.years:

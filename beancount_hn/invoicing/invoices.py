@@ -18,14 +18,18 @@ the ``invoice_numbering`` plugin, the ``hn invoices`` report and Fava alike),
 among them an invoice of zero or negative amount that is not a credit note,
 a payment naming a number no ``facture:`` nor ``lot:`` carries
 (:func:`reference_errors` says which links and metadata are checked), and an
-FSE lot number billed twice (two transactions with ``lot:`` and an income
-posting: the same lot booked twice would count twice).
+FSE lot booked twice (a transaction with ``lot:`` and an income posting that
+copies an earlier one: same lot, same date, same postings; it would count its
+fees twice). Other transactions with the same ``lot:`` are not copies: the
+cancellation of a rejected FSE, a lot written as one entry per payer, a lot
+number the practice software reuses another year.
 """
 
 from __future__ import annotations
 
 import datetime
 import operator
+from collections.abc import Iterator
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,7 +43,8 @@ from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.roles import roles_of
-from beancount_hn.invoicing.quotes import QUOTE_DIRECTIVE, Quote, clients_differ, read_quotes
+from beancount_hn.invoicing.quotes import (QUOTE_DIRECTIVE, Quote, clients_differ, is_company_client,
+                                          names_a_company, read_quotes)
 from beancount_hn.invoicing.series import NumberRef, SeriesPattern, SeriesSet, read_series
 
 InvoiceError = error_type("InvoiceError")
@@ -219,7 +224,8 @@ class InvoiceBook:
     # entries), and the references to check against it (see :func:`reference_errors`).
     reference_keys: set[str] = field(default_factory=set)
     references: list[PaymentReferences] = field(default_factory=list)
-    #: FSE lots billed twice: (later lot transaction, first one) with the same ``lot:`` number.
+    #: FSE lots booked twice: (later lot transaction, the earlier one it copies: same ``lot:``,
+    #: date and postings, see :func:`_lot_copy_key`).
     lot_duplicates: list[tuple[data.Transaction, data.Transaction]] = field(default_factory=list)
 
     @property
@@ -230,6 +236,15 @@ class InvoiceBook:
 def _order(item: Member) -> tuple:
     meta = item.meta or {}
     return (item.date, str(meta.get("filename", "")), meta.get("lineno", 0))
+
+
+def _lot_copy_key(lot: str, txn: data.Transaction) -> tuple:
+    """What makes two FSE lot entries one entry booked twice (a journal line imported twice, an
+    entry pasted twice): the same lot number, date and postings (accounts and amounts, in any
+    order). A reversal, a lot split by payer or another year's lot with the same number differ."""
+    postings = sorted(((p.account, p.units.number, p.units.currency) if p.units else (p.account,)
+                       for p in txn.postings), key=str)
+    return (lot, txn.date, tuple(postings))
 
 
 class _Reader:
@@ -452,7 +467,7 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
     keys: set[str] = set()
     references: list[PaymentReferences] = []
-    lots: dict[str, data.Transaction] = {}  # each FSE lot number -> the first transaction billing it
+    lots: dict[tuple, data.Transaction] = {}  # each FSE lot entry (_lot_copy_key) -> its first transaction
     lot_duplicates: list[tuple[data.Transaction, data.Transaction]] = []
     # In the plugin chain, the receipts the convention step found, read along with the entries.
     classified = index.classified_receipts
@@ -496,7 +511,7 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                     keys.update(entry.links)
                 lot = meta.get(LOT_KEY)
                 if lot is not None and reader.bills(entry):  # the lot itself, not a lot carried over
-                    first_lot = lots.setdefault(str(lot), entry)
+                    first_lot = lots.setdefault(_lot_copy_key(str(lot), entry), entry)
                     if first_lot is not entry:
                         lot_duplicates.append((entry, first_lot))
             elif entry.links or lines is None or lines[1][0][_OPENING]:
@@ -608,10 +623,12 @@ def numbering_errors(book: InvoiceBook) -> list:
     for txn, first_txn in book.lot_duplicates:
         lot = txn.meta[LOT_KEY]
         errors.append(InvoiceError(source_of(txn), (
-            f"le lot FSE {lot} est déjà enregistré en {where(first_txn.meta)} : un lot ne s'enregistre "
-            "qu'une fois, sinon ses honoraires comptent deux fois ; supprimez cette écriture en double, "
-            f"ou, si c'est un autre lot, donnez-lui son propre numéro ({LOT_KEY}: et les {LOT_KEY}: des "
-            "règlements qui le soldent)"), txn))
+            f"le lot FSE {lot} est enregistré deux fois à l'identique : cette écriture a la date, les "
+            f"comptes et les montants de celle de {where(first_txn.meta)}, et ses honoraires compteraient "
+            "deux fois ; vérifiez d'abord dans le journal des lots de votre logiciel de facturation que ce "
+            "lot n'y figure qu'une fois, puis supprimez cette copie ; si ce sont vraiment deux lots, "
+            f"donnez à celui-ci son propre numéro ({LOT_KEY}: et les {LOT_KEY}: des règlements qui le "
+            "soldent)"), txn))
     for number, voided in book.voided_by_number.items():
         holder = book.by_number.get(number)
         if holder is not None:
@@ -668,6 +685,13 @@ def credit_note_errors(book: InvoiceBook) -> list:
             errors.append(_error(note, f"l'avoir {note.number} est daté du {frtypo.short_date(note.date)}, "
                                        f"avant la facture {target.number} ({frtypo.short_date(target.date)}, "
                                        f"{where(target.meta)}) ; un avoir suit la facture qu'il corrige"))
+    errors.extend(error for _, error, _ in _taken_back_errors(book))
+    return errors
+
+
+def _taken_back_errors(book: InvoiceBook) -> Iterator[tuple[Invoice, Any, bool]]:
+    """``(credit note, error, of status)`` for each credit note taking back more than remains of
+    its invoice, or fees of a status the invoice has not billed (``of status``: :func:`_status_error`)."""
     for invoice in book.by_number.values():
         if not invoice.credit_notes:  # the usual invoice
             continue
@@ -677,19 +701,26 @@ def credit_note_errors(book: InvoiceBook) -> list:
         for note in invoice.credit_notes:
             taken = -note.amount
             if credited + taken > invoice.amount:
-                errors.append(_error(note, (
+                yield note, _error(note, (
                     f"l'avoir {note.number} ({frtypo.money(taken, note.currency)}) dépasse ce qui reste "
                     f"de la facture {invoice.number} : {frtypo.money(invoice.amount, note.currency)} "
                     f"facturés, {frtypo.money(credited, note.currency)} déjà repris par avoir, "
-                    f"{frtypo.money(invoice.amount - credited, note.currency)} restants ; réduisez l'avoir")))
+                    f"{frtypo.money(invoice.amount - credited, note.currency)} restants ; réduisez l'avoir")), False
                 continue  # report each excessive note on its own
             credited += taken
             if billed is None:
                 billed = _fees_by_status(invoice)
             moved = _status_error(note, invoice, billed, taken_back)
             if moved is not None:
-                errors.append(moved)
-    return errors
+                yield note, moved, True
+
+
+def credit_notes_off_status(book: InvoiceBook) -> set[int]:
+    """The ``id`` of each credit note's transaction that :func:`credit_note_errors` reports as taking
+    back fees of a VAT or convention status its invoice has not billed. The VAT step leaves their
+    collected VAT unchecked (``LedgerIndex.credit_notes_off_status``): the status is what is wrong,
+    and a VAT computed from it would be too."""
+    return {id(note.txn) for note, _, of_status in _taken_back_errors(book) if of_status}
 
 
 def _fees_by_status(invoice: Invoice) -> dict[tuple[str, str], Decimal]:
@@ -807,21 +838,48 @@ def _last_care(invoice: Invoice) -> datetime.date:
     return default if last is None else last
 
 
+def _beyond_tariff(invoice: Invoice) -> Decimal:
+    """What ``invoice`` bills beyond the conventional tariff (its dépassement and HN lines, the
+    statuses that call for a quote), after its credit notes, in its currency."""
+    fees = _ZERO
+    for note in (invoice, *invoice.credit_notes):
+        fees += sum((amount for (convention, _), amount in _fees_by_status(note).items()
+                     if convention in _QUOTED), _ZERO)
+    return fees
+
+
+def _client_error(invoice: Invoice, quote: Quote, here: str) -> Any:
+    """The quote is clearly made out to someone else than the note. A note to a company
+    (:func:`is_company_client`) is compared only with a quote that names a company: a quote
+    made out to its contact person (« Mme Claire Roux, DRH ») names someone who does not pay."""
+    client = invoice.payee
+    if not client or (is_company_client(invoice.meta) and not names_a_company(quote)):
+        return None
+    if not clients_differ(quote.client, client):
+        return None
+    return _error(invoice, (
+        f"la facture {invoice.number} est au nom de « {client.strip()} » mais le devis {quote.number} "
+        f"({here}) est au nom de « {quote.client} » : le devis est remis au patient soigné, à son "
+        "représentant ou au client qui paie les soins ; si c'est bien le devis de ces soins, nommez aussi "
+        'sur le devis le tiers de la note (p. ex. "Léo Durand, représenté par Mme Sophie Martin" pour un '
+        'enfant, "Transports Girard SA, à l\'attention de Mme Claire Roux" pour une entreprise ; une note '
+        f"à une entreprise porte {SIREN_KEY}: et n'est comparée qu'à un devis qui nomme une entreprise) ; "
+        "sinon, désignez le devis de ce client ou corrigez le tiers de la note"))
+
+
 def _quote_fit_errors(invoice: Invoice, quote: Quote) -> list:
     """The quote a note names is for another client, or expired before the care, or in
     another currency, or for less than the note bills (after its credit notes). Each note
     is compared with the quote alone: a quote may be a session price or a monthly forfait
-    that a note cites each month, and nothing in it says which."""
+    that a note cites each month, and nothing in it says which. A quote for a dépassement
+    (``depassement:``) is compared by its dépassement only: the information L.1111-3 CSP
+    requires is the dépassement, and the tariff beside it follows the NGAP (a new value
+    between the quote and the care changes the total, not what the patient was told)."""
     errors = []
     here = where(quote.entry.meta)
-    client = invoice.payee
-    if client and clients_differ(quote.client, client):
-        errors.append(_error(invoice, (
-            f"la facture {invoice.number} est au nom de « {client.strip()} » mais le devis {quote.number} "
-            f"({here}) est au nom de « {quote.client} » : l'information écrite préalable est remise au "
-            "patient soigné (ou à son représentant) ; désignez le devis de ce patient, ou corrigez le "
-            'client du devis ou le tiers de la note (p. ex. "Léo Durand, représenté par Mme Sophie Martin" '
-            "sur le devis)")))
+    client = _client_error(invoice, quote, here)
+    if client is not None:
+        errors.append(client)
     if quote.validite is not None:
         care = _last_care(invoice)
         if care > quote.validite:
@@ -835,16 +893,31 @@ def _quote_fit_errors(invoice: Invoice, quote: Quote) -> list:
             f"la facture {invoice.number} est en {invoice.currency} mais le devis {quote.number} ({here}) "
             f"en {quote.amount.currency} : les montants ne se comparent pas ; écrivez le devis dans la "
             "devise de la facture")))
+    elif invoice.currency is not None and quote.depassement is not None:
+        beyond = _beyond_tariff(invoice)
+        if beyond > quote.depassement.number:
+            after = " après ses avoirs" if invoice.credit_notes else ""
+            errors.append(_error(invoice, (
+                f"la facture {invoice.number} porte {frtypo.money(beyond, invoice.currency)} au-delà du tarif "
+                f"conventionnel (lignes de dépassement et HN{after}), plus que le dépassement de "
+                f"{frtypo.money(quote.depassement.number, quote.amount.currency)} annoncé par le devis "
+                f"{quote.number} ({here}) : le patient a été informé d'un dépassement inférieur à celui qui est "
+                "facturé ; corrigez depassement: du devis s'il est mal saisi, remettez un nouveau devis avant "
+                "les soins, ou remboursez l'excédent par un avoir sur la ligne de dépassement")))
     elif invoice.currency is not None:
         amount = invoice.net_amount()
         if amount > quote.amount.number:
             fees = frtypo.money(amount, invoice.currency) + (" après ses avoirs" if invoice.credit_notes else "")
+            hint = ("" if DEPASSEMENT not in map(_LINE_CONVENTION, invoice.lines[1]) else
+                    " (si le devis annonce un dépassement sur un acte NGAP, écrivez-le sur le devis, "
+                    "depassement: et motif-depassement: : seul le dépassement est alors comparé, le tarif "
+                    "de l'acte suivant la NGAP)")
             errors.append(_error(invoice, (
                 f"la facture {invoice.number} porte {fees} d'honoraires, plus que les "
                 f"{frtypo.money(quote.amount.number, quote.amount.currency)} du devis {quote.number} ({here}) : "
                 "le patient a été informé d'un montant inférieur à celui qui est facturé ; corrigez le montant "
-                "du devis s'il est mal saisi, remettez un nouveau devis, ou ramenez la note au montant annoncé "
-                "par un avoir")))
+                f"du devis s'il est mal saisi{hint}, remettez un nouveau devis, ou ramenez la note au montant "
+                "annoncé par un avoir")))
     return errors
 
 

@@ -56,13 +56,12 @@ from beancount_hn.core.acts import ActError, act_status, ledger_profession, pars
 from beancount_hn.core.cashbook import Cashbook, Settlement
 from beancount_hn.core.classify import (COLLECTEE, CONVENTIONNE, DEPASSEMENT, EXONEREE, FRANCHISE, NON_CONVENTIONNE,
                                         StatusError, default_vat_status, parse_vat_status)
-from beancount_hn.core.config import normalize_word
 from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.identity import Identity, IdentityError, require_identity, siren_problem
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.payment_modes import PaymentModeError, payment_mode
 from beancount_hn.invoicing.invoices import Invoice, InvoiceBook
-from beancount_hn.invoicing.quotes import Quote
+from beancount_hn.invoicing.quotes import Quote, is_company_client
 from beancount_hn.tax.vat import VatBookingError, collected_vat_problem, vat_of, vat_rate
 
 NOTE, AVOIR, DEVIS = "note", "avoir", "devis"
@@ -95,7 +94,6 @@ VAT_EXEMPTIONS = {
     FRANCHISE: ("E", "VATEX-FR-FRANCHISE", MENTION_FRANCHISE),
     EXONEREE: ("E", "VATEX-FR-CGI261-4", MENTION_EXONEREE),
 }
-COMPANY_TYPES = ("entreprise", "societe", "association", "collectivite", "administration")
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -397,9 +395,8 @@ def _client(txn: data.Transaction, number: str) -> Client:
         raise DocumentError(f"{here} : la facture {number} n'a pas de tiers ; écrivez le nom du patient ou du "
                             'client comme tiers (payee) de la transaction, p. ex. 2025-03-04 * "Mme Dupont" "…"')
     siren = _text(meta.get("client-siren"))
-    kind = normalize_word(str(meta.get("client-type", "")))
     vat_number = _text(meta.get("client-tva"))
-    is_company = siren is not None or kind in COMPANY_TYPES or vat_number is not None
+    is_company = is_company_client(meta)
     address = _text(meta.get("client-adresse"))
     if is_company:
         if siren is None:

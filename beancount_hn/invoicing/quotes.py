@@ -23,8 +23,9 @@ NGAP act, ``depassement:`` its amount (part of the quoted amount) and
       motif-depassement: "séances à 20 h 30, à la demande du patient"
 
 The invoice checks live in ``beancount_hn.invoicing.invoices`` (:func:`clients_differ`
-tells them whether the quote's client is clearly not the note's); the notes renderer
-reuses :class:`Quote`. Messages are in French (``bean-check`` shows them).
+tells them whether the quote's client is clearly not the note's, :func:`is_company_client`
+and :func:`names_a_company` whether a note or a quote is made out to a company); the notes
+renderer reuses :class:`Quote`. Messages are in French (``bean-check`` shows them).
 """
 
 from __future__ import annotations
@@ -40,11 +41,14 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_hn.core import frtypo
+from beancount_hn.core.config import normalize_word
 from beancount_hn.core.errors import error_type, source_of, where
 
 QuoteError = error_type("QuoteError")
 
 QUOTE_DIRECTIVE = "hn-devis"
+#: ``client-type:`` values of a company client (as the notes renderer reads them).
+COMPANY_TYPES = ("entreprise", "societe", "association", "collectivite", "administration")
 _EXAMPLE = 'p. ex. custom "hn-devis" "D-2025-0001" "Mme Sophie Bernard" 90.00 EUR'
 
 
@@ -185,3 +189,30 @@ def clients_differ(quote_client: str, note_client: str) -> bool:
     if not one or not other or not one.isdisjoint(other):
         return False
     return not any(_alike(a, b) for a in one for b in other)
+
+
+#: Words of a name that make it a company's: legal forms and kinds of organisations
+#: (as :func:`name_words` spells them).
+_COMPANY_WORDS = frozenset("""
+    sa sas sasu sarl eurl sci scm scp snc sca scop selarl selas selasu selafa selca gie gip
+    societe entreprise association fondation mutuelle cooperative groupe ets etablissements
+    mairie commune ehpad clinique
+""".split())
+
+
+def is_company_client(meta: dict | None) -> bool:
+    """Is the document whose metadata is ``meta`` made out to a company: ``client-siren:``,
+    ``client-tva:`` or a company ``client-type:``, as the notes renderer tells a company from
+    a patient."""
+    if not meta:
+        return False
+    if any(meta.get(key) is not None and str(meta.get(key)).strip() for key in ("client-siren", "client-tva")):
+        return True
+    return normalize_word(str(meta.get("client-type", ""))) in COMPANY_TYPES
+
+
+def names_a_company(quote: Quote) -> bool:
+    """Does ``quote`` name a company: its metadata says so (:func:`is_company_client`) or its
+    client carries a legal form (« Transports Girard SA »), not only a contact person
+    (« Mme Claire Roux, DRH »)."""
+    return is_company_client(quote.entry.meta) or not _COMPANY_WORDS.isdisjoint(name_words(quote.client))

@@ -72,7 +72,7 @@ from beancount_hn.core.amounts import round_euros
 from beancount_hn.core.cashbook import (EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target,
                                         problem_errors, unexplained_message)
 from beancount_hn.core.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
-from beancount_hn.core.config import ADJUSTMENT_OPTION
+from beancount_hn.core.config import ADJUSTMENT_OPTION, TURNOVER_OPTION
 from beancount_hn.core.errors import error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
@@ -392,7 +392,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
             year_forfait.description, source_of(year_forfait.entry)))
     builder.assets(registre, year_forfait is not None)
     builder.entered()
-    coverage = coverage_errors(index, year)
+    coverage = coverage_errors(index, year, entries)
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
               + cashbook.unpriced + _earlier_problems(cashbook, year) + coverage
               + builder.errors)
@@ -423,9 +423,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
         duties=duties,
         openings=openings,
     )
-    first = books_start(index)
-    form.snir = snir_check(index, year, form.social, values.get("AC", ZERO),
-                           first.date if first is not None else None)
+    form.snir = snir_check(index, year, form.social, values.get("AC", ZERO), books_first_day(index, entries))
     return form
 
 
@@ -505,30 +503,85 @@ def is_opening_entry(index: LedgerIndex, txn: data.Transaction, day: datetime.da
     return moves_treasury
 
 
-def covered_years(index: LedgerIndex, years: Sequence[int]) -> list[int]:
-    """``years`` without those that end before the books start: a ledger begun on 1 January
-    2025 may hold December 2024's lots, copied in, but no 2035 of 2024 (:func:`coverage_errors`)."""
+def books_first_day(index: LedgerIndex, entries: Sequence[data.Directive]) -> datetime.date | None:
+    """The first day the books count a year's money (None without a ``treasury`` option).
+
+    The first ``treasury`` option's day, except when the books hold nothing else in that
+    first year than opening entries (:func:`_opening_only`: balances taken over on 31
+    December, a ``pad`` before the ``balance`` of 1 January): that year is not a year of the
+    books and they begin on 1 January of the next, whose opening balance those entries are.
+    A practice that declares it opened that year (``practice-start`` on or after the
+    option's day) keeps it."""
     first = books_start(index)
-    return [year for year in years if first is None or year >= first.date.year]
+    if first is None:
+        return None
+    day = first.date
+    if (day.month, day.day) == (1, 1):
+        return day
+    start = index.config.value("practice-start")
+    if isinstance(start, datetime.date) and start >= day:
+        return day
+    return datetime.date(day.year + 1, 1, 1) if _opening_only(index, entries, day) else day
 
 
-def coverage_errors(index: LedgerIndex, year: int) -> list:
+def _opening_only(index: LedgerIndex, entries: Sequence[data.Directive], day: datetime.date) -> bool:
+    """Whether the transactions from ``day`` to the end of its year are opening entries only:
+    no income or expense posting, and no money between a treasury account and anything but
+    ``Equity:`` or another treasury account (a receivable or payable settled, a loan, an
+    asset bought). Treasury balances against ``Equity:`` (a ``pad`` included) and receivables
+    or payables carried over against ``Equity:`` pass."""
+    end = datetime.date(day.year, 12, 31)
+    starts = index.treasury_from
+    for entry in entries:
+        if entry.date > end:
+            break  # entries are in date order
+        if entry.date < day or not isinstance(entry, data.Transaction):
+            continue
+        treasury = other = False
+        for posting in entry.postings:
+            root = index.root_type(posting.account)
+            since = starts.get(posting.account)
+            if root in ("income", "expenses"):
+                return False
+            if since is not None and since <= entry.date:
+                treasury = True
+            elif root != "equity":
+                other = True
+        if treasury and other:
+            return False
+    return True
+
+
+def covered_years(index: LedgerIndex, years: Sequence[int], entries: Sequence[data.Directive]) -> list[int]:
+    """``years`` without those that end before the books start (:func:`books_first_day`): a
+    ledger begun on 1 January 2025 may hold December 2024's lots, copied in, or the balances
+    taken over on 31 December 2024, but no 2035 of 2024 (:func:`coverage_errors`)."""
+    first = books_first_day(index, entries)
+    return [year for year in years if first is None or year >= first.year]
+
+
+def coverage_errors(index: LedgerIndex, year: int, entries: Sequence[data.Directive]) -> list:
     """An error when the books do not hold the whole of ``year``'s money: never a 2035 of
     zeros, nor of half a year, presented as final (DESIGN §8: a year without data is an error).
 
-    The cash book counts from the first ``treasury`` option. A year that ends before it has
-    no money in the books. A year it starts after 1 January is complete only when the
-    practice opened that day or later (``practice-start`` on or after the books' first day):
-    a ledger begun on 1 July for a practice older than that, or when nothing says when the
-    practice opened (its own opening entries may prove it existed before), would file half
-    a year's receipts and expenses as the year's. The later years are whole.
+    The cash book counts from the books' first day (:func:`books_first_day`: the first
+    ``treasury`` option, or 1 January after a year of opening entries only). A year that
+    ends before it has no money in the books. A year it starts after 1 January is complete
+    only when the practice opened that day or later (``practice-start`` on or after the
+    books' first day): a ledger begun on 1 July for a practice older than that, or when
+    nothing says when the practice opened, would file half a year's receipts and expenses
+    as the year's. The later years are whole. The advice never contradicts the ledger: it
+    restores the operations from the practice's start, and offers ``practice-start`` only
+    when nothing (a turnover declared for an earlier year, fees or costs booked before the
+    books) shows the practice existed before.
     """
     first = books_start(index)
-    if first is None or first.date.year < year or first.date == datetime.date(year, 1, 1):
+    begin = books_first_day(index, entries)
+    if first is None or begin is None or begin.year < year or begin == datetime.date(year, 1, 1):
         return []
     start = index.config.value("practice-start")
-    day = french_date(first.date)
-    if first.date.year > year:
+    day = french_date(begin)
+    if begin.year > year:
         if start is not None and start.year > year:
             before = f"l'activité a commencé le {french_date(start)} (practice-start) : pas de 2035 de {year}"
         else:
@@ -536,24 +589,53 @@ def coverage_errors(index: LedgerIndex, year: int) -> list:
             before = (f"pour la 2035 de {year}, reprenez les opérations depuis le {french_date(since)} (au "
                       "moins leurs totaux, une transaction par ligne de la 2035) et datez l'option treasury "
                       "de ce jour")
-        message = (f"le livre ne couvre pas {year} : il compte l'argent à partir du {day} (première option "
-                   f"treasury) ; aucune recette ni dépense de {year} n'y est comptée et sa 2035 ne serait "
-                   f"faite que de zéros. Choisissez une année à partir de {first.date.year} ; {before}")
+        origin = ("première option treasury" if begin == first.date else
+                  f"le {french_date(first.date)}, jour de la première option treasury, le livre ne porte que "
+                  "des soldes d'ouverture : ils sont ceux du 1er janvier")
+        message = (f"le livre ne couvre pas {year} : il compte l'argent à partir du {day} ({origin}) ; "
+                   f"aucune recette ni dépense de {year} n'y est comptée et sa 2035 ne serait faite que de "
+                   f"zéros. Choisissez une année à partir de {begin.year} ; {before}")
         return [Form2035Error(source_of(first), message, first)]
-    if start is not None and start >= first.date:
+    if start is not None and start >= begin:
         return []  # a practice that opens in the year files from its first day, as the law says
     partial = f"la 2035 de {year} ne compterait que les recettes et dépenses depuis le {day}"
-    resume = (f"les opérations du 1er janvier au {french_date(first.date - datetime.timedelta(days=1))} (au moins "
-              "leurs totaux, une transaction par ligne de la 2035), et datez l'option treasury du 1er janvier")
+    since = max(start, datetime.date(year, 1, 1)) if start is not None else datetime.date(year, 1, 1)
+    since_day = french_date(since).removesuffix(f" {year}")  # « 1er mars », the year said after
+    resume = (f"les opérations du {since_day} au {french_date(begin - datetime.timedelta(days=1))} (au moins "
+              f"leurs totaux, une transaction par ligne de la 2035), et datez l'option treasury du {since_day}")
+    balances = ("" if since.month != 1 or since.day != 1 else  # a practice opening that year carries nothing over
+                f" ; les soldes d'ouverture se datent alors du 31 décembre {year - 1} ou du 1er janvier {year}, "
+                "au choix")
     if start is not None:
         message = (f"le livre commence le {day} (première option treasury) mais l'activité a commencé le "
-                   f"{french_date(start)} (practice-start) : {partial}. Reprenez {resume}")
+                   f"{french_date(start)} (practice-start) : {partial}. Reprenez {resume}{balances}")
+        return [Form2035Error(source_of(first), message, first)]
+    message = (f"le livre commence le {day} (première option treasury) et rien ne dit que le cabinet a "
+               f"ouvert ce jour-là (aucune option practice-start) : {partial}. S'il exerçait déjà, "
+               f"reprenez {resume}{balances}")
+    earlier = _existed_before(index, entries, begin)
+    if earlier:
+        message += f" (le livre montre qu'il exerçait avant le {day} : {earlier})"
     else:
-        message = (f"le livre commence le {day} (première option treasury) et rien ne dit que le cabinet a "
-                   f"ouvert ce jour-là (aucune option practice-start) : {partial}. S'il exerçait déjà, "
-                   f"reprenez {resume} ; s'il a vraiment ouvert le {day}, déclarez-le : "
-                   f'{first.date.isoformat()} custom "hn-option" "practice-start" {first.date.isoformat()}')
+        message += (f" ; s'il a vraiment ouvert le {day}, déclarez-le : "
+                    f'{begin.isoformat()} custom "hn-option" "practice-start" {begin.isoformat()}')
     return [Form2035Error(source_of(first), message, first)]
+
+
+def _existed_before(index: LedgerIndex, entries: Sequence[data.Directive] | None, day: datetime.date) -> str:
+    """What in the ledger shows the practice existed before ``day`` (empty when nothing does):
+    a turnover declared for an earlier year (``vat-turnover``), fees or costs booked before."""
+    for option in index.config.entries(TURNOVER_OPTION):
+        declared_year, amount = option.value
+        if declared_year < day.year and amount:
+            return f'chiffre d\'affaires {declared_year} déclaré par "vat-turnover"'
+    for entry in entries or ():
+        if entry.date >= day:
+            break
+        if isinstance(entry, data.Transaction) and any(
+                index.root_type(p.account) in ("income", "expenses") for p in entry.postings):
+            return f"recettes ou dépenses du {french_date(entry.date)}"
+    return ""
 
 
 def _nothing_counted(entries: Sequence[data.Directive], index: LedgerIndex, year: int,

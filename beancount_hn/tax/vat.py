@@ -27,8 +27,12 @@ One function, :func:`analyze`, computes everything the plugin
 * **Collected VAT booked** (:func:`collected_vat_problem`, the one check ``hn note``
   applies too): a ``collectee`` receipt's transaction must book its VAT on a
   ``Liabilities:…:TVA…`` account, equal (to the cent) to each line before VAT at
-  its ``taux-tva:`` (posting, else transaction; 20 % by default), rounded per line.
-  Only the receipts already classified ``collectee`` are read.
+  its ``taux-tva:`` (posting, else transaction; 20 % by default), rounded per line,
+  or to each rate's total before VAT at its rate, rounded (as an invoice states it:
+  CGI ann. II art. 242 nonies A). Only the receipts already classified ``collectee``
+  are read, by the plugin chain's VAT step (:func:`collected_vat_errors`): the faces
+  read these errors among the ledger's. A credit note the invoice step reports as taking back fees of a status its
+  invoice has not billed (``LedgerIndex.credit_notes_off_status``) is left to that error.
 * **Books begun mid-activity**: ``hn-option "vat-turnover" YEAR AMOUNT EUR``
   gives the counted turnover of a year the ledger does not hold (used when the
   ledger counts nothing that year; above the ledger's own figure, used with a
@@ -205,6 +209,8 @@ class VatAnalysis:
     years: dict[int, YearVat]
     errors: list
     alerts: list[Alert]
+    #: The transactions of taxable receipts it read (franchise or collectee), with their receipts.
+    taxable: list[tuple[data.Transaction, list[Receipt]]] = field(default_factory=list)
 
 
 # --- the single pass over receipts and settlements ---------------------------------------
@@ -412,7 +418,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
         else:
             (report.errors if report else analysis.errors).append(problem)
     _receipt_errors(analysis, receipt_txns, index)
-    _posting_errors(analysis, taxable, index)
+    analysis.taxable = taxable
     for report in analysis.years.values():
         analysis.errors.extend(report.errors)
         analysis.alerts.extend(report.alerts)
@@ -802,18 +808,26 @@ def collected_vat_problem(index: LedgerIndex, txn: data.Transaction, lines: Iter
 
     ``lines``: each ``collectee`` line's amount before VAT and rate in %, positive for
     money earned times ``sign`` (-1 for an avoir or a refund, read as positive); the VAT
-    booked on ``Liabilities:…:TVA…`` postings must equal the sum of their VAT, rounded
-    per line, to the cent. ``subject`` names the entry in the message (« la facture F-1 »).
+    booked on ``Liabilities:…:TVA…`` postings must equal, to the cent, either the sum of
+    their VAT rounded per line, or the VAT of each rate's total before VAT, rounded (the
+    invoice's « total HT et taxe par taux », CGI ann. II art. 242 nonies A). The cent of
+    tolerance keeps a VAT taken from a price with VAT (TTC − HT). ``subject`` names the
+    entry in the message (« la facture F-1 »).
     """
     lines = list(lines)
     computed = sum((vat_of(base, rate) for base, rate in lines), ZERO)
+    by_rate: dict[Decimal, Decimal] = defaultdict(Decimal)
+    for base, rate in lines:
+        by_rate[rate] += base
+    on_totals = sum((vat_of(base, rate) for rate, base in by_rate.items()), ZERO)
     booked = [p.units.number for p in txn.postings if is_vat_liability(index, p.account)]
     total = sign * -sum(booked, ZERO)
-    if abs(total - computed) <= CENT:
+    if abs(total - computed) <= CENT or abs(total - on_totals) <= CENT:
         return None
     if booked:
+        other = "" if on_totals == computed else f" (ou {on_totals} sur le total hors taxe de chaque taux)"
         return (f"{subject} comptabilise {total} de TVA mais ses lignes à leurs taux (taux-tva:) en donnent "
-                f"{computed} ; corrigez l'écriture de TVA ou le taux")
+                f"{computed}{other} ; corrigez l'écriture de TVA ou le taux")
     base = sum((b for b, _ in lines), ZERO)
     rates = sorted({rate for _, rate in lines})
     rate_words = " et ".join(frtypo.percent(rate) for rate in rates)
@@ -828,12 +842,19 @@ def collected_vat_problem(index: LedgerIndex, txn: data.Transaction, lines: Iter
             f"trésorerie ou en créance, ou corrigez tva: si la recette n'est pas soumise à la TVA{hint}")
 
 
-def _posting_errors(analysis: VatAnalysis, taxable: list[tuple[data.Transaction, list[Receipt]]],
-                    index: LedgerIndex) -> None:
-    """Errors at the transactions of ``collectee`` receipts whose VAT is missing or unlike its rate."""
+def collected_vat_errors(taxable: list[tuple[data.Transaction, list[Receipt]]], index: LedgerIndex) -> list:
+    """Errors at the transactions of ``collectee`` receipts whose VAT is missing or unlike its rate
+    (the plugin chain's VAT step: every face reads them among the ledger's errors).
+
+    A credit note taking back fees of a status its invoice has not billed is left out: the
+    credit-note check of the invoice step before it reports its status
+    (``LedgerIndex.credit_notes_off_status``), and the VAT that status gives is not owed.
+    """
+    off_status = index.credit_notes_off_status or set()
+    errors = []
     for txn, txn_receipts in taxable:
         collected = [r for r in txn_receipts if r.vat == COLLECTEE and not r.opening]  # VAT booked last year
-        if not collected:
+        if not collected or id(txn) in off_status:
             continue
         try:
             lines = [(r.amount, receipt_vat_rate(r.posting, txn)) for r in collected]
@@ -842,8 +863,6 @@ def _posting_errors(analysis: VatAnalysis, taxable: list[tuple[data.Transaction,
                                             "Cette écriture", sign)
         except VatBookingError as exc:
             problem = str(exc)
-        if problem is None:
-            continue
-        report = analysis.years.get(txn.date.year)
-        (report.errors if report else analysis.errors).append(
-            VatPostingError(source_of(txn), problem, txn))
+        if problem is not None:
+            errors.append(VatPostingError(source_of(txn), problem, txn))
+    return errors
