@@ -7,6 +7,7 @@ before the books. Receivables carried over that day against ``Equity:`` still co
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from beancount_hn.exports.fec import build_fec
@@ -81,6 +82,10 @@ def test_hn_2035_shows_the_years_movement(tmp_path):
     movement = next(line for line in out.splitlines() if "Mouvement net des comptes de trésorerie" in line)
     assert movement.split()[-1] == "90,50"
     assert "neutre : Equity:Ouverture" not in out
+    opening = next(line for line in out.splitlines() if "Soldes d'ouverture" in line)
+    assert opening.split()[-1] == "380,40" and "5 380,40" in opening  # shown, apart from the movement
+    js = json.loads(run_hn("2035", path, "--year", "2025", "--format", "json").stdout)
+    assert js["reconciliation"]["opening"] == "5380.40" and js["reconciliation"]["treasury"] == "90.50"
 
 
 def test_the_fec_books_the_guides_opening_in_an_against_110_as_the_day_before_form():

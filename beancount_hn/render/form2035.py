@@ -212,6 +212,7 @@ def to_json_dict(form: Form2035, ledger_errors: Sequence = ()) -> dict[str, Any]
         "duties": None if form.duties is None else form.duties.to_json(),
         "reconciliation": {
             "treasury": cents(rec.treasury),
+            "opening": cents(rec.opening),
             "receipts": cents(rec.receipts),
             "expenses": cents(rec.expenses),
             "neutral": {k: cents(v) for k, v in sorted(rec.neutral.items()) if v},
@@ -363,6 +364,8 @@ def _reconciliation_text(form: Form2035, width: int) -> list[str]:
             if amount:
                 line(f"{prefix} : {account}", amount)
 
+    if rec.opening:
+        line("Soldes d'ouverture (écriture du premier jour du livre, hors mouvement)", rec.opening)
     line("Mouvement net des comptes de trésorerie", rec.treasury)
     line("+ recettes encaissées (lignes créditrices)", rec.receipts)
     line("− dépenses payées (lignes débitrices)", rec.expenses)
