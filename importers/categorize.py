@@ -67,7 +67,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_hn.core import frtypo
-from beancount_hn.core.errors import as_written
+from beancount_hn.core.errors import as_written, os_error_text
 from beancount_hn.core.ledger import REVIEW_KEY
 from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
@@ -501,7 +501,9 @@ def load_rules(path: str) -> Categorizer:
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise RuleError(f"{path} : impossible de lire les règles : {os_error_text(exc)}") from exc
+    except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{path} : impossible de lire les règles : {exc}") from exc
     unknown = set(document) - {"rule", "settlement"}
     if unknown:

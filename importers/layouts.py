@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from beancount_hn.core.errors import as_written
+from beancount_hn.core.errors import as_written, os_error_text
 
 BANK, JOURNAL = "bank", "journal"
 
@@ -290,8 +290,11 @@ def load_layout_file(path: str) -> dict[str, Layout]:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LayoutError(f"{path} : lecture du fichier de présélections impossible : {exc}") from exc
+    except OSError as exc:
+        raise LayoutError(f"{path} : lecture du fichier de présélections impossible : {os_error_text(exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise LayoutError(f"{path} : lecture du fichier de présélections impossible : il n'est pas en UTF-8 "
+                          f"({exc.reason})") from exc
     return layouts_from_toml(text, path)
 
 

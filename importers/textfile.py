@@ -11,7 +11,7 @@ import codecs
 import os
 import re
 
-from beancount_hn.core.errors import as_written
+from beancount_hn.core.errors import as_written, os_error_text
 
 #: Statements are small; a bigger file is refused rather than read into memory.
 MAX_BYTES = 64 * 1024 * 1024
@@ -52,7 +52,7 @@ def read_bytes(path: str, limit: int = MAX_BYTES) -> bytes:
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        raise ImportFileError(path, f"lecture impossible : {exc.strerror or exc}") from exc
+        raise ImportFileError(path, f"lecture impossible : {os_error_text(exc)}") from exc
     if not raw.strip():
         raise ImportFileError(path, "fichier vide : exportez le relevé à nouveau")
     return raw

@@ -139,7 +139,7 @@ def test_fava_figures_json_reports_an_amount_out_of_bounds_instead_of_a_500(tmp_
     ("2025 5 99999999999999999999", "distance hors limites : 99999999999999999999 km"),
     ("2025 5 8200.5", "distance hors limites : 8200.5 km"),
     ("2025 5 1000001",
-     "distance hors limites : 1000001 km (attendu un nombre entier de kilomètres de 0 à 1 000 000 km)"),
+     "distance hors limites : 1000001 km (attendu un nombre entier de kilomètres de 1 à 1 000 000 km)"),
     ("2025 99999999999999999999 8200", "puissance fiscale hors limites : 99999999999999999999 CV"),
     ("2025 0 8200", "puissance fiscale hors limites : 0 CV"),
     ("2025 5.5 8200", "puissance fiscale hors limites"),
@@ -203,3 +203,12 @@ def test_a_contradiction_fails_hn_vat_at_the_second_line(tmp_path):
     data = json.loads(result.stdout)
     assert data["final"] is False
     assert [(e["ligne"], "contradictoire" in e["message"]) for e in data["errors"]] == [(line_of(text, second), True)]
+
+
+def test_bareme_km_of_zero_or_negative_kilometres_is_refused_with_a_hint():
+    from tests.ledgers import errors_of
+
+    zero = errors_of('2025-01-01 custom "hn-option" "bareme-km" 2025 5 0\n')
+    assert any("distance hors limites : 0 km" in e.message for e in zero)
+    negative = errors_of('2025-01-01 custom "hn-option" "bareme-km" 2025 5 -100 "Clio"\n')
+    assert any("comme une soustraction" in e.message for e in negative)

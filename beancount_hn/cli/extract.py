@@ -33,7 +33,7 @@ from beancount.parser import printer
 
 from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.core import atomic
-from beancount_hn.core.errors import as_written
+from beancount_hn.core.errors import as_written, os_error_text
 from beancount_hn.core.loading import LoadedLedger, load_ledger
 from beancount_hn.core.outfolder import ledger_paths
 from beancount_hn.importers.base import WrongAccountError, same_account
@@ -237,8 +237,7 @@ def extract(files: tuple[str, ...], account: str | None, existing: str | None, p
         try:
             atomic.write_text(output, text, "utf-8", prefix=".hn-extract-")
         except OSError as exc:
-            raise click.ClickException(f"{output} : écriture impossible : "
-                                       f"{exc.strerror or exc}") from exc
+            raise click.ClickException(f"{output} : écriture impossible : {os_error_text(exc)}") from exc
     else:
         click.echo(text, nl=False)
     for line in summary:

@@ -10,6 +10,7 @@ import click
 from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.cli.years import require_covered_year
 from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.errors import os_error_text
 from beancount_hn.core.loading import (HnError, LoadedLedger, check_year_range, load_ledger, output_folder,
                                        refuse_to_write, report_stale)
 from beancount_hn.core.outfolder import FolderError, OutputDocument
@@ -60,7 +61,7 @@ def _write_one(ledger: str, out_dir: str, fmt: str, force: bool, command: str,
     except FolderError as exc:
         raise HnError(f"{exc} ; rien n'est écrit") from exc
     except OSError as exc:
-        raise HnError(f"impossible d'écrire dans {out_dir} : {exc}") from exc
+        raise HnError(f"impossible d'écrire dans {out_dir} : {os_error_text(exc)}") from exc
     return doc, path
 
 
@@ -121,7 +122,7 @@ def notes(ledger: str, year: int, out_dir: str, force: bool, fmt: str) -> None:
     except FolderError as exc:
         raise HnError(f"{exc} ; rien n'est écrit") from exc
     except OSError as exc:
-        raise HnError(f"impossible d'écrire {out_dir} : {exc} ; rien n'est écrit") from exc
+        raise HnError(f"impossible d'écrire {out_dir} : {os_error_text(exc)} ; rien n'est écrit") from exc
     report_stale(archive.stale)
     facturx = sum(1 for d in documents if d.facturx)
     extra = f", dont {facturx} Factur-X" if facturx and fmt == "pdf" else ""

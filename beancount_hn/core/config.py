@@ -151,7 +151,7 @@ class BaremeKm:
 
 #: Bounds of a ``bareme-km`` option: fiscal horsepower (CV) and kilometres in the year.
 BAREME_CV = (1, 50)
-BAREME_KM = (0, 1_000_000)
+BAREME_KM = (1, 1_000_000)
 
 
 def _whole(value: Decimal) -> bool:
@@ -167,7 +167,10 @@ def _bareme_km(values: list[Any]) -> tuple[int, BaremeKm]:
     vehicle, electric = _bareme_vehicle(values[3:])
     values = values[:3]
     if not all(isinstance(v, Decimal) and not isinstance(v, bool) for v in values):
-        raise OptionValueError(f"attendu trois nombres ANNÉE CV KM, reçu {as_written(values)}")
+        negative = any(isinstance(v, Decimal) and not isinstance(v, bool) and v < 0 for v in values)
+        hint = (" ; Beancount lit un signe moins entre deux nombres comme une soustraction "
+                "(« 5 -100 » vaut -95) : écrivez des nombres positifs" if negative else "")
+        raise OptionValueError(f"attendu trois nombres ANNÉE CV KM, reçu {as_written(values)}{hint}")
     year, horsepower, kilometers = values
     if not _whole(year) or not 2000 <= year <= 2100:
         raise OptionValueError(f"attendu une année entre 2000 et 2100, reçu {year}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import errno
 from decimal import Decimal
 from typing import Any
 
@@ -75,3 +76,25 @@ def as_written(value: Any) -> str:
     if value is None:
         return "(rien)"
     return str(value)
+
+
+#: What the system says of a file, in French (``OSError.errno``); others keep the system's words.
+_OS_ERRORS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "accès refusé (droits du fichier ou du dossier)",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "plus d'espace sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EEXIST: "le fichier existe déjà",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why a file could not be read or written, in French (the system's own words are English)."""
+    text = _OS_ERRORS.get(exc.errno) if exc.errno is not None else None
+    if text is not None:
+        return text
+    return f"erreur système {exc.errno} ({exc.strerror})" if exc.strerror else f"erreur système ({exc})"

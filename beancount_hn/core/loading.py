@@ -26,7 +26,7 @@ from beancount import loader
 from beancount.core import data
 
 from beancount_hn.core.amounts import amount_errors, without_out_of_bounds
-from beancount_hn.core.errors import dedupe, error_type, where
+from beancount_hn.core.errors import dedupe, error_type, os_error_text, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.includes import Include, includes_of
 from beancount_hn.core.ledger import LedgerIndex
@@ -199,8 +199,11 @@ def load_ledger(path: str, *, show_errors: bool = True) -> LoadedLedger:
     try:
         with gc_paused():
             entries, errors, options_map = loader.load_file(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HnError(f"{path} : impossible de lire le livre : {exc}") from exc
+    except OSError as exc:
+        raise HnError(f"{path} : impossible de lire le livre : {os_error_text(exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise HnError(f"{path} : impossible de lire le livre : il n'est pas en UTF-8 ({exc.reason}, octet "
+                      f"{exc.start}) ; enregistrez-le en UTF-8") from exc
     except ArithmeticError as exc:
         raise _arithmetic_failure(path, exc) from exc
     except Exception as exc:  # noqa: BLE001 - Beancount itself failed: one line, no traceback
