@@ -42,6 +42,8 @@ ClassificationError = error_type("ClassificationError")
 CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE = CONVENTION_STATUSES
 EXONEREE, FRANCHISE, COLLECTEE = VAT_STATUSES = ("exoneree", "franchise", "collectee")
 TAXABLE = (FRANCHISE, COLLECTEE)  # the receipts the 293 B franchise counts
+#: The date of the care a receipt pays, when not its transaction's (on the posting, else the transaction).
+CARE_DATE_KEY = "date-soin"
 _NO_META: dict[str, Any] = {}
 _UNREAD: Any = object()  # an account whose open was not read yet
 _ABSENT: Any = object()  # a metadata key not written (None is a value: ``key:`` left empty)

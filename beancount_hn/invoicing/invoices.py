@@ -38,7 +38,8 @@ from typing import Any
 from beancount.core import data
 
 from beancount_hn.core import frtypo
-from beancount_hn.core.classify import DEPASSEMENT, NON_CONVENTIONNE, Classifier, Fields, Receipt, make_receipts
+from beancount_hn.core.classify import (CARE_DATE_KEY, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Fields, Receipt,
+                                        make_receipts)
 from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
@@ -815,22 +816,19 @@ def quote_errors(book: InvoiceBook) -> list:
     return errors
 
 
-_CARE_KEY = "date-soin"  # the date of the care, when not the transaction's (on the note or a line)
-
-
 def _last_care(invoice: Invoice) -> datetime.date:
     """The last day of care a note bills: each receipt line's ``date-soin:``, else the
     transaction's, else the transaction date (as the note prints them); a value that is not a
     date is the document's to refuse, and counts as the transaction date here."""
     txn = invoice.txn
-    default = txn.meta.get(_CARE_KEY)
+    default = txn.meta.get(CARE_DATE_KEY)
     if not isinstance(default, datetime.date):
         default = txn.date
     last = None
     postings = txn.postings
     for position in invoice.lines[0]:
         pmeta = postings[position].meta
-        care = pmeta.get(_CARE_KEY, default) if pmeta else default
+        care = pmeta.get(CARE_DATE_KEY, default) if pmeta else default
         if not isinstance(care, datetime.date):
             care = txn.date
         if last is None or care > last:

@@ -54,8 +54,8 @@ from beancount.core import data
 from beancount_hn.core import frtypo
 from beancount_hn.core.acts import ActError, act_status, ledger_profession, parse_acts, tariff
 from beancount_hn.core.cashbook import Cashbook, Settlement
-from beancount_hn.core.classify import (COLLECTEE, CONVENTIONNE, DEPASSEMENT, EXONEREE, FRANCHISE, NON_CONVENTIONNE,
-                                        StatusError, default_vat_status, parse_vat_status)
+from beancount_hn.core.classify import (CARE_DATE_KEY, COLLECTEE, CONVENTIONNE, DEPASSEMENT, EXONEREE, FRANCHISE,
+                                        NON_CONVENTIONNE, StatusError, default_vat_status, parse_vat_status)
 from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.identity import Identity, IdentityError, require_identity, siren_problem
 from beancount_hn.core.ledger import LedgerIndex
@@ -466,7 +466,7 @@ def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocL
         designation = (_text(_meta(posting, tmeta, "description", single))
                        or (_text(txn.narration) if single else None)
                        or _act_label(code, index) or _text(txn.narration) or posting.account.split(":")[-1])
-        service = _meta(posting, tmeta, "date-soin")
+        service = _meta(posting, tmeta, CARE_DATE_KEY)
         if service is None:
             service = txn.date
         if not isinstance(service, datetime.date):

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
 
-from beancount_hn.core.classify import CONVENTIONNE, DEPASSEMENT
+from beancount_hn.core.classify import CARE_DATE_KEY, CONVENTIONNE, DEPASSEMENT
 from beancount_hn.core.config import SNIR_OPTION
 from beancount_hn.core.errors import source_of, where
 from beancount_hn.core.frtypo import money
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from beancount_hn.tax.form2035 import Social, SocialItem
 
 ZERO = Decimal(0)
-CARE_DATE_KEY = "date-soin"  # the date of the care, when not the transaction's (on a posting or its transaction)
 
 
 @dataclass(frozen=True)
