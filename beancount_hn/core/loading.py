@@ -128,17 +128,15 @@ def _locate_includes(errors: list, options_map: dict[str, Any]) -> list:
 
 
 def _include_line(glob: str, files: list[str]) -> dict[str, Any] | None:
-    wanted = re.compile(r'^\s*include\s+"' + re.escape(glob) + '"')
+    """The ``include`` line (of the loaded ``files``) that wrote ``glob``: as Beancount reports it,
+    or relative to the including file's folder, or ending with its file name."""
     relative = os.path.basename(glob)
     for filename in files:
-        try:
-            with open(filename, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
-        except OSError:
-            continue
-        for lineno, line in enumerate(lines, start=1):
-            if wanted.match(line) or (line.lstrip().startswith("include") and f'/{relative}"' in line):
-                return {"filename": filename, "lineno": lineno}
+        folder = os.path.dirname(filename)
+        for source, written, _ in includes_of(filename):
+            if (written == glob or written.endswith(f"/{relative}")
+                    or os.path.normpath(os.path.join(folder, written)) == os.path.normpath(glob)):
+                return source
     return None
 
 
