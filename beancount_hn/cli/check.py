@@ -32,7 +32,7 @@ from beancount_hn.cli.years import first_day_named, require_covered_year
 from beancount_hn.core.cashbook import Cashbook
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.loading import (check_year_range, format_error, load_ledger, merge_errors,
-                                       not_final_banner)
+                                       not_final_banner, year_ranges)
 from beancount_hn.tax.form2035 import Form2035, compute_2035, covered_years
 from beancount_hn.tax.vat import YearVat, analyze
 
@@ -76,7 +76,6 @@ def year_block(form: Form2035, vat_year: YearVat | None, currency: str) -> list[
     return lines
 
 
-
 @click.command(cls=FrenchCommand)
 @click.argument("ledger", metavar="LIVRE", type=click.Path(dir_okay=False))
 @click.option("--year", "-y", type=int, metavar="ANNÉE",
@@ -116,7 +115,7 @@ def check(ledger: str, year: int | None) -> None:
         extra = ("rapprochement de trésorerie faux en " + ", ".join(map(str, unbalanced))) if unbalanced else ""
         click.echo(not_final_banner(len(errors), extra))
     if before:
-        click.echo(f"\n{', '.join(map(str, before))} : avant le premier jour du livre "
+        click.echo(f"\n{year_ranges(before)} : avant le premier jour du livre "
                    f"({first_day_named(index, entries)}) : pas de 2035, rien n'est totalisé")
     for form in forms:
         click.echo("")

@@ -28,9 +28,9 @@ from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.cli.years import first_day_named, require_covered_year
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.loading import (HnError, check_year_range, errors_json, format_error, load_ledger,
-                                       merge_errors, not_final_banner)
+                                       merge_errors, not_final_banner, year_ranges)
 from beancount_hn.render.vat import declared_note, render_year
-from beancount_hn.tax.form2035 import coverage_errors, covered_years
+from beancount_hn.tax.form2035 import covered_years
 from beancount_hn.tax.vat import VatAnalysis, analyze
 
 
@@ -52,11 +52,8 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
     loaded = load_ledger(ledger)
     index = loaded.index
     if year is not None:
-        # A year before the books is refused, as by ``hn 2035``: the books hold none of its receipts.
-        before_books = [] if covered_years(index, [year], loaded.entries) else coverage_errors(index, year, loaded.entries)
-        if before_books:
-            raise HnError("\n".join(format_error(error, loaded.path) for error in before_books))
-        require_covered_year(loaded, year)
+        # A year before the books is refused: the books hold none of its receipts.
+        require_covered_year(loaded, year, before_books_refused=True)
     analysis = analyze(loaded.entries, index, as_of=as_of.date() if as_of else None)
     # The years before the books are not shown (``form2035.covered_years``); their declared
     # vat-turnover still decides the franchise of the years after them.
@@ -99,7 +96,7 @@ def _before_books(analysis: VatAnalysis, before: list[int], index: LedgerIndex,
     turnover, and the errors found in them (they count: the figures are not final)."""
     if not before:
         return []
-    lines = [f"{_ranges(before)} : avant le premier jour du livre ({first_day_named(index, entries)}) : non "
+    lines = [f"{year_ranges(before)} : avant le premier jour du livre ({first_day_named(index, entries)}) : non "
              "couvertes, rien n'y est compté"]
     for y in before:
         report = analysis.years[y]
@@ -111,10 +108,3 @@ def _before_books(analysis: VatAnalysis, before: list[int], index: LedgerIndex,
         for error in report.errors:
             lines.append(f"  ✗ erreur {format_error(error)}")
     return lines
-
-
-def _ranges(years: list[int]) -> str:
-    """``[2019, 2020, 2021]`` → ``"2019–2021"``; other lists joined by commas."""
-    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))

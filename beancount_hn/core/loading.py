@@ -334,9 +334,9 @@ def require_year(loaded: LoadedLedger, year: int, option: str = "--year", *,
     wanted = set(years if covered is None else covered)
     kept = [y for y in years if y in wanted]
     left_out = [y for y in years if y not in wanted]
-    before = f"{_ranges(left_out)}, avant le premier jour du livre" if left_out else ""
+    before = f"{year_ranges(left_out)}, avant le premier jour du livre" if left_out else ""
     if kept:
-        suggested = f"années avec des transactions : {_ranges(kept)}" + (f" (sans {before})" if before else "")
+        suggested = f"années avec des transactions : {year_ranges(kept)}" + (f" (sans {before})" if before else "")
     elif before:
         suggested = f"le livre n'a de transactions qu'en {before}"
     else:
@@ -344,7 +344,7 @@ def require_year(loaded: LoadedLedger, year: int, option: str = "--year", *,
     raise HnError(f"{loaded.path} : aucune transaction en {year} ({option} {year}) ; {suggested}")
 
 
-def _ranges(years: list[int]) -> str:
+def year_ranges(years: list[int]) -> str:
     """``[2019, 2020, 2021, 2024]`` → ``"2019–2021, 2024"``."""
     parts: list[str] = []
     start = previous = years[0]
