@@ -622,14 +622,14 @@ def coverage_errors(index: LedgerIndex, year: int, entries: Sequence[data.Direct
     return [Form2035Error(source_of(first), message, first)]
 
 
-def _existed_before(index: LedgerIndex, entries: Sequence[data.Directive] | None, day: datetime.date) -> str:
+def _existed_before(index: LedgerIndex, entries: Sequence[data.Directive], day: datetime.date) -> str:
     """What in the ledger shows the practice existed before ``day`` (empty when nothing does):
     a turnover declared for an earlier year (``vat-turnover``), fees or costs booked before."""
     for option in index.config.entries(TURNOVER_OPTION):
         declared_year, amount = option.value
         if declared_year < day.year and amount:
             return f'chiffre d\'affaires {declared_year} déclaré par "vat-turnover"'
-    for entry in entries or ():
+    for entry in entries:
         if entry.date >= day:
             break
         if isinstance(entry, data.Transaction) and any(
