@@ -135,11 +135,9 @@ def write_bytes(path: str, data: bytes, *, prefix: str = ".hn-", suffix: str = "
 
 
 def write_text(path: str, text: str, encoding: str = "utf-8", *, prefix: str = ".hn-",
-               suffix: str = ".tmp", exclusive: bool = False,
-               before_replace: Callable[[], None] | None = None) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place (options as
-    :func:`write_bytes`)."""
-    _write(path, text, "w", encoding, prefix, suffix, exclusive, before_replace)
+               suffix: str = ".tmp") -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    _write(path, text, "w", encoding, prefix, suffix)
 
 
 def _new_directory(parent: str, prefix: str, suffix: str, private: bool) -> str:

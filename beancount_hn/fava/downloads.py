@@ -145,7 +145,7 @@ def registre(figures: LedgerFigures, year: int) -> Download:
 def _bundle(figures: LedgerFigures, year: int, *, pseudonymise: bool) -> Download:
     files = _export(figures, year, "bundle", "l'export complet (hn export)", lambda module: module.out_files(
         module.build_bundle(figures.entries, figures.index, year, pseudonymise=pseudonymise,
-                            ledger_errors=figures.ledger_errors, ledger_name=figures.ledger_name)))
+                            ledger_errors=len(figures.errors), ledger_name=figures.ledger_name)))
     folder = f"export-{year}" + ("-pseudonymise" if pseudonymise else "")
     try:
         content = zip_files(folder, files)

@@ -48,7 +48,6 @@ class LedgerFigures:
         #: The ledger's errors (Fava's load errors, the plugin chain's), then the amounts out of
         #: bounds: what makes a figure not final, and what refuses the accountant's files.
         self.errors: list = list(ledger_errors) + bound_errors
-        self.ledger_errors = len(self.errors)  # for the export bundle's LISEZMOI
         self.ledger_name = ledger_name
         self.index = LedgerIndex.build(self.entries, options_map)
         self._lock = threading.RLock()

@@ -228,6 +228,8 @@ class InvoiceBook:
     #: FSE lots booked twice: (later lot transaction, the earlier one it copies: same ``lot:``,
     #: date and postings, see :func:`_lot_copy_key`).
     lot_duplicates: list[tuple[data.Transaction, data.Transaction]] = field(default_factory=list)
+    #: What :func:`_taken_back_errors` found, kept for its second reader (read once per book).
+    _taken_back: list[tuple[Invoice, Any, bool]] | None = field(default=None, repr=False)
 
     @property
     def credit_notes(self) -> list[Invoice]:
@@ -690,9 +692,16 @@ def credit_note_errors(book: InvoiceBook) -> list:
     return errors
 
 
-def _taken_back_errors(book: InvoiceBook) -> Iterator[tuple[Invoice, Any, bool]]:
+def _taken_back_errors(book: InvoiceBook) -> list[tuple[Invoice, Any, bool]]:
     """``(credit note, error, of status)`` for each credit note taking back more than remains of
-    its invoice, or fees of a status the invoice has not billed (``of status``: :func:`_status_error`)."""
+    its invoice, or fees of a status the invoice has not billed (``of status``: :func:`_status_error`);
+    computed once per book (:func:`credit_note_errors` and :func:`credit_notes_off_status` read it)."""
+    if book._taken_back is None:
+        book._taken_back = list(_find_taken_back(book))
+    return book._taken_back
+
+
+def _find_taken_back(book: InvoiceBook) -> Iterator[tuple[Invoice, Any, bool]]:
     for invoice in book.by_number.values():
         if not invoice.credit_notes:  # the usual invoice
             continue
