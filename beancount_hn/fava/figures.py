@@ -123,7 +123,7 @@ class LedgerFigures:
 
     def before_books(self, year: int) -> bool:
         """Whether ``year`` ends before the books start (``form2035.covered_years``)."""
-        return not covered_years(self.index, [year], self.entries)
+        return self._cached(("before_books", year), lambda: not covered_years(self.index, [year], self.entries))
 
     @property
     def last_transaction(self) -> datetime.date | None:
@@ -141,7 +141,8 @@ class LedgerFigures:
 
     def default_year(self) -> int:
         """The latest covered year with receipts (else with transactions, else this year)."""
-        receipts = covered_years(self.index, self.receipt_years, self.entries)
+        receipts = self._cached(("covered_receipt_years",),
+                                lambda: covered_years(self.index, self.receipt_years, self.entries))
         if receipts:
             return receipts[-1]
         if self.years:
