@@ -347,10 +347,10 @@ class Categorizer:
                                     tags=(txn.tags or data.EMPTY_SET) | rule.tags,
                                     postings=[*txn.postings, counter])
         if reason:
-            return _review(txn, reason)
+            return flag_for_review(txn, reason)
         if not self.review_unmatched:
             return txn
-        return _review(txn, "aucune règle ne reconnaît ce libellé : ajoutez la contrepartie "
+        return flag_for_review(txn, "aucune règle ne reconnaît ce libellé : ajoutez la contrepartie "
                             "(ou une règle d'import)")
 
 
@@ -372,9 +372,11 @@ def _unexplained(txn: data.Transaction, account: str) -> Amount | None:
     return Amount(total, currency) if total else None
 
 
-def _review(txn: data.Transaction, reason: str) -> data.Transaction:
+def flag_for_review(txn: data.Transaction, reason: str) -> data.Transaction:
+    """``txn`` flagged ``!`` with ``a-verifier:`` saying ``reason`` (before any reason it had)."""
     meta = dict(txn.meta)
-    meta[REVIEW_KEY] = reason
+    earlier = meta.get(REVIEW_KEY)
+    meta[REVIEW_KEY] = f"{reason} ; {earlier}" if earlier else reason
     return txn._replace(flag=REVIEW_FLAG, meta=meta)
 
 
@@ -443,7 +445,7 @@ def _settle(txn: data.Transaction, left: Amount, settlement: Settlement, items: 
             why = f"aucune combinaison {what} {span} ne fait ce montant"
         reason = (f"virement {who} de {money} : {why} ; rapprochez-le du décompte du payeur "
                   "(retour NOEMIE pour la CPAM) et liez-le aux factures réglées")
-        return _review(txn._replace(postings=[*txn.postings, counter]), reason)
+        return flag_for_review(txn._replace(postings=[*txn.postings, counter]), reason)
     postings = list(txn.postings)
     for item in found.items:
         key = LOT_KEY if item.kind == LOT_KEY else SETTLES_KEY

@@ -48,8 +48,8 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_hn.core import frtypo
-from beancount_hn.core.ledger import IMPORT_KEY, REVIEW_KEY
-from beancount_hn.importers.categorize import REVIEW_FLAG
+from beancount_hn.core.ledger import IMPORT_KEY
+from beancount_hn.importers.categorize import flag_for_review
 
 IMPORT_ID = IMPORT_KEY
 #: An older form of a line's ``import-id`` that ledgers imported earlier may carry (camt ids
@@ -237,10 +237,7 @@ def _flag_known_id(entry: data.Transaction, posting: data.Posting, import_id: st
               f"(du {frtypo.short_date(other.date)}{amount}{where}) : la banque réutilise "
               "peut-être ses identifiants d'un relevé à l'autre, ou a corrigé cette opération ; "
               "vérifiez qu'elle n'est pas déjà comptée")
-    meta = dict(entry.meta)
-    earlier = meta.get(REVIEW_KEY)
-    meta[REVIEW_KEY] = f"{reason} ; {earlier}" if earlier else reason
-    return entry._replace(flag=REVIEW_FLAG, meta=meta)
+    return flag_for_review(entry, reason)
 
 
 def mark_duplicates(entries: MutableSequence[data.Directive], existing: Sequence[data.Directive],
