@@ -11,16 +11,10 @@ spare a word of a known person's name (a patient called « Janvier » is replace
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from importlib import resources
 
-#: Letters Unicode does not decompose, with their plain form (``Ł`` -> ``L``).
-_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i",
-                               "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE"})
-
-#: A word of a name or of a text: letters only (``D'Arcy`` is ``D`` and ``Arcy``).
-WORD = re.compile(r"[^\W\d_]+")
+from beancount_hn.core.words import WORD, plain  # noqa: F401 - the exports read them from here too
 
 CIVILITIES = frozenset("""
     M MR MME MMES MLLE MLLES MM MRS MS MISS DR PR ME MAITRE MONSIEUR MADAME MADEMOISELLE
@@ -57,12 +51,6 @@ NGAP_CODES = frozenset("""
 """.split())
 #: Connecting words of a sentence (« Bilan et séance »).
 _CONNECTORS = frozenset("ET OU EN A AU AUX PAR POUR SUR AVEC SANS DANS UN UNE".split())
-
-
-def plain(text: str) -> str:
-    """Upper case without accents: ``"Łucja Hélène"`` -> ``"LUCJA HELENE"``."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
 
 def name_key(text: str) -> tuple[str, ...]:

@@ -31,8 +31,6 @@ renderer reuses :class:`Quote`. Messages are in French (``bean-check`` shows the
 from __future__ import annotations
 
 import datetime
-import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import NamedTuple
@@ -43,6 +41,7 @@ from beancount.core.amount import Amount
 from beancount_hn.core import frtypo
 from beancount_hn.core.config import normalize_word
 from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.words import WORD, plain
 
 QuoteError = error_type("QuoteError")
 
@@ -148,9 +147,6 @@ def read_quotes(entries: Iterable[data.Directive]) -> tuple[dict[str, Quote], li
 
 # --- the quote's client and the note's ----------------------------------------------
 
-#: Letters Unicode does not decompose, with their plain form (``ł`` -> ``l``).
-_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"})
-_WORD = re.compile(r"[^\W\d_]+")
 #: Words that do not tell one person from another: civilities, particles, and the words a
 #: note written for an unnamed patient carries (« Patient », « Famille »).
 _NOT_A_NAME = frozenset("""
@@ -163,9 +159,8 @@ _NOT_A_NAME = frozenset("""
 def name_words(name: str) -> frozenset[str]:
     """The words of a person's name that tell them apart: lower case, accents removed, without
     civilities and particles (``"Mme Hélène de Łódź-Durand"`` -> ``{"helene", "lodz", "durand"}``)."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return frozenset(word for word in _WORD.findall(plain) if word not in _NOT_A_NAME)
+    words = (word.lower() for word in WORD.findall(plain(name)))
+    return frozenset(word for word in words if word not in _NOT_A_NAME)
 
 
 def _alike(one: str, other: str) -> bool:
