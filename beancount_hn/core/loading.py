@@ -272,14 +272,24 @@ def not_final_banner(count: int, extra: str = "") -> str:
             + " — corrigez avant de déclarer ou de transmettre ces chiffres.")
 
 
+def write_refusal(loaded: LoadedLedger, own: Iterable = (), what: str = "aucun fichier") -> tuple[str, list] | None:
+    """Why nothing may be written over ``loaded`` (its errors, then ``own``): the refusal's first
+    line and the errors, or None. :func:`refuse_to_write` for a command, Fava's downloads for a page."""
+    errors = merge_errors(loaded, own)
+    if not errors:
+        return None
+    return (f"{loaded.path} : le livre comporte {len(errors)} erreur(s) ; {what} n'est écrit tant qu'elles "
+            "ne sont pas corrigées", errors)
+
+
 def refuse_to_write(loaded: LoadedLedger, own: Iterable = (), what: str = "aucun fichier") -> None:
     """Stop a command that writes files (``hn export``, ``hn notes``…) over a ledger with errors."""
-    errors = merge_errors(loaded, own)
-    if errors:
+    refusal = write_refusal(loaded, own, what)
+    if refusal is not None:
+        head, errors = refusal
         shown = "\n".join(format_error(e, loaded.path) for e in errors[:20])
         more = f"\n… et {len(errors) - 20} autre(s)" if len(errors) > 20 else ""
-        raise HnError(f"{loaded.path} : le livre comporte {len(errors)} erreur(s) ; {what} n'est écrit "
-                      f"tant qu'elles ne sont pas corrigées :\n{shown}{more}")
+        raise HnError(f"{head} :\n{shown}{more}")
 
 
 def output_folder(loaded: LoadedLedger, out: str, command: str, *, force: bool) -> OutputFolder:

@@ -10,7 +10,7 @@
   (``exports.bundle.out_files``, :func:`beancount_hn.core.outfolder.zip_files`).
 
 The accountant's files are refused as ``hn export`` refuses them (fail closed, DESIGN §8): over
-a ledger with errors (:func:`beancount_hn.core.loading.refuse_to_write`, the CLI's own
+a ledger with errors (:func:`beancount_hn.core.loading.write_refusal`, the CLI's own
 decision) or a 2035 that is not final (``render.form2035.status``, which says ``final`` in
 the 2035's JSON), nothing is sent and the page says why. The 2035's CSV and JSON stay
 offered: like ``hn 2035``, they say their figures are not final.
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from beancount_hn.core.loading import HnError, format_error, merge_errors, refuse_to_write
+from beancount_hn.core.loading import format_error, write_refusal
 from beancount_hn.core.outfolder import FolderError, zip_files
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.render import form2035 as render2035
@@ -74,15 +74,13 @@ def form2035_json(figures: LedgerFigures, year: int) -> Download:
 
 def refused_unless_final(figures: LedgerFigures, year: int) -> None:
     """A :class:`DownloadError` where ``hn export --year`` writes nothing: a ledger with errors
-    (decided by :func:`~beancount_hn.core.loading.refuse_to_write`, as for ``hn export``), or a
+    (decided by :func:`~beancount_hn.core.loading.write_refusal`, as for ``hn export``), or a
     2035 of ``year`` that is not final (its own errors, a reconciliation that does not close)."""
     loaded = figures.loaded
-    try:
-        refuse_to_write(loaded, what="aucun fichier")
-    except HnError as exc:
-        head = exc.format_message().partition(" :\n")[0]  # the errors follow: one line of the page for them
-        errors = [format_error(e, loaded.path) for e in merge_errors(loaded, ())]
-        raise DownloadError(_with_errors(head, errors)) from exc
+    refusal = write_refusal(loaded, what="aucun fichier")
+    if refusal is not None:  # the errors follow the first line: one line of the page for them
+        head, errors = refusal
+        raise DownloadError(_with_errors(head, [format_error(e, loaded.path) for e in errors]))
     if year not in figures.transaction_years:
         return  # no 2035 to judge: each export says there is nothing to export (the page greys them)
     form = figures.form(year)

@@ -65,7 +65,7 @@ class LedgerFigures:
     @property
     def loaded(self) -> LoadedLedger:
         """This ledger as ``hn`` loads it (:class:`~beancount_hn.core.loading.LoadedLedger`), for the
-        command line's own checks: :func:`~beancount_hn.core.loading.refuse_to_write` decides the
+        command line's own checks: :func:`~beancount_hn.core.loading.write_refusal` decides the
         downloads of ``hn export``'s files as it decides ``hn export``."""
         return LoadedLedger(self.ledger_name or "<livre>", self.entries, self.errors, self.options_map, self.index)
 
