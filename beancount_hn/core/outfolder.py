@@ -407,12 +407,6 @@ class OutputDocument:
             return None
         return register
 
-    def hn_wrote(self) -> bool:
-        """Whether the file is one hn wrote here for this ledger, unchanged since."""
-        register = self._register()
-        return register is not None and self.name in register.files \
-            and _unchanged(self.folder, self.name, register.files[self.name])
-
     def check(self) -> str | None:
         """Raise :class:`FolderError` unless the rule lets this command write the file.
 
@@ -420,6 +414,7 @@ class OutputDocument:
         :meth:`write` replaces only that very file.
         """
         shown, target = self.path, os.path.abspath(self.path)
+        register = None  # the folder's register of the documents hn wrote there
         if os.path.lexists(self.folder):
             if not os.path.isdir(self.folder):
                 raise FolderError(f"{self.folder} existe et n'est pas un dossier : choisissez un autre --out")
@@ -428,10 +423,11 @@ class OutputDocument:
                 raise FolderError(f"{self.folder} est un dossier écrit d'un bloc par {owner.command} : "
                                   f"{self.command} n'y ajoute rien (il ne se remplacerait plus avec --force) ; "
                                   "choisissez un autre --out")
-            register = os.path.join(self.folder, REGISTER)
-            if os.path.lexists(register) and Marker.read(self.folder, REGISTER) is None:
-                raise FolderError(f"{register} n'est pas un registre de documents écrit par hn : hn ne le "
-                                  "remplace pas, même avec --force ; déplacez-le ou choisissez un autre --out")
+            register = Marker.read(self.folder, REGISTER)
+            if register is None and os.path.lexists(os.path.join(self.folder, REGISTER)):
+                raise FolderError(f"{os.path.join(self.folder, REGISTER)} n'est pas un registre de documents "
+                                  "écrit par hn : hn ne le remplace pas, même avec --force ; déplacez-le ou "
+                                  "choisissez un autre --out")
         real = os.path.realpath(target)
         if real in self.loaded:
             raise FolderError(f"{shown} est un fichier du livre : hn ne le remplace jamais, même avec "
@@ -442,8 +438,10 @@ class OutputDocument:
             what = "un lien symbolique" if os.path.islink(target) else "autre chose qu'un fichier"
             raise FolderError(f"{shown} existe et est {what} : hn ne le remplace pas, même avec --force ; "
                               "choisissez un autre --out")
-        if self.hn_wrote():
-            return _file_digest(target)
+        digest = _file_digest(target)
+        if (register is not None and register.ledger == _ledger_digest(self.ledger)
+                and register.files.get(self.name) == digest):
+            return digest  # a file hn wrote here for this ledger, unchanged since
         place = next((p for p in self.documents if _inside(real, p)), None)
         if place is not None:
             where = "une pièce du livre (directive document)" if place == real \
@@ -455,7 +453,7 @@ class OutputDocument:
             raise FolderError(f"{shown} existe déjà et n'a pas été écrit par hn pour ce livre (ou a été "
                               "modifié depuis) : hn ne le remplace pas ; --force pour le remplacer, ou "
                               "choisissez un autre --out")
-        return _file_digest(target)
+        return digest
 
     def write(self, content: bytes) -> str:
         """Write ``content`` as the file, atomically, and record it in the folder's register.
