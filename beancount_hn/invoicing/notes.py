@@ -60,7 +60,7 @@ from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.identity import Identity, IdentityError, require_identity, siren_problem
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.payment_modes import PaymentModeError, payment_mode
-from beancount_hn.invoicing.invoices import Invoice, InvoiceBook
+from beancount_hn.invoicing.invoices import QUANTITY_KEY, Invoice, InvoiceBook
 from beancount_hn.invoicing.quotes import Quote, is_company_client
 from beancount_hn.tax.vat import VatBookingError, collected_vat_problem, vat_of, vat_rate
 
@@ -476,7 +476,7 @@ def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocL
         amount = sign * -posting.units.number
         lines.append(DocLine(service, designation, code, convention, vat,
                              _duration(_meta(posting, tmeta, "duree")),
-                             _quantity(_meta(posting, tmeta, "quantite", single), here), amount, rate))
+                             _quantity(_meta(posting, tmeta, QUANTITY_KEY, single), here), amount, rate))
     _check_vat_postings(index, txn, lines, sign, invoice.number)
     return lines
 
@@ -587,7 +587,7 @@ def _quote_lines(book: InvoiceBook, quote: Quote, convention: str | None, vat: s
     """The act's line, and for a dépassement the act's tariff then the dépassement (CSP L.1111-3)."""
     meta = quote.entry.meta or {}
     designation = quote.description or _act_label(quote.acte, book.index) or "Soins"
-    duration, quantity = _duration(meta.get("duree")), _quantity(meta.get("quantite"), here)
+    duration, quantity = _duration(meta.get("duree")), _quantity(meta.get(QUANTITY_KEY), here)
     if quote.depassement is None:
         if convention == DEPASSEMENT:
             raise DocumentError(f"{here} : le devis {quote.number} porte sur un dépassement : il indique le tarif de "
