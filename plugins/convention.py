@@ -23,6 +23,8 @@ from operator import itemgetter
 from typing import Any
 
 from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.core.number import ONE
 
 from beancount_hn.core.classify import (CONVENTION_STATUSES, TAXABLE, ClassificationError, ClassifiedReceipts,
                                         Classifier, Fields, TaxableReceipts, make_receipts)
@@ -60,6 +62,8 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     alone: dict[Fields, tuple[frozenset[str], bool]] = {}
     for entry in entries:
         if type(entry) is not data.Transaction:
+            if type(entry) is data.Pad and entry.source_account not in plain:
+                errors.extend(_pad_errors(entry, classifier, index.currency))
             append(entry)
             continue
         for posting in entry.postings:
@@ -122,6 +126,27 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     classified.entries = tagged
     index.classified_receipts = classified
     return tagged, errors
+
+
+def _pad_errors(pad: data.Pad, classifier: Classifier, currency: str) -> list:
+    """The errors of the receipts a ``pad`` will make from an income account.
+
+    Beancount writes the padding transaction after the plugins, so no step
+    sees its receipts: classified here as the transaction it will be (the
+    pad's metadata, its two accounts), and refused when taxable, since the VAT
+    step could not count them.
+    """
+    padding = data.Transaction(pad.meta, pad.date, "P", None, "", data.EMPTY_SET, data.EMPTY_SET, [
+        data.Posting(pad.account, Amount(ONE, currency), None, None, None, None),
+        data.Posting(pad.source_account, Amount(-ONE, currency), None, None, None, None)])
+    _, fields, found = classifier.lines(padding)
+    errors = [ClassificationError(error.source, error.message, pad) for error in found]
+    if any(_VAT(line) in _TAXABLE for line in fields):
+        errors.append(ClassificationError(
+            source_of(pad), f"pad depuis {pad.source_account} : il créerait des recettes imposables à la TVA "
+            "dont le montant n'est connu qu'après les vérifications de la franchise ; écrivez ces recettes "
+            "(date, montant, acte:) au lieu du pad", pad))
+    return errors
 
 
 def convention(entries: list[data.Directive], options_map: dict[str, Any],

@@ -15,7 +15,7 @@ from beancount_hn.core.acts import ActError, act_status, key_letters
 from beancount_hn.core.classify import ClassificationError, classify_entries
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.plugins import convention as convention_plugin
-from tests.ledgers import ledger_text, line_of, load, run_hn, write_ledger
+from tests.ledgers import errors_of, ledger_text, line_of, load, only_error, run_hn, write_ledger
 
 ACCOUNTS = """
 2024-01-01 open Assets:Banque
@@ -319,3 +319,37 @@ def test_status_aliases_are_normalized_words():
         assert all(normalize_word(key) == key for key in aliases)
     assert parse_convention_status("Hors nomenclature", "here") == parse_convention_status("hn", "here")
     assert parse_vat_status("Exonéré", "here") == parse_vat_status("exoneree", "here") == "exoneree"
+
+
+# --- pad entries ------------------------------------------------------------------------------
+# Beancount writes a pad's transaction after the plugins: the chain classifies the receipts it
+# will make from the pad itself, so bean-check refuses what hn check would.
+
+PAD = """
+2024-01-01 open Assets:Caisse EUR
+2024-01-01 open Income:Honoraires EUR
+2024-01-01 open Expenses:Divers EUR
+2024-12-01 pad Assets:Caisse {source}
+{meta}2024-12-31 balance Assets:Caisse 35.00 EUR
+"""
+
+
+@pytest.mark.parametrize("meta, message", [
+    ("", "recette non classée sur Income:Honoraires"),
+    ('  acte: "HN"\n', "pad depuis Income:Honoraires : il créerait des recettes imposables"),
+])
+def test_a_pad_from_fees_is_classified_at_its_line(meta, message):
+    text = PAD.format(source="Income:Honoraires", meta=meta)
+    error = only_error(errors_of(text))
+    assert message in error.message
+    assert error.source["lineno"] == line_of(text, "pad Assets:Caisse")
+    assert isinstance(error.entry, data.Pad)  # bean-check prints the pad, not a made-up transaction
+
+
+@pytest.mark.parametrize("source, meta", [
+    ("Income:Honoraires", '  acte: "RAB 8"\n'),
+    ("Income:Honoraires", '  acte: "HN"\n  tva: "exoneree"\n'),
+    ("Expenses:Divers", ""),
+])
+def test_a_pad_of_exempt_fees_or_of_an_expense_passes(source, meta):
+    assert not errors_of(PAD.format(source=source, meta=meta))
