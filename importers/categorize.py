@@ -56,7 +56,6 @@ import datetime
 import functools
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -69,6 +68,7 @@ from beancount.core.amount import Amount
 from beancount_hn.core import frtypo
 from beancount_hn.core.errors import as_written, os_error_text
 from beancount_hn.core.ledger import REVIEW_KEY
+from beancount_hn.core.words import unaccented
 from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
 REVIEW_FLAG = "!"
@@ -105,19 +105,14 @@ class RuleError(ValueError):
     """A rule that cannot be used; the message names it."""
 
 
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def fold(text: str) -> str:
     """Upper case without accents, for matching labels."""
-    return _strip_accents(text.upper())
+    return unaccented(text.upper())
 
 
 def _compile(pattern: str, what: str) -> re.Pattern[str]:
     try:  # accents stripped but case kept: "\b" must not become "\B"
-        return re.compile(_strip_accents(pattern), re.IGNORECASE)
+        return re.compile(unaccented(pattern), re.IGNORECASE)
     except re.error as exc:
         raise RuleError(f"{what} : {as_written(pattern)} n'est pas une expression régulière : {exc}") from exc
 

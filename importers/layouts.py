@@ -57,13 +57,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from beancount_hn.core.errors import as_written, os_error_text
+from beancount_hn.core.words import unaccented
 
 BANK, JOURNAL = "bank", "journal"
 
@@ -94,8 +94,7 @@ def header_key(text: str) -> str:
 
     A U+FFFD replacement character is kept as a wildcard letter (see :func:`key_matches`).
     """
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower().replace("\ufffd", _LOST))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = unaccented(text.strip().lower().replace("\ufffd", _LOST))
     return "-".join(re.findall(f"[a-z0-9{_LOST}]+", ascii_text))
 
 

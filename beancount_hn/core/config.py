@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +32,7 @@ from beancount.core import data
 
 from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.core.words import unaccented
 
 ConfigError = error_type("ConfigError")
 
@@ -49,9 +49,7 @@ def normalize_word(text: str) -> str:
     ``"Non conventionné"`` and ``"non_conventionne"`` both become
     ``"non-conventionne"``: users type accents, tags and keys never carry them.
     """
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "-".join(ascii_text.replace("_", " ").split())
+    return "-".join(unaccented(text.strip().lower()).replace("_", " ").split())
 
 
 # --- value parsers: each takes the raw custom values after the option name ---------

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from beancount_hn.core.errors import as_written
+from beancount_hn.core.words import unaccented
 
 #: Replacements tried before Unicode decomposition.
 _TABLE = {
@@ -76,8 +77,7 @@ class Transliterator:
     def _one(self, char: str) -> str:
         if char in _TABLE and self._fits(_TABLE[char]):
             return _TABLE[char]
-        decomposed = "".join(c for c in unicodedata.normalize("NFKD", char)
-                             if not unicodedata.combining(c))
+        decomposed = unaccented(char)
         if decomposed and self._fits(decomposed):
             return decomposed
         return "?"
