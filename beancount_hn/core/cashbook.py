@@ -64,11 +64,13 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from beancount_hn.core.errors import error_type, source_of
+from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.roles import ITEM, euros, roles_of, unpriced_error
+from beancount_hn.core.words import WORD, plain
 
 CashbookError = error_type("CashbookError")
 
@@ -257,6 +259,11 @@ class Cashbook:
     #: Money that settled nothing (transaction, item account, cash equivalent), every year
     #: walked: a later year's figures may depend on it (an item eaten by the wrong payment).
     problems: list[tuple[data.Transaction, str, Decimal]] = field(default_factory=list)
+    #: Payments without a link that settled, oldest first, another payee's item while an item
+    #: of their own payee stayed open on the account (payment, account, item taken, own item):
+    #: the year of either may be wrong, so the figures are not sure (``misattribution_errors``).
+    misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = \
+        field(default_factory=list)
     #: An error at each posting walked whose amount is in another currency without its
     #: value in euros (counted at its units: the figures are not final).
     unpriced: list = field(default_factory=list)
@@ -414,6 +421,7 @@ class Cashbook:
                     break
                 second.transaction(txn, kind)
             second.problems = [p for p in second.problems if p[0].date >= start]  # the first walk has the rest
+            second.misattributed = [m for m in second.misattributed if m[0].date >= start]
             return second.cashbook(earlier=first)
         except _NeedsDetail:
             return cls._walk(entries, index, None)
@@ -431,9 +439,25 @@ def unexplained_message(amount: Decimal, account: str) -> str:
 
 
 def problem_errors(cashbook: Cashbook, *, before: datetime.date | None = None) -> list:
-    """The cash book's :attr:`~Cashbook.problems` (those dated before ``before``) as errors at their line."""
-    return [CashbookError(source_of(txn), unexplained_message(amount, account), txn)
-            for txn, account, amount in cashbook.problems if before is None or txn.date < before]
+    """The cash book's :attr:`~Cashbook.problems` and :attr:`~Cashbook.misattributed` (those
+    dated before ``before``) as errors at their line."""
+    return [*(CashbookError(source_of(txn), unexplained_message(amount, account), txn)
+              for txn, account, amount in cashbook.problems if before is None or txn.date < before),
+            *misattribution_errors(cashbook, lambda day: before is None or day < before)]
+
+
+def misattribution_errors(cashbook: Cashbook, dated: Callable[[datetime.date], bool]) -> list:
+    """The :attr:`~Cashbook.misattributed` payments whose date ``dated`` accepts, as errors at their line."""
+    errors = []
+    for txn, account, taken, own in cashbook.misattributed:
+        if dated(txn.date):
+            errors.append(CashbookError(source_of(txn), (
+                f"le règlement de « {txn.payee} » sur {account} règle, par ordre d'ancienneté, la pièce de "
+                f"« {taken.payee} » du {french_date(taken.date)} ({where(taken.meta)}) alors que la pièce de "
+                f"« {own.payee} » du {french_date(own.date)} ({where(own.meta)}) reste due : liez le règlement "
+                "à la pièce qu'il paie (^numéro, reglement-de:), l'année et la ligne de la dépense ou de la "
+                "recette en dépendent"), txn))
+    return errors
 
 
 def funding_accounts(index: LedgerIndex, used: Iterable[str], roots: dict[str, str | None] | None = None
@@ -531,6 +555,8 @@ class _Builder:
         self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts
         self.recording = True  # False: keep the open items only (a walk to a later start)
         self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
+        self.misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = []
+        self.payee_words: dict[str, tuple[str, ...]] = {}  # a payee -> its words, as compared
         self.unpriced: dict[int, tuple[data.Transaction, data.Posting]] = {}  # postings of no known euro value
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
@@ -540,6 +566,7 @@ class _Builder:
         unpriced = {**earlier.unpriced, **self.unpriced} if earlier else self.unpriced
         return Cashbook(self.settlements, dict(self.all_items),
                         problems=[*(earlier.problems if earlier else ()), *self.problems],
+                        misattributed=[*(earlier.misattributed if earlier else ()), *self.misattributed],
                         unpriced=[unpriced_error(txn, posting, self.currency) for txn, posting in unpriced.values()])
 
     # --- account kinds ---------------------------------------------------------------
@@ -667,6 +694,7 @@ class _Builder:
         unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
         candidates = (named[0] if len(named) == 1 else [i for items in named for i in items]) if named else \
             itertools.chain(unlinked or (), linked_queue or ())
+        taken: list[OpenItem] | None = None if named or not txn.payee else []
         for item in candidates:
             if not left or not counts[settleable]:
                 break
@@ -690,10 +718,37 @@ class _Builder:
                     consumed[target] = consumed.get(target, ZERO) + value
             else:
                 consumed.update(portion)
+            if taken is not None:
+                taken.append(item)
+        if taken:
+            self._check_payee(account, txn, taken, paying_debits)
         for queue in (unlinked, linked_queue):
             while queue and not queue[0].balance:
                 queue.popleft()
         return consumed, -left if paying_debits else left
+
+    def _words(self, payee: str | None) -> tuple[str, ...]:
+        if not payee:
+            return ()
+        words = self.payee_words.get(payee)
+        if words is None:
+            words = self.payee_words[payee] = tuple(WORD.findall(plain(payee)))
+        return words
+
+    def _check_payee(self, account: str, txn: data.Transaction, taken: list[OpenItem], paying_debits: bool) -> None:
+        """Record a payment without link that settled, oldest first, an item of another payee
+        while an item of its own payee is still open on ``account``: which one it pays is a
+        guess, and the guess may move an expense or a receipt to another year or line."""
+        own = self._words(txn.payee)
+        stranger = next((i for i in taken if (words := self._words(i.txn.payee)) and words != own), None)
+        if stranger is None or not own:
+            return
+        for queue in (self.unlinked.get(account), self.linked.get(account)):
+            for item in queue or ():
+                size = item.balance if paying_debits else -item.balance
+                if size > ZERO and item.txn is not txn and self._words(item.txn.payee) == own:
+                    self.misattributed.append((txn, account, stranger.txn, item.txn))
+                    return
 
     def _split(self, parts: dict[Target, Decimal], total: Decimal) -> dict[Target, Decimal]:
         """``_split``, refusing to round an aggregate together with any other target.

@@ -70,7 +70,8 @@ from beancount.core import data
 from beancount_hn.core import mapping
 from beancount_hn.core.amounts import round_euros
 from beancount_hn.core.cashbook import (EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target,
-                                        problem_errors, unexplained_message)
+                                        misattribution_errors, problem_errors,
+                                        unexplained_message)
 from beancount_hn.core.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
 from beancount_hn.core.config import ADJUSTMENT_OPTION, TURNOVER_OPTION
 from beancount_hn.core.errors import error_type, source_of, where
@@ -394,7 +395,8 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     builder.entered()
     coverage = coverage_errors(index, year, entries)
     errors = (lines2035.validate_line_values(index) + validate_bareme(index) + registre.errors
-              + cashbook.unpriced + _earlier_problems(cashbook, year) + coverage
+              + cashbook.unpriced + _earlier_problems(cashbook, year)
+              + misattribution_errors(cashbook, lambda day: day.year == year) + coverage
               + builder.errors)
     boxes = _roll_up(_direct(builder.contributions))
     values = totals(boxes, year)
