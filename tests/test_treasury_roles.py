@@ -9,7 +9,7 @@ import pytest
 
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.tax.form2035 import compute_2035
-from tests.ledgers import line_of, load, messages
+from tests.ledgers import line_of, load, messages, only_error
 
 OPENS = """
 2024-01-01 open Assets:Banque:Courant
@@ -572,3 +572,38 @@ def test_hn_vat_is_not_final_while_money_settled_nothing_or_a_receipt_is_unclass
     messages_ = messages(analyze(entries, index).errors)
     assert any("ne règle rien d'ouvert" in m for m in messages_)
     assert any("recette non classée" in m for m in messages_)
+
+
+# --- pad into a treasury account --------------------------------------------------------------
+
+PADS = """
+{treasury} custom "hn-option" "treasury" Assets:Banque
+2023-12-01 open Assets:Banque EUR
+2023-12-01 open Equity:Ouverture EUR
+2023-12-01 open Income:HN EUR
+  convention: "non-conventionne"
+  tva: "exoneree"
+{pad}
+2024-06-10 * "Mme X" "Massage"
+  Assets:Banque  2000.00 EUR
+  Income:HN  -2000.00 EUR
+{balance}
+"""
+
+
+def test_a_pad_from_equity_after_the_first_day_is_an_error():
+    text = PADS.format(treasury="2024-01-01", pad="", balance="2025-01-01 pad Assets:Banque Equity:Ouverture\n"
+                                       "2025-01-02 balance Assets:Banque 3500.00 EUR")
+    entries, errors, _ = load(text, header=False)
+    error = only_error(errors)
+    assert error.source["lineno"] == line_of(text, "pad Assets:Banque", header=False)
+    assert "après le premier jour du livre (1er janvier 2024)" in error.message
+
+
+@pytest.mark.parametrize("treasury, pad", [
+    ("2024-01-01", "2024-01-01 pad Assets:Banque Equity:Ouverture\n2024-01-02 balance Assets:Banque 500.00 EUR"),
+    ("2023-12-31", "2023-12-31 pad Assets:Banque Equity:Ouverture\n2024-01-01 balance Assets:Banque 500.00 EUR"),
+])
+def test_an_opening_pad_passes(treasury, pad):
+    """On the books' first day, as the guide writes it (docs/demarrer.md): the opening balance."""
+    assert not messages(load(PADS.format(treasury=treasury, pad=pad, balance=""), header=False)[1])
