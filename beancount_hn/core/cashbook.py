@@ -557,6 +557,9 @@ class _Builder:
         self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
         self.misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = []
         self.payee_words: dict[str, tuple[str, ...]] = {}  # a payee -> its words, as compared
+        # Item account -> payee words -> its items, built on the account's first payee check
+        # (``_check_payee``) and kept by ``_create`` from then on.
+        self.by_payee: dict[str, dict[tuple[str, ...], list[OpenItem]]] = {}
         self.unpriced: dict[int, tuple[data.Transaction, data.Posting]] = {}  # postings of no known euro value
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
@@ -743,12 +746,18 @@ class _Builder:
         stranger = next((i for i in taken if (words := self._words(i.txn.payee)) and words != own), None)
         if stranger is None or not own:
             return
-        for queue in (self.unlinked.get(account), self.linked.get(account)):
-            for item in queue or ():
-                size = item.balance if paying_debits else -item.balance
-                if size > ZERO and item.txn is not txn and self._words(item.txn.payee) == own:
-                    self.misattributed.append((txn, account, stranger.txn, item.txn))
-                    return
+        by_payee = self.by_payee.get(account)
+        if by_payee is None:
+            by_payee = self.by_payee[account] = defaultdict(list)
+            for queue in (self.unlinked.get(account), self.linked.get(account)):
+                for item in queue or ():
+                    if item.balance:
+                        by_payee[self._words(item.txn.payee)].append(item)
+        for item in by_payee.get(own, ()):
+            size = item.balance if paying_debits else -item.balance
+            if size > ZERO and item.txn is not txn:
+                self.misattributed.append((txn, account, stranger.txn, item.txn))
+                return
 
     def _split(self, parts: dict[Target, Decimal], total: Decimal) -> dict[Target, Decimal]:
         """``_split``, refusing to round an aggregate together with any other target.
@@ -774,6 +783,9 @@ class _Builder:
         (self.linked if item.links else self.unlinked)[account].append(item)
         for link in item.links:
             self.by_link[(account, link)].append(item)
+        by_payee = self.by_payee.get(account)
+        if by_payee is not None:
+            by_payee[self._words(txn.payee)].append(item)
 
     # --- one transaction ---------------------------------------------------------------
 
