@@ -21,6 +21,11 @@ PCG). Resolution, first hit wins:
 
 An account the FEC needs that matches nothing is an error naming the account
 and its ``open`` line: add ``compte:`` there.
+
+One ``CompteNum``, one ``CompteLib``: the label of a number is a ``compte-libelle:``
+written with it, else the default table's label of that number, else the
+account's name (a ``compte:`` that takes a number of the table does not rename
+it for the accounts the table gives it to).
 """
 
 from __future__ import annotations
@@ -91,6 +96,13 @@ class AccountNumber:
     number: str
     label: str
     source: str  # "compte: sur l'open" or DEFAULT_SOURCE + "<note>"
+    labelled: bool = False  # the label is a compte-libelle: written on the open
+
+
+@functools.cache
+def table_label(number: str) -> str | None:
+    """The default table's label of ``number`` (its first row with it), or None."""
+    return next((rule.label for rule in default_rules() if rule.number == number), None)
 
 
 def _written_number(value: object) -> str:
@@ -167,8 +179,9 @@ class ChartOfAccounts:
             number = _written_number(written)
             if not _NUMBER_RE.match(number):
                 return None
-            label = self.index.open_meta(account, LABEL_KEY) or account
-            return AccountNumber(account, number, str(label).strip(), f"{NUMBER_KEY}: sur l'open")
+            written_label = str(self.index.open_meta(account, LABEL_KEY) or "").strip()
+            label = written_label or table_label(number) or account
+            return AccountNumber(account, number, label, f"{NUMBER_KEY}: sur l'open", bool(written_label))
         rule, _ = self._default(account)
         if rule is None:
             return None
@@ -177,6 +190,17 @@ class ChartOfAccounts:
         if account in self._suffixes:
             label = f"{rule.label} {account.rsplit(':', 1)[-1]}"
         return AccountNumber(account, number, label, DEFAULT_SOURCE + rule.note)
+
+    def default_number(self, account: str) -> AccountNumber | None:
+        """The default table's number of an income or expense ``account``, whatever its
+        ``compte:`` says: the class its 2035 line has in the PCG — ``7`` for receipts, ``6`` for
+        expenses, with the table's own exceptions (débours and rétrocessions ``62281``/``62282``
+        on an ``Income:`` account, a refund of fees ``706`` on an ``Expenses:`` account).
+        None for other accounts, or without a valid line."""
+        if account in self._treasury or self.index.root_type(account) not in ("income", "expenses"):
+            return None
+        rule, _ = self._default(account)
+        return None if rule is None else AccountNumber(account, rule.number, rule.label, DEFAULT_SOURCE + rule.note)
 
     def _problem(self, account: str) -> str:
         written = self.index.open_meta(account, NUMBER_KEY)
@@ -194,7 +218,9 @@ class ChartOfAccounts:
         """Numbers for every account in ``accounts``, or one :class:`ExportError` listing each failure.
 
         Labels are made consistent per number (an FEC gives one label per
-        ``CompteNum``): the label of the first account, in name order, wins.
+        ``CompteNum``): a ``compte-libelle:`` written with the number wins, else the
+        label the number has without one (the table's, else an account's name); among
+        equals, the first account in name order.
         """
         wanted = sorted(set(accounts))
         problems = [self._problem(a) for a in wanted if self.lookup(a) is None]
@@ -202,7 +228,7 @@ class ChartOfAccounts:
             raise ExportError("comptes sans numéro du PCG pour le FEC :\n  " + "\n  ".join(problems))
         result = {a: self.lookup(a) for a in wanted}
         labels: dict[str, str] = {}
-        for account in wanted:
+        for account in sorted(wanted, key=lambda a: not result[a].labelled):  # stable: name order kept
             labels.setdefault(result[account].number, result[account].label)
-        return {a: AccountNumber(a, n.number, labels[n.number], n.source)
+        return {a: AccountNumber(a, n.number, labels[n.number], n.source, n.labelled)
                 for a, n in result.items() if n is not None}

@@ -9,7 +9,8 @@ ISO 8859-15 by default (UTF-8 on request), named ``<SIREN>FEC<AAAAMMJJ>.txt``
 after the closing date (31 December: a BNC's year is the calendar year).
 
 **Entries** come from the cash book (``cashbook``), in date order, numbered
-1, 2, 3…:
+1, 2, 3… without a gap (a movement of 0,00 writes no line and takes no number:
+art. A47 A-1 LPF, continuous numbering):
 
 * ``AN`` (à-nouveaux) on 1 January when the treasury accounts have opening
   balances: each treasury account against ``110`` (report à nouveau). They are
@@ -28,6 +29,11 @@ after the closing date (31 December: a BNC's year is the calendar year).
   and for an exchange without money (its two sides);
 * in a barème year, an ``OD`` entry of 31 December: the barème kilométrique on
   line 23's account against ``108``.
+
+``AN`` and ``OD`` are the writer's own: a ``journal:`` naming one for treasury
+movements is refused (:func:`_check_journals`). An account counted on a 2035
+line has a number of the class the default table gives that line
+(:func:`_check_classes`).
 
 Each settlement is booked as the 2035 counted it (``Form2035.line_of``): what it
 counts on no line although an income or expense account paid it (non-deductible
@@ -63,6 +69,7 @@ from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import DEFAULT_SOURCE, AccountNumber, ChartOfAccounts
 from beancount_hn.exports.charset import Transliterator
 from beancount_hn.exports.movements import (
+    JOURNAL_KEY,
     CashEntry,
     cash_entries,
     client_of,
@@ -222,11 +229,21 @@ def _nature(settlement: Settlement, line: str | None) -> str:
     return _EXPLOITANT_NATURES.get(line) or f"{'Recette' if bucket == INCOME else 'Dépense'} {line}"
 
 
+_CLASS_NAMES = {"6": "6 (charges)", "7": "7 (produits)"}
+
+
 def _check_classes(moves: list[CashEntry], numbers: dict[str, AccountNumber], index: LedgerIndex,
-                   form: Form2035) -> None:
+                   form: Form2035, chart: ChartOfAccounts) -> None:
     """Classes 6 and 7 hold what the 2035 counts, and only that: an account counted on a line
     has a number of class 6 or 7, and no other account has one (a ``compte:`` written on its
-    ``open`` decides; a wrong one would move a line's amount off the 2035, or onto it)."""
+    ``open`` decides; a wrong one would move a line's amount off the 2035, or onto it).
+
+    An account counted on a line also has the class the default table gives that line
+    (:meth:`ChartOfAccounts.default_number`): 7 for receipts, 6 for expenses, with the
+    table's exceptions (débours and rétrocessions on ``62281``/``62282``, a refund of fees
+    on ``706``). The accountant's software balances the FEC by ``CompteNum``: receipts on
+    a class-6 number (or expenses on a class-7 one) would be netted against the other side
+    (art. A47 A-1 LPF: the ``CompteNum`` of the PCG)."""
     counted: set[str] = set()
     others: set[str] = {account for move in moves for account, _ in move.treasury}
     for move in moves:
@@ -252,8 +269,45 @@ def _check_classes(moves: list[CashEntry], numbers: dict[str, AccountNumber], in
                     if account in counted else
                     "est de la classe 6 ou 7, alors que la 2035 ne compte ce compte sur aucune ligne")
                 + " : corrigez compte: sur son open")
+        elif account in counted and (default := chart.default_number(account)) is not None \
+                and default.number[0] in _CLASS_NAMES and number.number[0] != default.number[0]:
+            opened = index.opens.get(account)
+            problems.append(
+                f"{where(opened.meta if opened else None)} : {account} : le numéro de compte "
+                f"{number.number} ({number.source}) est de la classe "
+                f"{_CLASS_NAMES.get(number.number[0], number.number[0])}, "
+                f"alors que la 2035 compte ce compte sur la ligne {lines2035.account_line(index, account)}, "
+                f"qui demande la classe {_CLASS_NAMES[default.number[0]]} — par défaut {default.number} "
+                f"« {default.label} » : corrigez compte: sur son open")
     if problems:
         raise ExportError("numéros de compte incompatibles avec la 2035 :\n  " + "\n  ".join(problems))
+
+
+#: Journal codes the FEC writer gives its own entries: the opening balances and the entries
+#: without money (personal funds, the barème). A treasury account's movements in them would
+#: read as opening balances, or as no movement of money.
+RESERVED_JOURNALS = ("AN", "OD")
+_RESERVED_MEANING = "AN : les à-nouveaux du 1er janvier ; OD : les opérations sans mouvement de trésorerie"
+
+
+def _check_journals(moves: list[CashEntry], index: LedgerIndex) -> None:
+    """No treasury movement in a journal the FEC writer reserves (:data:`RESERVED_JOURNALS`):
+    the error names the treasury account's ``open`` that writes it, else the transaction."""
+    problems = []
+    for account, opened in sorted(index.opens.items()):
+        code = (opened.meta or {}).get(JOURNAL_KEY)
+        if code is not None and str(code).strip().upper() in RESERVED_JOURNALS \
+                and index.treasury_since(account) is not None:
+            problems.append(f"{where(opened.meta)} : {account} : journal: {as_written(code)} est réservé par le "
+                            f"FEC ({_RESERVED_MEANING}) ; écrivez un autre code (p. ex. BQ, CA, BQ2)")
+    if not problems:
+        for move in moves:
+            if not move.funded_by_equity and move.journal.code in RESERVED_JOURNALS:
+                problems.append(f"{where(move.txn.meta)} : journal: « {move.journal.code} » sur ce mouvement de "
+                                f"trésorerie est réservé par le FEC ({_RESERVED_MEANING}) ; écrivez un autre "
+                                "code (p. ex. BQ, CA, BQ2)")
+    if problems:
+        raise ExportError("journaux réservés :\n  " + "\n  ".join(problems))
 
 
 def _own_drawing_number(number: AccountNumber) -> bool:
@@ -308,7 +362,8 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
                     if not move.funded_by_equity or index.root_type(account) != "equity")
         used.update(s.account for s in move.settlements)
     numbers = chart.resolve(used)
-    _check_classes(moves, numbers, index, form)
+    _check_classes(moves, numbers, index, form, chart)
+    _check_journals(moves, index)
     exploitant = _numbered(numbers, AccountNumber("", PERSONAL_FUNDS_NUMBER, EXPLOITANT_LABEL, "exploitant"))
     fec = Fec(year, siren)
     number = 0
@@ -329,8 +384,10 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
                                      f"AN{year}", day, "Soldes d'ouverture de trésorerie", debit,
                                      credit, day, "À-nouveau", "À-nouveau"))
     for move in moves:
-        number += 1
-        fec.lines.extend(_entry_lines(move, number, numbers, exploitant, index, chart, form))
+        lines = _entry_lines(move, number + 1, numbers, exploitant, index, chart, form)
+        if lines:  # a movement of 0,00 writes no line: it takes no number (continuous, art. A47 A-1 LPF)
+            number += 1
+            fec.lines.extend(lines)
     if form.forfait is not None:
         fec.lines.extend(_bareme_lines(form, number + 1, numbers, exploitant, chart))
     return fec

@@ -75,7 +75,8 @@ from beancount_hn.exports.contacts import MARKERS, REDACTED, scrub_contacts
 from beancount_hn.exports.counterparties import (DESCRIPTION, ORGANISATION, PERSON, PRACTITIONER,
                                                  Counterparties)
 from beancount_hn.exports.vocabulary import (BANK_WORDS, CIVILITIES, NAME_INTRODUCERS, PARTICLES, STOP_WORDS, WORD,
-                                             is_capitalised, is_civility, is_harmless, ordinary_words, plain)
+                                             is_capitalised, is_civility, is_harmless, name_key, ordinary_words,
+                                             plain)
 from beancount_hn.invoicing.invoices import VOID_DIRECTIVE
 
 PATIENT_KEY = "patient"
@@ -599,14 +600,34 @@ class _Finder:
 
         A segment counts when each of its words is a word of that person and one of them at
         least is no word the ledger uses as a word (« Formation », « Loyer » are not names).
+        In an ``Income:`` or ``Expenses:`` account, a segment of ordinary words names the
+        account's category, not the payee who repeats it (``* "Loyer" "mars"`` on
+        ``Expenses:Loyer``), unless a patient carries one of its words: patients' names are
+        refused wherever they stand. When the payee is the segment itself (« Doctolib » on
+        ``Expenses:Logiciel:Doctolib``), the refusal offers the ``organisation`` declaration.
         """
         problems = []
         for account, opened in self.index.opens.items():
+            category = self.index.root_type(account) in ("income", "expenses")
             for segment in account.split(":")[1:]:
                 words = [plain(w) for w in WORD.findall(segment) if len(w) >= 2]
                 sets = [pseudonymiser.word_persons(w) for w in words]
-                if (words and all(sets) and frozenset.intersection(*sets)
+                if not (words and all(sets) and frozenset.intersection(*sets)
                         and any(w not in self.words and w not in STOP_WORDS for w in words)):
+                    continue
+                patient = any(pseudonymiser.persons[n].patient for n in frozenset.union(*sets))
+                if category and not patient and all(is_harmless(w) for w in words):
+                    continue
+                named = pseudonymiser.persons[min(frozenset.intersection(*sets))]
+                name = next((spelling for spelling in named.spellings if name_key(spelling) == name_key(segment)), None)
+                if not patient and name is not None and '"' not in name:  # the payee repeats the account's name
+                    problems.append(
+                        f"{where(opened.meta)} : le compte {account} porte le nom du tiers « {name} », qu'aucune "
+                        "déclaration ne dit organisme : --pseudonymise le prend pour une personne et ne renomme "
+                        "pas les comptes ; si ce n'est pas une personne (une entreprise, un service), déclarez-le : "
+                        f"{opened.date} custom \"hn-option\" \"organisation\" \"{name}\" ; sinon renommez le "
+                        "compte, ou exportez sans --pseudonymise")
+                else:
                     problems.append(f"{where(opened.meta)} : le compte {account} porte le nom d'une personne "
                                     f"(« {segment} ») ; --pseudonymise ne renomme pas les comptes : "
                                     "renommez-le, ou exportez sans --pseudonymise")
