@@ -102,6 +102,7 @@ def test_disposal_after_two_years_short_and_long_term():
     2028-06-30 * "Vente de la table"
       Assets:Banque                    2300.00 EUR
       Assets:Immobilisations:Table    -2300.00 EUR
+        cession: TRUE
     """))
     [asset] = reg.assets
     # 2028: 180 days (1/1 → 30/6) × 480 / 360 = 240.00; cumulated 381.33 + 480 + 480 + 240.
@@ -126,6 +127,7 @@ def test_disposal_gain_beyond_depreciation_is_long_term():
     2027-12-31 * "Vente"
       Assets:Banque                          1100.00 EUR
       Assets:Immobilisations:Ordinateur     -1100.00 EUR
+        cession: TRUE
     """)
     [(_, result)] = reg.disposals(2027)
     assert result.cumulated == Decimal("600.00")  # three full years
@@ -143,6 +145,7 @@ def test_disposal_within_two_years_is_all_short_term_and_a_loss_goes_to_ck_side(
     2026-06-30 * "Vente"
       Assets:Banque                          300.00 EUR
       Assets:Immobilisations:Ordinateur     -300.00 EUR
+        cession: TRUE
     """)
     [(_, result)] = reg.disposals(2026)
     # cumulated 200 + 100 = 300, VNC 700, loss 400 short term.
@@ -159,6 +162,7 @@ def test_non_depreciable_asset_long_term_result():
     2028-01-01 * "Cession de la patientèle"
       Assets:Banque                          35000.00 EUR
       Assets:Immobilisations:Patientele     -35000.00 EUR
+        cession: TRUE
     """)
     assert reg.dotation(2025) == 0
     [(_, result)] = reg.disposals(2028)
@@ -220,6 +224,7 @@ def test_disposal_without_asset_is_an_error():
     2025-03-01 * "Vente de rien"
       Assets:Banque                      100.00 EUR
       Assets:Immobilisations:Table      -100.00 EUR
+        cession: TRUE
     """)
     [error] = reg.errors
     assert "sans immobilisation correspondante" in error.message

@@ -80,6 +80,7 @@ def test_registre_disposal_and_empty_year():
 2027-03-01 * "Reprise" "Vente de la table"
   Assets:Banque                  900.00 EUR
   Assets:Immobilisations:Table  -900.00 EUR
+    cession: TRUE
 """
     entries, index = load_small(text)
     [row] = registre.build_registre_view(entries, index, 2027).rows

@@ -346,6 +346,7 @@ def test_disposal_feeds_cb_or_ck():
     2026-06-30 * "Vente"
       Assets:Banque                  950.00 EUR
       Assets:Immobilisations:Table  -950.00 EUR
+        cession: TRUE
     """, 2026)
     # 2026 dotation 100 (180 days); cumulated 300; VNC 700; gain 250, short term (< 2 years).
     assert gain.values["CH"] == Decimal("100.00")
@@ -356,6 +357,7 @@ def test_disposal_feeds_cb_or_ck():
     2026-06-30 * "Vente"
       Assets:Banque                  500.00 EUR
       Assets:Immobilisations:Table  -500.00 EUR
+        cession: TRUE
     """, 2026)
     assert (loss.values["CB"], loss.values["CK"]) == (Decimal(0), Decimal("200.00"))
     assert [c.kind for c in loss.explain("CK")] == ["disposal"]

@@ -429,6 +429,7 @@ BROKEN = {
 2025-04-01 * "Vente de rien"
   Assets:Banque                      100.00 EUR
   Assets:Immobilisations:Table      -100.00 EUR
+    cession: TRUE
 """,
     "options and identity": """
 2024-01-01 custom "hn-option" "vat-regim" "franchise"

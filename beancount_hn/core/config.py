@@ -32,6 +32,7 @@ from beancount.core import data
 
 from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.core.frtypo import number as french_number
 from beancount_hn.core.words import unaccented
 
 ConfigError = error_type("ConfigError")
@@ -145,6 +146,15 @@ class BaremeKm:
     kilometers: Decimal
     vehicle: str = ""  # its designation, for the 2035-B cadre 7 (optional fourth value)
     electric: bool = False  # "electrique": the barème +20 % of electric vehicles
+
+    def __str__(self) -> str:
+        """The option as a user reads it in a message: ``2025, 5 CV, 8 200 km, « Clio », électrique``."""
+        parts = [str(self.year), f"{self.horsepower} CV", f"{french_number(self.kilometers, 0)} km"]
+        if self.vehicle:
+            parts.append(f"« {self.vehicle} »")
+        if self.electric:
+            parts.append("électrique")
+        return ", ".join(parts)
 
 
 #: Bounds of a ``bareme-km`` option: fiscal horsepower (CV) and kilometres in the year.

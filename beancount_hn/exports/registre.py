@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from beancount_hn.core.frtypo import date as french_date
+from beancount_hn.core.frtypo import money
 from beancount_hn.core.identity import Identity, read_identity
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.exports.tables import (
@@ -86,6 +88,9 @@ def build_registre_view(entries: Sequence[data.Directive], index: LedgerIndex, y
         notes = []
         if asset.plan.method == NOT_DEPRECIABLE:
             notes.append("non amortissable")
+        for reduction in asset.reductions:
+            notes.append(f"valeur d'origine nette d'une réduction de prix de {money(reduction.amount)} "
+                         f"le {french_date(reduction.date)}")
         if asset.vehicle and bareme and row is not None and row.dotation:
             notes.append(f"véhicule : dotation couverte par le barème kilométrique en {year}, "
                          "non déduite sur la 2035")

@@ -22,9 +22,19 @@ software. The first year gets ``cost / N × days / 360``; each full year
 ``cost / N``; the last year takes what is left, so the dotations add up to the
 cost to the cent. Each year's dotation is rounded to the cent.
 
-A **disposal** is a posting that credits the asset's account with the sale
-price received (``-300.00 EUR``; a zero posting with ``cession:`` metadata for
-an asset scrapped without price). The year's dotation runs up to the disposal
+The **cost** is the posting's weight in euros: an asset bought in another
+currency counts through its price (``2000.00 USD @ 0.90 EUR`` costs 1 800 €);
+without a price, an error.
+
+A credit on an asset's account says nothing by itself: it may be a sale or a
+supplier's rebate, so it must be marked (an unmarked credit is an error at its
+line). A **disposal** is a posting marked ``cession:`` (on the posting or the
+transaction) that credits the asset's account with the sale price received
+(``-300.00 EUR``; a zero posting for an asset scrapped without price). A
+**reduction of the purchase price** (remise, rabais, a supplier's credit note)
+is a credit marked ``reduction-prix:``: it lowers the asset's cost, hence every
+dotation, when it comes before the end of the first year of depreciation (the
+dotations already deducted are not recomputed: a later one is an error). The year's dotation runs up to the disposal
 date; the result is ``price − net book value``, split by the two-year rule of
 art. 39 duodecies CGI (applied to BNC by art. 93 quater): held < 2 years, all
 short term; held >= 2 years, a gain is short term up to the depreciation
@@ -37,6 +47,18 @@ Small equipment (≤ 500 EUR HT, BOI-BIC-CHG-20-30-10 §20) may be expensed: an
 asset whose price excluding VAT may be under that limit gets a *hint* (not an
 error). Under the VAT franchise the booked cost includes VAT, so the hint fires
 up to 600 EUR (500 EUR HT at 20 %); under ``vat-regime "reel"`` up to 500 EUR.
+The other way round, one payment above that limit on line 19 (petit outillage)
+gets a hint that a single item of that price is a fixed asset.
+
+Refused at their line, because the 2035 would silently ignore them:
+``amortissement:`` on a posting that is not a fixed asset (an expense is
+deducted at once), and ``part-privee:``/``part-non-deductible:`` on an asset's
+purchase, transaction or ``open`` (the private share of a depreciation is not
+added back by hn). A vehicle is an asset whose account has a word such as
+``Vehicule``, ``Voiture``, ``Auto``, ``Automobile``, ``Moto``, ``Scooter``
+(accents folded), or ``vehicule: TRUE`` on its ``open``; a two-wheeler is not
+a *voiture particulière*, so the art. 39-4 ceiling does not apply to it
+(``vehicle``).
 """
 
 from __future__ import annotations
@@ -48,12 +70,14 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from beancount.core import data
+from beancount.core import convert, data
 
 from beancount_hn.core.config import normalize_word
-from beancount_hn.core.errors import as_written, error_type, source_of
+from beancount_hn.core.errors import as_written, error_type, posting_source, source_of
+from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.lines2035 import SHARE_KEYS, account_line
 
 AssetError = error_type("AssetError")
 AssetHint = error_type("AssetHint")
@@ -68,7 +92,16 @@ SMALL_EQUIPMENT_TTC = Decimal("600")
 ASSET_GROUPS = frozenset({"immobilisations", "immobilisation", "fixedassets", "fixed-assets"})
 #: Accounts of accumulated depreciation, if a user books it: never an asset.
 _DEPRECIATION_PARTS = frozenset({"amortissements", "amortissement", "depreciation", "dotations"})
-_VEHICLE_RE = re.compile(r"^(vehicules?|voitures?|automobiles?|cars?|vehicles?)$", re.IGNORECASE)
+#: Words of an account (accents folded) that name a vehicle, and among them a two-wheeler.
+_VEHICLE_RE = re.compile(r"^(vehicules?|voitures?|autos?|automobiles?|cars?|vehicles?|utilitaires?|"
+                         r"motos?|motocyclettes?|scooters?)$")
+_TWO_WHEELER_RE = re.compile(r"^(motos?|motocyclettes?|scooters?)$")
+_WORD_SPLIT_RE = re.compile(r"[-_ .]+")
+#: Metadata keys marking a credit on an asset's account: a sale, or a lower purchase price.
+DISPOSAL_KEY = "cession"
+REDUCTION_KEY = "reduction-prix"
+#: The 2035 sub-line of small equipment expensed at once.
+SMALL_TOOLS_LINE = "19"
 _INTANGIBLE_RE = re.compile(r"^(incorporel(le)?s?|intangibles?|patientele|clientele)$", re.IGNORECASE)
 _PLAN_RE = re.compile(r"^lineaire\s+(\d+(?:[.,]\d+)?)(?:\s*ans?)?$")
 
@@ -133,6 +166,15 @@ class Disposal:
 
 
 @dataclass(frozen=True)
+class Reduction:
+    """A reduction of an asset's purchase price (remise, rabais, supplier's credit note)."""
+
+    date: datetime.date
+    amount: Decimal  # in euros, positive
+    txn: data.Transaction
+
+
+@dataclass(frozen=True)
 class YearDepreciation:
     """One year of an asset's depreciation schedule."""
 
@@ -173,6 +215,8 @@ class Asset:
     txn: data.Transaction
     posting_index: int
     disposal: Disposal | None = None
+    two_wheeler: bool = False  # a moto or scooter: no art. 39-4 ceiling, no car barème
+    reductions: tuple[Reduction, ...] = ()  # already deducted from ``cost``
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -313,41 +357,165 @@ def _start_date(posting: data.Posting, txn: data.Transaction) -> datetime.date |
     return f"mise-en-service: {as_written(value)} n'est pas une date ; écrivez-la sans guillemets, p. ex. 2025-04-01"
 
 
+def _words(account: str) -> list[str]:
+    """The words of an account below its group, accents folded (``Véhicule-Clio`` → vehicule, clio)."""
+    return [word for part in account.split(":")[2:] for word in _WORD_SPLIT_RE.split(normalize_word(part)) if word]
+
+
+def _credit_marks(txn: data.Transaction, posting: data.Posting) -> dict[str, bool]:
+    """``cession:`` and ``reduction-prix:``, each True when written on the posting, or
+    else on the transaction (and not FALSE)."""
+    marks = dict.fromkeys((DISPOSAL_KEY, REDUCTION_KEY), False)
+    for key in (DISPOSAL_KEY, REDUCTION_KEY):
+        for meta in (posting.meta, txn.meta):
+            if meta and key in meta:
+                marks[key] = meta[key] is not False
+                break
+    return marks
+
+
+def _in_euros(txn: data.Transaction, posting: data.Posting) -> Decimal | str:
+    """The posting's weight in euros (its price ``@``/``@@`` or cost ``{}`` for another
+    currency), or the French error when it has none."""
+    if posting.units.number == 0:
+        return Decimal(0)  # a scrapping without price, whatever its currency
+    weight = convert.get_weight(posting)
+    if weight.currency == "EUR" and weight.number is not None:
+        return weight.number
+    return (f"{posting.account} : {as_written(posting.units.number)} {posting.units.currency} sans cours en euros ; "
+            "une immobilisation s'inscrit pour ce qu'elle a coûté en euros : écrivez le cours ou le total, "
+            f"p. ex. {posting.units.number} {posting.units.currency} @@ 1800.00 EUR (le montant débité)")
+
+
+#: What each account is to the registre (computed once per account).
+_OTHER, _ASSET, _SMALL_TOOLS = 0, 1, 2
+
+
 def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Registre:
-    """Read every purchase and disposal of fixed assets, in date order."""
+    """Read every purchase, price reduction and disposal of fixed assets, in date order."""
     registre = Registre()
     live: dict[str, list[Asset]] = {}  # account -> assets not yet disposed of
-    asset_accounts: dict[str, bool] = {}  # is_asset_account, once per account
+    kinds: dict[str, int] = {}  # account -> _OTHER, _ASSET or _SMALL_TOOLS
 
-    def is_asset(account: str) -> bool:
-        known = asset_accounts.get(account)
+    def kind_of(account: str) -> int:
+        known = kinds.get(account)
         if known is None:
-            known = asset_accounts[account] = is_asset_account(index, account)
+            if is_asset_account(index, account):
+                known = _ASSET
+            elif index.root_type(account) == "expenses" and account_line(index, account) == SMALL_TOOLS_LINE:
+                known = _SMALL_TOOLS
+            else:
+                known = _OTHER
+            kinds[account] = known
         return known
 
     for entry in entries:
         if type(entry) is not data.Transaction:
             continue
-        # Most transactions touch no fixed asset: a quick look at the cache first.
+        # Most transactions touch no fixed asset: one look per posting.
+        touches_asset = False
         for posting in entry.postings:
-            known = asset_accounts.get(posting.account)
-            if known or (known is None and is_asset(posting.account)):
-                break
-        else:
+            kind = kinds.get(posting.account)
+            if kind is None:
+                kind = kind_of(posting.account)
+            if kind == _ASSET:
+                touches_asset = True
+            elif posting.meta and "amortissement" in posting.meta:
+                _misplaced_plan(registre, index, entry, posting)
+            elif kind == _SMALL_TOOLS:
+                _small_tools_hint(registre, index, entry, posting)
+        if not touches_asset:
+            if entry.meta and "amortissement" in entry.meta:
+                registre.errors.append(AssetError(
+                    source_of(entry),
+                    "amortissement: sur une transaction qui ne débite aucun compte Assets:Immobilisations:… ; "
+                    "une immobilisation s'achète sur un compte Assets:Immobilisations:… (p. ex. "
+                    "Assets:Immobilisations:Table) : passez-y l'achat, ou retirez amortissement: pour une "
+                    "dépense déduite d'un coup",
+                    entry))
             continue
         for i, posting in enumerate(entry.postings):
-            if posting.units is None or not is_asset(posting.account):
+            if posting.units is None or kinds.get(posting.account) != _ASSET:
                 continue
             number = posting.units.number
-            is_disposal = number < 0 or (number == 0 and posting.meta and "cession" in posting.meta)
-            if is_disposal:
-                _dispose(registre, live, entry, i, posting)
+            if number < 0 or (number == 0 and _credit_marks(entry, posting)[DISPOSAL_KEY]):
+                _credit(registre, live, entry, i, posting)
             elif number > 0:
                 asset = _purchase(registre, index, entry, i, posting)
                 if asset is not None:
                     registre.assets.append(asset)
                     live.setdefault(asset.account, []).append(asset)
+    registre.errors.extend(_bareme_vehicle_errors(registre, index))
     return registre
+
+
+def _misplaced_plan(registre: Registre, index: LedgerIndex, txn: data.Transaction, posting: data.Posting) -> None:
+    """``amortissement:`` on a posting the registre does not read: an error at the posting."""
+    if index.root_type(posting.account) == "expenses":
+        why = ("est un compte de charges : la dépense y serait déduite d'un coup, sans amortissement. "
+               "Pour amortir le bien, passez l'achat sur un compte Assets:Immobilisations:… (p. ex. "
+               "Assets:Immobilisations:Table, ouvert à part) avec amortissement: ; pour le déduire d'un coup "
+               "(petit matériel de 500 € HT au plus), retirez amortissement:")
+    else:
+        why = ("n'est pas un compte d'immobilisation : amortissement: ne se lit que sur le posting qui débite "
+               "un compte Assets:Immobilisations:… (ou sur sa transaction)")
+    registre.errors.append(AssetError(
+        posting_source(posting, txn),
+        f"amortissement: {as_written(posting.meta['amortissement'])} sur {posting.account}, qui {why}", txn))
+
+
+def _small_tools_hint(registre: Registre, index: LedgerIndex, txn: data.Transaction,
+                      posting: data.Posting) -> None:
+    """A hint for one payment on line 19 (petit outillage) above the small-equipment limit."""
+    if posting.units is None or posting.units.number is None or posting.units.number <= 0:
+        return
+    amount = _in_euros(txn, posting)
+    if isinstance(amount, str):
+        return  # the 2035 reports the missing price
+    regime = index.config.value("vat-regime", txn.date, "franchise")
+    limit = SMALL_EQUIPMENT_HT if regime == "reel" else SMALL_EQUIPMENT_TTC
+    if amount <= limit:
+        return
+    registre.hints.append(AssetHint(
+        posting_source(posting, txn),
+        f"{posting.account} : {money(amount)} en une écriture sur la ligne 19 (petit outillage) ; seul le "
+        "matériel de 500 € HT au plus par unité se passe en charges d'un coup (BOI-BIC-CHG-20-30-10 § 20). "
+        "S'il s'agit d'un seul bien, inscrivez-le au registre : achat sur Assets:Immobilisations:… avec "
+        'amortissement: "lineaire N" ; s\'il s\'agit de plusieurs petits articles, rien à changer',
+        txn))
+
+
+def _bareme_vehicle_errors(registre: Registre, index: LedgerIndex) -> list:
+    """Errors at a ``bareme-km`` option whose year holds several vehicles, or a two-wheeler.
+
+    The option takes one power and one distance; the barème of the year covers every
+    vehicle (fr-rules §5, BOI-BNC-BASE-40-60-40-20), so a second vehicle's depreciation
+    would vanish under the first one's forfait. The table is the cars' one."""
+    errors = []
+    seen: set[int] = set()
+    for option in index.config.entries("bareme-km"):
+        year = option.value[0]
+        if year in seen:
+            continue  # a second line of the year is an error of its own (vehicle.validate_bareme)
+        seen.add(year)
+        vehicles = [asset for asset in registre.held_in(year) if asset.vehicle]
+        names = ", ".join(f"« {asset.designation} » ({asset.account})" for asset in vehicles)
+        if len(vehicles) > 1:
+            errors.append(AssetError(
+                source_of(option.entry),
+                f"barème kilométrique {year} : {len(vehicles)} véhicules au registre cette année-là ({names}) ; "
+                "le barème couvre tous les véhicules de l'année, chacun avec sa puissance et ses kilomètres, et "
+                "hn ne le calcule que pour un seul véhicule : pour plusieurs véhicules la même année, passez en "
+                "frais réels (retirez l'option) ou faites établir le barème par votre comptable",
+                option.entry))
+        elif vehicles and vehicles[0].two_wheeler:
+            errors.append(AssetError(
+                source_of(option.entry),
+                f"barème kilométrique {year} : le véhicule du registre est un deux-roues ({names}) ; hn ne "
+                "connaît que le barème des voitures : retirez l'option (frais réels) ou, si c'est une voiture, "
+                "renommez son compte",
+                option.entry))
+    return errors
 
 
 def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: int,
@@ -377,20 +545,29 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     if isinstance(start, str):
         registre.errors.append(AssetError(source_of(txn), f"{account} : {start}", txn))
         return None
-    parts = account.split(":")[2:]
+    cost = _in_euros(txn, posting)
+    if isinstance(cost, str):
+        registre.errors.append(AssetError(posting_source(posting, txn), cost, txn))
+        return None
+    share = _private_share(index, txn, posting)
+    if share is not None:
+        registre.errors.append(AssetError(share[0], share[1], txn))
+    words = _words(account)
+    two_wheeler = any(_TWO_WHEELER_RE.match(word) for word in words)
     designation = str((posting.meta or {}).get("designation") or txn.narration or account)
     asset = Asset(
         account=account,
         designation=designation,
         acquired=txn.date,
         start=start,
-        cost=posting.units.number,
-        currency=posting.units.currency,
+        cost=cost,
+        currency="EUR",
         plan=plan,
-        vehicle=bool(index.open_meta(account, "vehicule")) or any(_VEHICLE_RE.match(p) for p in parts),
-        intangible=any(_INTANGIBLE_RE.match(p) for p in parts),
+        vehicle=bool(index.open_meta(account, "vehicule")) or any(_VEHICLE_RE.match(word) for word in words),
+        intangible=any(_INTANGIBLE_RE.match(p) for p in account.split(":")[2:]),
         txn=txn,
         posting_index=i,
+        two_wheeler=two_wheeler,
     )
     regime = index.config.value("vat-regime", txn.date, "franchise")
     limit = SMALL_EQUIPMENT_HT if regime == "reel" else SMALL_EQUIPMENT_TTC
@@ -405,21 +582,92 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     return asset
 
 
-def _dispose(registre: Registre, live: dict[str, list[Asset]], txn: data.Transaction, i: int,
-             posting: data.Posting) -> None:
+def _private_share(index: LedgerIndex, txn: data.Transaction,
+                   posting: data.Posting) -> tuple[dict[str, Any], str] | None:
+    """The error of a ``part-privee:``/``part-non-deductible:`` on an asset's purchase (posting,
+    transaction or the account's ``open``): hn does not add back a share of a dotation."""
+    for key in SHARE_KEYS:
+        where = None
+        if posting.meta and key in posting.meta:
+            where, value = posting_source(posting, txn), posting.meta[key]
+        elif txn.meta and key in txn.meta:
+            where, value = source_of(txn), txn.meta[key]
+        elif index.open_meta(posting.account, key) is not None:
+            where, value = source_of(index.opens.get(posting.account)), index.open_meta(posting.account, key)
+        if where is None:
+            continue
+        return where, (
+            f"{key}: {as_written(value)} sur l'immobilisation {posting.account} : hn n'applique pas de part "
+            "privée à un amortissement, la dotation serait déduite en entier. La part privée de la dotation "
+            "d'un bien à usage mixte se réintègre en ligne 36 (CC), en plus de l'excédent de l'art. 39-4 pour "
+            "une voiture : hn ne sait pas encore la porter ; retirez cette clé et faites calculer la "
+            "réintégration par votre comptable")
+    return None
+
+
+def _credit(registre: Registre, live: dict[str, list[Asset]], txn: data.Transaction, i: int,
+            posting: data.Posting) -> None:
+    """A credit on an asset's account: a disposal (``cession:``) or a lower price
+    (``reduction-prix:``); unmarked, an error (hn cannot tell a sale from a rebate)."""
     account = posting.account
+    marks = _credit_marks(txn, posting)
+    sale, reduction = marks[DISPOSAL_KEY], marks[REDUCTION_KEY]
+    where = posting_source(posting, txn)
+    amount = _in_euros(txn, posting)
+    if isinstance(amount, str):
+        registre.errors.append(AssetError(where, amount, txn))
+        return
+    amount = -amount
+    if sale == reduction:
+        what = ("porte à la fois cession: et reduction-prix:" if sale else
+                "ne dit pas ce qu'il est")
+        registre.errors.append(AssetError(
+            where,
+            f"crédit de {money(amount)} sur {account} qui {what} : hn ne devine pas une vente. "
+            f"Si le bien est vendu (ou mis au rebut), ajoutez {DISPOSAL_KEY}: TRUE au posting (le montant est "
+            "le prix de vente reçu, la plus ou moins-value est calculée) ; s'il s'agit d'une remise, d'un "
+            f"rabais ou d'un avoir du fournisseur sur le prix d'achat, ajoutez {REDUCTION_KEY}: TRUE (le coût "
+            "amorti du bien est diminué d'autant)",
+            txn))
+        return
     held = live.get(account, [])
     if len(held) != 1:
         why = ("aucune immobilisation n'est inscrite sur ce compte" if not held
                else f"{len(held)} immobilisations y sont inscrites ; gardez un compte par immobilisation")
+        what = "cession" if sale else "réduction de prix"
         registre.errors.append(AssetError(
-            source_of(txn),
-            f"cession sur {account} sans immobilisation correspondante : {why}. Une cession crédite "
-            "le compte de l'immobilisation du prix de vente reçu",
+            where,
+            f"{what} sur {account} sans immobilisation correspondante : {why}. Une cession crédite "
+            "le compte de l'immobilisation du prix de vente reçu, une réduction de prix du montant remboursé",
             txn,
         ))
         return
-    asset = held.pop()
-    disposed = Disposal(txn.date, -posting.units.number, txn, i)
+    asset = held[0]
+    if sale:
+        held.pop()
+        changed = replace(asset, disposal=Disposal(txn.date, amount, txn, i))
+    else:
+        error = _reduction_error(asset, txn, amount)
+        if error is not None:
+            registre.errors.append(AssetError(where, f"{account} : {error}", txn))
+            return
+        changed = replace(asset, cost=asset.cost - amount,
+                          reductions=asset.reductions + (Reduction(txn.date, amount, txn),))
+        held[0] = changed
     position = next(k for k, known in enumerate(registre.assets) if known is asset)
-    registre.assets[position] = replace(asset, disposal=disposed)
+    registre.assets[position] = changed
+
+
+def _reduction_error(asset: Asset, txn: data.Transaction, amount: Decimal) -> str | None:
+    """Why a reduction of ``amount`` cannot lower ``asset``'s cost, or None."""
+    if amount <= 0:
+        return f"réduction de prix de {money(amount)} : le montant d'une réduction est un crédit (négatif)"
+    if amount >= asset.cost:
+        return (f"réduction de prix de {money(amount)} pour un coût de {money(asset.cost)} : c'est l'annulation "
+                f"de l'achat ; si le bien est rendu, marquez ce crédit {DISPOSAL_KEY}: TRUE")
+    if asset.plan.method == LINEAR and txn.date.year > asset.start.year:
+        return (f"réduction de prix du {french_date(txn.date)}, après l'année {asset.start.year} où son "
+                "amortissement a commencé : les dotations déjà déduites ne se recalculent pas et hn ne sait pas "
+                "répartir la réduction sur les années restantes ; voyez avec votre comptable (le plan "
+                "d'amortissement se corrige pour la suite)")
+    return None

@@ -36,8 +36,12 @@ transaction gives the class; ``plafond-amortissement:`` an explicit ceiling
 (``"aucun"`` for a utility vehicle). A car dearer than the lowest ceiling
 without either is an error.
 
-Not handled: several vehicles in one year (the option takes one CV and one
-distance), and the fuel-only barème of leased vehicles.
+Not handled, and refused at the option's line: several vehicles in one year
+(the option takes one CV and one distance: a second ``bareme-km`` line of a
+year, or a barème year with several vehicles in the registre, see
+``assets``), a two-wheeler at the barème (the table is the cars'). Not handled
+either: the fuel-only barème of leased vehicles. A moto or scooter has no
+art. 39-4 ceiling (it caps the *véhicules de tourisme*).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 from beancount.core import data
 
 from beancount_hn.core.config import BaremeKm, normalize_word
-from beancount_hn.core.errors import as_written, error_type, source_of
+from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money, number
 from beancount_hn.core.ledger import LedgerIndex
@@ -190,10 +194,24 @@ def forfait(index: LedgerIndex, year: int, registre: Registre | None = None) -> 
 
 
 def validate_bareme(index: LedgerIndex) -> list:
-    """Errors for a ``bareme-km`` option of a year the barème table does not cover."""
+    """Errors for a ``bareme-km`` option of a year the barème table does not cover, and for
+    a second option of one year (several vehicles are not handled; a later line would
+    silently replace the first one). The registre's vehicles are checked by ``assets``."""
     errors = []
+    first: dict[int, Any] = {}
     for option in index.config.entries("bareme-km"):
         year, value = option.value
+        earlier = first.setdefault(year, option)
+        if earlier is not option and earlier.value[1] != value:
+            errors.append(BaremeError(
+                source_of(option.entry),
+                f"deuxième option bareme-km pour {year} ({value}), après celle de {where(earlier.entry.meta)} "
+                f"({earlier.value[1]}) : hn ne calcule le barème que pour un véhicule par an et ne choisit pas "
+                "entre deux lignes ; pour corriger la première, modifiez-la et supprimez celle-ci ; plusieurs "
+                "véhicules la même année ne sont pas pris en charge (passez en frais réels ou faites établir "
+                "le barème par votre comptable)",
+                option.entry))
+            continue
         if bareme_row(year, value.horsepower, value.electric) is None:
             kind = "des véhicules électriques " if value.electric else ""
             years = sorted({y for y, _, electric in bareme_table() if electric == value.electric})
@@ -273,6 +291,8 @@ def depreciation_cap(asset: Asset) -> DepreciationCap | None | str:
     """The art. 39-4 ceiling of a vehicle of the registre, None when none applies
     (``plafond-amortissement: "aucun"``, or a cost within every ceiling), or an
     error text (in French) when the ledger does not say enough to know it."""
+    if asset.two_wheeler:
+        return None  # art. 39-4 caps the véhicules de tourisme (category M1): not a moto or scooter
     posting = asset.txn.postings[asset.posting_index]
     meta = {**(asset.txn.meta or {}), **(posting.meta or {})}
     explicit = meta.get("plafond-amortissement")
