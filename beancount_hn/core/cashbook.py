@@ -16,7 +16,9 @@ in date order, and splits each treasury movement into **settlements**:
   A payment naming items (a shared ``^link``, ``reglement-de:``, ``lot:``,
   ``avoir-de:``) settles those only; any other payment settles the oldest
   unlinked items (FIFO), then the oldest linked ones; a partial payment
-  settles each posting behind the item pro rata;
+  settles each posting behind the item pro rata, except what the transaction's
+  own income or expense lines take back (a credit note set against its
+  invoice cancels the line of its account and status, ``_Builder._claims``);
 * a neutral bucket, named by its account, for everything that is neither
   receipt nor expense: internal transfers, personal drawings and contributions
   (``Equity:``), loan capital, deposits, fixed assets (their cost reaches the
@@ -64,6 +66,7 @@ from typing import NamedTuple
 
 from beancount.core import data
 
+from beancount_hn.core.classify import Classifier
 from beancount_hn.core.errors import error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
@@ -557,6 +560,14 @@ class _Builder:
         self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
         self.misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = []
         self.payee_words: dict[str, tuple[str, ...]] = {}  # a payee -> its words, as compared
+        # What the income and expense lines of a transaction that settles items take back
+        # (a credit note set against its invoice: ``_claims``), read once per such transaction.
+        self.pnl_txn: data.Transaction | None = None  # the transaction walked, if it has such lines
+        self.claims_txn: data.Transaction | None = None  # whose lines ``claims`` are
+        self.claims: list[list] = []  # [account, status (or its posting's index), amount left (parts' sign)]
+        self.claims_unsure = False  # an aggregate was settled under claims: their rest is the full walk's
+        self.classifier: Classifier | None = None  # made on the first credit note
+        self.statuses: dict[int, dict[int, tuple[str, str]]] = {}  # id(txn) -> posting index -> status
         # Item account -> payee words -> its items, built on the account's first payee check
         # (``_check_payee``) and kept by ``_create`` from then on.
         self.by_payee: dict[str, dict[tuple[str, ...], list[OpenItem]]] = {}
@@ -690,6 +701,7 @@ class _Builder:
             return _NOTHING, amount
         consumed: dict[Target, Decimal] = {}
         left = -amount if paying_debits else amount
+        claims = self._claims(txn) if self.pnl_txn is txn else None
         by_link = self.by_link
         named = [by_link[(account, link)] for link in _settled_keys(txn, posting) if (account, link) in by_link]
         # A payment naming its invoices or lots settles those only: what it pays beyond
@@ -705,13 +717,16 @@ class _Builder:
             if size <= ZERO:  # settled already, or of the payment's own sign
                 continue
             if left >= size:
+                if claims:
+                    self._claim_whole(item.parts, claims)
                 # The whole item: its parts are already cents (every item is made by
                 # _split), so _split(parts, balance) would return them unchanged.
                 portion, item.parts, item.balance = item.parts, {}, ZERO
                 counts[settleable] -= 1
                 left -= size
             else:
-                portion = self._split(item.parts, left if paying_debits else -left)
+                total = left if paying_debits else -left
+                portion = self._credited(item.parts, total, claims) if claims else self._split(item.parts, total)
                 item.parts = {t: rest for t, v in item.parts.items()
                               if (rest := v - portion[t] if t in portion else v)}
                 item.balance = sum(item.parts.values(), ZERO)
@@ -729,6 +744,134 @@ class _Builder:
             while queue and not queue[0].balance:
                 queue.popleft()
         return consumed, -left if paying_debits else left
+
+    # --- credit notes: what their lines take back ------------------------------------------
+
+    def _claims(self, txn: data.Transaction) -> list[list]:
+        """What the income and expense postings of ``txn`` take back of the items it settles.
+
+        A credit note (« avoir ») set against its invoice's receivable cancels some of the
+        invoice's lines, not a share of each: its income posting names the line by its account
+        and, on a note of several lines on that account, by its convention and VAT status (the
+        status an avoir keeps, checked by the invoice book). One ``[account, status, amount]``
+        per account and status, in posting order (the status as the index of the posting when
+        the transaction has one line on the account: read only when needed), the amount with
+        the sign of the parts it takes back (an invoice's receipt is a positive part; the
+        credit note's income posting is a debit). ``_take_back`` lowers the amounts as the
+        items give them.
+        """
+        if self.claims_txn is not txn:
+            self.claims_txn, self.claims_unsure = txn, False
+            roots, currency = self.root, self.currency
+            lines: list[tuple[int, str, Decimal]] = []
+            for i, posting in enumerate(txn.postings):
+                if roots[posting.account] in _PNL_ROOTS:
+                    units = posting.units
+                    amount = units.number if units.currency == currency else euros(posting, currency)
+                    lines.append((i, posting.account, units.number if amount is None else amount))
+            if len({account for _, account, _ in lines}) == len(lines):  # one line per account (most)
+                # Its status is read only if the item has lines of several statuses on its account.
+                self.claims = [[account, i, amount] for i, account, amount in lines if amount]
+            else:
+                statuses = self._statuses(txn)
+                by_status: dict[tuple[str, tuple[str, str] | None], Decimal] = {}
+                for i, account, amount in lines:
+                    key = (account, statuses.get(i))
+                    by_status[key] = by_status.get(key, ZERO) + amount
+                self.claims = [[account, status, amount] for (account, status), amount in by_status.items() if amount]
+        return self.claims
+
+    def _statuses(self, txn: data.Transaction) -> dict[int, tuple[str, str]]:
+        """The (convention, VAT) status of each receipt posting of ``txn``, by posting index
+        (``classify``: the statuses the 2035's social split and the 293 B franchise read)."""
+        found = self.statuses.get(id(txn))
+        if found is None:
+            if self.classifier is None:
+                self.classifier = Classifier(self.index)
+            indices, fields, _ = self.classifier.lines(txn)
+            found = self.statuses[id(txn)] = {i: (line[0], line[1]) for i, line in zip(indices, fields)}
+        return found
+
+    def _lines_of(self, parts: dict[Target, Decimal], account: str, status: tuple[str, str] | int | None
+                  ) -> list[Target]:
+        """The parts a credit line on ``account`` of ``status`` (or of the status of the claiming
+        transaction's posting of that index) takes back: those of its account and, when they
+        are of several statuses, of its own (of none: all of its account)."""
+        found = [t for t in parts if t.account == account and t.txn is not None and t.bucket in (INCOME, EXPENSE)]
+        if len(found) > 1:
+            statuses = [self._statuses(t.txn).get(t.index) for t in found]
+            if len(set(statuses)) > 1:
+                if isinstance(status, int):
+                    status = self._statuses(self.claims_txn).get(status)
+                found = [t for t, of in zip(found, statuses, strict=True) if of == status] or found
+        return found
+
+    def _take_back(self, parts: dict[Target, Decimal], total: Decimal, claims: list[list]
+                   ) -> tuple[dict[Target, Decimal], Decimal]:
+        """Take up to ``total`` (cents, the parts' sign) of ``parts`` for ``claims``, each line
+        from its own parts (pro rata among them, when it has several); returns what is taken
+        and what is left of ``total``. A claim beyond what is left of its lines (a partial
+        payment already spread over them) keeps its rest; the caller spreads the rest of
+        ``total`` pro rata, as a payment."""
+        sign = _sign(total)
+        taken: dict[Target, Decimal] = {}
+        left = total
+        for claim in claims:
+            if not left:
+                break
+            account, status, amount = claim
+            if _sign(amount) != sign:
+                continue
+            lines = {t: rest for t in self._lines_of(parts, account, status)
+                     if _sign(rest := parts[t] - taken.get(t, ZERO)) == sign}
+            if not lines:
+                continue
+            available = sum(lines.values(), ZERO)
+            take = (min(abs(amount), abs(available), abs(left)) * sign).quantize(CENT, ROUND_HALF_EVEN)
+            share = lines if take == available else _split(lines, take)
+            for target, value in share.items():
+                taken[target] = taken.get(target, ZERO) + value
+            claim[2] -= take
+            left -= take
+        return taken, left
+
+    def _credited(self, parts: dict[Target, Decimal], total: Decimal, claims: list[list]) -> dict[Target, Decimal]:
+        """The portion of an item's ``parts`` that a transaction with income or expense lines
+        settles when it does not take the whole item: first what its lines take back
+        (``_take_back``), then the rest pro rata — only the rest, when nothing tells which
+        line its money pays (a line on an account the item does not carry)."""
+        if self.detail is not None and any(t.bucket == AGGREGATE for t in parts):
+            # An aggregate hides its lines: what the claims take of them is the full walk's to
+            # say. Alone it takes the whole amount, as its lines take it together.
+            if len(parts) > 1:
+                raise _NeedsDetail
+            self.claims_unsure = True
+            return self._split(parts, total)
+        if self.claims_unsure and any(claim[2] for claim in claims):
+            raise _NeedsDetail
+        total = total.quantize(CENT, ROUND_HALF_EVEN)
+        if len(parts) == 1:  # one line: it takes the whole amount, whatever the claims take of it
+            self._take_back(parts, total, claims)
+            return self._split(parts, total)
+        taken, left = self._take_back(parts, total, claims)
+        if not taken:
+            return self._split(parts, total)
+        if left:
+            rest = {t: rest for t, v in parts.items() if (rest := v - taken.get(t, ZERO))}
+            for target, value in self._split(rest, left).items():
+                taken[target] = taken.get(target, ZERO) + value
+        return {t: v for t, v in taken.items() if v}
+
+    def _claim_whole(self, parts: dict[Target, Decimal], claims: list[list]) -> None:
+        """Lower ``claims`` by what they take back of an item settled whole (its portion is
+        every part, whatever they take), so that the next item of the transaction gives only
+        the rest."""
+        if self.claims_unsure:
+            return
+        if self.detail is not None and any(t.bucket == AGGREGATE for t in parts):
+            self.claims_unsure = any(claim[2] for claim in claims)
+            return
+        self._take_back(parts, sum(parts.values(), ZERO), claims)
 
     def _words(self, payee: str | None) -> tuple[str, ...]:
         if not payee:
@@ -791,6 +934,7 @@ class _Builder:
 
     def transaction(self, txn: data.Transaction, kind: _Kind | None = None) -> None:
         kind = kind or self._kind(txn)
+        self.pnl_txn = txn if kind.pnl else None  # its lines may take back what it settles (_claims)
         postings = txn.postings
         treasury: list[data.Posting] = []
         skipped: frozenset[str] | set[str] = frozenset()  # the accounts of ``treasury``
