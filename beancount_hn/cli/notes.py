@@ -9,7 +9,7 @@ import click
 
 from beancount_hn.cli.french import FrenchCommand
 from beancount_hn.cli.years import require_covered_year
-from beancount_hn.core.cashbook import Cashbook
+from beancount_hn.core.cashbook import Cashbook, problem_errors
 from beancount_hn.core.errors import os_error_text
 from beancount_hn.core.loading import (HnError, LoadedLedger, check_year_range, load_ledger, output_folder,
                                        refuse_to_write, report_stale)
@@ -36,6 +36,15 @@ def _one_document_command(func: Callable) -> click.Command:
             _FORMAT)):
         func = decorate(func)
     return func
+
+
+def _cashbook(loaded: LoadedLedger, book: InvoiceBook, what: str) -> Cashbook:
+    """The cash book of the notes, once the ledger is known to have no error: refused, like the
+    ledger's own errors, while its walk has problems (a payment that settles nothing, a
+    payment taking another payee's note): a note would print them wrong (``hn check`` lists them)."""
+    cashbook = Cashbook.build(loaded.entries, loaded.index)
+    refuse_to_write(loaded, [*book.errors, *problem_errors(cashbook)], what=what)
+    return cashbook
 
 
 def _write_one(ledger: str, out_dir: str, fmt: str, force: bool, command: str,
@@ -73,7 +82,7 @@ def note(number: str, ledger: str, out_dir: str, force: bool, fmt: str, as_of: d
     """La note d'honoraires (ou l'avoir) NUMÉRO de LIVRE, en PDF ou HTML."""
     def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
         invoice = find_invoice(book, number)
-        return invoice_document(book, invoice, Cashbook.build(loaded.entries, loaded.index),
+        return invoice_document(book, invoice, _cashbook(loaded, book, "aucun document"),
                                 as_of.date() if as_of else None)
 
     doc, path = _write_one(ledger, out_dir, fmt, force, "hn note", document)
@@ -111,9 +120,10 @@ def notes(ledger: str, year: int, out_dir: str, force: bool, fmt: str) -> None:
     require_covered_year(loaded, year)
     book = build_invoice_book(loaded.entries, loaded.index)
     refuse_to_write(loaded, book.errors, what="aucun document (ni le dossier)")
+    cashbook = _cashbook(loaded, book, "aucun document (ni le dossier)")
     folder = output_folder(loaded, out_dir, "hn notes", force=force)
     try:
-        documents = year_documents(loaded.entries, loaded.index, year, book)
+        documents = year_documents(loaded.entries, loaded.index, year, book, cashbook)
         if not documents:
             raise HnError(f"{ledger} : aucune facture datée de {year} ; rien n'est écrit")
         archive = write_year(documents, folder, fmt, archive_title(year, documents))

@@ -8,27 +8,201 @@ and ``^links``), never from a matching of our own.
 
 Remaining of an invoice = its amount − its credit notes − the money received
 for it and its credit notes (a cash refund booked on a credit note counts as
-negative money received), all dated up to the report date.
+negative money received), all dated up to the report date. Every figure is what
+the client owes, VAT included, in the operating currency (the receivable's): the
+invoice's fees and the VAT it books, at their weight in euros (an ``@`` price), and
+the money each payment brought (:class:`DocumentReceipts`, shared with the notes).
 """
 
 from __future__ import annotations
 
 import datetime
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from beancount.core import data
 
-from beancount_hn.core.cashbook import Cashbook, OpenReceivables, owed_on, problem_errors
+from beancount_hn.core.cashbook import NEUTRAL, Cashbook, OpenReceivables, Settlement, owed_on, problem_errors
+from beancount_hn.core.errors import error_type, source_of, where
+from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.roles import euros
 from beancount_hn.invoicing.invoices import Invoice, InvoiceBook, VoidedNumber, build_invoice_book
+from beancount_hn.tax.vat import is_vat_liability
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 _NUMBER = operator.itemgetter(0)  # of an invoices.Reference
+SETTLES_KEY = "reglement-de"  # a payment posting naming the document it pays (as the cash book reads it)
+
+ReceiptError = error_type("ReceiptError")
+
+
+class UnsureReceipt(ValueError):
+    """A payment whose share of a document, VAT included, the cash book cannot tell to the cent."""
+
+    def __init__(self, txn: data.Transaction, message: str) -> None:
+        super().__init__(message)
+        self.txn = txn
+
+    @property
+    def error(self) -> Any:
+        """The refusal as an error at the payment's line (a report's problem)."""
+        return ReceiptError(source_of(self.txn), str(self), self.txn)
+
+
+@dataclass(frozen=True)
+class Received:
+    """The money one payment transaction brought to a document, VAT included (+ in, - out)."""
+
+    settlement: Settlement  # one of its settlements of the document: date, treasury account, funding
+    amount: Decimal
+
+    @property
+    def txn(self) -> data.Transaction:
+        return self.settlement.txn
+
+    @property
+    def date(self) -> datetime.date:
+        return self.settlement.date
+
+
+def billed(index: LedgerIndex, txn: data.Transaction,
+           weigh: Callable[[data.Posting], Decimal] | None = None) -> Decimal:
+    """What ``txn`` (an invoice, or a credit note: negative) bills, VAT included: its income
+    and VAT (``Liabilities:…:TVA…``) postings, in their units, or as ``weigh`` values them."""
+    return -sum((weigh(p) if weigh is not None else p.units.number for p in txn.postings
+                 if index.root_type(p.account) == "income" or is_vat_liability(index, p.account)), ZERO)
+
+
+class DocumentReceipts:
+    """What each numbered document bills and received, VAT included, in the operating currency.
+
+    The cash book attributes a payment to the fees of the documents it settles (their
+    income postings) and to the VAT they book as one neutral share per VAT account; a
+    document's money is its fees' settlements plus its part of that share — never the
+    fees scaled up by a rate, which loses a cent on a partial payment (16,66 € of fees
+    for a 20,00 € transfer). The share is the payment's neutral VAT settlement less the
+    VAT the payment itself books; when the payment also settles another document
+    booking VAT on the same account, the share is only sure from a payment posting
+    that names the document (``reglement-de:``), else :class:`UnsureReceipt`.
+    Built once per cash book: the payments' settlements are indexed on first need.
+    """
+
+    def __init__(self, cashbook: Cashbook, index: LedgerIndex) -> None:
+        self.cashbook = cashbook
+        self.index = index
+        self.currency = index.currency
+        self._vat: dict[str, bool] = {}
+        self._by_payer: dict[int, list[Settlement]] | None = None
+
+    def is_vat(self, account: str) -> bool:
+        found = self._vat.get(account)
+        if found is None:
+            found = self._vat[account] = is_vat_liability(self.index, account)
+        return found
+
+    def euros(self, posting: data.Posting) -> Decimal:
+        """The posting's weight in euros, as the cash book counts it (its units when unpriced:
+        the cash book reports those)."""
+        value = euros(posting, self.currency)
+        return posting.units.number if value is None else value
+
+    def billed(self, txn: data.Transaction) -> Decimal:
+        """What ``txn`` bills (:func:`billed`) at its weight in euros: what its receivable holds."""
+        return billed(self.index, txn, self.euros)
+
+    def _payers(self) -> dict[int, list[Settlement]]:
+        """The settlements of each payment that settled VAT (one pass over the cash book)."""
+        if self._by_payer is None:
+            settlements = self.cashbook.settlements
+            payers = {id(s.txn) for s in settlements
+                      if s.target.bucket == NEUTRAL and self.is_vat(s.target.account)}
+            by_payer: dict[int, list[Settlement]] = {}
+            for settlement in settlements:
+                if id(settlement.txn) in payers:
+                    by_payer.setdefault(id(settlement.txn), []).append(settlement)
+            self._by_payer = by_payer
+        return self._by_payer
+
+    def received(self, txns: Sequence[data.Transaction], upto: datetime.date | None = None) -> list[Received]:
+        """The money each payment dated up to ``upto`` brought to the document of ``txns``
+        (the invoice and its credit notes), in date order."""
+        own = {id(txn): txn for txn in txns}
+        by_payment: dict[int, list] = {}
+        for txn in txns:
+            for settlement in self.cashbook.for_target_txn(txn):
+                if upto is None or settlement.date <= upto:
+                    found = by_payment.get(id(settlement.txn))
+                    if found is None:
+                        by_payment[id(settlement.txn)] = [settlement, settlement.amount]
+                    else:
+                        found[1] += settlement.amount
+        payments = sorted(by_payment.values(), key=lambda found: found[0].date)
+        vat_accounts = {p.account for txn in txns for p in txn.postings if self.is_vat(p.account)}
+        if not vat_accounts:
+            return [Received(settlement, fees) for settlement, fees in payments]
+        shares = [self._vat_share(settlement.txn, own, vat_accounts, fees) for settlement, fees in payments]
+        received = [Received(settlement, fees + (share or ZERO))
+                    for (settlement, fees), share in zip(payments, shares, strict=True)]
+        if None in shares:
+            # A payment settling other documents' VAT on the same account too: its share is sure
+            # only when it is the last and closes the document's fees: it then brings what is
+            # left of what the document bills, VAT included.
+            last = len(shares) - 1
+            fees = sum((fees for _, fees in payments), ZERO)
+            billed_fees = -sum((self.euros(p) for txn in txns for p in txn.postings
+                                if self.index.root_type(p.account) == "income"), ZERO)
+            if shares.index(None) != last or fees != billed_fees:
+                raise self._unsure(payments[shares.index(None)][0].txn, own)
+            rest = sum((self.billed(txn) for txn in txns), ZERO) - sum((r.amount for r in received[:last]), ZERO)
+            received[last] = Received(payments[last][0], rest)
+        return received
+
+    def paid(self, txns: Sequence[data.Transaction], upto: datetime.date | None = None) -> Decimal:
+        return sum((r.amount for r in self.received(txns, upto)), ZERO)
+
+    def _vat_share(self, payment: data.Transaction, own: dict[int, data.Transaction], vat_accounts: set[str],
+                   fees: Decimal) -> Decimal | None:
+        """The VAT part of what ``payment`` brought to the document of ``own`` (its fees: ``fees``),
+        None when the payment also settles another document's VAT on these accounts."""
+        settlements = self._payers().get(id(payment), ())
+        share = sum((s.amount for s in settlements
+                     if s.target.bucket == NEUTRAL and s.target.account in vat_accounts), ZERO)
+        if not share:
+            return ZERO
+        if id(payment) not in own:  # the VAT the payment books itself is not the document's
+            share += sum((self.euros(p) for p in payment.postings if p.account in vat_accounts), ZERO)
+        others = {id(t): t for s in settlements if (t := s.target.txn) is not None
+                  and id(t) not in own and t is not payment}
+        if not any(p.account in vat_accounts for t in others.values() for p in t.postings):
+            return share
+        # The payment settles another document's VAT on the same account too: only a posting
+        # naming this document says what it brought (None: the caller decides).
+        named = [p for p in payment.postings if p.meta and str(p.meta.get(SETTLES_KEY)) in self._numbers(own)]
+        if named and id(payment) not in own:
+            return -sum((self.euros(p) for p in named), ZERO) - fees
+        return None
+
+    @staticmethod
+    def _numbers(own: dict[int, data.Transaction]) -> set[str]:
+        """What payments name the document of ``own`` by: its numbers and links."""
+        numbers = {str(t.meta["facture"]) for t in own.values() if t.meta and t.meta.get("facture") is not None}
+        numbers.update(link for t in own.values() for link in (t.links or ()))
+        return numbers
+
+    def _unsure(self, payment: data.Transaction, own: dict[int, data.Transaction]) -> UnsureReceipt:
+        numbers = self._numbers(own)
+        number = min(numbers) if numbers else "?"
+        return UnsureReceipt(payment, (
+            f"{where(payment.meta)} : le règlement du {french_date(payment.date)} paie en partie la facture {number} "
+            "et une autre facture avec TVA sur le même compte : la part TTC de chacune n'est pas sûre au centime ; "
+            "écrivez une ligne de créance par facture réglée, chacune avec son reglement-de: "
+            f'(p. ex. reglement-de: "{number}")'))
 
 
 @dataclass
@@ -50,7 +224,8 @@ class SeriesSummary:
 
 @dataclass(frozen=True)
 class UnpaidInvoice:
-    """An invoice not fully paid on the report date."""
+    """An invoice not fully paid on the report date: what the client owes, VAT included, in
+    ``currency`` (the operating currency, whatever the invoice's fees are written in)."""
 
     invoice: Invoice
     amount: Decimal
@@ -58,10 +233,7 @@ class UnpaidInvoice:
     paid: Decimal
     remaining: Decimal
     age_days: int
-
-    @property
-    def currency(self) -> str | None:
-        return self.invoice.currency
+    currency: str = "EUR"
 
 
 @dataclass
@@ -104,20 +276,30 @@ def series_summaries(book: InvoiceBook, year: int | None = None) -> list[SeriesS
     return sorted(rows.values(), key=lambda r: (r.year, r.series))
 
 
-def unpaid_invoices(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date) -> list[UnpaidInvoice]:
-    """Invoices dated up to ``as_of`` with money still due on that date, oldest first."""
+def unpaid_invoices(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date,
+                    unsure: list | None = None) -> list[UnpaidInvoice]:
+    """Invoices dated up to ``as_of`` with money still due on that date, oldest first, VAT
+    included (:class:`DocumentReceipts`). A payment whose share is not sure to the cent is
+    counted for its fees only, and its error added to ``unsure`` (the report is then not final)."""
+    receipts = DocumentReceipts(cashbook, book.index)
     unpaid = []
     for invoice in book.by_number.values():
         if invoice.is_credit_note or invoice.date > as_of or invoice.amount <= 0:
             continue
         notes = [note for note in invoice.credit_notes if note.date <= as_of]
-        credited = -sum((note.amount for note in notes), ZERO)
-        paid = cashbook.settled(invoice.txn, upto=as_of)
-        paid += sum((cashbook.settled(note.txn, upto=as_of) for note in notes), ZERO)
-        remaining = (invoice.amount - credited - paid).quantize(CENT)
+        txns = [invoice.txn, *(note.txn for note in notes)]
+        amount = receipts.billed(invoice.txn)
+        credited = -sum((receipts.billed(note.txn) for note in notes), ZERO)
+        try:
+            paid = receipts.paid(txns, upto=as_of)
+        except UnsureReceipt as exc:
+            if unsure is not None:
+                unsure.append(exc.error)
+            paid = sum((cashbook.settled(txn, upto=as_of) for txn in txns), ZERO)
+        remaining = (amount - credited - paid).quantize(CENT)
         if remaining > 0:
-            unpaid.append(UnpaidInvoice(invoice, invoice.amount, credited, paid, remaining,
-                                        (as_of - invoice.date).days))
+            unpaid.append(UnpaidInvoice(invoice, amount, credited, paid, remaining,
+                                        (as_of - invoice.date).days, receipts.currency))
     unpaid.sort(key=lambda u: (u.invoice.date, u.invoice.number))
     return unpaid
 
@@ -142,8 +324,10 @@ def documents_cashbook(entries: Sequence[data.Directive], index: LedgerIndex, bo
 def invoice_report(book: InvoiceBook, cashbook: Cashbook, as_of: datetime.date,
                    year: int | None = None) -> InvoiceReport:
     """The series rows (of ``year``, or every year) and the unpaid invoices on ``as_of``."""
-    return InvoiceReport(as_of, year, series_summaries(book, year), unpaid_invoices(book, cashbook, as_of),
-                         problem_errors(cashbook, before=as_of + datetime.timedelta(days=1)))
+    unsure: list = []
+    unpaid = unpaid_invoices(book, cashbook, as_of, unsure)
+    return InvoiceReport(as_of, year, series_summaries(book, year), unpaid,
+                         problem_errors(cashbook, before=as_of + datetime.timedelta(days=1)) + unsure)
 
 
 @gc_paused()

@@ -3,7 +3,9 @@
 One model (:class:`Document`) feeds every renderer (HTML, PDF, Factur-X XML), so
 a number, an amount or a mention is computed once. Invoices and credit notes
 come from :mod:`beancount_hn.invoicing.invoices`, quotes from :mod:`beancount_hn.invoicing.quotes`,
-money received from :mod:`beancount_hn.core.cashbook`; this module only arranges
+money received from :mod:`beancount_hn.core.cashbook` through
+:class:`~beancount_hn.invoicing.invoice_report.DocumentReceipts` (what each payment brought,
+VAT included, as ``hn invoices`` counts it); this module only arranges
 them and decides which mentions apply (fr-rules §4):
 
 * « TVA non applicable, art. 293 B du CGI » when a line is under the franchise;
@@ -60,6 +62,7 @@ from beancount_hn.core.errors import as_written, where
 from beancount_hn.core.identity import Identity, IdentityError, require_identity, siren_problem
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.payment_modes import PaymentModeError, payment_mode
+from beancount_hn.invoicing.invoice_report import DocumentReceipts, Received, UnsureReceipt, billed
 from beancount_hn.invoicing.invoices import QUANTITY_KEY, Invoice, InvoiceBook
 from beancount_hn.invoicing.quotes import Quote, is_company_client
 from beancount_hn.tax.vat import VatBookingError, collected_vat_problem, vat_of, vat_rate
@@ -481,13 +484,6 @@ def _invoice_lines(index: LedgerIndex, invoice: Invoice, sign: int) -> list[DocL
     return lines
 
 
-def _scale_to_ttc(paid_ht: Decimal, total_ht: Decimal, total_ttc: Decimal) -> Decimal:
-    """The cashbook counts fees before VAT; a document shows money VAT included."""
-    if total_ht == total_ttc or not total_ht:
-        return paid_ht
-    return total_ttc if paid_ht == total_ht else cents(paid_ht * total_ttc / total_ht)
-
-
 def _payment(index: LedgerIndex, settlement: Settlement) -> tuple[datetime.date, str | None]:
     """When and how a settlement's money came (no mode for money outside the treasury)."""
     if settlement.funded_by_equity:
@@ -499,30 +495,46 @@ def _payment(index: LedgerIndex, settlement: Settlement) -> tuple[datetime.date,
     return settlement.date, mode if mode in PAYMENT_WORDS else None
 
 
-def _payments(index: LedgerIndex, settlements: list[Settlement], total_ht: Decimal,
-              total_ttc: Decimal) -> list[Payment]:
-    """One payment per date and mode, VAT included; the last one takes the rounding."""
+def _payments(index: LedgerIndex, received: list[Received]) -> list[Payment]:
+    """One payment per date and mode: the money the payments brought, VAT included, as
+    they say it (:class:`~beancount_hn.invoicing.invoice_report.DocumentReceipts`), never rounded."""
     grouped: dict[tuple[datetime.date, str | None], Decimal] = {}
-    for settlement in settlements:
-        key = _payment(index, settlement)
-        grouped[key] = grouped.get(key, ZERO) + settlement.amount
-    total = _scale_to_ttc(sum(grouped.values(), ZERO), total_ht, total_ttc)
-    payments = [Payment(day, _scale_to_ttc(amount, total_ht, total_ttc), mode)
-                for (day, mode), amount in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
-                if amount]
-    if payments:
-        last = payments[-1]
-        payments[-1] = Payment(last.date, total - sum((p.amount for p in payments[:-1]), ZERO), last.mode)
-    return payments
+    for item in received:
+        key = _payment(index, item.settlement)
+        grouped[key] = grouped.get(key, ZERO) + item.amount
+    return [Payment(day, amount, mode)
+            for (day, mode), amount in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+            if amount]
 
 
-def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | None = None,
+def _check_currency(invoice: Invoice, receipts: DocumentReceipts, received: list[Received], here: str) -> None:
+    """A note states what was paid in its own currency: fees written in another currency than
+    the one its payments are counted in (the operating currency, the receivable's) cannot be
+    netted against them exactly (the rate of the day is not the invoice's price)."""
+    if invoice.currency == receipts.currency or not received:
+        return
+    first = min(received, key=lambda r: r.date)
+    posting = next(p for p in invoice.txn.postings if p.units.currency == invoice.currency)
+    weight = receipts.euros(posting)
+    example = (f" (p. ex. {posting.account}  {weight} {receipts.currency} au lieu de {posting.units.number} "
+               f"{invoice.currency} @ …)" if posting.units.currency != receipts.currency else "")
+    raise DocumentError(
+        f"{here} : la note {invoice.number} facture ses honoraires en {invoice.currency} mais ses règlements "
+        f"se comptent en {receipts.currency} (le règlement du {frtypo.date(first.date)}, {where(first.txn.meta)}) : "
+        "la note ne peut pas dire au centime ce qui est réglé et ce qui reste dû ; écrivez les honoraires en "
+        f"{receipts.currency}{example}, ou donnez la situation à une date antérieure au premier règlement (--au)")
+
+
+def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | DocumentReceipts | None = None,
                      as_of: datetime.date | None = None) -> Document:
     """The note d'honoraires (or the avoir) of ``invoice``.
 
-    ``cashbook`` (of the same entries) gives what was paid and what remains on
-    ``as_of`` (default: the date of issue), with the credit notes issued by then;
-    without it the document leaves paid/remaining out.
+    ``cashbook`` (of the same entries; a :class:`DocumentReceipts` of it when several
+    documents are made) gives what was paid and what remains on ``as_of`` (default: the
+    date of issue), with the credit notes issued by then; without it the document leaves
+    paid/remaining out. The caller refuses a ledger whose cash walk has problems
+    (:func:`~beancount_hn.core.cashbook.problem_errors`): a payment that settled nothing
+    is not on the note, which would print it wrong.
     """
     txn = invoice.txn
     here = where(txn.meta)
@@ -559,11 +571,16 @@ def invoice_document(book: InvoiceBook, invoice: Invoice, cashbook: Cashbook | N
                                     f"{frtypo.date(quote.date)}, après la facture ; corrigez l'une des deux dates")
             document.quote = DocRef(quote.number, quote.date, quote.amount.number)
         credit_notes = [c for c in invoice.credit_notes if c.date <= as_of]
-        document.credit_notes = [DocRef(c.number, c.date, -c.amount) for c in credit_notes]
+        # What each credit note takes back, VAT included: it nets the note's total TTC.
+        document.credit_notes = [DocRef(c.number, c.date, -billed(book.index, c.txn)) for c in credit_notes]
         if cashbook is not None:
-            settlements = [s for t in (txn, *(c.txn for c in credit_notes))
-                           for s in cashbook.for_target_txn(t) if s.date <= as_of]
-            document.payments = _payments(book.index, settlements, document.total_ht, document.total_ttc)
+            receipts = cashbook if isinstance(cashbook, DocumentReceipts) else DocumentReceipts(cashbook, book.index)
+            try:
+                received = receipts.received([txn, *(c.txn for c in credit_notes)], upto=as_of)
+            except UnsureReceipt as exc:
+                raise DocumentError(f"{exc} ; la note {invoice.number} n'est pas faite") from exc
+            _check_currency(invoice, receipts, received, here)
+            document.payments = _payments(book.index, received)
         due = tmeta.get("echeance")
         if due is not None and not isinstance(due, datetime.date):
             raise DocumentError(f"{here} : echeance: {as_written(due)} n'est pas une date ; écrivez-la sans guillemets, "

@@ -28,6 +28,7 @@ from beancount_hn.core.frtypo import date
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.outfolder import OutFile, OutputFolder
 from beancount_hn.invoicing.facturx_cii import embed_facturx
+from beancount_hn.invoicing.invoice_report import DocumentReceipts
 from beancount_hn.invoicing.invoices import InvoiceBook, build_invoice_book
 from beancount_hn.invoicing.notes import Document, invoice_document
 from beancount_hn.invoicing.notes_html import IndexRow, render_html, render_index
@@ -64,11 +65,12 @@ class Archive:
 
 
 def year_documents(entries: Sequence[data.Directive], index: LedgerIndex, year: int,
-                   book: InvoiceBook | None = None) -> list[Document]:
-    """The note or avoir of every invoice number dated in ``year``, in date order."""
+                   book: InvoiceBook | None = None, cashbook: Cashbook | None = None) -> list[Document]:
+    """The note or avoir of every invoice number dated in ``year``, in date order (``cashbook``:
+    the ledger's, when the caller has walked it)."""
     book = book or build_invoice_book(entries, index)
-    cashbook = Cashbook.build(entries, index)
-    return [invoice_document(book, invoice, cashbook) for invoice in book.invoices
+    receipts = DocumentReceipts(cashbook or Cashbook.build(entries, index), index)  # indexed once for all
+    return [invoice_document(book, invoice, receipts) for invoice in book.invoices
             if invoice.date.year == year and book.by_number.get(invoice.number) is invoice]
 
 
