@@ -11,7 +11,10 @@ is ``franchise`` or ``collectee`` (see ``beancount_hn.tax.vat``), and:
   table (update beancount-hn); a ``vat-turnover`` option below the ledger's
   own receipts of its year; a ``collectee`` receipt whose transaction books
   no VAT on ``Liabilities:…:TVA…``, or not the VAT its ``taux-tva:`` gives
-  (``beancount_hn.tax.vat.collected_vat_problem``, the check ``hn note`` makes);
+  (``beancount_hn.tax.vat.collected_vat_problem``, the check ``hn note`` makes); a
+  franchise resting on a year the ledger does not hold whole (books begun after the
+  practice, a covered year without any transaction), asking for its ``vat-turnover``;
+  a ``franchise`` receipt after one invoiced with VAT (``collectee``) the same year;
 * **warnings** (``bean-check`` passes), when the year's turnover passes the
   ``vat-warning-share`` of the base threshold (default 0.8) and the base
   threshold itself, when ``practice-start`` comes after receipts, and when a

@@ -24,7 +24,7 @@ from beancount_hn.tax.vat import analyze
 from tests.ledgers import loaded
 
 ACCOUNTS = """
-2023-01-01 custom "hn-option" "treasury" Assets:Banque
+2023-12-31 custom "hn-option" "treasury" Assets:Banque
 2023-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"
 2023-01-01 open Assets:Banque:Courant
 2023-01-01 open Assets:Creances:CPAM

@@ -105,11 +105,22 @@ def test_hn_vat_skips_the_years_before_the_books_in_one_line_with_their_declared
 
 
 def test_hn_vat_says_when_the_year_before_the_books_is_neither_counted_nor_declared(tmp_path):
-    path = write_ledger(tmp_path, MID_CAREER.replace('2025-01-01 custom "hn-option" "vat-turnover" 2024 '
-                                                     '9800.00 EUR\n', ""))
-    out = plain(run_hn("vat", path).stdout)
-    assert 'CA 2024 : ni dans le livre ni déclaré (hn-option "vat-turnover" 2024) : supposé nul pour la ' \
-           "franchise de 2025" in out
+    # practice-start (2019) says the practice was open in 2024: its turnover is unknown, an
+    # error (findings2-vatyears F5; it was « supposé nul » before, with exit 0).
+    undeclared = MID_CAREER.replace('2025-01-01 custom "hn-option" "vat-turnover" 2024 9800.00 EUR\n', "")
+    result = run_hn("vat", write_ledger(tmp_path, undeclared))
+    out = plain(result.stdout)
+    assert result.exit_code == 1 and out.startswith("CHIFFRES NON DÉFINITIFS")
+    assert "CA 2024 inconnu — le cabinet exerce depuis le 2 septembre 2019 (practice-start) et le livre ne " \
+           'commence que le 1er janvier 2025 : déclarez-le (hn-option "vat-turnover" 2024)' in out
+    assert f":{TREASURY_LINE}: Franchise TVA 293 B : chiffre d'affaires 2024 inconnu" in out
+    # Nothing says the practice was open in 2024: taken as nil, and the decision says so.
+    folder = tmp_path / "sans-practice-start"
+    folder.mkdir()
+    result = run_hn("vat", write_ledger(folder, undeclared.replace(
+        '2025-01-01 custom "hn-option" "practice-start" 2019-09-02\n', "")))
+    assert result.exit_code == 0, result.output
+    assert "Franchise au 1er janvier 2025 : oui — CA 2024 = 0,00 €" in plain(result.stdout)
 
 
 @pytest.mark.parametrize("year", ["2024", "2022"])

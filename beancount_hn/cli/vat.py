@@ -5,6 +5,8 @@ basis), the exempt receipts beside it and what was counted as taxable only by
 default, the thresholds (prorated on the first year), whether the franchise
 applied on 1 January and why, the crossings, the status, the projection, and
 the warnings and errors of the year. A thin face over ``beancount_hn.tax.vat.analyze``.
+``--as-of`` shows the ledger as it stood that day: only what was received by then is
+counted and projected (an ``--as-of`` before ``--year`` is refused).
 
 Only the years the books cover (``form2035.covered_years``): those before the first
 ``treasury`` option are named in one line with their declared ``vat-turnover`` (still used
@@ -40,7 +42,8 @@ from beancount_hn.tax.vat import VatAnalysis, analyze
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Un tableau à lire, ou du JSON pour un autre programme.")
 @click.option("--as-of", "as_of", metavar="AAAA-MM-JJ", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Projeter à partir de ce jour (par défaut : la dernière transaction du livre).")
+              help="Le livre tel qu'il était ce jour-là : ne compter que ce qui est encaissé jusqu'à ce jour, "
+                   "et projeter à partir de lui (par défaut : la dernière transaction du livre).")
 def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None) -> None:
     """La franchise en base de TVA (art. 293 B du CGI) de LIVRE : CA, seuils, statut, projection.
 
@@ -49,6 +52,9 @@ def vat(ledger: str, year: int | None, fmt: str, as_of: datetime.datetime | None
     """
     if year is not None:
         check_year_range(year)
+        if as_of is not None and as_of.year < year:
+            raise HnError(f"--as-of {as_of.date().isoformat()} précède l'année {year} (--year) : rien de {year} "
+                          "n'était encore encaissé ce jour-là ; donnez un jour de l'année, ou après")
     loaded = load_ledger(ledger)
     index = loaded.index
     if year is not None:
@@ -96,15 +102,22 @@ def _before_books(analysis: VatAnalysis, before: list[int], index: LedgerIndex,
     turnover, and the errors found in them (they count: the figures are not final)."""
     if not before:
         return []
+    # The years of unknown turnover a decision of a year after them rests on (``Decision.unknown``).
+    needed = {y for report in analysis.years.values() if report.year not in before
+              for decision in (report.franchise_at_start, report.next_year) if decision is not None
+              for y in decision.unknown}
     lines = [f"{year_ranges(before)} : avant le premier jour du livre ({first_day_named(index, entries)}) : non "
              "couvertes, rien n'y est compté"]
     for y in before:
         report = analysis.years[y]
         if report.declared_turnover is not None:
             lines.append(f"  {declared_note(report)}")
+        elif y in needed:
+            lines.append(f"  CA {y} inconnu — {analysis.unknown_turnover[y]()} : déclarez-le "
+                         f'(hn-option "vat-turnover" {y})')
         elif y + 1 in analysis.years and y + 1 not in before:
             lines.append(f'  CA {y} : ni dans le livre ni déclaré (hn-option "vat-turnover" {y}) : supposé nul '
-                         f"pour la franchise de {y + 1}")
+                         f"pour la franchise de {y + 1} (rien ne dit que le cabinet exerçait)")
         for error in report.errors:
             lines.append(f"  ✗ erreur {format_error(error)}")
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from beancount_hn.core.errors import source_of, where
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money as eur
 from beancount_hn.core.frtypo import percent
@@ -21,7 +22,8 @@ LEVELS = {"warning": "avertissement"}
 def _yes_no(decision: Decision | None) -> str:
     if decision is None:
         return "—"
-    answer = "oui" if decision.franchise else "NON"
+    # A franchise over a year of unknown turnover is no answer (``Decision.unknown``).
+    answer = "INCONNUE" if decision.unknown else "oui" if decision.franchise else "NON"
     provisional = (f" (provisoire : barème {decision.year} absent de la table)"
                    if decision.provisional else "")
     return f"{answer} — {decision.reason}{provisional}"
@@ -56,6 +58,19 @@ def declared_note(report: YearVat) -> str:
             "du livre est retenu")
 
 
+def _collected_note(report: YearVat) -> str:
+    """Why VAT is due from ``vat_due_from`` when a receipt invoiced with VAT says it (``vat.analyze``)
+    rather than the turnover counted past the majoré threshold."""
+    collected = report.first_collected
+    if collected is None or report.thresholds is None:
+        return ""
+    crossing = report.majore_crossing
+    if crossing is not None and report.thresholds.rules.vat_due_date(crossing.date) == report.vat_due_from:
+        return ""
+    return (f' (recette tva: "collectee" du {french_date(collected.date)}, {where(source_of(collected))}, '
+            "facturée avec TVA sous la franchise)")
+
+
 def render_year(report: YearVat) -> list[str]:
     """The lines of one year's explanation."""
     rules = RULES_LABELS.get(report.thresholds.rules.name, report.thresholds.rules.name) if report.thresholds else "?"
@@ -78,9 +93,8 @@ def render_year(report: YearVat) -> list[str]:
     if report.thresholds is None:
         lines.append(f"  Seuils inconnus pour cette année : {UnknownYearError(report.year)}")
     else:
-        if report.prorata != 1:
-            text("Première année", f"seuils proratisés {report.prorata.numerator}/"
-                 f"{report.prorata.denominator} jours (arrondis au centime inférieur)")
+        if report.prorata_days is not None:
+            text("Première année", f"seuils proratisés {report.prorata_days} jours (arrondis au centime inférieur)")
         base_label = f"Seuil de base (franchise {report.year + 1})"
         if report.base_threshold_provisional:
             base_label = f"Seuil de base (barème {report.base_threshold_year}, indicatif)"
@@ -90,7 +104,7 @@ def render_year(report: YearVat) -> list[str]:
         amount(base_label, report.base_threshold, _crossed(report.base_crossing))
         amount(f"Seuil majoré {report.year}", report.majore_threshold, _crossed(report.majore_crossing))
         if report.vat_due_from:
-            text("TVA due à partir du", french_date(report.vat_due_from))
+            text("TVA due à partir du", french_date(report.vat_due_from) + _collected_note(report))
         text(f"Franchise en {report.year + 1} (CA {report.year} à ce jour)", _yes_no(report.next_year))
         as_of = french_date(report.as_of) if report.as_of else "?"
         text(f"Projection au rythme de l'année (au {as_of})",

@@ -38,13 +38,24 @@ One function, :func:`analyze`, computes everything the plugin
   ledger counts nothing that year; above the ledger's own figure, used with a
   warning; below it, an error at the option). A ``practice-start`` dated after
   a receipt (or a declared year) is a warning at its directive.
+* **Years the ledger does not hold whole** (:func:`_unknown_turnover`: before the books
+  while ``practice-start`` says the practice was open, the books' first year when ``hn
+  2035`` refuses it as partial, a covered year without any transaction after active ones):
+  a franchise granted over one is no decision (``Decision.unknown``) and an error asks for
+  its ``vat-turnover`` (DESIGN §8: a year without data is an error, not a zero).
+* **VAT charged under the franchise**: the first ``collectee`` receipt of a year whose
+  ``vat-regime`` is ``franchise`` makes VAT due from its day at the latest (fr-rules §2.3:
+  the crossing is judged on the receipts as received; rewritten before VAT, the crossing
+  receipt would no longer cross), so every later ``franchise`` receipt is an error.
+* **As of a day** (``as_of``): only what was received by then is counted and projected.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -63,6 +74,7 @@ from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money as eur
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.tax.form2035 import books_first_day, books_start, coverage_errors
 from beancount_hn.tax.vat_rules import (
     CENT,
     MONTH_START,
@@ -71,6 +83,7 @@ from beancount_hn.tax.vat_rules import (
     UnknownYearError,
     decide_franchise,
     prorata,
+    prorata_days,
     prorata_note,
     prorate,
     threshold_table,
@@ -132,17 +145,26 @@ class YearVat:
     base_crossing: Crossing | None = None
     majore_crossing: Crossing | None = None
     vat_due_from: datetime.date | None = None
+    #: The first receipt of the year invoiced with VAT (``collectee``) while the franchise held:
+    #: VAT became due then at the latest (``vat_due_from``), whatever the turnover recounted since.
+    first_collected: data.Transaction | None = None
     as_of: datetime.date | None = None
     projected_base_crossing: datetime.date | None = None
     projected_majore_crossing: datetime.date | None = None
     status: str = STATUS_FRANCHISE
     # The turnover of the previous year the decisions use, and where it comes from:
-    # "ledger" (its receipts), "declared" (hn-option vat-turnover) or "none" (taken as nil).
+    # "ledger" (its receipts), "declared" (hn-option vat-turnover), "none" (taken as nil) or
+    # "unknown" (the ledger does not hold the whole year: ``VatAnalysis.unknown_turnover``).
     previous_turnover: Decimal | None = None
     previous_turnover_source: str = "none"
     declared_turnover: Decimal | None = None  # hn-option vat-turnover given for this year
     alerts: list[Alert] = field(default_factory=list)
     errors: list = field(default_factory=list)
+
+    @property
+    def prorata_days(self) -> str | None:
+        """The first year's share as days open over the days of the year (``184/366``), else None."""
+        return None if self.prorata == 1 else prorata_days(self.prorata, self.year)
 
     @property
     def base_threshold_provisional(self) -> bool:
@@ -163,8 +185,10 @@ class YearVat:
         def decision(value: Decision | None) -> dict[str, Any] | None:
             if value is None:
                 return None
-            return {"year": value.year, "franchise": value.franchise, "reason": value.reason,
-                    "provisional": value.provisional}
+            # A franchise granted over a year of unknown turnover is no answer: null.
+            return {"year": value.year, "franchise": None if value.unknown else value.franchise,
+                    "reason": value.reason, "provisional": value.provisional,
+                    "unknown_turnover_years": list(value.unknown)}
 
         rules = self.thresholds.rules.name if self.thresholds else None
         return {
@@ -176,7 +200,7 @@ class YearVat:
             "taxable_by_default": amount(self.taxable_by_default),
             "exempt_receipts": amount(self.exempt_receipts),
             "hn_exempt": amount(self.hn_exempt),
-            "prorata": None if self.prorata == 1 else f"{self.prorata.numerator}/{self.prorata.denominator}",
+            "prorata": self.prorata_days,
             "base_threshold": amount(self.base_threshold),
             "base_threshold_year": self.base_threshold_year,
             "base_threshold_provisional": self.base_threshold_provisional,
@@ -190,6 +214,7 @@ class YearVat:
             "base_crossing_date": crossing(self.base_crossing),
             "crossing_date": crossing(self.majore_crossing),
             "vat_due_from": day(self.vat_due_from),
+            "first_collected_date": day(self.first_collected.date if self.first_collected else None),
             "as_of": day(self.as_of),
             "projected_base_crossing": day(self.projected_base_crossing),
             "projected_majore_crossing": day(self.projected_majore_crossing),
@@ -211,6 +236,9 @@ class VatAnalysis:
     alerts: list[Alert]
     #: The transactions of taxable receipts it read (franchise or collectee), with their receipts.
     taxable: list[tuple[data.Transaction, list[Receipt]]] = field(default_factory=list)
+    #: The years whose whole turnover the ledger does not know, and why (in French): books begun
+    #: after the practice, during the year or after it, or a year without any transaction.
+    unknown_turnover: dict[int, str] = field(default_factory=dict)
 
 
 # --- the single pass over receipts and settlements ---------------------------------------
@@ -288,12 +316,15 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             with_exempt: bool = True) -> VatAnalysis:
     """The 293 B franchise of the ledger ``entries`` (sorted, as the loader returns them).
 
-    ``as_of`` is the day projections start from; by default the last
-    transaction's date. ``cashbook`` may be passed when already built.
+    ``as_of`` is the day the report is made on: only what was received up to that day
+    is counted (the ledger as it stood then), and projections start from it; by default
+    the last transaction's date. ``cashbook`` may be passed when already built.
     ``with_exempt=False`` skips the totals of exempt receipts, which only
     reports show (the plugin runs on every bean-check and needs none of them).
     """
     config = index.config
+    if as_of is not None:  # nothing received after it counts, nor projects (the entries are sorted)
+        entries = entries[:bisect.bisect_right(entries, as_of, key=_date_of)]
     classifier = Classifier(index)
     receipt_txns: list[tuple[data.Transaction, list[Receipt]]] = []
     unsure: list = []  # for a report: unclassified receipts, money that settled nothing
@@ -352,6 +383,8 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             # exempt, all HN or none) received together; else posting by posting.
             together = txn_receipts[0] if id(txn) in whole else None
             for settlement in cashbook.for_target_txn(txn):
+                if as_of is not None and settlement.date > as_of:
+                    continue  # a cash book given, built over the whole ledger
                 bucket = settlement.target.bucket
                 receipt = (together if bucket == AGGREGATE
                            else by_index.get(settlement.target.index) if bucket == INCOME else None)
@@ -396,10 +429,14 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     notes, used, problems = _apply_declared(declared, sums, turnover)
     problems.extend(start_alerts)
     first_receipt = _first_taxable_by_year(receipt_txns, sums)
+    missing = _unknown_turnover(entries, index, start, declared, sums, range(span.start - 2, span.stop))
+    analysis.unknown_turnover = {year: why for year, (why, _) in missing.items()}
+    collected = _first_collected(taxable, index)
     for year in span:
-        report = _year(year, sums.get(year) or _Sums(), turnover, start, as_of, index, notes)
+        report = _year(year, sums.get(year) or _Sums(), turnover, start, as_of, index, notes,
+                       analysis.unknown_turnover, collected.get(year))
         previous = year - 1
-        report.previous_turnover_source = ("declared" if previous in used
+        report.previous_turnover_source = ("unknown" if previous in missing else "declared" if previous in used
                                            else "ledger" if previous in turnover else "none")
         report.previous_turnover = turnover.get(previous)
         if year in declared:
@@ -417,12 +454,17 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             (report.alerts if report else analysis.alerts).append(problem)
         else:
             (report.errors if report else analysis.errors).append(problem)
+    _unknown_turnover_errors(analysis, first_receipt, missing, index)
     _receipt_errors(analysis, receipt_txns, index)
     analysis.taxable = taxable
     for report in analysis.years.values():
         analysis.errors.extend(report.errors)
         analysis.alerts.extend(report.alerts)
     return analysis
+
+
+def _date_of(entry: data.Directive) -> datetime.date:
+    return entry.date
 
 
 def _first_taxable_by_year(receipt_txns: list[tuple[data.Transaction, list[Receipt]]],
@@ -531,11 +573,141 @@ def _practice_start_alert(entries: Sequence[data.Directive], index: LedgerIndex,
     ))]
 
 
+Why = Callable[[], str]  # a French reason, written only when a message needs it (Babel is slow to load)
+
+
+def _unknown_turnover(entries: Sequence[data.Directive], index: LedgerIndex, start: datetime.date | None,
+                      declared: dict[int, OptionValue], sums: dict[int, _Sums],
+                      years: Iterable[int]) -> dict[int, tuple[Why, data.Directive | None]]:
+    """The ``years`` whose whole turnover the ledger does not know, why, and the entry to name
+    in the error (None: the first receipt of the year whose franchise depends on it).
+
+    DESIGN §8 (a year without data is an error, not a zero), with the coverage rule of the
+    2035 (``form2035.books_first_day``, ``form2035.coverage_errors``): a year with its own
+    ``vat-turnover`` is known, and so is a year before ``practice-start`` (nil). Unknown are
+
+    * a year before the books' first day when ``practice-start`` says the practice was
+      open then (without ``practice-start`` nothing says so: taken as nil, as written);
+    * the books' first year when they begin after 1 January and ``hn 2035`` refuses that
+      year as partial (the practice older than the books, or nothing says when it opened);
+    * a year the books cover without any transaction, after years that have some (a file
+      left out of the ``include``), or while ``practice-start`` says the practice was open.
+
+    Reads no more of the ledger than the few entries around the years it asks about
+    (the entries are sorted: a bisection), as the plugin's VAT step must.
+    """
+    first = books_start(index)
+    begin = books_first_day(index, entries) if first is not None else None
+    unknown: dict[int, tuple[Why, data.Directive | None]] = {}
+    for year in years:
+        if year in declared or (start is not None and start.year > year):
+            continue
+        if begin is not None and year < begin.year:
+            if start is not None:
+                unknown[year] = (lambda begin=begin: (
+                    f"le cabinet exerce depuis le {french_date(start)} (practice-start) et le livre ne "
+                    f"commence que le {french_date(begin)}"), first)
+            continue
+        if begin is not None and year == begin.year and (begin.month, begin.day) != (1, 1):
+            if coverage_errors(index, year, entries):
+                since = "" if start is None else f" depuis le {french_date(start)}"
+                opened = ("rien ne dit que le cabinet a ouvert ce jour-là (aucune option practice-start)"
+                          if start is None else f"le cabinet exerce{since} (practice-start)")
+                unknown[year] = (lambda begin=begin, opened=opened: (
+                    f"le livre commence le {french_date(begin)} (première option treasury) et {opened} : il ne "
+                    f"compte que les recettes encaissées depuis le {french_date(begin)}"), first)
+            continue
+        if year in sums and sums[year].counted:
+            continue  # received money that year: the year is there
+        if _has_transaction(entries, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)):
+            continue
+        if _has_transaction(entries, begin, datetime.date(year, 1, 1)):  # in the books: opening entries before them are none
+            unknown[year] = (lambda year=year: (
+                f"le livre n'a aucune transaction en {year}, après des années qui en ont (un fichier "
+                f"de {year} oublié dans les include ?)"), None)
+        elif start is not None:
+            unknown[year] = (lambda year=year: (
+                f"le livre n'a aucune transaction en {year} alors que le cabinet exerce depuis le "
+                f"{french_date(start)} (practice-start)"), first)
+    return unknown
+
+
+def _has_transaction(entries: Sequence[data.Directive], since: datetime.date | None,
+                     before: datetime.date) -> bool:
+    """Whether ``entries`` (sorted) hold a transaction from ``since`` (the start: None) to
+    ``before``, Beancount's padding left aside (written after the plugins: ``bean-check``
+    never sees it, and both must answer alike)."""
+    rank = 0 if since is None else bisect.bisect_left(entries, since, key=_date_of)
+    for rank in range(rank, len(entries)):
+        entry = entries[rank]
+        if entry.date >= before:
+            return False
+        if type(entry) is data.Transaction and entry.flag != "P":
+            return True
+    return False
+
+
+def _unknown_turnover_errors(analysis: VatAnalysis, first_receipt: dict[int, data.Transaction],
+                             unknown: dict[int, tuple[Why, data.Directive | None]], index: LedgerIndex) -> None:
+    """One error per year of unknown turnover a franchise of a year with taxable receipts rests
+    on (``Decision.unknown``), in the report of the first such year, at the entry that says why
+    (the books' first ``treasury`` option), else at that year's first taxable receipt."""
+    reported: set[int] = set()
+    first = books_start(index)
+    for year in sorted(first_receipt):
+        report = analysis.years.get(year)
+        if report is None:
+            continue
+        for decision in (report.franchise_at_start, report.next_year):
+            for missing in (decision.unknown if decision is not None else ()):
+                if missing in reported:
+                    continue
+                reported.add(missing)
+                why, entry = unknown[missing]
+                entry = entry or first_receipt[year]
+                day = first.date if first is not None else datetime.date(missing + 1, 1, 1)
+                if entry is first_receipt[year]:
+                    other = (f", ou ajoutez au livre les opérations de {missing} (0 si le cabinet n'a vraiment "
+                             f"rien encaissé en {missing})")
+                elif missing == day.year:
+                    other = (f", ou reprenez les opérations du 1er janvier au "
+                             f"{french_date(day - datetime.timedelta(days=1))} et datez l'option treasury "
+                             f"du 1er janvier {missing}")
+                else:
+                    other = ""
+                report.errors.append(VatError(
+                    source_of(entry),
+                    f"Franchise TVA 293 B : chiffre d'affaires {missing} inconnu — {why()}. La franchise de "
+                    f"{decision.year} en dépend, et le livre ne peut la décider sur ce qu'il ne contient pas : "
+                    f"déclarez le chiffre d'affaires {missing} de l'année entière (recettes franchise et "
+                    f"collectée encaissées en {missing}, comme hn vat les compte) : "
+                    f'{day.isoformat()} custom "hn-option" "{TURNOVER_OPTION}" {missing} MONTANT EUR{other}',
+                    entry,
+                ))
+
+
+def _first_collected(taxable: list[tuple[data.Transaction, list[Receipt]]],
+                     index: LedgerIndex) -> dict[int, data.Transaction]:
+    """The first transaction of each year invoicing a ``collectee`` receipt while ``vat-regime``
+    is ``franchise`` (credit notes and receivables carried over aside): VAT charged under the
+    franchise says it was due that day (fr-rules §2.3: VAT applies from the crossing; the
+    crossing receipt, written afterwards with its VAT, no longer shows it)."""
+    first: dict[int, data.Transaction] = {}
+    for txn, txn_receipts in taxable:  # in ledger order
+        if txn.date.year in first:
+            continue
+        if any(r.vat == COLLECTEE and r.amount > 0 and not r.opening for r in txn_receipts) \
+                and _regime_on(index, txn.date) == "franchise":
+            first[txn.date.year] = txn
+    return first
+
+
 # --- one year ------------------------------------------------------------------------------
 
 
 def _year(year: int, sums: _Sums, turnover: dict[int, Decimal], start: datetime.date | None,
-          as_of: datetime.date, index: LedgerIndex, notes: dict[int, str]) -> YearVat:
+          as_of: datetime.date, index: LedgerIndex, notes: dict[int, str], unknown: dict[int, Why],
+          first_collected: data.Transaction | None) -> YearVat:
     config = index.config
     table = threshold_table()
     report = YearVat(year, table.get(year))
@@ -563,9 +735,9 @@ def _year(year: int, sums: _Sums, turnover: dict[int, Decimal], start: datetime.
     report.base_threshold_year = base_row.year
     report.warning_share = config.value("vat-warning-share", last_day, DEFAULT_WARNING_SHARE)
     report.warning_threshold = (report.base_threshold * report.warning_share).quantize(CENT, ROUND_DOWN)
-    report.franchise_at_start = decide_franchise(year, row, turnover, start, notes=notes)
+    report.franchise_at_start = decide_franchise(year, row, turnover, start, notes=notes, unknown=unknown)
     report.next_year = decide_franchise(year + 1, base_row, turnover, start,
-                                        provisional=base_row.year != year + 1, notes=notes)
+                                        provisional=base_row.year != year + 1, notes=notes, unknown=unknown)
 
     cumulative = ZERO
     limits = (("warning_crossing", report.warning_threshold), ("base_crossing", report.base_threshold),
@@ -578,8 +750,14 @@ def _year(year: int, sums: _Sums, turnover: dict[int, Decimal], start: datetime.
 
     if not report.franchise_at_start.franchise:
         report.vat_due_from = first_day
-    elif report.majore_crossing is not None:
-        report.vat_due_from = row.rules.vat_due_date(report.majore_crossing.date)
+    else:
+        # VAT is due from the majoré crossing, or from the first receipt invoiced with VAT under
+        # the franchise if earlier: the crossing is judged on the receipts as received, and the
+        # crossing receipt rewritten with its VAT (amount before VAT) would no longer cross.
+        report.first_collected = first_collected
+        due = [row.rules.vat_due_date(event.date) for event in (report.majore_crossing, first_collected)
+               if event is not None]
+        report.vat_due_from = min(due, default=None)
     report.status = _status(report)
     _project(report, start)
     _alerts(report, index)
@@ -592,6 +770,10 @@ def _status(report: YearVat) -> str:
         return STATUS_REEL
     if report.vat_due_from is not None:
         return f"TVA due depuis le {french_date(report.vat_due_from)}"
+    assert report.franchise_at_start is not None
+    if report.franchise_at_start.unknown:
+        years = " et ".join(str(y) for y in report.franchise_at_start.unknown)
+        return f"franchise non vérifiée : chiffre d'affaires {years} inconnu"
     assert report.next_year is not None and report.base_threshold is not None
     if not report.next_year.franchise:
         return STATUS_LOST_NEXT_YEAR
@@ -642,7 +824,7 @@ def _alerts(report: YearVat, index: LedgerIndex) -> None:
     provisional = (f" (barème {next_year} absent de la table : seuil {report.base_threshold_year} "
                    "utilisé à titre indicatif)") if report.base_threshold_provisional else ""
     base_label = (f"seuil de base de {eur(report.base_threshold)} (franchise {next_year}"
-                  f"{prorata_note(report.prorata)}){provisional}")
+                  f"{prorata_note(report.prorata, report.year)}){provisional}")
     crossing = report.warning_crossing
     if crossing is not None and _regime_on(index, crossing.date) == "franchise":
         report.alerts.append(Alert(
@@ -711,7 +893,7 @@ def _crossing_error(report: YearVat, index: LedgerIndex) -> None:
         f"Franchise TVA 293 B perdue le {french_date(crossing.date)} : cette recette porte le "
         f"chiffre d'affaires {report.year} soumis à la franchise à {eur(crossing.cumulative)}"
         f"{paid}, au-delà du seuil majoré de {eur(report.majore_threshold)}"
-        f"{_parenthesized(prorata_note(report.prorata))}. La TVA est due {when} : facturez avec "
+        f"{_parenthesized(prorata_note(report.prorata, report.year))}. La TVA est due {when} : facturez avec "
         f"TVA à partir du {french_date(due)} ({ACTION})",
         txn,
     ))
@@ -751,10 +933,18 @@ def _receipt_errors(analysis: VatAnalysis,
         if not report.franchise_at_start.franchise:
             why = (f"franchise TVA 293 B perdue au 1er janvier {report.year} : "
                    f"{report.franchise_at_start.reason}")
-        else:
-            assert report.majore_crossing is not None
+        elif report.majore_crossing is not None and report.vat_due_from == report.thresholds.rules.vat_due_date(
+                report.majore_crossing.date):
             why = (f"franchise TVA 293 B perdue depuis le {due} : seuil majoré de "
                    f"{eur(report.majore_threshold)} dépassé le {french_date(report.majore_crossing.date)}")
+        else:
+            collected = report.first_collected
+            assert collected is not None
+            why = (f"la recette tva: \"collectee\" du {french_date(collected.date)} "
+                   f"({where(source_of(collected))}) dit que la franchise TVA 293 B ne s'appliquait plus "
+                   f"depuis le {due} (seuil majoré franchi ce jour-là, ou option pour la TVA) : la TVA est "
+                   "alors due sur toutes les recettes imposables qui suivent, même si le chiffre d'affaires "
+                   "recompté hors taxe repasse sous le seuil majoré")
         report.errors.append(VatError(
             source_of(txn),
             f"Recette de {eur(billed)} facturée en franchise le {french_date(txn.date)}, or {why}. "

@@ -30,7 +30,7 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
@@ -146,9 +146,16 @@ def prorate(amount: Decimal, share: Fraction) -> Decimal:
     return (amount * share.numerator / share.denominator).quantize(CENT, ROUND_DOWN)
 
 
-def prorata_note(share: Fraction) -> str:
+def prorata_days(share: Fraction, year: int) -> str:
+    """The share of ``year`` as days open over the days of the year: ``184/366``, never the
+    reduced fraction (92/183 is no number of days)."""
+    days = (datetime.date(year, 12, 31) - datetime.date(year, 1, 1)).days + 1
+    return f"{share * days}/{days}"
+
+
+def prorata_note(share: Fraction, year: int) -> str:
     """``, proratisé 121/366 jours`` for a first year (inside parentheses), else ``""``."""
-    return "" if share == 1 else f", proratisé {share.numerator}/{share.denominator} jours"
+    return "" if share == 1 else f", proratisé {prorata_days(share, year)} jours"
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,10 @@ class Decision:
     explain: Callable[[], str] | str = field(repr=False, compare=False)
     thresholds: Thresholds
     provisional: bool = False  # decided with an earlier year's row (``year`` not in the table yet)
+    #: The years of unknown turnover the answer rests on: a franchise granted over them is no
+    #: decision (``franchise`` stays True so that no receipt is flagged on a guess; the faces
+    #: say « inconnue », and ``vat.analyze`` reports the missing ``vat-turnover`` as an error).
+    unknown: tuple[int, ...] = ()
 
     @functools.cached_property
     def reason(self) -> str:
@@ -174,58 +185,76 @@ class Decision:
 
 
 def _turnover(turnover: Mapping[int, Decimal], year: int, practice_start: datetime.date | None,
-              notes: Mapping[int, str]) -> tuple[Decimal, str]:
-    """A year's counted turnover and, when it is not in the ledger, why it is taken as nil.
-
-    ``notes`` says where a figure comes from when it is not the ledger's own (a
-    ``vat-turnover`` option), e.g. `` (déclaré: hn-option vat-turnover, main.beancount:12)``.
+              notes: Mapping[int, str], unknown: Collection[int]) -> tuple[Decimal, Callable[[], str]]:
+    """A year's counted turnover and what to say beside it (a function: written when read):
+    where it comes from when it is not the ledger's own (a ``vat-turnover`` option, e.g.
+    `` (déclaré: hn-option vat-turnover, main.beancount:12)``), or why it is taken as nil.
+    A year of ``unknown`` turnover gives what the ledger counts of it: a lower bound.
     """
+    if year in unknown:
+        return turnover.get(year, ZERO), lambda: " (compté par le livre, qui n'a pas toute l'année : un minimum)"
     if year in turnover:
-        return turnover[year], notes.get(year, "")
+        return turnover[year], lambda: notes.get(year, "")
     if practice_start is not None and practice_start.year > year:
-        return ZERO, " (avant le début d'activité)"
-    return ZERO, " (absent du grand livre, supposé nul)"
+        return ZERO, lambda: " (avant le début d'activité)"
+    return ZERO, lambda: " (absent du grand livre, supposé nul)"
 
 
 def decide_franchise(year: int, row: Thresholds, turnover: Mapping[int, Decimal],
                      practice_start: datetime.date | None, *, provisional: bool = False,
-                     notes: Mapping[int, str] | None = None) -> Decision:
+                     notes: Mapping[int, str] | None = None,
+                     unknown: Collection[int] = ()) -> Decision:
     """Does the franchise apply on 1 January of ``year``, given the previous years' turnover?
 
     ``row`` is the thresholds row in force in ``year`` (``provisional`` when
     another year's row stands in for a year not in the table yet). ``notes``
     names the source of figures that are not the ledger's own (see ``_turnover``).
+    ``unknown`` are the years whose whole turnover the ledger does not know (books begun
+    during or after them, a year without any transaction): their ledger figure is only a
+    lower bound. The answer grows no kinder with more turnover, so a loss over a lower
+    bound is sure; a franchise granted over an unknown year is not, and is returned with
+    that year in ``Decision.unknown`` (fail closed).
     The decision's ``reason`` is written only when read (see :class:`Decision`).
     """
     notes = notes or {}
-    previous, note1 = _turnover(turnover, year - 1, practice_start, notes)
+    previous, note1 = _turnover(turnover, year - 1, practice_start, notes, unknown)
     share1 = prorata(year - 1, practice_start)
     base1 = prorate(row.base, share1)
     majore1 = prorate(row.majore, share1)
-    older, note2 = _turnover(turnover, year - 2, practice_start, notes)
+    older, note2 = _turnover(turnover, year - 2, practice_start, notes, unknown)
     share2 = prorata(year - 2, practice_start)
     base2 = prorate(row.base, share2)
 
     def label() -> str:
-        return f"seuil de base {row.year}{prorata_note(share1)}"
+        return f"seuil de base {row.year}{prorata_note(share1, year - 1)}"
 
     def said() -> str:
-        return f"CA {year - 1} = {eur(previous)}{note1}"
+        return f"CA {year - 1} = {eur(previous)}{note1()}"
 
     def said2() -> str:
-        return f"CA {year - 2} = {eur(older)}{note2}"
+        return f"CA {year - 2} = {eur(older)}{note2()}"
+
+    def granted(used: tuple[int, ...], explain: Callable[[], str]) -> Decision:
+        missing = tuple(y for y in used if y in unknown)
+        if not missing:
+            return Decision(year, True, explain, row, provisional)
+
+        def unsure() -> str:
+            years = " et ".join(str(y) for y in missing)
+            return (f"{explain()} ; or ce n'est qu'un minimum : déclarez le CA {years} de l'année entière "
+                    f'(hn-option "vat-turnover" {missing[0]} MONTANT EUR)')
+        return Decision(year, True, unsure, row, provisional, missing)
 
     if previous <= base1:
-        return Decision(year, True, lambda: f"{said()} ≤ {eur(base1)} ({label()})", row, provisional)
+        return granted((year - 1,), lambda: f"{said()} ≤ {eur(base1)} ({label()})")
     if not row.rules.two_year_tolerance:
         return Decision(year, False, lambda: f"{said()} > {eur(base1)} ({label()}), sans tolérance depuis 2025",
                         row, provisional)
     if previous > majore1:
         return Decision(year, False, lambda: f"{said()} > {eur(majore1)} (seuil majoré {row.year}"
-                        f"{prorata_note(share1)})", row, provisional)
+                        f"{prorata_note(share1, year - 1)})", row, provisional)
     if older <= base2:
-        return Decision(year, True, lambda: f"{said()} > {eur(base1)} ({label()}) mais ≤ {eur(majore1)} "
-                        f"(seuil majoré) et {said2()} ≤ {eur(base2)} : tolérance de deux ans",
-                        row, provisional)
+        return granted((year - 1, year - 2), lambda: f"{said()} > {eur(base1)} ({label()}) mais ≤ {eur(majore1)} "
+                       f"(seuil majoré) et {said2()} ≤ {eur(base2)} : tolérance de deux ans")
     return Decision(year, False, lambda: f"{said()} > {eur(base1)} ({label()}) et {said2()} > {eur(base2)} : "
                     "la tolérance de deux ans est épuisée", row, provisional)
