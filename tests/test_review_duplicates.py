@@ -23,6 +23,7 @@ PAYMENT = """\
 
 ACCOUNTS = """
 2024-01-01 custom "hn-option" "practice-start" 2020-01-01
+2024-01-01 custom "hn-option" "vat-turnover" 2023 20000.00 EUR
 2024-01-01 open Assets:Banque
 2024-01-01 open Income:Honoraires:HN
   convention: "non-conventionne"
@@ -82,6 +83,7 @@ MAIN = """\
 option "operating_currency" "EUR"
 plugin "beancount_hn.plugins.all"
 2024-01-01 custom "hn-option" "practice-start" 2020-01-01
+2024-01-01 custom "hn-option" "vat-turnover" 2023 20000.00 EUR
 2024-01-01 custom "hn-option" "treasury" Assets:Banque
 2024-01-01 open Assets:Banque EUR
 2024-01-01 open Income:Honoraires:HN EUR
