@@ -191,22 +191,47 @@ def test_amortissement_on_a_transaction_without_asset_is_an_error():
     assert error.source["lineno"] == line_of(text, '"Table électrique"')
 
 
-@pytest.mark.parametrize("where", ["posting", "open"])
-def test_a_private_share_on_an_asset_is_refused_at_its_line(where):
-    text = ACCOUNTS + """
+MIXED_CAR = ACCOUNTS + """
 2024-01-01 open Assets:Immobilisations:Vehicule
-""" + ("  part-privee: 0.2\n" if where == "open" else "") + """
+{open_share}
 2025-01-10 * "Garage du Centre" "Renault Clio"
   Assets:Immobilisations:Vehicule   30000.00 EUR
     amortissement: "lineaire 5"
     co2: 130
-""" + ("    part-privee: 0.2\n" if where == "posting" else "") + """  Assets:Banque
+{posting_share}  Assets:Banque
 """
-    _, errors = registre_of(text)
-    [error] = [e for e in errors if e.message.startswith("part-privee: 0.2")]
-    needle = "  part-privee: 0.2" if where == "open" else "Assets:Immobilisations:Vehicule   30000.00 EUR"
-    assert error.source["lineno"] == line_of(text, needle) - (1 if where == "open" else 0)
-    assert "CC" in error.message
+
+
+@pytest.mark.parametrize("where", ["posting", "open"])
+def test_the_private_share_of_a_mixed_use_car_is_added_back_after_its_ceiling(where):
+    """Dotation 6 000 × 351/360 = 5 850,00; art. 39-4 excess 5 850 × 11 700/30 000 = 2 281,50;
+    private share 20 % of the rest (3 568,50) = 713,70: CC 2 995,20."""
+    share = "part-privee: 0.2\n"
+    text = MIXED_CAR.format(open_share="  " + share if where == "open" else "",
+                            posting_share="    " + share if where == "posting" else "")
+    form = form_for(text, 2025)
+    assert form.values["CH"] == Decimal("5850.00") and form.values["CC"] == Decimal("2995.20")
+    cc = sorted(c.amount for c in form.contributions if c.code == "CC")
+    assert cc == [Decimal("713.70"), Decimal("2281.50")]
+
+
+def test_a_malformed_share_or_both_keys_on_an_asset_is_an_error_at_its_line():
+    text = MIXED_CAR.format(open_share="", posting_share='    part-privee: "beaucoup"\n')
+    [error] = [e for e in load(text)[1] if "part-privee" in e.message]
+    assert error.source["lineno"] == line_of(text, "Assets:Immobilisations:Vehicule   30000.00 EUR")
+    both = MIXED_CAR.format(open_share="  part-non-deductible: 0.1\n", posting_share="    part-privee: 0.2\n")
+    assert any("part-privee: et part-non-deductible:" in e.message for e in load(both)[1])
+
+
+def test_the_sale_of_a_mixed_use_asset_is_refused():
+    text = MIXED_CAR.format(open_share="  part-privee: 0.2\n", posting_share="") + """
+2026-06-01 * "Garage" "Vente de la Clio"
+  Assets:Banque   20000.00 EUR
+  Assets:Immobilisations:Vehicule  -20000.00 EUR
+    cession: TRUE
+"""
+    [error] = [e for e in load(text)[1] if "usage mixte" in e.message]
+    assert "plus- ou moins-value" in error.message and "ajustement-2035" in error.message
 
 
 # --- F5: one vehicle at the barème ---------------------------------------------------------------

@@ -77,7 +77,7 @@ from beancount_hn.core.errors import as_written, error_type, posting_source, sou
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.ledger import LedgerIndex
-from beancount_hn.tax.lines2035 import SHARE_KEYS, account_line
+from beancount_hn.tax.lines2035 import SHARE_KEYS, account_line, parse_share, share_error
 
 AssetError = error_type("AssetError")
 AssetHint = error_type("AssetHint")
@@ -217,6 +217,10 @@ class Asset:
     disposal: Disposal | None = None
     two_wheeler: bool = False  # a moto or scooter: no art. 39-4 ceiling, no car barème
     reductions: tuple[Reduction, ...] = ()  # already deducted from ``cost``
+    #: ``part-privee:``/``part-non-deductible:`` of a mixed-use asset: the share of each
+    #: year's deductible dotation added back on CC (``form2035``), with the key that says it.
+    private_share: Decimal = Decimal(0)
+    share_key: str = ""
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -549,9 +553,7 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     if isinstance(cost, str):
         registre.errors.append(AssetError(posting_source(posting, txn), cost, txn))
         return None
-    share = _private_share(index, txn, posting)
-    if share is not None:
-        registre.errors.append(AssetError(share[0], share[1], txn))
+    share_key, share = _private_share(registre, index, txn, posting)
     words = _words(account)
     two_wheeler = any(_TWO_WHEELER_RE.match(word) for word in words)
     designation = str((posting.meta or {}).get("designation") or txn.narration or account)
@@ -568,6 +570,8 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
         txn=txn,
         posting_index=i,
         two_wheeler=two_wheeler,
+        private_share=share,
+        share_key=share_key,
     )
     regime = index.config.value("vat-regime", txn.date, "franchise")
     limit = SMALL_EQUIPMENT_HT if regime == "reel" else SMALL_EQUIPMENT_TTC
@@ -582,27 +586,36 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
     return asset
 
 
-def _private_share(index: LedgerIndex, txn: data.Transaction,
-                   posting: data.Posting) -> tuple[dict[str, Any], str] | None:
-    """The error of a ``part-privee:``/``part-non-deductible:`` on an asset's purchase (posting,
-    transaction or the account's ``open``): hn does not add back a share of a dotation."""
+def _private_share(registre: Registre, index: LedgerIndex, txn: data.Transaction,
+                   posting: data.Posting) -> tuple[str, Decimal]:
+    """The ``part-privee:`` or ``part-non-deductible:`` of an asset's purchase (its posting,
+    else its transaction, else the account's ``open``) and its key; ("", 0) without one.
+
+    The share of each year's deductible dotation is added back on CC (the private use of a
+    mixed-use asset, as for an expense: fr-rules.md, line 36). A malformed value, or both
+    keys, is an error at its line (0 is then read)."""
+    found: list[tuple[str, Any, dict[str, Any]]] = []
     for key in SHARE_KEYS:
-        where = None
         if posting.meta and key in posting.meta:
-            where, value = posting_source(posting, txn), posting.meta[key]
+            found.append((key, posting.meta[key], posting_source(posting, txn)))
         elif txn.meta and key in txn.meta:
-            where, value = source_of(txn), txn.meta[key]
+            found.append((key, txn.meta[key], source_of(txn)))
         elif index.open_meta(posting.account, key) is not None:
-            where, value = source_of(index.opens.get(posting.account)), index.open_meta(posting.account, key)
-        if where is None:
-            continue
-        return where, (
-            f"{key}: {as_written(value)} sur l'immobilisation {posting.account} : hn n'applique pas de part "
-            "privée à un amortissement, la dotation serait déduite en entier. La part privée de la dotation "
-            "d'un bien à usage mixte se réintègre en ligne 36 (CC), en plus de l'excédent de l'art. 39-4 pour "
-            "une voiture : hn ne sait pas encore la porter ; retirez cette clé et faites calculer la "
-            "réintégration par votre comptable")
-    return None
+            found.append((key, index.open_meta(posting.account, key), source_of(index.opens.get(posting.account))))
+    if not found:
+        return "", Decimal(0)
+    if len(found) > 1:
+        registre.errors.append(AssetError(found[1][2], (
+            f"{posting.account} : part-privee: et part-non-deductible: sur la même immobilisation ; gardez-en "
+            "une seule, la part de la dotation qui n'est pas déductible"), txn))
+        return "", Decimal(0)
+    key, value, where_ = found[0]
+    share = parse_share(value)
+    if share is None:
+        error = share_error(key, value, where_, txn)
+        registre.errors.append(AssetError(where_, f"{posting.account} : {error.message}", txn))
+        return "", Decimal(0)
+    return key, share
 
 
 def _credit(registre: Registre, live: dict[str, list[Asset]], txn: data.Transaction, i: int,
@@ -646,6 +659,12 @@ def _credit(registre: Registre, live: dict[str, list[Asset]], txn: data.Transact
     if sale:
         held.pop()
         changed = replace(asset, disposal=Disposal(txn.date, amount, txn, i))
+        if asset.private_share:  # its dotations were not all deducted: the gain's split is the accountant's
+            registre.errors.append(AssetError(where, (
+                f"cession de {account}, immobilisation à usage mixte ({asset.share_key}: "
+                f"{asset.private_share}) : la plus- ou moins-value d'un bien dont une part des dotations a "
+                "été réintégrée ne se calcule pas comme celle d'un bien professionnel ; hn ne la calcule "
+                "pas : faites-la établir par votre comptable et portez-la par ajustement-2035"), txn))
     else:
         error = _reduction_error(asset, txn, amount)
         if error is not None:

@@ -911,8 +911,9 @@ class _FormBuilder:
                 code, row.dotation, DOTATION, datetime.date(year, 12, 31), asset.account,
                 f"dotation {year} : {asset.designation} ({asset.plan}, coût {money(asset.cost)})",
                 asset.meta))
-            if asset.vehicle:
-                self._capped(asset, row.dotation)
+            excess = self._capped(asset, row.dotation) if asset.vehicle else ZERO
+            if asset.private_share and excess is not None:
+                self._private(asset, row.dotation - excess)
         net = registre.short_term_net(year)
         for asset, result in registre.disposals(year):
             if not result.short_term:
@@ -925,18 +926,31 @@ class _FormBuilder:
                 f"= {money(result.result)} (court terme {money(result.short_term)})",
                 source_of(asset.disposal.txn)))
 
-    def _capped(self, asset: Asset, dotation: Decimal) -> None:
-        """Add back on CC the part of a car's dotation above its art. 39-4 ceiling."""
+    def _capped(self, asset: Asset, dotation: Decimal) -> Decimal | None:
+        """Add back on CC the part of a car's dotation above its art. 39-4 ceiling; returns
+        that part (None: the ceiling is unknown, an error)."""
         cap = depreciation_cap(asset)
         if isinstance(cap, str):
             self.errors.append(cap_error(asset, cap))
-            return
+            return None
         excess = capped_excess(asset, dotation, cap) if isinstance(cap, DepreciationCap) else ZERO
         if excess:
             self.add(Contribution(
                 "CC", excess, SHARE, datetime.date(self.year, 12, 31), asset.account,
                 f"amortissement non déductible (art. 39-4 du CGI) de {asset.designation} : {money(dotation)} × "
                 f"({money(asset.cost)} − {money(cap.cap)}) / {money(asset.cost)} ; {cap.why}", asset.meta))
+        return excess
+
+    def _private(self, asset: Asset, deductible: Decimal) -> None:
+        """Add back on CC the private share of a mixed-use asset's deductible dotation (after
+        the art. 39-4 ceiling of a car), rounded once per asset and year."""
+        share = (deductible * asset.private_share).quantize(CENT, ROUND_HALF_UP)
+        if share:
+            self.add(Contribution(
+                "CC", share, SHARE, datetime.date(self.year, 12, 31), asset.account,
+                f"{'part privée' if asset.share_key == 'part-privee' else 'part non déductible'} "
+                f"{_percent(asset.private_share)} % de la dotation {self.year} de {asset.designation} "
+                f"({asset.share_key}:) : {money(deductible)} × {_percent(asset.private_share)} %", asset.meta))
 
     # boxes entered by directive
     def entered(self) -> None:
