@@ -16,12 +16,15 @@ speaks French to its users. Every ``hn`` command is declared with
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
+
+from beancount_hn.core.errors import os_error_text
 
 HELP_OPTION = "Afficher cette aide et quitter."
 HEADINGS = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
@@ -167,8 +170,21 @@ class FrenchMixin:
         run = super().main  # type: ignore[misc]
         if not standalone_mode:
             return run(args, prog_name, complete_var, standalone_mode=False, **extra)
+        if sys.stdout is None:  # started with its output closed (``>&-``): the figures would go nowhere
+            click.echo("Erreur : la sortie standard est fermée : rien de ce que la commande imprime ne serait "
+                       "lu ; redirigez-la vers un fichier (> fichier.txt)", err=True)
+            sys.exit(1)
         try:
             code = run(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a full disk or a closed pipe shows here, not after the exit code is set
+        except BrokenPipeError:  # the reader stopped early (``hn 2035 … | head``): nothing more to say
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+            sys.exit(1)
+        except OSError as error:  # the output could not be written (disk full), or a file: not a traceback
+            where = (f"{error.filename} : {os_error_text(error)}" if error.filename
+                     else f"écriture de la sortie impossible : {os_error_text(error)}")
+            click.echo(f"Erreur : {where} ; rien n'est garanti écrit", err=True)
+            sys.exit(1)
         except click.ClickException as error:
             if type(error).__module__.startswith("click."):
                 show_error(error)
