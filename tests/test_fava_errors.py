@@ -78,7 +78,8 @@ EMPTY = ('option "title" "Vide"\nplugin "beancount_hn.plugins.all"\n'
          '2025-01-01 custom "fava-extension" "beancount_hn.fava"\n2025-01-01 open Assets:Banque\n')
 
 
-def test_a_ledger_without_receipts_still_renders(tmp_path):
+def test_a_ledger_without_transactions_renders_and_says_there_is_no_2035(tmp_path):
+    """No transaction in the year: the page renders, but as hn 2035 --year it gives no 2035."""
     path = tmp_path / "vide.beancount"
     path.write_text(EMPTY, encoding="utf-8")
     app = fava_app(str(path))
@@ -87,7 +88,7 @@ def test_a_ledger_without_receipts_still_renders(tmp_path):
     html = response.get_data(as_text=True)
     assert "indisponible" not in html
     assert "Aucune recette en" in html
-    assert "Aucune erreur" in html
+    assert "aucune transaction en" in html and "Aucune erreur" not in html
 
 
 def test_a_ledger_without_the_plugin_line_is_an_error_on_the_page(tmp_path):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -42,7 +43,8 @@ from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
 
 from beancount_hn.core import frtypo, gcpause
-from beancount_hn.core.loading import chain_errors
+from beancount_hn.core.errors import error_type
+from beancount_hn.core.loading import MAX_YEAR, MIN_YEAR, chain_errors
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava import journal as _journal
 from beancount_hn.fava.figures import LedgerFigures
@@ -53,7 +55,10 @@ from beancount_hn.render.invoices import render_json
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
 
-_MIN_YEAR, _MAX_YEAR = 1900, 2999
+#: The error of a year ``hn 2035 --year`` refuses (``LedgerFigures.year_refusal``), shown on the page.
+YearError = error_type("YearError")
+#: What a date or account filter Fava cannot apply raises when the page reads it (Fava's own pages survive them).
+_FILTER_FAILURES = (FilterError, ValueError, OverflowError, re.error)
 
 
 class _FavaUrls:
@@ -131,7 +136,7 @@ class Cabinet(FavaExtensionBase):
         time = request.args.get("time", "").strip()
         try:
             date_range = g.filtered.date_range
-        except FilterError:
+        except _FILTER_FAILURES:
             date_range = None
             if time:
                 year = figures.default_year()
@@ -159,18 +164,32 @@ class Cabinet(FavaExtensionBase):
             return None, []
         try:
             filtered = self.ledger.get_filtered(account=account, filter=advanced, time="")
-        except FilterError as exc:
-            return None, [f"Filtre ignoré : {exc}"]
+        except _FILTER_FAILURES:
+            return None, [f"Filtre ignoré : « {advanced or account} » non compris par Fava."]
         return frozenset(id(e) for e in filtered.entries), [
             "Filtre actif : les recettes par statut et les factures impayées ne portent que sur les "
             "écritures retenues par le filtre (la recette ou son règlement). La 2035, la TVA et la "
             "numérotation portent toujours sur tout le livre."]
 
-    def _requested_year(self) -> int:
-        raw = request.args.get("year", "")
-        if raw.isdigit() and _MIN_YEAR <= int(raw) <= _MAX_YEAR:
-            return int(raw)
-        return self._year_and_notices()[0]
+    def _requested_year(self) -> tuple[int, str]:
+        """The ``?year=`` of a download, and why ``hn 2035 --year`` would refuse it ("" if it would not).
+
+        Never another year in its place: a year that is not a number, outside 1900–2999 or
+        without any transaction is refused (the year returned is then the page's, to go back to).
+        """
+        raw = request.args.get("year", "").strip()
+        if not raw:
+            year = self._year_and_notices()[0]
+            return year, self.figures.year_refusal(year)
+        try:
+            year = int(raw)
+        except ValueError:
+            return self._year_and_notices()[0], (f"exercice « {raw} » non compris : écrivez une année "
+                                                 f"entre {MIN_YEAR} et {MAX_YEAR}, par exemple 2025")
+        refusal = self.figures.year_refusal(year)
+        if refusal and not MIN_YEAR <= year <= MAX_YEAR:
+            return self._year_and_notices()[0], refusal
+        return year, refusal
 
     # --- the page ----------------------------------------------------------------------------
 
@@ -200,7 +219,18 @@ class Cabinet(FavaExtensionBase):
         if failed:
             notices = [f"Téléchargement impossible — {failed}", *notices]
         return build_page(self.figures, year, urls, notices=notices + filter_notices, kept=kept,
-                          errors=[*self._chain_errors(), *self.ledger.errors], downloads=offered, unavailable=unavailable)
+                          errors=[*self._chain_errors(), *self.ledger.errors], downloads=offered,
+                          unavailable=unavailable, refusal=self._refusal(year))
+
+    def _refusal(self, year: int) -> list:
+        """The error of a year ``hn 2035 --year`` refuses for want of transactions, as an error of the
+        ledger's main file (a year before the books has its ``coverage_errors`` instead)."""
+        message = self.figures.year_refusal(year)
+        if not message or self.figures.coverage(year):
+            return []
+        path = self.ledger.beancount_file_path
+        message = message.removeprefix(f"{path} : ")
+        return [YearError({"filename": path, "lineno": 1}, message, None)]
 
     # --- downloads ---------------------------------------------------------------------------
 
@@ -208,9 +238,12 @@ class Cabinet(FavaExtensionBase):
         label, make, _ = _downloads.DOWNLOADS[name]
         if name not in _downloads.available():
             return f"{label} : indisponible dans cette installation de beancount-hn", 404
-        year = self._requested_year()
+        year, refusal = self._requested_year()
         if self.figures.before_books(year):  # greyed out on the page; a link typed or kept says why too
             return self._failed(f"{label} {year} : {_downloads.unavailable_reason(self.figures, year)}", year)
+        if refusal:  # as ``hn 2035 --year`` / ``hn export --year``: never a file of zeros or of another year
+            asked = request.args.get("year", "").strip() in ("", str(year))
+            return self._failed(f"{label}{f' {year}' if asked else ''} : {refusal}", year)
         try:
             made = make(self.figures, year)
         except _downloads.DownloadError as exc:
@@ -274,7 +307,9 @@ class Cabinet(FavaExtensionBase):
     @extension_endpoint
     def figures_json(self) -> dict[str, Any]:
         """The year's figures as the CLI prints them: ``hn 2035``, ``hn vat``, ``hn invoices`` (JSON)."""
-        year = self._requested_year()
+        year, refusal = self._requested_year()
+        if refusal:
+            return {"year": year, "final": False, "erreur": refusal}
         figures = self.figures
         vat = figures.vat.years.get(year)
         return {

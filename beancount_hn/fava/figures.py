@@ -21,7 +21,7 @@ from beancount_hn.core.cashbook import Cashbook, OpenReceivables
 from beancount_hn.core.classify import Classifier
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
-from beancount_hn.core.loading import LoadedLedger
+from beancount_hn.core.loading import HnError, LoadedLedger, check_year_range, require_year
 from beancount_hn.fava.journal import EntryLocator, JournalFilter
 from beancount_hn.fava.split import ConventionSplit, convention_split
 from beancount_hn.invoicing.invoice_report import InvoiceReport, invoice_report, open_receivables, receivables_cashbook
@@ -124,6 +124,21 @@ class LedgerFigures:
     def before_books(self, year: int) -> bool:
         """Whether ``year`` ends before the books start (``form2035.covered_years``)."""
         return self._cached(("before_books", year), lambda: not covered_years(self.index, [year], self.entries))
+
+    def year_refusal(self, year: int) -> str:
+        """Why ``hn 2035 --year`` refuses ``year`` ("" when it does not): a year outside 1900–2999
+        or without any transaction (``core.loading.require_year``, with the covered years and the
+        ``coverage_errors`` as ``cli/years.require_covered_year`` gives them)."""
+        def compute() -> str:
+            try:
+                check_year_range(year, "exercice")
+                require_year(self.loaded, year, "exercice",
+                             covered=covered_years(self.index, sorted(self.transaction_years), self.entries),
+                             not_covered=self.coverage(year))
+            except HnError as exc:
+                return str(exc)
+            return ""
+        return self._cached(("year_refusal", year), compute)
 
     @property
     def last_transaction(self) -> datetime.date | None:

@@ -23,10 +23,12 @@ from markupsafe import Markup
 from beancount_hn.core import frtypo
 from beancount_hn.core.cashbook import OpenReceivables
 from beancount_hn.core.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE
+from beancount_hn.core.errors import dedupe
 from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
 from beancount_hn.render.form2035 import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
+from beancount_hn.render.form2035 import status as form_status
 from beancount_hn.render.invoices import render_json as invoices_json
 from beancount_hn.render.vat import declared_note
 from beancount_hn.tax import lines2035
@@ -263,6 +265,8 @@ class ErrorBanner:
 
     count: int
     first: list[Problem]
+    #: ``render.form2035.status``'s banner (« CHIFFRES NON DÉFINITIFS … »), the line ``hn 2035`` prints.
+    headline: str = ""
 
 
 @dataclass
@@ -612,11 +616,12 @@ def _owed_note(owed: OpenReceivables) -> str:
     return ", ".join(parts)
 
 
-def error_banner(errors: Sequence[Any], urls: Urls) -> ErrorBanner | None:
-    """Every error of the ledger (Beancount's and the plugins'), the first few linked to their line."""
-    if not errors:
+def error_banner(errors: Sequence[Any], urls: Urls, headline: str = "") -> ErrorBanner | None:
+    """Every error of the ledger (Beancount's and the plugins'), the first few linked to their line;
+    ``headline`` alone (no error) when the figures are not final for another reason."""
+    if not errors and not headline:
         return None
-    return ErrorBanner(len(errors), [Problem.of(e, urls) for e in list(errors)[:BANNER_SIZE]])
+    return ErrorBanner(len(errors), [Problem.of(e, urls) for e in list(errors)[:BANNER_SIZE]], headline)
 
 
 # --- the whole page ----------------------------------------------------------------------------------
@@ -625,15 +630,18 @@ def error_banner(errors: Sequence[Any], urls: Urls) -> ErrorBanner | None:
 def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequence[str] = (),
                kept: frozenset[int] | None = None, errors: Sequence[Any] = (),
                downloads: Sequence[tuple[str, str]] = (),
-               unavailable: Sequence[tuple[str, str]] = ()) -> Page:
+               unavailable: Sequence[tuple[str, str]] = (), refusal: Sequence[Any] = ()) -> Page:
     """Every section of the page for ``year``; ``kept`` are the entry ids Fava's filters retain.
 
     A year the books do not cover whole (``form2035.coverage_errors``: before their first
     ``treasury`` day, or begun after 1 January) has its error first in the banner and in the
     page's errors: the figures are said not final, and why, never a 2035 that looks final.
+    So has ``refusal``, the error of a year ``hn 2035 --year`` refuses (a year without any
+    transaction). The banner carries every error ``hn 2035 --year`` reports, the form's own
+    included (``render.form2035.status``), and its « CHIFFRES NON DÉFINITIFS » line.
     """
     problems: dict[str, str] = {}
-    coverage = figures.coverage(year)
+    coverage = [*refusal, *figures.coverage(year)]
     uncovered = [dataclasses.replace(Problem.of(error, urls), kind=COVERAGE_KIND) for error in coverage]
 
     def section(name: str, make: Any, fallback: Any) -> Any:
@@ -648,6 +656,12 @@ def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequen
     empty_split = SplitView([], Figure("—"), Figure("—"), Markup(""), [], [], kept is not None, True, False)
     empty_form = FormView([], [], SOCIAL_NOTE, [], False, [], UNCERTAIN_NOTE, list(downloads))
     years = sorted(set(figures.years) | {year})
+    # The errors ``hn 2035 --year`` reports for this year, as the core computed them (the ledger's,
+    # then the form's own: an account without a 2035 line, a payment that settles nothing…).
+    state = section("2035", lambda: form_status(figures.form(year), [*coverage, *errors]), None)
+    all_errors = dedupe([*coverage, *errors]) if state is None else state.errors
+    own_errors = [e for e in all_errors if not any(e is c for c in coverage)]
+    headline = "" if state is None or state.final else (state.banner or "")
     vat = section("tva", lambda: vat_view(figures, year, urls), None)
     invoices = section("factures", lambda: invoices_view(figures, year, urls, kept),
                        InvoicesView("", [], [], "", kept is not None))
@@ -659,9 +673,9 @@ def build_page(figures: LedgerFigures, year: int, urls: Urls, *, notices: Sequen
         vat=vat,
         invoices=invoices,
         form=section("2035", lambda: form_view(figures, year, urls, downloads), empty_form),
-        errors=[*uncovered, *errors_view(errors, urls)],
+        errors=[*uncovered, *errors_view(own_errors, urls)],
         sections=problems,
         key_figures=section("synthèse", lambda: key_figures(figures, year, vat), []),
-        banner=error_banner([*coverage, *errors], urls),
+        banner=error_banner(all_errors, urls, headline),
         unavailable=list(unavailable),
     )
