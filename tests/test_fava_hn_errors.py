@@ -130,3 +130,23 @@ def test_filters_fava_survives_do_not_take_the_page_down(tmp_path, query):
     response = client.get(base, query_string=query)
     assert response.status_code == 200
     assert "non compris" in response.get_data(as_text=True)
+
+
+def test_the_vat_section_says_an_unknown_franchise_and_the_prorata_in_days(tmp_path):
+    """Books begun on 1 July 2025 by a practice open since 2020: the 2026 franchise is unknown
+    (as hn vat says « INCONNUE »); a practice opened on 1 July: thresholds in days, 184/365."""
+    HN = '2025-01-01 open Income:Honoraires:HN EUR\n  convention: "non-conventionne"\n' \
+         '2025-07-10 * "Mme X" "Massage bien-être"\n  Assets:Banque  500.00 EUR\n  Income:Honoraires:HN\n'
+    late = (BASE.replace('"practice-start" 2025-01-01', '"practice-start" 2020-01-01')
+            .replace('2025-01-01 custom "hn-option" "treasury"', '2025-07-01 custom "hn-option" "treasury"')
+            .split("2025-01-02 *")[0]) + HN
+    client, base, _ = _client(tmp_path, late)
+    html = client.get(base, query_string={"time": "2025"}).get_data(as_text=True)
+    assert "Franchise en 2026" in html and ">inconnue<" in html.replace(" ", "")
+    opened = (BASE.replace('"practice-start" 2025-01-01', '"practice-start" 2025-07-01')
+              .replace('2025-01-01 custom "hn-option" "treasury"', '2025-07-01 custom "hn-option" "treasury"')
+              .split("2025-01-02 *")[0]) + HN
+    (tmp_path / "b").mkdir()
+    client, base, _ = _client(tmp_path / "b", opened)
+    html = client.get(base, query_string={"time": "2025"}).get_data(as_text=True)
+    assert "proratisé 184/365 jours" in html

@@ -386,8 +386,7 @@ def vat_view(figures: LedgerFigures, year: int, urls: Urls) -> VatView | None:
         percent = f"{float(report.warning_share * 100):g}\u202f%"
         base_note = (f"barème {report.base_threshold_year}, indicatif" if report.base_threshold_provisional
                      else f"franchise {year + 1}")
-        prorata = "" if report.prorata == 1 else \
-            f" (proratisé {report.prorata.numerator}/{report.prorata.denominator} jours)"
+        prorata = "" if report.prorata_days is None else f" (proratisé {report.prorata_days} jours)"
 
         def crossed(date_value: str | None) -> str:
             return f"franchi le {day(date_value)}" if date_value else "non franchi"
@@ -409,7 +408,8 @@ def vat_view(figures: LedgerFigures, year: int, urls: Urls) -> VatView | None:
                                  numeric=False))
         if report.next_year is not None:
             facts.append(FactRow(f"Franchise en {year + 1} (CA {year} à ce jour)",
-                                 Figure("oui" if report.next_year.franchise else "non",
+                                 Figure("inconnue" if report.next_year.unknown  # a year the books lack
+                                        else "oui" if report.next_year.franchise else "non",
                                         "vat.next_year.franchise", json.dumps(report.next_year.franchise)),
                                  report.next_year.reason, numeric=False))
         as_of = day(js["as_of"])
