@@ -9,6 +9,8 @@ another year.
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 
 from tests.fava_support import fava_app, slug_of
@@ -150,3 +152,14 @@ def test_the_vat_section_says_an_unknown_franchise_and_the_prorata_in_days(tmp_p
     client, base, _ = _client(tmp_path / "b", opened)
     html = client.get(base, query_string={"time": "2025"}).get_data(as_text=True)
     assert "proratisé 184/365 jours" in html
+
+
+def test_a_missing_include_is_named_at_its_line_in_french(tmp_path):
+    """As hn 2035 names it (core.loading.locate_includes), not Beancount's English « <load>:0 »."""
+    text = BASE.replace('option "operating_currency" "EUR"\n',
+                        'option "operating_currency" "EUR"\ninclude "2024.beancount"\n')
+    client, base, path = _client(tmp_path, text)
+    html = unescape(_banner(client.get(base, query_string={"time": "2025"}).get_data(as_text=True)))
+    assert 'livre.beancount:3</a> : include "2024.beancount" : aucun fichier ne correspond' in html
+    assert "does not match" not in html
+    assert client.get(f"{base}form2035_json", query_string={"year": "2025"}).json["final"] is False

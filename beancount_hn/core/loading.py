@@ -94,7 +94,7 @@ _GLOB_RE = re.compile(r'^File glob "(?P<glob>.*)" does not match any files$')
 _DUPLICATE_RE = re.compile(r'^Duplicate filename parsed: "(?P<path>.*)"$')
 
 
-def _locate_includes(errors: list, options_map: dict[str, Any]) -> list:
+def locate_includes(errors: list, options_map: dict[str, Any]) -> list:
     """Beancount reports a missing ``include``, and a file included twice, at ``<load>:0`` (in
     English): put each at its ``include`` line, in French."""
     located = []
@@ -209,7 +209,7 @@ def load_ledger(path: str, *, show_errors: bool = True) -> LoadedLedger:
     gc.freeze()
     entries, bound_errors = without_out_of_bounds(entries)
     index = LedgerIndex.build(entries, options_map)
-    errors = dedupe(_locate_includes(list(errors), options_map) + list(index.config_errors) + bound_errors
+    errors = dedupe(locate_includes(list(errors), options_map) + list(index.config_errors) + bound_errors
                     + chain_errors(path, options_map))
     if errors and show_errors:
         print_errors(errors, path)

@@ -34,6 +34,7 @@ import datetime
 import json
 import re
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -44,7 +45,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 
 from beancount_hn.core import frtypo, gcpause
 from beancount_hn.core.errors import error_type
-from beancount_hn.core.loading import MAX_YEAR, MIN_YEAR, chain_errors
+from beancount_hn.core.loading import MAX_YEAR, MIN_YEAR, chain_errors, locate_includes
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava import journal as _journal
 from beancount_hn.fava.figures import LedgerFigures
@@ -121,9 +122,14 @@ class Cabinet(FavaExtensionBase):
                 gcpause.freeze_loaded()
                 self._figures = LedgerFigures(
                     self.ledger.all_entries, self.ledger.options,
-                    ledger_errors=list(self.ledger.load_errors) + self._chain_errors(),
+                    ledger_errors=self._located(self.ledger.load_errors) + self._chain_errors(),
                     ledger_name=self.ledger.beancount_file_path)
             return self._figures
+
+    def _located(self, errors: Sequence[Any]) -> list:
+        """``errors`` with Beancount's English « <load>:0 » of a missing or repeated include at its
+        ``include`` line, in French, as ``hn`` gives them (``loading.locate_includes``)."""
+        return locate_includes(list(errors), self.ledger.options)
 
     def _chain_errors(self) -> list:
         """The error of a ledger that does not load the plugin chain (``loading.chain_errors``)."""
@@ -219,7 +225,7 @@ class Cabinet(FavaExtensionBase):
         if failed:
             notices = [f"Téléchargement impossible — {failed}", *notices]
         return build_page(self.figures, year, urls, notices=notices + filter_notices, kept=kept,
-                          errors=[*self._chain_errors(), *self.ledger.errors], downloads=offered,
+                          errors=[*self._chain_errors(), *self._located(self.ledger.errors)], downloads=offered,
                           unavailable=unavailable, refusal=self._refusal(year))
 
     def _refusal(self, year: int) -> list:
