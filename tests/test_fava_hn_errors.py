@@ -13,7 +13,7 @@ from html import unescape
 
 import pytest
 
-from tests.fava_support import fava_app, slug_of
+from tests.fava_support import fava_app, ledger_of, slug_of
 
 BASE = """\
 option "title" "Cabinet Test"
@@ -163,3 +163,20 @@ def test_a_missing_include_is_named_at_its_line_in_french(tmp_path):
     assert 'livre.beancount:3</a> : include "2024.beancount" : aucun fichier ne correspond' in html
     assert "does not match" not in html
     assert client.get(f"{base}form2035_json", query_string={"year": "2025"}).json["final"] is False
+
+
+def test_a_refusal_is_forgotten_once_the_ledger_is_loaded_again(tmp_path):
+    """Fixed since: the page the refusal sent you to no longer shows it after Fava reloads."""
+    text = BASE.replace('2025-01-01 custom "hn-option" "identity" "siren" "935919142"\n', "")
+    client, base, path = _client(tmp_path, text)
+    refused = client.get(f"{base}fec", query_string={"year": "2025"})
+    assert refused.status_code == 303
+    page = refused.headers["Location"]
+    assert "Téléchargement impossible" in client.get(page).get_data(as_text=True)
+    again = client.get(f"{base}fec", query_string={"year": "2025"}).headers["Location"]
+    assert again != page  # a token is never given twice
+    path.write_text(BASE, encoding="utf-8")
+    ledger = ledger_of(client.application)
+    ledger.load_file()
+    assert client.get(f"{base}fec", query_string={"year": "2025"}).status_code == 200
+    assert "Téléchargement impossible" not in client.get(page).get_data(as_text=True)

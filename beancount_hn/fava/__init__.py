@@ -31,6 +31,7 @@ downloads are the CLI's files); nothing imports it but Fava.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
 import threading
@@ -103,14 +104,17 @@ class Cabinet(FavaExtensionBase):
         frtypo.load_locale_data()  # with Fava's start, not its first page
         self._lock = threading.Lock()
         self._figures: LedgerFigures | None = None
-        #: Why the last downloads failed, by the token of the page that shows it (``?echec=``).
+        #: Why the last downloads failed, by the token of the page that shows it (``?echec=``):
+        #: tokens are never reused, and a new load of the ledger forgets them (fixed since, maybe).
         self._download_failures: dict[str, str] = {}
+        self._failure_tokens = itertools.count(1)
 
     def after_load_file(self) -> None:
         with self._lock:
             if self._figures is not None:
                 gcpause.thaw()  # the previous load's objects: collectable again
             self._figures = None
+            self._download_failures.clear()
 
     @property
     def figures(self) -> LedgerFigures:
@@ -261,8 +265,10 @@ class Cabinet(FavaExtensionBase):
     def _failed(self, message: str, year: int) -> Response:
         """Back to the page, which shows why the file could not be made (never a silent failed download)."""
         with self._lock:
-            token = str(len(self._download_failures) % 64 + 1)
+            token = str(next(self._failure_tokens))
             self._download_failures[token] = message
+            if len(self._download_failures) > 64:  # the oldest goes: a page asked for long ago
+                del self._download_failures[next(iter(self._download_failures))]
         page = url_for("extension_report", extension_name=self.name, time=str(year), echec=token)
         return redirect(page, code=303)
 
