@@ -180,3 +180,15 @@ def test_a_refusal_is_forgotten_once_the_ledger_is_loaded_again(tmp_path):
     ledger.load_file()
     assert client.get(f"{base}fec", query_string={"year": "2025"}).status_code == 200
     assert "Téléchargement impossible" not in client.get(page).get_data(as_text=True)
+
+
+def test_the_vat_figures_say_when_they_are_not_final(tmp_path):
+    """figures_json's VAT block judges finality as hn vat --year --format json does."""
+    client, base, _ = _client(tmp_path, NO_LINE)
+    vat = client.get(f"{base}figures_json", query_string={"year": "2025"}).json["vat"]
+    assert vat["final"] is True  # an account without a 2035 line is no error of the VAT
+    broken = BASE + '2025-06-01 * "Mme Y" "Séance"\n  Assets:Banque  30.00 EUR\n  Income:Honoraires:Conventionnes\n'
+    (tmp_path / "b").mkdir()
+    client, base, _ = _client(tmp_path / "b", broken)
+    vat = client.get(f"{base}figures_json", query_string={"year": "2025"}).json["vat"]
+    assert vat["final"] is False and any("recette non classée" in e["message"] for e in vat["errors"])

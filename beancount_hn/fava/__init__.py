@@ -46,7 +46,8 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 
 from beancount_hn.core import frtypo, gcpause
 from beancount_hn.core.errors import error_type
-from beancount_hn.core.loading import MAX_YEAR, MIN_YEAR, chain_errors, locate_includes
+from beancount_hn.core.loading import (MAX_YEAR, MIN_YEAR, chain_errors, errors_json, locate_includes,
+                                       merge_errors)
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava import journal as _journal
 from beancount_hn.fava.figures import LedgerFigures
@@ -318,15 +319,19 @@ class Cabinet(FavaExtensionBase):
 
     @extension_endpoint
     def figures_json(self) -> dict[str, Any]:
-        """The year's figures as the CLI prints them: ``hn 2035``, ``hn vat``, ``hn invoices`` (JSON)."""
+        """The year's figures as the CLI prints them: ``hn 2035``, ``hn vat``, ``hn invoices`` (JSON,
+        each with ``--year``)."""
         year, refusal = self._requested_year()
         if refusal:
             return {"year": year, "final": False, "erreur": refusal}
         figures = self.figures
         vat = figures.vat.years.get(year)
+        # As ``hn vat --year --format json`` judges it: the ledger's errors, the analysis's, the year's.
+        vat_errors = [] if vat is None else merge_errors(figures.loaded, [*figures.vat.errors, *vat.errors])
         return {
             "year": year,
             "2035": to_json_dict(figures.form(year), figures.errors),
-            "vat": vat.to_json() if vat is not None else None,
+            "vat": None if vat is None else {"final": not vat_errors, "errors": errors_json(vat_errors),
+                                             "years": [vat.to_json()]},
             "invoices": json.loads(render_json(figures.invoices(year), figures.errors)),
         }
