@@ -8,7 +8,9 @@ import pytest
 
 from beancount_hn.exports import ExportError
 from beancount_hn.exports.fec import build_fec, render_fec
+from beancount_hn.exports.movements import cash_entries
 from beancount_hn.exports.pseudonymise import Pseudonymiser
+from beancount_hn.tax.form2035 import compute_2035
 from tests.fec_checker import check_fec
 from tests.ledgers import line_of, loaded, write_file
 
@@ -112,13 +114,18 @@ def test_a_movement_of_zero_takes_no_entry_number(tmp_path, zero):
 
 
 @pytest.mark.parametrize("code", ["AN", "od"])
-def test_a_reserved_journal_on_a_treasury_account_is_refused_at_its_open(code):
+@pytest.mark.parametrize("build", ["fec", "livre-journal"])
+def test_a_reserved_journal_on_a_treasury_account_is_refused_at_its_open(code, build):
+    """The FEC and the livre-journal read one journal per movement (``movements``): both refuse."""
     text = with_open_meta("Assets:Banque", f'journal: "{code}"')
     entries, index = loaded(text)
     with pytest.raises(ExportError) as error:
-        build_fec(entries, index, 2025)
-    assert f"<string>:{line_of(text, 'open Assets:Banque')} : Assets:Banque : journal: \"{code}\" est réservé " \
-           "par le FEC" in str(error.value)
+        if build == "fec":
+            build_fec(entries, index, 2025)
+        else:
+            cash_entries(entries, index, compute_2035(entries, index, 2025))
+    assert f"<string>:{line_of(text, 'open Assets:Banque')}: journal: « {code.upper()} » est réservé" \
+        in str(error.value)
 
 
 def test_a_reserved_journal_on_a_transaction_is_refused_at_its_line():
@@ -127,7 +134,7 @@ def test_a_reserved_journal_on_a_transaction_is_refused_at_its_line():
     with pytest.raises(ExportError) as error:
         build_fec(entries, index, 2025)
     at = line_of(text, '2025-02-02 * "SCI"')
-    assert f"<string>:{at} : journal: « AN » sur ce mouvement" in str(error.value)
+    assert f"<string>:{at}: journal: « AN » est réservé (les à-nouveaux du 1er janvier)" in str(error.value)
 
 
 # --- E7: an account of a category is no person's name -----------------------------------------

@@ -31,7 +31,7 @@ art. A47 A-1 LPF, continuous numbering):
   line 23's account against ``108``.
 
 ``AN`` and ``OD`` are the writer's own: a ``journal:`` naming one for treasury
-movements is refused (:func:`_check_journals`). An account counted on a 2035
+movements is refused (``movements.RESERVED_JOURNALS``). An account counted on a 2035
 line has a number of the class the default table gives that line
 (:func:`_check_classes`).
 
@@ -69,7 +69,6 @@ from beancount_hn.exports import ExportError
 from beancount_hn.exports.accounts_pcg import DEFAULT_SOURCE, AccountNumber, ChartOfAccounts
 from beancount_hn.exports.charset import Transliterator
 from beancount_hn.exports.movements import (
-    JOURNAL_KEY,
     CashEntry,
     cash_entries,
     client_of,
@@ -283,33 +282,6 @@ def _check_classes(moves: list[CashEntry], numbers: dict[str, AccountNumber], in
         raise ExportError("numéros de compte incompatibles avec la 2035 :\n  " + "\n  ".join(problems))
 
 
-#: Journal codes the FEC writer gives its own entries: the opening balances and the entries
-#: without money (personal funds, the barème). A treasury account's movements in them would
-#: read as opening balances, or as no movement of money.
-RESERVED_JOURNALS = ("AN", "OD")
-_RESERVED_MEANING = "AN : les à-nouveaux du 1er janvier ; OD : les opérations sans mouvement de trésorerie"
-
-
-def _check_journals(moves: list[CashEntry], index: LedgerIndex) -> None:
-    """No treasury movement in a journal the FEC writer reserves (:data:`RESERVED_JOURNALS`):
-    the error names the treasury account's ``open`` that writes it, else the transaction."""
-    problems = []
-    for account, opened in sorted(index.opens.items()):
-        code = (opened.meta or {}).get(JOURNAL_KEY)
-        if code is not None and str(code).strip().upper() in RESERVED_JOURNALS \
-                and index.treasury_since(account) is not None:
-            problems.append(f"{where(opened.meta)} : {account} : journal: {as_written(code)} est réservé par le "
-                            f"FEC ({_RESERVED_MEANING}) ; écrivez un autre code (p. ex. BQ, CA, BQ2)")
-    if not problems:
-        for move in moves:
-            if not move.funded_by_equity and move.journal.code in RESERVED_JOURNALS:
-                problems.append(f"{where(move.txn.meta)} : journal: « {move.journal.code} » sur ce mouvement de "
-                                f"trésorerie est réservé par le FEC ({_RESERVED_MEANING}) ; écrivez un autre "
-                                "code (p. ex. BQ, CA, BQ2)")
-    if problems:
-        raise ExportError("journaux réservés :\n  " + "\n  ".join(problems))
-
-
 def _own_drawing_number(number: AccountNumber) -> bool:
     """Whether an account the 2035 counts on no line keeps its own number rather than ``108``:
     a sub-account of ``108`` (``1081``), or a number off classes 6/7 written on its ``open``."""
@@ -363,7 +335,6 @@ def build_fec(entries: Sequence[data.Directive], index: LedgerIndex, year: int, 
         used.update(s.account for s in move.settlements)
     numbers = chart.resolve(used)
     _check_classes(moves, numbers, index, form, chart)
-    _check_journals(moves, index)
     exploitant = _numbered(numbers, AccountNumber("", PERSONAL_FUNDS_NUMBER, EXPLOITANT_LABEL, "exploitant"))
     fec = Fec(year, siren)
     number = 0

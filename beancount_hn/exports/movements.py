@@ -52,6 +52,10 @@ JOURNALS = {
 }
 
 
+#: Journal codes the exports give their own entries, never a treasury account's movements.
+RESERVED_JOURNALS = {"AN": "les à-nouveaux du 1er janvier", "OD": "les opérations sans mouvement de trésorerie"}
+
+
 @dataclass(frozen=True)
 class Journal:
     code: str
@@ -94,7 +98,7 @@ class _Resolver:
         return "especes" if is_cash_box(main) else "virement"
 
     def journal(self, txn: data.Transaction, postings: list[data.Posting], main: str) -> Journal:
-        code = None
+        code, meta = None, txn.meta
         for posting in postings:
             if posting.meta and JOURNAL_KEY in posting.meta:
                 code = posting.meta[JOURNAL_KEY]
@@ -103,11 +107,17 @@ class _Resolver:
             code = txn.meta[JOURNAL_KEY]
         if code is None:
             code = self.index.open_meta(main, JOURNAL_KEY)
+            opened = self.index.opens.get(main)
+            meta = opened.meta if code is not None and opened is not None else meta
         if code is None:
             code = "CA" if is_cash_box(main) else "BQ"
         code = str(code).strip().upper()
         if not re.fullmatch(r"[A-Z0-9]{1,10}", code):
-            raise ExportError(f"{where(txn.meta)}: journal {as_written(code)} : de 1 à 10 lettres ou chiffres "
+            raise ExportError(f"{where(meta)}: journal {as_written(code)} : de 1 à 10 lettres ou chiffres "
+                              "(p. ex. BQ, CA, BQ2)")
+        if code in RESERVED_JOURNALS:  # its movements would read as opening balances, or as no money
+            raise ExportError(f"{where(meta)}: journal: « {code} » est réservé ({RESERVED_JOURNALS[code]}) et ne "
+                              f"peut pas tenir les mouvements de trésorerie de {main} ; écrivez un autre code "
                               "(p. ex. BQ, CA, BQ2)")
         label = self.index.open_meta(main, JOURNAL_LABEL_KEY) or JOURNALS.get(code) or main
         return Journal(code, str(label))
