@@ -110,6 +110,17 @@ def test_franchise_and_exempt_receipts_need_no_vat_posting():
     assert errors == [], messages(errors)
 
 
+@pytest.mark.parametrize("where", ["", "    tva: \"collectee\"\n"])
+def test_vat_booked_beside_a_franchise_receipt_is_an_error(where):
+    """Shown on a franchise receipt, VAT is owed all the same (art. 283-3 du CGI): never a
+    neutral line; ``tva:`` written on the bank line does not make the receipt collectee."""
+    body = RIGHT_VAT.replace("  Assets:Banque   72.00 EUR\n", "  Assets:Banque   72.00 EUR\n" + where)
+    text = IDENTITY + ACCOUNTS + body  # vat-regime franchise: the receipt is franchise
+    [error] = posting_errors(load(text)[1])
+    assert error.source["lineno"] == line_of(text, '"Massage bien-être"')
+    assert "alors que les recettes de cette écriture sont en franchise" in error.message
+
+
 # --- the note: the same check, never a payment that did not happen --------------------------
 
 

@@ -1042,9 +1042,26 @@ def collected_vat_errors(taxable: list[tuple[data.Transaction, list[Receipt]]], 
     """
     off_status = index.credit_notes_off_status or set()
     errors = []
+    vat_accounts: dict[str, bool] = {}  # is_vat_liability, once per account
     for txn, txn_receipts in taxable:
+        if id(txn) in off_status:
+            continue
         collected = [r for r in txn_receipts if r.vat == COLLECTEE and not r.opening]  # VAT booked last year
-        if not collected or id(txn) in off_status:
+        if not collected:
+            # VAT shown on a franchise receipt is owed all the same (art. 283-3 du CGI): never a
+            # neutral line beside receipts the franchise counts without VAT.
+            for posting in txn.postings:
+                account = posting.account
+                known = vat_accounts.get(account)
+                if known is None:
+                    known = vat_accounts[account] = is_vat_liability(index, account)
+                if known:
+                    errors.append(VatPostingError(source_of(txn), (
+                        f"TVA portée sur {account} alors que les recettes de cette écriture sont en franchise "
+                        "(art. 293 B du CGI) : une TVA facturée est due même en franchise (art. 283-3 du CGI). "
+                        'Si elle est due, marquez la ligne de recette tva: "collectee" (sur la ligne de '
+                        "recette ou la transaction, pas sur la banque) ; sinon retirez la ligne de TVA"), txn))
+                    break
             continue
         try:
             lines = [(r.amount, receipt_vat_rate(r.posting, txn)) for r in collected]
