@@ -192,3 +192,11 @@ def test_the_vat_figures_say_when_they_are_not_final(tmp_path):
     client, base, _ = _client(tmp_path / "b", broken)
     vat = client.get(f"{base}figures_json", query_string={"year": "2025"}).json["vat"]
     assert vat["final"] is False and any("recette non classée" in e["message"] for e in vat["errors"])
+
+
+@pytest.mark.parametrize("time", ["9999", "1000-9999", "1850"])
+def test_a_year_filter_out_of_range_shows_the_default_year_in_french(tmp_path, time):
+    client, base, _ = _client(tmp_path, BASE)
+    html = unescape(client.get(base, query_string={"time": time}).get_data(as_text=True))
+    assert f"Filtre de dates « {time} » hors des années 1900–2999 : la page montre l'exercice 2025" in html
+    assert "OverflowError" not in html and "indisponible" not in html

@@ -156,6 +156,10 @@ class Cabinet(FavaExtensionBase):
         if date_range is None:
             return figures.default_year(), []
         first, last = date_range.begin.year, date_range.end_inclusive.year
+        if not (MIN_YEAR <= first and last <= MAX_YEAR):  # as hn --year refuses it (9999 overflows dates)
+            year = figures.default_year()
+            return year, [f"Filtre de dates « {time} » hors des années {MIN_YEAR}–{MAX_YEAR} : la page montre "
+                          f"l'exercice {year} (écrivez une année, par exemple {year})."]
         if first == last:
             whole = (date_range.begin == datetime.date(first, 1, 1)
                      and date_range.end_inclusive == datetime.date(first, 12, 31))
