@@ -111,7 +111,7 @@ def test_errors_banner_on_top_links_each_error_to_the_editor(tmp_path):
     banner = html[start:html.index("</div>", start)]
     count = len(ledger.errors)
     assert f"{count} erreurs dans le livre" in banner
-    assert "Balance failed" in banner  # every error of the ledger, Beancount's included
+    assert "balance faux sur" in banner  # every error of the ledger, Beancount's included (in French)
     lines = set()
     for href in page_figures(banner).hrefs:
         url = urlsplit(href)

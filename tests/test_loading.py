@@ -115,3 +115,29 @@ def test_a_ledger_that_includes_itself_names_the_main_file(tmp_path) -> None:
     error = only_error(loaded.errors)
     assert error.source == {"filename": str(tmp_path / "main.beancount"), "lineno": LEDGER.count("\n") + 1}
     assert "est le fichier principal du livre, déjà chargé" in error.message
+
+
+def test_beancounts_common_errors_are_shown_in_french(tmp_path):
+    """hn (and Fava's page) give Beancount's usual messages in French, at the same line."""
+    text = """option "operating_currency" "EUR"
+plugin "beancount_hn.plugins.all"
+2025-01-01 custom "hn-option" "treasury" Assets:Banque
+2025-01-01 open Assets:Banque EUR
+2025-01-01 open Income:HN EUR
+  convention: "non-conventionne"
+2025-01-01 open Income:HN EUR
+2025-01-02 * "a"
+  Assets:Banque  10.00 EUR
+  Income:Y  -10.00 EUR
+2025-01-03 * "b"
+  Assets:Banque  10.00 EUR
+  Income:HN  -9.00 EUR
+2025-01-05 balance Assets:Banque 5.00 EUR
+"""
+    path = write_ledger(tmp_path, text)
+    found = {e.source["lineno"]: e.message for e in load_ledger(path, show_errors=False).errors}
+    assert found[7] == "Income:HN est ouvert deux fois : gardez un seul open"
+    assert found[8].startswith("compte Income:Y inconnu : aucun open ne l'ouvre")
+    assert found[11] == "l'écriture n'est pas équilibrée : ses lignes laissent 1,00 EUR"
+    assert found[14].startswith("balance faux sur Assets:Banque : attendu 5,00 EUR, le livre donne 20,00 EUR "
+                                "(15,00 de trop)")

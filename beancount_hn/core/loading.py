@@ -17,7 +17,7 @@ import gc
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +92,53 @@ def format_error(error: Any, fallback: str = "<livre>") -> str:
 
 _GLOB_RE = re.compile(r'^File glob "(?P<glob>.*)" does not match any files$')
 _DUPLICATE_RE = re.compile(r'^Duplicate filename parsed: "(?P<path>.*)"$')
+
+
+def _amount(text: str) -> str:
+    """``16.00 EUR`` as French writes it (``16,00 EUR``)."""
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", text)
+
+
+#: Beancount's (and Fava's) most common messages, in French: (pattern, French from its groups).
+_BEANCOUNT_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"Invalid reference to unknown account '(?P<a>[^']*)'"),
+     lambda m: f"compte {m['a']} inconnu : aucun open ne l'ouvre (ajoutez p. ex. 2025-01-01 open {m['a']} EUR)"),
+    (re.compile(r"Invalid reference to inactive account '(?P<a>[^']*)'"),
+     lambda m: f"compte {m['a']} pas ouvert à cette date (ou déjà fermé) : datez son open plus tôt"),
+    (re.compile(r"Balance failed for '(?P<a>[^']*)': expected (?P<e>.+?) != accumulated (?P<g>.+?) "
+                r"\((?P<d>.+?) too (?P<w>much|little)\)"),
+     lambda m: (f"balance faux sur {m['a']} : attendu {_amount(m['e'])}, le livre donne {_amount(m['g'])} "
+                f"({_amount(m['d'])} {'de trop' if m['w'] == 'much' else 'en moins'}) : une écriture manque, est "
+                "en double ou a un montant faux avant cette date")),
+    (re.compile(r"Transaction does not balance: \((?P<r>.*)\)"),
+     lambda m: f"l'écriture n'est pas équilibrée : ses lignes laissent {_amount(m['r'])}"),
+    (re.compile(r"Duplicate open directive for (?P<a>\S+)"),
+     lambda m: f"{m['a']} est ouvert deux fois : gardez un seul open"),
+    (re.compile(r"Invalid currency (?P<c>\S+) for account '(?P<a>[^']*)'"),
+     lambda m: f"devise {m['c']} non prévue pour {m['a']} : son open n'admet pas cette devise"),
+    (re.compile(r"Unused Pad entry"),
+     lambda m: "pad inutilisé : aucun balance ne le suit sur ce compte"),
+    (re.compile(r"No operating currency specified\..*"),
+     lambda m: 'aucune devise de tenue : ajoutez option "operating_currency" "EUR"'),
+    (re.compile(r"syntax error, (?P<d>.*)"),
+     lambda m: f"ligne illisible par Beancount (erreur de syntaxe : {m['d']})"),
+]
+
+
+def _in_french(message: str) -> str:
+    for pattern, french in _BEANCOUNT_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            return french(match)
+    return message
+
+
+def in_french(errors: list, options_map: dict[str, Any]) -> list:
+    """Beancount's errors as ``hn`` shows them: a missing or repeated ``include`` at its line
+    (:func:`locate_includes`), and the most common messages in French (others as they are)."""
+    located = locate_includes(errors, options_map)
+    return [error if (french := _in_french(str(error.message))) == error.message else error._replace(message=french)
+            for error in located]
 
 
 def locate_includes(errors: list, options_map: dict[str, Any]) -> list:
@@ -209,7 +256,7 @@ def load_ledger(path: str, *, show_errors: bool = True) -> LoadedLedger:
     gc.freeze()
     entries, bound_errors = without_out_of_bounds(entries)
     index = LedgerIndex.build(entries, options_map)
-    errors = dedupe(locate_includes(list(errors), options_map) + list(index.config_errors) + bound_errors
+    errors = dedupe(in_french(list(errors), options_map) + list(index.config_errors) + bound_errors
                     + chain_errors(path, options_map))
     if errors and show_errors:
         print_errors(errors, path)

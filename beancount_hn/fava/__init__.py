@@ -46,7 +46,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 
 from beancount_hn.core import frtypo, gcpause
 from beancount_hn.core.errors import error_type
-from beancount_hn.core.loading import (MAX_YEAR, MIN_YEAR, chain_errors, errors_json, locate_includes,
+from beancount_hn.core.loading import (MAX_YEAR, MIN_YEAR, chain_errors, errors_json, in_french,
                                        merge_errors)
 from beancount_hn.fava import downloads as _downloads
 from beancount_hn.fava import journal as _journal
@@ -132,9 +132,9 @@ class Cabinet(FavaExtensionBase):
             return self._figures
 
     def _located(self, errors: Sequence[Any]) -> list:
-        """``errors`` with Beancount's English « <load>:0 » of a missing or repeated include at its
-        ``include`` line, in French, as ``hn`` gives them (``loading.locate_includes``)."""
-        return locate_includes(list(errors), self.ledger.options)
+        """``errors`` as ``hn`` gives them (``loading.in_french``): a missing or repeated include at
+        its ``include`` line (Beancount says « <load>:0 »), Beancount's common messages in French."""
+        return in_french(list(errors), self.ledger.options)
 
     def _chain_errors(self) -> list:
         """The error of a ledger that does not load the plugin chain (``loading.chain_errors``)."""
