@@ -259,6 +259,7 @@ def test_vat_collected_on_a_receivable_is_not_a_receipt():
     cashbook, _ = book("""
     2025-01-01 open Liabilities:TVA
     2025-03-04 * "Entreprise" "Atelier, TVA 20 %" ^F-9
+      tva: "collectee"
       Assets:Creances:Patients   120.00 EUR
       Income:HN                 -100.00 EUR
       Liabilities:TVA            -20.00 EUR

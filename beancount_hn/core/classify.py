@@ -17,12 +17,31 @@ Its **VAT** status is the first ``tva:`` found on the posting, the account's
 ``franchise`` (art. 293 B CGI) for non conventionné — ``collectee`` instead
 while ``vat-regime`` is ``reel``. ``Receipt.vat_is_default`` records that the
 VAT status was not written, so ``hn vat`` can show it apart.
+
+**Income that is not fees** has no convention status and never enters the social
+split; the 293 B franchise still counts what of it is taxable (fr-rules §3):
+
+* **débours remboursés** (an AA account whose name says ``Debours``,
+  ``Disbursements``) are not receipts at all: money spent for the patient and
+  paid back, outside the VAT base (art. 267 II-2° CGI) and outside the
+  convention split (:func:`is_disbursement_account`);
+* an income account on another line (AF gains divers…) is a **non-fee
+  receipt** (:meth:`Classifier.non_fee_receipts`): its ``tva:`` (posting, then
+  the account's ``open``) says whether the 293 B counts it; without one, its
+  name does (:func:`non_fee_kind`): redevances de collaboration or d'assistanat
+  received and (sous-)location are taxable (AN QE 4764; fr-rules §3), so
+  ``franchise`` (``collectee`` under ``vat-regime "reel"``); daily allowances,
+  maternity allowances, indemnities, exchange gains, generic gains divers and
+  interest are no supply of services and are not counted. An AF account the
+  name does not place is an error at its ``open`` asking for ``tva:``: never
+  silently left out of the franchise.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +54,7 @@ from beancount_hn.core.acts import ActError, act_status, ledger_profession, pars
 from beancount_hn.core.config import CONVENTION_STATUSES, normalize_word
 from beancount_hn.core.errors import error_type, posting_source, source_of
 from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.mapping import words
 from beancount_hn.core.roles import roles_of
 
 ClassificationError = error_type("ClassificationError")
@@ -42,6 +62,13 @@ ClassificationError = error_type("ClassificationError")
 CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE = CONVENTION_STATUSES
 EXONEREE, FRANCHISE, COLLECTEE = VAT_STATUSES = ("exoneree", "franchise", "collectee")
 TAXABLE = (FRANCHISE, COLLECTEE)  # the receipts the 293 B franchise counts
+#: The ``convention`` of a non-fee receipt (:meth:`Classifier.non_fee_receipts`): it has no
+#: convention status, and only the 293 B reads it.
+NON_FEE = "hors-honoraires"
+#: What the name of an income account that is not of fees says of its VAT (:func:`non_fee_kind`).
+KIND_TAXABLE, KIND_OUTSIDE, KIND_UNKNOWN = "taxable", "outside", "unknown"
+#: The lines of the 2035 whose income accounts must be placed for the 293 B (gains divers).
+PLACED_LINES = frozenset({"AF"})
 #: The date of the care a receipt pays, when not its transaction's (on the posting, else the transaction).
 CARE_DATE_KEY = "date-soin"
 _NO_META: dict[str, Any] = {}
@@ -66,6 +93,51 @@ _VAT_ALIASES = {
     "293-b": FRANCHISE,
     "collecte": COLLECTEE,
 }
+
+
+#: Words (lower case, without accents) of an account of débours remboursés (art. 267 II-2° CGI).
+DISBURSEMENT_WORDS = frozenset({"debours", "disbursement", "disbursements"})
+#: Words of income that is a taxable supply other than care (fr-rules §3: redevances de
+#: collaboration or d'assistanat received, AN QE 4764; sub-letting or renting premises or equipment).
+TAXABLE_WORDS = frozenset({
+    "redevance", "redevances", "collaboration", "assistanat", "location", "locations", "souslocation",
+    "loyer", "loyers", "rent", "rents", "rental", "sublet", "subletting",
+})
+#: Words of income that is no supply of services, outside the 293 B count: daily and maternity
+#: allowances, indemnities, exchange gains, generic gains divers, interest.
+OUTSIDE_WORDS = frozenset({
+    "ij", "indemnite", "indemnites", "indemnity", "indemnities", "allowance", "allowances", "allocation",
+    "allocations", "maternite", "paternite", "maternity", "paternity", "sick", "change", "exchange", "fx",
+    "gain", "gains", "interet", "interets", "interest", "interests", "financiers", "financial",
+})
+#: Words of a payment of the Assurance Maladie that is no act: FAMI, forfait structure, ROSP.
+#: Whether it counts in DSAV is not settled by the rules the tool follows: it is never guessed.
+FLAT_RATE_WORDS = frozenset({"forfait", "forfaits", "forfaitaire", "rosp", "fami"})
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_words(account: str) -> frozenset[str]:
+    """The words of an account's name after its root, lower case, without accents."""
+    return frozenset(normalize_word(word) for segment in account.split(":")[1:] for word in words(segment))
+
+
+def is_disbursement_account(index: LedgerIndex, account: str) -> bool:
+    """An AA income account of débours remboursés: not a receipt (no convention status), not counted
+    by the 293 B (art. 267 II-2° CGI: outside the VAT base), not in the social split."""
+    return index.root_type(account) == "income" and not DISBURSEMENT_WORDS.isdisjoint(_name_words(account))
+
+
+def non_fee_kind(account: str) -> str:
+    """What the name of an income account that is not of fees says of its VAT: ``KIND_TAXABLE``
+    (counted by the 293 B), ``KIND_OUTSIDE`` (not counted) or ``KIND_UNKNOWN`` (both, or neither)."""
+    found = _name_words(account)
+    if not DISBURSEMENT_WORDS.isdisjoint(found):
+        return KIND_OUTSIDE
+    taxable = not TAXABLE_WORDS.isdisjoint(found)
+    outside = not OUTSIDE_WORDS.isdisjoint(found)
+    if taxable == outside or not FLAT_RATE_WORDS.isdisjoint(found):
+        return KIND_UNKNOWN
+    return KIND_TAXABLE if taxable else KIND_OUTSIDE
 
 
 class Receipt(NamedTuple):
@@ -180,6 +252,33 @@ def _inside(day: datetime.date, start: datetime.date, end: datetime.date | None)
     return start <= day and (end is None or day <= end)
 
 
+def unclassified_message(account: str, opening: bool = False) -> str:
+    """« recette non classée » on ``account``: how to classify fees, and what to write when they
+    are not fees (a receivable carried over against ``Equity:`` is fees: only the first part)."""
+    message = (f"recette non classée sur {account} : ajoutez acte: (p. ex. \"RAB 8\", \"DE\", \"HN\") "
+               "ou convention: (conventionne, depassement, non-conventionne) au posting, à la "
+               "transaction ou à l'open du compte")
+    if opening:
+        return message
+    if not FLAT_RATE_WORDS.isdisjoint(_name_words(account)):
+        return (f"{message} ; un forfait ou une ROSP de l'Assurance Maladie n'est pas un acte : rien de "
+                "sûr ne dit s'il compte en DSAV (recettes conventionnées) ou en gains divers, beancount-hn "
+                "ne le devine pas — faites trancher votre AGA ou votre expert-comptable, puis écrivez "
+                "convention: \"conventionne\" ou ligne-2035: \"AF\" sur l'open du compte")
+    return (f"{message} ; si ce ne sont pas des honoraires (indemnités journalières, allocation "
+            "maternité, redevances de collaboration reçues, sous-location…), écrivez plutôt ligne-2035: "
+            "\"AF\" (gains divers) sur l'open du compte : ni volet social, ni convention")
+
+
+def non_fee_message(account: str, line: str) -> str:
+    """An income account on ``line`` (AF) whose VAT the tool cannot tell: say what to write."""
+    return (f"{account} (ligne {line} de la 2035) : la franchise en base de TVA (art. 293 B du CGI) doit "
+            "savoir si ces recettes sont imposables, et le nom du compte ne le dit pas ; indiquez sur son "
+            "open tva: \"franchise\" si elles le sont (redevances de collaboration reçues, sous-location, "
+            "ventes, prestations autres que des soins : comptées dans le seuil), ou tva: \"exoneree\" "
+            "si elles ne le sont pas (indemnités, allocations, gains hors du champ de la TVA : non comptées)")
+
+
 class Classifier:
     """Resolves receipts against one ledger's accounts and configuration."""
 
@@ -190,6 +289,7 @@ class Classifier:
         self._account_convention: dict[str, str | None] = {}
         self._account_vat: dict[str, str | None] = {}
         self._receipt_account: dict[str, bool] = {}
+        self._non_fee: dict[str, tuple[str | StatusError | None, bool]] = {}  # account -> non_fee_vat
         self._kinds: dict[str, int] = {}  # account -> _RECEIPT, _EQUITY or _OTHER
         #: The accounts seen so far that hold no receipt and are not equity: a transaction
         #: among them only has no :meth:`lines` (``_NO_LINES``), nothing to ask.
@@ -223,10 +323,80 @@ class Classifier:
         return kind
 
     def is_receipt_account(self, account: str) -> bool:
+        """An income account of fees (line AA), débours remboursés aside (:func:`is_disbursement_account`)."""
         known = self._receipt_account.get(account)
         if known is None:
-            known = self._receipt_account[account] = self.index.is_receipt_account(account)
+            known = self._receipt_account[account] = (self.index.is_receipt_account(account)
+                                                      and not is_disbursement_account(self.index, account))
         return known
+
+    def non_fee_vat(self, account: str) -> tuple[str | None, bool]:
+        """For an income account that is not of fees, the VAT status its postings have without a
+        ``tva:`` of their own (None: the 293 B does not count them), and whether it was written
+        (on the ``open``) rather than read from the name (:func:`non_fee_kind`).
+
+        ``StatusError`` (its message for the account's ``open``) when an AF account says nothing
+        the tool can place: a taxable receipt left out would keep a franchise already lost.
+        """
+        known = self._non_fee.get(account)
+        if known is None:
+            written = self.index.open_meta(account, "tva")
+            if written is not None:
+                known = (parse_vat_status(written, f"tva: sur l'open de {account}"), True)
+            else:
+                kind = non_fee_kind(account)
+                line = self.index.line_of(account)
+                if kind == KIND_UNKNOWN and line in PLACED_LINES:
+                    known = (StatusError(non_fee_message(account, line)), False)
+                else:
+                    known = (FRANCHISE if kind == KIND_TAXABLE else None, False)
+            self._non_fee[account] = known
+        status, written = known
+        if isinstance(status, StatusError):
+            raise status
+        return status, written
+
+    def is_non_fee_account(self, account: str) -> bool:
+        """An income account whose postings are no receipt of fees (other lines, débours)."""
+        return self.index.root_type(account) == "income" and not self.is_receipt_account(account)
+
+    def non_fee_receipts(self, txn: data.Transaction, reported: set[str] | None = None) -> tuple[list[Receipt], list]:
+        """The postings of ``txn`` to income accounts that are not of fees and that the 293 B
+        counts, as receipts (``convention`` :data:`NON_FEE`, ``vat`` ``franchise`` or ``collectee``),
+        and the errors of the accounts it cannot place, at their ``open`` (once per account of
+        ``reported``, which it fills).
+
+        The VAT status is the posting's ``tva:``, else the account's (:meth:`non_fee_vat`); a
+        taxable default is ``collectee`` while ``vat-regime`` is ``reel`` (:func:`default_vat_status`).
+        """
+        found: list[Receipt] = []
+        errors: list = []
+        for i, posting in enumerate(txn.postings):
+            account = posting.account
+            if not self.is_non_fee_account(account):
+                continue
+            pmeta = posting.meta or _NO_META
+            try:
+                if "tva" in pmeta:
+                    vat, is_default = parse_vat_status(pmeta["tva"], "tva: du posting"), False
+                    source = "tva: (posting)"
+                else:
+                    vat, written = self.non_fee_vat(account)
+                    is_default = not written
+                    source = f"tva: (open {account})" if written else f"nom du compte {account}"
+                    if vat == FRANCHISE and is_default:
+                        vat = default_vat_status(NON_FEE, self.index, txn.date)
+            except StatusError as exc:
+                if reported is None or account not in reported:
+                    if reported is not None:
+                        reported.add(account)
+                    opened = self.index.opens.get(account)
+                    errors.append(ClassificationError(opened.meta if opened is not None else source_of(txn),
+                                                      str(exc), opened or txn))
+                continue
+            if vat in TAXABLE:
+                found.append(_new_tuple(Receipt, (txn, i, NON_FEE, vat, is_default, source, False)))
+        return found, errors
 
     def _act(self, value: Any, where: str, on: datetime.date) -> str:
         text = str(value)
@@ -276,11 +446,7 @@ class Classifier:
             convention = self._act(tmeta["acte"], "acte: de la transaction", txn.date)
             source = f"acte: {tmeta['acte']} (transaction)"
         else:
-            raise StatusError(
-                f"recette non classée sur {account} : ajoutez acte: (p. ex. \"RAB 8\", \"DE\", \"HN\") "
-                "ou convention: (conventionne, depassement, non-conventionne) au posting, à la "
-                "transaction ou à l'open du compte"
-            )
+            raise StatusError(unclassified_message(account, opening))
         # VAT status: posting, account's open, transaction, else the convention's default.
         is_default = False
         if "tva" in pmeta:

@@ -776,7 +776,10 @@ class _FormBuilder:
             elif line == VEHICLE_LINE and is_property_cost(self.index, account, posting):
                 known_cost = self._property_costs.setdefault(account, [ZERO, meta or source_of(settlement.txn)])
                 known_cost[0] += signed
-        if line == "AA" and is_income:
+        # Fees only: an income account that is no fees (débours remboursés, on AA) stays out of the
+        # social split; a receivable carried over against Equity: is fees (classified on its posting).
+        if line == "AA" and is_income and (self.index.root_type(account) != "income"
+                                           or self._classifier.is_receipt_account(account)):
             self._social(target, amount, contribution, settlement)
 
     def _opening_line(self, settlement: Settlement, posting: data.Posting) -> tuple | None:

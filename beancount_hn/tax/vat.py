@@ -305,6 +305,45 @@ def _exempt_whole(receipt_txns: list[tuple[data.Transaction, list[Receipt]]], in
     return whole
 
 
+def _non_fee_receipts(entries: Sequence[data.Directive],
+                      classifier: Classifier) -> tuple[dict[int, list[Receipt]], list]:
+    """id(transaction) -> its taxable postings to income accounts that are not of fees
+    (:meth:`Classifier.non_fee_receipts`: redevances received, sous-location, or a ``tva:``
+    written), and the errors of the AF accounts whose VAT the tool cannot tell, at their ``open``.
+    One pass, only when the ledger opens such accounts (débours, AE, AF…)."""
+    index = classifier.index
+    accounts = {account for account in index.opens if classifier.is_non_fee_account(account)}
+    found: dict[int, list[Receipt]] = {}
+    errors: list = []
+    if not accounts:
+        return found, errors
+    reported: set[str] = set()
+    for entry in entries:
+        if type(entry) is not data.Transaction or all(p.account not in accounts for p in entry.postings):
+            continue
+        receipts, txn_errors = classifier.non_fee_receipts(entry, reported)
+        errors.extend(txn_errors)
+        if receipts:
+            found[id(entry)] = receipts
+    return found, errors
+
+
+def _merged(entries: Sequence[data.Directive], receipt_txns: list[tuple[data.Transaction, list[Receipt]]],
+            non_fee: dict[int, list[Receipt]]) -> list[tuple[data.Transaction, list[Receipt]]]:
+    """``receipt_txns`` with the non-fee receipts of each transaction added, in ledger order."""
+    fees = {id(txn): (txn, receipts) for txn, receipts in receipt_txns}
+    merged: list[tuple[data.Transaction, list[Receipt]]] = []
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        fee, extra = fees.get(id(entry)), non_fee.get(id(entry))
+        if extra:
+            merged.append((entry, [*(fee[1] if fee else ()), *extra]))
+        elif fee:
+            merged.append(fee)
+    return merged
+
+
 def _ranks(entries: Sequence[data.Directive], wanted: set[int]) -> dict[int, int]:
     """id(entry) -> its rank in ``entries``, for the ``wanted`` ids only."""
     return {id(entry): rank for rank, entry in enumerate(entries) if id(entry) in wanted} if wanted else {}
@@ -362,6 +401,10 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             unsure.extend(txn_errors)  # what Beancount adds after the plugins (pad entries)
         if txn_receipts:
             receipt_txns.append((entry, txn_receipts))
+    # Taxable income that is not fees (redevances received, sous-location: fr-rules §3) counts too.
+    non_fee, non_fee_errors = _non_fee_receipts(entries, classifier)
+    if non_fee:
+        receipt_txns = _merged(entries, receipt_txns, non_fee)
 
     # Only the settlements of receipts are visited, through the cashbook's index by target.
     taxable = [(t, rs) for t, rs in receipt_txns if any(r.vat in TAXABLE for r in rs)]
@@ -419,13 +462,13 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
     if start is not None and years:
         years.add(start.year)
     if not years:
-        return VatAnalysis({}, [], [alert for _, alert in start_alerts])
+        return VatAnalysis({}, non_fee_errors, [alert for _, alert in start_alerts])
     span = range(min(years), max(years) + 1)
     known = range(min(span.start, first_year or span.start), span.stop)  # years the books cover
     turnover = {year: sums[year].counted if year in sums else ZERO for year in known}
     as_of = as_of or last_date or datetime.date(max(years), 12, 31)
 
-    analysis = VatAnalysis({}, [*unpriced, *unsure], [])
+    analysis = VatAnalysis({}, [*unpriced, *unsure, *non_fee_errors], [])
     notes, used, problems = _apply_declared(declared, sums, turnover)
     problems.extend(start_alerts)
     first_receipt = _first_taxable_by_year(receipt_txns, sums)
