@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -260,6 +261,7 @@ def _is_taxable_by_default(receipt: Receipt) -> bool:
 
 
 _HN_TAGS = frozenset(CONVENTION_STATUSES)
+_ACCOUNT = operator.attrgetter("account")
 
 
 def _may_be_taxable(txn: data.Transaction, index: LedgerIndex, account_vat: dict[str, bool]) -> bool:
@@ -318,8 +320,9 @@ def _non_fee_receipts(entries: Sequence[data.Directive],
     if not accounts:
         return found, errors
     reported: set[str] = set()
-    for entry in entries:
-        if type(entry) is not data.Transaction or all(p.account not in accounts for p in entry.postings):
+    transaction, account_of = data.Transaction, _ACCOUNT
+    for entry in entries:  # on every bean-check: a type check and a set test per transaction
+        if type(entry) is not transaction or accounts.isdisjoint(map(account_of, entry.postings)):
             continue
         receipts, txn_errors = classifier.non_fee_receipts(entry, reported)
         errors.extend(txn_errors)
