@@ -27,7 +27,7 @@ from beancount_hn.core.errors import dedupe
 from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
-from beancount_hn.render.form2035 import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
+from beancount_hn.render.form2035 import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE, form_errors
 from beancount_hn.render.form2035 import status as form_status
 from beancount_hn.render.invoices import render_json as invoices_json
 from beancount_hn.render.vat import declared_note
@@ -218,7 +218,7 @@ class FormSection:
 @dataclass
 class FormView:
     sections: list[FormSection]
-    social: list[tuple[str, str, Figure]]
+    social: list[tuple[str, str, bool, Figure]]  # code, label, uncertain (« (?) »), figure
     social_note: str
     reconciliation: list[tuple[str, Figure]]
     closed: bool
@@ -509,11 +509,12 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
         sections[-1].rows.append(LineRow(row.line, row.code if row.is_box else "", row.label,
                                          row.uncertain, css, figure))
     social = []
+    uncertain = set(js["social"]["uncertain"])
     for code, label in SOCIAL_LABELS.items():
         value = js["social"][code]
         text = "—" if value is None else (frtypo.number(Decimal(value), 2) if code == "DSAU" else money(value))
-        social.append((code, label, Figure(text, f"2035.social.{code}", value or "")))
-    social.append(("", "dont non conventionné (HN)",
+        social.append((code, label, code in uncertain, Figure(text, f"2035.social.{code}", value or "")))
+    social.append(("", "dont non conventionné (HN)", False,
                    Figure(money(js["social"]["non_conventionne"]), "2035.social.non_conventionne",
                           js["social"]["non_conventionne"])))
     rec = js["reconciliation"]
@@ -532,8 +533,10 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
         reconciliation.append(rec_figure("+ dépenses payées sur fonds personnels (apport)", "personal_funds",
                                          rec["personal_funds"]))
     reconciliation.append(rec_figure("Écart", "difference", rec["difference"]))
-    problems = [Problem.of(e, urls) for e in form.errors] + [Problem.of(h, urls, "conseil : ")
-                                                              for h in form.hints]
+    problems = ([Problem.of(e, urls) for e in form_errors(form)]
+                + [Problem("—", "—", None, f"volet social : {warning}", "SocialWarning")
+                   for warning in js["social"]["warnings"]]
+                + [Problem.of(h, urls, "conseil : ") for h in form.hints])
     return FormView(sections, social, SOCIAL_NOTE, reconciliation, bool(rec["closed"]), problems,
                     UNCERTAIN_NOTE, list(downloads))
 

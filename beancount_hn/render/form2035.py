@@ -30,6 +30,7 @@ from beancount_hn.tax import lines2035
 from beancount_hn.tax.declaration import declaration_boxes, result_boxes, whole_euros
 from beancount_hn.tax.form2035 import Contribution, Form2035
 from beancount_hn.tax.lines2035 import Line2035
+from beancount_hn.tax.snir import social_warnings
 
 SECTIONS = {
     "recettes": "2035-A — Recettes",
@@ -129,6 +130,17 @@ def duty_lines(form: Form2035) -> list[str]:
     return out
 
 
+def social_warning_lines(form: Form2035) -> list[str]:
+    """Why the social boxes cannot be typed as they are (``snir.social_warnings``), each line
+    marked « ! »; none when they can."""
+    return [f"! volet social : {warning}" for warning in social_warnings(form.social)]
+
+
+def form_errors(form: Form2035) -> list:
+    """The form's errors and those of its SNIR cross-check (a ``date-soin:`` that is not a date)."""
+    return list(form.errors) + (list(form.snir.errors) if form.snir is not None else [])
+
+
 def snir_lines(form: Form2035) -> list[str]:
     """The relevé SNIR cross-check, or how to record it."""
     if form.snir is not None:
@@ -162,8 +174,9 @@ class Status:
 
 
 def status(form: Form2035, ledger_errors: Sequence = ()) -> Status:
-    """Final when the ledger (``ledger_errors``) and the form have no error and the reconciliation closes."""
-    errors = dedupe(list(ledger_errors) + list(form.errors))
+    """Final when the ledger (``ledger_errors``) and the form (:func:`form_errors`) have no error
+    and the reconciliation closes."""
+    errors = dedupe(list(ledger_errors) + form_errors(form))
     rec = form.reconciliation
     gaps = ([f"écart {money(rec.difference)}"] if rec.difference else []) + [
         f"inexpliqué {account}" for account, amount in sorted(rec.unexplained.items()) if amount]
@@ -207,6 +220,7 @@ def to_json_dict(form: Form2035, ledger_errors: Sequence = ()) -> dict[str, Any]
             "unclassified": cents(social.unclassified),
             "boxes": {code: declaration_boxes()[code].box(form.declarant) for code in SOCIAL_LABELS},
             "uncertain": [code for code in SOCIAL_LABELS if declaration_boxes()[code].uncertain],
+            "warnings": social_warnings(social),
         },
         "snir": None if form.snir is None else form.snir.to_json(),
         "duties": None if form.duties is None else form.duties.to_json(),
@@ -311,7 +325,7 @@ def to_table(form: Form2035, ledger_errors: Sequence = (), all_boxes: bool = Fal
     social = form.social
     out.append(f"            dont non conventionné (HN) : {euros_text(round_euros(social.non_conventionne))}"
                + (f" ; non classé : {euros_text(round_euros(social.unclassified))}" if social.unclassified else ""))
-    out += ["  " + line for line in snir_lines(form)]
+    out += ["  " + line for line in social_warning_lines(form) + snir_lines(form)]
     cadre7 = cadre7_rows(form)
     if cadre7:
         out += ["", f"2035-B — Cadre 7 : barème kilométrique {form.year} (total reporté ligne 23)", rule,
@@ -403,6 +417,7 @@ def to_csv(form: Form2035, ledger_errors: Sequence = ()) -> str:
         rows.append(["social", "", box.box(form.declarant), box.label,
                      "" if value is None else (comma(value) if code == "DSAU" else int(round_euros(value))),
                      "" if value is None else comma(value), "oui" if box.uncertain else "", box.source])
+    rows += [["social", "", "", line, "", "", "", ""] for line in social_warning_lines(form)]
     for box_code, amount in result_boxes(form.euros, form.declarant).items():
         box = next(row for row in table.values() if row.box(form.declarant) == box_code)
         rows.append(["2042-C-PRO", "", box_code, box.label, amount, comma(form.values[box.figure]),
@@ -468,6 +483,8 @@ def to_html(form: Form2035, ledger_errors: Sequence = (), all_boxes: bool = Fals
         parts.append(f'<tr><td>{e(box)}</td><td>{e(label)}{mark}</td><td class="n">{e(text)}</td>'
                      f'<td class="source">{e(sources[box])}</td></tr>')
     parts.append("</tbody></table>")
+    parts += [f'<p class="hn-warning" role="alert" style="color:#b00">{e(line)}</p>'
+              for line in social_warning_lines(form)]
     parts.append("<p>" + "<br>".join(e(line) for line in snir_lines(form)) + "</p>")
     cadre7 = cadre7_rows(form)
     if cadre7:

@@ -41,7 +41,7 @@ from typing import Any
 
 
 from beancount_hn.core import mapping
-from beancount_hn.core.config import normalize_word
+from beancount_hn.core.config import ADJUSTABLE_BOXES, ADJUSTMENT_OPTION, normalize_word
 from beancount_hn.core.errors import error_type, source_of
 from beancount_hn.core.ledger import LINE_KEY, LedgerIndex
 
@@ -216,6 +216,13 @@ def top_box(code: str) -> str:
 
 LineValueError = error_type("LineValueError")
 AmbiguousAccountError = error_type("AmbiguousAccountError")
+LineSignError = error_type("LineSignError")
+
+#: The side an account of each root feeds: an income account is credited, an expense debited.
+_ROOT_SIGNS = {"income": "credit", "expenses": "debit"}
+#: Contra accounts of lines 1 and 2 the exports know (``data/pcg_accounts.csv``): débours on an
+#: ``Income:`` account (AB, debited when paid), a refund of fees on an ``Expenses:`` account (AA).
+CONTRA_LINES = frozenset({("income", "AB"), ("expenses", "AA")})
 
 #: Metadata keys of a share of an expense added back on line CC (see ``form2035``).
 SHARE_KEYS = ("part-privee", "part-non-deductible")
@@ -288,6 +295,74 @@ def _ambiguous_message(account: str, found: tuple[str, ...], row: Line2035) -> s
             f"professionnelle, ligne-2035: \"{NON_DEDUCTIBLE}\" sinon)")
 
 
+def opposite_sign_line(index: LedgerIndex, account: str) -> Line2035 | None:
+    """The box written in ``ligne-2035:`` on the open of an ``Income:`` account when it is a
+    ``debit`` box (DB, AC, CL…), or of an ``Expenses:`` account when it is a ``credit`` box
+    (CC, DE, AF…); None otherwise.
+
+    Such an account feeds its box with the wrong sign: every receipt of ``Income:IJ`` on
+    DB makes DB negative, and it never reaches AF (the IJ belong in AF and, apart, in DB:
+    fr-rules §1.3, cadre 8). A box of the form never holds a negative amount, and one
+    account feeds one line: the account goes on a line of its own side, and the other box
+    takes an ``ajustement-2035`` (:data:`ADJUSTABLE_BOXES`). The contra accounts of lines 1
+    and 2 (:data:`CONTRA_LINES`) are accepted: their postings go the other way.
+    """
+    raw = index.open_meta(account, LINE_KEY)
+    code = None if raw is None else normalize_value(raw)
+    if code is None or code in (NON_DEDUCTIBLE, NEUTRAL):
+        return None
+    root = index.root_type(account) or ""
+    natural = _ROOT_SIGNS.get(root)
+    row = by_code()[code]
+    if natural is None or row.sign == natural or (root, code) in CONTRA_LINES:
+        return None
+    return row
+
+
+def _adjustment_advice(code: str) -> str:
+    """How to fill ``code`` by an ``ajustement-2035`` besides the account's own line (French)."""
+    return (f'et remplissez {code} par une directive datée de l\'année : custom "hn-option" '
+            f'"{ADJUSTMENT_OPTION}" "{code}" MONTANT EUR "motif" (voir « Les cases sans mouvement '
+            "d'argent » dans le guide de la 2035)")
+
+
+def _opposite_sign_message(account: str, root: str, row: Line2035) -> str:
+    """Why ``ligne-2035:`` cannot put this account on ``row``, and what to write instead."""
+    code = row.code
+    box = f"la case {code}" if row.is_box else f"la ligne {code}"
+    if root == "income":
+        head = (f'{account} : ligne-2035: "{code}" porterait chaque recette du compte en négatif dans '
+                f"{box} ({row.label}) ; une case de la 2035 ne reçoit jamais de montant négatif, et un "
+                "compte Income: ne peut alimenter qu'une case de recettes (AA, AE, AF) : ")
+        if code == "DB":
+            advice = ('des indemnités journalières (ou une autre recette qui n\'est pas un revenu '
+                      'd\'activité) se portent en AF, ligne-2035: "AF" (gains divers), ' + _adjustment_advice(code))
+        elif code in ADJUSTABLE_BOXES:
+            advice = ('portez le compte sur sa case de recettes (ligne-2035: "AF", gains divers, ou "AE") '
+                      + _adjustment_advice(code))
+        elif code == "AC":
+            advice = ('des rétrocessions reçues (par un remplaçant) sont des honoraires : ligne-2035: "AA" '
+                      "avec leur convention: ; les rétrocessions versées vont sur un compte Expenses: (AC)")
+        else:
+            advice = ("un remboursement reçu d'une dépense se passe au crédit du compte Expenses: de cette "
+                      "dépense (il diminue sa ligne) ; une autre recette se porte en AA, AE ou AF")
+    else:
+        head = (f'{account} : ligne-2035: "{code}" porterait chaque dépense du compte en négatif dans '
+                f"{box} ({row.label}) ; une case de la 2035 ne reçoit jamais de montant négatif, et un "
+                "compte Expenses: ne peut alimenter qu'une case de dépenses (BA à BP, CL…) : ")
+        if code == "CC":
+            advice = (f'une dépense privée ou non déductible s\'écrit ligne-2035: "{NON_DEDUCTIBLE}" (jamais '
+                      "déduite, donc rien à réintégrer) ; la part privée d'une dépense mixte, part-privee: "
+                      "sur l'open de son compte (hn la réintègre en CC)")
+        elif code in ADJUSTABLE_BOXES:
+            advice = (f'portez la dépense sur sa ligne de la 2035 (ou ligne-2035: "{NON_DEDUCTIBLE}") '
+                      + _adjustment_advice(code))
+        else:
+            advice = ("une charge financière va en BN, une perte en BP ; ce qui diminue une recette se passe au "
+                      "débit de son compte Income:")
+    return head + advice
+
+
 def share_error(key: str, raw: Any, source: dict[str, Any], entry: Any) -> Any:
     """The error of a malformed ``part-privee:``/``part-non-deductible:`` written on
     a posting, at ``source`` (the posting's file and line); None when it is a share."""
@@ -302,7 +377,8 @@ def share_error(key: str, raw: Any, source: dict[str, Any], entry: Any) -> Any:
 
 def validate_line_values(index: LedgerIndex) -> list:
     """Errors for every ``open`` whose ``ligne-2035:`` or share value is malformed,
-    or whose name is ambiguous.
+    whose ``ligne-2035:`` box is of the other side than the account
+    (:func:`opposite_sign_line`), or whose name is ambiguous.
 
     An unknown line code is an error at the ``open``'s line, with the values
     that are accepted; so is a ``part-privee:``/``part-non-deductible:`` that
@@ -316,6 +392,11 @@ def validate_line_values(index: LedgerIndex) -> list:
         if LINE_KEY in meta and normalize_value(meta[LINE_KEY]) is None:
             errors.append(LineValueError(
                 source_of(entry), f"{account}: {describe_value_error(meta[LINE_KEY])}", entry))
+        opposite = opposite_sign_line(index, account)
+        if opposite is not None:
+            errors.append(LineSignError(
+                source_of(entry), _opposite_sign_message(account, index.root_type(account) or "", opposite),
+                entry))
         ambiguous = ambiguous_name(index, account)
         if ambiguous is not None:
             errors.append(AmbiguousAccountError(
