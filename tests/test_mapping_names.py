@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from beancount_hn.core import mapping
-from tests.ledgers import form_for, line_of
+from tests.ledgers import form_for, line_of, load
 
 
 def line(name: str) -> str | None:
@@ -124,9 +124,12 @@ def test_the_testers_names_give_the_right_2035():
     assert {code: form.values[code] for code in expected} == {k: Decimal(v) for k, v in expected.items()}
 
 
-def test_a_refused_name_stops_the_2035_at_its_first_use():
+def test_a_refused_name_is_an_error_at_its_open_and_stops_the_2035_at_its_first_use():
     text = NAMES.replace('Remboursement-Emprunt EUR\n  ligne-2035: "non-deductible"', "Remboursement-Emprunt EUR")
-    form = form_for(text, 2025)
+    [at_open] = [e for e in load(text)[1] if "Remboursement-Emprunt" in e.message]  # bean-check says it
+    assert at_open.source["lineno"] == line_of(text, "open Expenses:Banque:Remboursement-Emprunt")
+    assert "indiquez ligne-2035: sur son open" in at_open.message
+    form = form_for(text, 2025, check=False)
     (error,) = form.unmapped_errors
     assert "Expenses:Banque:Remboursement-Emprunt n'a pas de ligne de la 2035" in error.message
     assert error.source["lineno"] == line_of(text, "Expenses:Banque:Remboursement-Emprunt  500.00 EUR")

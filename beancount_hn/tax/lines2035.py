@@ -284,6 +284,19 @@ def ambiguous_name(index: LedgerIndex, account: str) -> tuple[tuple[str, ...], L
     return (resolution.ambiguous, row) if row is not None and row.sign == "debit" else None
 
 
+def refused_name(index: LedgerIndex, account: str) -> str:
+    """Why the default table refuses the name of an income or expense account without
+    ``ligne-2035:`` (``mapping.Resolution.refusal``: a broad parent's unknown sub-account, a
+    loan's capital…), in French; "" when it does not."""
+    if index.open_meta(account, LINE_KEY) is not None:
+        return ""
+    root = index.root_type(account)
+    if root not in ("income", "expenses"):
+        return ""
+    resolution = mapping.resolve(root, account.split(":", 1)[1] if ":" in account else "")
+    return resolution.refusal if resolution is not None else ""
+
+
 def _ambiguous_message(account: str, found: tuple[str, ...], row: Line2035) -> str:
     where_to = f"sur la ligne {row.code}" if not row.is_box else f"en case {row.code}"
     unique = list(dict.fromkeys(found))
@@ -382,9 +395,10 @@ def validate_line_values(index: LedgerIndex) -> list:
 
     An unknown line code is an error at the ``open``'s line, with the values
     that are accepted; so is a ``part-privee:``/``part-non-deductible:`` that
-    is not a share between 0 and 1, and a name without ``ligne-2035:`` that the
+    is not a share between 0 and 1, a name without ``ligne-2035:`` that the
     default table puts on a deductible line although it holds a private-looking
-    word (``Expenses:Loyer:Domicile-Prive``: see ``mapping``).
+    word (``Expenses:Loyer:Domicile-Prive``: see ``mapping``), and a name the table
+    refuses (:func:`refused_name`).
     """
     errors = []
     for account, entry in sorted(index.opens.items()):
@@ -401,6 +415,9 @@ def validate_line_values(index: LedgerIndex) -> list:
         if ambiguous is not None:
             errors.append(AmbiguousAccountError(
                 source_of(entry), _ambiguous_message(account, *ambiguous), entry))
+        refusal = refused_name(index, account)
+        if refusal:
+            errors.append(AmbiguousAccountError(source_of(entry), f"{account} : {refusal}", entry))
         for key in SHARE_KEYS:
             if key in meta:
                 error = share_error(key, meta[key], source_of(entry), entry)
