@@ -55,3 +55,48 @@ def test_no_error_when_the_payment_names_its_item_or_its_payee_has_none_open(pay
         '"Réparation fuite"', '"Réparation fuite" ^plomb')
     entries, index = loaded(text)
     assert not misattribution_errors(Cashbook.build(entries, index), lambda day: True)
+
+
+# --- items of the same day: « oldest first » cannot choose -------------------------------------
+
+SAME_DAY = """
+2025-01-01 open Assets:Banque EUR
+2025-01-01 open Assets:Creances:Patients EUR
+2025-01-01 open Income:Honoraires:Conventionnes EUR
+2025-01-01 open Income:Honoraires:HN EUR
+  convention: "non-conventionne"
+{first}
+{second}
+2025-03-20 * "M. Roux" "Chèque"{link}
+  Assets:Banque                     {paid} EUR
+  Assets:Creances:Patients         -{paid} EUR
+"""
+RAB = '''2025-03-05 * "M. Roux" "Séance RAB 8" ^s1
+  Assets:Creances:Patients          40.00 EUR
+  Income:Honoraires:Conventionnes  -40.00 EUR
+    acte: "RAB 8"'''
+HN = '''2025-03-05 * "M. Roux" "Massage bien-être" ^m1
+  Assets:Creances:Patients          40.00 EUR
+  Income:Honoraires:HN             -40.00 EUR'''
+
+
+@pytest.mark.parametrize("first, second", [(RAB, HN), (HN, RAB)])
+def test_a_payment_choosing_between_items_of_one_day_by_line_order_is_an_error(first, second):
+    text = SAME_DAY.format(first=first, second=second, link="", paid="40.00")
+    entries, index = loaded(text)
+    (error,) = misattribution_errors(Cashbook.build(entries, index), lambda day: True)
+    assert error.source["lineno"] == line_of(text, '"Chèque"')
+    assert "du même jour, le 5 mars 2025, de natures différentes" in error.message
+    assert "« Séance RAB 8 »" in error.message and "« Massage bien-être »" in error.message
+    assert any("même jour" in e.message for e in compute_2035(entries, index, 2025).errors)
+
+
+@pytest.mark.parametrize("link, paid, second", [
+    (" ^m1", "40.00", HN),  # it names its item
+    ("", "80.00", HN),  # it pays both
+    ("", "40.00", RAB.replace("^s1", "^s2")),  # two items of one nature: nothing to choose
+])
+def test_no_error_when_the_day_s_items_are_alike_paid_or_named(link, paid, second):
+    text = SAME_DAY.format(first=RAB, second=second, link=link, paid=paid)
+    entries, index = loaded(text)
+    assert not misattribution_errors(Cashbook.build(entries, index), lambda day: True)

@@ -267,6 +267,10 @@ class Cashbook:
     #: the year of either may be wrong, so the figures are not sure (``misattribution_errors``).
     misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = \
         field(default_factory=list)
+    #: Payments without link that settled, oldest first, items of one day while another item of
+    #: that day and of another nature stayed open (payment, account, those items' transactions):
+    #: the file's line order chose (``misattribution_errors``).
+    tied: list[tuple[data.Transaction, str, tuple[data.Transaction, ...]]] = field(default_factory=list)
     #: An error at each posting walked whose amount is in another currency without its
     #: value in euros (counted at its units: the figures are not final).
     unpriced: list = field(default_factory=list)
@@ -425,6 +429,7 @@ class Cashbook:
                 second.transaction(txn, kind)
             second.problems = [p for p in second.problems if p[0].date >= start]  # the first walk has the rest
             second.misattributed = [m for m in second.misattributed if m[0].date >= start]
+            second.tied = [m for m in second.tied if m[0].date >= start]
             return second.cashbook(earlier=first)
         except _NeedsDetail:
             return cls._walk(entries, index, None)
@@ -460,7 +465,21 @@ def misattribution_errors(cashbook: Cashbook, dated: Callable[[datetime.date], b
                 f"« {own.payee} » du {french_date(own.date)} ({where(own.meta)}) reste due : liez le règlement "
                 "à la pièce qu'il paie (^numéro, reglement-de:), l'année et la ligne de la dépense ou de la "
                 "recette en dépendent"), txn))
+    for txn, account, items in cashbook.tied:
+        if dated(txn.date):
+            listed = ", ".join(f"« {item.narration or item.payee} » ({where(item.meta)})" for item in items)
+            errors.append(CashbookError(source_of(txn), (
+                f"le règlement de {money(abs(_moved(txn, account)))} sur {account} ne nomme pas sa pièce, et les "
+                f"plus anciennes pièces dues sont du même jour, le {french_date(items[0].date)}, de natures "
+                f"différentes : {listed} ; laquelle il règle dépend de l'ordre des lignes dans le fichier, et "
+                "le statut, la ligne ou l'année de la recette ou de la dépense en dépendent : liez le "
+                "règlement à la pièce qu'il paie (^numéro, reglement-de:)"), txn))
     return errors
+
+
+def _moved(txn: data.Transaction, account: str) -> Decimal:
+    """What ``txn`` moves on ``account`` (its postings there, in their own units)."""
+    return sum((p.units.number for p in txn.postings if p.account == account and p.units is not None), ZERO)
 
 
 def funding_accounts(index: LedgerIndex, used: Iterable[str], roots: dict[str, str | None] | None = None
@@ -559,6 +578,8 @@ class _Builder:
         self.recording = True  # False: keep the open items only (a walk to a later start)
         self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
         self.misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = []
+        self.tied: list[tuple[data.Transaction, str, tuple[data.Transaction, ...]]] = []  # see Cashbook.tied
+        self.natures: dict[int, frozenset] = {}  # id(txn) -> _nature
         self.payee_words: dict[str, tuple[str, ...]] = {}  # a payee -> its words, as compared
         # What the income and expense lines of a transaction that settles items take back
         # (a credit note set against its invoice: ``_claims``), read once per such transaction.
@@ -581,6 +602,7 @@ class _Builder:
         return Cashbook(self.settlements, dict(self.all_items),
                         problems=[*(earlier.problems if earlier else ()), *self.problems],
                         misattributed=[*(earlier.misattributed if earlier else ()), *self.misattributed],
+                        tied=[*(earlier.tied if earlier else ()), *self.tied],
                         unpriced=[unpriced_error(txn, posting, self.currency) for txn, posting in unpriced.values()])
 
     # --- account kinds ---------------------------------------------------------------
@@ -710,12 +732,17 @@ class _Builder:
         candidates = (named[0] if len(named) == 1 else [i for items in named for i in items]) if named else \
             itertools.chain(unlinked or (), linked_queue or ())
         taken: list[OpenItem] | None = None if named or not txn.payee else []
+        tie: list[OpenItem] | None = None if named else []  # oldest first: the items of the last day taken
         for item in candidates:
             if not left or not counts[settleable]:
                 break
             size = item.balance if paying_debits else -item.balance
             if size <= ZERO:  # settled already, or of the payment's own sign
                 continue
+            if tie is not None:
+                if tie and tie[0].date != item.date:
+                    tie = []
+                tie.append(item)
             if left >= size:
                 if claims:
                     self._claim_whole(item.parts, claims)
@@ -740,6 +767,8 @@ class _Builder:
                 taken.append(item)
         if taken:
             self._check_payee(account, txn, taken, paying_debits)
+        if tie:
+            self._check_tie(account, txn, tie, paying_debits)
         for queue in (unlinked, linked_queue):
             while queue and not queue[0].balance:
                 queue.popleft()
@@ -880,6 +909,44 @@ class _Builder:
         if words is None:
             words = self.payee_words[payee] = tuple(WORD.findall(plain(payee)))
         return words
+
+    def _check_tie(self, account: str, txn: data.Transaction, tie: list[OpenItem], paying_debits: bool) -> None:
+        """Record a payment without link that settled, oldest first, items of one day while
+        another item of that day, of another nature, stays open on ``account``: « oldest
+        first » cannot choose between items of the same day, and the file's line order did
+        (a comment line added moved money between statuses, lines or years).
+
+        The nature of an item is that of its transaction (its income and expense accounts,
+        each receipt's status): the same in every walk, aggregated or not."""
+        last = tie[-1]
+        day, queue = last.date, (self.linked if last.links else self.unlinked).get(account) or ()
+        left: list[OpenItem] = []
+        for item in queue:
+            if item.date > day:
+                break
+            size = item.balance if paying_debits else -item.balance
+            if item.date == day and size > ZERO:
+                left.append(item)
+        if not left:
+            return
+        natures = {self._nature(item.txn) for item in (*tie, *left)}
+        if len(natures) > 1:
+            txns = {id(item.txn): item.txn for item in (*tie, *left)}  # each once, in queue order
+            self.tied.append((txn, account, tuple(txns.values())))
+
+    def _nature(self, txn: data.Transaction) -> frozenset:
+        """The income and expense accounts of ``txn``, each receipt with its (convention, VAT) status."""
+        found = self.natures.get(id(txn))
+        if found is None:
+            statuses = None
+            parts = set()
+            for i, posting in enumerate(txn.postings):
+                if self.root[posting.account] in _PNL_ROOTS:
+                    if statuses is None:
+                        statuses = self._statuses(txn)
+                    parts.add((posting.account, statuses.get(i)))
+            found = self.natures[id(txn)] = frozenset(parts)
+        return found
 
     def _check_payee(self, account: str, txn: data.Transaction, taken: list[OpenItem], paying_debits: bool) -> None:
         """Record a payment without link that settled, oldest first, an item of another payee
