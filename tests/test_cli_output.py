@@ -33,3 +33,17 @@ def test_a_closed_standard_output_is_an_error_not_exit_0():
                           stderr=subprocess.PIPE, text=True, env=ENV, timeout=300)
     assert done.returncode == 1
     assert "la sortie standard est fermée" in done.stderr
+
+
+def test_a_fault_of_hn_itself_is_one_french_line_not_a_traceback(monkeypatch):
+    import beancount_hn.cli.check as check_command
+    from tests.ledgers import run_hn
+
+    def broken(*args, **kwargs):
+        raise TypeError("unhashable type: 'dict'")
+
+    monkeypatch.setattr(check_command, "load_ledger", broken)
+    result = run_hn("check", EXAMPLE)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Erreur interne de beancount-hn (TypeError : unhashable type: 'dict')" in result.output

@@ -194,6 +194,15 @@ class FrenchMixin:
         except click.Abort:
             click.echo("Interrompu.", err=True)
             sys.exit(1)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - a fault of beancount-hn itself: one line, never a traceback
+            click.echo(f"Erreur interne de beancount-hn ({type(error).__name__} : {error}) : aucun chiffre ni "
+                       "fichier de cette commande n'est sûr ; signalez-la avec la commande et le livre en cause "
+                       "(HN_DEBUG=1 affiche le détail)", err=True)
+            if os.environ.get("HN_DEBUG"):
+                raise
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
 
