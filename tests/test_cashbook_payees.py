@@ -8,7 +8,7 @@ import pytest
 
 from beancount_hn.core.cashbook import Cashbook, misattribution_errors, problem_errors
 from beancount_hn.tax.form2035 import compute_2035
-from tests.ledgers import line_of, loaded
+from tests.ledgers import line_of, load, loaded
 
 SUPPLIERS = """
 2024-01-01 open Assets:Banque EUR
@@ -100,3 +100,42 @@ def test_no_error_when_the_day_s_items_are_alike_paid_or_named(link, paid, secon
     text = SAME_DAY.format(first=RAB, second=second, link=link, paid=paid)
     entries, index = loaded(text)
     assert not misattribution_errors(Cashbook.build(entries, index), lambda day: True)
+
+
+# --- a payment naming its item where nothing reads it -------------------------------------------
+
+LOTS = """
+2025-01-01 open Assets:Banque EUR
+2025-01-01 open Assets:Creances:CPAM EUR
+2025-01-01 open Income:Honoraires EUR
+2025-03-01 * "Lot" "lot 1"
+  lot: "L1"
+  Assets:Creances:CPAM   50.00 EUR
+  Income:Honoraires     -50.00 EUR
+    acte: "RAB 8"
+2025-03-02 * "Lot" "lot 2"
+  lot: "L2"
+  Assets:Creances:CPAM   50.00 EUR
+  Income:Honoraires     -50.00 EUR
+    acte: "DE"
+2025-03-20 * "CPAM" "VIR"{txn_meta}
+  Assets:Banque  50.00 EUR{bank_meta}
+  Assets:Creances:CPAM  -50.00 EUR{item_meta}
+"""
+
+
+@pytest.mark.parametrize("txn_meta, bank_meta, key, place", [
+    ('\n  lot: "L2"', "", "lot", "sur la transaction"),
+    ('\n  reglement-de: "L2"', "", "reglement-de", "sur la transaction"),
+    ("", '\n    reglement-de: "L2"', "reglement-de", "sur la ligne Assets:Banque"),
+])
+def test_a_payment_naming_its_item_where_nothing_reads_it_is_an_error(txn_meta, bank_meta, key, place):
+    text = LOTS.format(txn_meta=txn_meta, bank_meta=bank_meta, item_meta="")
+    [error] = [e for e in load(text)[1] if "n'est pas lu" in e.message]
+    assert error.source["lineno"] == line_of(text, '"CPAM" "VIR"')
+    assert error.message.startswith(f"{key}: {place} n'est pas lu")
+
+
+def test_the_same_key_on_the_receivable_line_is_read():
+    text = LOTS.format(txn_meta="", bank_meta="", item_meta='\n    lot: "L2"')
+    assert not load(text)[1]
