@@ -485,6 +485,7 @@ class Classifier:
         fields: list[Fields] | None = None
         errors: list | None = None
         equity = False
+        stray: list[data.Posting] | None = None  # tva: on a line that is no receipt (read nowhere)
         for i, posting in enumerate(txn.postings):
             account = posting.account
             kind = kinds.get(account)
@@ -493,6 +494,8 @@ class Classifier:
             if kind is not _RECEIPT:
                 if kind is _EQUITY:
                     equity = True
+                elif posting.meta and "tva" in posting.meta and self.index.root_type(account) != "income":
+                    stray = [*(stray or ()), posting]
                 continue
             if known is None:  # the first receipt: the lines of the transaction's metadata
                 day = txn.date
@@ -527,6 +530,11 @@ class Classifier:
                 fields.append(line)
         if known is None:
             return self._opening_lines(txn) if equity else _NO_LINES
+        if stray and not equity:  # (a receivable carried over reads its own tva:)
+            errors = [*(errors or ()), *(ClassificationError(source_of(txn), (
+                f'tva: {posting.meta["tva"]} sur la ligne {posting.account} n\'est pas lu : le statut de TVA '
+                "d'une recette se lit sur sa ligne de recette (Income:…), sur la transaction ou sur l'open du "
+                "compte de recettes ; déplacez-le"), txn) for posting in stray)]
         if indices is not None:
             return indices, fields, errors or ()
         if first is None or errors is not None:

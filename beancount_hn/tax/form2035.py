@@ -686,6 +686,7 @@ class _FormBuilder:
         # Shares added back on CC, by (account, key, rate, line): rounded once, see ``shares``.
         self._pending_shares: dict[tuple[str, str, Decimal, str], list[_PendingShare]] = {}
         self._bad_shares: set[tuple[int, str]] = set()
+        self._bad_lines: set[int] = set()  # postings whose ligne-2035: (read on the open only) was reported
         #: The fees paid on the lines of the DAS-2 (AC, 21), with their beneficiary (the payee).
         self.fee_payments: list[tuple[str, Contribution]] = []
         #: Line-23 costs of owning the car, by account: total paid and where first.
@@ -737,6 +738,13 @@ class _FormBuilder:
             line = lines2035.account_line(self.index, account)
             row = lines2035.line(line) if line in lines2035.by_code() else None
             known = self._accounts[account] = (line, row, self.index.root_type(account) == "income")
+        if posting is not None and posting.meta and lines2035.LINE_KEY in posting.meta and id(posting) not in self._bad_lines \
+                and self.index.root_type(account) in ("income", "expenses"):
+            self._bad_lines.add(id(posting))  # read on the open only: one account, one line
+            self.errors.append(Form2035Error(source_of(target_txn), (
+                f"ligne-2035: {posting.meta[lines2035.LINE_KEY]} sur une ligne de {account} n'est pas lu : la ligne de la "
+                "2035 se lit sur l'open du compte (un compte, une ligne) ; passez ces montants sur un compte à "
+                "part dont l'open porte ce ligne-2035:"), target_txn))
         line, row, is_income = known
         if line == VEHICLE_LINE and covered_by_forfait(self.index, line, account, posting, self.year):
             self.attribution[id(settlement)] = COVERED_BY_BAREME
@@ -811,18 +819,25 @@ class _FormBuilder:
         0.3`` on twelve bills of 35.99 gives 30 % of 431.88 = 129.56, not 12 ×
         10.80), not on each payment.
         """
+        target_txn = settlement.target.txn
+        tmeta = target_txn.meta if target_txn is not None else None
         for key in SHARE_KEYS:
+            # The posting's, else its transaction's (every expense line of it), else the open's.
             from_posting = posting is not None and posting.meta and key in posting.meta
-            raw = posting.meta[key] if from_posting else self.index.open_meta(account, key)
+            from_txn = not from_posting and tmeta is not None and key in tmeta
+            raw = (posting.meta[key] if from_posting else tmeta[key] if from_txn
+                   else self.index.open_meta(account, key))
             if raw is None:
                 continue
             share = parse_share(raw)
             if share is None:
-                # On the open: ``validate_line_values`` reports it there. On a posting: once.
-                if from_posting and (id(posting), key) not in self._bad_shares:
-                    self._bad_shares.add((id(posting), key))
+                # On the open: ``validate_line_values`` reports it there. On a posting or a transaction: once.
+                written = posting if from_posting else target_txn if from_txn else None
+                if written is not None and (id(written), key) not in self._bad_shares:
+                    self._bad_shares.add((id(written), key))
                     self.errors.append(lines2035.share_error(
-                        key, raw, meta or source_of(settlement.txn), settlement.txn))
+                        key, raw, (meta if from_posting else None) or source_of(target_txn or settlement.txn),
+                        settlement.txn))
                 continue
             if share:
                 self._pending_shares.setdefault((account, key, share, line), []).append(
