@@ -139,3 +139,25 @@ def test_a_payment_naming_its_item_where_nothing_reads_it_is_an_error(txn_meta, 
 def test_the_same_key_on_the_receivable_line_is_read():
     text = LOTS.format(txn_meta="", bank_meta="", item_meta='\n    lot: "L2"')
     assert not load(text)[1]
+
+
+def test_a_linked_payment_sorted_before_its_same_day_note_says_why(tmp_path):
+    """Beancount orders a day's entries by line number, even across files: the payment of the
+    bank file comes before the note it names; the error says so instead of « liez-le »."""
+    from beancount_hn.core.loading import load_ledger
+    from tests.ledgers import write_file
+
+    write_file(tmp_path, "notes.beancount", '; notes\n\n2025-04-10 * "Mme Durand" "Massage" ^F-2025-0001\n'
+               '  facture: "F-2025-0001"\n  Assets:Creances:Patients   60.00 EUR\n  Income:HN  -60.00 EUR\n')
+    write_file(tmp_path, "banque.beancount", '2025-04-10 * "Mme Durand" "CB" ^F-2025-0001\n'
+               '  Assets:Banque  60.00 EUR\n  Assets:Creances:Patients  -60.00 EUR\n')
+    main = write_file(tmp_path, "main.beancount", 'option "operating_currency" "EUR"\n'
+                      'plugin "beancount_hn.plugins.all"\n2025-01-01 custom "hn-option" "treasury" Assets:Banque\n'
+                      '2025-01-01 custom "hn-option" "invoice-series" "F" "F-{year}-{seq:04d}"\n'
+                      '2025-01-01 open Assets:Banque EUR\n2025-01-01 open Assets:Creances:Patients EUR\n'
+                      '2025-01-01 open Income:HN EUR\n  convention: "non-conventionne"\n'
+                      'include "notes.beancount"\ninclude "banque.beancount"\n')
+    loaded_ledger = load_ledger(main, show_errors=False)
+    form = compute_2035(loaded_ledger.entries, loaded_ledger.index, 2025)
+    [error] = [e for e in form.errors if "Beancount le range avant" in e.message]
+    assert error.source["filename"].endswith("banque.beancount") and error.source["lineno"] == 1

@@ -449,9 +449,29 @@ def unexplained_message(amount: Decimal, account: str) -> str:
 def problem_errors(cashbook: Cashbook, *, before: datetime.date | None = None) -> list:
     """The cash book's :attr:`~Cashbook.problems` and :attr:`~Cashbook.misattributed` (those
     dated before ``before``) as errors at their line."""
-    return [*(CashbookError(source_of(txn), unexplained_message(amount, account), txn)
+    return [*(CashbookError(source_of(txn), unexplained_reason(cashbook, txn, account, amount), txn)
               for txn, account, amount in cashbook.problems if before is None or txn.date < before),
             *misattribution_errors(cashbook, lambda day: before is None or day < before)]
+
+
+def unexplained_reason(cashbook: Cashbook | None, txn: data.Transaction, account: str, amount: Decimal) -> str:
+    """Why money that settled nothing makes the figures unsure (:func:`unexplained_message`), or
+    why a payment naming its document settled nothing when that document is of the same day but
+    comes after it in Beancount's order (by line number, even across files)."""
+    return (cashbook is not None and _later_same_day(cashbook, txn, account)) or unexplained_message(amount, account)
+
+
+def _later_same_day(cashbook: Cashbook, txn: data.Transaction, account: str) -> str | None:
+    if not txn.links:
+        return None
+    for item in cashbook.items.get(account, ()):
+        if item.date == txn.date and item.txn is not txn and not txn.links.isdisjoint(item.links):
+            return (f"ce règlement nomme {', '.join(sorted(txn.links & set(item.links)))}, du même jour "
+                    f"({where(item.txn.meta)}), mais Beancount le range avant : le même jour, il range les "
+                    "écritures par numéro de ligne, même d'un fichier à l'autre ; écrivez le règlement sous la "
+                    "pièce, dans son fichier, ou, payé à la séance, dans l'écriture de la pièce elle-même (la ligne "
+                    "de banque à la place de la créance)")
+    return None
 
 
 def misattribution_errors(cashbook: Cashbook, dated: Callable[[datetime.date], bool]) -> list:

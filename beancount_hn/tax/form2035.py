@@ -71,7 +71,7 @@ from beancount_hn.core import mapping
 from beancount_hn.core.amounts import round_euros
 from beancount_hn.core.cashbook import (EXPENSE, INCOME, NEUTRAL, UNEXPLAINED, Cashbook, Settlement, Target,
                                         misattribution_errors, problem_errors,
-                                        unexplained_message)
+                                        unexplained_reason)
 from beancount_hn.core.classify import CONVENTIONNE, DEPASSEMENT, NON_CONVENTIONNE, Classifier, Receipt
 from beancount_hn.core.config import ADJUSTMENT_OPTION, TURNOVER_OPTION
 from beancount_hn.core.errors import error_type, source_of, where
@@ -377,6 +377,7 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
     cashbook = cashbook or Cashbook.build_for_year(entries, index, year)
     registre = registre or build_registre(entries, index)
     builder = _FormBuilder(index, year)
+    builder.cashbook = cashbook
     day = opening_day(index)
     openings: set[int] = set()
     for settlement in cashbook.for_year(year):
@@ -687,6 +688,7 @@ class _FormBuilder:
         self._pending_shares: dict[tuple[str, str, Decimal, str], list[_PendingShare]] = {}
         self._bad_shares: set[tuple[int, str]] = set()
         self._bad_lines: set[int] = set()  # postings whose ligne-2035: (read on the open only) was reported
+        self.cashbook: Cashbook | None = None  # the cash book it counts (compute_2035 sets it)
         #: The fees paid on the lines of the DAS-2 (AC, 21), with their beneficiary (the payee).
         self.fee_payments: list[tuple[str, Contribution]] = []
         #: Line-23 costs of owning the car, by account: total paid and where first.
@@ -718,8 +720,8 @@ class _FormBuilder:
             return
         if bucket == UNEXPLAINED:
             self.reconciliation.unexplained[settlement.account] += amount
-            self.errors.append(Form2035Error(
-                source_of(settlement.txn), unexplained_message(amount, settlement.account), settlement.txn))
+            self.errors.append(Form2035Error(source_of(settlement.txn), unexplained_reason(
+                self.cashbook, settlement.txn, settlement.account, amount), settlement.txn))
             return
         self.reconciliation.unexplained[f"{bucket}:{settlement.account}"] += amount
 
