@@ -143,6 +143,8 @@ def test_the_command_fails_on_a_quoted_care_date(tmp_path):
     result = run_hn("2035", path, "--year", "2025")
     assert result.exit_code == 1
     assert f"{path}:" in result.output and "écrivez la date sans guillemets" in result.output
+    # as every error of the 2035, on stderr with its file:line (the banner says they are listed)
+    assert any(line.startswith(f"{path}:") and "date-soin:" in line for line in result.stderr.splitlines())
 
 
 def test_dates_written_as_dates_give_no_error():
