@@ -274,3 +274,21 @@ def test_vat_collected_on_a_receivable_is_not_a_receipt():
                                 (NEUTRAL, "Liabilities:TVA"): Decimal("0.00")}
     assert [(s.date.month, s.account, s.amount) for s in cashbook.settlements if s.bucket == NEUTRAL] == [
         (3, "Liabilities:TVA", Decimal("20.00")), (4, "Liabilities:TVA", Decimal("-20.00"))]
+
+
+def test_an_asset_bought_part_cash_part_on_credit_stays_neutral_when_the_rest_is_paid():
+    """The part left to the seller is a neutral item (it was money that settled nothing)."""
+    cashbook, _ = book("""
+    2025-03-01 * "Garage" "Clio, 2 000 comptant, le reste au garage"
+      Assets:Immobilisations   12000.00 EUR
+        amortissement: "lineaire 5"
+      Assets:Banque            -2000.00 EUR
+      Liabilities:Fournisseurs
+    2025-04-01 * "Garage" "Solde de la Clio"
+      Liabilities:Fournisseurs  10000.00 EUR
+      Assets:Banque
+    """)
+    assert not cashbook.problems
+    assert totals(cashbook) == {(NEUTRAL, "Assets:Immobilisations"): Decimal("-12000.00")}  # money out
+    assert [(s.date.month, s.amount) for s in cashbook.settlements] == [(3, Decimal("-2000.00")),
+                                                                        (4, Decimal("-10000.00"))]

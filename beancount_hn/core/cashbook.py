@@ -1122,6 +1122,11 @@ class _Builder:
                     pnl[target] -= value
                 left -= remainder
                 self._create(txn, account, share)
+            elif (neutral := self._neutral_source(sources, remainder)) is not None:
+                # Part of a neutral purchase left on credit (an asset paid 2 000 now, the rest to
+                # the seller): the item is that neutral part, neutral again when paid.
+                sources[neutral] -= remainder
+                self._create(txn, account, {neutral: remainder})
             else:
                 unexplained = self._bucket(UNEXPLAINED, account)
                 sources[unexplained] = sources.get(unexplained, ZERO) - remainder
@@ -1131,6 +1136,16 @@ class _Builder:
                 max(treasury, key=lambda p: abs(p.units.number)).account
             self._record(txn, main, sources, funded_by_equity)
         # Internal transfers between treasury accounts net to zero and leave no settlement.
+
+    def _neutral_source(self, sources: dict[Target, Decimal], remainder: Decimal) -> Target | None:
+        """The neutral part of a transaction (not ``Equity:``) that can carry ``remainder`` on
+        credit: of its sign, at least as large (the first in posting order)."""
+        sign = _sign(remainder)
+        for target, value in sources.items():
+            if target.bucket == NEUTRAL and _sign(value) == sign and abs(remainder) <= abs(value) \
+                    and self.root[target.account] != "equity":
+                return target
+        return None
 
     def _record(self, txn: data.Transaction, main: str, parts: dict[Target, Decimal], funded: bool) -> None:
         """The settlements of ``txn``'s money, one per target."""
