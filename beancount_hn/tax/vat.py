@@ -75,7 +75,7 @@ from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money as eur
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
-from beancount_hn.tax.form2035 import books_first_day, books_start, coverage_errors
+from beancount_hn.tax.form2035 import books_first_day, books_start
 from beancount_hn.tax.vat_rules import (
     CENT,
     MONTH_START,
@@ -655,13 +655,14 @@ def _unknown_turnover(entries: Sequence[data.Directive], index: LedgerIndex, sta
                     f"commence que le {french_date(begin)}"), first)
             continue
         if begin is not None and year == begin.year and (begin.month, begin.day) != (1, 1):
-            if coverage_errors(index, year, entries):
-                since = "" if start is None else f" depuis le {french_date(start)}"
-                opened = ("rien ne dit que le cabinet a ouvert ce jour-là (aucune option practice-start)"
-                          if start is None else f"le cabinet exerce{since} (practice-start)")
-                unknown[year] = (lambda begin=begin, opened=opened: (
-                    f"le livre commence le {french_date(begin)} (première option treasury) et {opened} : il ne "
-                    f"compte que les recettes encaissées depuis le {french_date(begin)}"), first)
+            # The books' first year begun after 1 January is partial (as form2035.coverage_errors
+            # judges it) unless the practice opened that day or later.
+            if start is None or start < begin:
+                unknown[year] = (lambda begin=begin: (
+                    f"le livre commence le {french_date(begin)} (première option treasury) et "
+                    + ("rien ne dit que le cabinet a ouvert ce jour-là (aucune option practice-start)"
+                       if start is None else f"le cabinet exerce depuis le {french_date(start)} (practice-start)")
+                    + f" : il ne compte que les recettes encaissées depuis le {french_date(begin)}"), first)
             continue
         if year in sums and sums[year].counted:
             continue  # received money that year: the year is there
