@@ -70,13 +70,14 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from beancount.core import convert, data
+from beancount.core import data
 
 from beancount_hn.core.config import normalize_word
 from beancount_hn.core.errors import as_written, error_type, posting_source, source_of
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.ledger import LedgerIndex
+from beancount_hn.core.roles import euros
 from beancount_hn.tax.lines2035 import SHARE_KEYS, account_line, parse_share, share_error
 
 AssetError = error_type("AssetError")
@@ -383,9 +384,9 @@ def _in_euros(txn: data.Transaction, posting: data.Posting) -> Decimal | str:
     currency), or the French error when it has none."""
     if posting.units.number == 0:
         return Decimal(0)  # a scrapping without price, whatever its currency
-    weight = convert.get_weight(posting)
-    if weight.currency == "EUR" and weight.number is not None:
-        return weight.number
+    value = euros(posting, "EUR")  # as the cash book values it (rounded to the cent)
+    if value is not None:
+        return value
     return (f"{posting.account} : {as_written(posting.units.number)} {posting.units.currency} sans cours en euros ; "
             "une immobilisation s'inscrit pour ce qu'elle a coûté en euros : écrivez le cours ou le total, "
             f"p. ex. {posting.units.number} {posting.units.currency} @@ 1800.00 EUR (le montant débité)")
@@ -594,14 +595,15 @@ def _private_share(registre: Registre, index: LedgerIndex, txn: data.Transaction
     The share of each year's deductible dotation is added back on CC (the private use of a
     mixed-use asset, as for an expense: fr-rules.md, line 36). A malformed value, or both
     keys, is an error at its line (0 is then read)."""
-    found: list[tuple[str, Any, dict[str, Any]]] = []
+    found: list[tuple[str, Any, dict[str, Any], bool]] = []  # key, value, where, on the open
     for key in SHARE_KEYS:
         if posting.meta and key in posting.meta:
-            found.append((key, posting.meta[key], posting_source(posting, txn)))
+            found.append((key, posting.meta[key], posting_source(posting, txn), False))
         elif txn.meta and key in txn.meta:
-            found.append((key, txn.meta[key], source_of(txn)))
+            found.append((key, txn.meta[key], source_of(txn), False))
         elif index.open_meta(posting.account, key) is not None:
-            found.append((key, index.open_meta(posting.account, key), source_of(index.opens.get(posting.account))))
+            found.append((key, index.open_meta(posting.account, key), source_of(index.opens.get(posting.account)),
+                          True))
     if not found:
         return "", Decimal(0)
     if len(found) > 1:
@@ -609,11 +611,12 @@ def _private_share(registre: Registre, index: LedgerIndex, txn: data.Transaction
             f"{posting.account} : part-privee: et part-non-deductible: sur la même immobilisation ; gardez-en "
             "une seule, la part de la dotation qui n'est pas déductible"), txn))
         return "", Decimal(0)
-    key, value, where_ = found[0]
+    key, value, where_, on_open = found[0]
     share = parse_share(value)
     if share is None:
-        error = share_error(key, value, where_, txn)
-        registre.errors.append(AssetError(where_, f"{posting.account} : {error.message}", txn))
+        if not on_open:  # on the open: validate_line_values says it, once
+            error = share_error(key, value, where_, txn)
+            registre.errors.append(AssetError(where_, f"{posting.account} : {error.message}", txn))
         return "", Decimal(0)
     return key, share
 
