@@ -161,3 +161,26 @@ def test_a_linked_payment_sorted_before_its_same_day_note_says_why(tmp_path):
     form = compute_2035(loaded_ledger.entries, loaded_ledger.index, 2025)
     [error] = [e for e in form.errors if "Beancount le range avant" in e.message]
     assert error.source["filename"].endswith("banque.beancount") and error.source["lineno"] == 1
+
+
+def test_the_nature_read_from_tags_is_the_classified_one():
+    """_check_tie reads a transaction's nature from the convention step's tag when it can: it
+    must be exactly what classifying it gives, on a whole practice."""
+    from beancount import loader
+
+    from beancount_hn.core.cashbook import _PNL_ROOTS, _Builder, _transactions
+    from beancount_hn.core.ledger import LedgerIndex
+    from tests.ledgers import EXAMPLE
+
+    entries, errors, options = loader.load_file(EXAMPLE)
+    assert not errors
+    transactions = _transactions(entries)
+    builder = _Builder(LedgerIndex.build(entries, options), transactions)
+    read = 0
+    for txn in transactions:
+        tagged = builder._tagged_nature(txn)
+        if tagged is not None:
+            read += 1
+            assert tagged == frozenset((p.account, builder._statuses(txn).get(i)) for i, p in
+                                       enumerate(txn.postings) if builder.root[p.account] in _PNL_ROOTS)
+    assert read > 100

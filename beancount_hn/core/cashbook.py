@@ -66,7 +66,7 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from beancount_hn.core.classify import Classifier
+from beancount_hn.core.classify import CONVENTION_STATUSES, Classifier, default_vat_status
 from beancount_hn.core.errors import error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
@@ -87,6 +87,7 @@ _PNL = (INCOME, EXPENSE, AGGREGATE)
 _PNL_ROOTS = frozenset(("income", "expenses"))
 _new_tuple = tuple.__new__
 _ACCOUNT = operator.attrgetter("account")
+_STATUS_TAGS = frozenset(CONVENTION_STATUSES)  # the convention step's tags of a transaction's receipts
 _NOTHING: dict = {}  # what ``_Builder._consume`` returns when it settles nothing (never changed)
 
 
@@ -751,18 +752,13 @@ class _Builder:
         unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
         candidates = (named[0] if len(named) == 1 else [i for items in named for i in items]) if named else \
             itertools.chain(unlinked or (), linked_queue or ())
-        taken: list[OpenItem] | None = None if named or not txn.payee else []
-        tie: list[OpenItem] | None = None if named else []  # oldest first: the items of the last day taken
+        taken: list[OpenItem] | None = None if named else []  # oldest first, by a payment naming none
         for item in candidates:
             if not left or not counts[settleable]:
                 break
             size = item.balance if paying_debits else -item.balance
             if size <= ZERO:  # settled already, or of the payment's own sign
                 continue
-            if tie is not None:
-                if tie and tie[0].date != item.date:
-                    tie = []
-                tie.append(item)
             if left >= size:
                 if claims:
                     self._claim_whole(item.parts, claims)
@@ -785,10 +781,10 @@ class _Builder:
                 consumed.update(portion)
             if taken is not None:
                 taken.append(item)
-        if taken:
-            self._check_payee(account, txn, taken, paying_debits)
-        if tie:
-            self._check_tie(account, txn, tie, paying_debits)
+        if taken:  # what « oldest first » chose: checked against the payee, and the last day's items
+            if txn.payee:
+                self._check_payee(account, txn, taken, paying_debits)
+            self._check_tie(account, txn, taken, paying_debits)
         for queue in (unlinked, linked_queue):
             while queue and not queue[0].balance:
                 queue.popleft()
@@ -930,7 +926,7 @@ class _Builder:
             words = self.payee_words[payee] = tuple(WORD.findall(plain(payee)))
         return words
 
-    def _check_tie(self, account: str, txn: data.Transaction, tie: list[OpenItem], paying_debits: bool) -> None:
+    def _check_tie(self, account: str, txn: data.Transaction, taken: list[OpenItem], paying_debits: bool) -> None:
         """Record a payment without link that settled, oldest first, items of one day while
         another item of that day, of another nature, stays open on ``account``: « oldest
         first » cannot choose between items of the same day, and the file's line order did
@@ -938,8 +934,9 @@ class _Builder:
 
         The nature of an item is that of its transaction (its income and expense accounts,
         each receipt's status): the same in every walk, aggregated or not."""
-        last = tie[-1]
+        last = taken[-1]
         day, queue = last.date, (self.linked if last.links else self.unlinked).get(account) or ()
+        tie = list(itertools.takewhile(lambda item: item.date == day, reversed(taken)))  # the last day's run
         left: list[OpenItem] = []
         for item in queue:
             if item.date > day:
@@ -949,32 +946,58 @@ class _Builder:
                 left.append(item)
         if not left:
             return
-        natures = {self._nature(item.txn) for item in (*tie, *left)}
-        if len(natures) > 1:
-            txns = {id(item.txn): item.txn for item in (*tie, *left)}  # each once, in queue order
+        txns = {id(item.txn): item.txn for item in (*tie, *left)}  # each once, in queue order
+        if len(txns) == 1:
+            return  # the items of one transaction: one nature
+        # Different income and expense accounts are different natures; only items on the same
+        # accounts need their receipts' statuses (a classification).
+        accounts = {self._kind(item_txn).pnl for item_txn in txns.values()}
+        if len(accounts) > 1 or len({self._nature(item_txn) for item_txn in txns.values()}) > 1:
             self.tied.append((txn, account, tuple(txns.values())))
 
     def _nature(self, txn: data.Transaction) -> frozenset:
         """The income and expense accounts of ``txn``, each receipt with its (convention, VAT) status."""
         found = self.natures.get(id(txn))
         if found is None:
-            statuses = None
-            parts = set()
-            for i, posting in enumerate(txn.postings):
-                if self.root[posting.account] in _PNL_ROOTS:
-                    if statuses is None:
-                        statuses = self._statuses(txn)
-                    parts.add((posting.account, statuses.get(i)))
-            found = self.natures[id(txn)] = frozenset(parts)
+            found = self.natures[id(txn)] = self._tagged_nature(txn) or frozenset(
+                (posting.account, statuses.get(i)) for statuses in (self._statuses(txn),)
+                for i, posting in enumerate(txn.postings) if self.root[posting.account] in _PNL_ROOTS)
         return found
+
+    def _tagged_nature(self, txn: data.Transaction) -> frozenset | None:
+        """:meth:`_nature` without classifying, when the convention step's tag says it: one status
+        tag and no ``tva:`` on the transaction, its income and expense lines or their accounts'
+        ``open`` (each receipt then has that status and its default VAT); None otherwise."""
+        tags = txn.tags & _STATUS_TAGS if txn.tags else frozenset()
+        if len(tags) > 1 or "tva" in (txn.meta or {}):
+            return None
+        if self.classifier is None:
+            self.classifier = Classifier(self.index)
+        receipt_account, parts = self.classifier.is_receipt_account, []
+        for posting in txn.postings:
+            account = posting.account
+            if self.root[account] not in _PNL_ROOTS:
+                continue
+            if (posting.meta and "tva" in posting.meta) or self.index.open_meta(account, "tva") is not None:
+                return None
+            parts.append((account, receipt_account(account)))
+        if not any(receipt for _, receipt in parts):
+            return frozenset((account, None) for account, _ in parts)
+        if not tags:
+            return None  # receipts without a status tag (unclassified, or not through the chain)
+        (status,) = tags
+        fields = (status, default_vat_status(status, self.index, txn.date))
+        return frozenset((account, fields if receipt else None) for account, receipt in parts)
 
     def _check_payee(self, account: str, txn: data.Transaction, taken: list[OpenItem], paying_debits: bool) -> None:
         """Record a payment without link that settled, oldest first, an item of another payee
         while an item of its own payee is still open on ``account``: which one it pays is a
         guess, and the guess may move an expense or a receipt to another year or line."""
         own = self._words(txn.payee)
+        if not own:
+            return
         stranger = next((i for i in taken if (words := self._words(i.txn.payee)) and words != own), None)
-        if stranger is None or not own:
+        if stranger is None:
             return
         by_payee = self.by_payee.get(account)
         if by_payee is None:
@@ -983,7 +1006,11 @@ class _Builder:
                 for item in queue or ():
                     if item.balance:
                         by_payee[self._words(item.txn.payee)].append(item)
-        for item in by_payee.get(own, ()):
+        items = by_payee.get(own)
+        if not items:
+            return
+        items[:] = [item for item in items if item.balance]  # settled items never open again
+        for item in items:
             size = item.balance if paying_debits else -item.balance
             if size > ZERO and item.txn is not txn:
                 self.misattributed.append((txn, account, stranger.txn, item.txn))
