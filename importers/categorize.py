@@ -68,7 +68,7 @@ from beancount.core.amount import Amount
 from beancount_hn.core import frtypo
 from beancount_hn.core.errors import as_written, os_error_text
 from beancount_hn.core.ledger import REVIEW_KEY
-from beancount_hn.core.words import unaccented
+from beancount_hn.core.words import plain, unaccented
 from beancount_hn.importers.receivables import LOT_KEY, SETTLES_KEY, OpenItem, open_items
 
 REVIEW_FLAG = "!"
@@ -106,8 +106,8 @@ class RuleError(ValueError):
 
 
 def fold(text: str) -> str:
-    """Upper case without accents, for matching labels."""
-    return unaccented(text.upper())
+    """Upper case without accents, for matching labels (``core.words.plain``)."""
+    return plain(text)
 
 
 def _compile(pattern: str, what: str) -> re.Pattern[str]:

@@ -49,9 +49,11 @@ def late_pad_errors(entries: list[data.Directive], index: LedgerIndex) -> list:
     with a reconciliation that still closes.
     """
     first = books_start(index)
+    if first is None:  # no books yet: no first day to judge a pad by
+        return []
     errors = []
     for entry in entries:
-        if type(entry) is not data.Pad or first is None or entry.date <= first.date:
+        if type(entry) is not data.Pad or entry.date <= first.date:
             continue
         since = index.treasury_since(entry.account)
         if since is not None and since <= entry.date and index.root_type(entry.source_account) == "equity":

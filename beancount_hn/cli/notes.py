@@ -38,12 +38,12 @@ def _one_document_command(func: Callable) -> click.Command:
     return func
 
 
-def _cashbook(loaded: LoadedLedger, book: InvoiceBook, what: str) -> Cashbook:
+def _cashbook(loaded: LoadedLedger, what: str) -> Cashbook:
     """The cash book of the notes, once the ledger is known to have no error: refused, like the
     ledger's own errors, while its walk has problems (a payment that settles nothing, a
     payment taking another payee's note): a note would print them wrong (``hn check`` lists them)."""
     cashbook = Cashbook.build(loaded.entries, loaded.index)
-    refuse_to_write(loaded, [*book.errors, *problem_errors(cashbook)], what=what)
+    refuse_to_write(loaded, problem_errors(cashbook), what=what)  # (the book's errors are refused before)
     return cashbook
 
 
@@ -82,7 +82,7 @@ def note(number: str, ledger: str, out_dir: str, force: bool, fmt: str, as_of: d
     """La note d'honoraires (ou l'avoir) NUMÉRO de LIVRE, en PDF ou HTML."""
     def document(loaded: LoadedLedger, book: InvoiceBook) -> Document:
         invoice = find_invoice(book, number)
-        return invoice_document(book, invoice, _cashbook(loaded, book, "aucun document"),
+        return invoice_document(book, invoice, _cashbook(loaded, "aucun document"),
                                 as_of.date() if as_of else None)
 
     doc, path = _write_one(ledger, out_dir, fmt, force, "hn note", document)
@@ -120,7 +120,7 @@ def notes(ledger: str, year: int, out_dir: str, force: bool, fmt: str) -> None:
     require_covered_year(loaded, year)
     book = build_invoice_book(loaded.entries, loaded.index)
     refuse_to_write(loaded, book.errors, what="aucun document (ni le dossier)")
-    cashbook = _cashbook(loaded, book, "aucun document (ni le dossier)")
+    cashbook = _cashbook(loaded, "aucun document (ni le dossier)")
     folder = output_folder(loaded, out_dir, "hn notes", force=force)
     try:
         documents = year_documents(loaded.entries, loaded.index, year, book, cashbook)

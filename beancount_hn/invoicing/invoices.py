@@ -429,10 +429,10 @@ class _Reader:
                         named = []
                     named.append(posting)
             elif posting.meta and (SETTLES_KEY in posting.meta or LOT_KEY in posting.meta):
-                self.misplaced(txn, posting.account)  # on the bank line: no item is read there
+                self.misplaced(txn, posting.meta, posting.account)  # on the bank line: nothing read there
         tmeta = txn.meta
         if tmeta and SETTLES_KEY in tmeta:  # (lot: on the transaction: build_invoice_book)
-            self.misplaced(txn, None)
+            self.misplaced(txn, tmeta, None)
         if not links and named is None:
             return  # the usual expense or transfer: it names nothing
         found: list[Reference] = []
@@ -454,13 +454,11 @@ class _Reader:
         """An opening entry: a posting to an ``Equity:`` account (receivables carried over)."""
         return any(self.kind(posting.account) is _EQUITY for posting in txn.postings)
 
-    def misplaced(self, txn: data.Transaction, account: str | None) -> None:
-        """``reglement-de:`` or ``lot:`` where the cash book reads nothing (the transaction of a
-        payment, its bank line): it would settle the oldest item instead of the one it names."""
-        key = next(k for k in (SETTLES_KEY, LOT_KEY)
-                   if k in ((txn.meta or {}) if account is None else
-                            next(p.meta for p in txn.postings if p.account == account and p.meta
-                                 and (SETTLES_KEY in p.meta or LOT_KEY in p.meta))))
+    def misplaced(self, txn: data.Transaction, meta: dict[str, Any], account: str | None) -> None:
+        """``reglement-de:`` or ``lot:`` (in ``meta``, the first of them) where the cash book reads
+        nothing — the transaction of a payment (``account`` None), its bank line: it would settle
+        the oldest item instead of the one it names."""
+        key = SETTLES_KEY if SETTLES_KEY in meta else LOT_KEY
         place = "sur la transaction" if account is None else f"sur la ligne {account}"
         self.error(txn, (f"{key}: {place} n'est pas lu : un règlement nomme la pièce qu'il solde sur sa ligne "
                          "de créance ou de dette (Assets:Creances:…, Liabilities:…), ou par un lien ^numéro ; "
@@ -539,7 +537,7 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                     if first_lot is not entry:
                         lot_duplicates.append((entry, first_lot))
                 elif lot is not None and not numbered and not reader.carries_over(entry):
-                    reader.misplaced(entry, None)  # a payment naming its lot on the transaction
+                    reader.misplaced(entry, meta, None)  # a payment naming its lot on the transaction
             elif entry.links or lines is None or lines[1][0][_OPENING]:
                 note_payment(entry, keys, references)
             # else: it earns fees (a receipt not carried over: an income posting) and has no link,
