@@ -93,7 +93,7 @@ def _report_on_stderr(loaded, form) -> None:
         place = render.hint_where(hint)
         click.echo(f"{place + ': ' if place else ''}conseil : {hint.message}", err=True)
     already_shown = {(where(e.source), e.message) for e in loaded.errors}
-    for error in render.form_errors(form):  # the form's own and its SNIR check's
+    for error in form.errors:
         if (where(error.source), error.message) not in already_shown:
             click.echo(format_error(error, loaded.path), err=True)
     rec = form.reconciliation

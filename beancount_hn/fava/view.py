@@ -27,7 +27,7 @@ from beancount_hn.core.errors import dedupe
 from beancount_hn.fava import svg
 from beancount_hn.fava.figures import LedgerFigures
 from beancount_hn.fava.split import UNCLASSIFIED, ConventionSplit
-from beancount_hn.render.form2035 import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE, form_errors
+from beancount_hn.render.form2035 import SECTIONS, SOCIAL_LABELS, SOCIAL_NOTE, UNCERTAIN_NOTE
 from beancount_hn.render.form2035 import status as form_status
 from beancount_hn.render.invoices import render_json as invoices_json
 from beancount_hn.render.vat import declared_note
@@ -533,7 +533,7 @@ def form_view(figures: LedgerFigures, year: int, urls: Urls, downloads: Sequence
         reconciliation.append(rec_figure("+ dépenses payées sur fonds personnels (apport)", "personal_funds",
                                          rec["personal_funds"]))
     reconciliation.append(rec_figure("Écart", "difference", rec["difference"]))
-    problems = ([Problem.of(e, urls) for e in form_errors(form)]
+    problems = ([Problem.of(e, urls) for e in form.errors]
                 + [Problem("—", "—", None, f"volet social : {warning}", "SocialWarning")
                    for warning in js["social"]["warnings"]]
                 + [Problem.of(h, urls, "conseil : ") for h in form.hints])

@@ -136,11 +136,6 @@ def social_warning_lines(form: Form2035) -> list[str]:
     return [f"! volet social : {warning}" for warning in social_warnings(form.social)]
 
 
-def form_errors(form: Form2035) -> list:
-    """The form's errors and those of its SNIR cross-check (a ``date-soin:`` that is not a date)."""
-    return list(form.errors) + (list(form.snir.errors) if form.snir is not None else [])
-
-
 def snir_lines(form: Form2035) -> list[str]:
     """The relevé SNIR cross-check, or how to record it."""
     if form.snir is not None:
@@ -174,9 +169,9 @@ class Status:
 
 
 def status(form: Form2035, ledger_errors: Sequence = ()) -> Status:
-    """Final when the ledger (``ledger_errors``) and the form (:func:`form_errors`) have no error
+    """Final when the ledger (``ledger_errors``) and the form (its SNIR check's included) have no error
     and the reconciliation closes."""
-    errors = dedupe(list(ledger_errors) + form_errors(form))
+    errors = dedupe(list(ledger_errors) + list(form.errors))
     rec = form.reconciliation
     gaps = ([f"écart {money(rec.difference)}"] if rec.difference else []) + [
         f"inexpliqué {account}" for account, amount in sorted(rec.unexplained.items()) if amount]

@@ -427,6 +427,8 @@ def compute_2035(entries: Sequence[data.Directive], index: LedgerIndex, year: in
         openings=openings,
     )
     form.snir = snir_check(index, year, form.social, values.get("AC", ZERO), books_first_day(index, entries))
+    if form.snir is not None:
+        form.errors.extend(form.snir.errors)  # errors of the form: a date-soin: that is no date
     return form
 
 
