@@ -454,6 +454,13 @@ def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Reg
     return registre
 
 
+def _small_equipment_limit(index: LedgerIndex, day: datetime.date) -> Decimal:
+    """What small equipment may cost per unit and still be expensed at once: 500 € HT, read as
+    its TTC equivalent while the practice is in the VAT franchise (it pays the VAT)."""
+    regime = index.config.value("vat-regime", day, "franchise")
+    return SMALL_EQUIPMENT_HT if regime == "reel" else SMALL_EQUIPMENT_TTC
+
+
 def _misplaced_plan(registre: Registre, index: LedgerIndex, txn: data.Transaction, posting: data.Posting) -> None:
     """``amortissement:`` on a posting the registre does not read: an error at the posting."""
     if index.root_type(posting.account) == "expenses":
@@ -477,8 +484,7 @@ def _small_tools_hint(registre: Registre, index: LedgerIndex, txn: data.Transact
     amount = _in_euros(txn, posting)
     if isinstance(amount, str):
         return  # the 2035 reports the missing price
-    regime = index.config.value("vat-regime", txn.date, "franchise")
-    limit = SMALL_EQUIPMENT_HT if regime == "reel" else SMALL_EQUIPMENT_TTC
+    limit = _small_equipment_limit(index, txn.date)
     if amount <= limit:
         return
     registre.hints.append(AssetHint(
@@ -574,8 +580,7 @@ def _purchase(registre: Registre, index: LedgerIndex, txn: data.Transaction, i: 
         private_share=share,
         share_key=share_key,
     )
-    regime = index.config.value("vat-regime", txn.date, "franchise")
-    limit = SMALL_EQUIPMENT_HT if regime == "reel" else SMALL_EQUIPMENT_TTC
+    limit = _small_equipment_limit(index, txn.date)
     if plan.method == LINEAR and asset.cost <= limit:
         registre.hints.append(AssetHint(
             source_of(txn),

@@ -272,12 +272,7 @@ def ambiguous_name(index: LedgerIndex, account: str) -> tuple[tuple[str, ...], L
     """The private-looking words of an account name that the default table puts on
     a deductible line (see ``mapping``), and that line; None when ``ligne-2035:``
     is on its open, when no default row applies, or when the line is not deductible."""
-    if index.open_meta(account, LINE_KEY) is not None:
-        return None
-    root = index.root_type(account)
-    if root not in ("income", "expenses"):
-        return None
-    resolution = mapping.resolve(root, account.split(":", 1)[1] if ":" in account else "")
+    resolution = _default_resolution(index, account)
     if resolution is None or not resolution.ambiguous:
         return None
     row = by_code().get(normalize_value(resolution.line) or "")
@@ -288,13 +283,19 @@ def refused_name(index: LedgerIndex, account: str) -> str:
     """Why the default table refuses the name of an income or expense account without
     ``ligne-2035:`` (``mapping.Resolution.refusal``: a broad parent's unknown sub-account, a
     loan's capital…), in French; "" when it does not."""
+    resolution = _default_resolution(index, account)
+    return resolution.refusal if resolution is not None else ""
+
+
+def _default_resolution(index: LedgerIndex, account: str) -> mapping.Resolution | None:
+    """How the default table reads the name of an income or expense account without
+    ``ligne-2035:`` on its open (None: it has one, or is of another root, or no row applies)."""
     if index.open_meta(account, LINE_KEY) is not None:
-        return ""
+        return None
     root = index.root_type(account)
     if root not in ("income", "expenses"):
-        return ""
-    resolution = mapping.resolve(root, account.split(":", 1)[1] if ":" in account else "")
-    return resolution.refusal if resolution is not None else ""
+        return None
+    return mapping.resolve(root, account.split(":", 1)[1] if ":" in account else "")
 
 
 def _ambiguous_message(account: str, found: tuple[str, ...], row: Line2035) -> str:
