@@ -31,13 +31,12 @@ from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.roles import euros
-from beancount_hn.invoicing.invoices import Invoice, InvoiceBook, VoidedNumber, build_invoice_book
+from beancount_hn.invoicing.invoices import SETTLES_KEY, Invoice, InvoiceBook, VoidedNumber, build_invoice_book
 from beancount_hn.tax.vat import is_vat_liability
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 _NUMBER = operator.itemgetter(0)  # of an invoices.Reference
-SETTLES_KEY = "reglement-de"  # a payment posting naming the document it pays (as the cash book reads it)
 
 ReceiptError = error_type("ReceiptError")
 
@@ -183,7 +182,8 @@ class DocumentReceipts:
             return share
         # The payment settles another document's VAT on the same account too: only a posting
         # naming this document says what it brought (None: the caller decides).
-        named = [p for p in payment.postings if p.meta and str(p.meta.get(SETTLES_KEY)) in self._numbers(own)]
+        numbers = self._numbers(own)
+        named = [p for p in payment.postings if p.meta and str(p.meta.get(SETTLES_KEY)) in numbers]
         if named and id(payment) not in own:
             return -sum((self.euros(p) for p in named), ZERO) - fees
         return None
