@@ -75,6 +75,7 @@ _NO_META: dict[str, Any] = {}
 _UNREAD: Any = object()  # an account whose open was not read yet
 _ABSENT: Any = object()  # a metadata key not written (None is a value: ``key:`` left empty)
 _RECEIPT, _EQUITY, _OTHER = range(3)  # what a posting's account is to the classifier
+_WRITTEN: Any = object()  # heads the span key of a receipt with its own convention: or tva: (Classifier.lines)
 _new_tuple = tuple.__new__
 _ACCOUNT = attrgetter("account")
 
@@ -309,10 +310,10 @@ class Classifier:
         self._lines: dict[tuple, tuple[datetime.date, datetime.date | None, Fields]] = {}
         self._regime_days: list[datetime.date] | None = None  # the days vat-regime changes
         # The lines of ``_lines`` that hold on every day from ``_span_from`` to ``_span_to``, by
-        # the transaction's (acte:, convention:, tva:) then the posting's (account, acte:), or
-        # (account, acte:, convention:, tva:) when it has one of the last two: in a ledger's
-        # date order a receipt costs one lookup, without a date check (:meth:`lines`).
-        self._span_lines: dict[tuple, dict[tuple, Fields]] = {}
+        # the transaction's (acte:, convention:, tva:), the posting's account, then its acte:, or
+        # (_WRITTEN, acte:, convention:, tva:) when it has one of the last two: in a ledger's date
+        # order a receipt costs one lookup, without a date check (:meth:`lines`).
+        self._span_lines: dict[tuple, dict[str, dict[Any, Fields]]] = {}
         self._span_from, self._span_to = datetime.date.max, datetime.date.min  # empty: reset at first
 
     def _kind(self, account: str) -> int:
@@ -479,7 +480,9 @@ class Classifier:
         convention step asks it of every transaction, and only needs their statuses.
         """
         kinds = self._kinds
-        known: dict[tuple, Fields] | None = None  # the span's lines of the transaction's metadata
+        span: dict[str, dict[Any, Fields]] | None = None  # the span's lines of the transaction's metadata
+        known: dict[Any, Fields] = {}  # the span's lines of ``account_known``: the last receipt's account
+        account_known: str | None = None
         first: Fields | None = None  # the first receipt's line (and first_index its posting's)
         indices: list[int] | None = None  # from the second receipt on
         fields: list[Fields] | None = None
@@ -488,31 +491,39 @@ class Classifier:
         stray: list[data.Posting] | None = None  # tva: on a line that is no receipt (read nowhere)
         for i, posting in enumerate(txn.postings):
             account = posting.account
-            kind = kinds.get(account)
-            if kind is None:
-                kind = self._kind(account)
-            if kind is not _RECEIPT:
-                if kind is _EQUITY:
-                    equity = True
-                elif posting.meta and "tva" in posting.meta and self.index.root_type(account) != "income":
-                    stray = [*(stray or ()), posting]
-                continue
-            if known is None:  # the first receipt: the lines of the transaction's metadata
-                day = txn.date
-                if not self._span_from <= day <= self._span_to:  # (the first, or out of date order)
-                    self._span_lines = {}
-                    self._span_from, self._span_to = datetime.date.min, datetime.date.max
-                tmeta = txn.meta or _NO_META
-                read = (tmeta.get("acte", _ABSENT), tmeta.get("convention", _ABSENT), tmeta.get("tva", _ABSENT))
-                known = self._span_lines.get(read)
+            # Another account: its kind and, for receipts, its lines (a lot's receipts share one
+            # account: looked up once for them all).
+            if account is not account_known:
+                kind = kinds.get(account)
+                if kind is None:
+                    kind = self._kind(account)
+                if kind is not _RECEIPT:
+                    if kind is _EQUITY:
+                        equity = True
+                    elif posting.meta and "tva" in posting.meta and self.index.root_type(account) != "income":
+                        stray = [*(stray or ()), posting]
+                    continue
+                if span is None:  # the first receipt: the lines of the transaction's metadata
+                    day = txn.date
+                    if not self._span_from <= day <= self._span_to:  # (the first, or out of date order)
+                        self._span_lines = {}
+                        self._span_from, self._span_to = datetime.date.min, datetime.date.max
+                    tmeta = txn.meta or _NO_META
+                    read = (tmeta.get("acte", _ABSENT), tmeta.get("convention", _ABSENT),
+                            tmeta.get("tva", _ABSENT))
+                    span = self._span_lines.get(read)
+                    if span is None:
+                        span = self._span_lines[read] = {}
+                known = span.get(account)
                 if known is None:
-                    known = self._span_lines[read] = {}
+                    known = span[account] = {}
+                account_known = account
             pmeta = posting.meta or _NO_META
             if "convention" in pmeta or "tva" in pmeta:
-                key: tuple = (account, pmeta.get("acte", _ABSENT), pmeta.get("convention", _ABSENT),
-                              pmeta.get("tva", _ABSENT))
+                key: Any = (_WRITTEN, pmeta.get("acte", _ABSENT), pmeta.get("convention", _ABSENT),
+                            pmeta.get("tva", _ABSENT))
             else:
-                key = (account, pmeta.get("acte", _ABSENT))
+                key = pmeta.get("acte", _ABSENT)
             line = known.get(key)
             if line is None:
                 try:
@@ -528,7 +539,7 @@ class Classifier:
             else:
                 indices.append(i)
                 fields.append(line)
-        if known is None:
+        if span is None:
             return self._opening_lines(txn) if equity else _NO_LINES
         if stray and not equity:  # (a receivable carried over reads its own tva:)
             errors = [*(errors or ()), *(ClassificationError(source_of(txn), (
@@ -544,7 +555,7 @@ class Classifier:
             alone = self._alone[(first_index, first)] = ((first_index,), (first,), ())
         return alone
 
-    def _line(self, txn: data.Transaction, i: int, read: tuple, key: tuple, known: dict[tuple, Fields]) -> Fields:
+    def _line(self, txn: data.Transaction, i: int, read: tuple, key: Any, known: dict[Any, Fields]) -> Fields:
         """Classify the posting ``i`` of ``txn`` outside the span's lines (``StatusError``: it cannot be),
         and keep what holds on more days than ``txn``'s for the span (:meth:`lines`)."""
         posting = txn.postings[i]
