@@ -1,4 +1,4 @@
-"""False alarms of the coverage rule (``form2035.books_first_day`` / ``coverage_errors``).
+"""False alarms of the coverage rule (``roles.books_first_day`` / ``coverage_errors``).
 
 Tester's report: opening balances dated 31 December of the previous year (« bilan au
 31/12/2024 », or Beancount's ``pad`` on 31/12 before the ``balance`` of 1 January, which
@@ -14,7 +14,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from beancount_hn.exports.fec import build_fec
-from beancount_hn.tax.form2035 import books_first_day, coverage_errors, covered_years
+from beancount_hn.core.roles import books_first_day
+from beancount_hn.tax.form2035 import coverage_errors, covered_years
 from tests.ledgers import form_for, line_of, loaded, plain, run_hn, write_ledger
 
 #: A take-over with the balances at 31 December 2024 (the accountant's « bilan au 31/12/2024 »).

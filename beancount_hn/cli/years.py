@@ -16,7 +16,8 @@ from beancount.core import data
 from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.ledger import LedgerIndex
 from beancount_hn.core.loading import HnError, LoadedLedger, format_error, require_year
-from beancount_hn.tax.form2035 import books_first_day, books_start, coverage_errors, covered_years
+from beancount_hn.core.roles import books_first_day, books_start
+from beancount_hn.tax.form2035 import coverage_errors, covered_years
 
 
 def require_covered_year(loaded: LoadedLedger, year: int, option: str = "--year", *,
@@ -35,7 +36,7 @@ def require_covered_year(loaded: LoadedLedger, year: int, option: str = "--year"
 
 def first_day_named(index: LedgerIndex, entries: Sequence[data.Directive]) -> str:
     """The books' first day as the commands name it: the first ``treasury`` option's, or 1 January
-    after a year that holds only opening balances (``form2035.books_first_day``)."""
+    after a year that holds only opening balances (``roles.books_first_day``)."""
     first, day = books_start(index), books_first_day(index, entries)
     if first is None or day is None:
         return "?"

@@ -119,6 +119,61 @@ def roles_of(index: LedgerIndex) -> Roles:
     return index.roles
 
 
+def books_start(index: LedgerIndex) -> data.Custom | None:
+    """The first ``treasury`` option: the day the books start counting money (None without one)."""
+    options = index.config.entries("treasury")
+    return options[0].entry if options else None  # in date order
+
+
+def books_first_day(index: LedgerIndex, entries: Sequence[data.Directive]) -> datetime.date | None:
+    """The first day the books count a year's money (None without a ``treasury`` option).
+
+    The first ``treasury`` option's day, except when the books hold nothing else in that
+    first year than opening entries (:func:`_opening_only`: balances taken over on 31
+    December, a ``pad`` before the ``balance`` of 1 January): that year is not a year of the
+    books and they begin on 1 January of the next, whose opening balance those entries are.
+    A practice that declares it opened that year (``practice-start`` on or after the
+    option's day) keeps it."""
+    first = books_start(index)
+    if first is None:
+        return None
+    day = first.date
+    if (day.month, day.day) == (1, 1):
+        return day
+    start = index.config.value("practice-start")
+    if isinstance(start, datetime.date) and start >= day:
+        return day
+    return datetime.date(day.year + 1, 1, 1) if _opening_only(index, entries, day) else day
+
+
+def _opening_only(index: LedgerIndex, entries: Sequence[data.Directive], day: datetime.date) -> bool:
+    """Whether the transactions from ``day`` to the end of its year are opening entries only:
+    no income or expense posting, and no money between a treasury account and anything but
+    ``Equity:`` or another treasury account (a receivable or payable settled, a loan, an
+    asset bought). Treasury balances against ``Equity:`` (a ``pad`` included) and receivables
+    or payables carried over against ``Equity:`` pass."""
+    end = datetime.date(day.year, 12, 31)
+    starts = index.treasury_from
+    for entry in entries:
+        if entry.date > end:
+            break  # entries are in date order
+        if entry.date < day or not isinstance(entry, data.Transaction):
+            continue
+        treasury = other = False
+        for posting in entry.postings:
+            root = index.root_type(posting.account)
+            since = starts.get(posting.account)
+            if root in ("income", "expenses"):
+                return False
+            if since is not None and since <= entry.date:
+                treasury = True
+            elif root != "equity":
+                other = True
+        if treasury and other:
+            return False
+    return True
+
+
 # --- checks ------------------------------------------------------------------------------
 
 
@@ -135,6 +190,8 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
       account that will be treasury only later (the option is dated after it:
       that money would never count), or opposite a balance-sheet account of no
       known role;
+    * a ``pad`` of a treasury account from ``Equity:`` after the books' first day
+      (:func:`late_pad_errors`).
 
     It reads the accounts of each transaction, never its postings one by one
     (every ``bean-check`` pays for it): what a posting holds is checked where it
@@ -168,9 +225,12 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
     # Per tuple of posting accounts: whether it holds income or expenses, the accounts to watch
     # (_kind) and the first day on which none of them can be reported (None: any day may).
     kinds: dict[tuple[str, ...], tuple[bool, tuple, datetime.date | None]] = {}
-    transaction = data.Transaction
+    pads: list[data.Pad] = []  # judged after the transactions (late_pad_errors)
+    transaction, pad = data.Transaction, data.Pad
     for entry in entries:
         if type(entry) is not transaction:
+            if type(entry) is pad:
+                pads.append(entry)
             continue
         used = tuple(map(_ACCOUNT, entry.postings))
         kind = kinds.get(used)
@@ -208,6 +268,32 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
             "le livre a des recettes et des dépenses mais aucun compte de trésorerie : déclarez "
             'chaque compte qui détient l\'argent, p. ex. 2025-01-01 custom "hn-option" "treasury" '
             "Assets:Banque (il couvre aussi les comptes en dessous)", first_pnl))
+    return errors + late_pad_errors(pads, index)
+
+
+def late_pad_errors(pads: Sequence[data.Pad], index: LedgerIndex) -> list:
+    """A ``pad`` that fills a treasury account from ``Equity:`` after the books' first day.
+
+    On that day (or before) it is the opening balance (``docs/demarrer.md``). Later, the
+    gap it fills is money the ledger does not explain — receipts or expenses not entered —
+    and Beancount's padding would book it as a neutral equity movement, out of the 2035,
+    with a reconciliation that still closes.
+    """
+    first = books_start(index)
+    if first is None:  # no books yet: no first day to judge a pad by
+        return []
+    errors = []
+    for entry in pads:
+        if entry.date <= first.date:
+            continue
+        since = index.treasury_since(entry.account)
+        if since is not None and since <= entry.date and index.root_type(entry.source_account) == "equity":
+            errors.append(RoleError(source_of(entry), (
+                f"pad de {entry.account} depuis {entry.source_account} le {frtypo.date(entry.date)}, après le "
+                f"premier jour du livre ({frtypo.date(first.date)}) : l'écart qu'il comble serait un mouvement "
+                "neutre, hors de la 2035, alors que c'est de l'argent que le livre n'explique pas ; écrivez "
+                "les recettes et les dépenses manquantes (ou l'apport, le prélèvement, s'il en est un), puis "
+                "gardez le balance pour le vérifier"), entry))
     return errors
 
 

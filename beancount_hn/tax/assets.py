@@ -68,6 +68,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import attrgetter
 from typing import Any
 
 from beancount.core import data
@@ -105,6 +106,7 @@ REDUCTION_KEY = "reduction-prix"
 SMALL_TOOLS_LINE = "19"
 _INTANGIBLE_RE = re.compile(r"^(incorporel(le)?s?|intangibles?|patientele|clientele)$", re.IGNORECASE)
 _PLAN_RE = re.compile(r"^lineaire\s+(\d+(?:[.,]\d+)?)(?:\s*ans?)?$")
+_ACCOUNT = attrgetter("account")
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -401,6 +403,7 @@ def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Reg
     registre = Registre()
     live: dict[str, list[Asset]] = {}  # account -> assets not yet disposed of
     kinds: dict[str, int] = {}  # account -> _OTHER, _ASSET or _SMALL_TOOLS
+    plain: set[str] = set()  # the accounts of kind _OTHER among them
 
     def kind_of(account: str) -> int:
         known = kinds.get(account)
@@ -411,24 +414,31 @@ def build_registre(entries: Sequence[data.Directive], index: LedgerIndex) -> Reg
                 known = _SMALL_TOOLS
             else:
                 known = _OTHER
+                plain.add(account)
             kinds[account] = known
         return known
 
+    transaction = data.Transaction
     for entry in entries:
-        if type(entry) is not data.Transaction:
+        if type(entry) is not transaction:
             continue
-        # Most transactions touch no fixed asset: one look per posting.
         touches_asset = False
-        for posting in entry.postings:
-            kind = kinds.get(posting.account)
-            if kind is None:
+        if plain.issuperset(map(_ACCOUNT, entry.postings)):
+            # The usual transaction: no fixed asset, nothing on line 19 (its accounts looked up
+            # at once, all seen before). Only amortissement: to refuse, on any of its postings.
+            for posting in entry.postings:
+                meta = posting.meta
+                if meta and "amortissement" in meta:
+                    _misplaced_plan(registre, index, entry, posting)
+        else:
+            for posting in entry.postings:
                 kind = kind_of(posting.account)
-            if kind == _ASSET:
-                touches_asset = True
-            elif posting.meta and "amortissement" in posting.meta:
-                _misplaced_plan(registre, index, entry, posting)
-            elif kind == _SMALL_TOOLS:
-                _small_tools_hint(registre, index, entry, posting)
+                if kind == _ASSET:
+                    touches_asset = True
+                elif posting.meta and "amortissement" in posting.meta:
+                    _misplaced_plan(registre, index, entry, posting)
+                elif kind == _SMALL_TOOLS:
+                    _small_tools_hint(registre, index, entry, posting)
         if not touches_asset:
             if entry.meta and "amortissement" in entry.meta:
                 registre.errors.append(AssetError(

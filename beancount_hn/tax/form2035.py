@@ -79,7 +79,7 @@ from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
-from beancount_hn.core.roles import ITEM, euros, roles_of
+from beancount_hn.core.roles import ITEM, books_first_day, books_start, euros, roles_of
 from beancount_hn.tax import lines2035
 from beancount_hn.tax.assets import Asset, Registre, build_registre
 from beancount_hn.tax.duties import DAS2_LINES, Duties, duties_of
@@ -467,12 +467,6 @@ def _earlier_problems(cashbook: Cashbook, year: int) -> list:
             for error in problem_errors(cashbook, before=datetime.date(year, 1, 1))]
 
 
-def books_start(index: LedgerIndex) -> data.Custom | None:
-    """The first ``treasury`` option: the day the books start counting money (None without one)."""
-    options = index.config.entries("treasury")
-    return options[0].entry if options else None  # in date order
-
-
 def opening_day(index: LedgerIndex) -> datetime.date | None:
     """The day whose opening entries (:func:`is_opening_entry`) are the opening balances: the
     books' first day (first ``treasury`` option), when the practice began before it or nothing
@@ -508,57 +502,8 @@ def is_opening_entry(index: LedgerIndex, txn: data.Transaction, day: datetime.da
     return moves_treasury
 
 
-def books_first_day(index: LedgerIndex, entries: Sequence[data.Directive]) -> datetime.date | None:
-    """The first day the books count a year's money (None without a ``treasury`` option).
-
-    The first ``treasury`` option's day, except when the books hold nothing else in that
-    first year than opening entries (:func:`_opening_only`: balances taken over on 31
-    December, a ``pad`` before the ``balance`` of 1 January): that year is not a year of the
-    books and they begin on 1 January of the next, whose opening balance those entries are.
-    A practice that declares it opened that year (``practice-start`` on or after the
-    option's day) keeps it."""
-    first = books_start(index)
-    if first is None:
-        return None
-    day = first.date
-    if (day.month, day.day) == (1, 1):
-        return day
-    start = index.config.value("practice-start")
-    if isinstance(start, datetime.date) and start >= day:
-        return day
-    return datetime.date(day.year + 1, 1, 1) if _opening_only(index, entries, day) else day
-
-
-def _opening_only(index: LedgerIndex, entries: Sequence[data.Directive], day: datetime.date) -> bool:
-    """Whether the transactions from ``day`` to the end of its year are opening entries only:
-    no income or expense posting, and no money between a treasury account and anything but
-    ``Equity:`` or another treasury account (a receivable or payable settled, a loan, an
-    asset bought). Treasury balances against ``Equity:`` (a ``pad`` included) and receivables
-    or payables carried over against ``Equity:`` pass."""
-    end = datetime.date(day.year, 12, 31)
-    starts = index.treasury_from
-    for entry in entries:
-        if entry.date > end:
-            break  # entries are in date order
-        if entry.date < day or not isinstance(entry, data.Transaction):
-            continue
-        treasury = other = False
-        for posting in entry.postings:
-            root = index.root_type(posting.account)
-            since = starts.get(posting.account)
-            if root in ("income", "expenses"):
-                return False
-            if since is not None and since <= entry.date:
-                treasury = True
-            elif root != "equity":
-                other = True
-        if treasury and other:
-            return False
-    return True
-
-
 def covered_years(index: LedgerIndex, years: Sequence[int], entries: Sequence[data.Directive]) -> list[int]:
-    """``years`` without those that end before the books start (:func:`books_first_day`): a
+    """``years`` without those that end before the books start (``roles.books_first_day``): a
     ledger begun on 1 January 2025 may hold December 2024's lots, copied in, or the balances
     taken over on 31 December 2024, but no 2035 of 2024 (:func:`coverage_errors`)."""
     first = books_first_day(index, entries)
@@ -569,7 +514,7 @@ def coverage_errors(index: LedgerIndex, year: int, entries: Sequence[data.Direct
     """An error when the books do not hold the whole of ``year``'s money: never a 2035 of
     zeros, nor of half a year, presented as final (DESIGN §8: a year without data is an error).
 
-    The cash book counts from the books' first day (:func:`books_first_day`: the first
+    The cash book counts from the books' first day (``roles.books_first_day``: the first
     ``treasury`` option, or 1 January after a year of opening entries only). A year that
     ends before it has no money in the books. A year it starts after 1 January is complete
     only when the practice opened that day or later (``practice-start`` on or after the

@@ -75,7 +75,7 @@ from beancount_hn.core.frtypo import date as french_date
 from beancount_hn.core.frtypo import money as eur
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.ledger import LedgerIndex
-from beancount_hn.tax.form2035 import books_first_day, books_start
+from beancount_hn.core.roles import books_first_day, books_start
 from beancount_hn.tax.vat_rules import (
     CENT,
     MONTH_START,
@@ -629,7 +629,7 @@ def _unknown_turnover(entries: Sequence[data.Directive], index: LedgerIndex, sta
     in the error (None: the first receipt of the year whose franchise depends on it).
 
     DESIGN §8 (a year without data is an error, not a zero), with the coverage rule of the
-    2035 (``form2035.books_first_day``, ``form2035.coverage_errors``): a year with its own
+    2035 (``roles.books_first_day``, ``form2035.coverage_errors``): a year with its own
     ``vat-turnover`` is known, and so is a year before ``practice-start`` (nil). Unknown are
 
     * a year before the books' first day when ``practice-start`` says the practice was
