@@ -225,7 +225,7 @@ def _settled_keys(txn: data.Transaction, posting: data.Posting) -> tuple[str, ..
     credited = meta.get("avoir-de") if meta else None
     links = txn.links
     if credited is None:
-        return sorted(links) if links else ()
+        return (tuple(links) if len(links) == 1 else sorted(links)) if links else ()
     return sorted({str(credited), *links}) if links else (str(credited),)
 
 
@@ -745,14 +745,17 @@ class _Builder:
         consumed: dict[Target, Decimal] = {}
         left = -amount if paying_debits else amount
         claims = self._claims(txn) if self.pnl_txn is txn else None
-        by_link = self.by_link
-        named = [by_link[(account, link)] for link in _settled_keys(txn, posting) if (account, link) in by_link]
         # A payment naming its invoices or lots settles those only: what it pays beyond
         # them is left over (the reconciliation shows it), never someone else's item.
+        named: list[OpenItem] | None = None  # the items of the numbers it names, number by number
+        by_link = self.by_link
+        for link in _settled_keys(txn, posting):
+            items = by_link.get((account, link))
+            if items is not None:
+                named = items if named is None else [*named, *items]
         unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
-        candidates = (named[0] if len(named) == 1 else [i for items in named for i in items]) if named else \
-            itertools.chain(unlinked or (), linked_queue or ())
-        taken: list[OpenItem] | None = None if named else []  # oldest first, by a payment naming none
+        candidates = named if named is not None else itertools.chain(unlinked or (), linked_queue or ())
+        taken: list[OpenItem] | None = None if named is not None else []  # oldest first, by a payment naming none
         for item in candidates:
             if not left or not counts[settleable]:
                 break
