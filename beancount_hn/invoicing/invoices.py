@@ -28,6 +28,7 @@ number the practice software reuses another year.
 from __future__ import annotations
 
 import datetime
+import itertools
 import operator
 from collections.abc import Iterator
 from collections.abc import Sequence as Seq
@@ -69,7 +70,10 @@ _QUOTED = frozenset((DEPASSEMENT, NON_CONVENTIONNE))  # the statuses that call f
 _LINE_CONVENTION = operator.itemgetter(Receipt._fields.index("convention") - 2)  # of a receipt's classify.Fields
 _NUMBER = operator.itemgetter(0)  # of a Reference
 _SEQUENCE_NUMBER = operator.attrgetter("ref.seq")  # of a member of a sequence (it has a ref)
-_NUMBER_OF, _CREDIT_OF, _REF = map(operator.attrgetter, ("number", "credit_of", "ref"))  # of an Invoice
+_SEQUENCE_KEY = operator.attrgetter("ref.pattern", "ref.year")  # likewise: the sequence it belongs to
+_DATE = operator.attrgetter("date")  # of a member of a sequence
+_NUMBER_OF, _CREDIT_OF, _REF, _CREDIT_NOTES = map(operator.attrgetter,
+                                                   ("number", "credit_of", "ref", "credit_notes"))  # of an Invoice
 _OPENING = Receipt._fields.index("opening") - 2  # in a receipt's classify.Fields
 _CONVENTION, _VAT = (Receipt._fields.index(name) - 2 for name in ("convention", "vat"))  # likewise
 #: Amount from which a note d'honoraires is due (arrêté n° 83-50/A).
@@ -199,11 +203,16 @@ class Sequence:
 
 
 #: A number a payment names, and how: ``(number, how)``, ``how`` being ``link``,
-#: ``reglement-de`` or ``lot`` (plain tuples: one per payment line of the ledger, made on every
-#: ``bean-check``).
+#: ``reglement-de`` or ``lot`` (plain tuples).
 Reference = tuple[str, str]
 #: The references of one transaction that is not itself an invoice or a lot: ``(txn, references)``.
 PaymentReferences = tuple[data.Transaction, tuple[Reference, ...]]
+
+
+def _references(txn: data.Transaction, settled: tuple[Reference, ...]) -> tuple[Reference, ...]:
+    """What ``txn`` names: ``settled`` (its ``reglement-de:`` and ``lot:`` values, see
+    ``_Reader.settled_numbers``), then its links by name."""
+    return (*settled, *zip(sorted(txn.links), itertools.repeat("link")))
 
 
 @dataclass
@@ -224,7 +233,13 @@ class InvoiceBook:
     # What payments may name (facture: and lot: values, links of documents and opening
     # entries), and the references to check against it (see :func:`reference_errors`).
     reference_keys: set[str] = field(default_factory=set)
-    references: list[PaymentReferences] = field(default_factory=list)
+    #: Each transaction naming numbers, with the references of its ``reglement-de:`` and ``lot:``
+    #: (its links name the others): :attr:`references` makes them whole when asked, the plugin
+    #: reading only :attr:`unresolved` (there is one per payment of the ledger).
+    payments: list[tuple[data.Transaction, tuple[Reference, ...]]] = field(default_factory=list)
+    #: The references naming a number no entry before them carried (what :func:`reference_errors`
+    #: checks: the rest name known numbers, and numbers once known stay known).
+    unresolved: list[PaymentReferences] = field(default_factory=list)
     #: FSE lots booked twice: (later lot transaction, the earlier one it copies: same ``lot:``,
     #: date and postings, see :func:`_lot_copy_key`).
     lot_duplicates: list[tuple[data.Transaction, data.Transaction]] = field(default_factory=list)
@@ -234,6 +249,11 @@ class InvoiceBook:
     @property
     def credit_notes(self) -> list[Invoice]:
         return [inv for inv in self.invoices if inv.is_credit_note]
+
+    @property
+    def references(self) -> list[PaymentReferences]:
+        """Each transaction naming numbers and what it names, in ledger order (made at each call)."""
+        return [(txn, _references(txn, settled)) for txn, settled in self.payments]
 
 
 def _order(item: Member) -> tuple:
@@ -250,6 +270,31 @@ def _lot_copy_key(lot: str, txn: data.Transaction) -> tuple:
     return (lot, txn.date, tuple(postings))
 
 
+class _AccountKinds(dict):
+    """What each account is to invoices and payments (``kinds[account]``): income, equity, a
+    receivable or payable (by role, outside the treasury), or other; read once per account."""
+
+    def __init__(self, index: LedgerIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, account: str) -> int:
+        root = self.index.root_type(account)
+        kind = self[account] = (_INCOME if root == "income" else _EQUITY if root == "equity"
+                                else _ITEM if roles_of(self.index).items((account,)) else _OTHER)
+        return kind
+
+
+def _names_what_it_settles(postings: Seq[data.Posting]) -> bool:
+    """Does one of ``postings`` carry ``reglement-de:`` or ``lot:`` (most payments name their
+    invoice by a link)?"""
+    for posting in postings:
+        pmeta = posting.meta
+        if pmeta and (SETTLES_KEY in pmeta or LOT_KEY in pmeta):
+            return True
+    return False
+
+
 class _Reader:
     """Reads the invoice metadata of transactions and the voided-number directives."""
 
@@ -259,30 +304,16 @@ class _Reader:
         self.read = series.read
         self.errors = errors
         self.classifier = Classifier(index)
-        self.kinds: dict[str, int] = {}  # account -> _INCOME, _EQUITY, _ITEM or _OTHER
+        self.kinds = _AccountKinds(index)  # account -> _INCOME, _EQUITY, _ITEM or _OTHER
 
     def error(self, entry: data.Directive, message: str) -> None:
         self.errors.append(InvoiceError(source_of(entry), message, entry))
-
-    def kind(self, account: str) -> int:
-        """What ``account`` is to invoices and payments: income, equity, a receivable or payable
-        (by role, outside the treasury), or other; read once per account."""
-        kind = self.kinds.get(account)
-        if kind is None:
-            root = self.index.root_type(account)
-            kind = self.kinds[account] = (_INCOME if root == "income" else _EQUITY if root == "equity"
-                                          else _ITEM if roles_of(self.index).items((account,)) else _OTHER)
-        return kind
 
     def bills(self, txn: data.Transaction) -> bool:
         """Does ``txn`` earn fees (an income posting)? A transaction with ``lot:`` that does is
         the FSE lot itself; without one it only carries the lot over (an opening entry)."""
         kinds = self.kinds
-        for posting in txn.postings:
-            kind = kinds.get(posting.account)
-            if (kind if kind is not None else self.kind(posting.account)) is _INCOME:
-                return True
-        return False
+        return any(kinds[posting.account] is _INCOME for posting in txn.postings)
 
     def number(self, entry: data.Directive, written: str, on: datetime.date | None,
                what: str) -> tuple[str, NumberRef | None]:
@@ -330,16 +361,16 @@ class _Reader:
             self.error(txn, f"{DATE_KEY}: {as_written(date)} n'est pas une date ; écrivez-la sans guillemets, "
                             f"p. ex. {txn.date}")
             date = txn.date
-        ref = self.read(written, date)  # the usual number: nothing to report
-        number, ref = (written, ref) if ref is not None else self.number(txn, written, date, "le numéro de facture")
+        ref = self.read(written, date)
+        if ref is not None:
+            number = written  # the usual number: nothing to report
+        else:
+            number, ref = self.number(txn, written, date, "le numéro de facture")
         # The income postings' total, count and currency (a set only when they mix currencies).
         amount, counted, currency, mixed = _ZERO, 0, _NO_CURRENCY, None
         kinds = self.kinds
         for posting in txn.postings:
-            kind = kinds.get(posting.account)
-            if kind is None:
-                kind = self.kind(posting.account)
-            if kind is _INCOME:
+            if kinds[posting.account] is _INCOME:
                 units = posting.units
                 if units is not None:
                     amount -= units.number
@@ -365,11 +396,12 @@ class _Reader:
                             "Income:Honoraires:HN -80.00 EUR) ; pour annuler ou réduire une facture, "
                             f'émettez un avoir : facture: "AV-…" et {CREDIT_KEY}: "<numéro de la facture>"')
         lines = self.lines(txn, lines)
-        indices, fields, _ = lines
+        indices = lines[0]
         if len(indices) == counted and currency == QUOTE_CURRENCY and mixed is None:
             fees = amount  # its receipts are its income postings (a receipt is one), all in EUR
         else:  # Receipt.amount of those in EUR, its properties inlined
             fees = _ZERO
+            fields = lines[1]
             for n in range(len(indices)):
                 units = txn.postings[indices[n]].units
                 if units.currency == QUOTE_CURRENCY:
@@ -399,9 +431,12 @@ class _Reader:
                 siren = None
         return Invoice(number, written, date, txn, amount, currency, lines, fees, ref, credit_of, devis, siren)
 
-    def note_payment(self, txn: data.Transaction, keys: set[str], references: list[PaymentReferences]) -> None:
-        """Record the numbers ``txn``, neither an invoice nor a lot, names (and its links as ``keys``
-        when it is an opening entry: a posting to an ``Equity:`` account).
+    def note_payment(self, txn: data.Transaction, keys: set[str],
+                     payments: list[tuple[data.Transaction, tuple[Reference, ...]]],
+                     unresolved: list[PaymentReferences]) -> None:
+        """Record ``txn``, neither an invoice nor a lot, in ``payments`` when it names numbers (and
+        its links as ``keys`` when it is an opening entry: a posting to an ``Equity:`` account);
+        also in ``unresolved`` when one of them is not in ``keys`` yet (:func:`reference_errors`).
 
         Checked references: every ``reglement-de:`` and ``lot:`` on a posting of a
         receivable or payable, unless the transaction earns fees (it bills: an FSE
@@ -409,50 +444,62 @@ class _Reader:
         invoice-series pattern.
         """
         links = txn.links
-        earns = equity = False
-        named: list[data.Posting] | None = None  # postings of receivables and payables naming what they settle
+        tmeta = txn.meta
+        if _names_what_it_settles(txn.postings) or (tmeta and SETTLES_KEY in tmeta):
+            settled = self.settled_numbers(txn)
+            if settled is None:
+                return  # it bills: its postings name nothing, and it has no link
+        elif links:
+            settled = ()  # the usual payment: it names its invoice by a link
+        else:
+            return  # the usual expense or transfer: it names nothing
+        known = keys.issuperset(links)
+        if not known and self.carries_over(txn):
+            keys.update(links)  # an opening entry: receivables of invoices issued before the books
+            known = True
+        if settled or links:
+            payments.append((txn, settled))
+            # Which links fit a series is asked of the few that name no document (reference_errors).
+            if not (known and keys.issuperset(map(_NUMBER, settled))):
+                unresolved.append((txn, _references(txn, settled)))
+
+    def settled_numbers(self, txn: data.Transaction) -> tuple[Reference, ...] | None:
+        """The ``reglement-de:`` and ``lot:`` values on the receivable and payable postings of
+        ``txn`` (none when it earns fees), reporting those where the cash book reads nothing;
+        None when it earns fees and has no link (it names nothing: the postings after the
+        first income posting and the transaction are not read)."""
+        links = txn.links
+        earns = False
+        named: list[data.Posting] = []  # postings of receivables and payables naming what they settle
         kinds = self.kinds
         for posting in txn.postings:
-            kind = kinds.get(posting.account)
-            if kind is None:
-                kind = self.kind(posting.account)
+            kind = kinds[posting.account]
             if kind is _INCOME:
                 if not links:
-                    return  # it bills: its postings name nothing, and it has no link
+                    return None
                 earns = True
-            elif kind is _EQUITY:
-                equity = True
             elif kind is _ITEM:
                 pmeta = posting.meta
                 if pmeta and (SETTLES_KEY in pmeta or LOT_KEY in pmeta):
-                    if named is None:
-                        named = []
                     named.append(posting)
-            elif posting.meta and (SETTLES_KEY in posting.meta or LOT_KEY in posting.meta):
+            elif kind is _OTHER and posting.meta and (SETTLES_KEY in posting.meta or LOT_KEY in posting.meta):
                 self.misplaced(txn, posting.meta, posting.account)  # on the bank line: nothing read there
         tmeta = txn.meta
         if tmeta and SETTLES_KEY in tmeta:  # (lot: on the transaction: build_invoice_book)
             self.misplaced(txn, tmeta, None)
-        if not links and named is None:
-            return  # the usual expense or transfer: it names nothing
         found: list[Reference] = []
-        for posting in () if earns or named is None else named:
+        for posting in () if earns else named:
             pmeta = posting.meta
             for key in (SETTLES_KEY, LOT_KEY):
                 value = pmeta.get(key)
                 if value is not None:
                     found.append((str(value), key))
-        if links:
-            if equity:
-                keys.update(links)  # an opening entry: receivables of invoices issued before the books
-            # Which links fit a series is asked of the few that name no document (reference_errors).
-            found += [(link, "link") for link in sorted(links)]
-        if found:
-            references.append((txn, tuple(found)))
+        return tuple(found)
 
     def carries_over(self, txn: data.Transaction) -> bool:
         """An opening entry: a posting to an ``Equity:`` account (receivables carried over)."""
-        return any(self.kind(posting.account) is _EQUITY for posting in txn.postings)
+        kinds = self.kinds
+        return any(kinds[posting.account] is _EQUITY for posting in txn.postings)
 
     def misplaced(self, txn: data.Transaction, meta: dict[str, Any], account: str | None) -> None:
         """``reglement-de:`` or ``lot:`` (in ``meta``, the first of them) where the cash book reads
@@ -488,7 +535,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     quote_entries: list[data.Custom] = []
     unbilled: list[tuple[data.Transaction, list[Receipt]]] = []
     keys: set[str] = set()
-    references: list[PaymentReferences] = []
+    payments: list[tuple[data.Transaction, tuple[Reference, ...]]] = []
+    unresolved: list[PaymentReferences] = []
     lots: dict[tuple, data.Transaction] = {}  # each FSE lot entry (_lot_copy_key) -> its first transaction
     lot_duplicates: list[tuple[data.Transaction, data.Transaction]] = []
     # In the plugin chain, the receipts the convention step found, read along with the entries.
@@ -512,7 +560,7 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
                 invoice = read_invoice(entry, lines)
                 if invoice is not None:
                     add_invoice(invoice)
-                    if in_order:
+                    if in_order:  # (checked while its entry is at hand: a sort would read them all again)
                         order = _order(invoice)
                         in_order, last = order >= last, order
             elif need_unbilled and any(reader.classifier.is_receipt_account(p.account)
@@ -525,21 +573,22 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
             # invoice on a posting of a receivable or payable (the cash book reads it there), or
             # by a link.
             if numbered or LOT_KEY in meta:
-                for key in (INVOICE_KEY, LOT_KEY):
-                    value = meta.get(key)
-                    if value is not None:
-                        keys.add(str(value))
+                number = meta.get(INVOICE_KEY)
+                if number is not None:
+                    keys.add(str(number))
                 if entry.links:
                     keys.update(entry.links)
                 lot = meta.get(LOT_KEY)
-                if lot is not None and reader.bills(entry):  # the lot itself, not a lot carried over
-                    first_lot = lots.setdefault(_lot_copy_key(str(lot), entry), entry)
-                    if first_lot is not entry:
-                        lot_duplicates.append((entry, first_lot))
-                elif lot is not None and not numbered and not reader.carries_over(entry):
-                    reader.misplaced(entry, meta, None)  # a payment naming its lot on the transaction
+                if lot is not None:
+                    keys.add(str(lot))
+                    if reader.bills(entry):  # the lot itself, not a lot carried over
+                        first_lot = lots.setdefault(_lot_copy_key(str(lot), entry), entry)
+                        if first_lot is not entry:
+                            lot_duplicates.append((entry, first_lot))
+                    elif not numbered and not reader.carries_over(entry):
+                        reader.misplaced(entry, meta, None)  # a payment naming its lot on the transaction
             elif entry.links or lines is None or lines[1][0][_OPENING]:
-                note_payment(entry, keys, references)
+                note_payment(entry, keys, payments, unresolved)
             # else: it earns fees (a receipt not carried over: an income posting) and has no link,
             # so it names nothing (note_payment)
         elif kind is custom:
@@ -579,8 +628,8 @@ def build_invoice_book(entries: Seq[data.Directive], index: LedgerIndex) -> Invo
     members += [v for v in voided_by_number.values() if v.ref is not None and v.number not in by_number]
     sequences = _sequences(members)
     return InvoiceBook(index, series, invoices, by_number, duplicates, voided, voided_by_number,
-                       sequences, quotes, unbilled, series_errors + quote_errors + errors, keys, references,
-                       lot_duplicates)
+                       sequences, quotes, unbilled, series_errors + quote_errors + errors, keys, payments,
+                       unresolved, lot_duplicates)
 
 
 def _before_numbering(ref: NumberRef) -> bool:
@@ -601,16 +650,12 @@ def _before_numbering(ref: NumberRef) -> bool:
 def _sequences(members: list[Member]) -> list[Sequence]:
     """Group numbers by series pattern and year, sort them, find the gaps."""
     groups: dict[tuple[SeriesPattern, int | None], Sequence] = {}
-    last: tuple = (None, None)  # the pattern and year of the previous member (the next one's, mostly)
-    for member in members:
-        pattern, year, _ = member.ref  # type: ignore[misc]  # members have a ref
-        if pattern is not last[0] or year != last[1]:
-            last = (pattern, year)
-            sequence = groups.get(last)
-            if sequence is None:
-                sequence = groups[last] = Sequence(pattern, year)
-            held = sequence.members
-        held.append(member)
+    # Members come in date order, mostly in long runs of one sequence.
+    for key, run in itertools.groupby(members, key=_SEQUENCE_KEY):
+        sequence = groups.get(key)
+        if sequence is None:
+            sequence = groups[key] = Sequence(*key)
+        sequence.members.extend(run)
     for sequence in groups.values():
         # Numbers are canonical and unique: a sequence number appears once in its sequence.
         held = sequence.members
@@ -667,6 +712,9 @@ def numbering_errors(book: InvoiceBook) -> list:
                 f"{sequence.number(gap.after.seq)} : il manque {sequence.describe_gap(gap)} ; "
                 "enregistrez la ou les factures manquantes, ou déclarez chaque numéro annulé hors du "
                 f'grand livre par custom "{VOID_DIRECTIVE}" "{sequence.number(gap.start)}" "motif"')))
+        dates = list(map(_DATE, sequence.members))
+        if all(map(operator.le, dates, dates[1:])):
+            continue  # the usual sequence: its numbers follow its dates (and so do its invoices')
         previous: Invoice | None = None
         for member in sequence.members:
             if not isinstance(member, Invoice):
@@ -685,8 +733,8 @@ def credit_note_errors(book: InvoiceBook) -> list:
     """Credit notes naming an unknown invoice, or taking back more than remains of it, or fees
     of a VAT or convention status the invoice has not billed (:func:`_status_error`)."""
     errors = []
-    for note in book.invoices:
-        if note.credit_of is None or book.by_number.get(note.number) is not note:  # not a credit note
+    for note in filter(_CREDIT_OF, book.invoices):
+        if book.by_number.get(note.number) is not note:  # a number held twice: reported as such
             continue
         target = book.by_number.get(note.credit_of or "")
         if target is None:
@@ -723,9 +771,7 @@ def _taken_back_errors(book: InvoiceBook) -> list[tuple[Invoice, Any, bool]]:
 
 
 def _find_taken_back(book: InvoiceBook) -> Iterator[tuple[Invoice, Any, bool]]:
-    for invoice in book.by_number.values():
-        if not invoice.credit_notes:  # the usual invoice
-            continue
+    for invoice in filter(_CREDIT_NOTES, book.by_number.values()):  # (most have none)
         credited = Decimal(0)
         billed: dict[tuple[str, str], Decimal] | None = None  # the invoice's fees by status, when needed
         taken_back: dict[tuple[str, str], Decimal] = {}  # by status, by the earlier notes
@@ -814,9 +860,7 @@ def quote_errors(book: InvoiceBook) -> list:
     that fits the note: its client, its validity, its amount (:func:`_quote_fit_errors`; read
     only for the notes that name a quote)."""
     errors = []
-    for invoice in book.by_number.values():
-        if invoice.credit_of is not None:  # a credit note
-            continue
+    for invoice in itertools.filterfalse(_CREDIT_OF, book.by_number.values()):  # (credit notes aside)
         if invoice.devis is None:
             fees = invoice.fees_eur
             if fees >= QUOTE_THRESHOLD and not _QUOTED.isdisjoint(map(_LINE_CONVENTION, invoice.lines[1])):
@@ -881,9 +925,9 @@ def _client_error(invoice: Invoice, quote: Quote, here: str) -> Any:
     (:func:`is_company_client`) is compared only with a quote that names a company: a quote
     made out to its contact person (« Mme Claire Roux, DRH ») names someone who does not pay."""
     client = invoice.payee
-    if not client or (is_company_client(invoice.meta) and not names_a_company(quote)):
+    if not client or not clients_differ(quote.client, client):
         return None
-    if not clients_differ(quote.client, client):
+    if is_company_client(invoice.meta) and not names_a_company(quote):
         return None
     return _error(invoice, (
         f"la facture {invoice.number} est au nom de « {client.strip()} » mais le devis {quote.number} "
@@ -1041,8 +1085,8 @@ def reference_errors(book: InvoiceBook) -> list:
     errors = []
     keys = book.reference_keys
     spelled: dict[str, str] | None = None  # canonical spelling -> a key as written
-    for txn, named in book.references:
-        # The usual payment: everything it names is known (most name one number).
+    for txn, named in book.unresolved:
+        # Mostly a payment booked before its invoice: everything it names is known by now.
         if named[0][0] in keys if len(named) == 1 else keys.issuperset(map(_NUMBER, named)):
             continue
         reported: set[str] = set()

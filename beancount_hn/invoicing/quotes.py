@@ -31,6 +31,7 @@ renderer reuses :class:`Quote`. Messages are in French (``bean-check`` shows the
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import NamedTuple
@@ -156,9 +157,13 @@ _NOT_A_NAME = frozenset("""
 """.split())
 
 
+@functools.lru_cache(maxsize=4096)
 def name_words(name: str) -> frozenset[str]:
     """The words of a person's name that tell them apart: lower case, accents removed, without
-    civilities and particles (``"Mme Hélène de Łódź-Durand"`` -> ``{"helene", "lodz", "durand"}``)."""
+    civilities and particles (``"Mme Hélène de Łódź-Durand"`` -> ``{"helene", "lodz", "durand"}``).
+
+    Remembered for the last few thousand names: a ledger names the same patients and quote
+    clients again and again, and every ``bean-check`` compares each cited quote with its note."""
     words = (word.lower() for word in WORD.findall(plain(name)))
     return frozenset(word for word in words if word not in _NOT_A_NAME)
 
@@ -180,6 +185,8 @@ def clients_differ(quote_client: str, note_client: str) -> bool:
     could be a word of the other, whatever the case, accents, civility and word order.
     A shared word (a family name, a first name), an initial, a short form or a typing
     variant leaves it open, and so does a name without telling words: not different."""
+    if quote_client == note_client:
+        return False  # the usual quote: made out to the note's very client
     one, other = name_words(quote_client), name_words(note_client)
     if not one or not other or not one.isdisjoint(other):
         return False
@@ -203,7 +210,8 @@ def is_company_client(meta: dict | None) -> bool:
         return False
     if any(meta.get(key) is not None and str(meta.get(key)).strip() for key in ("client-siren", "client-tva")):
         return True
-    return normalize_word(str(meta.get("client-type", ""))) in COMPANY_TYPES
+    client_type = meta.get("client-type")
+    return client_type is not None and normalize_word(str(client_type)) in COMPANY_TYPES
 
 
 def names_a_company(quote: Quote) -> bool:
