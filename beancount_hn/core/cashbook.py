@@ -601,6 +601,7 @@ class _Builder:
         self.misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = []
         self.tied: list[tuple[data.Transaction, str, tuple[data.Transaction, ...]]] = []  # see Cashbook.tied
         self.natures: dict[int, frozenset] = {}  # id(txn) -> _nature
+        self.pnl_lines: dict[frozenset[str], tuple[tuple[str, bool], ...] | None] = {}  # see _pnl_lines
         self.payee_words: dict[str, tuple[str, ...]] = {}  # a payee -> its words, as compared
         # What the income and expense lines of a transaction that settles items take back
         # (a credit note set against its invoice: ``_claims``), read once per such transaction.
@@ -974,23 +975,33 @@ class _Builder:
         tags = txn.tags & _STATUS_TAGS if txn.tags else frozenset()
         if len(tags) > 1 or "tva" in (txn.meta or {}):
             return None
-        if self.classifier is None:
-            self.classifier = Classifier(self.index)
-        receipt_account, parts = self.classifier.is_receipt_account, []
+        pnl = self._kind(txn).pnl
         for posting in txn.postings:
-            account = posting.account
-            if self.root[account] not in _PNL_ROOTS:
-                continue
-            if (posting.meta and "tva" in posting.meta) or self.index.open_meta(account, "tva") is not None:
+            if posting.meta and "tva" in posting.meta and posting.account in pnl:
                 return None
-            parts.append((account, receipt_account(account)))
-        if not any(receipt for _, receipt in parts):
-            return frozenset((account, None) for account, _ in parts)
+        lines = self._pnl_lines(pnl)
+        if lines is None:
+            return None  # a ``tva:`` on an account's ``open``
+        if not any(receipt for _, receipt in lines):
+            return frozenset((account, None) for account, _ in lines)
         if not tags:
             return None  # receipts without a status tag (unclassified, or not through the chain)
         (status,) = tags
         fields = (status, default_vat_status(status, self.index, txn.date))
-        return frozenset((account, fields if receipt else None) for account, receipt in parts)
+        return frozenset((account, fields if receipt else None) for account, receipt in lines)
+
+    def _pnl_lines(self, pnl: frozenset[str]) -> tuple[tuple[str, bool], ...] | None:
+        """Each income and expense account of a set with whether it is a receipt account, or
+        None when one of them has a ``tva:`` on its ``open``: read once per set of accounts (a
+        ledger's FSE lots share one), not per posting of every tied transaction."""
+        if pnl in self.pnl_lines:
+            return self.pnl_lines[pnl]
+        if self.classifier is None:
+            self.classifier = Classifier(self.index)
+        lines = None if any(self.index.open_meta(a, "tva") is not None for a in pnl) else \
+            tuple((account, self.classifier.is_receipt_account(account)) for account in pnl)
+        self.pnl_lines[pnl] = lines
+        return lines
 
     def _check_payee(self, account: str, txn: data.Transaction, taken: list[OpenItem], paying_debits: bool) -> None:
         """Record a payment without link that settled, oldest first, an item of another payee
