@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 
 import click
 import pytest
@@ -135,9 +137,35 @@ plugin "beancount_hn.plugins.all"
 2025-01-05 balance Assets:Banque 5.00 EUR
 """
     path = write_ledger(tmp_path, text)
-    found = {e.source["lineno"]: e.message for e in load_ledger(path, show_errors=False).errors}
-    assert found[7] == "Income:HN est ouvert deux fois : gardez un seul open"
-    assert found[8].startswith("compte Income:Y inconnu : aucun open ne l'ouvre")
-    assert found[11] == "l'écriture n'est pas équilibrée : ses lignes laissent 1,00 EUR"
-    assert found[14].startswith("balance faux sur Assets:Banque : attendu 5,00 EUR, le livre donne 20,00 EUR "
-                                "(15,00 de trop)")
+    found: dict[int, list[str]] = {}
+    for error in load_ledger(path, show_errors=False).errors:
+        found.setdefault(error.source["lineno"], []).append(error.message)
+    assert "Income:HN est ouvert deux fois : gardez un seul open" in found[7]
+    assert any(m.startswith("compte Income:Y inconnu : aucun open ne l'ouvre") for m in found[8])
+    assert "l'écriture n'est pas équilibrée : ses lignes laissent 1,00 EUR" in found[11]
+    assert any(m.startswith("balance faux sur Assets:Banque : attendu 5,00 EUR, le livre donne 20,00 EUR "
+                            "(15,00 de trop)") for m in found[14])
+
+
+def test_errors_come_by_file_and_line_whatever_the_hash_seed(tmp_path):
+    """Two errors of one line come in one order on every run (the loader's own order may follow
+    Python's hash seed), and the ledger's errors by file and line."""
+    path = write_ledger(tmp_path, """option "operating_currency" "EUR"
+plugin "beancount_hn.plugins.all"
+2025-01-01 custom "hn-option" "treasury" Assets:Banque
+2025-01-01 open Assets:Banque EUR
+2025-01-02 * "a"
+  Assets:Banque  10.00 EUR
+  Income:Y  -10.00 EUR
+2025-01-03 * "b"
+  Assets:Banque  10.00 EUR
+  Income:Z  -10.00 EUR
+""")
+    script = ("import sys; from beancount_hn.core.loading import load_ledger; "
+              "[print(e.source['lineno'], e.message) for e in load_ledger(sys.argv[1], show_errors=False).errors]")
+    runs = {subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in (0, 1, 2, 3, 4, 5)}
+    assert len(runs) == 1
+    lines = [int(line.split()[0]) for line in runs.pop().splitlines() if line.split()[0].isdigit()]
+    assert lines == sorted(lines) and len(lines) >= 2

@@ -10,6 +10,7 @@ import collections
 import datetime
 import errno
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from beancount.core import data
@@ -56,6 +57,16 @@ def dedupe(errors: list) -> list:
             seen.add(key)
             unique.append(error)
     return unique
+
+
+def in_file_order(errors: Iterable) -> list:
+    """``errors`` by file, line and message: the order a reader fixes them in, and the same on
+    every run (the loader's own order of two errors may follow Python's hash seed)."""
+    def key(error: Any) -> tuple[str, int, str]:
+        source = error.source or {}
+        line = source.get("lineno")
+        return str(source.get("filename") or ""), line if isinstance(line, int) else 0, str(error.message)
+    return sorted(errors, key=key)
 
 
 def as_written(value: Any) -> str:

@@ -26,7 +26,7 @@ from beancount import loader
 from beancount.core import data
 
 from beancount_hn.core.amounts import amount_errors, without_out_of_bounds
-from beancount_hn.core.errors import dedupe, error_type, os_error_text, where
+from beancount_hn.core.errors import dedupe, error_type, in_file_order, os_error_text, where
 from beancount_hn.core.gcpause import gc_paused
 from beancount_hn.core.includes import Include, includes_of
 from beancount_hn.core.ledger import LedgerIndex
@@ -256,8 +256,8 @@ def load_ledger(path: str, *, show_errors: bool = True) -> LoadedLedger:
     gc.freeze()
     entries, bound_errors = without_out_of_bounds(entries)
     index = LedgerIndex.build(entries, options_map)
-    errors = dedupe(in_french(list(errors), options_map) + list(index.config_errors) + bound_errors
-                    + chain_errors(path, options_map))
+    errors = in_file_order(dedupe(in_french(list(errors), options_map) + list(index.config_errors)
+                                  + bound_errors + chain_errors(path, options_map)))
     if errors and show_errors:
         print_errors(errors, path)
     return LoadedLedger(path, entries, errors, options_map, index)
@@ -296,8 +296,8 @@ def print_errors(errors: list, path: str = "<livre>") -> None:
 
 
 def merge_errors(loaded: LoadedLedger, own: Iterable) -> list:
-    """The ledger's errors, then the command's own ones not already among them."""
-    return dedupe(list(loaded.errors) + list(own))
+    """The ledger's errors, then the command's own ones not already among them (each by file and line)."""
+    return dedupe(list(loaded.errors) + in_file_order(own))
 
 
 def errors_json(errors: Iterable) -> list[dict[str, Any]]:
