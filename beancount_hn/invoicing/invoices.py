@@ -108,7 +108,6 @@ class Invoice(_Numbered):
     """One numbered document: an invoice, or a credit note when ``credit_of`` is set."""
 
     number: str  # canonical spelling (the written text, stripped, if no series fits)
-    written: str  # the facture: value as written
     date: datetime.date
     txn: data.Transaction
     amount: Decimal  # positive for an invoice, negative for a credit note
@@ -429,7 +428,7 @@ class _Reader:
                 self.error(txn, f"{SIREN_KEY}: {as_written(meta[SIREN_KEY])} n'est pas un SIREN ; écrivez les 9 "
                                 'chiffres du client, entre guillemets, p. ex. client-siren: "123456789"')
                 siren = None
-        return Invoice(number, written, date, txn, amount, currency, lines, fees, ref, credit_of, devis, siren)
+        return Invoice(number, date, txn, amount, currency, lines, fees, ref, credit_of, devis, siren)
 
     def note_payment(self, txn: data.Transaction, keys: set[str],
                      payments: list[tuple[data.Transaction, tuple[Reference, ...]]],
