@@ -62,10 +62,7 @@ def _collected_note(report: YearVat) -> str:
     """Why VAT is due from ``vat_due_from`` when a receipt invoiced with VAT says it (``vat.analyze``)
     rather than the turnover counted past the majoré threshold."""
     collected = report.first_collected
-    if collected is None or report.thresholds is None:
-        return ""
-    crossing = report.majore_crossing
-    if crossing is not None and report.thresholds.rules.vat_due_date(crossing.date) == report.vat_due_from:
+    if collected is None or report.thresholds is None or report.due_from_crossing:
         return ""
     return (f' (recette tva: "collectee" du {french_date(collected.date)}, {where(source_of(collected))}, '
             "facturée avec TVA sous la franchise)")

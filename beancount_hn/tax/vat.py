@@ -168,6 +168,14 @@ class YearVat:
         return None if self.prorata == 1 else prorata_days(self.prorata, self.year)
 
     @property
+    def due_from_crossing(self) -> bool:
+        """VAT is due from the majoré crossing, not from an earlier receipt invoiced with VAT
+        (:attr:`first_collected`): the reason a report and an error give."""
+        crossing, thresholds = self.majore_crossing, self.thresholds
+        return (crossing is not None and thresholds is not None
+                and self.vat_due_from == thresholds.rules.vat_due_date(crossing.date))
+
+    @property
     def base_threshold_provisional(self) -> bool:
         return self.base_threshold_year is not None and self.base_threshold_year != self.year + 1
 
@@ -980,8 +988,8 @@ def _receipt_errors(analysis: VatAnalysis,
         if not report.franchise_at_start.franchise:
             why = (f"franchise TVA 293 B perdue au 1er janvier {report.year} : "
                    f"{report.franchise_at_start.reason}")
-        elif report.majore_crossing is not None and report.vat_due_from == report.thresholds.rules.vat_due_date(
-                report.majore_crossing.date):
+        elif report.due_from_crossing:
+            assert report.majore_crossing is not None
             why = (f"franchise TVA 293 B perdue depuis le {due} : seuil majoré de "
                    f"{eur(report.majore_threshold)} dépassé le {french_date(report.majore_crossing.date)}")
         else:
