@@ -1124,6 +1124,10 @@ class _Builder:
         if creating and not pnl and kind.has_equity:
             self._opening(txn, sources, creating)
             creating = []
+            if funded_by_equity and not paid:
+                # An opening entry without treasury: receivables, payables and other balances
+                # (a loan) taken over against Equity: moves no money, written together or apart.
+                return
 
         if treasury:
             self._treasury(txn, treasury, sources, creating, funded_by_equity)
