@@ -22,6 +22,8 @@ ACCOUNTS = """
 2024-01-01 open Assets:Depots
 2024-01-01 open Liabilities:Emprunt
 2024-01-01 open Liabilities:Fournisseurs
+2024-01-01 open Liabilities:Dettes:Fournisseurs
+2024-01-01 open Liabilities:Dettes:Sociales:URSSAF
 2024-01-01 open Equity:Exploitant
 2024-01-01 open Equity:Opening-Balances
 2024-01-01 open Income:Honoraires
@@ -52,6 +54,8 @@ def chart() -> ChartOfAccounts:
     ("Assets:Banque", "512"), ("Assets:Caisse", "531"), ("Assets:Creances:Patients", "411"),
     ("Assets:Immobilisations:Vehicule", "2182"), ("Assets:Immobilisations:Table", "2154"),
     ("Assets:Depots", "275"), ("Liabilities:Emprunt", "164"), ("Liabilities:Fournisseurs", "401"),
+    # the example ledger's own names: a debt under the broad « Dettes » parent
+    ("Liabilities:Dettes:Fournisseurs", "401"), ("Liabilities:Dettes:Sociales:URSSAF", "431"),
     ("Equity:Exploitant", "108"), ("Equity:Opening-Balances", "101"),
     ("Income:Honoraires", "706"), ("Income:Interets", "768"), ("Income:Sous-Location", "758"),
     ("Expenses:Loyer", "6132"), ("Expenses:Cabinet", "6132"), ("Expenses:Frais-Bancaires", "627"),
