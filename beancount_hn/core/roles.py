@@ -344,8 +344,8 @@ def unpriced_error(txn: data.Transaction, posting: data.Posting, currency: str) 
     return RoleError(
         posting_source(posting, txn),
         f"{posting.account} : {units.number} {units.currency} sans valeur en {currency} ; "
-        f"indiquez le prix (@ ou @@ … {currency}) : aucun montant d'une autre devise "
-        "n'est additionné comme des euros", txn)
+        f"indiquez le prix (@ ou @@ … {currency}) ; d'ici là, les chiffres l'additionnent comme des "
+        f"{currency} et ne sont pas définitifs", txn)
 
 
 def euros(posting: data.Posting, currency: str) -> Decimal | None:
