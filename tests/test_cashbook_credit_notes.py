@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from beancount.core import data
 
 from beancount_hn.core.cashbook import AGGREGATE, INCOME, Cashbook
+from beancount_hn.tax.form2035 import compute_2035
+from beancount_hn.tax.vat import analyze
 from tests.ledgers import form_for, loaded, vat_analysis
 
 ACCOUNTS = """
@@ -180,10 +182,12 @@ def test_a_supplier_credit_note_takes_back_its_expense_line() -> None:
     assert form.values.get("BH", Decimal(0)) == 0
 
 
-def test_an_avoir_beyond_what_is_left_of_its_line_keeps_the_totals() -> None:
-    """The massage already half paid (a payment before the avoir is spread over the lines):
-    the avoir takes what is left of it, the rest pro rata over the other lines, as a payment
-    would; the totals stay exact (recettes.md, « Les avoirs et les règlements partiels »)."""
+def test_an_avoir_beyond_what_is_left_of_its_line_moves_what_was_counted_on_it() -> None:
+    """The massage already half paid (a payment before the avoir is spread over the lines): the
+    avoir takes what is left of it, the rest of its amount from the other line, and what the
+    payment counted on the massage moves to that line on the avoir's day — the massage was
+    cancelled, so nothing was received for it (recettes.md, « Les avoirs et les règlements
+    partiels »); the note's own total is unchanged."""
     text = ACCOUNTS + """
 2025-03-01 * "Mme Dupont" "Rééducation et massage" ^F-1
   Assets:Creances:Patients  150.00 EUR
@@ -205,9 +209,124 @@ def test_an_avoir_beyond_what_is_left_of_its_line_keeps_the_totals() -> None:
 """
     entries, index = loaded(text)
     cashbook = Cashbook.build(entries, index)
-    assert _by_account(cashbook, 2025) == {"Income:Honoraires:Conventionnes": Decimal("75.00"),
-                                           "Income:Honoraires:HN": Decimal("25.00")}
+    assert _by_account(cashbook, 2025) == {"Income:Honoraires:Conventionnes": Decimal("100.00")}
     assert not cashbook.open_items()
+    note, avoir = (e for e in entries if isinstance(e, data.Transaction) and e.narration.startswith(("Réé", "Avoir")))
+    assert cashbook.settled(note) == Decimal("100.00") and cashbook.settled(avoir) == 0  # no money moved
+    moved = [(s.account, s.amount) for s in cashbook.settlements if s.txn is avoir]
+    assert sorted(moved) == [("Income:Honoraires:Conventionnes", Decimal("25.00")),
+                             ("Income:Honoraires:HN", Decimal("-25.00"))]
+    form = compute_2035(entries, index, 2025)
+    assert form.values["AA"] == 100 and form.reconciliation.closed
+    assert analyze(entries, index).years[2025].counted_turnover == 0  # the massage: cancelled
+
+
+def test_a_rejected_fse_cancelled_after_the_transfer_leaves_the_depassement_whole() -> None:
+    """An FSE lot (RAB 100 € to the CPAM, a 25 € dépassement paid by card that day), the CPAM
+    transfer of 60 € (one FSE of 40 € rejected), then the rejected FSE cancelled: everything is
+    paid, so 60 € conventionné and the 25 € dépassement, whatever the order (recettes.md)."""
+    lot = ACCOUNTS + """
+2019-01-01 open Assets:Creances:CPAM
+2019-01-01 open Income:Honoraires:Depassements
+  convention: "depassement"
+2025-02-14 * "Lot FSE" "Lot 2025-003"
+  lot: "2025-003"
+  Assets:Creances:CPAM  100.00 EUR
+  Assets:Banque  25.00 EUR
+  Income:Honoraires:Conventionnes  -100.00 EUR
+    acte: "RAB 8"
+  Income:Honoraires:Depassements  -25.00 EUR
+    acte: "DE"
+"""
+    transfer = """
+2025-02-28 * "CPAM" "Virement du lot 2025-003"
+  Assets:Banque  60.00 EUR
+  Assets:Creances:CPAM  -60.00 EUR
+    lot: "2025-003"
+"""
+    cancel = """
+{day} * "Lot FSE" "Annulation de la FSE rejetée du lot 2025-003"
+  lot: "2025-003"
+  Assets:Creances:CPAM  -40.00 EUR
+  Income:Honoraires:Conventionnes  40.00 EUR
+    acte: "RAB 8"
+"""
+    for text in (lot + transfer + cancel.format(day="2025-06-30"), lot + cancel.format(day="2025-02-28") + transfer):
+        form = form_for(text, 2025)
+        assert not form.errors
+        assert (form.social.conventionne, form.social.depassement) == (Decimal("60.00"), Decimal("25.00"))
+        assert form.values["AA"] == 85 and form.reconciliation.closed
+
+
+@st.composite
+def _settled_notes(draw) -> str:
+    """Notes of two or three lines on credit, each paid in part first, then paid in parts and
+    reduced by avoirs of one of its lines (each at most what is left of that line) in any
+    order, then paid off."""
+    lines = [ACCOUNTS + '2024-01-01 custom "hn-option" "treasury" Assets:Banque\n']
+    kinds = {"acte": ("Conventionnes", '    acte: "RAB 8"'), "massage": ("HN", ""),
+             "bilan": ("HN", '    tva: "exoneree"')}
+    day = datetime.date(2025, 1, 2)
+    for n in range(draw(st.integers(1, 4))):
+        link = f"F-{n}"
+        chosen = draw(st.lists(st.sampled_from(sorted(kinds)), min_size=2, max_size=3, unique=True))
+        billed = {name: draw(st.integers(100, 9999)) for name in chosen}
+        lines.append(f'{day} * "Patient" "Soins" ^{link}')
+        lines.append(f"  Assets:Creances:Patients  {Decimal(sum(billed.values())) / 100:.2f} EUR")
+        for name, cents in billed.items():
+            account, meta = kinds[name]
+            lines += [f"  Income:Honoraires:{account}  {-Decimal(cents) / 100:.2f} EUR", *([meta] if meta else [])]
+        owed = sum(billed.values())
+        for step in range(draw(st.integers(2, 5))):
+            day += datetime.timedelta(days=1)
+            if step and draw(st.booleans()):  # an avoir of one line, at most what is left of it
+                name = draw(st.sampled_from(sorted(billed)))
+                if billed[name] == 0 or owed == 0:
+                    continue
+                cents = draw(st.integers(1, min(billed[name], owed)))
+                billed[name] -= cents
+                owed -= cents
+                account, meta = kinds[name]
+                lines += [f'{day} * "Patient" "Avoir" ^{link}',
+                          f"  Assets:Creances:Patients  {-Decimal(cents) / 100:.2f} EUR",
+                          f"  Income:Honoraires:{account}  {Decimal(cents) / 100:.2f} EUR", *([meta] if meta else [])]
+            elif owed:
+                cents = draw(st.integers(1, owed))
+                owed -= cents
+                lines += [f'{day} * "Patient" "Virement" ^{link}', f"  Assets:Banque  {Decimal(cents) / 100:.2f} EUR",
+                          f"  Assets:Creances:Patients  {-Decimal(cents) / 100:.2f} EUR"]
+        if owed:
+            day += datetime.timedelta(days=1)
+            lines += [f'{day} * "Patient" "Solde" ^{link}', f"  Assets:Banque  {Decimal(owed) / 100:.2f} EUR",
+                      f"  Assets:Creances:Patients  {-Decimal(owed) / 100:.2f} EUR"]
+        lines.append(f"; billed after the avoirs: {billed}")
+        day += datetime.timedelta(days=1)
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_settled_notes())
+def test_a_note_paid_off_counts_each_line_at_what_its_avoirs_left(text: str) -> None:
+    """Whatever the order of part payments and avoirs, a note paid off has received, line by
+    line, exactly its amount less its avoirs: the social split and the 293 B turnover follow."""
+    entries, index = _book(text)
+    billed: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.account.startswith("Income:"):
+                    key = (posting.account, (posting.meta or {}).get("tva"))
+                    billed[str(key)] -= posting.units.number
+    cashbook = Cashbook.build(entries, index)
+    assert not cashbook.open_items() and not cashbook.problems
+    received: dict[str, Decimal] = defaultdict(Decimal)
+    for settlement in cashbook.settlements:
+        posting = settlement.posting
+        received[str((settlement.account, (posting.meta or {}).get("tva")))] += settlement.amount
+    assert {k: v for k, v in received.items() if v} == {k: v for k, v in billed.items() if v}
+    for txn in (e for e in entries if isinstance(e, data.Transaction)):
+        if txn.narration == "Avoir":
+            assert cashbook.settled(txn) == 0  # an avoir set against its note moves no money
 
 
 # --- the cheap walks ---------------------------------------------------------------------------

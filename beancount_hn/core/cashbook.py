@@ -609,6 +609,12 @@ class _Builder:
         self.claims_txn: data.Transaction | None = None  # whose lines ``claims`` are
         self.claims: list[list] = []  # [account, status (or its posting's index), amount left (parts' sign)]
         self.claims_unsure = False  # an aggregate was settled under claims: their rest is the full walk's
+        self.beyond: list[tuple[dict[Target, Decimal], Decimal]] = []  # see _take_back
+        self.moved: dict[Target, Decimal] = {}  # what a credit note moves between its items' lines (_move)
+        self.moved_keys: list[tuple[tuple[int, int], Decimal]] = []  # what ``moved`` takes off each line
+        # By (id(txn), posting index) of a line: what credit notes took back of it, what they moved off it.
+        self.taken_back: dict[tuple[int, int], Decimal] = {}
+        self.moved_off: dict[tuple[int, int], Decimal] = {}
         self.classifier: Classifier | None = None  # made on the first credit note
         self.statuses: dict[int, dict[int, tuple[str, str]]] = {}  # id(txn) -> posting index -> status
         # Item account -> payee words -> its items, built on the account's first payee check
@@ -811,6 +817,7 @@ class _Builder:
         """
         if self.claims_txn is not txn:
             self.claims_txn, self.claims_unsure = txn, False
+            self.moved, self.moved_keys = {}, []
             roots, currency = self.root, self.currency
             lines: list[tuple[int, str, Decimal]] = []
             for i, posting in enumerate(txn.postings):
@@ -844,15 +851,28 @@ class _Builder:
     def _lines_of(self, parts: dict[Target, Decimal], account: str, status: tuple[str, str] | int | None
                   ) -> list[Target]:
         """The parts a credit line on ``account`` of ``status`` (or of the status of the claiming
-        transaction's posting of that index) takes back: those of its account and, when they
-        are of several statuses, of its own (of none: all of its account)."""
+        transaction's posting of that index) takes back: those of its account and, when the note
+        has lines of several statuses on it, of its own (none, when payments took it whole); of a
+        status the note does not have on it, all of its account."""
         found = [t for t in parts if t.account == account and t.txn is not None and t.bucket in (INCOME, EXPENSE)]
-        if len(found) > 1:
-            statuses = [self._statuses(t.txn).get(t.index) for t in found]
-            if len(set(statuses)) > 1:
+        if not found:
+            return found
+        txn = found[0].txn
+        if any(t.txn is not txn for t in found):  # parts of several transactions: theirs only
+            statuses_of = [self._statuses(t.txn).get(t.index) for t in found]
+            if len(set(statuses_of)) > 1:
                 if isinstance(status, int):
                     status = self._statuses(self.claims_txn).get(status)
-                found = [t for t, of in zip(found, statuses, strict=True) if of == status] or found
+                found = [t for t, of in zip(found, statuses_of, strict=True) if of == status] or found
+            return found
+        # The statuses of every line of the note on the account, those paid off too.
+        statuses = self._statuses(txn)
+        written = {statuses.get(i) for i, posting in enumerate(txn.postings) if posting.account == account}
+        if len(written) > 1:
+            if isinstance(status, int):
+                status = self._statuses(self.claims_txn).get(status)
+            if status in written:
+                return [t for t in found if statuses.get(t.index) == status]
         return found
 
     def _take_back(self, parts: dict[Target, Decimal], total: Decimal, claims: list[list]
@@ -860,11 +880,12 @@ class _Builder:
         """Take up to ``total`` (cents, the parts' sign) of ``parts`` for ``claims``, each line
         from its own parts (pro rata among them, when it has several); returns what is taken
         and what is left of ``total``. A claim beyond what is left of its lines (a partial
-        payment already spread over them) keeps its rest; the caller spreads the rest of
-        ``total`` pro rata, as a payment."""
+        payment already spread over them) keeps its rest, noted in :attr:`beyond`; the caller
+        spreads the rest of ``total`` pro rata, as a payment (and :meth:`_move` follows)."""
         sign = _sign(total)
         taken: dict[Target, Decimal] = {}
         left = total
+        self.beyond = []  # each claim's lines here when they are exhausted, and what it wanted beyond them
         for claim in claims:
             if not left:
                 break
@@ -874,15 +895,50 @@ class _Builder:
             lines = {t: rest for t in self._lines_of(parts, account, status)
                      if _sign(rest := parts[t] - taken.get(t, ZERO)) == sign}
             if not lines:
+                self._note_beyond(parts, taken, account, status, amount)  # paid already, if it is here
                 continue
             available = sum(lines.values(), ZERO)
             take = (min(abs(amount), abs(available), abs(left)) * sign).quantize(CENT, ROUND_HALF_EVEN)
             share = lines if take == available else _split(lines, take)
             for target, value in share.items():
                 taken[target] = taken.get(target, ZERO) + value
+                key = (id(target.txn), target.index)
+                self.taken_back[key] = self.taken_back.get(key, ZERO) + value
+            if take == available and abs(amount) > abs(available):  # its lines here are exhausted
+                self._note_beyond(parts, taken, account, status, amount - take)
             claim[2] -= take
             left -= take
         return taken, left
+
+    def _note_beyond(self, parts: dict[Target, Decimal], taken: dict[Target, Decimal], account: str,
+                     status: tuple[str, str] | int | None, wanted: Decimal) -> None:
+        """Note in :attr:`beyond` what a claim wants beyond what is left of its lines in an item:
+        at most what payments brought to those lines (billed, less what is left, what credit
+        notes took back or moved off), weighted by it. Its lines are the item's parts, or, paid
+        off, the postings of the item's transaction on its account (and status)."""
+        found = self._lines_of(parts, account, status)
+        if not found:
+            txn = next((t.txn for t in parts if t.txn is not None and t.bucket in (INCOME, EXPENSE)), None)
+            if txn is None:
+                return
+            bucket = INCOME if self.root[account] == "income" else EXPENSE
+            fresh = {Target(bucket, account, txn, i): ZERO for i, p in enumerate(txn.postings) if p.account == account}
+            found = self._lines_of(fresh, account, status) if fresh else []
+        sign = _sign(wanted)
+        paid: dict[Target, Decimal] = {}
+        for target in found:
+            units = target.txn.postings[target.index].units
+            if units.currency != self.currency:
+                return  # its weight in euros moved with the rates: nothing is moved
+            key = (id(target.txn), target.index)
+            value = (-units.number - (parts.get(target, ZERO) - taken.get(target, ZERO))
+                     - self.taken_back.get(key, ZERO) - self.moved_off.get(key, ZERO))
+            if _sign(value) == sign:
+                paid[target] = value
+        eligible = sum(paid.values(), ZERO)
+        want = (min(abs(wanted), abs(eligible)) * sign).quantize(CENT, ROUND_HALF_EVEN)
+        if want:
+            self.beyond.append((paid, want))
 
     def _credited(self, parts: dict[Target, Decimal], total: Decimal, claims: list[list]) -> dict[Target, Decimal]:
         """The portion of an item's ``parts`` that a transaction with income or expense lines
@@ -900,27 +956,66 @@ class _Builder:
             raise _NeedsDetail
         total = total.quantize(CENT, ROUND_HALF_EVEN)
         if len(parts) == 1:  # one line: it takes the whole amount, whatever the claims take of it
-            self._take_back(parts, total, claims)
-            return self._split(parts, total)
+            taken, _ = self._take_back(parts, total, claims)
+            portion = self._split(parts, total)
+            if self.beyond:
+                self._move({t: rest for t, v in portion.items() if (rest := v - taken.get(t, ZERO))})
+            return portion
         taken, left = self._take_back(parts, total, claims)
-        if not taken:
+        if not taken and not self.beyond:
             return self._split(parts, total)
         if left:
             rest = {t: rest for t, v in parts.items() if (rest := v - taken.get(t, ZERO))}
-            for target, value in self._split(rest, left).items():
+            instead = self._split(rest, left)
+            for target, value in instead.items():
                 taken[target] = taken.get(target, ZERO) + value
+            self._move(instead)
         return {t: v for t, v in taken.items() if v}
+
+    def _move(self, instead: dict[Target, Decimal]) -> None:
+        """Add to :attr:`moved` what a credit note set against an item (no money) moves between
+        the item's lines, ``instead`` being the parts it took beyond its claims.
+
+        An earlier payment was spread over every line of the item (pro rata); the credit note
+        then cancels a line of which less is left than it takes back (:attr:`beyond`), and takes
+        the rest of its amount from the item's other lines. Nothing was received for the
+        cancelled line beyond its new amount: what was counted on it beyond that moves, on the
+        credit note's day, to the lines taken instead (they were paid). The item's total is
+        unchanged; a line's status, its 2035 line and the 293 B turnover follow."""
+        instead = {t: v for t, v in instead.items() if t.bucket == INCOME or t.bucket == EXPENSE}
+        wanted = sum((abs(want) for _, want in self.beyond), ZERO)
+        whole = sum(instead.values(), ZERO)
+        moved = min(abs(whole), wanted)
+        if not moved:
+            return
+        sign = _sign(whole)
+        parts = _split(instead, moved * sign)
+        left = moved
+        for lines, want in self.beyond:
+            share = min(left, abs(want))
+            for target, value in _split(lines, -share * sign).items():
+                parts[target] = parts.get(target, ZERO) + value
+                self.moved_keys.append(((id(target.txn), target.index), -value))
+            left -= share
+            if not left:
+                break
+        for target, value in parts.items():
+            self.moved[target] = self.moved.get(target, ZERO) + value
 
     def _claim_whole(self, parts: dict[Target, Decimal], claims: list[list]) -> None:
         """Lower ``claims`` by what they take back of an item settled whole (its portion is
         every part, whatever they take), so that the next item of the transaction gives only
         the rest."""
         if self.claims_unsure:
+            if self.detail is not None and any(claim[2] for claim in claims):
+                raise _NeedsDetail  # what its claims take of this item is the full walk's to say
             return
         if self.detail is not None and any(t.bucket == AGGREGATE for t in parts):
             self.claims_unsure = any(claim[2] for claim in claims)
             return
-        self._take_back(parts, sum(parts.values(), ZERO), claims)
+        taken, left = self._take_back(parts, sum(parts.values(), ZERO), claims)
+        if left and self.beyond:  # the rest of the item goes with it, instead of what the claims wanted
+            self._move({t: rest for t, v in parts.items() if (rest := v - taken.get(t, ZERO))})
 
     def _words(self, payee: str | None) -> tuple[str, ...]:
         if not payee:
@@ -1236,6 +1331,11 @@ class _Builder:
             if pnl and self.recording and (sum(pnl.values(), ZERO) or self._exchange(kind, paid)):
                 main = next((t.account for t in sources if t.bucket == NEUTRAL), txn.postings[0].account)
                 self._record(txn, main, pnl, True)
+            elif self.claims_txn is txn and self.moved:  # a credit note set against its items
+                for key, value in self.moved_keys:
+                    self.moved_off[key] = self.moved_off.get(key, ZERO) + value
+                if self.recording:
+                    self._record(txn, txn.postings[0].account, self.moved, False)
             return
         source_parts = {t: v for t, v in sources.items() if v}
         whole = sum(source_parts.values(), ZERO)
