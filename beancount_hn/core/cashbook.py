@@ -55,6 +55,7 @@ from the open items of an earlier 1 January and stops at the year's end
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 import operator
@@ -87,6 +88,7 @@ _PNL = (INCOME, EXPENSE, AGGREGATE)
 _PNL_ROOTS = frozenset(("income", "expenses"))
 _new_tuple = tuple.__new__
 _ACCOUNT = operator.attrgetter("account")
+_DATE = operator.attrgetter("date")
 _STATUS_TAGS = frozenset(CONVENTION_STATUSES)  # the convention step's tags of a transaction's receipts
 _NOTHING: dict = {}  # what ``_Builder._consume`` returns when it settles nothing (never changed)
 
@@ -596,11 +598,12 @@ class _Builder:
         self.walked: list[int] | None = None  # with focus: the positions of the transactions to walk
         self.kind_of: list[_Kind] = []  # by position: what each transaction's accounts are
         self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts
-        self.recording = True  # False: keep the open items only (a walk to a later start)
+        self.recording = True  # False: record no settlement (a walk to a later start)
         self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
         self.misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = []
         self.tied: list[tuple[data.Transaction, str, tuple[data.Transaction, ...]]] = []  # see Cashbook.tied
         self.natures: dict[int, frozenset] = {}  # id(txn) -> _nature
+        self.one_nature: dict[tuple[str, datetime.date], bool] = {}  # (account, past day) -> see _check_tie
         self.pnl_lines: dict[frozenset[str], tuple[tuple[str, bool], ...] | None] = {}  # see _pnl_lines
         self.payee_words: dict[str, tuple[str, ...]] = {}  # a payee -> its words, as compared
         # What the income and expense lines of a transaction that settles items take back
@@ -1035,6 +1038,16 @@ class _Builder:
         each receipt's status): the same in every walk, aggregated or not."""
         last = taken[-1]
         day, queue = last.date, (self.linked if last.links else self.unlinked).get(account) or ()
+        if day < txn.date:  # every item of that day is made: when they are all of one nature, no tie
+            one = self.one_nature.get((account, day))
+            if one is None:
+                items = self.all_items.get(account, ())
+                of_day = items[bisect.bisect_left(items, day, key=_DATE):bisect.bisect_right(items, day, key=_DATE)]
+                natures = map(self._nature, {id(item.txn): item.txn for item in of_day}.values())
+                first = next(natures, None)
+                one = self.one_nature[(account, day)] = all(nature == first for nature in natures)
+            if one:
+                return
         tie = list(itertools.takewhile(lambda item: item.date == day, reversed(taken)))  # the last day's run
         left: list[OpenItem] = []
         for item in queue:
@@ -1048,10 +1061,10 @@ class _Builder:
         txns = {id(item.txn): item.txn for item in (*tie, *left)}  # each once, in queue order
         if len(txns) == 1:
             return  # the items of one transaction: one nature
-        # Different income and expense accounts are different natures; only items on the same
-        # accounts need their receipts' statuses (a classification).
-        accounts = {self._kind(item_txn).pnl for item_txn in txns.values()}
-        if len(accounts) > 1 or len({self._nature(item_txn) for item_txn in txns.values()}) > 1:
+        # The nature of each transaction is read once (``natures``); the first that differs decides.
+        natures = map(self._nature, txns.values())
+        first = next(natures)
+        if any(nature != first for nature in natures):
             self.tied.append((txn, account, tuple(txns.values())))
 
     def _nature(self, txn: data.Transaction) -> frozenset:
@@ -1144,8 +1157,7 @@ class _Builder:
             keys = self._keys = (txn, _item_keys(txn))
         item = OpenItem(account, txn.date, txn, keys[1], parts)  # parts: a fresh dict from the caller
         self.open_count[(account, _sign(item.balance))] += 1
-        if self.recording:
-            self.all_items[account].append(item)
+        self.all_items[account].append(item)  # in date order (a walk to a later start reads them too)
         (self.linked if item.links else self.unlinked)[account].append(item)
         for link in item.links:
             self.by_link[(account, link)].append(item)
