@@ -44,6 +44,8 @@ def line(name: str) -> str | None:
     ("Loyer:Cabinet", "BF"), ("Fournitures:Bureau", "27"), ("Assurance:RCP", "22"),
     ("Assurance:RCP:MACSF", "22"), ("Assurances", "22"), ("Impots:Taxe-Fonciere", "BS"), ("Impots", "BS"),
     ("URSSAF", "BT"), ("URSSAF:Cotisations", "BT"), ("CARPIMKO:Retraite", "BT"),
+    # the sages-femmes' compulsory fund, as the kinés' (onssf.org, « La caisse de retraite des sages-femmes libérales »)
+    ("Cotisations:CARCDSF", "BT"), ("CARCDSF", "BT"), ("CARCDSF:Retraite-Complementaire", "BT"),
     ("Cotisations:Retraite-Complementaire", "BT"), ("Banque", "BN"), ("Banque:Frais", "BN"),
     ("Banque:Interets", "BN"), ("Emprunt:Interets", "BN"), ("Interets-Emprunt", "BN"),
     ("Assurances:Prevoyance-Madelin", "BZ"), ("Madelin:Mutuelle", "BZ"),

@@ -59,7 +59,7 @@ DEFAULT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (ITEM, re.compile(r"^(creances?|receivables?|clients?|patients?|cpam|caisses?-?primaires?|mutuelles?|"
                       r"amo|amc|tiers-?payants?|organismes?|debiteurs?|fournisseurs?|suppliers?|"
                       r"payables?|dettes?|crediteurs?|a-?recevoir|a-?payer|urssaf|"
-                      r"carpimko|cipav|carpv|cavp|charges-?a-?payer|factures?-?a-?recevoir)(-|$)")),
+                      r"carpimko|carcdsf|cipav|carpv|cavp|charges-?a-?payer|factures?-?a-?recevoir)(-|$)")),
     (NEUTRAL, re.compile(r"^(immobilisations?|fixed-?assets?|amortissements?|emprunts?|loans?|prets?|"
                          r"depots?|cautions?|deposits?|garanties?)(-|$)")),
 )

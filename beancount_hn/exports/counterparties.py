@@ -62,6 +62,7 @@ KNOWN_PREFIXES = tuple(name_key(line) for line in """
     MSA
     URSSAF
     CARPIMKO
+    CARCDSF
     CIPAV
     CARMF
     CARSAT
