@@ -243,7 +243,11 @@ def fava(path: str) -> dict[str, Any]:
         result["fava_pages"] = pages
         link = re.search(r'data-hn="2035\.lines\.AA"[^>]*><a href="([^"]*)"', body)
         if link is not None:
-            text = parse_qs(urlsplit(html.unescape(link.group(1))).query).get("filter", [""])[0]
+            url = html.unescape(link.group(1))
+            text = parse_qs(urlsplit(url).query).get("filter", [""])[0]
+            if not text:  # the extension's short route, which redirects to the journal with its filter
+                location = client.get(url).headers.get("Location", "")
+                text = parse_qs(urlsplit(location).query).get("filter", [""])[0]
             api = f"/{slug}/api/journal_page?" + urlencode({"page": 1, "order": "desc", "filter": text})
             response = clock(lambda: client.get(api))
             result["journal_aa"] = {"filter_chars": len(text), "status": response.status_code,
