@@ -55,7 +55,6 @@ from the open items of an earlier 1 January and stops at the year's end
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import itertools
 import operator
@@ -88,7 +87,6 @@ _PNL = (INCOME, EXPENSE, AGGREGATE)
 _PNL_ROOTS = frozenset(("income", "expenses"))
 _new_tuple = tuple.__new__
 _ACCOUNT = operator.attrgetter("account")
-_DATE = operator.attrgetter("date")
 _STATUS_TAGS = frozenset(CONVENTION_STATUSES)  # the convention step's tags of a transaction's receipts
 _NOTHING: dict = {}  # what ``_Builder._consume`` returns when it settles nothing (never changed)
 
@@ -598,12 +596,13 @@ class _Builder:
         self.walked: list[int] | None = None  # with focus: the positions of the transactions to walk
         self.kind_of: list[_Kind] = []  # by position: what each transaction's accounts are
         self.kinds: dict[frozenset[str], _Kind] = {}  # by set of accounts
-        self.recording = True  # False: record no settlement (a walk to a later start)
+        self.recording = True  # False: keep the open items only (a walk to a later start)
         self.problems: list[tuple[data.Transaction, str, Decimal]] = []  # unexplained money, recorded or not
         self.misattributed: list[tuple[data.Transaction, str, data.Transaction, data.Transaction]] = []
         self.tied: list[tuple[data.Transaction, str, tuple[data.Transaction, ...]]] = []  # see Cashbook.tied
         self.natures: dict[int, frozenset] = {}  # id(txn) -> _nature
         self.one_nature: dict[tuple[str, datetime.date], bool] = {}  # (account, past day) -> see _check_tie
+        self.by_day: dict[tuple[str, datetime.date], list[OpenItem]] = {}  # (account, date) -> its items (made, or open on restore)
         self.pnl_lines: dict[frozenset[str], tuple[tuple[str, bool], ...] | None] = {}  # see _pnl_lines
         self.payee_words: dict[str, tuple[str, ...]] = {}  # a payee -> its words, as compared
         # What the income and expense lines of a transaction that settles items take back
@@ -719,6 +718,7 @@ class _Builder:
                 for item in items:
                     queues[item.account].append(item)
                     self.all_items[item.account].append(item)
+                    self.by_day.setdefault((item.account, item.date), []).append(item)
                     self.open_count[(item.account, _sign(item.balance))] += 1
                     for link in item.links:
                         self.by_link[(item.account, link)].append(item)
@@ -1041,8 +1041,7 @@ class _Builder:
         if day < txn.date:  # every item of that day is made: when they are all of one nature, no tie
             one = self.one_nature.get((account, day))
             if one is None:
-                items = self.all_items.get(account, ())
-                of_day = items[bisect.bisect_left(items, day, key=_DATE):bisect.bisect_right(items, day, key=_DATE)]
+                of_day = self.by_day.get((account, day), ())
                 natures = map(self._nature, {id(item.txn): item.txn for item in of_day}.values())
                 first = next(natures, None)
                 one = self.one_nature[(account, day)] = all(nature == first for nature in natures)
@@ -1157,7 +1156,13 @@ class _Builder:
             keys = self._keys = (txn, _item_keys(txn))
         item = OpenItem(account, txn.date, txn, keys[1], parts)  # parts: a fresh dict from the caller
         self.open_count[(account, _sign(item.balance))] += 1
-        self.all_items[account].append(item)  # in date order (a walk to a later start reads them too)
+        if self.recording:
+            self.all_items[account].append(item)
+        day_items = self.by_day.get((account, item.date))
+        if day_items is None:
+            self.by_day[(account, item.date)] = [item]
+        else:
+            day_items.append(item)
         (self.linked if item.links else self.unlinked)[account].append(item)
         for link in item.links:
             self.by_link[(account, link)].append(item)
