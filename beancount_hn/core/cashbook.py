@@ -1042,9 +1042,8 @@ class _Builder:
             one = self.one_nature.get((account, day))
             if one is None:
                 of_day = self.by_day.get((account, day), ())
-                natures = map(self._nature, {id(item.txn): item.txn for item in of_day}.values())
-                first = next(natures, None)
-                one = self.one_nature[(account, day)] = all(nature == first for nature in natures)
+                one = self.one_nature[(account, day)] = self._of_one_nature(
+                    {id(item.txn): item.txn for item in of_day}.values())
             if one:
                 return
         tie = list(itertools.takewhile(lambda item: item.date == day, reversed(taken)))  # the last day's run
@@ -1060,11 +1059,15 @@ class _Builder:
         txns = {id(item.txn): item.txn for item in (*tie, *left)}  # each once, in queue order
         if len(txns) == 1:
             return  # the items of one transaction: one nature
-        # The nature of each transaction is read once (``natures``); the first that differs decides.
-        natures = map(self._nature, txns.values())
-        first = next(natures)
-        if any(nature != first for nature in natures):
+        if not self._of_one_nature(txns.values()):
             self.tied.append((txn, account, tuple(txns.values())))
+
+    def _of_one_nature(self, txns: Iterable[data.Transaction]) -> bool:
+        """Whether ``txns`` are all of one :meth:`_nature` (each read once; the first that
+        differs decides)."""
+        natures = map(self._nature, txns)
+        first = next(natures, None)
+        return all(nature == first for nature in natures)
 
     def _nature(self, txn: data.Transaction) -> frozenset:
         """The income and expense accounts of ``txn``, each receipt with its (convention, VAT) status."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import collections
 import datetime
 import errno
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
