@@ -50,6 +50,7 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
     errors: list = []
     classifier = Classifier(index)
     lines, plain = classifier.lines, classifier.plain_accounts
+    non_fee: list[data.Transaction] = []  # touching an income account not of fees (the VAT step reads them)
     tagged: list[data.Directive] = []
     append = tagged.append
     taxable: dict[int, tuple[data.Transaction, list]] = {}
@@ -75,6 +76,7 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                 continue
         receipt_lines = lines(entry)
         indices, fields, txn_errors = receipt_lines
+        other_income = classifier.non_fee_txn is entry  # a line of income not of fees (lines saw it)
         txn_tags = entry.tags
         written = txn_tags & HN_TAGS if txn_tags else txn_tags
         if not fields and not txn_errors:
@@ -87,6 +89,8 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
                     "d'honoraires) ; retirez le tag — les règlements sont classés par leur facture",
                     entry,
                 ))
+            if other_income:
+                non_fee.append(entry)
             append(entry)
             continue
         if txn_errors:
@@ -119,10 +123,12 @@ def tag_receipts(entries: list[data.Directive], index: LedgerIndex) -> tuple[lis
         if fields:
             keep_txn(entry)
             keep_lines(receipt_lines)
+        if other_income:
+            non_fee.append(entry)
         append(entry)
     if not changed:
         tagged = entries
-    index.taxable_receipts = TaxableReceipts(tagged, taxable)
+    index.taxable_receipts = TaxableReceipts(tagged, taxable, non_fee)
     classified.entries = tagged
     index.classified_receipts = classified
     return tagged, errors

@@ -198,6 +198,9 @@ def owed_on(items: Iterable[OpenItem], as_of: datetime.date) -> OpenReceivables:
 # payment posting settles (written by the importers when they match a transfer).
 INVOICE_KEYS = ("facture", "lot")
 SETTLES_KEYS = ("reglement-de", "lot")
+_INVOICE, _LOT = INVOICE_KEYS
+_SETTLES = SETTLES_KEYS[0]
+_CREDITED = "avoir-de"
 
 
 def _item_keys(txn: data.Transaction) -> tuple[str, ...]:
@@ -222,7 +225,7 @@ def _settled_keys(txn: data.Transaction, posting: data.Posting) -> tuple[str, ..
             if value is not None:
                 return (str(value),)
     meta = txn.meta
-    credited = meta.get("avoir-de") if meta else None
+    credited = meta.get(_CREDITED) if meta else None
     links = txn.links
     if credited is None:
         return (tuple(links) if len(links) == 1 else sorted(links)) if links else ()
@@ -358,20 +361,28 @@ class Cashbook:
         taxable receipts only, and a ledger keeps those away from the FSE lots.
         """
         chosen = {id(txn) for txn in txns}
-        try:
-            return cls._walk(entries, index, lambda txn: id(txn) in chosen, chosen)
-        except _NeedsDetail:
-            return cls._walk(entries, index, None, chosen)
+        for shadow in (True, False):
+            try:
+                return cls._walk(entries, index, lambda txn: id(txn) in chosen, chosen, shadow)
+            except _NeedsDetail:
+                pass
+        return cls._walk(entries, index, None, chosen)
 
     @classmethod
     def _walk(cls, entries: Sequence[data.Directive], index: LedgerIndex,
-              detail: Callable[[data.Transaction], bool] | None, focus: set[int] | None = None) -> Cashbook:
+              detail: Callable[[data.Transaction], bool] | None, focus: set[int] | None = None,
+              shadow: bool = False) -> Cashbook:
         transactions = _transactions(entries)
-        builder = _Builder(index, transactions, detail, focus)
+        builder = _Builder(index, transactions, detail, focus, shadow=shadow)
         kinds = builder.kind_of
         if builder.walked is not None:
+            shadowed = builder.shadowed
             for position in builder.walked:
-                builder.transaction(transactions[position], kinds[position])
+                fact = shadowed.get(position) if shadowed else None
+                if fact is None:
+                    builder.transaction(transactions[position], kinds[position])
+                else:
+                    builder.shadow(transactions[position], *fact)
             return builder.cashbook()
         year_ends: dict[int, OpenReceivables] = {}
         year = transactions[0].date.year if transactions else None
@@ -527,6 +538,35 @@ def funding_accounts(index: LedgerIndex, used: Iterable[str], roots: dict[str, s
     return balance_sheet if pnl and not has_items else frozenset()
 
 
+def _balanced_one(postings: list[data.Posting], account: str, currency: str) -> data.Posting | None:
+    """The one posting on ``account`` of ``postings`` all in ``currency`` and summing to zero exactly;
+    None if they are not."""
+    moved, total = None, ZERO
+    for posting in postings:
+        units = posting.units
+        if units is None or units.currency != currency:
+            return None
+        total += units.number
+        if posting.account == account:
+            if moved is not None:
+                return None
+            moved = posting
+    return None if total else moved
+
+
+def _shadow_pattern(kind: _Kind, reached: set[str]) -> tuple[str, bool] | None:
+    """(item account, whether its remainder becomes an item) for the transactions of ``kind``
+    that ``_Builder._shadowed`` may follow apart: one item account and income or expense lines
+    without treasury (a note), or one item account and treasury only (a payment); else None."""
+    items = kind.balance_sheet & reached
+    if len(items) != 1 or kind.has_equity:
+        return None
+    (account,) = items
+    if kind.pnl:
+        return (account, True) if not kind.treasury and not kind.funding and len(kind.balance_sheet) == 1 else None
+    return (account, False) if kind.treasury and kind.balance_sheet == items | kind.treasury_set else None
+
+
 def _transactions(entries: Sequence[data.Directive]) -> list[data.Transaction]:
     return [entry for entry in entries if type(entry) is data.Transaction]
 
@@ -574,7 +614,8 @@ class _Builder:
 
     def __init__(self, index: LedgerIndex, transactions: Sequence[data.Transaction],
                  detail: Callable[[data.Transaction], bool] | None = None,
-                 focus: set[int] | None = None, item_accounts: set[str] | None = None) -> None:
+                 focus: set[int] | None = None, item_accounts: set[str] | None = None, *,
+                 shadow: bool = False) -> None:
         self.index = index
         self.detail = detail
         self.settlements: list[Settlement] = []
@@ -623,8 +664,15 @@ class _Builder:
         # (``_check_payee``) and kept by ``_create`` from then on.
         self.by_payee: dict[str, dict[tuple[str, ...], list[OpenItem]]] = {}
         self.unpriced: dict[int, tuple[data.Transaction, data.Posting]] = {}  # postings of no known euro value
+        # A walk with focus may follow apart, by their balance alone, the items of the numbers no
+        # focused transaction shares (``_shadowed``): position -> what its one posting does.
+        self.shadowed: dict[int, tuple[tuple[str, str], Decimal, bool]] = {}
+        self.shadow_balance: dict[tuple[str, str], Decimal] = {}  # (account, number) -> its items' balance
+        self.shadow_count: dict[tuple[str, int], int] = {}  # (account, sign) -> numbers of that balance
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
+            if shadow and self.walked:
+                self.shadowed = self._shadowed(transactions, focus, item_accounts)
         self.item_accounts = item_accounts
 
     def cashbook(self, earlier: _Builder | None = None) -> Cashbook:
@@ -677,6 +725,120 @@ class _Builder:
         touches = {kind: not reached.isdisjoint(kind.balance_sheet) for kind in set(kind_of)}
         self.walked = sorted({*focused, *(p for p, kind in enumerate(kind_of) if touches[kind])})
         return reached
+
+    def _shadowed(self, transactions: Sequence[data.Transaction], focus: set[int], reached: set[str]
+                  ) -> dict[int, tuple[tuple[str, str], Decimal, bool]]:
+        """The walked transactions whose items can be followed by their balance alone (``shadow``):
+        position -> ((item account, number), amount, whether its remainder becomes an item).
+
+        A transaction qualifies when it is not focused, moves one item account by one posting
+        in euros to the cent naming one number there, and is either a note (income or expense
+        lines in euros, no treasury, balanced exactly: its remainder becomes an item of that
+        number) or a payment (treasury only: its remainder settles nothing) — and when no other
+        walked transaction names or carries that number on that account (a focused one, or one
+        of another shape). A payment naming a number settles that number's items only, so such
+        a number's items meet the others only where a posting names a number no item carries
+        yet: it takes the oldest items of the other sign, and ``shadow`` and ``_consume`` refuse
+        (``_NeedsDetail``) whenever such items exist on the other side. So the walk is exact.
+        """
+        patterns: dict[_Kind, tuple[str, bool] | None] = {}
+        found: dict[int, tuple[tuple[str, str], Decimal, bool]] = {}
+        kind_of, currency, walked_accounts = self.kind_of, self.currency, set()
+        for position in self.walked:
+            kind = kind_of[position]
+            pattern = patterns.get(kind, False)
+            if pattern is False:
+                pattern = patterns[kind] = _shadow_pattern(kind, reached)
+            if pattern is None:
+                continue
+            txn = transactions[position]
+            if id(txn) in focus:
+                continue
+            account, creates = pattern
+            postings = txn.postings
+            if not creates:  # a payment: its treasury lines are not read
+                if txn.date < kind.treasury_all:
+                    continue
+                on_account = [p for p in postings if p.account == account]
+                if len(on_account) != 1:
+                    continue
+                moved = on_account[0]
+                units = moved.units
+                if units is None or units.currency != currency:
+                    continue
+            else:
+                moved = _balanced_one(postings, account, currency)
+                if moved is None:
+                    continue
+            amount = moved.units.number
+            if not amount or amount % CENT:
+                continue
+            pmeta, meta, links = moved.meta, txn.meta, txn.links
+            if (pmeta and (_SETTLES in pmeta or _LOT in pmeta)) or (meta and _CREDITED in meta):
+                keys = _settled_keys(txn, moved)  # the usual ones are read below, without a call
+                if len(keys) != 1 or (creates and _item_keys(txn) != tuple(keys)):
+                    continue
+                number = keys[0]
+            elif links and len(links) == 1:
+                (number,) = links
+                if creates and meta and (meta.get(_LOT) is not None or  # its items' keys: _item_keys
+                                         ((invoice := meta.get(_INVOICE)) is not None and str(invoice) != number)):
+                    continue
+            else:
+                continue
+            found[position] = ((account, number), amount, creates)
+            walked_accounts.add(account)
+        if not found:
+            return found
+        # The numbers the other walked transactions name or carry on those accounts are theirs.
+        taken: set[tuple[str, str]] = set()
+        for position in self.walked:
+            if position in found:
+                continue
+            accounts = walked_accounts.intersection(kind_of[position].balance_sheet)
+            if not accounts:
+                continue
+            txn = transactions[position]
+            carried = _item_keys(txn)
+            for posting in txn.postings:
+                if posting.account in accounts:
+                    taken.update((posting.account, key) for key in (*carried, *_settled_keys(txn, posting)))
+        return {position: fact for position, fact in found.items() if fact[0] not in taken} if taken else found
+
+    def shadow(self, txn: data.Transaction, node: tuple[str, str], amount: Decimal, creates: bool) -> None:
+        """Walk a transaction of ``_shadowed`` on the balance of its number's items: what
+        ``transaction`` does to them (their balance has one sign) and to money that settles nothing."""
+        account = node[0]
+        balance = self.shadow_balance.get(node)
+        counts = self.shadow_count
+        sign = 1 if amount > ZERO else -1
+        if balance is None:  # no item carries the number yet: the posting takes the oldest of the other sign
+            if self.open_count.get((account, -sign)) or counts.get((account, -sign)):
+                raise _NeedsDetail
+            if creates:
+                self.shadow_balance[node] = amount
+                counts[(account, sign)] = counts.get((account, sign), 0) + 1
+            else:
+                self.problems.append((txn, account, -amount))
+            return
+        before = _sign(balance)
+        rest = amount
+        if before == -sign:  # its number's items of the other sign, as far as they go
+            taken = min(abs(amount), abs(balance))
+            balance -= taken * before
+            rest += taken * before
+        if rest:
+            if creates:
+                balance += rest
+            else:
+                self.problems.append((txn, account, -rest))
+        after = _sign(balance)
+        if after != before:
+            if before:
+                counts[(account, before)] -= 1
+            if after:
+                counts[(account, after)] = counts.get((account, after), 0) + 1
+        self.shadow_balance[node] = balance
 
     def _kind(self, txn: data.Transaction) -> _Kind:
         """What the accounts of ``txn`` are. A ledger repeats a few sets of accounts
@@ -750,7 +912,7 @@ class _Builder:
         paying_debits = amount < ZERO
         settleable = (account, 1 if paying_debits else -1)
         counts = self.open_count
-        if not counts.get(settleable):
+        if not counts.get(settleable) and not self.shadow_count.get(settleable):
             return _NOTHING, amount
         consumed: dict[Target, Decimal] = {}
         left = -amount if paying_debits else amount
@@ -763,6 +925,8 @@ class _Builder:
             items = by_link.get((account, link))
             if items is not None:
                 named = items if named is None else [*named, *items]
+        if named is None and self.shadow_count.get(settleable):
+            raise _NeedsDetail  # the oldest items it would take may be among those followed apart
         unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
         candidates = named if named is not None else itertools.chain(unlinked or (), linked_queue or ())
         taken: list[OpenItem] | None = None if named is not None else []  # oldest first, by a payment naming none

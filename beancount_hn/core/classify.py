@@ -74,7 +74,8 @@ CARE_DATE_KEY = "date-soin"
 _NO_META: dict[str, Any] = {}
 _UNREAD: Any = object()  # an account whose open was not read yet
 _ABSENT: Any = object()  # a metadata key not written (None is a value: ``key:`` left empty)
-_RECEIPT, _EQUITY, _OTHER = range(3)  # what a posting's account is to the classifier
+# What a posting's account is to the classifier: income of fees, equity, other income, the rest.
+_RECEIPT, _EQUITY, _NON_FEE, _OTHER = range(4)
 _WRITTEN: Any = object()  # heads the span key of a receipt with its own convention: or tva: (Classifier.lines)
 _new_tuple = tuple.__new__
 _ACCOUNT = attrgetter("account")
@@ -291,10 +292,14 @@ class Classifier:
         self._account_vat: dict[str, str | None] = {}
         self._receipt_account: dict[str, bool] = {}
         self._non_fee: dict[str, tuple[str | StatusError | None, bool]] = {}  # account -> non_fee_vat
-        self._kinds: dict[str, int] = {}  # account -> _RECEIPT, _EQUITY or _OTHER
-        #: The accounts seen so far that hold no receipt and are not equity: a transaction
-        #: among them only has no :meth:`lines` (``_NO_LINES``), nothing to ask.
+        self._kinds: dict[str, int] = {}  # account -> _RECEIPT, _EQUITY, _NON_FEE or _OTHER
+        #: The accounts seen so far that hold no receipt and are not equity nor income that is
+        #: not of fees: a transaction among them only has no :meth:`lines` (``_NO_LINES``), and no
+        #: :meth:`non_fee_receipts`: nothing to ask.
         self.plain_accounts: set[str] = set()
+        #: The last transaction :meth:`lines` found a posting of income not of fees in (the
+        #: convention step keeps those for :meth:`non_fee_receipts`, without a look of its own).
+        self.non_fee_txn: data.Transaction | None = None
         # The lines of a transaction with one receipt, shared by those classified alike (most).
         self._alone: dict[tuple[int, Fields], tuple[tuple[int], tuple[Fields], tuple]] = {}
         self._openings: dict[frozenset[str], frozenset[str]] = {}  # set of accounts -> receivables it opens
@@ -317,8 +322,9 @@ class Classifier:
         self._span_from, self._span_to = datetime.date.max, datetime.date.min  # empty: reset at first
 
     def _kind(self, account: str) -> int:
-        kind = self._kinds[account] = (_RECEIPT if self.is_receipt_account(account)
-                                       else _EQUITY if self.index.root_type(account) == "equity" else _OTHER)
+        root = self.index.root_type(account)
+        kind = self._kinds[account] = (_RECEIPT if self.is_receipt_account(account) else _EQUITY if root == "equity"
+                                       else _NON_FEE if root == "income" else _OTHER)
         if kind is _OTHER:
             self.plain_accounts.add(account)
         return kind
@@ -500,7 +506,9 @@ class Classifier:
                 if kind is not _RECEIPT:
                     if kind is _EQUITY:
                         equity = True
-                    elif posting.meta and "tva" in posting.meta and self.index.root_type(account) != "income":
+                    elif kind is _NON_FEE:
+                        self.non_fee_txn = txn
+                    elif posting.meta and "tva" in posting.meta:
                         stray = [*(stray or ()), posting]
                     continue
                 if span is None:  # the first receipt: the lines of the transaction's metadata
@@ -672,6 +680,9 @@ class TaxableReceipts:
 
     entries: list[data.Directive]
     by_txn: dict[int, tuple[data.Transaction, list[Receipt]]]  # id(transaction) -> it, its receipts
+    #: The transactions with a posting to an income account that is not of fees (in ledger
+    #: order): where :meth:`Classifier.non_fee_receipts` may find receipts the 293 B counts.
+    non_fee: list[data.Transaction] = field(default_factory=list)
 
     def of(self, entries: Sequence[data.Directive]) -> dict[int, tuple[data.Transaction, list[Receipt]]] | None:
         return self.by_txn if entries is self.entries else None

@@ -68,7 +68,7 @@ from beancount_hn.core import frtypo
 from beancount_hn.core.alerts import WARNING, Alert
 from beancount_hn.core.cashbook import AGGREGATE, INCOME, Cashbook, Settlement, problem_errors
 from beancount_hn.core.classify import (COLLECTEE, CONVENTION_STATUSES, FRANCHISE, NON_CONVENTIONNE, TAXABLE,
-                                        Classifier, Receipt)
+                                        Classifier, Receipt, TaxableReceipts)
 from beancount_hn.core.config import TURNOVER_EXAMPLE, TURNOVER_OPTION, OptionValue
 from beancount_hn.core.errors import as_written, error_type, source_of, where
 from beancount_hn.core.frtypo import date as french_date
@@ -315,12 +315,14 @@ def _exempt_whole(receipt_txns: list[tuple[data.Transaction, list[Receipt]]], in
     return whole
 
 
-def _non_fee_receipts(entries: Sequence[data.Directive],
-                      classifier: Classifier) -> tuple[dict[int, list[Receipt]], list]:
+def _non_fee_receipts(entries: Sequence[data.Directive], classifier: Classifier,
+                      shared: TaxableReceipts | None = None) -> tuple[dict[int, list[Receipt]], list]:
     """id(transaction) -> its taxable postings to income accounts that are not of fees
     (:meth:`Classifier.non_fee_receipts`: redevances received, sous-location, or a ``tva:``
     written), and the errors of the AF accounts whose VAT the tool cannot tell, at their ``open``.
-    One pass, only when the ledger opens such accounts (débours, AE, AF…)."""
+    One pass, only when the ledger opens such accounts (débours, AE, AF…); in the plugin chain,
+    over the transactions the convention step found touching them (``shared``, when it is of
+    ``entries``)."""
     index = classifier.index
     accounts = {account for account in index.opens if classifier.is_non_fee_account(account)}
     found: dict[int, list[Receipt]] = {}
@@ -329,7 +331,8 @@ def _non_fee_receipts(entries: Sequence[data.Directive],
         return found, errors
     reported: set[str] = set()
     transaction, account_of = data.Transaction, _ACCOUNT
-    for entry in entries:  # on every bean-check: a type check and a set test per transaction
+    candidates = shared.non_fee if shared is not None and shared.entries is entries else entries
+    for entry in candidates:  # else on every bean-check: a type check and a set test per transaction
         if type(entry) is not transaction or accounts.isdisjoint(map(account_of, entry.postings)):
             continue
         receipts, txn_errors = classifier.non_fee_receipts(entry, reported)
@@ -355,9 +358,15 @@ def _merged(entries: Sequence[data.Directive], receipt_txns: list[tuple[data.Tra
     return merged
 
 
-def _ranks(entries: Sequence[data.Directive], wanted: set[int]) -> dict[int, int]:
-    """id(entry) -> its rank in ``entries``, for the ``wanted`` ids only."""
-    return {id(entry): rank for rank, entry in enumerate(entries) if id(entry) in wanted} if wanted else {}
+def _payment_ranks(cashbook: Cashbook, wanted: set[int]) -> dict[int, int]:
+    """id(transaction) -> its rank among the ``wanted`` ids of the transactions that paid, in the
+    order the cash book walked them (the ledger's: ``settlements`` follow it)."""
+    ranks: dict[int, int] = {}
+    for settlement in cashbook.settlements if wanted else ():
+        key = id(settlement.txn)
+        if key in wanted and key not in ranks:
+            ranks[key] = len(ranks)
+    return ranks
 
 
 @gc_paused()
@@ -413,7 +422,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
         if txn_receipts:
             receipt_txns.append((entry, txn_receipts))
     # Taxable income that is not fees (redevances received, sous-location: fr-rules §3) counts too.
-    non_fee, non_fee_errors = _non_fee_receipts(entries, classifier)
+    non_fee, non_fee_errors = _non_fee_receipts(entries, classifier, shared)
     if non_fee:
         receipt_txns = _merged(entries, receipt_txns, non_fee)
 
@@ -430,8 +439,8 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
             # them, a transaction of exempt receipts alone is settled as one aggregate.
             cashbook = (Cashbook.build(entries, index, detail=lambda txn: id(txn) not in whole) if with_exempt
                         else Cashbook.build_for(entries, index, [txn for txn, _ in taxable]))
-        events: list[tuple[Settlement, Receipt]] = []
-        for txn, txn_receipts in (receipt_txns if with_exempt else taxable):
+        events: list[tuple[Settlement, Receipt, int]] = []  # with the rank of the receipt's transaction
+        for rank, (txn, txn_receipts) in enumerate(receipt_txns if with_exempt else taxable):
             by_index = {r.index: r for r in txn_receipts}
             # A transaction of ``whole`` may be settled as one aggregate: what its receipts (all
             # exempt, all HN or none) received together; else posting by posting.
@@ -445,7 +454,7 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
                 if receipt is None:
                     continue
                 if receipt.vat in TAXABLE:
-                    events.append((settlement, receipt))
+                    events.append((settlement, receipt, rank))
                     continue
                 year = sums[settlement.date.year]
                 year.exempt += settlement.amount
@@ -455,10 +464,10 @@ def analyze(entries: Sequence[data.Directive], index: LedgerIndex, *,
         if with_exempt:  # money that settled nothing: a receipt may be counted on the wrong day
             unsure.extend(problem_errors(cashbook))
         # The order money came in, as the ledger says: the rank of its transaction, then of
-        # the receipt's (ranks read for these transactions only: one pass, no map of the ledger).
-        order = _ranks(entries, {id(t) for settlement, receipt in events for t in (settlement.txn, receipt.txn)})
-        events.sort(key=lambda event: (order[id(event[0].txn)], order[id(event[1].txn)], event[1].index))
-        for settlement, receipt in events:
+        # the receipt's (the receipts are read in ledger order; no map of the ledger).
+        order = _payment_ranks(cashbook, {id(settlement.txn) for settlement, _, _ in events})
+        events.sort(key=lambda event: (order[id(event[0].txn)], event[2], event[1].index))
+        for settlement, receipt, _ in events:
             year = sums[settlement.date.year]
             year.counted += settlement.amount
             year.events.append((settlement, receipt))

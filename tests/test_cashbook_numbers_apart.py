@@ -1,0 +1,221 @@
+"""``Cashbook.build_for`` follows apart, by their balance, the numbers its transactions do not share.
+
+On a receivable shared by the notes a caller reads (the VAT step: the taxable ones) and
+thousands of others, the notes and payments of a number no focused transaction names are
+followed by that number's balance alone (``_Builder.shadow``): a payment naming a number
+settles its items only. Where a posting names no number an item carries yet, it takes the
+oldest items of the other sign, whichever number they have: the walk then refuses and walks
+them in full. Either way the settlements of the focused transactions are the full walk's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import partial
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from beancount.core import data
+
+from beancount_hn.core.cashbook import Cashbook, _Builder, _NeedsDetail, _transactions
+from tests.ledgers import loaded
+
+ACCOUNTS = """
+2024-01-01 open Assets:Banque
+2024-01-01 open Assets:Caisse
+2024-01-01 open Assets:Creances:Patients
+2024-01-01 open Income:Honoraires:HN
+2024-01-01 open Income:Honoraires:Conventionnes
+"""
+
+_book = partial(loaded, plugin=None)
+
+
+def _key(settlement) -> tuple:
+    target = settlement.target
+    return (settlement.date, id(settlement.txn), settlement.treasury_account, settlement.amount,
+            target.bucket, target.account, id(target.txn), target.index, settlement.funded_by_equity)
+
+
+def _of(cashbook: Cashbook, ids: set[int]) -> list[tuple]:
+    return sorted((_key(s) for s in cashbook.settlements if id(s.target.txn) in ids), key=repr)
+
+
+def _builder(entries: list, index, chosen: list) -> _Builder:
+    focus = {id(txn) for txn in chosen}
+    return _Builder(index, _transactions(entries), lambda txn: id(txn) in focus, focus, shadow=True)
+
+
+def _money(cents: int, odd: bool = False) -> str:
+    return f"{Decimal(cents) / 100 + (Decimal('0.005') if odd else 0):.3f}" if odd else f"{Decimal(cents) / 100:.2f}"
+
+
+@st.composite
+def numbered_ledgers(draw) -> tuple[str, list[bool]]:
+    """Numbered notes on one receivable, their credit notes, payments naming one number (in
+    full, in part, beyond it, before the note), naming two, or none, on one or two treasury
+    accounts, sometimes in dollars or with half cents; in date order."""
+    lines = [ACCOUNTS]
+    day = datetime.date(2024, 1, 2)
+    numbers: list[str] = []
+    for n in range(draw(st.integers(4, 22))):
+        day += datetime.timedelta(days=draw(st.sampled_from([0, 0, 1, 2, 5, 40])))
+        kind = draw(st.sampled_from(["note", "note", "note", "payment", "payment", "payment", "credit",
+                                     "unlinked", "two", "split", "dollars"]))
+        cents = draw(st.integers(1, 9000))
+        odd = draw(st.integers(0, 9)) == 0
+        if kind == "note":
+            number = f"N-{n}"
+            numbers.append(number)
+            account = draw(st.sampled_from(["HN", "HN", "Conventionnes"]))
+            meta = f'\n  facture: "{number}"' if draw(st.booleans()) else ""
+            lines += [f'{day} * "Patient {n % 3}" "Séance" ^{number}{meta}',
+                      f"  Assets:Creances:Patients  {_money(cents, odd)} EUR",
+                      f"  Income:Honoraires:{account}  -{_money(cents, odd)} EUR",
+                      f'    acte: "{"HN" if account == "HN" else "AMS 7.5"}"']
+        elif kind == "credit" and numbers:
+            number = draw(st.sampled_from(numbers))
+            avoir = f'\n  avoir-de: "{number}"' if draw(st.booleans()) else ""
+            lines += [f'{day} * "Patient" "Avoir" ^{number}{avoir}',
+                      f"  Assets:Creances:Patients  -{_money(cents)} EUR",
+                      "  Income:Honoraires:HN  " + _money(cents) + " EUR", '    acte: "HN"']
+        elif kind in ("payment", "split", "dollars") or (kind == "credit" and not numbers):
+            # Mostly a number already billed; sometimes the next one (paid before its note).
+            number = draw(st.sampled_from(numbers)) if numbers and draw(st.integers(0, 5)) else f"N-{n + 1}"
+            if kind == "dollars":
+                lines += [f'{day} * "Patient" "Règlement" ^{number}',
+                          f"  Assets:Banque  {_money(cents)} EUR",
+                          f"  Assets:Creances:Patients  -{_money(cents)} USD @@ {_money(cents)} EUR"]
+            elif kind == "split":
+                half = cents // 2
+                lines += [f'{day} * "Patient" "Règlement" ^{number}',
+                          f"  Assets:Banque  {_money(half)} EUR", f"  Assets:Caisse  {_money(cents - half)} EUR",
+                          f"  Assets:Creances:Patients  -{_money(cents)} EUR"]
+            else:
+                named = draw(st.sampled_from(["link", "link", "reglement"]))
+                link, meta = (f" ^{number}", "") if named == "link" else ("", f'\n    reglement-de: "{number}"')
+                lines += [f'{day} * "Patient" "Règlement"{link}',
+                          f"  Assets:Banque  {_money(cents, odd)} EUR",
+                          f"  Assets:Creances:Patients  -{_money(cents, odd)} EUR{meta}"]
+        elif kind == "two" and len(numbers) > 1:
+            first, second = draw(st.sampled_from(numbers)), draw(st.sampled_from(numbers))
+            lines += [f'{day} * "Patient" "Règlement groupé" ^{first} ^{second}',
+                      f"  Assets:Banque  {_money(cents)} EUR", f"  Assets:Creances:Patients  -{_money(cents)} EUR"]
+        else:  # no number: the oldest items
+            lines += [f'{day} * "Patient" "Règlement"', f"  Assets:Banque  {_money(cents)} EUR",
+                      f"  Assets:Creances:Patients  -{_money(cents)} EUR"]
+        lines.append("")
+    choices = draw(st.lists(st.booleans(), min_size=25, max_size=25))
+    return "\n".join(lines), choices
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(numbered_ledgers())
+def test_the_focused_settlements_are_the_full_walks(case: tuple[str, list[bool]]) -> None:
+    text, choices = case
+    entries, index = _book(text)
+    transactions = [e for e in entries if isinstance(e, data.Transaction)]
+    chosen = [t for t, keep in zip(transactions, choices, strict=False) if keep]
+    ids = {id(t) for t in chosen}
+    assert _of(Cashbook.build_for(entries, index, chosen), ids) == _of(Cashbook.build(entries, index), ids)
+    # The money that settled nothing is what the walk without numbers apart finds.
+    try:
+        apart = Cashbook._walk(entries, index, lambda txn: id(txn) in ids, ids, True)
+        together = Cashbook._walk(entries, index, lambda txn: id(txn) in ids, ids, False)
+    except _NeedsDetail:
+        return
+    assert [(id(t), a, v) for t, a, v in apart.problems] == [(id(t), a, v) for t, a, v in together.problems]
+
+
+def test_numbers_no_focused_transaction_names_are_followed_apart() -> None:
+    entries, index = _book(ACCOUNTS + """
+2024-02-01 * "Mme Roux" "Massage bien-être" ^F-1
+  Assets:Creances:Patients   60.00 EUR
+  Income:Honoraires:HN      -60.00 EUR
+    acte: "HN"
+
+2024-02-01 * "M. Roy" "Bilan" ^F-2
+  Assets:Creances:Patients   80.00 EUR
+  Income:Honoraires:HN      -80.00 EUR
+    acte: "HN"
+
+2024-02-10 * "M. Roy" "Règlement" ^F-2
+  Assets:Banque              50.00 EUR
+  Assets:Creances:Patients  -50.00 EUR
+
+2024-02-11 * "Mme Roux" "Règlement" ^F-1
+  Assets:Banque              70.00 EUR
+  Assets:Creances:Patients  -70.00 EUR
+""")
+    roux, roy, roy_paid, roux_paid = _transactions(entries)
+    builder = _builder(entries, index, [roux])
+    # M. Roy's note and payment name F-2 only: followed by F-2's balance.
+    assert sorted(builder.shadowed) == [1, 2]
+    cashbook = Cashbook.build_for(entries, index, [roux])
+    assert [(s.date, s.amount) for s in cashbook.for_target_txn(roux)] == [(datetime.date(2024, 2, 11), Decimal("60.00"))]
+    # What Mme Roux paid beyond her note settled nothing, as in the full walk.
+    assert [(t.payee, v) for t, _, v in cashbook.problems] == [("Mme Roux", Decimal("10.00"))]
+    assert _of(cashbook, {id(roux)}) == _of(Cashbook.build(entries, index), {id(roux)})
+
+
+def test_a_payment_before_its_note_takes_the_oldest_items_and_is_walked_in_full() -> None:
+    # The payment names F-3, which no item carries yet: the full walk gives its money to the
+    # oldest open item, Mme Roux's taxable note. Followed apart it would have settled nothing.
+    entries, index = _book(ACCOUNTS + """
+2024-02-01 * "Mme Roux" "Massage bien-être" ^F-1
+  Assets:Creances:Patients   60.00 EUR
+  Income:Honoraires:HN      -60.00 EUR
+    acte: "HN"
+
+2024-02-05 * "M. Roy" "Acompte" ^F-3
+  Assets:Banque              40.00 EUR
+  Assets:Creances:Patients  -40.00 EUR
+
+2024-02-06 * "M. Roy" "Bilan" ^F-3
+  Assets:Creances:Patients   40.00 EUR
+  Income:Honoraires:HN      -40.00 EUR
+    acte: "HN"
+""")
+    roux = _transactions(entries)[0]
+    builder = _builder(entries, index, [roux])
+    assert sorted(builder.shadowed) == [1, 2]
+    try:
+        for position in builder.walked:
+            fact = builder.shadowed.get(position)
+            if fact is None:
+                builder.transaction(_transactions(entries)[position], builder.kind_of[position])
+            else:
+                builder.shadow(_transactions(entries)[position], *fact)
+    except _NeedsDetail:
+        pass
+    else:
+        raise AssertionError("the payment before its note was followed apart")
+    cashbook = Cashbook.build_for(entries, index, [roux])
+    assert [(s.date, s.amount) for s in cashbook.for_target_txn(roux)] == [(datetime.date(2024, 2, 5), Decimal("40.00"))]
+    assert _of(cashbook, {id(roux)}) == _of(Cashbook.build(entries, index), {id(roux)})
+
+
+def test_a_number_a_focused_transaction_names_is_walked_in_full() -> None:
+    # The credit note (focused) names F-2: M. Roy's note and payment are walked with it.
+    entries, index = _book(ACCOUNTS + """
+2024-02-01 * "M. Roy" "Bilan" ^F-2
+  Assets:Creances:Patients   80.00 EUR
+  Income:Honoraires:HN      -80.00 EUR
+    acte: "HN"
+
+2024-02-03 * "M. Roy" "Avoir" ^F-2 ^AV-1
+  avoir-de: "F-2"
+  Assets:Creances:Patients  -30.00 EUR
+  Income:Honoraires:HN       30.00 EUR
+    acte: "HN"
+
+2024-02-10 * "M. Roy" "Règlement" ^F-2
+  Assets:Banque              50.00 EUR
+  Assets:Creances:Patients  -50.00 EUR
+""")
+    note, credit, _ = _transactions(entries)
+    assert _builder(entries, index, [credit]).shadowed == {}
+    cashbook = Cashbook.build_for(entries, index, [note, credit])
+    assert _of(cashbook, {id(note), id(credit)}) == _of(Cashbook.build(entries, index), {id(note), id(credit)})
