@@ -743,7 +743,7 @@ class _Builder:
         """
         patterns: dict[_Kind, tuple[str, bool] | None] = {}
         found: dict[int, tuple[tuple[str, str], Decimal, bool]] = {}
-        kind_of, currency, walked_accounts = self.kind_of, self.currency, set()
+        kind_of, currency = self.kind_of, self.currency
         for position in self.walked:
             kind = kind_of[position]
             pattern = patterns.get(kind, False)
@@ -759,10 +759,13 @@ class _Builder:
             if not creates:  # a payment: its treasury lines are not read
                 if txn.date < kind.treasury_all:
                     continue
-                on_account = [p for p in postings if p.account == account]
-                if len(on_account) != 1:
-                    continue
-                moved = on_account[0]
+                if len(postings) == 2:  # the usual one: its item line and its bank line
+                    moved = postings[0] if postings[0].account == account else postings[1]
+                else:
+                    on_account = [p for p in postings if p.account == account]
+                    if len(on_account) != 1:
+                        continue
+                    moved = on_account[0]
                 units = moved.units
                 if units is None or units.currency != currency:
                     continue
@@ -787,9 +790,9 @@ class _Builder:
             else:
                 continue
             found[position] = ((account, number), amount, creates)
-            walked_accounts.add(account)
         if not found:
             return found
+        walked_accounts = {pattern[0] for pattern in patterns.values() if pattern}  # theirs, and maybe more
         # The numbers the other walked transactions name or carry on those accounts are theirs.
         taken: set[tuple[str, str]] = set()
         for position in self.walked:
