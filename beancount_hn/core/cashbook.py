@@ -48,7 +48,9 @@ receive together; the walk is many times cheaper on a ledger of
 many-line FSE lots. Two cheaper walks build on it, each exact for what its
 caller reads: ``Cashbook.build_for(entries, index, txns)`` walks only the
 accounts that can bring money to ``txns`` (the VAT plugin's taxable receipts,
-``hn invoices``' numbered documents), and ``Cashbook.build_for_year`` resumes
+``hn invoices``' numbered documents), and there follows by their balance alone the
+numbers none of ``txns`` shares (``_Builder._shadowed``: a payment naming a
+number settles that number's items only), and ``Cashbook.build_for_year`` resumes
 from the open items of an earlier 1 January and stops at the year's end
 (``hn 2035``).
 """
@@ -357,8 +359,12 @@ class Cashbook:
         transactions touching the item accounts their items can reach (their own,
         and those a transaction without treasury moves items to or from). Other
         item accounts count as neutral and other postings are aggregated, so read
-        nothing from it but the settlements of ``txns``. The VAT plugin needs its
-        taxable receipts only, and a ledger keeps those away from the FSE lots.
+        nothing from it but the settlements of ``txns`` and the money that settled
+        nothing (``problems``). The VAT plugin needs its taxable receipts only, and a
+        ledger keeps those away from the FSE lots; on a receivable its taxable notes
+        share with exempt ones, the notes and payments of the numbers none of ``txns``
+        names are followed by each number's balance (``_Builder._shadowed``), unless a
+        posting there takes the oldest items (the walk is then made again without).
         """
         chosen = {id(txn) for txn in txns}
         for shadow in (True, False):
