@@ -61,10 +61,14 @@ def numbered_ledgers(draw) -> tuple[str, list[bool]]:
     lines = [ACCOUNTS]
     day = datetime.date(2024, 1, 2)
     numbers: list[str] = []
+    # Half the ledgers have remittances naming nothing (the walk then keeps every number in it).
+    kinds = ["note", "note", "note", "payment", "payment", "payment", "credit", "two", "split", "dollars",
+             *(["unlinked"] if draw(st.booleans()) else [])]
     for n in range(draw(st.integers(4, 22))):
         day += datetime.timedelta(days=draw(st.sampled_from([0, 0, 1, 2, 5, 40])))
-        kind = draw(st.sampled_from(["note", "note", "note", "payment", "payment", "payment", "credit",
-                                     "unlinked", "two", "split", "dollars"]))
+        kind = draw(st.sampled_from(kinds))
+        if kind == "two" and len(numbers) < 2:
+            kind = "payment"
         cents = draw(st.integers(1, 9000))
         odd = draw(st.integers(0, 9)) == 0
         if kind == "note":
@@ -210,3 +214,56 @@ def test_a_number_a_focused_transaction_names_is_walked_in_full() -> None:
     assert _builder(entries, index, [credit]).shadowed == {}
     cashbook = Cashbook.build_for(entries, index, [note, credit])
     assert _of(cashbook, {id(note), id(credit)}) == _of(Cashbook.build(entries, index), {id(note), id(credit)})
+
+
+def test_a_payment_naming_nothing_on_the_account_keeps_the_walk_whole() -> None:
+    # A remittance without link takes the oldest items, M. Roy's among them: nothing is
+    # followed apart (the walk would refuse at it), and the figures are the full walk's.
+    entries, index = _book(ACCOUNTS + """
+2024-02-01 * "Mme Roux" "Massage bien-être" ^F-1
+  Assets:Creances:Patients   60.00 EUR
+  Income:Honoraires:HN      -60.00 EUR
+    acte: "HN"
+
+2024-02-01 * "M. Roy" "Bilan" ^F-2
+  Assets:Creances:Patients   80.00 EUR
+  Income:Honoraires:HN      -80.00 EUR
+    acte: "HN"
+
+2024-02-10 * "Remise de chèques" "Sans référence"
+  Assets:Banque             100.00 EUR
+  Assets:Creances:Patients -100.00 EUR
+""")
+    roux = _transactions(entries)[0]
+    assert _builder(entries, index, [roux]).shadowed == {}
+    cashbook = Cashbook.build_for(entries, index, [roux])
+    assert [(s.date, s.amount) for s in cashbook.for_target_txn(roux)] == [(datetime.date(2024, 2, 10), Decimal("60.00"))]
+    assert _of(cashbook, {id(roux)}) == _of(Cashbook.build(entries, index), {id(roux)})
+
+
+def test_a_walked_payment_naming_an_unknown_number_refuses_when_it_could_take_items_apart() -> None:
+    # The payment in dollars (walked in full) names F-7, which no item carries: the full walk
+    # gives it the oldest item, M. Roy's exempt note, followed apart. Mme Roux's taxable note
+    # stays unpaid; a walk that did not refuse would have settled it.
+    entries, index = _book(ACCOUNTS + """
+2024-02-01 * "M. Roy" "Bilan" ^F-1
+  Assets:Creances:Patients   80.00 EUR
+  Income:Honoraires:HN      -80.00 EUR
+    acte: "HN"
+
+2024-02-02 * "Mme Roux" "Massage bien-être" ^F-9
+  Assets:Creances:Patients   50.00 EUR
+  Income:Honoraires:HN      -50.00 EUR
+    acte: "HN"
+
+2024-02-05 * "Patient" "Règlement" ^F-7
+  Assets:Banque              50.00 EUR
+  Assets:Creances:Patients  -50.00 USD @@ 50.00 EUR
+""")
+    _, roux, _ = _transactions(entries)
+    assert sorted(_builder(entries, index, [roux]).shadowed) == [0]
+    with pytest.raises(_NeedsDetail):
+        Cashbook._walk(entries, index, lambda txn: txn is roux, {id(roux)}, True)
+    cashbook = Cashbook.build_for(entries, index, [roux])
+    assert cashbook.for_target_txn(roux) == []
+    assert _of(cashbook, {id(roux)}) == _of(Cashbook.build(entries, index), {id(roux)})

@@ -804,14 +804,20 @@ class _Builder:
         for position in self.walked:
             if position in found:
                 continue
-            accounts = walked_accounts.intersection(kind_of[position].balance_sheet)
+            kind = kind_of[position]
+            accounts = walked_accounts.intersection(kind.balance_sheet)
             if not accounts:
                 continue
             txn = transactions[position]
             carried = _item_keys(txn)
             for posting in txn.postings:
                 if posting.account in accounts:
-                    taken.update((posting.account, key) for key in (*carried, *_settled_keys(txn, posting)))
+                    named = _settled_keys(txn, posting)
+                    if not named and kind.treasury:
+                        # A payment naming nothing takes the oldest items, those followed apart too
+                        # as soon as one is open: the walk would refuse there; walk in full at once.
+                        return {}
+                    taken.update((posting.account, key) for key in (*carried, *named))
         return {position: fact for position, fact in found.items() if fact[0] not in taken} if taken else found
 
     def shadow(self, txn: data.Transaction, node: tuple[str, str], amount: Decimal, creates: bool) -> None:
