@@ -746,6 +746,8 @@ class _Builder:
         a number's items meet the others only where a posting names a number no item carries
         yet: it takes the oldest items of the other sign, and ``shadow`` and ``_consume`` refuse
         (``_NeedsDetail``) whenever such items exist on the other side. So the walk is exact.
+        None is followed apart on an account where a walked payment names nothing (it would
+        take such items as soon as one is open).
         """
         patterns: dict[_Kind, tuple[str, bool] | None] = {}
         found: dict[int, tuple[tuple[str, str], Decimal, bool]] = {}
