@@ -728,8 +728,11 @@ class _Builder:
             if account not in reached:
                 reached.add(account)
                 todo.extend(moves.get(account, ()))
-        touches = {kind: not reached.isdisjoint(kind.balance_sheet) for kind in set(kind_of)}
-        self.walked = sorted({*focused, *(p for p, kind in enumerate(kind_of) if touches[kind])})
+        # Each kind is one object per set of accounts: known by its id (a NamedTuple's hash reads
+        # every field, at each of the ledger's transactions).
+        touching = {id(kind) for kind in kinds.values() if not reached.isdisjoint(kind.balance_sheet)}
+        chosen = set(focused)
+        self.walked = [p for p, kind in enumerate(kind_of) if id(kind) in touching or p in chosen]
         return reached
 
     def _shadowed(self, transactions: Sequence[data.Transaction], focus: set[int], reached: set[str]
@@ -749,14 +752,14 @@ class _Builder:
         None is followed apart on an account where a walked payment names nothing (it would
         take such items as soon as one is open).
         """
-        patterns: dict[_Kind, tuple[str, bool] | None] = {}
+        patterns: dict[int, tuple[str, bool] | None] = {}  # by id(kind), as in _scan
         found: dict[int, tuple[tuple[str, str], Decimal, bool]] = {}
         kind_of, currency = self.kind_of, self.currency
         for position in self.walked:
             kind = kind_of[position]
-            pattern = patterns.get(kind, False)
+            pattern = patterns.get(id(kind), False)
             if pattern is False:
-                pattern = patterns[kind] = _shadow_pattern(kind, reached)
+                pattern = patterns[id(kind)] = _shadow_pattern(kind, reached)
             if pattern is None:
                 continue
             txn = transactions[position]
