@@ -234,6 +234,25 @@ def _settled_keys(txn: data.Transaction, posting: data.Posting) -> tuple[str, ..
     return sorted({str(credited), *links}) if links else (str(credited),)
 
 
+def _one_number(txn: data.Transaction, posting: data.Posting, carried: bool) -> str | None:
+    """The one number ``posting`` names (:func:`_settled_keys`) when it names exactly one and,
+    with ``carried``, the items ``txn`` makes carry that number alone (:func:`_item_keys`); else
+    None. The usual posting (a single link, no key of its own) is read without either call."""
+    pmeta, meta, links = posting.meta, txn.meta, txn.links
+    if (pmeta and (_SETTLES in pmeta or _LOT in pmeta)) or (meta and _CREDITED in meta):
+        keys = _settled_keys(txn, posting)
+        if len(keys) != 1 or (carried and _item_keys(txn) != tuple(keys)):
+            return None
+        return keys[0]
+    if not links or len(links) != 1:
+        return None  # none, or several: _settled_keys gives the links
+    (number,) = links
+    if carried and meta and (meta.get(_LOT) is not None or
+                             ((invoice := meta.get(_INVOICE)) is not None and str(invoice) != number)):
+        return None  # _item_keys adds the lot or another invoice number
+    return number
+
+
 def _sign(number: Decimal) -> int:
     return (number > 0) - (number < 0)
 
@@ -787,18 +806,8 @@ class _Builder:
             amount = moved.units.number
             if not amount or amount % CENT:
                 continue
-            pmeta, meta, links = moved.meta, txn.meta, txn.links
-            if (pmeta and (_SETTLES in pmeta or _LOT in pmeta)) or (meta and _CREDITED in meta):
-                keys = _settled_keys(txn, moved)  # the usual ones are read below, without a call
-                if len(keys) != 1 or (creates and _item_keys(txn) != tuple(keys)):
-                    continue
-                number = keys[0]
-            elif links and len(links) == 1:
-                (number,) = links
-                if creates and meta and (meta.get(_LOT) is not None or  # its items' keys: _item_keys
-                                         ((invoice := meta.get(_INVOICE)) is not None and str(invoice) != number)):
-                    continue
-            else:
+            number = _one_number(txn, moved, creates)
+            if number is None:
                 continue
             found[position] = ((account, number), amount, creates)
         if not found:
