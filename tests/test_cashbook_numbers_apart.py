@@ -58,14 +58,27 @@ def _money(cents: int, odd: bool = False) -> str:
     return f"{Decimal(cents) / 100 + Decimal('0.005'):.3f}" if odd else f"{Decimal(cents) / 100:.2f}"
 
 
+def _down(draw, owed: dict[str, int], number: str, cents: int) -> int:
+    """What a payment or credit note of ``number`` takes: ``cents``, or what is left of its note
+    (then less by as much: so numbers are often paid down to zero, or in two halves)."""
+    left = owed.get(number)
+    if not left:
+        return cents
+    taken = draw(st.sampled_from([cents, left, left, (left + 1) // 2]))
+    owed[number] = max(left - taken, 0)
+    return taken
+
+
 @st.composite
 def numbered_ledgers(draw) -> tuple[str, list[bool]]:
-    """Numbered notes on one receivable, their credit notes, payments naming one number (in
-    full, in part, beyond it, before the note), naming two, or none, on one or two treasury
-    accounts, sometimes in dollars or with half cents; in date order."""
+    """Numbered notes on one receivable, their credit notes (some under a number of their own,
+    whose balance may be paid back), payments naming one number (in full, down to zero, in part,
+    beyond it, before the note), naming two, or none, on one or two treasury accounts, sometimes
+    in dollars or with half cents; in date order."""
     lines = [ACCOUNTS]
     day = datetime.date(2024, 1, 2)
     numbers: list[str] = []
+    owed: dict[str, int] = {}  # a note's cents: a payment or credit note often takes it down to zero
     # Half the ledgers have remittances naming nothing (the walk then keeps every number in it).
     kinds = ["note", "note", "note", "payment", "payment", "payment", "credit", "two", "split", "dollars",
              *(["unlinked"] if draw(st.booleans()) else [])]
@@ -79,6 +92,7 @@ def numbered_ledgers(draw) -> tuple[str, list[bool]]:
         if kind == "note":
             number = f"N-{n}"
             numbers.append(number)
+            owed[number] = cents
             account = draw(st.sampled_from(["HN", "HN", "Conventionnes"]))
             meta = f'\n  facture: "{number}"' if draw(st.booleans()) else ""
             lines += [f'{day} * "Patient {n % 3}" "Séance" ^{number}{meta}',
@@ -87,17 +101,23 @@ def numbered_ledgers(draw) -> tuple[str, list[bool]]:
                       f'    acte: "{"HN" if account == "HN" else "AMS 7.5"}"']
         elif kind == "credit" and numbers:
             number = draw(st.sampled_from(numbers))
+            cents = _down(draw, owed, number, cents)
             avoir = f'\n  avoir-de: "{number}"' if draw(st.booleans()) else ""
+            if draw(st.booleans()):  # under a number of its own: it takes its invoice down, or is walked
+                avoir += f'\n  facture: "AV-{n}"'
+                numbers.append(f"AV-{n}")  # what it leaves may be paid back under that number
             lines += [f'{day} * "Patient" "Avoir" ^{number}{avoir}',
                       f"  Assets:Creances:Patients  -{_money(cents)} EUR",
                       "  Income:Honoraires:HN  " + _money(cents) + " EUR", '    acte: "HN"']
         elif kind in ("payment", "split", "dollars") or (kind == "credit" and not numbers):
             # Mostly a number already billed; sometimes the next one (paid before its note).
             number = draw(st.sampled_from(numbers)) if numbers and draw(st.integers(0, 5)) else f"N-{n + 1}"
+            cents = _down(draw, owed, number, cents)
+            back = number.startswith("AV-")  # a credit note's balance paid back
             if kind == "dollars":
                 lines += [f'{day} * "Patient" "Règlement" ^{number}',
-                          f"  Assets:Banque  {_money(cents)} EUR",
-                          f"  Assets:Creances:Patients  -{_money(cents)} USD @@ {_money(cents)} EUR"]
+                          f"  Assets:Banque  {'-' if back else ''}{_money(cents)} EUR",
+                          f"  Assets:Creances:Patients  {'' if back else '-'}{_money(cents)} USD @@ {_money(cents)} EUR"]
             elif kind == "split":
                 half = cents // 2
                 lines += [f'{day} * "Patient" "Règlement" ^{number}',
@@ -107,8 +127,8 @@ def numbered_ledgers(draw) -> tuple[str, list[bool]]:
                 named = draw(st.sampled_from(["link", "link", "reglement"]))
                 link, meta = (f" ^{number}", "") if named == "link" else ("", f'\n    reglement-de: "{number}"')
                 lines += [f'{day} * "Patient" "Règlement"{link}',
-                          f"  Assets:Banque  {_money(cents, odd)} EUR",
-                          f"  Assets:Creances:Patients  -{_money(cents, odd)} EUR{meta}"]
+                          f"  Assets:Banque  {'-' if back else ''}{_money(cents, odd)} EUR",
+                          f"  Assets:Creances:Patients  {'' if back else '-'}{_money(cents, odd)} EUR{meta}"]
         elif kind == "two" and len(numbers) > 1:
             first, second = draw(st.sampled_from(numbers)), draw(st.sampled_from(numbers))
             lines += [f'{day} * "Patient" "Règlement groupé" ^{first} ^{second}',
@@ -161,12 +181,108 @@ def test_numbers_no_focused_transaction_names_are_followed_apart() -> None:
 """)
     roux, roy, roy_paid, roux_paid = _transactions(entries)
     builder = _builder(entries, index, [roux])
-    # M. Roy's note and payment name F-2 only: followed by F-2's balance.
-    assert sorted(builder.shadowed) == [1, 2]
+    # M. Roy's note and payment name F-2 only, and the payment only takes it down: F-2 is
+    # open from its note to the end, and neither is walked.
+    assert builder.shadowed == {} and builder.walked == [0, 3]
+    assert builder.paid_down == {("Assets:Creances:Patients", 1): ([1], [4])}
     cashbook = _as_full_walk(entries, index, [roux])
     assert [(s.date, s.amount) for s in cashbook.for_target_txn(roux)] == [(datetime.date(2024, 2, 11), Decimal("60.00"))]
     # What Mme Roux paid beyond her note settled nothing, as in the full walk.
     assert [(t.payee, v) for t, _, v in cashbook.problems] == [("Mme Roux", Decimal("10.00"))]
+
+
+def test_a_number_paid_beyond_its_note_is_followed_by_its_balance() -> None:
+    # M. Roy pays 90 on a note of 80: F-2 is walked by its balance, and the 10 beyond settle nothing.
+    entries, index = _book(ACCOUNTS + """
+2024-02-01 * "Mme Roux" "Massage bien-être" ^F-1
+  Assets:Creances:Patients   60.00 EUR
+  Income:Honoraires:HN      -60.00 EUR
+    acte: "HN"
+
+2024-02-01 * "M. Roy" "Bilan" ^F-2
+  Assets:Creances:Patients   80.00 EUR
+  Income:Honoraires:HN      -80.00 EUR
+    acte: "HN"
+
+2024-02-10 * "M. Roy" "Règlement" ^F-2
+  Assets:Banque              90.00 EUR
+  Assets:Creances:Patients  -90.00 EUR
+""")
+    roux = _transactions(entries)[0]
+    builder = _builder(entries, index, [roux])
+    assert sorted(builder.shadowed) == [1, 2] and builder.paid_down == {}
+    cashbook = _as_full_walk(entries, index, [roux])
+    assert [(t.payee, v) for t, _, v in cashbook.problems] == [("M. Roy", Decimal("10.00"))]
+
+
+def test_a_credit_note_under_its_own_number_takes_its_invoice_down_apart() -> None:
+    # AV-1 takes 30 off F-2, then M. Roy pays the 50 left: F-2 is paid down, walked by nobody.
+    text = ACCOUNTS + """
+2024-02-01 * "Mme Roux" "Massage bien-être" ^F-1
+  Assets:Creances:Patients   60.00 EUR
+  Income:Honoraires:HN      -60.00 EUR
+    acte: "HN"
+
+2024-02-01 * "M. Roy" "Bilan" ^F-2
+  Assets:Creances:Patients   80.00 EUR
+  Income:Honoraires:HN      -80.00 EUR
+    acte: "HN"
+
+2024-02-03 * "M. Roy" "Avoir" ^F-2
+  facture: "AV-1"
+  avoir-de: "F-2"
+  Assets:Creances:Patients  -CREDIT EUR
+  Income:Honoraires:HN       CREDIT EUR
+    acte: "HN"
+
+2024-02-10 * "M. Roy" "Règlement" ^F-2
+  Assets:Banque              50.00 EUR
+  Assets:Creances:Patients  -50.00 EUR
+
+2024-02-12 * "Mme Roux" "Règlement" ^F-1
+  Assets:Banque              60.00 EUR
+  Assets:Creances:Patients  -60.00 EUR
+"""
+    entries, index = _book(text.replace("CREDIT", "30.00"))
+    roux = _transactions(entries)[0]
+    builder = _builder(entries, index, [roux])
+    assert builder.walked == [0, 4] and builder.paid_down == {("Assets:Creances:Patients", 1): ([1], [3])}
+    _as_full_walk(entries, index, [roux])
+    # Beyond its invoice, what the credit note leaves would be an item of AV-1 too: walked in full.
+    entries, index = _book(text.replace("CREDIT", "100.00"))
+    roux = _transactions(entries)[0]
+    assert sorted(_builder(entries, index, [roux]).shadowed) == [1, 2, 3]
+    with pytest.raises(_NeedsDetail):
+        Cashbook._walk(entries, index, lambda txn: txn is roux, {id(roux)}, True)
+    _as_full_walk(entries, index, [roux])
+
+
+def test_a_note_paid_down_apart_meeting_an_item_of_the_other_sign_is_walked_in_full() -> None:
+    # The focused credit note AV-5 names nothing an item carries: it stays open, negative. M. Roy's
+    # note, the first of F-2, takes it in the full walk, and his payment settles it; followed apart,
+    # the credit note would have stayed open.
+    entries, index = _book(ACCOUNTS + """
+2024-02-01 * "M. Blanc" "Avoir" ^AV-5
+  Assets:Creances:Patients  -20.00 EUR
+  Income:Honoraires:HN       20.00 EUR
+    acte: "HN"
+
+2024-02-02 * "M. Roy" "Bilan" ^F-2
+  Assets:Creances:Patients   80.00 EUR
+  Income:Honoraires:HN      -80.00 EUR
+    acte: "HN"
+
+2024-02-10 * "M. Roy" "Règlement" ^F-2
+  Assets:Banque              60.00 EUR
+  Assets:Creances:Patients  -60.00 EUR
+""")
+    blanc = _transactions(entries)[0]
+    assert _builder(entries, index, [blanc]).paid_down == {("Assets:Creances:Patients", 1): ([1], [3])}
+    with pytest.raises(_NeedsDetail):
+        Cashbook._walk(entries, index, lambda txn: txn is blanc, {id(blanc)}, True)
+    cashbook = _as_full_walk(entries, index, [blanc])
+    assert [(s.date, s.amount) for s in cashbook.for_target_txn(blanc)] == [(datetime.date(2024, 2, 10),
+                                                                              Decimal("-20.00"))]
 
 
 def test_a_payment_before_its_note_takes_the_oldest_items_and_is_walked_in_full() -> None:
@@ -262,7 +378,7 @@ def test_a_walked_payment_naming_an_unknown_number_refuses_when_it_could_take_it
   Assets:Creances:Patients  -50.00 USD @@ 50.00 EUR
 """)
     _, roux, _ = _transactions(entries)
-    assert sorted(_builder(entries, index, [roux]).shadowed) == [0]
+    assert _builder(entries, index, [roux]).paid_down == {("Assets:Creances:Patients", 1): ([0], [3])}
     with pytest.raises(_NeedsDetail):
         Cashbook._walk(entries, index, lambda txn: txn is roux, {id(roux)}, True)
     cashbook = _as_full_walk(entries, index, [roux])

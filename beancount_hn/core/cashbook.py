@@ -57,6 +57,7 @@ from the open items of an earlier 1 January and stops at the year's end
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 import operator
@@ -91,6 +92,10 @@ _new_tuple = tuple.__new__
 _ACCOUNT = operator.attrgetter("account")
 _STATUS_TAGS = frozenset(CONVENTION_STATUSES)  # the convention step's tags of a transaction's receipts
 _NOTHING: dict = {}  # what ``_Builder._consume`` returns when it settles nothing (never changed)
+# What a transaction followed apart (``_Builder._shadowed``) does with what its posting leaves:
+# settles nothing (a payment), becomes an item of its number (a note), or must leave nothing (a
+# credit note under its own number: that item would carry it too).
+_PAYMENT, _NOTE, _CREDIT = 0, 1, 2
 
 
 class Target:
@@ -401,13 +406,18 @@ class Cashbook:
         builder = _Builder(index, transactions, detail, focus, shadow=shadow)
         kinds = builder.kind_of
         if builder.walked is not None:
-            shadowed = builder.shadowed
-            for position in builder.walked:
+            shadowed, paid_down = builder.shadowed, builder.paid_down
+            walked = builder.walked
+            last = len(walked) - 1
+            for n, position in enumerate(walked):
+                builder.position = position
                 fact = shadowed.get(position) if shadowed else None
                 if fact is None:
                     builder.transaction(transactions[position], kinds[position])
                 else:
                     builder.shadow(transactions[position], *fact)
+                if paid_down:
+                    builder.check_paid_down(position, walked[n + 1] if n < last else len(transactions))
             return builder.cashbook()
         year_ends: dict[int, OpenReceivables] = {}
         year = transactions[0].date.year if transactions else None
@@ -691,9 +701,13 @@ class _Builder:
         self.unpriced: dict[int, tuple[data.Transaction, data.Posting]] = {}  # postings of no known euro value
         # A walk with focus may follow apart, by their balance alone, the items of the numbers no
         # focused transaction shares (``_shadowed``): position -> what its one posting does.
-        self.shadowed: dict[int, tuple[tuple[str, str], Decimal, bool]] = {}
+        self.shadowed: dict[int, tuple[tuple[str, str], Decimal, int]] = {}
         self.shadow_balance: dict[tuple[str, str], Decimal] = {}  # (account, number) -> its items' balance
         self.shadow_count: dict[tuple[str, int], int] = {}  # (account, sign) -> numbers of that balance
+        # The numbers followed apart without being walked at all (``_shadowed``), by (account, sign of
+        # their balance): when they are open, as (their first positions, the running latest of their last).
+        self.paid_down: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+        self.position = 0  # the position of the transaction walked (read against ``paid_down``)
         if item_accounts is None:
             item_accounts = self._scan(transactions, focus)
             if shadow and self.walked:
@@ -755,24 +769,33 @@ class _Builder:
         return reached
 
     def _shadowed(self, transactions: Sequence[data.Transaction], focus: set[int], reached: set[str]
-                  ) -> dict[int, tuple[tuple[str, str], Decimal, bool]]:
+                  ) -> dict[int, tuple[tuple[str, str], Decimal, int]]:
         """The walked transactions whose items can be followed by their balance alone (``shadow``):
-        position -> ((item account, number), amount, whether its remainder becomes an item).
+        position -> ((item account, number), amount, what its remainder does: ``_PAYMENT``…).
 
         A transaction qualifies when it is not focused, moves one item account by one posting
         in euros to the cent naming one number there, and is either a note (income or expense
         lines in euros, no treasury, balanced exactly: its remainder becomes an item of that
-        number) or a payment (treasury only: its remainder settles nothing) — and when no other
-        walked transaction names or carries that number on that account (a focused one, or one
-        of another shape). A payment naming a number settles that number's items only, so such
-        a number's items meet the others only where a posting names a number no item carries
-        yet: it takes the oldest items of the other sign, and ``shadow`` and ``_consume`` refuse
+        number; a credit note under a number of its own must leave none) or a payment (treasury
+        only: its remainder settles nothing) — and when no other walked transaction names or
+        carries that number on that account (a focused one, or one of another shape). A payment
+        naming a number settles that number's items only, so such a number's items meet the
+        others only where a posting names a number no item carries yet: it takes the oldest
+        items of the other sign, and ``shadow``, ``_consume`` and ``check_paid_down`` refuse
         (``_NeedsDetail``) whenever such items exist on the other side. So the walk is exact.
         None is followed apart on an account where a walked payment names nothing (it would
         take such items as soon as one is open).
+
+        A number that starts with a note and is then only taken down, by payments and credit
+        notes, never below zero, is not even walked: its balance keeps the note's sign, it
+        leaves no money settling nothing, and it is open from its note to the payment that
+        brings it to zero (or to the end). That is all the others see of it (``paid_down``,
+        read by ``_covered``); the one check its note makes, that no item of the other sign is
+        open then, is ``check_paid_down``'s. ``walked`` loses such numbers' positions.
         """
         patterns: dict[int, tuple[str, bool] | None] = {}  # by id(kind), as in _scan
-        found: dict[int, tuple[tuple[str, str], Decimal, bool]] = {}
+        events: dict[tuple[str, str], list[tuple[int, Decimal, int]]] = {}  # by number, in ledger order
+        qualified: set[int] = set()
         kind_of, currency = self.kind_of, self.currency
         for position in self.walked:
             kind = kind_of[position]
@@ -807,17 +830,32 @@ class _Builder:
             if not amount or amount % CENT:
                 continue
             number = _one_number(txn, moved, creates)
-            if number is None:
+            if number is not None:
+                fact = (position, amount, _NOTE if creates else _PAYMENT)
+            elif creates:  # a credit note naming the invoice it takes down, under its own number
+                keys = _settled_keys(txn, moved)
+                if len(keys) != 1:
+                    continue
+                number, fact = keys[0], (position, amount, _CREDIT)
+            else:
                 continue
-            found[position] = ((account, number), amount, creates)
-        if not found:
-            return found
+            qualified.add(position)
+            node = (account, number)
+            known = events.get(node)
+            if known is None:
+                events[node] = [fact]
+            else:
+                known.append(fact)
+        if not events:
+            return {}
         walked_accounts = {pattern[0] for pattern in patterns.values() if pattern}  # theirs, and maybe more
         # The numbers the other walked transactions name or carry on those accounts are theirs.
+        walked: list[int] = []
         taken: set[tuple[str, str]] = set()
         for position in self.walked:
-            if position in found:
+            if position in qualified:
                 continue
+            walked.append(position)
             kind = kind_of[position]
             accounts = walked_accounts.intersection(kind.balance_sheet)
             if not accounts:
@@ -832,19 +870,73 @@ class _Builder:
                         # as soon as one is open: the walk would refuse there; walk in full at once.
                         return {}
                     taken.update((posting.account, key) for key in (*carried, *named))
-        return {position: fact for position, fact in found.items() if fact[0] not in taken} if taken else found
+        found: dict[int, tuple[tuple[str, str], Decimal, int]] = {}
+        spans = self.paid_down
+        end = len(kind_of)  # after the last transaction: still open
+        for node, facts in events.items():
+            if node in taken:  # walked in full
+                walked.extend(fact[0] for fact in facts)
+                continue
+            # A number only paid down after its note is not walked (see above).
+            first, amount, mode = facts[0]
+            if mode == _NOTE:
+                sign = 1 if amount > ZERO else -1
+                left = amount if sign > 0 else -amount
+                for _, paid, mode in itertools.islice(facts, 1, None):
+                    if mode == _NOTE or (paid > ZERO if sign > 0 else paid < ZERO):
+                        break
+                    left += paid if sign > 0 else -paid
+                    if left < ZERO:
+                        break
+                else:
+                    span = spans.get((node[0], sign))
+                    if span is None:
+                        span = spans[(node[0], sign)] = ([], [])
+                    span[0].append(first)
+                    span[1].append(facts[-1][0] if not left else end)
+                    continue
+            for position, amount, mode in facts:
+                found[position] = (node, amount, mode)
+                walked.append(position)
+        for _, ends in spans.values():  # each the latest of those before it
+            ends[:] = itertools.accumulate(ends, max)
+        walked.sort()
+        self.walked = walked
+        return found
 
-    def shadow(self, txn: data.Transaction, node: tuple[str, str], amount: Decimal, creates: bool) -> None:
+    def _covered(self, key: tuple[str, int]) -> bool:
+        """Whether a number paid down apart (``_shadowed``) is open on (account, sign) at ``position``."""
+        spans = self.paid_down.get(key)
+        if spans is None:
+            return False
+        starts, ends = spans
+        before = bisect.bisect_left(starts, self.position)
+        return before > 0 and ends[before - 1] > self.position
+
+    def check_paid_down(self, position: int, following: int) -> None:
+        """Refuse when the note of a number paid down apart (``_shadowed``) made between ``position`` (just walked) and
+        ``following`` (the next walked) would have met an open item of the other sign: it would
+        have taken it, as the first posting of any number takes the oldest items."""
+        for (account, sign), (starts, _) in self.paid_down.items():
+            if self.open_count.get((account, -sign)) or self.shadow_count.get((account, -sign)):
+                after = bisect.bisect_right(starts, position)
+                if after < len(starts) and starts[after] < following:
+                    raise _NeedsDetail
+
+    def shadow(self, txn: data.Transaction, node: tuple[str, str], amount: Decimal, mode: int) -> None:
         """Walk a transaction of ``_shadowed`` on the balance of its number's items: what
-        ``transaction`` does to them (their balance has one sign) and to money that settles nothing."""
+        ``transaction`` does to them (their balance has one sign) and to money that settles nothing.
+        A credit note (``_CREDIT``) settles its number's items and must leave nothing: what it
+        left would be an item of its own numbers."""
         account = node[0]
         balance = self.shadow_balance.get(node)
         counts = self.shadow_count
         sign = 1 if amount > ZERO else -1
         if balance is None:  # no item carries the number yet: the posting takes the oldest of the other sign
-            if self.open_count.get((account, -sign)) or counts.get((account, -sign)):
+            if mode == _CREDIT or self.open_count.get((account, -sign)) or counts.get((account, -sign)) \
+                    or (self.paid_down and self._covered((account, -sign))):
                 raise _NeedsDetail
-            if creates:
+            if mode == _NOTE:
                 self.shadow_balance[node] = amount
                 counts[(account, sign)] = counts.get((account, sign), 0) + 1
             else:
@@ -857,10 +949,12 @@ class _Builder:
             balance -= taken * before
             rest += taken * before
         if rest:
-            if creates:
+            if mode == _NOTE:
                 balance += rest
-            else:
+            elif mode == _PAYMENT:
                 self.problems.append((txn, account, -rest))
+            else:
+                raise _NeedsDetail
         after = _sign(balance)
         if after != before:
             if before:
@@ -941,7 +1035,8 @@ class _Builder:
         paying_debits = amount < ZERO
         settleable = (account, 1 if paying_debits else -1)
         counts = self.open_count
-        if not counts.get(settleable) and not self.shadow_count.get(settleable):
+        if not counts.get(settleable) and not self.shadow_count.get(settleable) and \
+                not (self.paid_down and self._covered(settleable)):
             return _NOTHING, amount
         consumed: dict[Target, Decimal] = {}
         left = -amount if paying_debits else amount
@@ -954,7 +1049,7 @@ class _Builder:
             items = by_link.get((account, link))
             if items is not None:
                 named = items if named is None else [*named, *items]
-        if named is None and self.shadow_count.get(settleable):
+        if named is None and (self.shadow_count.get(settleable) or (self.paid_down and self._covered(settleable))):
             raise _NeedsDetail  # the oldest items it would take may be among those followed apart
         unlinked, linked_queue = self.unlinked.get(account), self.linked.get(account)
         candidates = named if named is not None else itertools.chain(unlinked or (), linked_queue or ())
