@@ -738,9 +738,22 @@ class _Builder:
         self.kind_of = kind_of = []
         kinds, new_kind = self.kinds, self._new_kind
         account_of = _ACCOUNT
+        # The accounts the chain's first sweep read, for the transactions whose postings it read.
+        sets = self.index.account_sets
+        read_postings, read_ids = (sets.postings, sets.ids) if sets is not None else ((), ())
+        read = len(read_ids)
+        by_id: list[_Kind | None] = [None] * len(sets.accounts) if sets is not None else []
         for position, txn in enumerate(transactions):
-            used = frozenset(map(account_of, txn.postings))
-            kind = kinds.get(used) or new_kind(used)  # _kind, inlined: once per transaction
+            postings = txn.postings
+            if position < read and read_postings[position] is postings:
+                set_id = read_ids[position]
+                kind = by_id[set_id]
+                if kind is None:
+                    used = frozenset(sets.accounts[set_id])
+                    kind = by_id[set_id] = kinds.get(used) or new_kind(used)
+            else:
+                used = frozenset(map(account_of, postings))
+                kind = kinds.get(used) or new_kind(used)  # _kind, inlined: once per transaction
             kind_of.append(kind)
             if focus is not None and id(txn) in focus:
                 focused.append(position)

@@ -28,6 +28,22 @@ _ROOT_TYPES = ("assets", "liabilities", "equity", "income", "expenses")
 
 
 @dataclass
+class AccountSets:
+    """The accounts of each transaction of a ledger, read once for every step after the sweep
+    that read them: by position among the transactions, the id of its tuple of posting
+    accounts (one id per distinct tuple) and the postings it was read from.
+
+    A later step sees the chain's copies of the transactions (a tag added), which keep their
+    postings: a reader takes the id of a transaction whose postings are those read at its
+    position, and reads any other one itself.
+    """
+
+    postings: list[list[data.Posting]] = field(default_factory=list)  # by position
+    ids: list[int] = field(default_factory=list)  # by position
+    accounts: list[tuple[str, ...]] = field(default_factory=list)  # by id
+
+
+@dataclass
 class LedgerIndex:
     """The configuration, the accounts and their ``open`` metadata of a ledger."""
 
@@ -51,6 +67,9 @@ class LedgerIndex:
     # reported as taking back fees of a status its invoice has not billed
     # (``beancount_hn.invoicing.invoices.credit_notes_off_status``); None when no invoice step ran.
     credit_notes_off_status: Any = field(default=None, repr=False)
+    # The accounts of each transaction, as the chain's first sweep of them read them (``roles.check``),
+    # for the steps after it (:class:`AccountSets`); None until then.
+    account_sets: AccountSets | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, entries: Sequence[data.Directive], options_map: dict[str, Any] | None) -> LedgerIndex:

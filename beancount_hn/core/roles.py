@@ -38,7 +38,7 @@ from beancount.core import data
 from beancount_hn.core import frtypo
 from beancount_hn.core.config import normalize_word
 from beancount_hn.core.errors import error_type, posting_source, source_of, where
-from beancount_hn.core.ledger import LedgerIndex, parents
+from beancount_hn.core.ledger import AccountSets, LedgerIndex, parents
 
 RoleError = error_type("RoleError")
 
@@ -224,19 +224,26 @@ def check(entries: Sequence[data.Directive], index: LedgerIndex) -> list:
     reported: set[str] = set()
     # Per tuple of posting accounts: whether it holds income or expenses, the accounts to watch
     # (_kind) and the first day on which none of them can be reported (None: any day may).
-    kinds: dict[tuple[str, ...], tuple[bool, tuple, datetime.date | None]] = {}
+    kinds: dict[tuple[str, ...], tuple[bool, tuple, datetime.date | None, int]] = {}
     pads: list[data.Pad] = []  # judged after the transactions (late_pad_errors)
     transaction, pad = data.Transaction, data.Pad
+    # What it reads of each transaction is kept for the steps after it (``LedgerIndex.account_sets``).
+    sets = index.account_sets = AccountSets()
+    read_postings, read_ids = sets.postings.append, sets.ids.append
     for entry in entries:
         if type(entry) is not transaction:
             if type(entry) is pad:
                 pads.append(entry)
             continue
-        used = tuple(map(_ACCOUNT, entry.postings))
+        postings = entry.postings
+        used = tuple(map(_ACCOUNT, postings))
         kind = kinds.get(used)
         if kind is None:
-            kind = kinds[used] = _kind(frozenset(used), index, roles)
-        has_pnl, watched, quiet_from = kind
+            kind = kinds[used] = (*_kind(frozenset(used), index, roles), len(sets.accounts))
+            sets.accounts.append(used)
+        has_pnl, watched, quiet_from, set_id = kind
+        read_postings(postings)
+        read_ids(set_id)
         if has_pnl and first_pnl is None:
             first_pnl = entry
         if quiet_from is not None and entry.date >= quiet_from:
